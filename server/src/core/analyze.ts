@@ -1,0 +1,79 @@
+import type { Dialect, TemplateScan } from './dialects/dialect';
+import { INTERNAL_ERROR, type Diagnostic, type RuleId, type Severity, type SeveritySetting } from './model';
+import { purposesForTemplate } from './purposes';
+import { TEMPLATE_RULES } from './rules';
+import { checkPurposes, purposeIncompleteMeta } from './rules/purpose-incomplete';
+import type { TemplateContext } from './rules/rule';
+import { resolveField, type Resolution } from './schema/resolve';
+import type { SchemaLoadResult } from './schema/load';
+import type { Schema } from './schema/types';
+
+export type SeverityOverrides = Partial<Record<RuleId, SeveritySetting>>;
+
+export interface TemplateInput {
+  text: string;
+  /** Path relative to the schema's folder, with `/` separators, for purpose `templates` globs. */
+  relativePath: string;
+  dialect: Dialect;
+  schema: Schema | undefined;
+  /** Editor settings; `mergewise.json`'s `rules` win over them so the editor agrees with CI. */
+  severityOverrides?: SeverityOverrides;
+  now?: Date;
+}
+
+export interface TemplateAnalysis {
+  scan: TemplateScan;
+  /** Resolution of each use in `scan.uses`. */
+  resolutions: Resolution[];
+  diagnostics: Diagnostic[];
+}
+
+/** Runs every template rule. Pure: the same input gives the same output, and nothing is read from disk. */
+export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
+  const scan = input.dialect.scan(input.text);
+  const schema = input.schema;
+  const resolutions = schema ? scan.uses.map((use) => resolveField(schema, input.dialect.id, use.path)) : [];
+  const context: TemplateContext = {
+    text: input.text,
+    scan,
+    dialect: input.dialect,
+    schema,
+    resolutions,
+    purposes: schema ? purposesForTemplate(schema, input.relativePath, scan.purposeDirectives) : [],
+    now: input.now ?? new Date(),
+  };
+  const diagnostics: Diagnostic[] = [];
+  for (const rule of TEMPLATE_RULES) {
+    if (rule.meta.needsSchema && !schema) continue;
+    const severity = severityFor(rule.meta.id, rule.meta.defaultSeverity, schema, input.severityOverrides);
+    if (!severity) continue;
+    try {
+      rule.check(context, (finding) => diagnostics.push({ ...finding, rule: rule.meta.id, severity }));
+    } catch (error) {
+      // One broken rule must not hide the others' findings.
+      diagnostics.push({
+        rule: INTERNAL_ERROR,
+        severity: 'error',
+        span: { start: 0, end: 0 },
+        message: `Mergewise's ${rule.meta.id} check failed on this file (${error instanceof Error ? error.message : String(error)}); the other checks ran. Please report this.`,
+      });
+    }
+  }
+  diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return { scan, resolutions, diagnostics };
+}
+
+/** The problems of `mergewise.json` itself: structure, then the `purpose-incomplete` rule. */
+export function analyzeSchema(loaded: SchemaLoadResult, overrides?: SeverityOverrides): Diagnostic[] {
+  const diagnostics = [...loaded.diagnostics];
+  const severity = severityFor(purposeIncompleteMeta.id, purposeIncompleteMeta.defaultSeverity, loaded.schema, overrides);
+  if (severity) {
+    for (const finding of checkPurposes(loaded.schema)) diagnostics.push({ ...finding, rule: purposeIncompleteMeta.id, severity });
+  }
+  return diagnostics.sort((a, b) => a.span.start - b.span.start);
+}
+
+function severityFor(id: RuleId, fallback: Severity, schema: Schema | undefined, overrides: SeverityOverrides | undefined): Severity | undefined {
+  const setting = schema?.rules[id] ?? overrides?.[id] ?? fallback;
+  return setting === 'off' ? undefined : setting;
+}

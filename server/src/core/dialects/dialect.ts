@@ -1,0 +1,89 @@
+import type { Span } from '../model';
+import type { DialectId } from './ids';
+
+/**
+ * The dialect-neutral result of scanning one template. Rules only ever see this, so adding a
+ * platform never touches a rule.
+ */
+export interface TemplateScan {
+  uses: FieldUse[];
+  syntaxErrors: SyntaxProblem[];
+  /** Conditionals with two or more branches, for `duplicate-branches`. */
+  branchGroups: BranchGroup[];
+  /** `mergewise purpose: ID` directives found in the dialect's own comments. */
+  purposeDirectives: PurposeDirective[];
+}
+
+/** Where data is used: copy the recipient reads, a condition, a loop source, a local assignment, or a filter argument. */
+export type UseContext = 'output' | 'condition' | 'loop' | 'assign' | 'argument';
+
+export interface FieldUse {
+  /** The data path, resolved through loop variables, with array items as `[]`: `cart.items[].title`. */
+  path: string;
+  /** The reference exactly as written in the template. */
+  written: string;
+  /** Span of the reference itself. */
+  span: Span;
+  /** Span of the whole tag that holds it. */
+  tagSpan: Span;
+  context: UseContext;
+  /** The fallback written in the template, as the recipient would read it; null when there is none. */
+  fallback: string | null;
+  /** True inside a conditional that only runs when the field has a value. */
+  guarded: boolean;
+  /** Names of the filters or helpers applied to the value, in order. */
+  filters: string[];
+}
+
+export interface SyntaxProblem {
+  span: Span;
+  message: string;
+}
+
+export interface BranchGroup {
+  /** The opening tag of the conditional. */
+  tagSpan: Span;
+  branches: Branch[];
+}
+
+export interface Branch {
+  /** The tag that opens the branch (`{% if %}`, `{% else %}`, `{% when %}`). */
+  tagSpan: Span;
+  /** The content of the branch, between its tag and the next. */
+  body: Span;
+}
+
+export interface PurposeDirective {
+  purpose: string;
+  span: Span;
+}
+
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+export interface CompletionEntry {
+  label: string;
+  detail: string;
+  /** Snippet text in LSP syntax (`$1`, `${1:placeholder}`). */
+  snippet?: string;
+}
+
+/** One platform's merge-tag language. */
+export interface Dialect {
+  id: DialectId;
+  /** Human name with the platforms that use it: "Liquid (Braze, Customer.io, Shopify)". */
+  label: string;
+  scan(text: string): TemplateScan;
+  /** The edit that gives `use` the fallback `fallback`, in this dialect's syntax. */
+  fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined;
+  /** A comment, in this dialect's syntax, that never reaches the inbox and names purposes. */
+  purposeDirective(purposeIds: string[]): string;
+  /** What the recipient gets when a field is missing and nothing guards it. */
+  missingValueOutcome: string;
+  filters: CompletionEntry[];
+  tags: CompletionEntry[];
+  /** The kind of value each typed filter or helper expects, for `type-mismatch`. */
+  filterInputs: Record<string, 'date' | 'number' | 'array'>;
+}

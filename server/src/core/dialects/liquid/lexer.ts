@@ -1,0 +1,184 @@
+/**
+ * A lexer for the markup inside one Liquid tag (`customer.name | default: "there"`).
+ *
+ * Hand-written because it is the product: it runs on every keystroke over every tag, must give exact
+ * UTF-16 offsets for each reference, and must keep going after a mistake. liquidjs's tokenizer
+ * throws on the first error and does not report the offsets of paths inside expressions.
+ */
+
+export type TokenKind =
+  | 'path' | 'string' | 'number' | 'operator' | 'pipe' | 'colon' | 'comma' | 'equals'
+  | 'open-paren' | 'close-paren' | 'range-dots' | 'bad' | 'end';
+
+export interface Token {
+  kind: TokenKind;
+  start: number;
+  end: number;
+  /**
+   * For paths: the normalized path (`a.b.c`, with `${x}` unwrapped, numeric indices as `[]`).
+   * For strings: the unquoted value. For operators: the operator. Otherwise the raw text.
+   */
+  value: string;
+  /** For strings: false when the closing quote is missing. */
+  terminated?: boolean;
+  /** For paths: written with a dangling dot, as in `customer.`. */
+  trailingDot?: boolean;
+}
+
+const CODE_0 = 48, CODE_9 = 57, CODE_A = 65, CODE_Z = 90, CODE_a = 97, CODE_z = 122;
+const UNDERSCORE = 95, DASH = 45, DOT = 46, QUESTION = 63, DOLLAR = 36, LBRACE = 123;
+const LBRACKET = 91, SQUOTE = 39, DQUOTE = 34;
+
+function isIdentStart(c: number): boolean {
+  return (c >= CODE_a && c <= CODE_z) || (c >= CODE_A && c <= CODE_Z) || c === UNDERSCORE || c > 127;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= CODE_0 && c <= CODE_9) || c === DASH;
+}
+
+function isDigit(c: number): boolean {
+  return c >= CODE_0 && c <= CODE_9;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+}
+
+const WORD_OPERATORS = new Set(['and', 'or', 'contains', 'in', 'with', 'as', 'reversed']);
+
+export class MarkupLexer {
+  private pos: number;
+  private peeked: Token | undefined;
+
+  constructor(private readonly text: string, start: number, private readonly end: number) {
+    this.pos = start;
+  }
+
+  peek(): Token {
+    this.peeked ??= this.read();
+    return this.peeked;
+  }
+
+  next(): Token {
+    const token = this.peek();
+    this.peeked = undefined;
+    return token;
+  }
+
+  /** Offset just after the last token returned, or of the next token when peeked. */
+  get offset(): number {
+    return this.peeked ? this.peeked.start : this.pos;
+  }
+
+  private read(): Token {
+    const text = this.text;
+    let pos = this.pos;
+    while (pos < this.end && isSpace(text.charCodeAt(pos))) pos++;
+    if (pos >= this.end) {
+      this.pos = this.end;
+      return { kind: 'end', start: this.end, end: this.end, value: '' };
+    }
+    const start = pos;
+    const c = text.charCodeAt(pos);
+    const token = (kind: TokenKind, length: number, value = text.slice(start, start + length)): Token => {
+      this.pos = start + length;
+      return { kind, start, end: start + length, value };
+    };
+    if (c === SQUOTE || c === DQUOTE) {
+      const close = text.indexOf(String.fromCharCode(c), pos + 1);
+      if (close === -1 || close >= this.end) {
+        this.pos = this.end;
+        return { kind: 'string', start, end: this.end, value: text.slice(start + 1, this.end), terminated: false };
+      }
+      this.pos = close + 1;
+      return { kind: 'string', start, end: close + 1, value: text.slice(start + 1, close), terminated: true };
+    }
+    if (isDigit(c) || (c === DASH && isDigit(text.charCodeAt(pos + 1)))) {
+      pos++;
+      while (pos < this.end && isDigit(text.charCodeAt(pos))) pos++;
+      if (text.charCodeAt(pos) === DOT && isDigit(text.charCodeAt(pos + 1))) {
+        pos++;
+        while (pos < this.end && isDigit(text.charCodeAt(pos))) pos++;
+      }
+      return token('number', pos - start);
+    }
+    if (isIdentStart(c) || (c === DOLLAR && text.charCodeAt(pos + 1) === LBRACE)) return this.readPath(start);
+    const two = text.slice(pos, pos + 2);
+    if (two === '==' || two === '!=' || two === '<>' || two === '<=' || two === '>=') return token('operator', 2);
+    if (two === '..') return token('range-dots', 2);
+    switch (c) {
+      case 60: case 62: return token('operator', 1); // < >
+      case 124: return token('pipe', 1);
+      case 58: return token('colon', 1);
+      case 44: return token('comma', 1);
+      case 61: return token('equals', 1);
+      case 40: return token('open-paren', 1);
+      case 41: return token('close-paren', 1);
+      default: {
+        // Keep a lone surrogate pair together so an error span never splits a character.
+        const length = c >= 0xd800 && c <= 0xdbff && pos + 1 < this.end ? 2 : 1;
+        return token('bad', length);
+      }
+    }
+  }
+
+  /** Reads `a.b[0]["c d"].e`, Braze's `${first_name}` and `custom_attribute.${name}`. */
+  private readPath(start: number): Token {
+    const text = this.text;
+    const segments: string[] = [];
+    let pos = start;
+    let expectSegment = true;
+    while (pos < this.end) {
+      const c = text.charCodeAt(pos);
+      if (expectSegment && c === DOLLAR && text.charCodeAt(pos + 1) === LBRACE) {
+        const close = text.indexOf('}', pos + 2);
+        if (close === -1 || close >= this.end) break;
+        segments.push(text.slice(pos + 2, close).trim());
+        pos = close + 1;
+        expectSegment = false;
+      } else if (expectSegment && isIdentStart(c)) {
+        const segmentStart = pos;
+        while (pos < this.end && isIdentPart(text.charCodeAt(pos))) pos++;
+        if (text.charCodeAt(pos) === QUESTION) pos++;
+        segments.push(text.slice(segmentStart, pos));
+        expectSegment = false;
+      } else if (!expectSegment && c === DOT && text.charCodeAt(pos + 1) !== DOT) {
+        pos++;
+        expectSegment = true;
+        if (!isPathStart(text.charCodeAt(pos), text.charCodeAt(pos + 1))) break;
+      } else if (!expectSegment && c === LBRACKET) {
+        const close = text.indexOf(']', pos + 1);
+        if (close === -1 || close >= this.end) break;
+        const inner = text.slice(pos + 1, close).trim();
+        const quote = inner.charCodeAt(0);
+        if ((quote === SQUOTE || quote === DQUOTE) && inner.length >= 2 && inner.charCodeAt(inner.length - 1) === quote) {
+          segments.push(inner.slice(1, -1));
+        } else {
+          // A numeric index or a variable: some item of the array.
+          segments.push('[]');
+        }
+        pos = close + 1;
+      } else {
+        break;
+      }
+    }
+    // A dangling dot (`customer.`) belongs to the path, for the parser to report once.
+    const trailingDot = !expectSegment ? false : segments.length > 0;
+    this.pos = pos;
+    let value = segments.join('.').replace(/\.\[\]/g, '[]');
+    // Braze: `custom_attribute.${x}` names the custom attribute `x` itself.
+    if (value.startsWith('custom_attribute.')) value = value.slice('custom_attribute.'.length);
+    const kind: TokenKind = WORD_OPERATORS.has(value) ? 'operator' : 'path';
+    return { kind, start, end: pos, value, trailingDot };
+  }
+}
+
+function isPathStart(c: number, after: number): boolean {
+  return isIdentStart(c) || (c === DOLLAR && after === LBRACE);
+}
+
+export function isLiteralKeyword(path: string): boolean {
+  return path === 'true' || path === 'false' || path === 'nil' || path === 'null' || path === 'empty' || path === 'blank';
+}
+

@@ -1,0 +1,706 @@
+/**
+ * One-pass Liquid scanner: template text to field uses, syntax problems, branches and directives.
+ *
+ * Hand-written because it is the product (see lexer.ts). Like Shopify's Ruby Liquid, which Braze
+ * runs, a tag ends at the first `}}` or `%}`: quotes inside a tag do not hide a delimiter.
+ * Invariants: every span lies inside the text; a mistake is reported and scanning goes on after it;
+ * the work is linear in the text's length (guards are counted, not searched).
+ */
+import type { Span } from '../../model';
+import type { Branch, BranchGroup, FieldUse, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
+import { findPurposeDirectives } from '../directives';
+import { closestNames } from '../../closest';
+import { MarkupLexer, isLiteralKeyword, type Token } from './lexer';
+
+const OPEN_BRACE = 123, CLOSE_BRACE = 125, PERCENT = 37, DASH = 45, DOLLAR = 36;
+
+const BLOCK_TAGS = new Set(['if', 'unless', 'case', 'for', 'tablerow', 'capture']);
+/** Tags that take arguments but open no block: Liquid's own, and those Braze and Shopify add. */
+const ARGUMENT_TAGS = new Set([
+  'include', 'render', 'section', 'sections', 'layout', 'cycle',
+  'abort_message', 'content_blocks', 'catalog_items', 'promotion',
+]);
+export const LIQUID_TAG_NAMES = [
+  ...BLOCK_TAGS, 'elsif', 'else', 'when', 'assign', 'increment', 'decrement', 'echo', 'liquid', 'comment', 'raw',
+  'break', 'continue', 'connected_content', ...ARGUMENT_TAGS,
+];
+const KNOWN_TAGS = new Set(LIQUID_TAG_NAMES);
+
+interface OpenBlock {
+  name: string;
+  tagSpan: Span;
+  /** Branches of if/unless/case, each with the body it covers so far. */
+  branches: Branch[];
+  /** Paths known to have a value in the current branch. */
+  activeGuards: string[];
+  /** Paths known to have a value once every condition so far was false (for elsif/else). */
+  guardsWhenAllFalse: string[];
+  caseSubject?: string;
+  loopVariable?: string;
+  shadowedBinding?: string;
+}
+
+interface ResolvedReference {
+  path: string;
+  /** A trailing `.size` was stripped from the path. */
+  size: boolean;
+}
+
+interface Operand {
+  token: Token;
+  reference?: ResolvedReference;
+  /** For literals: blank (nil, '', empty, 0 after .size) or a real value. */
+  blankLiteral: boolean;
+  literal: boolean;
+}
+
+interface ConditionGuards {
+  whenTrue: string[];
+  whenFalse: string[];
+  empty: boolean;
+}
+
+export function scanLiquid(text: string): TemplateScan {
+  return new LiquidScanner(text).scan();
+}
+
+class LiquidScanner {
+  private readonly uses: FieldUse[] = [];
+  private readonly syntaxErrors: SyntaxProblem[] = [];
+  private readonly branchGroups: BranchGroup[] = [];
+  private readonly purposeDirectives: PurposeDirective[] = [];
+  private readonly stack: OpenBlock[] = [];
+  /** Loop variable to the path of the array's item: `item` -> `cart.items[]`. */
+  private readonly loopBindings = new Map<string, string>();
+  private readonly locals = new Set<string>(['forloop', 'tablerowloop']);
+  private readonly guardCounts = new Map<string, number>();
+
+  constructor(private readonly text: string) {}
+
+  scan(): TemplateScan {
+    const text = this.text;
+    const length = text.length;
+    let pos = 0;
+    while (pos < length) {
+      const open = text.indexOf('{', pos);
+      if (open === -1 || open + 1 >= length) break;
+      const next = text.charCodeAt(open + 1);
+      if (next === OPEN_BRACE) pos = this.readOutput(open);
+      else if (next === PERCENT) pos = this.readTag(open);
+      else pos = open + 1;
+    }
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const block = this.stack[i];
+      this.error(block.tagSpan,
+        `\`{% ${block.name} %}\` is never closed: Liquid fails to render and the recipient would get raw merge syntax, or no email. ` +
+        `Add \`{% end${block.name} %}\` where the block should end.`);
+    }
+    return {
+      uses: this.uses,
+      syntaxErrors: this.syntaxErrors,
+      branchGroups: this.branchGroups,
+      purposeDirectives: this.purposeDirectives,
+    };
+  }
+
+  // ---- Delimiters -------------------------------------------------------------------------------
+
+  /**
+   * Index of the closing delimiter's first character, or -1 at end of text, or `-(index + 2)` when
+   * another tag opens first at `index` (the tag was left unclosed).
+   */
+  private findClose(from: number, output: boolean): number {
+    const text = this.text;
+    const length = text.length;
+    let inBrazeAttribute = false;
+    for (let i = from; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === CLOSE_BRACE) {
+        if (inBrazeAttribute) inBrazeAttribute = false;
+        else if (output && text.charCodeAt(i + 1) === CLOSE_BRACE) return i;
+      } else if (c === PERCENT) {
+        if (!output && text.charCodeAt(i + 1) === CLOSE_BRACE) return i;
+      } else if (c === DOLLAR) {
+        if (text.charCodeAt(i + 1) === OPEN_BRACE) { inBrazeAttribute = true; i++; }
+      } else if (c === OPEN_BRACE) {
+        const next = text.charCodeAt(i + 1);
+        if (next === PERCENT) return -(i + 2);
+        if (next === OPEN_BRACE) {
+          if (output) return -(i + 2);
+          // Braze allows outputs inside tag markup (`connected_content` URLs): step over them.
+          const inner = text.indexOf('}}', i + 2);
+          if (inner === -1) return -1;
+          i = inner + 1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private unclosed(open: number, close: number, delimiter: string): number {
+    const lineEnd = this.text.indexOf('\n', open);
+    const end = close < -1 ? -close - 2 : lineEnd === -1 ? this.text.length : lineEnd;
+    const shown = this.text.slice(open, Math.min(end, open + 40)).trimEnd();
+    this.error({ start: open, end: Math.max(open + 2, trimmedEnd(this.text, open, end)) },
+      `\`${shown}\` is never closed with \`${delimiter}\`: the recipient would see this raw merge syntax. Close the tag with \`${delimiter}\`.`);
+    return close < -1 ? -close - 2 : open + 2;
+  }
+
+  private readOutput(open: number): number {
+    const close = this.findClose(open + 2, true);
+    if (close < 0) return this.unclosed(open, close, '}}');
+    const tagSpan = { start: open, end: close + 2 };
+    const contentStart = this.text.charCodeAt(open + 2) === DASH ? open + 3 : open + 2;
+    const contentEnd = close > contentStart && this.text.charCodeAt(close - 1) === DASH ? close - 1 : close;
+    this.readValueWithFilters(contentStart, contentEnd, tagSpan, 'output');
+    return close + 2;
+  }
+
+  private readTag(open: number): number {
+    const text = this.text;
+    const close = this.findClose(open + 2, false);
+    if (close < 0) return this.unclosed(open, close, '%}');
+    const tagSpan = { start: open, end: close + 2 };
+    let pos = text.charCodeAt(open + 2) === DASH ? open + 3 : open + 2;
+    const contentEnd = close > pos && text.charCodeAt(close - 1) === DASH ? close - 1 : close;
+    while (pos < contentEnd && isSpace(text.charCodeAt(pos))) pos++;
+    if (text.charCodeAt(pos) === 35 /* # */) {
+      findPurposeDirectives(text.slice(pos + 1, contentEnd), pos + 1, this.purposeDirectives);
+      return close + 2;
+    }
+    const nameStart = pos;
+    while (pos < contentEnd && isNameChar(text.charCodeAt(pos))) pos++;
+    const name = text.slice(nameStart, pos);
+    if (name === 'raw' || name === 'comment') return this.skipVerbatim(name, tagSpan);
+    if (name === 'liquid') {
+      this.readLiquidTag(pos, contentEnd);
+      return close + 2;
+    }
+    this.handleTag(name, { start: nameStart, end: pos }, pos, contentEnd, tagSpan);
+    return close + 2;
+  }
+
+  /** `raw` and `comment` bodies are not Liquid; a comment may hold purpose directives. */
+  private skipVerbatim(name: string, tagSpan: Span): number {
+    const endTag = new RegExp(`\\{%-?\\s*end${name}\\s*-?%\\}`, 'g');
+    endTag.lastIndex = tagSpan.end;
+    const match = endTag.exec(this.text);
+    const bodyEnd = match ? match.index : this.text.length;
+    if (name === 'comment') {
+      findPurposeDirectives(this.text.slice(tagSpan.end, bodyEnd), tagSpan.end, this.purposeDirectives);
+    }
+    if (!match) {
+      this.error(tagSpan,
+        `\`{% ${name} %}\` is never closed: everything after it is swallowed, and Liquid fails to render. Add \`{% end${name} %}\`.`);
+      return this.text.length;
+    }
+    return match.index + match[0].length;
+  }
+
+  /** `{% liquid %}` holds one tag per line, without delimiters. */
+  private readLiquidTag(start: number, end: number): void {
+    const text = this.text;
+    let lineStart = start;
+    let inComment = false;
+    while (lineStart < end) {
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+      let pos = lineStart;
+      while (pos < lineEnd && isSpace(text.charCodeAt(pos))) pos++;
+      const nameStart = pos;
+      while (pos < lineEnd && isNameChar(text.charCodeAt(pos))) pos++;
+      const name = text.slice(nameStart, pos);
+      const lineSpan = { start: nameStart, end: trimmedEnd(text, nameStart, lineEnd) };
+      if (inComment) {
+        if (name === 'endcomment') inComment = false;
+        else findPurposeDirectives(text.slice(nameStart, lineEnd), nameStart, this.purposeDirectives);
+      } else if (name === 'comment') {
+        inComment = true;
+      } else if (text.charCodeAt(nameStart) === 35 /* # */) {
+        findPurposeDirectives(text.slice(nameStart + 1, lineEnd), nameStart + 1, this.purposeDirectives);
+      } else if (name) {
+        this.handleTag(name, { start: nameStart, end: pos }, pos, lineEnd, lineSpan);
+      }
+      lineStart = lineEnd + 1;
+    }
+  }
+
+  // ---- Tags -------------------------------------------------------------------------------------
+
+  private handleTag(name: string, nameSpan: Span, markupStart: number, markupEnd: number, tagSpan: Span): void {
+    switch (name) {
+      case 'if':
+      case 'unless': {
+        const condition = this.readCondition(name, markupStart, markupEnd, tagSpan);
+        const block = this.openBlock(name, tagSpan);
+        const [taken, notTaken] = name === 'if'
+          ? [condition.whenTrue, condition.whenFalse]
+          : [condition.whenFalse, condition.whenTrue];
+        this.enterBranch(block, tagSpan, taken);
+        block.guardsWhenAllFalse = notTaken;
+        return;
+      }
+      case 'elsif': {
+        const block = this.expectParent(tagSpan, name, ['if', 'unless']);
+        const condition = this.readCondition(name, markupStart, markupEnd, tagSpan);
+        if (!block) return;
+        this.enterBranch(block, tagSpan, [...block.guardsWhenAllFalse, ...condition.whenTrue]);
+        block.guardsWhenAllFalse = [...block.guardsWhenAllFalse, ...condition.whenFalse];
+        return;
+      }
+      case 'else': {
+        const block = this.expectParent(tagSpan, name, ['if', 'unless', 'case', 'for', 'tablerow']);
+        if (!block) return;
+        if (block.name === 'for' || block.name === 'tablerow') {
+          // The loop's `else` runs when the array is empty: the loop variable is no longer bound.
+          this.unbindLoopVariable(block);
+          return;
+        }
+        this.enterBranch(block, tagSpan, block.guardsWhenAllFalse);
+        return;
+      }
+      case 'case': {
+        const lexer = new MarkupLexer(this.text, markupStart, markupEnd);
+        const subject = this.readOperand(lexer, tagSpan, 'condition');
+        if (!subject) this.error(tagSpan, 'A `{% case %}` needs a value to compare, as in `{% case customer.plan %}`.');
+        this.expectEnd(lexer, 'case');
+        const block = this.openBlock(name, tagSpan);
+        block.caseSubject = subject?.reference?.path;
+        return;
+      }
+      case 'when': {
+        const block = this.expectParent(tagSpan, name, ['case']);
+        const guards = this.readWhen(markupStart, markupEnd, tagSpan, block?.caseSubject);
+        if (block) this.enterBranch(block, tagSpan, guards);
+        return;
+      }
+      case 'for':
+      case 'tablerow':
+        this.readLoop(name, markupStart, markupEnd, tagSpan);
+        return;
+      case 'capture': {
+        const lexer = new MarkupLexer(this.text, markupStart, markupEnd);
+        const variable = lexer.next();
+        if (variable.kind === 'path' || variable.kind === 'string') this.locals.add(variable.value);
+        else this.error(tagSpan, 'A `{% capture %}` needs a variable name, as in `{% capture greeting %}`.');
+        this.openBlock(name, tagSpan);
+        return;
+      }
+      case 'assign':
+        this.readAssign(markupStart, markupEnd, tagSpan);
+        return;
+      case 'increment':
+      case 'decrement': {
+        const variable = new MarkupLexer(this.text, markupStart, markupEnd).next();
+        if (variable.kind === 'path') this.locals.add(variable.value);
+        return;
+      }
+      case 'echo':
+        this.readValueWithFilters(markupStart, markupEnd, tagSpan, 'output');
+        return;
+      case 'connected_content': {
+        // Braze: `{% connected_content URL :save name %}` fetches JSON into a local variable.
+        const saved = /:save\s+([\w-]+)/.exec(this.text.slice(markupStart, markupEnd));
+        this.locals.add(saved ? saved[1] : 'connected');
+        return;
+      }
+      case 'break':
+      case 'continue':
+        return;
+    }
+    if (ARGUMENT_TAGS.has(name)) {
+      this.readArguments(markupStart, markupEnd, tagSpan);
+      return;
+    }
+    if (name.startsWith('end') && BLOCK_TAGS.has(name.slice(3))) {
+      this.closeBlock(name.slice(3), tagSpan);
+      return;
+    }
+    if (name === 'endraw' || name === 'endcomment') {
+      this.error(tagSpan, `\`{% ${name} %}\` has no matching \`{% ${name.slice(3)} %}\`: remove it, or add the opening tag.`);
+      return;
+    }
+    const suggestion = name ? closestNames(name, KNOWN_TAGS, 1)[0] : undefined;
+    this.error(name ? nameSpan : tagSpan,
+      (name ? `Unknown Liquid tag \`${name}\`` : 'A Liquid tag with no name') +
+      ': the platform refuses to render the template, or sends it with raw merge syntax. ' +
+      (suggestion ? `Did you mean \`${suggestion}\`?` : 'Remove it, or write it as `{{ … }}` if it was meant as an output.'));
+  }
+
+  private openBlock(name: string, tagSpan: Span): OpenBlock {
+    const block: OpenBlock = { name, tagSpan, branches: [], activeGuards: [], guardsWhenAllFalse: [] };
+    this.stack.push(block);
+    return block;
+  }
+
+  private expectParent(tagSpan: Span, name: string, parents: string[]): OpenBlock | undefined {
+    const top = this.stack[this.stack.length - 1];
+    if (top && parents.includes(top.name)) return top;
+    this.error(tagSpan,
+      `\`{% ${name} %}\` is outside ${parents.map((p) => `\`{% ${p} %}\``).join(' or ')}: Liquid fails to render it. ` +
+      `Move it inside the block, or remove it.`);
+    return undefined;
+  }
+
+  private closeBlock(name: string, tagSpan: Span): void {
+    const index = this.stack.map((block) => block.name).lastIndexOf(name);
+    if (index === -1) {
+      this.error(tagSpan, `\`{% end${name} %}\` has no matching \`{% ${name} %}\`: Liquid fails to render the template. Remove it, or add the opening tag.`);
+      return;
+    }
+    while (this.stack.length > index + 1) {
+      const inner = this.stack.pop() as OpenBlock;
+      this.error(inner.tagSpan, `\`{% ${inner.name} %}\` is closed by \`{% end${name} %}\` before its own \`{% end${inner.name} %}\`: Liquid fails to render the template. Add \`{% end${inner.name} %}\`.`);
+      this.finishBlock(inner, tagSpan.start);
+    }
+    this.finishBlock(this.stack.pop() as OpenBlock, tagSpan.start);
+  }
+
+  private finishBlock(block: OpenBlock, end: number): void {
+    this.leaveBranch(block, end);
+    this.unbindLoopVariable(block);
+    if (block.branches.length >= 2) this.branchGroups.push({ tagSpan: block.tagSpan, branches: block.branches });
+  }
+
+  private enterBranch(block: OpenBlock, tagSpan: Span, guards: string[]): void {
+    this.leaveBranch(block, tagSpan.start);
+    block.branches.push({ tagSpan, body: { start: tagSpan.end, end: tagSpan.end } });
+    block.activeGuards = guards;
+    for (const path of guards) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 0) + 1);
+  }
+
+  private leaveBranch(block: OpenBlock, end: number): void {
+    const current = block.branches[block.branches.length - 1];
+    if (current) current.body.end = end;
+    for (const path of block.activeGuards) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 1) - 1);
+    block.activeGuards = [];
+  }
+
+  private unbindLoopVariable(block: OpenBlock): void {
+    if (block.loopVariable === undefined) return;
+    if (block.shadowedBinding === undefined) this.loopBindings.delete(block.loopVariable);
+    else this.loopBindings.set(block.loopVariable, block.shadowedBinding);
+    block.loopVariable = undefined;
+  }
+
+  // ---- Markup -----------------------------------------------------------------------------------
+
+  /** `value | filter: arg, key: arg | …` in outputs, `echo` and `assign`. */
+  private readValueWithFilters(start: number, end: number, tagSpan: Span, context: UseContext): void {
+    const lexer = new MarkupLexer(this.text, start, end);
+    if (lexer.peek().kind === 'end') {
+      if (context === 'assign') this.error(tagSpan, '`{% assign %}` needs a value after `=`.');
+      return;
+    }
+    const valueToken = lexer.peek();
+    const value = this.readOperand(lexer, tagSpan, undefined);
+    const filters: string[] = [];
+    let fallback: string | null = null;
+    while (lexer.peek().kind === 'pipe') {
+      const pipe = lexer.next();
+      const filterName = lexer.next();
+      if (filterName.kind !== 'path') {
+        this.error({ start: pipe.start, end: Math.max(pipe.end, filterName.end) },
+          'A `|` with no filter name after it: Liquid fails to render this tag. Add a filter, as in `| default: "there"`, or remove the `|`.');
+        break;
+      }
+      filters.push(filterName.value);
+      if (lexer.peek().kind !== 'colon') continue;
+      lexer.next();
+      let positional = 0;
+      for (;;) {
+        let argument = lexer.peek();
+        if (argument.kind === 'path' && this.peekIsNamedArgument(lexer)) {
+          lexer.next();
+          lexer.next();
+          argument = lexer.peek();
+        } else if (filterName.value === 'default' && positional === 0 && fallback === null) {
+          fallback = argument.kind === 'string' || argument.kind === 'number'
+            ? argument.value
+            : this.text.slice(argument.start, argument.end);
+          positional++;
+        }
+        if (!this.readOperand(lexer, tagSpan, 'argument')) {
+          this.error(tagSpan, `The filter \`${filterName.value}\` is followed by \`:\` but no value: Liquid fails to render this tag. Add the value or remove the \`:\`.`);
+          break;
+        }
+        if (lexer.peek().kind !== 'comma') break;
+        lexer.next();
+      }
+    }
+    this.expectEnd(lexer, context);
+    if (value?.reference) {
+      this.addUse(valueToken, value.reference, tagSpan, context, fallback, filters);
+    }
+  }
+
+  /** Named filter arguments look like `key: value`; peeking two tokens ahead needs a copy. */
+  private peekIsNamedArgument(lexer: MarkupLexer): boolean {
+    const probe = new MarkupLexer(this.text, lexer.peek().end, this.text.length);
+    return probe.next().kind === 'colon';
+  }
+
+  /**
+   * Reads one value: a literal, a path, or a range `(a..b)`. Paths in conditions and arguments are
+   * recorded as uses right away; for outputs the caller records them once filters are known.
+   */
+  private readOperand(lexer: MarkupLexer, tagSpan: Span, context: UseContext | undefined): Operand | undefined {
+    const token = lexer.next();
+    switch (token.kind) {
+      case 'string':
+        if (token.terminated === false) {
+          this.error({ start: token.start, end: token.end },
+            'A text value is missing its closing quote: Liquid fails to render this tag. Add the closing quote.');
+        }
+        return { token, literal: true, blankLiteral: token.value === '' };
+      case 'number':
+        return { token, literal: true, blankLiteral: false };
+      case 'open-paren': {
+        this.readOperand(lexer, tagSpan, 'argument');
+        if (lexer.next().kind !== 'range-dots' || !this.readOperand(lexer, tagSpan, 'argument') || lexer.next().kind !== 'close-paren') {
+          this.error(tagSpan, 'A range must look like `(1..5)`: Liquid fails to render this tag.');
+        }
+        return { token, literal: true, blankLiteral: false };
+      }
+      case 'path': {
+        if (token.trailingDot) {
+          this.error({ start: token.start, end: token.end },
+            `\`${this.text.slice(token.start, token.end)}\` ends with a dot: Liquid fails to render this tag. Finish the field name or remove the dot.`);
+        }
+        if (isLiteralKeyword(token.value)) {
+          return { token, literal: true, blankLiteral: token.value !== 'true' && token.value !== 'false' };
+        }
+        const reference = this.resolve(token.value);
+        if (reference && context) this.addUse(token, reference, tagSpan, context, null, []);
+        return { token, reference, literal: false, blankLiteral: false };
+      }
+      case 'end':
+        return undefined;
+      default:
+        this.unexpected(token, tagSpan);
+        return undefined;
+    }
+  }
+
+  private readCondition(name: string, start: number, end: number, tagSpan: Span): ConditionGuards {
+    const lexer = new MarkupLexer(this.text, start, end);
+    const clauses: { whenTrue: string[]; whenFalse: string[] }[] = [];
+    const connectors = new Set<string>();
+    while (lexer.peek().kind !== 'end') {
+      const left = this.readOperand(lexer, tagSpan, 'condition');
+      if (!left) break;
+      const operator = lexer.peek();
+      if (operator.kind === 'operator' && operator.value !== 'and' && operator.value !== 'or') {
+        lexer.next();
+        const right = this.readOperand(lexer, tagSpan, 'condition');
+        if (!right) {
+          this.error(tagSpan, `\`${operator.value}\` needs a value on its right in \`{% ${name} %}\`: Liquid fails to render this tag.`);
+          break;
+        }
+        clauses.push(comparisonGuards(left, operator.value, right));
+      } else {
+        clauses.push({ whenTrue: left.reference ? [left.reference.path] : [], whenFalse: [] });
+      }
+      const connector = lexer.peek();
+      if (connector.kind === 'operator' && (connector.value === 'and' || connector.value === 'or')) {
+        lexer.next();
+        connectors.add(connector.value);
+      } else if (connector.kind !== 'end') {
+        this.unexpected(lexer.next(), tagSpan);
+        break;
+      }
+    }
+    if (clauses.length === 0) {
+      this.error(tagSpan, `\`{% ${name} %}\` needs a condition, as in \`{% ${name} customer.first_name %}\`: Liquid fails to render it.`);
+      return { whenTrue: [], whenFalse: [], empty: true };
+    }
+    if (clauses.length === 1) return { ...clauses[0], empty: false };
+    if (connectors.size === 1 && connectors.has('and')) {
+      return { whenTrue: clauses.flatMap((c) => c.whenTrue), whenFalse: [], empty: false };
+    }
+    if (connectors.size === 1 && connectors.has('or')) {
+      return { whenTrue: [], whenFalse: clauses.flatMap((c) => c.whenFalse), empty: false };
+    }
+    return { whenTrue: [], whenFalse: [], empty: false };
+  }
+
+  private readWhen(start: number, end: number, tagSpan: Span, subject: string | undefined): string[] {
+    const lexer = new MarkupLexer(this.text, start, end);
+    let allValuesPresent = true;
+    let count = 0;
+    while (lexer.peek().kind !== 'end') {
+      const value = this.readOperand(lexer, tagSpan, 'condition');
+      if (!value) break;
+      count++;
+      if (!value.literal || value.blankLiteral) allValuesPresent = false;
+      const separator = lexer.peek();
+      if (separator.kind === 'comma' || (separator.kind === 'operator' && separator.value === 'or')) lexer.next();
+      else if (separator.kind !== 'end') { this.unexpected(lexer.next(), tagSpan); break; }
+    }
+    if (count === 0) this.error(tagSpan, '`{% when %}` needs a value to match, as in `{% when "gold" %}`: Liquid fails to render it.');
+    return subject && count > 0 && allValuesPresent ? [subject] : [];
+  }
+
+  private readLoop(name: string, start: number, end: number, tagSpan: Span): void {
+    const lexer = new MarkupLexer(this.text, start, end);
+    const variable = lexer.next();
+    const inKeyword = lexer.next();
+    if (variable.kind !== 'path' || inKeyword.kind !== 'operator' || inKeyword.value !== 'in') {
+      this.error(tagSpan, `A \`{% ${name} %}\` loop must read \`{% ${name} item in list %}\`: Liquid fails to render it.`);
+      this.openBlock(name, tagSpan);
+      return;
+    }
+    const source = this.readOperand(lexer, tagSpan, 'loop');
+    if (!source) this.error(tagSpan, `\`{% ${name} ${variable.value} in %}\` needs a list to loop over.`);
+    // Loop options: `reversed`, `limit: 3`, `offset: 1`, `cols: 2`.
+    while (lexer.peek().kind !== 'end') {
+      const option = lexer.next();
+      if (option.kind === 'colon' || option.kind === 'comma' || option.kind === 'operator') continue;
+      if (option.kind === 'path' && lexer.peek().kind === 'colon') continue;
+      if (option.kind === 'number' || option.kind === 'path') {
+        if (option.kind === 'path') {
+          const reference = this.resolve(option.value);
+          if (reference) this.addUse(option, reference, tagSpan, 'argument', null, []);
+        }
+        continue;
+      }
+      this.unexpected(option, tagSpan);
+      break;
+    }
+    const block = this.openBlock(name, tagSpan);
+    block.loopVariable = variable.value;
+    block.shadowedBinding = this.loopBindings.get(variable.value);
+    if (source?.reference) this.loopBindings.set(variable.value, `${source.reference.path}[]`);
+    else this.loopBindings.delete(variable.value);
+    if (!source?.reference) this.locals.add(variable.value);
+  }
+
+  private readAssign(start: number, end: number, tagSpan: Span): void {
+    const lexer = new MarkupLexer(this.text, start, end);
+    const variable = lexer.next();
+    const equals = lexer.next();
+    if (variable.kind !== 'path' || equals.kind !== 'equals') {
+      this.error(tagSpan, 'An `{% assign %}` must read `{% assign name = value %}`: Liquid fails to render it.');
+      return;
+    }
+    this.readValueWithFilters(lexer.offset, end, tagSpan, 'assign');
+    // Assigned after its value is read: `{% assign n = n | plus: 1 %}` reads the old `n`.
+    this.locals.add(variable.value);
+    this.loopBindings.delete(variable.value);
+  }
+
+  /** Arguments of `render`, `include`, `cycle` and Braze's tags: any path is a use, `key:` names are not. */
+  private readArguments(start: number, end: number, tagSpan: Span): void {
+    const lexer = new MarkupLexer(this.text, start, end);
+    while (lexer.peek().kind !== 'end') {
+      const token = lexer.peek();
+      if (token.kind === 'path' && this.peekIsNamedArgument(lexer)) {
+        lexer.next();
+        lexer.next();
+        continue;
+      }
+      if (token.kind === 'comma' || token.kind === 'colon' || token.kind === 'operator' || token.kind === 'close-paren') {
+        lexer.next();
+        continue;
+      }
+      if (token.kind === 'open-paren') {
+        // `abort_message("reason")` wraps its argument in parentheses.
+        lexer.next();
+        continue;
+      }
+      if (!this.readOperand(lexer, tagSpan, 'argument')) break;
+    }
+  }
+
+  private expectEnd(lexer: MarkupLexer, what: string): void {
+    const token = lexer.peek();
+    if (token.kind === 'end') return;
+    this.error({ start: token.start, end: token.end },
+      `Unexpected \`${this.text.slice(token.start, token.end)}\` in this ${what === 'output' ? '`{{ … }}`' : `\`{% ${what} %}\``}: ` +
+      'Liquid fails to render the tag and the recipient may see raw merge syntax. ' +
+      (what === 'output' ? 'Separate filters with `|`, as in `{{ customer.first_name | default: "there" }}`.' : 'Check the tag\'s syntax.'));
+  }
+
+  private unexpected(token: Token, tagSpan: Span): void {
+    const span = token.kind === 'end' ? tagSpan : { start: token.start, end: token.end };
+    this.error(span,
+      `Unexpected \`${this.text.slice(span.start, span.end)}\`: Liquid fails to render this tag and the recipient may see raw merge syntax. Check the tag's syntax.`);
+  }
+
+  // ---- References -------------------------------------------------------------------------------
+
+  /** Resolves a written path through loop variables and locals; undefined for locals. */
+  private resolve(written: string): ResolvedReference | undefined {
+    const rootEnd = firstSeparator(written);
+    const root = written.slice(0, rootEnd);
+    let path: string;
+    const binding = this.loopBindings.get(root);
+    if (binding !== undefined) path = binding + written.slice(rootEnd);
+    else if (this.locals.has(root)) return undefined;
+    else path = written;
+    // Liquid's array accessors: `.first`/`.last` are an item, a trailing `.size` a count.
+    path = path.replace(/\.(first|last)(?=\.|\[|$)/g, '[]');
+    const size = path.endsWith('.size');
+    if (size) path = path.slice(0, -'.size'.length);
+    return { path, size };
+  }
+
+  private addUse(token: Token, reference: ResolvedReference, tagSpan: Span, context: UseContext, fallback: string | null, filters: string[]): void {
+    this.uses.push({
+      path: reference.path,
+      written: this.text.slice(token.start, token.end),
+      span: { start: token.start, end: token.end },
+      tagSpan,
+      context,
+      fallback,
+      guarded: (this.guardCounts.get(reference.path) ?? 0) > 0,
+      filters: reference.size ? ['size', ...filters] : filters,
+    });
+  }
+
+  private error(span: Span, message: string): void {
+    this.syntaxErrors.push({ span, message });
+  }
+}
+
+function comparisonGuards(left: Operand, operator: string, right: Operand): { whenTrue: string[]; whenFalse: string[] } {
+  const [field, other] = left.reference ? [left, right] : [right, left];
+  if (!field.reference) return { whenTrue: [], whenFalse: [] };
+  const path = field.reference.path;
+  const otherIsBlank = other.blankLiteral || (field.reference.size && other.token.value === '0');
+  switch (operator) {
+    case '!=':
+    case '<>':
+      return otherIsBlank ? { whenTrue: [path], whenFalse: [] } : { whenTrue: [], whenFalse: [] };
+    case '==':
+      if (otherIsBlank) return { whenTrue: [], whenFalse: [path] };
+      return other.literal ? { whenTrue: [path], whenFalse: [] } : { whenTrue: [], whenFalse: [] };
+    case '>':
+    case '>=':
+    case 'contains':
+      return { whenTrue: [path], whenFalse: [] };
+    default:
+      return { whenTrue: [], whenFalse: [] };
+  }
+}
+
+function firstSeparator(path: string): number {
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 46 || c === 91) return i;
+  }
+  return path.length;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+function trimmedEnd(text: string, start: number, end: number): number {
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  return end;
+}

@@ -1,0 +1,70 @@
+/**
+ * Plain data types shared by the whole analysis core.
+ *
+ * Invariants:
+ * - Offsets index the template string, so they count UTF-16 code units (as LSP does).
+ * - Positions are 0-based lines and characters, as in LSP and the JSON output.
+ * - Nothing here knows about LSP, VS Code or the file system.
+ */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** A half-open span [start, end) of UTF-16 offsets into a text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export const RULE_IDS = [
+  'syntax-error',
+  'unknown-field',
+  'missing-fallback',
+  'quadrant-unexpected-unhelpful',
+  'quadrant-unexpected-helpful',
+  'quadrant-expected-unhelpful',
+  'sensitive-data',
+  'stale-data',
+  'deprecated-field',
+  'type-mismatch',
+  'purpose-incomplete',
+  'duplicate-branches',
+] as const;
+
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** Problems in `mergewise.json` itself that are not one of the rules: bad JSON, wrong types. */
+export const SCHEMA_ERROR = 'schema-error';
+/** A rule that threw: reported on the file so that one broken rule never hides the others. */
+export const INTERNAL_ERROR = 'internal-error';
+
+export type DiagnosticCode = RuleId | typeof SCHEMA_ERROR | typeof INTERNAL_ERROR;
+
+export type DiagnosticTag = 'deprecated' | 'unnecessary';
+
+export interface Diagnostic {
+  rule: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  span: Span;
+  /** The schema field this is about, when there is one. */
+  field?: string;
+  tags?: DiagnosticTag[];
+  /** Machine-readable extras that quick fixes need (e.g. suggested names). */
+  data?: DiagnosticData;
+}
+
+export interface DiagnosticData {
+  suggestions?: string[];
+  fallback?: string | null;
+}

@@ -1,0 +1,36 @@
+import type { Rule, RuleMeta } from './rule';
+import { syntaxError } from './syntax-error';
+import { unknownField } from './unknown-field';
+import { missingFallback } from './missing-fallback';
+import { quadrantExpectedUnhelpful, quadrantUnexpectedHelpful, quadrantUnexpectedUnhelpful } from './quadrants';
+import { sensitiveData } from './sensitive-data';
+import { staleData } from './stale-data';
+import { deprecatedField } from './deprecated-field';
+import { typeMismatch } from './type-mismatch';
+import { duplicateBranches } from './duplicate-branches';
+import { purposeIncompleteMeta } from './purpose-incomplete';
+
+/** Rules that run on each template, in the order of DESIGN.md section 3. */
+export const TEMPLATE_RULES: Rule[] = [
+  syntaxError,
+  unknownField,
+  missingFallback,
+  quadrantUnexpectedUnhelpful,
+  quadrantUnexpectedHelpful,
+  quadrantExpectedUnhelpful,
+  sensitiveData,
+  staleData,
+  deprecatedField,
+  typeMismatch,
+  duplicateBranches,
+];
+
+/** Every rule, for documentation and settings. */
+export const ALL_RULES: RuleMeta[] = [...TEMPLATE_RULES.map((rule) => rule.meta), purposeIncompleteMeta].sort(
+  (a, b) => order(a.id) - order(b.id));
+
+function order(id: string): number {
+  return ['syntax-error', 'unknown-field', 'missing-fallback', 'quadrant-unexpected-unhelpful', 'quadrant-unexpected-helpful',
+    'quadrant-expected-unhelpful', 'sensitive-data', 'stale-data', 'deprecated-field', 'type-mismatch', 'purpose-incomplete',
+    'duplicate-branches'].indexOf(id);
+}

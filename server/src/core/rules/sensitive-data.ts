@@ -1,0 +1,25 @@
+import { code, knownFieldUses, type Rule } from './rule';
+
+export const sensitiveData: Rule = {
+  meta: {
+    id: 'sensitive-data',
+    defaultSeverity: 'warning',
+    summary: 'A sensitive or special-category field written into the copy.',
+    needsSchema: true,
+  },
+  check(context, report) {
+    for (const [use, field] of knownFieldUses(context)) {
+      if (use.context !== 'output') continue;
+      if (field.sensitivity !== 'sensitive' && field.sensitivity !== 'special-category') continue;
+      const special = field.sensitivity === 'special-category';
+      report({
+        span: use.span,
+        field: field.path,
+        message:
+          `${code(use.written)} is ${special ? 'special-category data (health, beliefs, ethnicity and the like)' : 'sensitive data'}: ` +
+          `written into the email, it can be read by anyone who sees the inbox, and it tells the recipient you hold it. ` +
+          `Remove it from the copy; if the email must depend on it, use it only in a condition.`,
+      });
+    }
+  },
+};

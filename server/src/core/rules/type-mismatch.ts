@@ -1,0 +1,55 @@
+import type { FieldSpec } from '../schema/types';
+import { code, knownFieldUses, type Rule } from './rule';
+
+const ACCEPTS: Record<'date' | 'number' | 'array', FieldSpec['type'][]> = {
+  date: ['date', 'number'],
+  number: ['number'],
+  array: ['array'],
+};
+
+export const typeMismatch: Rule = {
+  meta: {
+    id: 'type-mismatch',
+    defaultSeverity: 'warning',
+    summary: 'A value used as the wrong type: a date filter on text, a loop over something that is not a list.',
+    needsSchema: true,
+  },
+  check(context, report) {
+    for (const [use, field] of knownFieldUses(context)) {
+      // A loop item (`cart.items[]`) is an item, not the list itself.
+      if (use.path.endsWith('[]') && field.path !== use.path) continue;
+      if (use.context === 'loop' && field.type !== 'array' && !(field.type === 'object' && field.open)) {
+        report({
+          span: use.span,
+          field: field.path,
+          message: `${code(use.written)} is a ${field.type}, not a list: the loop would run once or not at all, so the recipient would see missing or garbled content. Loop over an array field.`,
+        });
+        continue;
+      }
+      if (use.context === 'output' && use.filters.length === 0 && (field.type === 'array' || field.type === 'object')) {
+        report({
+          span: use.span,
+          field: field.path,
+          message: `${code(use.written)} is ${field.type === 'array' ? 'a list' : 'an object'}: output as it is, the recipient would see its items run together or raw data. Loop over it, or output one of its fields.`,
+        });
+        continue;
+      }
+      let type: FieldSpec['type'] = field.type;
+      for (const filter of use.filters) {
+        if (filter === 'size') { type = 'number'; continue; }
+        const expects = context.dialect.filterInputs[filter];
+        if (!expects) continue;
+        if (!ACCEPTS[expects].includes(type)) {
+          report({
+            span: use.span,
+            field: field.path,
+            message: `${code(filter)} expects ${expects === 'array' ? 'a list' : `a ${expects}`}, but ${code(use.written)} is ${type === 'array' ? 'a list' : `a ${type}`}: ` +
+              `the recipient would see the value unchanged, blank, or an error. Declare the field's real type in mergewise.json, or use a filter meant for ${type}s.`,
+          });
+          break;
+        }
+        if (expects === 'array') break;
+      }
+    }
+  },
+};

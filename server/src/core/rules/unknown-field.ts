@@ -1,0 +1,46 @@
+import { closestNames } from '../closest';
+import { knownNames } from '../schema/resolve';
+import { code, type Rule } from './rule';
+
+export const unknownField: Rule = {
+  meta: {
+    id: 'unknown-field',
+    defaultSeverity: 'error',
+    summary: 'A field that is not in mergewise.json; the closest names are suggested.',
+    needsSchema: true,
+  },
+  check(context, report) {
+    const schema = context.schema;
+    if (!schema) return;
+    let names: string[] | undefined;
+    context.scan.uses.forEach((use, index) => {
+      if (context.resolutions[index]?.kind !== 'unknown') return;
+      names ??= knownNames(schema, context.dialect.id);
+      const suggestions = closestNames(use.path, names);
+      const replacements = suggestions.map((suggestion) => asWritten(use.written, use.path, suggestion));
+      report({
+        span: use.span,
+        field: use.path,
+        message:
+          `${code(use.path)} is not a field in mergewise.json: every recipient would get ${context.dialect.missingValueOutcome}. ` +
+          (replacements.length
+            ? `Did you mean ${replacements.map(code).join(' or ')}? Otherwise declare it under "fields".`
+            : 'Declare it under "fields" in mergewise.json, or fix the name.'),
+        data: { suggestions: replacements },
+      });
+    });
+  },
+};
+
+/**
+ * Writes a suggested path the way the template wrote the reference: inside
+ * `{% for item in cart.items %}`, `cart.items[].title` is written `item.title`.
+ */
+function asWritten(written: string, path: string, suggestion: string): string {
+  if (written === path) return suggestion;
+  const rootEnd = written.search(/[.[]/);
+  const rest = rootEnd === -1 ? '' : written.slice(rootEnd);
+  if (!path.endsWith(rest)) return suggestion;
+  const base = path.slice(0, path.length - rest.length);
+  return suggestion.startsWith(base) && rootEnd !== -1 ? written.slice(0, rootEnd) + suggestion.slice(base.length) : suggestion;
+}

@@ -1,0 +1,376 @@
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { DIALECT_IDS, isDialectId, type DialectId } from '../dialects/ids';
+import { closestNames } from '../closest';
+import { RULE_IDS, SCHEMA_ERROR, type Diagnostic, type RuleId, type Severity, type SeveritySetting, type Span } from '../model';
+import {
+  FIELD_TYPES,
+  SENSITIVITIES,
+  SOURCES,
+  type FieldSpec,
+  type FieldType,
+  type Purpose,
+  type Schema,
+} from './types';
+
+export const SCHEMA_FILE_NAME = 'mergewise.json';
+
+export interface SchemaLoadResult {
+  schema: Schema;
+  /** Problems in the file, positioned in its text. Never thrown: a broken schema still loads what it can. */
+  diagnostics: Diagnostic[];
+}
+
+const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize'];
+const FIELD_KEYS = [
+  'type', 'description', 'source', 'expected', 'fallback', 'examples', 'sensitivity', 'maxAgeDays',
+  'deprecated', 'aliases', 'required', 'items', 'fields',
+];
+const PURPOSE_KEYS = ['segment', 'tactic', 'metric', 'description', 'fields', 'templates'];
+const SEVERITY_SETTINGS: SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+/**
+ * Parses and validates a `mergewise.json` text (JSON with comments and trailing commas).
+ * `file` is its absolute path; globs in it are relative to its folder.
+ */
+export function loadSchema(text: string, file: string, dir: string): SchemaLoadResult {
+  const loader = new SchemaLoader(text, file, dir);
+  return { schema: loader.schema, diagnostics: loader.diagnostics };
+}
+
+class SchemaLoader {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly schema: Schema;
+
+  constructor(text: string, file: string, dir: string) {
+    this.schema = {
+      file, dir, templates: [], recipients: [], fields: new Map(), purposes: new Map(), rules: {},
+    };
+    const parseErrors: ParseError[] = [];
+    const root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
+    for (const error of parseErrors) {
+      this.problem({ start: error.offset, end: error.offset + Math.max(error.length, 1) },
+        `Invalid JSON: ${describeParseError(printParseErrorCode(error.error))}.`);
+    }
+    if (!root) {
+      if (parseErrors.length === 0) this.problem({ start: 0, end: 0 }, 'mergewise.json is empty: expected an object with "fields".');
+      return;
+    }
+    if (root.type !== 'object') {
+      this.problem(spanOf(root), `Expected an object with "fields" at the top of mergewise.json, found ${describeNode(root)}.`);
+      return;
+    }
+    this.readRoot(root);
+    this.checkPurposeFields();
+  }
+
+  private readRoot(root: Node): void {
+    for (const [key, value] of this.properties(root, 'mergewise.json', TOP_LEVEL_KEYS)) {
+      switch (key) {
+        case 'dialect': {
+          const dialect = this.dialect(value, 'dialect');
+          if (dialect) this.schema.dialect = dialect;
+          break;
+        }
+        case 'templates':
+          for (const [glob, dialectNode] of this.properties(value, 'templates')) {
+            const dialect = this.dialect(dialectNode, `templates["${glob}"]`);
+            if (dialect) this.schema.templates.push({ glob, dialect });
+          }
+          break;
+        case 'recipients':
+          this.schema.recipients = this.stringArray(value, 'recipients');
+          break;
+        case 'fields':
+          this.readFields(value, '', 'fields');
+          break;
+        case 'purposes':
+          for (const [id, purposeNode, purposeKey] of this.properties(value, 'purposes')) {
+            this.readPurpose(id, purposeNode, purposeKey);
+          }
+          break;
+        case 'rules':
+          this.readRules(value);
+          break;
+        case 'maxFileSize':
+          if (value.type !== 'number' || !Number.isInteger(value.value) || value.value <= 0) {
+            this.problem(spanOf(value), `"maxFileSize" must be a positive whole number of bytes, found ${describeNode(value)}.`);
+          } else {
+            this.schema.maxFileSize = value.value;
+          }
+          break;
+        case '$schema':
+          this.expectType(value, 'string', '$schema');
+          break;
+      }
+    }
+  }
+
+  private readFields(node: Node, prefix: string, where: string): void {
+    for (const [name, fieldNode, keyNode] of this.properties(node, where)) {
+      if (!name.trim()) {
+        this.problem(spanOf(keyNode), `A field name in ${where} is empty.`);
+        continue;
+      }
+      this.readField(prefix + name, fieldNode, keyNode);
+    }
+  }
+
+  private readField(path: string, node: Node, keyNode: Node): void {
+    const where = `field "${path}"`;
+    if (node.type !== 'object') {
+      this.problem(spanOf(node), `Expected ${where} to be an object such as {"type": "string"}, found ${describeNode(node)}.`);
+      return;
+    }
+    const field: FieldSpec = {
+      path, type: 'string', aliases: {}, required: false, keySpan: spanOf(keyNode), open: true,
+    };
+    let typeSeen = false;
+    let children: { node: Node; prefix: string; where: string } | undefined;
+    for (const [key, value] of this.properties(node, where, FIELD_KEYS)) {
+      switch (key) {
+        case 'type': {
+          const type = this.enumValue(value, FIELD_TYPES, `${where}: "type"`);
+          if (type) { field.type = type as FieldType; typeSeen = true; }
+          break;
+        }
+        case 'source': {
+          const source = this.enumValue(value, SOURCES, `${where}: "source"`);
+          if (source) field.source = source as FieldSpec['source'];
+          break;
+        }
+        case 'sensitivity': {
+          const sensitivity = this.enumValue(value, SENSITIVITIES, `${where}: "sensitivity"`);
+          if (sensitivity) field.sensitivity = sensitivity as FieldSpec['sensitivity'];
+          break;
+        }
+        case 'description':
+          if (this.expectType(value, 'string', `${where}: "description"`)) field.description = value.value;
+          break;
+        case 'expected':
+          if (this.expectType(value, 'boolean', `${where}: "expected"`)) field.expected = value.value;
+          break;
+        case 'required':
+          if (this.expectType(value, 'boolean', `${where}: "required"`)) field.required = value.value;
+          break;
+        case 'fallback':
+          if (value.type === 'string' || value.type === 'number' || value.type === 'boolean') {
+            field.fallback = String(value.value);
+          } else {
+            this.problem(spanOf(value), `${capitalize(where)}: "fallback" must be text (or a number), found ${describeNode(value)}.`);
+          }
+          break;
+        case 'examples':
+          if (this.expectType(value, 'array', `${where}: "examples"`)) field.examples = nodeValue(value) as unknown[];
+          break;
+        case 'maxAgeDays':
+          if (value.type !== 'number' || value.value <= 0) {
+            this.problem(spanOf(value), `${capitalize(where)}: "maxAgeDays" must be a number of days above 0, found ${describeNode(value)}.`);
+          } else {
+            field.maxAgeDays = value.value;
+          }
+          break;
+        case 'deprecated':
+          if (value.type === 'string') field.deprecated = value.value;
+          else if (value.type === 'boolean') { if (value.value) field.deprecated = 'deprecated'; }
+          else this.problem(spanOf(value), `${capitalize(where)}: "deprecated" must be a message such as "use customer.given_name", or true.`);
+          break;
+        case 'aliases':
+          for (const [dialect, aliasNode, dialectKey] of this.properties(value, `${where}: "aliases"`)) {
+            if (!isDialectId(dialect)) {
+              this.problem(spanOf(dialectKey), `${capitalize(where)}: unknown dialect "${dialect}" in "aliases"; expected one of ${DIALECT_IDS.join(', ')}.`);
+            } else if (this.expectType(aliasNode, 'string', `${where}: aliases.${dialect}`)) {
+              field.aliases[dialect] = aliasNode.value;
+            }
+          }
+          break;
+        case 'items': {
+          const itemFields = value.type === 'object' ? propertyNode(value, 'fields') : undefined;
+          if (value.type !== 'object') {
+            this.problem(spanOf(value), `${capitalize(where)}: "items" must be an object such as {"fields": {"title": {"type": "string"}}}.`);
+          } else if (itemFields) {
+            children = { node: itemFields, prefix: `${path}[].`, where: `${where} items` };
+          }
+          for (const [itemKey, , itemKeyNode] of value.type === 'object' ? this.entries(value) : []) {
+            if (itemKey !== 'fields') this.problem(spanOf(itemKeyNode), `${capitalize(where)}: unknown property "${itemKey}" in "items"; expected "fields".`, 'warning');
+          }
+          break;
+        }
+        case 'fields':
+          children = { node: value, prefix: `${path}.`, where };
+          break;
+      }
+    }
+    if (!typeSeen && !node.children?.some((p) => p.children?.[0]?.value === 'type')) {
+      this.problem(spanOf(keyNode), `${capitalize(where)} has no "type"; expected one of ${FIELD_TYPES.join(', ')}.`);
+    }
+    if (children) {
+      field.open = false;
+      const expectedType = children.prefix.endsWith('[].') ? 'array' : 'object';
+      if (typeSeen && field.type !== expectedType) {
+        this.problem(spanOf(keyNode), `${capitalize(where)} has sub-fields but "type" is "${field.type}"; expected "${expectedType}".`);
+      }
+    }
+    if (this.schema.fields.has(path)) {
+      this.problem(spanOf(keyNode), `Field "${path}" is declared twice; the later declaration wins.`);
+    }
+    this.schema.fields.set(path, field);
+    if (children) this.readFields(children.node, children.prefix, children.where);
+  }
+
+  private readPurpose(id: string, node: Node, keyNode: Node): void {
+    const where = `purpose "${id}"`;
+    if (node.type !== 'object') {
+      this.problem(spanOf(node), `Expected ${where} to be an object with "segment", "tactic" and "metric", found ${describeNode(node)}.`);
+      return;
+    }
+    const purpose: Purpose = { id, fields: [], templates: [], keySpan: spanOf(keyNode) };
+    for (const [key, value] of this.properties(node, where, PURPOSE_KEYS)) {
+      switch (key) {
+        case 'segment':
+        case 'tactic':
+        case 'metric':
+        case 'description':
+          if (this.expectType(value, 'string', `${where}: "${key}"`)) purpose[key] = value.value;
+          break;
+        case 'fields':
+          purpose.fields = this.stringArray(value, `${where}: "fields"`);
+          break;
+        case 'templates':
+          purpose.templates = this.stringArray(value, `${where}: "templates"`);
+          break;
+      }
+    }
+    this.schema.purposes.set(id, purpose);
+  }
+
+  /** Runs after all fields are read, since purposes may be declared before the fields they list. */
+  private checkPurposeFields(): void {
+    for (const purpose of this.schema.purposes.values()) {
+      for (const path of purpose.fields) {
+        if (!this.schema.fields.has(path)) {
+          const suggestions = closestNames(path, this.schema.fields.keys());
+          this.problem(purpose.keySpan,
+            `Purpose "${purpose.id}" lists "${path}", which is not a declared field` +
+            (suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '.'),
+            'warning');
+        }
+      }
+    }
+  }
+
+  private readRules(node: Node): void {
+    for (const [rule, value, keyNode] of this.properties(node, 'rules')) {
+      if (!(RULE_IDS as readonly string[]).includes(rule)) {
+        const suggestions = closestNames(rule, RULE_IDS, 1);
+        this.problem(spanOf(keyNode), `Unknown rule "${rule}" in "rules"` +
+          (suggestions.length ? `; did you mean "${suggestions[0]}"?` : `; expected one of ${RULE_IDS.join(', ')}.`));
+        continue;
+      }
+      const setting = this.enumValue(value, SEVERITY_SETTINGS, `rules["${rule}"]`);
+      if (setting) this.schema.rules[rule as RuleId] = setting as SeveritySetting;
+    }
+  }
+
+  /** Yields [key, value, keyNode] for an object node; reports unknown keys and duplicates. */
+  private *properties(node: Node, where: string, allowedKeys?: readonly string[]): Generator<[string, Node, Node]> {
+    if (node.type !== 'object') {
+      this.problem(spanOf(node), `Expected ${where} to be an object, found ${describeNode(node)}.`);
+      return;
+    }
+    const seen = new Set<string>();
+    for (const [key, value, keyNode] of this.entries(node)) {
+      if (seen.has(key)) {
+        this.problem(spanOf(keyNode), `"${key}" appears twice in ${where}; only the last one counts.`, 'warning');
+      }
+      seen.add(key);
+      if (allowedKeys && !allowedKeys.includes(key)) {
+        const suggestions = closestNames(key, allowedKeys, 1);
+        this.problem(spanOf(keyNode), `Unknown property "${key}" in ${where}` +
+          (suggestions.length ? `; did you mean "${suggestions[0]}"?` : `; expected one of ${allowedKeys.join(', ')}.`), 'warning');
+        continue;
+      }
+      yield [key, value, keyNode];
+    }
+  }
+
+  private *entries(node: Node): Generator<[string, Node, Node]> {
+    for (const property of node.children ?? []) {
+      const [keyNode, value] = property.children ?? [];
+      if (keyNode && value) yield [String(keyNode.value), value, keyNode];
+    }
+  }
+
+  private stringArray(node: Node, where: string): string[] {
+    if (!this.expectType(node, 'array', where)) return [];
+    const values: string[] = [];
+    for (const item of node.children ?? []) {
+      if (this.expectType(item, 'string', `each entry of ${where}`)) values.push(item.value);
+    }
+    return values;
+  }
+
+  private dialect(node: Node, where: string): DialectId | undefined {
+    return this.enumValue(node, DIALECT_IDS, where) as DialectId | undefined;
+  }
+
+  private enumValue(node: Node, allowed: readonly string[], where: string): string | undefined {
+    if (node.type === 'string' && allowed.includes(node.value)) return node.value;
+    const suggestion = node.type === 'string' ? closestNames(node.value, allowed, 1)[0] : undefined;
+    this.problem(spanOf(node), `${capitalize(where)} must be one of ${allowed.join(', ')}; found ${describeNode(node)}` +
+      (suggestion ? ` (did you mean "${suggestion}"?)` : '') + '.');
+    return undefined;
+  }
+
+  private expectType(node: Node, type: Node['type'], where: string): boolean {
+    if (node.type === type) return true;
+    this.problem(spanOf(node), `${capitalize(where)} must be ${article(type)} ${type}, found ${describeNode(node)}.`);
+    return false;
+  }
+
+  private problem(span: Span, message: string, severity: Severity = 'error'): void {
+    this.diagnostics.push({ rule: SCHEMA_ERROR, severity, span, message });
+  }
+}
+
+function propertyNode(node: Node, key: string): Node | undefined {
+  return node.children?.find((p) => p.children?.[0]?.value === key)?.children?.[1];
+}
+
+function nodeValue(node: Node): unknown {
+  switch (node.type) {
+    case 'object':
+      return Object.fromEntries((node.children ?? []).map((p) => [p.children?.[0]?.value, p.children?.[1] ? nodeValue(p.children[1]) : undefined]));
+    case 'array':
+      return (node.children ?? []).map(nodeValue);
+    default:
+      return node.value;
+  }
+}
+
+function spanOf(node: Node): Span {
+  return { start: node.offset, end: node.offset + node.length };
+}
+
+function describeNode(node: Node): string {
+  switch (node.type) {
+    case 'string': return `"${node.value}"`;
+    case 'number':
+    case 'boolean': return String(node.value);
+    case 'null': return 'null';
+    case 'array': return 'a list';
+    case 'object': return 'an object';
+    default: return node.type;
+  }
+}
+
+function describeParseError(code: string): string {
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

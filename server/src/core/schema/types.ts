@@ -1,0 +1,72 @@
+import type { DialectId } from '../dialects/ids';
+import type { RuleId, SeveritySetting, Span } from '../model';
+
+export const FIELD_TYPES = ['string', 'number', 'boolean', 'date', 'array', 'object'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const SOURCES = ['declared', 'transactional', 'observed', 'inferred', 'third-party'] as const;
+export type Source = (typeof SOURCES)[number];
+
+export const SENSITIVITIES = ['none', 'personal', 'sensitive', 'special-category'] as const;
+export type Sensitivity = (typeof SENSITIVITIES)[number];
+
+export interface FieldSpec {
+  /** Dotted path; array items are written `cart.items[].title`. */
+  path: string;
+  type: FieldType;
+  description?: string;
+  source?: Source;
+  expected?: boolean;
+  fallback?: string;
+  examples?: unknown[];
+  sensitivity?: Sensitivity;
+  maxAgeDays?: number;
+  deprecated?: string;
+  aliases: Partial<Record<DialectId, string>>;
+  required: boolean;
+  /** Where the field's key is written in `mergewise.json`, for go-to-definition. */
+  keySpan: Span;
+  /** True when the schema declares no sub-fields, so any sub-path is accepted. */
+  open: boolean;
+}
+
+export interface Purpose {
+  id: string;
+  segment?: string;
+  tactic?: string;
+  metric?: string;
+  description?: string;
+  fields: string[];
+  templates: string[];
+  keySpan: Span;
+}
+
+export interface TemplateDialectOverride {
+  glob: string;
+  dialect: DialectId;
+}
+
+export interface Schema {
+  /** Absolute path of the `mergewise.json` file. */
+  file: string;
+  /** The folder it governs; globs are relative to it. */
+  dir: string;
+  dialect?: DialectId;
+  templates: TemplateDialectOverride[];
+  recipients: string[];
+  fields: Map<string, FieldSpec>;
+  purposes: Map<string, Purpose>;
+  rules: Partial<Record<RuleId, SeveritySetting>>;
+  maxFileSize?: number;
+}
+
+export function isCompletePurpose(purpose: Purpose): boolean {
+  return Boolean(purpose.segment?.trim() && purpose.tactic?.trim() && purpose.metric?.trim());
+}
+
+/** The recipient expects us to know data they gave us or that comes from dealing with us. */
+export function isExpected(field: FieldSpec): boolean | undefined {
+  if (field.expected !== undefined) return field.expected;
+  if (!field.source) return undefined;
+  return field.source === 'declared' || field.source === 'transactional' || field.source === 'observed';
+}
