@@ -70,6 +70,52 @@ export interface CompletionEntry {
   snippet?: string;
 }
 
+export interface RenderLimits {
+  /** Wall-clock budget for one rendering, in milliseconds. */
+  timeMs: number;
+  /** Largest output kept, in UTF-16 code units. */
+  outputChars: number;
+  /** Budget for the engine's allocations (strings, loop items), in its own units. */
+  memory: number;
+}
+
+export const DEFAULT_RENDER_LIMITS: RenderLimits = { timeMs: 2000, outputChars: 2_000_000, memory: 50_000_000 };
+
+export interface RenderRequest {
+  text: string;
+  scan: TemplateScan;
+  /** Recipient data, nested by path segments. */
+  data: Record<string, unknown>;
+  /** The schema field path of each use, when it differs from what is written (aliases, Braze `${x}`). */
+  schemaPathOf(useIndex: number): string | undefined;
+  limits: RenderLimits;
+}
+
+export type RenderedValueKind = 'value' | 'fallback' | 'blank';
+
+export interface RenderedValue {
+  /** Index into `scan.uses` of the field whose output this is. */
+  useIndex: number;
+  kind: RenderedValueKind;
+}
+
+/**
+ * A rendering whose field outputs are wrapped as `MARK_START id MARK_SEPARATOR text MARK_END`,
+ * where `id` indexes `values`, so that the preview can show what each recipient gets where.
+ */
+export interface RenderResult {
+  output: string;
+  values: RenderedValue[];
+  /** The template stopped this recipient's send (Braze's `abort_message`), with its reason. */
+  aborted?: string;
+  /** The engine refused the template or hit a limit. */
+  error?: string;
+}
+
+export const MARK_START = '\uE000';
+export const MARK_SEPARATOR = '\uE001';
+export const MARK_END = '\uE002';
+
 /** One platform's merge-tag language. */
 export interface Dialect {
   id: DialectId;
@@ -84,6 +130,8 @@ export interface Dialect {
   missingValueOutcome: string;
   filters: CompletionEntry[];
   tags: CompletionEntry[];
+  /** Renders with the platform's real engine where one exists. */
+  render(request: RenderRequest): RenderResult;
   /** The kind of value each typed filter or helper expects, for `type-mismatch`. */
   filterInputs: Record<string, 'date' | 'number' | 'array'>;
 }

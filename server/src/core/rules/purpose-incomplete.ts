@@ -8,6 +8,12 @@ export const purposeIncompleteMeta: RuleMeta = {
   needsSchema: true,
 };
 
+const PART_MEANING = {
+  segment: 'who it is for',
+  tactic: 'what changes in the email',
+  metric: 'how success is measured',
+} as const;
+
 /** Runs on `mergewise.json` itself rather than on a template. */
 export function checkPurposes(schema: Schema): Finding[] {
   const findings: Finding[] = [];
@@ -19,7 +25,7 @@ export function checkPurposes(schema: Schema): Finding[] {
       message:
         `Purpose "${purpose.id}" has no ${missing.join(', ')}, so it is not a testable hypothesis and covers no field: ` +
         `recipients would get its fields with nothing to justify them. ` +
-        `Add ${missing.map((part) => `"${part}"`).join(' and ')} (who it is for, what changes in the email, how success is measured).`,
+        `Add ${missing.map((part) => `"${part}" (${PART_MEANING[part]})`).join(' and ')}.`,
     });
   }
   return findings;

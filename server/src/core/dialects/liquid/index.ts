@@ -1,4 +1,5 @@
 import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
+import { renderLiquid } from './render';
 import { scanLiquid } from './scanner';
 
 const FILTERS: [string, string, string?][] = [
@@ -61,6 +62,7 @@ export const liquid: Dialect = {
   id: 'liquid',
   label: 'Liquid (Braze, Customer.io, Shopify)',
   scan: scanLiquid,
+  render: renderLiquid,
   fallbackEdit(_text: string, use: FieldUse, fallback: string): TextEdit | undefined {
     if (use.context !== 'output' && use.context !== 'assign') return undefined;
     return { span: { start: use.span.end, end: use.span.end }, newText: ` | default: ${quote(fallback)}` };

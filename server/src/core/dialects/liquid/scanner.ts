@@ -92,7 +92,7 @@ class LiquidScanner {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const block = this.stack[i];
       this.error(block.tagSpan,
-        `\`{% ${block.name} %}\` is never closed: Liquid fails to render and the recipient would get raw merge syntax, or no email. ` +
+        `\`${this.shortTag(block.tagSpan)}\` is never closed: Liquid fails to render and the recipient would get raw merge syntax, or no email. ` +
         `Add \`{% end${block.name} %}\` where the block should end.`);
     }
     return {
@@ -350,7 +350,7 @@ class LiquidScanner {
     }
     while (this.stack.length > index + 1) {
       const inner = this.stack.pop() as OpenBlock;
-      this.error(inner.tagSpan, `\`{% ${inner.name} %}\` is closed by \`{% end${name} %}\` before its own \`{% end${inner.name} %}\`: Liquid fails to render the template. Add \`{% end${inner.name} %}\`.`);
+      this.error(inner.tagSpan, `\`${this.shortTag(inner.tagSpan)}\` is closed by \`{% end${name} %}\` before its own \`{% end${inner.name} %}\`: Liquid fails to render the template. Add \`{% end${inner.name} %}\`.`);
       this.finishBlock(inner, tagSpan.start);
     }
     this.finishBlock(this.stack.pop() as OpenBlock, tagSpan.start);
@@ -656,6 +656,12 @@ class LiquidScanner {
       guarded: (this.guardCounts.get(reference.path) ?? 0) > 0,
       filters: reference.size ? ['size', ...filters] : filters,
     });
+  }
+
+  /** The tag's text for a message, shortened: `{% if customer.plan == 'trial' %}`. */
+  private shortTag(span: Span): string {
+    const tag = this.text.slice(span.start, span.end).replace(/\s+/g, ' ');
+    return tag.length > 60 ? `${tag.slice(0, 57)}…` : tag;
   }
 
   private error(span: Span, message: string): void {

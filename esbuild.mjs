@@ -1,0 +1,28 @@
+// Bundles the extension client, the language server and the command line into dist/.
+import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // jsonc-parser's UMD build hides its requires from bundlers; its ES module build bundles cleanly.
+  mainFields: ['module', 'main'],
+  sourcemap: true,
+  logLevel: 'warning',
+  define: { MERGEWISE_VERSION: JSON.stringify(version) },
+};
+
+const builds = [
+  { entryPoints: { cli: 'server/src/cli/index.ts' } },
+].map((options) => ({ ...common, outdir: 'dist', ...options }));
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

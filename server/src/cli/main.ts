@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import type { SeverityOverrides } from '../core/analyze';
+import { runCheck } from './check';
+import { formatJson, formatSarif, formatText, type OutputFormat } from './formats';
+import { runPreview, UsageError } from './preview';
+
+declare const MERGEWISE_VERSION: string | undefined;
+const VERSION = typeof MERGEWISE_VERSION === 'string' ? MERGEWISE_VERSION : 'development';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  color: boolean;
+  now?: Date;
+}
+
+const USAGE = `Usage:
+  mergewise check [PATH...] [--format text|json|sarif] [--max-warnings N] [--max-file-size BYTES] [--hints]
+  mergewise preview TEMPLATE [--recipient NAME|all] [--out DIR]
+
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings over the limit,
+2 usage or configuration error.`;
+
+/** Runs the command line and returns its exit code. */
+export function runCli(argv: string[], io: CliIo): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check': return check(rest, io);
+      case 'preview': return preview(rest, io);
+      case '--version': case '-v': io.stdout(`${VERSION}\n`); return 0;
+      case undefined: case 'help': case '--help': case '-h': io.stdout(`${USAGE}\n`); return command === undefined ? 2 : 0;
+      default: throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr(`mergewise: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function check(args: string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      'max-warnings': { type: 'string' },
+      'max-file-size': { type: 'string' },
+      hints: { type: 'boolean', default: false },
+      rule: { type: 'string', multiple: true },
+    },
+  });
+  const format = values.format as OutputFormat;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${values.format}".`);
+  const maxWarnings = optionalCount(values['max-warnings'], '--max-warnings');
+  const maxFileSize = optionalCount(values['max-file-size'], '--max-file-size');
+  const report = runCheck({
+    paths: positionals, cwd: io.cwd, maxFileSize, now: io.now,
+    severityOverrides: parseRuleOptions(values.rule ?? []),
+  });
+  for (const notice of report.notices) io.stderr(`mergewise: ${notice}\n`);
+  if (format === 'json') io.stdout(formatJson(report));
+  else if (format === 'sarif') io.stdout(formatSarif(report, VERSION));
+  else io.stdout(formatText(report, { color: io.color, showHints: values.hints ?? false }));
+  if (report.configurationErrors.length) {
+    for (const error of report.configurationErrors) io.stderr(`mergewise: configuration error: ${error}\n`);
+    return 2;
+  }
+  const { errors, warnings } = report.summary;
+  return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? 1 : 0;
+}
+
+function preview(args: string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { recipient: { type: 'string', default: 'all' }, out: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('preview takes exactly one TEMPLATE.');
+  const run = runPreview({
+    template: positionals[0], cwd: io.cwd, recipient: values.recipient ?? 'all', outDir: values.out, color: io.color, now: io.now,
+  });
+  for (const problem of run.problems) io.stderr(`mergewise: ${problem}\n`);
+  if (values.out) {
+    io.stdout(`${run.previews.map((p) => `${p.recipient.name}: ${p.summary}`).join('\n')}\nWrote ${run.written.length} files; open ${run.written[run.written.length - 1]}\n`);
+  } else {
+    io.stdout(run.text);
+  }
+  return 0;
+}
+
+/** `--rule missing-fallback=error`, to change a severity for one run. */
+function parseRuleOptions(options: string[]): SeverityOverrides {
+  const overrides: SeverityOverrides = {};
+  for (const option of options) {
+    const [rule, severity] = option.split('=');
+    if (!severity || !['error', 'warning', 'information', 'hint', 'off'].includes(severity)) {
+      throw new UsageError(`--rule takes RULE=SEVERITY (error, warning, information, hint or off), not "${option}".`);
+    }
+    overrides[rule as keyof SeverityOverrides] = severity as SeverityOverrides[keyof SeverityOverrides];
+  }
+  return overrides;
+}
+
+function optionalCount(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new UsageError(`${flag} takes a whole number, not "${value}".`);
+  return parsed;
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}

@@ -1,0 +1,127 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { getDialect } from '../core/dialects/registry';
+import { indexPage, recipientPage } from '../core/preview/html';
+import { previewTemplate, type RecipientPreview } from '../core/preview/preview';
+import { parseRecipients, selectRecipientFiles, type Recipient } from '../core/preview/recipients';
+import { chooseDialect, SchemaIndex, toPosix } from '../core/workspace';
+import { nodeFileSystem } from './node-fs';
+
+export interface PreviewOptions {
+  template: string;
+  cwd: string;
+  recipient: string;
+  outDir?: string;
+  color: boolean;
+  now?: Date;
+}
+
+export class UsageError extends Error {}
+
+export interface PreviewRun {
+  previews: RecipientPreview[];
+  /** Files written with --out. */
+  written: string[];
+  /** Problems with recipient files, each saying where. */
+  problems: string[];
+  text: string;
+}
+
+const PLAIN_TEXT_EXTENSIONS = new Set(['.txt', '.text']);
+
+export function runPreview(options: PreviewOptions): PreviewRun {
+  const templatePath = path.resolve(options.cwd, options.template);
+  const text = nodeFileSystem.readText(templatePath);
+  if (text === undefined) throw new UsageError(`${options.template}: no such template.`);
+  const index = new SchemaIndex(nodeFileSystem);
+  const loaded = index.schemaFor(templatePath);
+  if (!loaded) throw new UsageError(`No mergewise.json found above ${options.template}: previews need its "recipients" to know whom to render for.`);
+  if (!loaded.result) throw new UsageError(loaded.readError ?? `${loaded.file} could not be read.`);
+  const schema = loaded.result.schema;
+  if (schema.recipients.length === 0) {
+    throw new UsageError(`${path.relative(options.cwd, loaded.file)} has no "recipients": add globs of sample recipient files, as in "recipients": ["recipients/*.json"].`);
+  }
+  const relativePath = toPosix(path.relative(schema.dir, templatePath));
+  const choice = chooseDialect(schema, relativePath, text);
+  const dialect = getDialect(choice.id);
+  if (!dialect) throw new UsageError(`${options.template}: its dialect "${choice.id}" (by ${choice.reason}) is not supported yet.`);
+
+  const problems: string[] = [];
+  const recipients: Recipient[] = [];
+  for (const file of selectRecipientFiles(schema, listFiles(schema.dir))) {
+    const absolute = path.join(schema.dir, file);
+    const shown = toPosix(path.relative(options.cwd, absolute));
+    const parsed = parseRecipients(fs.readFileSync(absolute, 'utf8'), shown);
+    recipients.push(...parsed.recipients);
+    problems.push(...parsed.problems);
+  }
+  if (recipients.length === 0) {
+    throw new UsageError(`No sample recipients match ${schema.recipients.map((g) => `"${g}"`).join(', ')} in ${path.relative(options.cwd, loaded.file)}.` +
+      (problems.length ? `\n${problems.join('\n')}` : ''));
+  }
+  const chosen = options.recipient === 'all' ? recipients : recipients.filter((r) => matchesRecipient(r, options.recipient));
+  if (chosen.length === 0) {
+    throw new UsageError(`No sample recipient named "${options.recipient}"; the recipients are: ${recipients.map((r) => r.name).join(', ')}.`);
+  }
+
+  const scan = dialect.scan(text);
+  const now = options.now ?? new Date();
+  const previews = chosen.map((recipient) => previewTemplate({ text, dialect, scan, schema, recipient, now }));
+  const plainText = PLAIN_TEXT_EXTENSIONS.has(path.extname(templatePath).toLowerCase());
+  const written: string[] = [];
+  if (options.outDir) {
+    const outDir = path.resolve(options.cwd, options.outDir);
+    fs.mkdirSync(outDir, { recursive: true });
+    const templateName = path.basename(templatePath);
+    const pages = previews.map((preview) => {
+      const file = `${slug(preview.recipient.name)}.html`;
+      fs.writeFileSync(path.join(outDir, file), recipientPage(preview, templateName, { plainText }));
+      written.push(path.join(outDir, file));
+      return { file, preview };
+    });
+    fs.writeFileSync(path.join(outDir, 'index.html'), indexPage(templateName, pages));
+    written.push(path.join(outDir, 'index.html'));
+  }
+  return { previews, written, problems, text: previews.map((p) => formatPreviewText(p, options.color)).join('\n') };
+}
+
+function matchesRecipient(recipient: Recipient, wanted: string): boolean {
+  const lowered = wanted.toLowerCase();
+  return recipient.name.toLowerCase() === lowered || path.basename(recipient.file, '.json').toLowerCase() === lowered;
+}
+
+/** The rendering as terminal text, with marks in brackets: `[there ← fallback]`, `[blank: customer.city]`. */
+export function formatPreviewText(preview: RecipientPreview, color: boolean): string {
+  const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const header = paint(1, `── ${preview.recipient.name}${preview.recipient.jurisdiction ? ` (${preview.recipient.jurisdiction})` : ''}: ${preview.summary} ──`);
+  if (preview.aborted !== undefined) return `${header}\nThis recipient gets no email: the template stops the send (${preview.aborted}).\n`;
+  if (preview.error) return `${header}\n${preview.error}\n`;
+  let body = '';
+  for (const segment of preview.segments) {
+    const mark = segment.mark;
+    if (!mark || mark.kind === 'value') { body += segment.text; continue; }
+    if (mark.kind === 'fallback') body += paint(33, `[${segment.text} ← fallback]`);
+    else if (mark.kind === 'blank') body += paint(31, `[blank: ${mark.field}]`);
+    else if (mark.kind === 'stale') body += paint(35, `[${segment.text} ← stale, updated ${mark.updatedAt?.toISOString().slice(0, 10)}]`);
+    else body += paint(41, `[raw: ${segment.text}]`);
+  }
+  return `${header}\n${body.replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}
+
+function listFiles(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (current: string, prefix: string) => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      if (entry.isDirectory()) walk(path.join(current, entry.name), `${prefix}${entry.name}/`);
+      else if (entry.isFile()) files.push(`${prefix}${entry.name}`);
+    }
+  };
+  walk(dir, '');
+  return files;
+}
+
+function slug(name: string): string {
+  return name.normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase() || 'recipient';
+}
+

@@ -1,0 +1,125 @@
+import {
+  DEFAULT_RENDER_LIMITS, MARK_END, MARK_SEPARATOR, MARK_START,
+  type Dialect, type RenderLimits, type TemplateScan,
+} from '../dialects/dialect';
+import type { Span } from '../model';
+import { resolveField } from '../schema/resolve';
+import type { FieldSpec, Schema } from '../schema/types';
+import type { Recipient } from './recipients';
+
+/** `value` marks a field output that rendered normally; the others are what authors look for. */
+export type MarkKind = 'value' | 'fallback' | 'blank' | 'stale' | 'raw';
+export type NotableKind = Exclude<MarkKind, 'value'>;
+
+export interface PreviewMark {
+  kind: MarkKind;
+  /** The schema field, for field outputs. */
+  field?: string;
+  /** The merge tag in the template, to reveal it in the editor. */
+  span?: Span;
+  /** For stale values: when the value was last updated. */
+  updatedAt?: Date;
+}
+
+export interface PreviewSegment {
+  text: string;
+  mark?: PreviewMark;
+}
+
+export interface RecipientPreview {
+  recipient: Recipient;
+  segments: PreviewSegment[];
+  counts: Record<NotableKind, number>;
+  /** "3 fallbacks, 1 blank, 1 stale", or what stopped the rendering. */
+  summary: string;
+  /** The template stops this recipient's send, with the reason it gives. */
+  aborted?: string;
+  error?: string;
+}
+
+export interface PreviewInput {
+  text: string;
+  dialect: Dialect;
+  scan: TemplateScan;
+  schema: Schema | undefined;
+  recipient: Recipient;
+  now: Date;
+  limits?: RenderLimits;
+}
+
+/** Raw merge syntax of any dialect that would reach the inbox as text. */
+const RAW_SYNTAX = /\{\{|\}\}|\{%|%\}|\*\|[A-Z0-9_:]*\|\*|%%\[|\]%%|%%=|=%%/g;
+const MARK_PATTERN = new RegExp(`${MARK_START}(\\d+)${MARK_SEPARATOR}([^${MARK_END}]*)${MARK_END}`, 'g');
+
+/** Renders the template as one recipient gets it, marking fallbacks, blanks, stale values and raw syntax. */
+export function previewTemplate(input: PreviewInput): RecipientPreview {
+  const { scan, schema, recipient } = input;
+  const fields: (FieldSpec | undefined)[] = scan.uses.map((use) => {
+    if (!schema) return undefined;
+    const resolution = resolveField(schema, input.dialect.id, use.path);
+    return resolution.kind === 'field' ? resolution.field : undefined;
+  });
+  const result = input.dialect.render({
+    text: input.text,
+    scan,
+    data: recipient.data,
+    schemaPathOf: (index) => fields[index]?.path,
+    limits: input.limits ?? DEFAULT_RENDER_LIMITS,
+  });
+  const counts: Record<NotableKind, number> = { fallback: 0, blank: 0, stale: 0, raw: 0 };
+  const segments: PreviewSegment[] = [];
+  const pushText = (text: string) => {
+    let last = 0;
+    RAW_SYNTAX.lastIndex = 0;
+    for (let match = RAW_SYNTAX.exec(text); match; match = RAW_SYNTAX.exec(text)) {
+      if (match.index > last) segments.push({ text: text.slice(last, match.index) });
+      segments.push({ text: match[0], mark: { kind: 'raw' } });
+      counts.raw++;
+      last = match.index + match[0].length;
+    }
+    if (last < text.length) segments.push({ text: text.slice(last) });
+  };
+  let last = 0;
+  MARK_PATTERN.lastIndex = 0;
+  for (let match = MARK_PATTERN.exec(result.output); match; match = MARK_PATTERN.exec(result.output)) {
+    pushText(result.output.slice(last, match.index));
+    last = match.index + match[0].length;
+    const rendered = result.values[Number(match[1])];
+    const use = rendered ? scan.uses[rendered.useIndex] : undefined;
+    const field = rendered ? fields[rendered.useIndex] : undefined;
+    let kind: MarkKind = rendered?.kind ?? 'value';
+    const updatedAt = field ? recipient.updatedAt.get(field.path) : undefined;
+    if (kind === 'value' && field?.maxAgeDays !== undefined && updatedAt &&
+      input.now.getTime() - updatedAt.getTime() > field.maxAgeDays * 86_400_000) {
+      kind = 'stale';
+    }
+    if (kind !== 'value') counts[kind]++;
+    segments.push({
+      text: match[2],
+      ...(use ? { mark: { kind, field: field?.path ?? use.path, span: use.tagSpan, ...(kind === 'stale' ? { updatedAt } : {}) } } : {}),
+    });
+  }
+  pushText(result.output.slice(last));
+  return {
+    recipient,
+    segments,
+    counts,
+    summary: result.aborted !== undefined ? `send stopped: ${result.aborted}` : result.error ? 'not rendered' : summarize(counts),
+    ...(result.aborted !== undefined ? { aborted: result.aborted } : {}),
+    ...(result.error ? { error: result.error } : {}),
+  };
+}
+
+export function summarize(counts: Record<NotableKind, number>): string {
+  const parts = [
+    plural(counts.fallback, 'fallback'),
+    plural(counts.blank, 'blank'),
+    `${counts.stale} stale`,
+    ...(counts.raw ? [`${counts.raw} raw merge syntax`] : []),
+  ];
+  return parts.join(', ');
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,99 @@
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import * as path from 'node:path';
+import { matchesGlob } from '../purposes';
+import type { Schema } from '../schema/types';
+import { LineIndex } from '../positions';
+
+/** A sample recipient: one JSON object of a recipients file. */
+export interface Recipient {
+  /** `$name`, else the file name (with its index when the file holds several). */
+  name: string;
+  file: string;
+  /** The data, nested by path segments: `customer.first_name` is `data.customer.first_name`. */
+  data: Record<string, unknown>;
+  /** When each field path was last updated, from `$updatedAt`. */
+  updatedAt: Map<string, Date>;
+  jurisdiction?: string;
+}
+
+export interface RecipientFileResult {
+  recipients: Recipient[];
+  /** Problems, each saying where: `file:line:col: what`. */
+  problems: string[];
+}
+
+/** Parses a recipients file: one object, or a list of them. */
+export function parseRecipients(text: string, file: string): RecipientFileResult {
+  const errors: ParseError[] = [];
+  const value = parse(text, errors, { allowTrailingComma: true });
+  const problems: string[] = [];
+  const lines = new LineIndex(text);
+  const at = (offset: number) => {
+    const { line, character } = lines.range({ start: offset, end: offset }).start;
+    return `${file}:${line + 1}:${character + 1}`;
+  };
+  for (const error of errors) {
+    problems.push(`${at(error.offset)}: invalid JSON (${printParseErrorCode(error.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}).`);
+  }
+  if (errors.length) return { recipients: [], problems };
+  const objects = Array.isArray(value) ? value : [value];
+  const recipients: Recipient[] = [];
+  const base = path.basename(file, path.extname(file));
+  objects.forEach((object, index) => {
+    const where = Array.isArray(value) ? `${file} (recipient ${index + 1})` : file;
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+      problems.push(`${where}: expected a recipient object such as {"$name": "Ana", "customer": {"first_name": "Ana"}}.`);
+      return;
+    }
+    const { $name, $updatedAt, $jurisdiction, ...data } = object as Record<string, unknown>;
+    const updatedAt = new Map<string, Date>();
+    if ($updatedAt !== undefined) {
+      if (typeof $updatedAt !== 'object' || $updatedAt === null || Array.isArray($updatedAt)) {
+        problems.push(`${where}: "$updatedAt" must map field paths to ISO dates, as in {"customer.job_title": "2025-01-31"}.`);
+      } else {
+        for (const [field, date] of Object.entries($updatedAt)) {
+          const parsed = typeof date === 'string' ? new Date(date) : undefined;
+          if (!parsed || Number.isNaN(parsed.getTime())) problems.push(`${where}: "$updatedAt"."${field}" is not an ISO date (found ${JSON.stringify(date)}).`);
+          else updatedAt.set(field, parsed);
+        }
+      }
+    }
+    recipients.push({
+      name: typeof $name === 'string' && $name.trim() ? $name : objects.length > 1 ? `${base} #${index + 1}` : base,
+      file,
+      data: expandDottedKeys(data),
+      updatedAt,
+      ...(typeof $jurisdiction === 'string' ? { jurisdiction: $jurisdiction } : {}),
+    });
+  });
+  return { recipients, problems };
+}
+
+/** Files (relative to the schema's folder, `/`-separated) that the schema's `recipients` globs select. */
+export function selectRecipientFiles(schema: Schema, relativeFiles: string[]): string[] {
+  return relativeFiles.filter((file) => schema.recipients.some((glob) => matchesGlob(glob, file))).sort();
+}
+
+/** `{"customer.first_name": "Ana"}` becomes `{"customer": {"first_name": "Ana"}}`; nested input is kept. */
+export function expandDottedKeys(data: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const segments = key.split('.');
+    let target = result;
+    for (const segment of segments.slice(0, -1)) {
+      const existing = target[segment];
+      if (typeof existing !== 'object' || existing === null || Array.isArray(existing)) target[segment] = {};
+      target = target[segment] as Record<string, unknown>;
+    }
+    const last = segments[segments.length - 1];
+    const existing = target[last];
+    target[last] = isPlainObject(value) && isPlainObject(existing)
+      ? { ...existing, ...expandDottedKeys(value) }
+      : isPlainObject(value) ? expandDottedKeys(value) : value;
+  }
+  return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
