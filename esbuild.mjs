@@ -18,6 +18,8 @@ const common = {
 };
 
 const builds = [
+  { entryPoints: { client: 'client/src/extension.ts' }, external: ['vscode'] },
+  { entryPoints: { server: 'server/src/lsp/main.ts' } },
   { entryPoints: { cli: 'server/src/cli/index.ts' } },
 ].map((options) => ({ ...common, outdir: 'dist', ...options }));
 

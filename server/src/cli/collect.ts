@@ -1,11 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SCHEMA_FILE_NAME } from '../core/schema/load';
+import { isTemplateFile } from '../core/workspace';
 
-/** Extensions of template files found when walking a folder. Files named on the command line are always checked. */
-export const TEMPLATE_EXTENSIONS = new Set([
-  '.liquid', '.html', '.htm', '.txt', '.hbs', '.handlebars', '.mustache', '.amp', '.ampscript', '.hubl', '.j2', '.jinja',
-]);
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out']);
 
@@ -52,7 +49,7 @@ function walk(dir: string, collected: CollectedFiles): void {
       if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) walk(full, collected);
     } else if (entry.name === SCHEMA_FILE_NAME) {
       collected.schemas.push(full);
-    } else if (entry.isFile() && TEMPLATE_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
+    } else if (entry.isFile() && isTemplateFile(entry.name)) {
       collected.templates.push(full);
     }
   }

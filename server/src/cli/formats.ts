@@ -1,9 +1,8 @@
 import { ALL_RULES } from '../core/rules';
+import { RULES_DOCS_URL, ruleDocsUrl } from '../core/rules/rule';
 import type { CheckReport } from './check';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
-
-export const README_RULES_URL = 'https://github.com/mergewise/mergewise#rules';
 
 export function formatJson(report: CheckReport): string {
   const { files, summary, notices } = report;
@@ -52,11 +51,11 @@ export function formatSarif(report: CheckReport, version: string): string {
         driver: {
           name: 'mergewise',
           version,
-          informationUri: README_RULES_URL,
+          informationUri: RULES_DOCS_URL,
           rules: ALL_RULES.map((rule) => ({
             id: rule.id,
             shortDescription: { text: rule.summary },
-            helpUri: `${README_RULES_URL.replace('#rules', '')}#${rule.id}`,
+            helpUri: ruleDocsUrl(rule.id),
             defaultConfiguration: { level: level[rule.defaultSeverity] },
           })),
         },

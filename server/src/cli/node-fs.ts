@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { WorkspaceFileSystem } from '../core/workspace';
 
 /** The disk, as the core sees it: a missing file is `undefined`, an unreadable one throws. */
@@ -11,5 +12,23 @@ export const nodeFileSystem: WorkspaceFileSystem = {
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
       throw error;
     }
+  },
+  listFiles(dir: string): string[] {
+    const files: string[] = [];
+    const walk = (current: string, prefix: string) => {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(current, { withFileTypes: true });
+      } catch {
+        return; // A folder that vanished or cannot be listed holds no files we can use.
+      }
+      for (const entry of entries) {
+        if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+        if (entry.isDirectory()) walk(path.join(current, entry.name), `${prefix}${entry.name}/`);
+        else if (entry.isFile()) files.push(`${prefix}${entry.name}`);
+      }
+    };
+    walk(dir, '');
+    return files;
   },
 };

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { getDialect } from '../core/dialects/registry';
 import { indexPage, recipientPage } from '../core/preview/html';
 import { previewTemplate, type RecipientPreview } from '../core/preview/preview';
-import { parseRecipients, selectRecipientFiles, type Recipient } from '../core/preview/recipients';
+import { loadRecipients, type Recipient } from '../core/preview/recipients';
 import { chooseDialect, SchemaIndex, toPosix } from '../core/workspace';
 import { nodeFileSystem } from './node-fs';
 
@@ -46,15 +46,7 @@ export function runPreview(options: PreviewOptions): PreviewRun {
   const dialect = getDialect(choice.id);
   if (!dialect) throw new UsageError(`${options.template}: its dialect "${choice.id}" (by ${choice.reason}) is not supported yet.`);
 
-  const problems: string[] = [];
-  const recipients: Recipient[] = [];
-  for (const file of selectRecipientFiles(schema, listFiles(schema.dir))) {
-    const absolute = path.join(schema.dir, file);
-    const shown = toPosix(path.relative(options.cwd, absolute));
-    const parsed = parseRecipients(fs.readFileSync(absolute, 'utf8'), shown);
-    recipients.push(...parsed.recipients);
-    problems.push(...parsed.problems);
-  }
+  const { recipients, problems } = loadRecipients(schema, nodeFileSystem, (file) => toPosix(path.relative(options.cwd, file)));
   if (recipients.length === 0) {
     throw new UsageError(`No sample recipients match ${schema.recipients.map((g) => `"${g}"`).join(', ')} in ${path.relative(options.cwd, loaded.file)}.` +
       (problems.length ? `\n${problems.join('\n')}` : ''));
@@ -106,19 +98,6 @@ export function formatPreviewText(preview: RecipientPreview, color: boolean): st
     else body += paint(41, `[raw: ${segment.text}]`);
   }
   return `${header}\n${body.replace(/\n{3,}/g, '\n\n').trim()}\n`;
-}
-
-function listFiles(dir: string): string[] {
-  const files: string[] = [];
-  const walk = (current: string, prefix: string) => {
-    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-      if (entry.isDirectory()) walk(path.join(current, entry.name), `${prefix}${entry.name}/`);
-      else if (entry.isFile()) files.push(`${prefix}${entry.name}`);
-    }
-  };
-  walk(dir, '');
-  return files;
 }
 
 function slug(name: string): string {

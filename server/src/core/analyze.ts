@@ -1,4 +1,5 @@
 import type { Dialect, TemplateScan } from './dialects/dialect';
+import { withSchemaFallbacks } from './dialects/schema-fallbacks';
 import { INTERNAL_ERROR, type Diagnostic, type RuleId, type Severity, type SeveritySetting } from './model';
 import { purposesForTemplate } from './purposes';
 import { TEMPLATE_RULES } from './rules';
@@ -6,7 +7,7 @@ import { checkPurposes, purposeIncompleteMeta } from './rules/purpose-incomplete
 import type { TemplateContext } from './rules/rule';
 import { resolveField, type Resolution } from './schema/resolve';
 import type { SchemaLoadResult } from './schema/load';
-import type { Schema } from './schema/types';
+import type { Purpose, Schema } from './schema/types';
 
 export type SeverityOverrides = Partial<Record<RuleId, SeveritySetting>>;
 
@@ -25,14 +26,20 @@ export interface TemplateAnalysis {
   scan: TemplateScan;
   /** Resolution of each use in `scan.uses`. */
   resolutions: Resolution[];
+  /** The complete purposes that apply to this template. */
+  purposes: Purpose[];
   diagnostics: Diagnostic[];
 }
 
 /** Runs every template rule. Pure: the same input gives the same output, and nothing is read from disk. */
 export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
-  const scan = input.dialect.scan(input.text);
+  const scanned = input.dialect.scan(input.text);
   const schema = input.schema;
-  const resolutions = schema ? scan.uses.map((use) => resolveField(schema, input.dialect.id, use.path)) : [];
+  const resolutions = schema ? scanned.uses.map((use) => resolveField(schema, input.dialect.id, use.path)) : [];
+  const scan = withSchemaFallbacks(input.dialect, scanned, (index) => {
+    const resolution = resolutions[index];
+    return resolution?.kind === 'field' ? resolution.field.fallback : undefined;
+  });
   const context: TemplateContext = {
     text: input.text,
     scan,
@@ -60,7 +67,7 @@ export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
     }
   }
   diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return { scan, resolutions, diagnostics };
+  return { scan, resolutions, purposes: context.purposes, diagnostics };
 }
 
 /** The problems of `mergewise.json` itself: structure, then the `purpose-incomplete` rule. */

@@ -12,13 +12,18 @@ import type { Schema } from './schema/types';
 export interface WorkspaceFileSystem {
   /** The file's text, or undefined when it does not exist. Throws when it exists but cannot be read. */
   readText(filePath: string): string | undefined;
+  /** Every file under `dir`, relative with `/` separators, skipping `node_modules` and dot-folders. */
+  listFiles(dir: string): string[];
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
 export interface LoadedSchema {
   file: string;
-  /** Set when the file could be read; a broken file still yields what could be parsed. */
+  /**
+   * Set when the file could be read. While the text is not valid JSON (mid-edit), the schema is the
+   * last one that parsed, so templates keep their checks; the diagnostics are always the current ones.
+   */
   result?: SchemaLoadResult;
   /** Why the file could not be read at all. */
   readError?: string;
@@ -31,8 +36,13 @@ export interface LoadedSchema {
 export class SchemaIndex {
   private readonly schemaFileByDir = new Map<string, string | null>();
   private readonly loaded = new Map<string, LoadedSchema>();
+  private readonly lastParsed = new Map<string, SchemaLoadResult>();
 
   constructor(private readonly fs: WorkspaceFileSystem) {}
+
+  get fileSystem(): WorkspaceFileSystem {
+    return this.fs;
+  }
 
   schemaFileFor(templatePath: string): string | undefined {
     const visited: string[] = [];
@@ -59,13 +69,22 @@ export class SchemaIndex {
       try {
         const text = this.fs.readText(schemaFile);
         if (text === undefined) loaded.readError = `${schemaFile} does not exist.`;
-        else loaded.result = loadSchema(text, schemaFile, path.dirname(schemaFile));
+        else loaded.result = this.keepLastParsed(schemaFile, loadSchema(text, schemaFile, path.dirname(schemaFile)));
       } catch (error) {
         loaded.readError = `${schemaFile} could not be read: ${error instanceof Error ? error.message : String(error)}.`;
       }
       this.loaded.set(schemaFile, loaded);
     }
     return loaded;
+  }
+
+  private keepLastParsed(schemaFile: string, result: SchemaLoadResult): SchemaLoadResult {
+    if (result.parsed) {
+      this.lastParsed.set(schemaFile, result);
+      return result;
+    }
+    const previous = this.lastParsed.get(schemaFile);
+    return previous ? { ...result, schema: previous.schema } : result;
   }
 
   schemaFor(templatePath: string): LoadedSchema | undefined {
@@ -92,6 +111,16 @@ export class SchemaIndex {
       return true; // It exists, but is unreadable: `load` reports why.
     }
   }
+}
+
+/** Extensions used only for merge-tag templates: always checked, with or without a schema. */
+export const DEDICATED_TEMPLATE_EXTENSIONS = new Set(['.liquid', '.hbs', '.handlebars', '.mustache', '.amp', '.ampscript', '.hubl']);
+/** Extensions that are templates when a `mergewise.json` governs them (HTML and text email parts). */
+export const GENERIC_TEMPLATE_EXTENSIONS = new Set(['.html', '.htm', '.txt', '.j2', '.jinja']);
+
+export function isTemplateFile(fileName: string): boolean {
+  const extension = path.extname(fileName).toLowerCase();
+  return DEDICATED_TEMPLATE_EXTENSIONS.has(extension) || GENERIC_TEMPLATE_EXTENSIONS.has(extension);
 }
 
 export type DialectReason = 'templates glob' | 'schema default' | 'file extension' | 'content' | 'default';
@@ -128,7 +157,16 @@ export function detectDialect(text: string): DialectId | undefined {
   const sample = text.length > 65536 ? text.slice(0, 65536) : text;
   if (/%%\[|%%=/.test(sample)) return 'ampscript';
   if (/\*\|[A-Z0-9_:]+\|\*/.test(sample)) return 'mailchimp';
-  if (/\{\{\s*(lead|company|my)\.[^}]*\}\}/.test(sample)) return 'marketo';
+  // Marketo writes tokens without spaces inside the braces; HubL's `{{ company.name }}` has them.
+  if (/\{\{(lead|company|my|member|system)\.[^}\s][^}]*\}\}/.test(sample)) return 'marketo';
+  // The Handlebars family: by what only one platform writes, else plain Handlebars.
+  if (/\{\{\{?\s*Recipient\.\w/.test(sample)) return 'hml';
+  if (/\{\{\{?\s*(insert|formatDate)\s|\{\{#(equals|notEquals|greaterThan|lessThan)\s/.test(sample)) return 'sendgrid';
+  if (/\{\{\{?\s*defaultIfEmpty\s|\{\{#(ifEq|ifContainsStr|ifMatchesRegexStr|ifGt|ifGte|ifLt|ifLte)\s/.test(sample)) return 'iterable';
+  if (/\{\{\{?\s*pm:unsubscribe\b|\{\{\{\s*@content\s*\}\}\}/.test(sample)) return 'postmark';
+  // Django style: HubL's functions and Jinja tags, then Klaviyo's Django (`elif`, `with`, `lookup`, its own tags).
+  if (/personalization_token\s*\(|\{%-?\s*(set|module|dnd_area|require_css)\s|\{\{[^}]*\bcontact\.\w/.test(sample)) return 'hubl';
+  if (/\{%\s*(elif|with|empty|unsubscribe|manage_preferences|web_view)\b|\|lookup:|\{\{\s*person[.|]/.test(sample)) return 'klaviyo';
   if (/\{\{\s*[#/^]|\{\{\s*insert\s/.test(sample)) return 'handlebars';
   if (/\{%|\{\{/.test(sample)) return 'liquid';
   return undefined;

@@ -12,6 +12,17 @@ export interface TemplateScan {
   branchGroups: BranchGroup[];
   /** `mergewise purpose: ID` directives found in the dialect's own comments. */
   purposeDirectives: PurposeDirective[];
+  /** Where each loop variable is bound, for completion inside loops. */
+  loopScopes?: LoopScope[];
+}
+
+export interface LoopScope {
+  /** The name the template uses for each item: `item`. */
+  variable: string;
+  /** The item's data path: `cart.items[]`. */
+  itemPath: string;
+  /** Where the variable is bound: the loop body. */
+  body: Span;
 }
 
 /** Where data is used: copy the recipient reads, a condition, a loop source, a local assignment, or a filter argument. */
@@ -134,4 +145,9 @@ export interface Dialect {
   render(request: RenderRequest): RenderResult;
   /** The kind of value each typed filter or helper expects, for `type-mismatch`. */
   filterInputs: Record<string, 'date' | 'number' | 'array'>;
+  /**
+   * The platform keeps each field's default outside the template (Mailchimp's audience defaults):
+   * the schema's `fallback` stands for it, so uses get it before the rules run and before rendering.
+   */
+  schemaFallbacks?: boolean;
 }

@@ -2,6 +2,7 @@ import {
   DEFAULT_RENDER_LIMITS, MARK_END, MARK_SEPARATOR, MARK_START,
   type Dialect, type RenderLimits, type TemplateScan,
 } from '../dialects/dialect';
+import { withSchemaFallbacks } from '../dialects/schema-fallbacks';
 import type { Span } from '../model';
 import { resolveField } from '../schema/resolve';
 import type { FieldSpec, Schema } from '../schema/types';
@@ -61,7 +62,7 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
   });
   const result = input.dialect.render({
     text: input.text,
-    scan,
+    scan: withSchemaFallbacks(input.dialect, scan, (index) => fields[index]?.fallback),
     data: recipient.data,
     schemaPathOf: (index) => fields[index]?.path,
     limits: input.limits ?? DEFAULT_RENDER_LIMITS,

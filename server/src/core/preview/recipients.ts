@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { matchesGlob } from '../purposes';
 import type { Schema } from '../schema/types';
 import { LineIndex } from '../positions';
+import type { WorkspaceFileSystem } from '../workspace';
 
 /** A sample recipient: one JSON object of a recipients file. */
 export interface Recipient {
@@ -69,6 +70,26 @@ export function parseRecipients(text: string, file: string): RecipientFileResult
   return { recipients, problems };
 }
 
+/** Every sample recipient the schema's `recipients` globs select, with the problems of their files. */
+export function loadRecipients(schema: Schema, fs: WorkspaceFileSystem, displayPath: (file: string) => string = (f) => f): RecipientFileResult {
+  const result: RecipientFileResult = { recipients: [], problems: [] };
+  for (const file of selectRecipientFiles(schema, fs.listFiles(schema.dir))) {
+    const absolute = path.join(schema.dir, file);
+    let text: string | undefined;
+    try {
+      text = fs.readText(absolute);
+    } catch (error) {
+      result.problems.push(`${displayPath(absolute)}: could not be read (${(error as Error).message}).`);
+      continue;
+    }
+    if (text === undefined) continue;
+    const parsed = parseRecipients(text, displayPath(absolute));
+    result.recipients.push(...parsed.recipients);
+    result.problems.push(...parsed.problems);
+  }
+  return result;
+}
+
 /** Files (relative to the schema's folder, `/`-separated) that the schema's `recipients` globs select. */
 export function selectRecipientFiles(schema: Schema, relativeFiles: string[]): string[] {
   return relativeFiles.filter((file) => schema.recipients.some((glob) => matchesGlob(glob, file))).sort();
@@ -76,22 +97,27 @@ export function selectRecipientFiles(schema: Schema, relativeFiles: string[]): s
 
 /** `{"customer.first_name": "Ana"}` becomes `{"customer": {"first_name": "Ana"}}`; nested input is kept. */
 export function expandDottedKeys(data: Record<string, unknown>): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
+  return expandInto({}, data);
+}
+
+/** Writes `data` into `target`, merging objects at any depth so that no key hides another. */
+function expandInto(target: Record<string, unknown>, data: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(data)) {
     const segments = key.split('.');
-    let target = result;
+    let parent = target;
     for (const segment of segments.slice(0, -1)) {
-      const existing = target[segment];
-      if (typeof existing !== 'object' || existing === null || Array.isArray(existing)) target[segment] = {};
-      target = target[segment] as Record<string, unknown>;
+      if (!isPlainObject(parent[segment])) parent[segment] = {};
+      parent = parent[segment] as Record<string, unknown>;
     }
     const last = segments[segments.length - 1];
-    const existing = target[last];
-    target[last] = isPlainObject(value) && isPlainObject(existing)
-      ? { ...existing, ...expandDottedKeys(value) }
-      : isPlainObject(value) ? expandDottedKeys(value) : value;
+    if (isPlainObject(value)) {
+      if (!isPlainObject(parent[last])) parent[last] = {};
+      expandInto(parent[last] as Record<string, unknown>, value);
+    } else {
+      parent[last] = value;
+    }
   }
-  return result;
+  return target;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

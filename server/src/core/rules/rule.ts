@@ -47,6 +47,13 @@ export function fallbackHint(context: TemplateContext, use: FieldUse, field: Fie
   return edit ? `\`${edit.newText.trim()}\`` : 'a fallback';
 }
 
+/** Where each rule is documented: its section of the README. */
+export const RULES_DOCS_URL = 'https://github.com/mergewise/mergewise/blob/main/README.md';
+
+export function ruleDocsUrl(id: string): string {
+  return `${RULES_DOCS_URL}#${id}`;
+}
+
 export function code(text: string): string {
   return `\`${text}\``;
 }

@@ -16,8 +16,9 @@ export const typeMismatch: Rule = {
   },
   check(context, report) {
     for (const [use, field] of knownFieldUses(context)) {
-      // A loop item (`cart.items[]`) is an item, not the list itself.
-      if (use.path.endsWith('[]') && field.path !== use.path) continue;
+      // A loop item (`customer.tags[]`) or a sub-field of an open object (`customer.prefs.color`) is
+      // inside the field, not the field itself: its type is not declared.
+      if (use.path.startsWith(`${field.path}.`) || use.path.startsWith(`${field.path}[]`)) continue;
       if (use.context === 'loop' && field.type !== 'array' && !(field.type === 'object' && field.open)) {
         report({
           span: use.span,

@@ -34,10 +34,14 @@ export const unknownField: Rule = {
 
 /**
  * Writes a suggested path the way the template wrote the reference: inside
- * `{% for item in cart.items %}`, `cart.items[].title` is written `item.title`.
+ * `{% for item in cart.items %}`, `cart.items[].title` is written `item.title`; Braze's `${frist_name}`
+ * becomes `${first_name}`.
  */
 function asWritten(written: string, path: string, suggestion: string): string {
   if (written === path) return suggestion;
+  // Braze: `${first_name}` and `custom_attribute.${name}` name attributes; a bare name would not.
+  const braze = /^(custom_attribute\.)?\$\{[^}]*\}$/.exec(written);
+  if (braze) return `${braze[1] ?? ''}\${${suggestion}}`;
   const rootEnd = written.search(/[.[]/);
   const rest = rootEnd === -1 ? '' : written.slice(rootEnd);
   if (!path.endsWith(rest)) return suggestion;

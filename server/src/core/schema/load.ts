@@ -18,6 +18,8 @@ export interface SchemaLoadResult {
   schema: Schema;
   /** Problems in the file, positioned in its text. Never thrown: a broken schema still loads what it can. */
   diagnostics: Diagnostic[];
+  /** False when the text is not valid JSON(C), so the schema is likely missing parts. */
+  parsed: boolean;
 }
 
 const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize'];
@@ -34,27 +36,32 @@ const SEVERITY_SETTINGS: SeveritySetting[] = ['error', 'warning', 'information',
  */
 export function loadSchema(text: string, file: string, dir: string): SchemaLoadResult {
   const loader = new SchemaLoader(text, file, dir);
-  return { schema: loader.schema, diagnostics: loader.diagnostics };
+  return { schema: loader.schema, diagnostics: loader.diagnostics, parsed: loader.parsed };
 }
 
 class SchemaLoader {
   readonly diagnostics: Diagnostic[] = [];
   readonly schema: Schema;
+  /** Each entry of each purpose's "fields", where it is written, to check once every field is read. */
+  private readonly purposeFieldEntries: { purpose: Purpose; path: string; span: Span }[] = [];
+  readonly parsed: boolean = false;
 
   constructor(text: string, file: string, dir: string) {
     this.schema = {
       file, dir, templates: [], recipients: [], fields: new Map(), purposes: new Map(), rules: {},
     };
+    if (!text.trim()) {
+      this.problem({ start: 0, end: 0 }, 'mergewise.json is empty: expected an object with "fields".');
+      return;
+    }
     const parseErrors: ParseError[] = [];
     const root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
+    this.parsed = parseErrors.length === 0 && root?.type === 'object';
     for (const error of parseErrors) {
       this.problem({ start: error.offset, end: error.offset + Math.max(error.length, 1) },
         `Invalid JSON: ${describeParseError(printParseErrorCode(error.error))}.`);
     }
-    if (!root) {
-      if (parseErrors.length === 0) this.problem({ start: 0, end: 0 }, 'mergewise.json is empty: expected an object with "fields".');
-      return;
-    }
+    if (!root) return;
     if (root.type !== 'object') {
       this.problem(spanOf(root), `Expected an object with "fields" at the top of mergewise.json, found ${describeNode(root)}.`);
       return;
@@ -106,11 +113,15 @@ class SchemaLoader {
   }
 
   private readFields(node: Node, prefix: string, where: string): void {
+    const keys = new Set<string>();
     for (const [name, fieldNode, keyNode] of this.properties(node, where)) {
       if (!name.trim()) {
         this.problem(spanOf(keyNode), `A field name in ${where} is empty.`);
         continue;
       }
+      // A key repeated in this object is already reported by `properties`: the later one replaces the earlier.
+      if (keys.has(name)) this.schema.fields.delete(prefix + name);
+      keys.add(name);
       this.readField(prefix + name, fieldNode, keyNode);
     }
   }
@@ -234,6 +245,9 @@ class SchemaLoader {
           break;
         case 'fields':
           purpose.fields = this.stringArray(value, `${where}: "fields"`);
+          for (const item of value.type === 'array' ? value.children ?? [] : []) {
+            if (item.type === 'string') this.purposeFieldEntries.push({ purpose, path: item.value, span: spanOf(item) });
+          }
           break;
         case 'templates':
           purpose.templates = this.stringArray(value, `${where}: "templates"`);
@@ -245,15 +259,13 @@ class SchemaLoader {
 
   /** Runs after all fields are read, since purposes may be declared before the fields they list. */
   private checkPurposeFields(): void {
-    for (const purpose of this.schema.purposes.values()) {
-      for (const path of purpose.fields) {
-        if (!this.schema.fields.has(path)) {
-          const suggestions = closestNames(path, this.schema.fields.keys());
-          this.problem(purpose.keySpan,
-            `Purpose "${purpose.id}" lists "${path}", which is not a declared field` +
-            (suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '.'),
-            'warning');
-        }
+    for (const { purpose, path, span } of this.purposeFieldEntries) {
+      if (!this.schema.fields.has(path)) {
+        const suggestions = closestNames(path, this.schema.fields.keys());
+        this.problem(span,
+          `Purpose "${purpose.id}" lists "${path}", which is not a declared field` +
+          (suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '.'),
+          'warning');
       }
     }
   }

@@ -7,7 +7,7 @@
  * the work is linear in the text's length (guards are counted, not searched).
  */
 import type { Span } from '../../model';
-import type { Branch, BranchGroup, FieldUse, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
+import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { closestNames } from '../../closest';
 import { MarkupLexer, isLiteralKeyword, type Token } from './lexer';
@@ -38,6 +38,7 @@ interface OpenBlock {
   caseSubject?: string;
   loopVariable?: string;
   shadowedBinding?: string;
+  loopScope?: LoopScope;
 }
 
 interface ResolvedReference {
@@ -69,6 +70,7 @@ class LiquidScanner {
   private readonly syntaxErrors: SyntaxProblem[] = [];
   private readonly branchGroups: BranchGroup[] = [];
   private readonly purposeDirectives: PurposeDirective[] = [];
+  private readonly loopScopes: LoopScope[] = [];
   private readonly stack: OpenBlock[] = [];
   /** Loop variable to the path of the array's item: `item` -> `cart.items[]`. */
   private readonly loopBindings = new Map<string, string>();
@@ -100,6 +102,7 @@ class LiquidScanner {
       syntaxErrors: this.syntaxErrors,
       branchGroups: this.branchGroups,
       purposeDirectives: this.purposeDirectives,
+      loopScopes: this.loopScopes,
     };
   }
 
@@ -140,7 +143,8 @@ class LiquidScanner {
   private unclosed(open: number, close: number, delimiter: string): number {
     const lineEnd = this.text.indexOf('\n', open);
     const end = close < -1 ? -close - 2 : lineEnd === -1 ? this.text.length : lineEnd;
-    const shown = this.text.slice(open, Math.min(end, open + 40)).trimEnd();
+    // The message quotes one line: it is printed on one line in terminals and problem lists.
+    const shown = this.text.slice(open, Math.min(end, lineEnd === -1 ? end : lineEnd, open + 40)).trimEnd();
     this.error({ start: open, end: Math.max(open + 2, trimmedEnd(this.text, open, end)) },
       `\`${shown}\` is never closed with \`${delimiter}\`: the recipient would see this raw merge syntax. Close the tag with \`${delimiter}\`.`);
     return close < -1 ? -close - 2 : open + 2;
@@ -253,7 +257,8 @@ class LiquidScanner {
         if (!block) return;
         if (block.name === 'for' || block.name === 'tablerow') {
           // The loop's `else` runs when the array is empty: the loop variable is no longer bound.
-          this.unbindLoopVariable(block);
+          this.leaveBranch(block, tagSpan.start);
+          this.unbindLoopVariable(block, tagSpan.start);
           return;
         }
         this.enterBranch(block, tagSpan, block.guardsWhenAllFalse);
@@ -358,13 +363,17 @@ class LiquidScanner {
 
   private finishBlock(block: OpenBlock, end: number): void {
     this.leaveBranch(block, end);
-    this.unbindLoopVariable(block);
+    this.unbindLoopVariable(block, end);
     if (block.branches.length >= 2) this.branchGroups.push({ tagSpan: block.tagSpan, branches: block.branches });
   }
 
   private enterBranch(block: OpenBlock, tagSpan: Span, guards: string[]): void {
     this.leaveBranch(block, tagSpan.start);
     block.branches.push({ tagSpan, body: { start: tagSpan.end, end: tagSpan.end } });
+    this.enterGuards(block, guards);
+  }
+
+  private enterGuards(block: OpenBlock, guards: string[]): void {
     block.activeGuards = guards;
     for (const path of guards) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 0) + 1);
   }
@@ -376,8 +385,9 @@ class LiquidScanner {
     block.activeGuards = [];
   }
 
-  private unbindLoopVariable(block: OpenBlock): void {
+  private unbindLoopVariable(block: OpenBlock, end: number): void {
     if (block.loopVariable === undefined) return;
+    if (block.loopScope) block.loopScope.body.end = end;
     if (block.shadowedBinding === undefined) this.loopBindings.delete(block.loopVariable);
     else this.loopBindings.set(block.loopVariable, block.shadowedBinding);
     block.loopVariable = undefined;
@@ -570,9 +580,16 @@ class LiquidScanner {
     const block = this.openBlock(name, tagSpan);
     block.loopVariable = variable.value;
     block.shadowedBinding = this.loopBindings.get(variable.value);
-    if (source?.reference) this.loopBindings.set(variable.value, `${source.reference.path}[]`);
+    if (source?.reference) {
+      const itemPath = `${source.reference.path}[]`;
+      this.loopBindings.set(variable.value, itemPath);
+      block.loopScope = { variable: variable.value, itemPath, body: { start: tagSpan.end, end: this.text.length } };
+      this.loopScopes.push(block.loopScope);
+    }
     else this.loopBindings.delete(variable.value);
     if (!source?.reference) this.locals.add(variable.value);
+    // The body only runs for items that exist, so the item itself (not its fields) is guarded there.
+    if (source?.reference) this.enterGuards(block, [`${source.reference.path}[]`]);
   }
 
   private readAssign(start: number, end: number, tagSpan: Span): void {

@@ -1,0 +1,57 @@
+import type { FieldUse } from './dialects/dialect';
+import type { Recipient } from './preview/recipients';
+import type { FieldSpec } from './schema/types';
+
+export type ShownKind = 'value' | 'fallback' | 'blank' | 'stale';
+
+export interface ShownValue {
+  kind: ShownKind;
+  /** What the recipient reads, before any formatting filter. */
+  text: string;
+}
+
+/**
+ * What one recipient sees for one use, from the data alone (filters other than the fallback are
+ * not applied): fast enough for inlay hints on every keystroke, unlike a full rendering.
+ */
+export function shownValue(use: Pick<FieldUse, 'fallback'>, field: FieldSpec | undefined, path: string, recipient: Recipient, now: Date): ShownValue {
+  const value = valueAt(recipient.data, field?.path ?? path);
+  if (isBlank(value)) {
+    const fallback = use.fallback ?? null;
+    return fallback !== null && fallback !== '' ? { kind: 'fallback', text: fallback } : { kind: 'blank', text: '' };
+  }
+  const text = Array.isArray(value) ? `${value.length} item${value.length === 1 ? '' : 's'}` : typeof value === 'object' ? '{…}' : String(value);
+  const updated = field ? recipient.updatedAt.get(field.path) : undefined;
+  if (field?.maxAgeDays !== undefined && updated && now.getTime() - updated.getTime() > field.maxAgeDays * 86_400_000) {
+    return { kind: 'stale', text };
+  }
+  return { kind: 'value', text };
+}
+
+/** The value at a schema path; `[]` takes the first item, as a preview of a loop. */
+export function valueAt(data: unknown, path: string): unknown {
+  let current: unknown = data;
+  for (const segment of path.split('.')) {
+    const isItem = segment.endsWith('[]');
+    const key = isItem ? segment.slice(0, -2) : segment;
+    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+    if (isItem) current = Array.isArray(current) ? current[0] : undefined;
+  }
+  return current;
+}
+
+export function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+}
+
+/** `→ Ana`, `→ "there" (fallback)`, `→ blank`, `→ Stylist (stale)`. */
+export function describeShown(shown: ShownValue, maxLength = 40): string {
+  const clip = (text: string) => (text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text);
+  switch (shown.kind) {
+    case 'value': return clip(shown.text);
+    case 'fallback': return `"${clip(shown.text)}" (fallback)`;
+    case 'blank': return 'blank';
+    case 'stale': return `${clip(shown.text)} (stale)`;
+  }
+}

@@ -1,0 +1,119 @@
+import {
+  CompletionItemKind, InsertTextFormat, MarkupKind,
+  CompletionItemTag, type CompletionItem, type CompletionList, type Position, type Range,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CompletionEntry, Dialect } from '../../core/dialects/dialect';
+import { fieldMarkdown } from '../../core/docs';
+import { completionContextAt, loopScopesAt, type CompletionContext } from '../../core/query';
+import type { FieldSpec, Schema } from '../../core/schema/types';
+import type { Project } from '../project';
+
+export const COMPLETION_TRIGGERS = ['{', ' ', '.', '|', '%', '*'];
+
+/** Above this many items, documentation is filled in on `completionItem/resolve` only. */
+const EAGER_DOCS_LIMIT = 100;
+
+interface ItemData {
+  uri: string;
+  field: string;
+}
+
+export function completion(project: Project, document: TextDocument, position: Position): CompletionList | null {
+  const state = project.stateOf(document);
+  if (state.kind !== 'template') return null;
+  const offset = state.lines.offsetAt(position);
+  const context = completionContextAt(state.text, offset);
+  if (!context) return null;
+  const { dialect, schema, analysis } = state.result;
+  const range = state.lines.range(context.span);
+  switch (context.kind) {
+    case 'filter':
+      return list(dialect.filters.map((entry) => snippetItem(entry, CompletionItemKind.Function, range)));
+    case 'tag':
+      return list(dialect.tags.map((entry) => snippetItem(entry, CompletionItemKind.Keyword, range)));
+    case 'field': {
+      if (!schema) return null;
+      const items: CompletionItem[] = [];
+      for (const scope of loopScopesAt(analysis.scan, offset)) {
+        items.push({ label: scope.variable, kind: CompletionItemKind.Variable, detail: `each item of ${scope.itemPath.slice(0, -2)}`, textEdit: { range, newText: scope.variable } });
+        for (const field of fieldsUnder(schema, `${scope.itemPath}.`, '')) {
+          items.push(fieldItem(field, `${scope.variable}.${field.path.slice(scope.itemPath.length + 1)}`, context, dialect, state.text, range, document.uri));
+        }
+      }
+      const namespace = context.prefix.includes('.') ? context.prefix.slice(0, context.prefix.lastIndexOf('.') + 1) : '';
+      for (const field of fieldsUnder(schema, namespace, '[]')) {
+        items.push(fieldItem(field, field.path, context, dialect, state.text, range, document.uri));
+        const alias = field.aliases[dialect.id];
+        if (alias && alias.startsWith(namespace)) {
+          items.push({ ...fieldItem(field, alias, context, dialect, state.text, range, document.uri), detail: `alias of ${field.path}` });
+        }
+      }
+      if (items.length <= EAGER_DOCS_LIMIT) for (const item of items) resolveCompletion(project, item);
+      return list(items);
+    }
+  }
+}
+
+/** Fills in a field item's documentation: the same markdown as hover. */
+export function resolveCompletion(project: Project, item: CompletionItem): CompletionItem {
+  const data = item.data as ItemData | undefined;
+  if (!data || item.documentation) return item;
+  const document = project.openDocument(data.uri);
+  const state = document && project.stateOf(document);
+  const schema = state?.kind === 'template' ? state.result.schema : undefined;
+  const field = schema?.fields.get(data.field);
+  if (schema && field && state?.kind === 'template') {
+    item.documentation = { kind: MarkupKind.Markdown, value: fieldMarkdown(field, schema, { templatePurposes: state.result.analysis.purposes }) };
+  }
+  return item;
+}
+
+function list(items: CompletionItem[]): CompletionList {
+  return { isIncomplete: false, items };
+}
+
+/** Fields whose path starts with `prefix`; those containing `exclude` after it (loop items) are left out. */
+function* fieldsUnder(schema: Schema, prefix: string, exclude: string): Generator<FieldSpec> {
+  for (const field of schema.fields.values()) {
+    if (!field.path.startsWith(prefix)) continue;
+    if (exclude && field.path.includes(exclude, prefix.length)) continue;
+    yield field;
+  }
+}
+
+function fieldItem(field: FieldSpec, written: string, context: CompletionContext, dialect: Dialect, text: string, range: Range, uri: string): CompletionItem {
+  const item: CompletionItem = {
+    label: written,
+    kind: CompletionItemKind.Field,
+    detail: [field.type, field.source, field.deprecated ? 'deprecated' : undefined].filter(Boolean).join(' · '),
+    filterText: written,
+    textEdit: { range, newText: written },
+    data: { uri, field: field.path } satisfies ItemData,
+    ...(field.deprecated ? { tags: [CompletionItemTag.Deprecated] } : {}),
+  };
+  if (context.kind === 'field' && context.inOutput && field.fallback !== undefined) {
+    const probe = { path: field.path, written, span: { start: 0, end: written.length }, tagSpan: { start: 0, end: written.length }, context: 'output' as const, fallback: null, guarded: false, filters: [] };
+    const edit = dialect.fallbackEdit(text, probe, field.fallback);
+    if (edit && edit.span.start === edit.span.end && edit.span.start === written.length) {
+      item.insertTextFormat = InsertTextFormat.Snippet;
+      item.textEdit = { range, newText: `${escapeSnippet(written)}${escapeSnippet(edit.newText)}$0` };
+      item.detail = `${item.detail} · with fallback "${field.fallback}"`;
+    }
+  }
+  return item;
+}
+
+function snippetItem(entry: CompletionEntry, kind: CompletionItemKind, range: Range): CompletionItem {
+  return {
+    label: entry.label,
+    kind,
+    detail: entry.detail,
+    insertTextFormat: entry.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    textEdit: { range, newText: entry.snippet ?? entry.label },
+  };
+}
+
+function escapeSnippet(text: string): string {
+  return text.replace(/[\\$}]/g, '\\$&');
+}

@@ -1,0 +1,221 @@
+/**
+ * The language server's view of the workspace: open documents over the disk, analyses cached per
+ * document version, schemas and sample recipients cached until their files change, and an index of
+ * field uses across the workspace for references and rename.
+ */
+import * as path from 'node:path';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SeverityOverrides } from '../core/analyze';
+import type { DialectId } from '../core/dialects/ids';
+import { getDialect } from '../core/dialects/registry';
+import type { Diagnostic, Span } from '../core/model';
+import { LineIndex } from '../core/positions';
+import { loadRecipients, type Recipient, type RecipientFileResult } from '../core/preview/recipients';
+import { SCHEMA_FILE_NAME } from '../core/schema/load';
+import { resolveField } from '../core/schema/resolve';
+import type { FieldSpec, Schema } from '../core/schema/types';
+import {
+  analyzeDocument, chooseDialect, DEDICATED_TEMPLATE_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, isTemplateFile, looksBinary,
+  SchemaIndex, schemaDiagnostics, toPosix, type DocumentAnalysis, type WorkspaceFileSystem,
+} from '../core/workspace';
+import { uriToPath } from './convert';
+
+export interface Settings {
+  rules: SeverityOverrides;
+  maxFileSize: number;
+  inlayHints: boolean;
+}
+
+export const DEFAULT_SETTINGS: Settings = { rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, inlayHints: true };
+
+export type DocumentState =
+  | { kind: 'template'; version: number; text: string; lines: LineIndex; filePath: string; result: DocumentAnalysis }
+  | { kind: 'schema'; version: number; text: string; lines: LineIndex; filePath: string; diagnostics: Diagnostic[] }
+  /** Not ours to check, with the reason to tell the user when there is one. */
+  | { kind: 'ignored'; version: number; notice?: string };
+
+/** A use of a field somewhere in the workspace, for references and rename. */
+export interface IndexedUse {
+  field: string;
+  written: string;
+  span: Span;
+  range: ReturnType<LineIndex['range']>;
+}
+
+interface IndexedFile {
+  dialect: DialectId;
+  uses: IndexedUse[];
+}
+
+export class Project {
+  settings: Settings = DEFAULT_SETTINGS;
+  private readonly states = new Map<string, DocumentState>();
+  private readonly recipients = new Map<string, RecipientFileResult>();
+  private readonly workspaceIndex = new Map<string, IndexedFile>();
+  private readonly activeRecipientBySchema = new Map<string, string>();
+  readonly schemas: SchemaIndex;
+
+  constructor(private readonly disk: WorkspaceFileSystem, private readonly openDocuments: () => TextDocument[], readonly now: () => Date) {
+    // Open documents win over the disk, so an unsaved mergewise.json already counts.
+    this.schemas = new SchemaIndex({
+      readText: (filePath) => this.openText(filePath) ?? disk.readText(filePath),
+      listFiles: (dir) => disk.listFiles(dir),
+    });
+  }
+
+  /** The analysis of a document at its current version, computed at most once per version. */
+  stateOf(document: TextDocument): DocumentState {
+    const cached = this.states.get(document.uri);
+    if (cached && cached.version === document.version) return cached;
+    const state = this.analyze(document);
+    this.states.set(document.uri, state);
+    return state;
+  }
+
+  forget(uri: string): void {
+    this.states.delete(uri);
+  }
+
+  /** A file changed on disk or in an editor: drop what depends on it. */
+  fileChanged(filePath: string): void {
+    this.schemas.invalidate(filePath);
+    const isSchema = path.basename(filePath) === SCHEMA_FILE_NAME;
+    if (isSchema || filePath.endsWith('.json')) {
+      // A schema or recipient file changed: every template's analysis may change with it.
+      this.recipients.clear();
+      if (isSchema) this.states.clear();
+      else for (const [uri, state] of this.states) if (state.kind === 'template') this.states.delete(uri);
+    }
+    this.workspaceIndex.delete(filePath);
+  }
+
+  settingsChanged(settings: Settings): void {
+    this.settings = settings;
+    this.states.clear();
+  }
+
+  recipientsFor(schema: Schema): RecipientFileResult {
+    let loaded = this.recipients.get(schema.file);
+    if (!loaded) {
+      loaded = loadRecipients(schema, this.schemas.fileSystem);
+      this.recipients.set(schema.file, loaded);
+    }
+    return loaded;
+  }
+
+  /** The sample recipient that inlay hints show, per schema; the first one until the user picks. */
+  activeRecipient(schema: Schema): Recipient | undefined {
+    const { recipients } = this.recipientsFor(schema);
+    const chosen = this.activeRecipientBySchema.get(schema.file);
+    return recipients.find((r) => r.name === chosen) ?? recipients[0];
+  }
+
+  setActiveRecipient(schema: Schema, name: string): boolean {
+    if (!this.recipientsFor(schema).recipients.some((r) => r.name === name)) return false;
+    this.activeRecipientBySchema.set(schema.file, name);
+    return true;
+  }
+
+  fieldOf(schema: Schema | undefined, dialect: DialectId, fieldPath: string): FieldSpec | undefined {
+    if (!schema) return undefined;
+    const resolution = resolveField(schema, dialect, fieldPath);
+    return resolution.kind === 'field' ? resolution.field : undefined;
+  }
+
+  /** Indexes one file on disk for references and rename; cheap when already indexed. */
+  indexFile(filePath: string): void {
+    if (this.workspaceIndex.has(filePath) || !isTemplateFile(filePath)) return;
+    let text: string | undefined;
+    try {
+      text = this.disk.readText(filePath);
+    } catch {
+      return; // Unreadable files have no uses to find; the editor reports them when opened.
+    }
+    if (text === undefined || text.length > this.settings.maxFileSize || looksBinary(text)) return;
+    const indexed = this.indexText(filePath, text);
+    if (indexed) this.workspaceIndex.set(filePath, indexed);
+  }
+
+  /** Uses of `field` in every indexed or open template, by file path. */
+  usesOf(field: string): Map<string, IndexedUse[]> {
+    const found = new Map<string, IndexedUse[]>();
+    const openPaths = new Set<string>();
+    for (const document of this.openDocuments()) {
+      const state = this.stateOf(document);
+      if (state.kind !== 'template') continue;
+      openPaths.add(state.filePath);
+      const uses = this.usesFromAnalysis(state.result, state.lines).filter((use) => use.field === field);
+      if (uses.length) found.set(state.filePath, uses);
+    }
+    for (const [filePath, indexed] of this.workspaceIndex) {
+      if (openPaths.has(filePath)) continue;
+      const uses = indexed.uses.filter((use) => use.field === field);
+      if (uses.length) found.set(filePath, uses);
+    }
+    return found;
+  }
+
+  get fileSystem(): WorkspaceFileSystem {
+    return this.schemas.fileSystem;
+  }
+
+  private analyze(document: TextDocument): DocumentState {
+    const filePath = uriToPath(document.uri);
+    const version = document.version;
+    if (!filePath) return { kind: 'ignored', version };
+    const text = document.getText();
+    if (path.basename(filePath) === SCHEMA_FILE_NAME) {
+      const loaded = this.schemas.load(filePath);
+      return { kind: 'schema', version, text, lines: new LineIndex(text), filePath, diagnostics: schemaDiagnostics(loaded, this.settings.rules) };
+    }
+    const hasSchema = this.schemas.schemaFileFor(filePath) !== undefined;
+    const extension = path.extname(filePath).toLowerCase();
+    if (!DEDICATED_TEMPLATE_EXTENSIONS.has(extension) && !(hasSchema && isTemplateFile(filePath))) return { kind: 'ignored', version };
+    if (text.length > this.settings.maxFileSize) {
+      return { kind: 'ignored', version, notice: `Mergewise skipped ${path.basename(filePath)}: it is over the ${Math.round(this.settings.maxFileSize / 1024 / 1024)} MB limit (setting mergewise.maxFileSize).` };
+    }
+    if (looksBinary(text)) return { kind: 'ignored', version, notice: `Mergewise skipped ${path.basename(filePath)}: it looks like a binary file.` };
+    const outcome = analyzeDocument(this.schemas, filePath, text, this.settings.rules, this.now());
+    if (outcome.kind === 'unsupported-dialect') {
+      return { kind: 'ignored', version, notice: `Mergewise skipped ${path.basename(filePath)}: its dialect "${outcome.dialect}" is not supported yet.` };
+    }
+    return { kind: 'template', version, text, lines: new LineIndex(text), filePath, result: outcome.result };
+  }
+
+  private indexText(filePath: string, text: string): IndexedFile | undefined {
+    const loaded = this.schemas.schemaFor(filePath);
+    const schema = loaded?.result?.schema;
+    if (!schema) return undefined;
+    const choice = chooseDialect(schema, toPosix(path.relative(schema.dir, filePath)), text);
+    const dialect = getDialect(choice.id);
+    if (!dialect) return undefined;
+    const scan = dialect.scan(text);
+    const lines = new LineIndex(text);
+    const uses: IndexedUse[] = [];
+    for (const use of scan.uses) {
+      const field = this.fieldOf(schema, dialect.id, use.path);
+      if (field) uses.push({ field: field.path, written: use.written, span: use.span, range: lines.range(use.span) });
+    }
+    return { dialect: dialect.id, uses };
+  }
+
+  private usesFromAnalysis(result: DocumentAnalysis, lines: LineIndex): IndexedUse[] {
+    const uses: IndexedUse[] = [];
+    result.analysis.scan.uses.forEach((use, index) => {
+      const resolution = result.analysis.resolutions[index];
+      if (resolution?.kind === 'field') uses.push({ field: resolution.field.path, written: use.written, span: use.span, range: lines.range(use.span) });
+    });
+    return uses;
+  }
+
+  openDocument(uri: string): TextDocument | undefined {
+    return this.openDocuments().find((document) => document.uri === uri);
+  }
+
+  private openText(filePath: string): string | undefined {
+    for (const document of this.openDocuments()) {
+      if (uriToPath(document.uri) === filePath) return document.getText();
+    }
+    return undefined;
+  }
+}

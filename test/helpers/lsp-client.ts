@@ -1,0 +1,117 @@
+/**
+ * Drives the real, bundled language server over stdio, as an editor would: no mocks.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  createProtocolConnection, InitializeRequest, InitializedNotification, PublishDiagnosticsNotification,
+  DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
+  StreamMessageReader, StreamMessageWriter, ShutdownRequest, ExitNotification,
+  type ProtocolConnection, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol/node';
+import { URI } from 'vscode-uri';
+
+export const SERVER = path.resolve(__dirname, '../../dist/server.js');
+
+export class LspTestClient {
+  readonly connection: ProtocolConnection;
+  private readonly process: ChildProcess;
+  private readonly latest = new Map<string, PublishDiagnosticsParams>();
+  private readonly waiters: { uri: string; test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  readonly versions = new Map<string, number>();
+  stderr = '';
+  /** Every `$/progress` value the server sent. */
+  readonly progress: { kind: string; message?: string; percentage?: number }[] = [];
+  private stopping = false;
+
+  constructor() {
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process.stderr?.on('data', (chunk) => { this.stderr += String(chunk); });
+    this.process.on('exit', (code, signal) => {
+      if (!this.stopping) this.stderr += `\n[server exited: code ${code}, signal ${signal}]`;
+    });
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.latest.set(params.uri, params);
+      for (const waiter of [...this.waiters]) {
+        if (waiter.uri === params.uri && waiter.test(params)) {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          waiter.resolve(params);
+        }
+      }
+    });
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest('workspace/inlayHint/refresh', () => null);
+    this.connection.onNotification('$/progress', (params: { value: { kind: string } }) => { this.progress.push(params.value); });
+    this.connection.listen();
+  }
+
+  async initialize(workspace: string, capabilities: Record<string, unknown> = {}): Promise<unknown> {
+    const result = await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: uri(workspace),
+      workspaceFolders: [{ uri: uri(workspace), name: path.basename(workspace) }],
+      capabilities: {
+        workspace: { inlayHint: { refreshSupport: true } },
+        window: { workDoneProgress: true },
+        ...capabilities,
+      },
+    });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+    return result;
+  }
+
+  async open(filePath: string, text: string, languageId = 'liquid'): Promise<string> {
+    const documentUri = uri(filePath);
+    this.versions.set(documentUri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: documentUri, languageId, version: 1, text },
+    });
+    return documentUri;
+  }
+
+  async change(documentUri: string, changes: TextDocumentContentChangeEvent[]): Promise<number> {
+    const version = (this.versions.get(documentUri) ?? 1) + 1;
+    this.versions.set(documentUri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: documentUri, version },
+      contentChanges: changes,
+    });
+    return version;
+  }
+
+  async close(documentUri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: documentUri } });
+  }
+
+  /** The next diagnostics for `documentUri` that pass `test` (the latest already received counts). */
+  diagnostics(documentUri: string, test: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+    const latest = this.latest.get(documentUri);
+    if (latest && test(latest)) return Promise.resolve(latest);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`No matching diagnostics for ${documentUri} within ${timeoutMs} ms; last: ${JSON.stringify(this.latest.get(documentUri)?.diagnostics.map((d) => d.code))}\n${this.stderr}`)), timeoutMs);
+      this.waiters.push({ uri: documentUri, test, resolve: (p) => { clearTimeout(timer); resolve(p); } });
+    });
+  }
+
+  /** Diagnostics published for exactly this version of the document. */
+  diagnosticsForVersion(documentUri: string, version: number): Promise<PublishDiagnosticsParams> {
+    return this.diagnostics(documentUri, (p) => p.version === version);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    try {
+      await this.connection.sendRequest(ShutdownRequest.type);
+      await this.connection.sendNotification(ExitNotification.type);
+    } catch {
+      // Already gone.
+    }
+    this.connection.dispose();
+    this.process.kill();
+  }
+}
+
+export function uri(filePath: string): string {
+  return URI.file(filePath).toString();
+}
