@@ -383,16 +383,14 @@ describe('mergewise check on examples/', () => {
 });
 
 describe('mergewise check: scale', () => {
-  test('a folder of a thousand templates is checked quickly', () => {
+  // Speed is measured by `npm run bench`; this checks that a large folder is checked completely.
+  test('a folder of a thousand templates is checked, every file of it', () => {
     const files: Record<string, string> = { 'mergewise.json': SCHEMA };
     for (let i = 0; i < 1000; i++) files[`emails/t${i}.liquid`] = `${CLEAN}{% if customer.job_title %}<p>{{ customer.job_title }}</p>{% endif %}\n`.repeat(5);
     const dir = ws(files);
-    const started = Date.now();
     const run = cli(['check', '--format', 'json'], dir);
-    const elapsed = Date.now() - started;
     assert.equal(run.code, 0);
     assert.equal(json(run.stdout).summary.files, 1001);
-    assert.ok(elapsed < 5000, `took ${elapsed} ms`);
   });
 });
 

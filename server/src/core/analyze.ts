@@ -4,7 +4,7 @@ import { INTERNAL_ERROR, type Diagnostic, type RuleId, type Severity, type Sever
 import { purposesForTemplate } from './purposes';
 import { TEMPLATE_RULES } from './rules';
 import { checkPurposes, purposeIncompleteMeta } from './rules/purpose-incomplete';
-import type { TemplateContext } from './rules/rule';
+import type { Finding, TemplateContext } from './rules/rule';
 import { resolveField, type Resolution } from './schema/resolve';
 import type { SchemaLoadResult } from './schema/load';
 import type { Purpose, Schema } from './schema/types';
@@ -55,7 +55,7 @@ export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
     const severity = severityFor(rule.meta.id, rule.meta.defaultSeverity, schema, input.severityOverrides);
     if (!severity) continue;
     try {
-      rule.check(context, (finding) => diagnostics.push({ ...finding, rule: rule.meta.id, severity }));
+      rule.check(context, (finding) => diagnostics.push(toDiagnostic(finding, rule.meta.id, severity)));
     } catch (error) {
       // One broken rule must not hide the others' findings.
       diagnostics.push({
@@ -78,6 +78,18 @@ export function analyzeSchema(loaded: SchemaLoadResult, overrides?: SeverityOver
     for (const finding of checkPurposes(loaded.schema)) diagnostics.push({ ...finding, rule: purposeIncompleteMeta.id, severity });
   }
   return diagnostics.sort((a, b) => a.span.start - b.span.start);
+}
+
+/**
+ * Built field by field rather than spread: findings come in a dozen shapes, and copying them with
+ * `{ ...finding }` was a sixth of the whole analysis in profiles of large templates.
+ */
+function toDiagnostic(finding: Finding, rule: RuleId, severity: Severity): Diagnostic {
+  const diagnostic: Diagnostic = { rule, severity, message: finding.message, span: finding.span };
+  if ('field' in finding) diagnostic.field = finding.field;
+  if ('tags' in finding) diagnostic.tags = finding.tags;
+  if ('data' in finding) diagnostic.data = finding.data;
+  return diagnostic;
 }
 
 function severityFor(id: RuleId, fallback: Severity, schema: Schema | undefined, overrides: SeverityOverrides | undefined): Severity | undefined {

@@ -1,18 +1,32 @@
+/** Two rows of the edit-distance table, reused across calls and grown as needed. */
+let previousRow = new Int32Array(64);
+let currentRow = new Int32Array(64);
+
 /** Edit distance (Levenshtein), bounded: returns `limit + 1` as soon as the distance exceeds `limit`. */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const width = b.length + 1;
+  if (previousRow.length < width) {
+    previousRow = new Int32Array(width * 2);
+    currentRow = new Int32Array(width * 2);
+  }
+  let previous = previousRow;
+  let current = currentRow;
+  for (let j = 0; j < width; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    const code = a.charCodeAt(i - 1);
+    current[0] = i;
     let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+    for (let j = 1; j < width; j++) {
+      const cost = code === b.charCodeAt(j - 1) ? 0 : 1;
       const value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      current.push(value);
+      current[j] = value;
       if (value < rowMin) rowMin = value;
     }
     if (rowMin > limit) return limit + 1;
+    const swap = previous;
     previous = current;
+    current = swap;
   }
   return previous[b.length];
 }

@@ -46,5 +46,6 @@ export function quadrantOf(field: FieldSpec, coveringPurposes: Purpose[]): Quadr
   const expected = isExpected(field);
   if (expected === undefined) return undefined;
   const helpful = coveringPurposes.length > 0;
-  return `${expected ? 'expected' : 'unexpected'}-${helpful ? 'helpful' : 'unhelpful'}`;
+  if (expected) return helpful ? 'expected-helpful' : 'expected-unhelpful';
+  return helpful ? 'unexpected-helpful' : 'unexpected-unhelpful';
 }

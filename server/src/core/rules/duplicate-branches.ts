@@ -29,16 +29,46 @@ export const duplicateBranches: Rule = {
   },
 };
 
-/** Same text once runs of whitespace are collapsed. Cheap length check first: branches can be large. */
+/**
+ * Same text once runs of whitespace are collapsed (and the ends trimmed), compared in place: branch
+ * bodies can be large, and normalizing copies of them was a tenth of the analysis in profiles.
+ * Cheap length check first.
+ */
 function sameContent(text: string, a: { start: number; end: number }, b: { start: number; end: number }): boolean {
   const lengthA = a.end - a.start;
   const lengthB = b.end - b.start;
   if (Math.max(lengthA, lengthB) > 4 * Math.min(lengthA, lengthB) + 16) return false;
-  return normalize(text.slice(a.start, a.end)) === normalize(text.slice(b.start, b.end));
+  let i = skipWhitespace(text, a.start, a.end);
+  let j = skipWhitespace(text, b.start, b.end);
+  while (i < a.end && j < b.end) {
+    const x = text.charCodeAt(i);
+    const y = text.charCodeAt(j);
+    const spaceX = isWhitespace(x);
+    // One word ends where the other goes on.
+    if (spaceX !== isWhitespace(y)) return false;
+    if (spaceX) {
+      i = skipWhitespace(text, i, a.end);
+      j = skipWhitespace(text, j, b.end);
+    } else {
+      if (x !== y) return false;
+      i++;
+      j++;
+    }
+  }
+  // One side is used up: the other may only have whitespace left.
+  return skipWhitespace(text, i, a.end) === a.end && skipWhitespace(text, j, b.end) === b.end;
 }
 
-function normalize(body: string): string {
-  return body.replace(/\s+/g, ' ').trim();
+function skipWhitespace(text: string, from: number, end: number): number {
+  while (from < end && isWhitespace(text.charCodeAt(from))) from++;
+  return from;
+}
+
+/** Exactly the characters of the regular expression `\s` (and of `String#trim`). */
+function isWhitespace(c: number): boolean {
+  if (c > 32 && c < 0xa0) return false;
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 function lineOf(text: string, offset: number): number {

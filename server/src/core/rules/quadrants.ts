@@ -1,20 +1,35 @@
 import { purposeCoversField, quadrantOf, QUADRANT_NAMES, type Quadrant } from '../purposes';
 import type { RuleId, Severity } from '../model';
+import { isExpected, type Purpose } from '../schema/types';
 import { code, knownFieldUses, type Rule, type TemplateContext, type Finding } from './rule';
 
 function quadrantRule(quadrant: Quadrant, id: RuleId, defaultSeverity: Severity, summary: string,
   explain: (written: string, purposes: string[]) => string): Rule {
+  const expected = quadrant === 'expected-helpful' || quadrant === 'expected-unhelpful';
   return {
     meta: { id, defaultSeverity, summary, needsSchema: true },
     check(context: TemplateContext, report: (finding: Finding) => void) {
       for (const [use, field] of knownFieldUses(context)) {
         if (use.context === 'argument') continue;
-        const covering = context.purposes.filter((purpose) => purposeCoversField(purpose, field.path));
+        // Cheap first: a field of the other kind of data (or of unknown source) is not in this quadrant.
+        if (isExpected(field) !== expected) continue;
+        const covering = coveringPurposes(context.purposes, field.path);
         if (quadrantOf(field, covering) !== quadrant) continue;
         report({ span: use.span, field: field.path, message: explain(code(use.written), covering.map((p) => p.id)) });
       }
     },
   };
+}
+
+const NO_PURPOSES: Purpose[] = [];
+
+/** The purposes that cover a field; most uses have none, and then no list is allocated. */
+function coveringPurposes(purposes: Purpose[], fieldPath: string): Purpose[] {
+  let covering: Purpose[] | undefined;
+  for (const purpose of purposes) {
+    if (purposeCoversField(purpose, fieldPath)) (covering ??= []).push(purpose);
+  }
+  return covering ?? NO_PURPOSES;
 }
 
 export const quadrantUnexpectedUnhelpful = quadrantRule('unexpected-unhelpful', 'quadrant-unexpected-unhelpful', 'warning',

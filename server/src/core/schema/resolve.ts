@@ -8,7 +8,7 @@ export type Resolution =
   | { kind: 'unknown' };
 
 const aliasIndexes = new WeakMap<Schema, Map<DialectId, Map<string, FieldSpec>>>();
-const namespaceIndexes = new WeakMap<Schema, Set<string>>();
+const namespaceIndexes = new WeakMap<Schema, Map<DialectId, Set<string>>>();
 
 /**
  * Finds the schema field a dialect's path names: by path, then by the dialect's alias, then by the
@@ -25,7 +25,7 @@ export function resolveField(schema: Schema, dialect: DialectId, path: string): 
     const parent = schema.fields.get(path.slice(0, cut)) ?? aliasIndex(schema, dialect).get(path.slice(0, cut));
     if (parent) return parent.open && (parent.type === 'object' || parent.type === 'array') ? { kind: 'field', field: parent } : { kind: 'unknown' };
   }
-  return namespaces(schema).has(path) ? { kind: 'namespace' } : { kind: 'unknown' };
+  return namespaces(schema, dialect).has(path) ? { kind: 'namespace' } : { kind: 'unknown' };
 }
 
 /** Every name a dialect can use for a field: its paths and its aliases. */
@@ -48,14 +48,17 @@ function aliasIndex(schema: Schema, dialect: DialectId): Map<string, FieldSpec> 
   return index;
 }
 
-function namespaces(schema: Schema): Set<string> {
-  let index = namespaceIndexes.get(schema);
+/** Every prefix of a declared path or of this dialect's aliases: `customer`, `cart.items`. */
+function namespaces(schema: Schema, dialect: DialectId): Set<string> {
+  let byDialect = namespaceIndexes.get(schema);
+  if (!byDialect) namespaceIndexes.set(schema, (byDialect = new Map()));
+  let index = byDialect.get(dialect);
   if (!index) {
     index = new Set();
-    for (const path of schema.fields.keys()) {
+    for (const path of [...schema.fields.keys(), ...aliasIndex(schema, dialect).keys()]) {
       for (let cut = lastSeparator(path, path.length); cut > 0; cut = lastSeparator(path, cut)) index.add(path.slice(0, cut));
     }
-    namespaceIndexes.set(schema, index);
+    byDialect.set(dialect, index);
   }
   return index;
 }

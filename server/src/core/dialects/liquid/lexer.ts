@@ -27,7 +27,7 @@ export interface Token {
 
 const CODE_0 = 48, CODE_9 = 57, CODE_A = 65, CODE_Z = 90, CODE_a = 97, CODE_z = 122;
 const UNDERSCORE = 95, DASH = 45, DOT = 46, QUESTION = 63, DOLLAR = 36, LBRACE = 123;
-const LBRACKET = 91, SQUOTE = 39, DQUOTE = 34;
+const LBRACKET = 91, SQUOTE = 39, DQUOTE = 34, EQUALS = 61, BANG = 33, LESS = 60, GREATER = 62;
 
 function isIdentStart(c: number): boolean {
   return (c >= CODE_a && c <= CODE_z) || (c >= CODE_A && c <= CODE_Z) || c === UNDERSCORE || c > 127;
@@ -81,12 +81,8 @@ export class MarkupLexer {
     }
     const start = pos;
     const c = text.charCodeAt(pos);
-    const token = (kind: TokenKind, length: number, value = text.slice(start, start + length)): Token => {
-      this.pos = start + length;
-      return { kind, start, end: start + length, value };
-    };
     if (c === SQUOTE || c === DQUOTE) {
-      const close = text.indexOf(String.fromCharCode(c), pos + 1);
+      const close = text.indexOf(c === SQUOTE ? "'" : '"', pos + 1);
       if (close === -1 || close >= this.end) {
         this.pos = this.end;
         return { kind: 'string', start, end: this.end, value: text.slice(start + 1, this.end), terminated: false };
@@ -101,32 +97,45 @@ export class MarkupLexer {
         pos++;
         while (pos < this.end && isDigit(text.charCodeAt(pos))) pos++;
       }
-      return token('number', pos - start);
+      return this.token('number', start, pos - start);
     }
     if (isIdentStart(c) || (c === DOLLAR && text.charCodeAt(pos + 1) === LBRACE)) return this.readPath(start);
-    const two = text.slice(pos, pos + 2);
-    if (two === '==' || two === '!=' || two === '<>' || two === '<=' || two === '>=') return token('operator', 2);
-    if (two === '..') return token('range-dots', 2);
+    const second = text.charCodeAt(pos + 1);
+    // `==`, `!=`, `<=`, `>=` and `<>`; compared by code, as slicing two characters for every
+    // punctuation token showed in profiles.
+    if ((second === EQUALS && (c === EQUALS || c === BANG || c === LESS || c === GREATER)) || (c === LESS && second === GREATER)) {
+      return this.token('operator', start, 2);
+    }
+    if (c === DOT && second === DOT) return this.token('range-dots', start, 2);
     switch (c) {
-      case 60: case 62: return token('operator', 1); // < >
-      case 124: return token('pipe', 1);
-      case 58: return token('colon', 1);
-      case 44: return token('comma', 1);
-      case 61: return token('equals', 1);
-      case 40: return token('open-paren', 1);
-      case 41: return token('close-paren', 1);
+      case LESS: case GREATER: return this.token('operator', start, 1);
+      case 124: return this.token('pipe', start, 1);
+      case 58: return this.token('colon', start, 1);
+      case 44: return this.token('comma', start, 1);
+      case EQUALS: return this.token('equals', start, 1);
+      case 40: return this.token('open-paren', start, 1);
+      case 41: return this.token('close-paren', start, 1);
       default: {
         // Keep a lone surrogate pair together so an error span never splits a character.
         const length = c >= 0xd800 && c <= 0xdbff && pos + 1 < this.end ? 2 : 1;
-        return token('bad', length);
+        return this.token('bad', start, length);
       }
     }
+  }
+
+  private token(kind: TokenKind, start: number, length: number): Token {
+    this.pos = start + length;
+    return { kind, start, end: start + length, value: this.text.slice(start, start + length) };
   }
 
   /** Reads `a.b[0]["c d"].e`, Braze's `${first_name}` and `custom_attribute.${name}`. */
   private readPath(start: number): Token {
     const text = this.text;
-    const segments: string[] = [];
+    // Nearly every path is plain (`customer.first_name`): its value is its own text, so segments
+    // are only collected, as strings, once a `[…]` or `${…}` makes the value differ from the text.
+    let segments: string[] | undefined;
+    let plainSegments = 0;
+    let plainEnd = start;
     let pos = start;
     let expectSegment = true;
     while (pos < this.end) {
@@ -134,6 +143,7 @@ export class MarkupLexer {
       if (expectSegment && c === DOLLAR && text.charCodeAt(pos + 1) === LBRACE) {
         const close = text.indexOf('}', pos + 2);
         if (close === -1 || close >= this.end) break;
+        segments ??= plainSegments ? text.slice(start, plainEnd).split('.') : [];
         segments.push(text.slice(pos + 2, close).trim());
         pos = close + 1;
         expectSegment = false;
@@ -141,7 +151,8 @@ export class MarkupLexer {
         const segmentStart = pos;
         while (pos < this.end && isIdentPart(text.charCodeAt(pos))) pos++;
         if (text.charCodeAt(pos) === QUESTION) pos++;
-        segments.push(text.slice(segmentStart, pos));
+        if (segments) segments.push(text.slice(segmentStart, pos));
+        else { plainSegments++; plainEnd = pos; }
         expectSegment = false;
       } else if (!expectSegment && c === DOT && text.charCodeAt(pos + 1) !== DOT) {
         pos++;
@@ -150,6 +161,7 @@ export class MarkupLexer {
       } else if (!expectSegment && c === LBRACKET) {
         const close = text.indexOf(']', pos + 1);
         if (close === -1 || close >= this.end) break;
+        segments ??= text.slice(start, plainEnd).split('.');
         const inner = text.slice(pos + 1, close).trim();
         const quote = inner.charCodeAt(0);
         if ((quote === SQUOTE || quote === DQUOTE) && inner.length >= 2 && inner.charCodeAt(inner.length - 1) === quote) {
@@ -163,10 +175,16 @@ export class MarkupLexer {
         break;
       }
     }
+    // An unclosed `${` reads nothing: one bad character, so that every token moves the lexer on
+    // (the parser's loops rely on it; a zero-length token made them spin forever).
+    if (pos === start) {
+      this.pos = start + 1;
+      return { kind: 'bad', start, end: start + 1, value: '$' };
+    }
     // A dangling dot (`customer.`) belongs to the path, for the parser to report once.
-    const trailingDot = !expectSegment ? false : segments.length > 0;
+    const trailingDot = !expectSegment ? false : (segments ? segments.length : plainSegments) > 0;
     this.pos = pos;
-    let value = segments.join('.').replace(/\.\[\]/g, '[]');
+    let value = segments ? segments.join('.').replace(/\.\[\]/g, '[]') : text.slice(start, plainEnd);
     // Braze: `custom_attribute.${x}` names the custom attribute `x` itself.
     if (value.startsWith('custom_attribute.')) value = value.slice('custom_attribute.'.length);
     const kind: TokenKind = WORD_OPERATORS.has(value) ? 'operator' : 'path';

@@ -25,6 +25,10 @@ export const LIQUID_TAG_NAMES = [
   'break', 'continue', 'connected_content', ...ARGUMENT_TAGS,
 ];
 const KNOWN_TAGS = new Set(LIQUID_TAG_NAMES);
+/** Filters that leave an empty value empty: a local assigned through them is as empty as its field. */
+const BLANK_PRESERVING_FILTERS = new Set([
+  'upcase', 'downcase', 'capitalize', 'strip', 'lstrip', 'rstrip', 'escape', 'escape_once', 'strip_html', 'truncate', 'truncatewords',
+]);
 
 interface OpenBlock {
   name: string;
@@ -75,6 +79,8 @@ class LiquidScanner {
   /** Loop variable to the path of the array's item: `item` -> `cart.items[]`. */
   private readonly loopBindings = new Map<string, string>();
   private readonly locals = new Set<string>(['forloop', 'tablerowloop']);
+  /** Locals assigned straight from a field that may be empty: local name to field path. */
+  private readonly assignedFields = new Map<string, string>();
   private readonly guardCounts = new Map<string, number>();
 
   constructor(private readonly text: string) {}
@@ -286,7 +292,10 @@ class LiquidScanner {
       case 'capture': {
         const lexer = new MarkupLexer(this.text, markupStart, markupEnd);
         const variable = lexer.next();
-        if (variable.kind === 'path' || variable.kind === 'string') this.locals.add(variable.value);
+        if (variable.kind === 'path' || variable.kind === 'string') {
+          this.locals.add(variable.value);
+          this.assignedFields.delete(variable.value);
+        }
         else this.error(tagSpan, 'A `{% capture %}` needs a variable name, as in `{% capture greeting %}`.');
         this.openBlock(name, tagSpan);
         return;
@@ -348,7 +357,8 @@ class LiquidScanner {
   }
 
   private closeBlock(name: string, tagSpan: Span): void {
-    const index = this.stack.map((block) => block.name).lastIndexOf(name);
+    let index = this.stack.length - 1;
+    while (index >= 0 && this.stack[index].name !== name) index--;
     if (index === -1) {
       this.error(tagSpan, `\`{% end${name} %}\` has no matching \`{% ${name} %}\`: Liquid fails to render the template. Remove it, or add the opening tag.`);
       return;
@@ -444,10 +454,12 @@ class LiquidScanner {
     }
   }
 
-  /** Named filter arguments look like `key: value`; peeking two tokens ahead needs a copy. */
+  /** Named filter arguments look like `key: value`: the peeked path is followed by a colon. */
   private peekIsNamedArgument(lexer: MarkupLexer): boolean {
-    const probe = new MarkupLexer(this.text, lexer.peek().end, this.text.length);
-    return probe.next().kind === 'colon';
+    const text = this.text;
+    let pos = lexer.peek().end;
+    while (pos < text.length && isSpace(text.charCodeAt(pos))) pos++;
+    return text.charCodeAt(pos) === 58 /* : */;
   }
 
   /**
@@ -495,7 +507,8 @@ class LiquidScanner {
   private readCondition(name: string, start: number, end: number, tagSpan: Span): ConditionGuards {
     const lexer = new MarkupLexer(this.text, start, end);
     const clauses: { whenTrue: string[]; whenFalse: string[] }[] = [];
-    const connectors = new Set<string>();
+    let sawAnd = false;
+    let sawOr = false;
     while (lexer.peek().kind !== 'end') {
       const left = this.readOperand(lexer, tagSpan, 'condition');
       if (!left) break;
@@ -514,7 +527,8 @@ class LiquidScanner {
       const connector = lexer.peek();
       if (connector.kind === 'operator' && (connector.value === 'and' || connector.value === 'or')) {
         lexer.next();
-        connectors.add(connector.value);
+        if (connector.value === 'and') sawAnd = true;
+        else sawOr = true;
       } else if (connector.kind !== 'end') {
         this.unexpected(lexer.next(), tagSpan);
         break;
@@ -525,10 +539,10 @@ class LiquidScanner {
       return { whenTrue: [], whenFalse: [], empty: true };
     }
     if (clauses.length === 1) return { ...clauses[0], empty: false };
-    if (connectors.size === 1 && connectors.has('and')) {
+    if (sawAnd && !sawOr) {
       return { whenTrue: clauses.flatMap((c) => c.whenTrue), whenFalse: [], empty: false };
     }
-    if (connectors.size === 1 && connectors.has('or')) {
+    if (sawOr && !sawAnd) {
       return { whenTrue: [], whenFalse: clauses.flatMap((c) => c.whenFalse), empty: false };
     }
     return { whenTrue: [], whenFalse: [], empty: false };
@@ -600,10 +614,18 @@ class LiquidScanner {
       this.error(tagSpan, 'An `{% assign %}` must read `{% assign name = value %}`: Liquid fails to render it.');
       return;
     }
+    const usesBefore = this.uses.length;
     this.readValueWithFilters(lexer.offset, end, tagSpan, 'assign');
     // Assigned after its value is read: `{% assign n = n | plus: 1 %}` reads the old `n`.
     this.locals.add(variable.value);
     this.loopBindings.delete(variable.value);
+    // `{% assign name = customer.first_name %}`: the local is as empty as the field, so outputs of it
+    // are uses of the field, and need the same fallback.
+    const assigned = this.uses[this.uses.length - 1];
+    const carriesField = this.uses.length > usesBefore && assigned.context === 'assign' && assigned.fallback === null &&
+      !assigned.guarded && assigned.filters.every((filter) => BLANK_PRESERVING_FILTERS.has(filter));
+    if (carriesField) this.assignedFields.set(variable.value, assigned.path);
+    else this.assignedFields.delete(variable.value);
   }
 
   /** Arguments of `render`, `include`, `cycle` and Braze's tags: any path is a use, `key:` names are not. */
@@ -653,10 +675,11 @@ class LiquidScanner {
     let path: string;
     const binding = this.loopBindings.get(root);
     if (binding !== undefined) path = binding + written.slice(rootEnd);
+    else if (rootEnd === written.length && this.assignedFields.has(root)) path = this.assignedFields.get(root) as string;
     else if (this.locals.has(root)) return undefined;
     else path = written;
     // Liquid's array accessors: `.first`/`.last` are an item, a trailing `.size` a count.
-    path = path.replace(/\.(first|last)(?=\.|\[|$)/g, '[]');
+    if (path.includes('.first') || path.includes('.last')) path = path.replace(/\.(first|last)(?=\.|\[|$)/g, '[]');
     const size = path.endsWith('.size');
     if (size) path = path.slice(0, -'.size'.length);
     return { path, size };

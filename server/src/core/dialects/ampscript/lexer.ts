@@ -1,0 +1,239 @@
+/**
+ * AMPscript lexer: template text to one token stream of text, `%%Attribute%%` personalization
+ * strings, and the code of `%%[ … ]%%` blocks and `%%= … =%%` inline expressions.
+ *
+ * Hand-written because it runs on every keystroke and must give exact UTF-16 offsets; there is no
+ * AMPscript engine outside Salesforce. One pass, linear in the text's length. An IF may open in one
+ * block and close in another with HTML in between, so the parser reads the whole stream at once.
+ */
+import type { Span } from '../../model';
+import type { PurposeDirective } from '../dialect';
+import { findPurposeDirectives } from '../directives';
+import { indexBefore, LineEnds, shortText } from '../common/scan-collector';
+
+export type TokenKind =
+  | 'text' | 'personalization' | 'block-open' | 'block-close' | 'inline-open' | 'inline-close'
+  | 'name' | 'variable' | 'attribute' | 'string' | 'number' | 'operator' | 'equals'
+  | 'open-paren' | 'close-paren' | 'comma' | 'bad';
+
+export interface Token {
+  kind: TokenKind;
+  start: number;
+  end: number;
+  /** Names and variables: as written. Strings: unquoted. Attributes: the name inside `[ ]` or `%% %%`. */
+  value: string;
+  /** Strings: false when the closing quote is missing. */
+  terminated?: boolean;
+  /** Personalization strings: the span of the name between the `%%`. */
+  nameSpan?: Span;
+}
+
+export interface LexSink {
+  error(span: Span, message: string): void;
+  readonly purposeDirectives: PurposeDirective[];
+}
+
+const PERSONALIZATION_NAME = /^[A-Za-z_][\w\-. ]*$/;
+
+export function lexAmpscript(text: string, sink: LexSink): Token[] {
+  const tokens: Token[] = [];
+  const length = text.length;
+  const lines = new LineEnds(text);
+  let pos = 0;
+  let textStart = 0;
+  const flushText = (end: number) => {
+    if (end > textStart) tokens.push({ kind: 'text', start: textStart, end, value: '' });
+  };
+  while (pos < length) {
+    const open = text.indexOf('%%', pos);
+    if (open === -1) break;
+    const next = text.charCodeAt(open + 2);
+    const before = text.charCodeAt(open - 1);
+    if (before === 93 /* ] */ && open - 1 >= textStart) {
+      flushText(open - 1);
+      sink.error({ start: open - 1, end: open + 2 }, '`]%%` closes no `%%[` block: the recipient would see it as raw text. Remove it, or open the block with `%%[`.');
+      pos = textStart = open + 2;
+      continue;
+    }
+    if (next === 91 /* [ */ || next === 61 /* = */) {
+      const inline = next === 61;
+      const closer = inline ? '=%%' : ']%%';
+      const close = findClose(text, open + 3, closer);
+      flushText(open);
+      tokens.push({ kind: inline ? 'inline-open' : 'block-open', start: open, end: open + 3, value: '' });
+      const codeEnd = close.index === -1 ? close.stop : close.index;
+      if (close.index === -1) {
+        const shown = shortText(text, { start: open, end: Math.min(lines.at(open), codeEnd) }, 40);
+        sink.error({ start: open, end: Math.max(open + 3, Math.min(lines.at(open), codeEnd)) },
+          `\`${shown}\` is never closed with \`${closer}\`: the email fails to build, or the recipient sees raw AMPscript. Close it with \`${closer}\`.`);
+      }
+      lexCode(text, open + 3, codeEnd, tokens, sink);
+      if (close.index === -1) {
+        tokens.push({ kind: inline ? 'inline-close' : 'block-close', start: codeEnd, end: codeEnd, value: '' });
+        pos = textStart = codeEnd;
+      } else {
+        tokens.push({ kind: inline ? 'inline-close' : 'block-close', start: close.index, end: close.index + 3, value: '' });
+        pos = textStart = close.index + 3;
+      }
+      continue;
+    }
+    // `%%FirstName%%`: a personalization string ends on the same line.
+    const end = indexBefore(text, '%%', open + 2, lines.at(open));
+    const sameLine = end !== -1;
+    const name = sameLine ? text.slice(open + 2, end) : '';
+    if (sameLine && PERSONALIZATION_NAME.test(name) && name.trim() === name) {
+      flushText(open);
+      tokens.push({
+        kind: 'personalization', start: open, end: end + 2, value: name,
+        nameSpan: { start: open + 2, end },
+      });
+      pos = textStart = end + 2;
+      continue;
+    }
+    if (isNameStart(next)) {
+      let stop = open + 2;
+      while (stop < length && /[\w\-.]/.test(text[stop])) stop++;
+      const shown = text.slice(open, stop);
+      sink.error({ start: open, end: stop },
+        `\`${shown}\` is never closed with \`%%\`: the recipient would see this raw personalization string. Write it as \`${shown}%%\`.`);
+      pos = stop;
+      continue;
+    }
+    if (before === 61 /* = */ && open - 1 >= textStart) {
+      sink.error({ start: open - 1, end: open + 2 }, '`=%%` closes no `%%=` expression: the recipient would see it as raw text. Remove it, or open the expression with `%%=`.');
+    }
+    pos = open + 2;
+  }
+  flushText(length);
+  return tokens;
+}
+
+/**
+ * Finds `closer` after `from`, skipping strings and comments. When a string runs past every closer
+ * (a missing quote), the first closer found without regard to strings is used. `stop` is where the
+ * code ends when the closer is missing: at the next `%%[`/`%%=`, or the end of the text.
+ */
+function findClose(text: string, from: number, closer: string): { index: number; stop: number } {
+  let quote = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote) {
+      if (c === quote) {
+        if (text.charCodeAt(i + 1) === quote) i++;
+        else quote = 0;
+      }
+      continue;
+    }
+    if (c === 39 || c === 34) quote = c;
+    else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const close = text.indexOf('*/', i + 2);
+      if (close === -1) break;
+      i = close + 1;
+    } else if (text.startsWith(closer, i)) return { index: i, stop: i };
+    else if (c === 37 && text.charCodeAt(i + 1) === 37 && (text.charCodeAt(i + 2) === 91 || text.charCodeAt(i + 2) === 61)) {
+      return { index: -1, stop: i };
+    }
+  }
+  const plain = text.indexOf(closer, from);
+  if (plain !== -1) {
+    const reopen = text.slice(from, plain).search(/%%[[=]/);
+    if (reopen === -1) return { index: plain, stop: plain };
+    return { index: -1, stop: from + reopen };
+  }
+  const reopen = text.slice(from).search(/%%[[=]/);
+  return { index: -1, stop: reopen === -1 ? text.length : from + reopen };
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isNamePart(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Tokens of AMPscript code in `[start, end)`. Comments are skipped, and searched for directives. */
+function lexCode(text: string, start: number, end: number, tokens: Token[], sink: LexSink): void {
+  let pos = start;
+  while (pos < end) {
+    const c = text.charCodeAt(pos);
+    if (c <= 32) { pos++; continue; }
+    const tokenStart = pos;
+    const push = (kind: TokenKind, tokenEnd: number, value = text.slice(tokenStart, tokenEnd)) => {
+      tokens.push({ kind, start: tokenStart, end: tokenEnd, value });
+      pos = tokenEnd;
+    };
+    if (c === 47 && text.charCodeAt(pos + 1) === 42) {
+      const close = text.indexOf('*/', pos + 2);
+      const commentEnd = close === -1 || close + 2 > end ? end : close + 2;
+      findPurposeDirectives(text.slice(pos + 2, commentEnd), pos + 2, sink.purposeDirectives);
+      if (close === -1 || close + 2 > end) {
+        sink.error({ start: pos, end: Math.min(pos + 2, end) }, 'A `/*` comment is never closed with `*/`: the block fails to build. Close the comment.');
+      }
+      pos = commentEnd;
+      continue;
+    }
+    if (c === 39 || c === 34) {
+      let value = '';
+      let i = pos + 1;
+      for (; i < end; i++) {
+        const d = text.charCodeAt(i);
+        if (d === c) {
+          if (text.charCodeAt(i + 1) === c && i + 1 < end) { value += text[i]; i++; continue; }
+          break;
+        }
+        value += text[i];
+      }
+      const terminated = i < end;
+      tokens.push({ kind: 'string', start: pos, end: terminated ? i + 1 : end, value, terminated });
+      pos = terminated ? i + 1 : end;
+      continue;
+    }
+    if (isDigit(c) || (c === 45 /* - */ && isDigit(text.charCodeAt(pos + 1)))) {
+      let i = pos + 1;
+      while (i < end && isDigit(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+        i++;
+        while (i < end && isDigit(text.charCodeAt(i))) i++;
+      }
+      push('number', i);
+      continue;
+    }
+    if (c === 64 /* @ */) {
+      let i = pos + 1;
+      while (i < end && isNamePart(text.charCodeAt(i))) i++;
+      push(i > pos + 1 ? 'variable' : 'bad', i);
+      continue;
+    }
+    if (isNameStart(c)) {
+      let i = pos + 1;
+      while (i < end && isNamePart(text.charCodeAt(i))) i++;
+      push('name', i);
+      continue;
+    }
+    if (c === 91 /* [ */) {
+      const close = text.indexOf(']', pos + 1);
+      if (close !== -1 && close < end && !text.slice(pos + 1, close).includes('\n')) {
+        tokens.push({ kind: 'attribute', start: pos, end: close + 1, value: text.slice(pos + 1, close) });
+        pos = close + 1;
+        continue;
+      }
+      push('bad', pos + 1);
+      continue;
+    }
+    const two = text.slice(pos, pos + 2);
+    if (two === '==' || two === '!=' || two === '<=' || two === '>=' || two === '<>') { push('operator', pos + 2); continue; }
+    switch (c) {
+      case 60: case 62: push('operator', pos + 1); continue;
+      case 61: push('equals', pos + 1); continue;
+      case 40: push('open-paren', pos + 1); continue;
+      case 41: push('close-paren', pos + 1); continue;
+      case 44: push('comma', pos + 1); continue;
+      default: push('bad', c >= 0xd800 && c <= 0xdbff && pos + 1 < end ? pos + 2 : pos + 1);
+    }
+  }
+}

@@ -1,0 +1,447 @@
+/**
+ * Field uses of an AMPscript template.
+ *
+ * Variables remember the attribute they came from, so `%%=v(@firstName)=%%` is a use of `FirstName`,
+ * and what the branches of an IF did to them: after
+ * `IF Empty(@firstName) THEN SET @firstName = "there" ENDIF` the variable is `FirstName` with the
+ * fallback "there". The same holds for `IIF(Empty(@x), "there", @x)`. Variables are few, so copying
+ * their states at each IF keeps the scan linear in practice.
+ */
+import type { Span } from '../../model';
+import type { FieldUse, TemplateScan, UseContext } from '../dialect';
+import { ScanCollector } from '../common/scan-collector';
+import { isSystemString, TRANSFORMS } from './functions';
+import { lexAmpscript, type LexSink } from './lexer';
+import { parseAmpscript, type Expr, type Stmt } from './parser';
+
+/** What a variable holds, as far as the scan can tell. */
+type Value =
+  | { kind: 'literal'; text: string }
+  | FieldValue
+  /** A rowset from `LookupRows("DE", …)`; `path` is the data extension. */
+  | { kind: 'rows'; path: string }
+  /** One row of a rowset: `DE[]`. */
+  | { kind: 'row'; path: string }
+  | { kind: 'unknown' };
+
+interface FieldValue {
+  kind: 'field';
+  path: string;
+  /** What the recipient reads when the field is empty; null when they read nothing. */
+  fallback: string | null;
+  /** Functions applied to the field, in order. */
+  filters: string[];
+  /** Known to have a value here (inside a guard). */
+  present: boolean;
+  /** Known to be empty here. */
+  absent: boolean;
+  /** Output uses this value was shown through, to add a fallback found later (IIF). */
+  uses: FieldUse[];
+}
+
+/** A guarded thing: a variable, and the field it holds or an attribute. */
+interface Key {
+  variable?: string;
+  path?: string;
+}
+
+interface Facts {
+  present: Key[];
+  absent: Key[];
+}
+
+interface Guards {
+  whenTrue: Facts;
+  whenFalse: Facts;
+}
+
+const NO_FACTS: Facts = { present: [], absent: [] };
+const NO_GUARDS: Guards = { whenTrue: NO_FACTS, whenFalse: NO_FACTS };
+const UNKNOWN: Value = { kind: 'unknown' };
+
+export function parseTemplate(text: string, sink: LexSink): Stmt[] {
+  return parseAmpscript(lexAmpscript(text, sink), text, sink);
+}
+
+export function scanAmpscript(text: string): TemplateScan {
+  const collector = new ScanCollector(text);
+  const statements = parseTemplate(text, collector);
+  new AmpScanner(text, collector).walk(statements);
+  return collector.result();
+}
+
+class AmpScanner {
+  private vars = new Map<string, Value>();
+
+  constructor(private readonly text: string, private readonly collector: ScanCollector) {}
+
+  walk(statements: Stmt[]): void {
+    for (const statement of statements) {
+      switch (statement.kind) {
+        case 'text':
+          break;
+        case 'output':
+          this.value(statement.expr, 'output', statement.tagSpan);
+          break;
+        case 'set':
+          this.vars.set(statement.variable.toLowerCase(), statement.value ? this.value(statement.value, 'assign', statement.span) : UNKNOWN);
+          break;
+        case 'call':
+          this.value(statement.expr, 'argument', statement.span);
+          break;
+        case 'if':
+          this.walkIf(statement);
+          break;
+        case 'for': {
+          if (statement.from) this.value(statement.from, 'argument', statement.span);
+          if (statement.to) this.value(statement.to, 'argument', statement.span);
+          const before = new Map(this.vars);
+          this.vars.set(statement.variable.toLowerCase(), UNKNOWN);
+          this.walk(statement.body);
+          this.vars = mergeStates([before, this.vars]);
+          break;
+        }
+      }
+    }
+  }
+
+  private walkIf(statement: Extract<Stmt, { kind: 'if' }>): void {
+    const before = new Map(this.vars);
+    const ends: Map<string, Value>[] = [];
+    const allFalse: Facts[] = [];
+    let hasElse = false;
+    for (const branch of statement.branches) {
+      this.vars = new Map(before);
+      const guarded: string[] = [];
+      for (const facts of allFalse) guarded.push(...this.apply(facts));
+      if (branch.test) {
+        const guards = this.guardsOf(branch.test);
+        this.value(branch.test, 'condition', branch.tagSpan);
+        guarded.push(...this.apply(guards.whenTrue));
+        allFalse.push(guards.whenFalse);
+      } else {
+        hasElse = true;
+      }
+      this.walk(branch.body);
+      this.collector.unguard(guarded);
+      ends.push(this.vars);
+    }
+    if (!hasElse) {
+      // Nothing ran: the variables are as before, with what the false conditions tell.
+      this.vars = new Map(before);
+      const guarded: string[] = [];
+      for (const facts of allFalse) guarded.push(...this.apply(facts));
+      this.collector.unguard(guarded);
+      ends.push(this.vars);
+    }
+    this.vars = mergeStates(ends);
+    if (statement.branches.length >= 2) {
+      this.collector.branchGroups.push({
+        tagSpan: statement.branches[0].tagSpan,
+        branches: statement.branches.map((branch) => ({ tagSpan: branch.tagSpan, body: branch.bodySpan })),
+      });
+    }
+  }
+
+  /** Applies facts: guards the fields, marks the variables. Returns the guarded paths, to unguard. */
+  private apply(facts: Facts): string[] {
+    const paths: string[] = [];
+    for (const key of facts.present) {
+      if (key.path) paths.push(key.path);
+      const value = key.variable ? this.vars.get(key.variable) : undefined;
+      if (key.variable && value?.kind === 'field') this.vars.set(key.variable, { ...value, present: true, absent: false });
+    }
+    for (const key of facts.absent) {
+      const value = key.variable ? this.vars.get(key.variable) : undefined;
+      if (key.variable && value?.kind === 'field') this.vars.set(key.variable, { ...value, present: false, absent: true });
+    }
+    this.collector.guard(paths);
+    return paths;
+  }
+
+  // ---- Expressions ----------------------------------------------------------------------------
+
+  /** Records the fields `expr` reads, and tells what it evaluates to. */
+  private value(expr: Expr, context: UseContext, tagSpan: Span, filters: string[] = []): Value {
+    switch (expr.kind) {
+      case 'string':
+        return { kind: 'literal', text: expr.value };
+      case 'number':
+        return { kind: 'literal', text: String(expr.value) };
+      case 'boolean':
+        return { kind: 'literal', text: expr.value ? 'true' : 'false' };
+      case 'variable': {
+        const value = this.vars.get(expr.name.toLowerCase()) ?? UNKNOWN;
+        if (context !== 'output' || value.kind !== 'field') return value;
+        const use = this.collector.addUse({
+          path: value.path, written: expr.name, span: expr.span, tagSpan, context,
+          fallback: value.fallback, filters: [...value.filters, ...filters],
+          guarded: this.collector.isGuarded(value.path) || value.present,
+        });
+        return { ...value, uses: [use] };
+      }
+      case 'attribute':
+        if (isSystemString(expr.name)) return UNKNOWN;
+        return this.field(expr.name, this.text.slice(expr.nameSpan.start, expr.nameSpan.end), expr.nameSpan, context, tagSpan, filters);
+      case 'not':
+        this.value(expr.operand, context, tagSpan);
+        return UNKNOWN;
+      case 'binary':
+        this.value(expr.left, context, tagSpan);
+        this.value(expr.right, context, tagSpan);
+        return UNKNOWN;
+      case 'call':
+        return this.call(expr, context, tagSpan, filters);
+    }
+  }
+
+  private call(expr: Extract<Expr, { kind: 'call' }>, context: UseContext, tagSpan: Span, filters: string[]): Value {
+    const args = expr.args;
+    const stringArg = (index: number) => {
+      const arg = args[index];
+      return arg?.kind === 'string' && arg.span.end - arg.span.start >= 2 ? arg : undefined;
+    };
+    const rest = (from: number) => {
+      for (let i = from; i < args.length; i++) this.value(args[i], 'argument', tagSpan);
+    };
+    switch (expr.name) {
+      case 'V':
+        return args[0] ? this.value(args[0], context, tagSpan, filters) : UNKNOWN;
+      case 'AttributeValue': {
+        const name = stringArg(0);
+        rest(name ? 1 : 0);
+        return name ? this.field(name.value, name.value, inner(name.span), context, tagSpan, filters) : UNKNOWN;
+      }
+      case 'Lookup': {
+        const table = stringArg(0);
+        const column = stringArg(1);
+        rest(table && column ? 2 : 0);
+        return table && column ? this.field(`${table.value}.${column.value}`, column.value, inner(column.span), context, tagSpan, filters) : UNKNOWN;
+      }
+      case 'LookupRows':
+      case 'LookupOrderedRows':
+      case 'LookupRowsCS':
+      case 'LookupOrderedRowsCS': {
+        const table = stringArg(0);
+        rest(table ? 1 : 0);
+        if (!table) return UNKNOWN;
+        this.collector.addUse({ path: table.value, written: table.value, span: inner(table.span), tagSpan, context: 'loop', fallback: null, filters: [expr.name] });
+        return { kind: 'rows', path: table.value };
+      }
+      case 'Row': {
+        const rows = args[0] ? this.value(args[0], 'argument', tagSpan) : UNKNOWN;
+        rest(1);
+        return rows.kind === 'rows' ? { kind: 'row', path: `${rows.path}[]` } : UNKNOWN;
+      }
+      case 'Field': {
+        const row = args[0] ? this.value(args[0], 'argument', tagSpan) : UNKNOWN;
+        const column = stringArg(1);
+        rest(2);
+        if (row.kind === 'row' && column) return this.field(`${row.path}.${column.value}`, column.value, inner(column.span), context, tagSpan, filters);
+        if (args[1] && !column) this.value(args[1], 'argument', tagSpan);
+        return UNKNOWN;
+      }
+      case 'IIF':
+        return this.iif(expr, context, tagSpan, filters);
+      case 'Empty':
+      case 'IsNull':
+        if (args[0]) this.value(args[0], context === 'output' ? 'condition' : context, tagSpan);
+        rest(1);
+        return UNKNOWN;
+      case 'Concat': {
+        let first: Value | undefined;
+        let literal = '';
+        let allLiteral = true;
+        for (const arg of args) {
+          const value = this.value(arg, context, tagSpan, filters);
+          if (value.kind === 'literal') literal += value.text;
+          else allLiteral = false;
+          if (value.kind === 'field' && !first) first = value;
+        }
+        return first ?? (allLiteral ? { kind: 'literal', text: literal } : UNKNOWN);
+      }
+      case 'Output':
+      case 'OutputLine':
+        for (const arg of args) this.value(arg, 'output', expr.span, filters);
+        return UNKNOWN;
+      default: {
+        if (!TRANSFORMS.has(expr.name) || !args[0]) {
+          rest(0);
+          return UNKNOWN;
+        }
+        const value = this.value(args[0], context, tagSpan, [expr.name, ...filters]);
+        rest(1);
+        if (value.kind === 'field') return { ...value, filters: [...value.filters, expr.name] };
+        return value.kind === 'literal' ? UNKNOWN : value;
+      }
+    }
+  }
+
+  /** `IIF(cond, a, b)`: each side is read with what the condition tells, then they are merged. */
+  private iif(expr: Extract<Expr, { kind: 'call' }>, context: UseContext, tagSpan: Span, filters: string[]): Value {
+    const [test, whenTrue, whenFalse] = expr.args;
+    if (!test) return UNKNOWN;
+    const guards = this.guardsOf(test);
+    this.value(test, 'condition', tagSpan);
+    const saved = this.vars;
+    const side = (arg: Expr | undefined, facts: Facts): Value => {
+      this.vars = new Map(saved);
+      const guarded = this.apply(facts);
+      const value = arg ? this.value(arg, context, tagSpan, filters) : { kind: 'literal' as const, text: '' };
+      this.collector.unguard(guarded);
+      return value;
+    };
+    const merged = merge([side(whenTrue, guards.whenTrue), side(whenFalse, guards.whenFalse)]);
+    this.vars = saved;
+    for (let i = 3; i < expr.args.length; i++) this.value(expr.args[i], 'argument', tagSpan);
+    if (merged.kind === 'field' && merged.fallback !== null) {
+      for (const use of merged.uses) if (use.fallback === null) use.fallback = merged.fallback;
+    }
+    return merged;
+  }
+
+  private field(path: string, written: string, span: Span, context: UseContext, tagSpan: Span, filters: string[]): FieldValue {
+    const use = this.collector.addUse({ path, written, span, tagSpan, context, fallback: null, filters });
+    return {
+      kind: 'field', path, fallback: null, filters: [], present: this.collector.isGuarded(path), absent: false,
+      uses: context === 'output' ? [use] : [],
+    };
+  }
+
+  // ---- Guards ---------------------------------------------------------------------------------
+
+  private keyOf(expr: Expr): Key | undefined {
+    switch (expr.kind) {
+      case 'variable': {
+        const variable = expr.name.toLowerCase();
+        const value = this.vars.get(variable);
+        return { variable, path: value?.kind === 'field' ? value.path : undefined };
+      }
+      case 'attribute':
+        return isSystemString(expr.name) ? undefined : { path: expr.name };
+      case 'call': {
+        const [first, second] = expr.args;
+        if (expr.name === 'AttributeValue' && first?.kind === 'string') return { path: first.value };
+        if (expr.name === 'Lookup' && first?.kind === 'string' && second?.kind === 'string') return { path: `${first.value}.${second.value}` };
+        if ((TRANSFORMS.has(expr.name) || expr.name === 'Length') && first) return this.keyOf(first);
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private guardsOf(expr: Expr): Guards {
+    switch (expr.kind) {
+      case 'not': {
+        const inner = this.guardsOf(expr.operand);
+        return { whenTrue: inner.whenFalse, whenFalse: inner.whenTrue };
+      }
+      case 'binary': {
+        if (expr.op === 'and' || expr.op === 'or') {
+          const left = this.guardsOf(expr.left);
+          const right = this.guardsOf(expr.right);
+          if (expr.op === 'and') return { whenTrue: joinFacts(left.whenTrue, right.whenTrue), whenFalse: NO_FACTS };
+          return { whenTrue: NO_FACTS, whenFalse: joinFacts(left.whenFalse, right.whenFalse) };
+        }
+        return this.comparisonGuards(expr.op, expr.left, expr.right);
+      }
+      case 'call': {
+        if ((expr.name === 'Empty' || expr.name === 'IsNull') && expr.args[0]) {
+          const key = this.keyOf(expr.args[0]);
+          return key ? { whenTrue: { present: [], absent: [key] }, whenFalse: { present: [key], absent: [] } } : NO_GUARDS;
+        }
+        return NO_GUARDS;
+      }
+      case 'variable':
+      case 'attribute': {
+        const key = this.keyOf(expr);
+        return key ? { whenTrue: { present: [key], absent: [] }, whenFalse: NO_FACTS } : NO_GUARDS;
+      }
+      default:
+        return NO_GUARDS;
+    }
+  }
+
+  private comparisonGuards(op: string, left: Expr, right: Expr): Guards {
+    const leftKey = isLiteral(left) ? undefined : this.keyOf(left);
+    const rightKey = leftKey || isLiteral(right) ? undefined : this.keyOf(right);
+    const key = leftKey ?? rightKey;
+    const other = leftKey ? right : left;
+    if (!key || !isLiteral(other)) return NO_GUARDS;
+    const fieldSide = leftKey ? left : right;
+    const counted = fieldSide.kind === 'call' && fieldSide.name === 'Length';
+    const blank = (other.kind === 'string' && other.value === '') || (counted && other.kind === 'number' && other.value === 0);
+    const present: Facts = { present: [key], absent: [] };
+    const absent: Facts = { present: [], absent: [key] };
+    switch (op) {
+      case '!=':
+        return blank ? { whenTrue: present, whenFalse: absent } : NO_GUARDS;
+      case '==':
+        return blank ? { whenTrue: absent, whenFalse: present } : { whenTrue: present, whenFalse: NO_FACTS };
+      case '>':
+      case '>=':
+        return leftKey ? { whenTrue: present, whenFalse: NO_FACTS } : NO_GUARDS;
+      case '<':
+      case '<=':
+        return rightKey ? { whenTrue: present, whenFalse: NO_FACTS } : NO_GUARDS;
+      default:
+        return NO_GUARDS;
+    }
+  }
+}
+
+function isLiteral(expr: Expr): expr is Extract<Expr, { kind: 'string' | 'number' | 'boolean' }> {
+  return expr.kind === 'string' || expr.kind === 'number' || expr.kind === 'boolean';
+}
+
+function joinFacts(a: Facts, b: Facts): Facts {
+  return { present: [...a.present, ...b.present], absent: [...a.absent, ...b.absent] };
+}
+
+/** The span of a string literal's content, inside its quotes. */
+function inner(span: Span): Span {
+  return { start: span.start + 1, end: span.end - 1 };
+}
+
+function mergeStates(states: Map<string, Value>[]): Map<string, Value> {
+  const names = new Set<string>();
+  for (const state of states) for (const name of state.keys()) names.add(name);
+  const merged = new Map<string, Value>();
+  for (const name of names) merged.set(name, merge(states.map((state) => state.get(name))));
+  return merged;
+}
+
+/**
+ * What a variable holds after paths that gave it different values: the field, with a fallback when
+ * every path where the field may be empty gave a text instead.
+ */
+function merge(values: (Value | undefined)[]): Value {
+  const all = values.map((value): Value => value ?? { kind: 'literal', text: '' });
+  const first = all[0];
+  if (all.every((value) => value.kind === 'literal' && first.kind === 'literal' && value.text === first.text)) return first;
+  if (all.every((value) => value.kind === 'rows' && first.kind === 'rows' && value.path === first.path)) return first;
+  const fields = all.filter((value): value is FieldValue => value.kind === 'field');
+  if (fields.length === 0 || all.some((value) => value.kind !== 'field' && value.kind !== 'literal')) return UNKNOWN;
+  const path = fields[0].path;
+  if (fields.some((field) => field.path !== path)) return UNKNOWN;
+  let blankPossible = false;
+  let candidate: string | null = null;
+  for (const value of all) {
+    if (value.kind === 'literal') {
+      if (value.text === '') blankPossible = true;
+      else candidate ??= value.text;
+    } else if (value.kind === 'field' && !value.present) {
+      if (value.fallback !== null) candidate ??= value.fallback;
+      else blankPossible = true;
+    }
+  }
+  return {
+    kind: 'field', path,
+    fallback: blankPossible ? null : candidate,
+    filters: fields[0].filters,
+    present: all.every((value) => value.kind === 'field' && value.present),
+    absent: false,
+    uses: fields.flatMap((field) => field.uses),
+  };
+}

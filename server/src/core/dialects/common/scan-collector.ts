@@ -1,0 +1,111 @@
+/**
+ * The parts of a `TemplateScan` that every hand-written scanner builds the same way: uses with their
+ * guard state, syntax problems, branch groups, purpose directives and loop scopes.
+ *
+ * Guards are counted per path, not searched, so checking whether a use is guarded is O(1) and a
+ * whole scan stays linear in the text's length.
+ */
+import type { Span } from '../../model';
+import type { BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan } from '../dialect';
+
+export class ScanCollector {
+  readonly uses: FieldUse[] = [];
+  readonly syntaxErrors: SyntaxProblem[] = [];
+  readonly branchGroups: BranchGroup[] = [];
+  readonly purposeDirectives: PurposeDirective[] = [];
+  readonly loopScopes: LoopScope[] = [];
+  private readonly guardCounts = new Map<string, number>();
+
+  constructor(readonly text: string) {}
+
+  error(span: Span, message: string): void {
+    this.syntaxErrors.push({ span: { start: Math.max(0, span.start), end: Math.min(this.text.length, Math.max(span.start, span.end)) }, message });
+  }
+
+  /** Marks paths as known to have a value until `unguard` is called with the same paths. */
+  guard(paths: Iterable<string>): void {
+    for (const path of paths) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 0) + 1);
+  }
+
+  unguard(paths: Iterable<string>): void {
+    for (const path of paths) {
+      const count = (this.guardCounts.get(path) ?? 0) - 1;
+      if (count > 0) this.guardCounts.set(path, count);
+      else this.guardCounts.delete(path);
+    }
+  }
+
+  isGuarded(path: string): boolean {
+    return this.guardCounts.has(path);
+  }
+
+  /** Records a use; `guarded` defaults to whether a surrounding conditional checks the path. */
+  addUse(use: Omit<FieldUse, 'guarded'> & { guarded?: boolean }): FieldUse {
+    const recorded: FieldUse = { ...use, guarded: use.guarded ?? this.isGuarded(use.path) };
+    this.uses.push(recorded);
+    return recorded;
+  }
+
+  result(): TemplateScan {
+    return {
+      uses: this.uses,
+      syntaxErrors: this.syntaxErrors,
+      branchGroups: this.branchGroups,
+      purposeDirectives: this.purposeDirectives,
+      loopScopes: this.loopScopes,
+    };
+  }
+}
+
+export function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+}
+
+/** The end of `text[start, end)` without trailing whitespace. */
+export function trimmedEnd(text: string, start: number, end: number): number {
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/** The start of `text[start, end)` without leading whitespace. */
+export function trimmedStart(text: string, start: number, end: number): number {
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  return start;
+}
+
+/** A tag's text for a message, on one line and shortened: `{% if customer.plan == 'trial' %}`. */
+export function shortText(text: string, span: Span, max = 60): string {
+  const shown = text.slice(span.start, span.end).replace(/\s+/g, ' ').trim();
+  return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
+}
+
+/** The end of the line that holds `offset` (the offset of its `\n`, or the text's length). */
+export function lineEnd(text: string, offset: number): number {
+  const end = text.indexOf('\n', offset);
+  return end === -1 ? text.length : end;
+}
+
+/**
+ * The end of the line holding an offset, for offsets that only grow: the last answer is reused
+ * until the offset passes it, so a whole scan finds each line end once, even when an email's HTML
+ * is minified onto a single line.
+ */
+export class LineEnds {
+  private end = -1;
+
+  constructor(private readonly text: string) {}
+
+  at(offset: number): number {
+    if (offset > this.end || this.end === -1) this.end = lineEnd(this.text, offset);
+    return this.end;
+  }
+}
+
+/** The first `needle` in `text[from, end)`, or -1; never looks past `end`. */
+export function indexBefore(text: string, needle: string, from: number, end: number): number {
+  const first = needle.charCodeAt(0);
+  for (let i = from; i + needle.length <= end; i++) {
+    if (text.charCodeAt(i) === first && text.startsWith(needle, i)) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,48 @@
+import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
+import type { DjangoFlavor } from './flavor';
+import { renderDjango } from './render';
+import { scanDjango } from './scanner';
+
+export type CompletionRow = [label: string, detail: string, snippet?: string];
+
+/** A Django-style string literal holding `text`: the quote the text does not contain. */
+export function quoteDjango(text: string): string {
+  return text.includes("'") ? `"${text.replace(/"/g, '')}"` : `'${text}'`;
+}
+
+export interface DjangoDialectOptions {
+  label: string;
+  missingValueOutcome: string;
+  filters: CompletionRow[];
+  tags: CompletionRow[];
+  filterInputs: Record<string, 'date' | 'number' | 'array'>;
+  /** The text that gives a value a fallback, inserted right after the reference. */
+  defaultFilter(quoted: string): string;
+}
+
+/** One Django-style dialect: the shared scanner and renderer, with the flavor's syntax. */
+export function djangoDialect(flavor: DjangoFlavor, options: DjangoDialectOptions): Dialect {
+  return {
+    id: flavor.id,
+    label: options.label,
+    scan: (text) => scanDjango(text, flavor),
+    render: (request) => renderDjango(request, flavor),
+    fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
+      if (use.context !== 'output' && use.context !== 'assign') return undefined;
+      if (use.filters[0] === 'personalization_token') {
+        // `personalization_token('contact.firstname')`: the default is the call's second argument.
+        const quote = text.charCodeAt(use.span.end);
+        if (quote !== 39 && quote !== 34) return undefined;
+        return { span: { start: use.span.end + 1, end: use.span.end + 1 }, newText: `, ${quoteDjango(fallback)}` };
+      }
+      return { span: { start: use.span.end, end: use.span.end }, newText: options.defaultFilter(quoteDjango(fallback)) };
+    },
+    purposeDirective(purposeIds: string[]): string {
+      return `{# mergewise purpose: ${purposeIds.join(', ')} #}`;
+    },
+    missingValueOutcome: options.missingValueOutcome,
+    filters: options.filters.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet: snippet ?? label })),
+    tags: options.tags.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet: snippet ?? label })),
+    filterInputs: options.filterInputs,
+  };
+}

@@ -1,0 +1,955 @@
+/**
+ * One-pass parser for Django-style templates (Klaviyo's Django, HubSpot's Jinja-based HubL): text to
+ * a tree of nodes, reporting every mistake and going on after it.
+ *
+ * Hand-written because it runs on every keystroke and must give exact UTF-16 offsets; neither
+ * platform's engine runs in Node, and a parser that stops at the first error would hide the rest.
+ * Invariants: the work is linear in the text's length; every span lies inside the text; a tag that
+ * is never closed is reported once and the text after it is still read.
+ */
+import type { Span } from '../../model';
+import type { PurposeDirective } from '../dialect';
+import { findPurposeDirectives } from '../directives';
+import { closestNames, editDistance } from '../../closest';
+import { lineEnd, shortText, trimmedEnd, trimmedStart } from '../common/scan-collector';
+import type {
+  Binding, Expr, ForNode, IfNode, Node, PathExpr, PathSegment, TagNode, TextNode, WithNode,
+} from './ast';
+import type { DjangoFlavor } from './flavor';
+import { Lexer, type Token } from './lexer';
+
+export interface ParseSink {
+  error(span: Span, message: string): void;
+  readonly purposeDirectives: PurposeDirective[];
+}
+
+/** A sink that keeps nothing, for the renderer (the scanner already reported the problems). */
+export function silentSink(): ParseSink {
+  return { error() { /* reported by the scanner */ }, purposeDirectives: [] };
+}
+
+const LITERALS: Record<string, string | number | boolean | null> = {
+  true: true, false: false, True: true, False: false, none: null, None: null, null: null,
+};
+
+const CORE_TAGS = ['if', 'elif', 'else', 'endif', 'for', 'endfor'];
+/** Tags whose typos are worth reporting even where unknown tags are allowed. */
+const CONTROL_TAGS = [...CORE_TAGS, 'set', 'unless', 'endunless', 'raw', 'endraw', 'endset', 'macro', 'endmacro'];
+
+// ---- Expressions ------------------------------------------------------------------------------
+
+export class ExpressionParser {
+  private arithmeticReported = false;
+
+  constructor(
+    private readonly text: string,
+    readonly lexer: Lexer,
+    private readonly flavor: DjangoFlavor,
+    private readonly sink: ParseSink,
+    private readonly tagSpan: Span,
+  ) {}
+
+  /** A whole expression: Jinja's inline `a if b else c`, or a Django condition. */
+  parseExpression(): Expr | undefined {
+    const value = this.parseOr();
+    if (!value || !this.flavor.jinja || !this.lexer.acceptName('if')) return value;
+    const test = this.parseOr();
+    if (!test) {
+      this.error(this.tagSpan, 'An inline `if` needs a condition, as in `{{ a if b else c }}`.');
+      return value;
+    }
+    let otherwise: Expr | undefined;
+    if (this.lexer.acceptName('else')) otherwise = this.parseExpression();
+    return { kind: 'conditional', span: { start: value.span.start, end: (otherwise ?? test).span.end }, then: value, test, otherwise };
+  }
+
+  parseOr(): Expr | undefined {
+    let left = this.parseAnd();
+    while (left && this.lexer.peek().kind === 'name' && this.lexer.peek().value === 'or') {
+      const operator = this.lexer.next();
+      const right = this.parseAnd();
+      if (!right) return this.missingOperand(operator);
+      left = { kind: 'binary', op: 'or', left, right, span: { start: left.span.start, end: right.span.end } };
+    }
+    return left;
+  }
+
+  private parseAnd(): Expr | undefined {
+    let left = this.parseNot();
+    while (left && this.lexer.peek().kind === 'name' && this.lexer.peek().value === 'and') {
+      const operator = this.lexer.next();
+      const right = this.parseNot();
+      if (!right) return this.missingOperand(operator);
+      left = { kind: 'binary', op: 'and', left, right, span: { start: left.span.start, end: right.span.end } };
+    }
+    return left;
+  }
+
+  private parseNot(): Expr | undefined {
+    const token = this.lexer.peek();
+    if (token.kind === 'name' && token.value === 'not') {
+      this.lexer.next();
+      const operand = this.parseNot();
+      if (!operand) return this.missingOperand(token);
+      return { kind: 'unary', op: 'not', operand, span: { start: token.start, end: operand.span.end } };
+    }
+    return this.parseComparison();
+  }
+
+  private parseComparison(): Expr | undefined {
+    let left = this.parseAdditive();
+    while (left) {
+      const token = this.lexer.peek();
+      let op: string | undefined;
+      if (token.kind === 'operator' && ['==', '!=', '<', '>', '<=', '>='].includes(token.value)) {
+        this.lexer.next();
+        op = token.value;
+      } else if (token.kind === 'name' && token.value === 'in') {
+        this.lexer.next();
+        op = 'in';
+      } else if (token.kind === 'name' && token.value === 'not' && this.lexer.peek(1).kind === 'name' && this.lexer.peek(1).value === 'in') {
+        this.lexer.next();
+        this.lexer.next();
+        op = 'not in';
+      } else if (token.kind === 'name' && token.value === 'is') {
+        this.lexer.next();
+        const negated = Boolean(this.lexer.acceptName('not'));
+        if (this.flavor.jinja) {
+          const name = this.lexer.next();
+          if (name.kind !== 'name') {
+            this.error(this.spanOf(name), 'A test must follow `is`, as in `x is defined`.');
+            return left;
+          }
+          const args: Expr[] = [];
+          if (this.lexer.accept('open-paren')) this.parseArguments(args, [], 'close-paren');
+          else if (['string', 'number'].includes(this.lexer.peek().kind)) {
+            const argument = this.parsePostfix();
+            if (argument) args.push(argument);
+          }
+          left = { kind: 'test', operand: left, name: name.value, negated, args, span: { start: left.span.start, end: Math.max(name.end, args.at(-1)?.span.end ?? 0) } };
+          continue;
+        }
+        op = negated ? 'is not' : 'is';
+      } else {
+        return left;
+      }
+      const right = this.parseAdditive();
+      if (!right) return this.missingOperand(token);
+      left = { kind: 'binary', op, left, right, span: { start: left.span.start, end: right.span.end } };
+    }
+    return left;
+  }
+
+  private parseAdditive(): Expr | undefined {
+    let left = this.parseMultiplicative();
+    for (;;) {
+      const token = this.lexer.peek();
+      if (!left || token.kind !== 'operator' || !['+', '-', '~'].includes(token.value)) return left;
+      this.lexer.next();
+      this.checkArithmetic(token);
+      const right = this.parseMultiplicative();
+      if (!right) return this.missingOperand(token);
+      left = { kind: 'binary', op: token.value, left, right, span: { start: left.span.start, end: right.span.end } };
+    }
+  }
+
+  private parseMultiplicative(): Expr | undefined {
+    let left = this.parseUnary();
+    for (;;) {
+      const token = this.lexer.peek();
+      if (!left || token.kind !== 'operator' || !['*', '/', '//', '%'].includes(token.value)) return left;
+      this.lexer.next();
+      this.checkArithmetic(token);
+      const right = this.parseUnary();
+      if (!right) return this.missingOperand(token);
+      left = { kind: 'binary', op: token.value, left, right, span: { start: left.span.start, end: right.span.end } };
+    }
+  }
+
+  private parseUnary(): Expr | undefined {
+    const token = this.lexer.peek();
+    if (token.kind === 'operator' && (token.value === '-' || token.value === '+')) {
+      this.lexer.next();
+      const operand = this.parseUnary();
+      if (!operand) return this.missingOperand(token);
+      if (operand.kind === 'literal' && typeof operand.value === 'number') {
+        return { kind: 'literal', value: token.value === '-' ? -operand.value : operand.value, span: { start: token.start, end: operand.span.end } };
+      }
+      this.checkArithmetic(token);
+      return { kind: 'unary', op: token.value, operand, span: { start: token.start, end: operand.span.end } };
+    }
+    const base = this.parseFiltered();
+    const power = this.lexer.peek();
+    if (base && power.kind === 'operator' && power.value === '**') {
+      this.lexer.next();
+      this.checkArithmetic(power);
+      const exponent = this.parseUnary();
+      if (!exponent) return this.missingOperand(power);
+      return { kind: 'binary', op: '**', left: base, right: exponent, span: { start: base.span.start, end: exponent.span.end } };
+    }
+    return base;
+  }
+
+  /** A value followed by filters: `first_name|default:'there'|title`. */
+  parseFiltered(): Expr | undefined {
+    let value = this.parsePostfix();
+    while (value && this.lexer.peek().kind === 'pipe') {
+      const pipe = this.lexer.next();
+      const name = this.lexer.next();
+      if (name.kind !== 'name') {
+        this.error({ start: pipe.start, end: Math.max(pipe.end, name.end) },
+          `A \`|\` with no filter name after it: ${this.flavor.rejects}. Add a filter, as in ${this.flavor.jinja ? '`|default("there")`' : "`|default:'there'`"}, or remove the \`|\`.`);
+        return value;
+      }
+      const args: Expr[] = [];
+      let end = name.end;
+      if (this.flavor.jinja) {
+        if (this.lexer.peek().kind === 'open-paren' && this.lexer.peek().start === name.end) {
+          this.lexer.next();
+          end = this.parseArguments(args, [], 'close-paren');
+        }
+      } else if (this.lexer.peek().kind === 'colon') {
+        const colon = this.lexer.next();
+        const argument = this.parseFilterArgument();
+        if (!argument) {
+          this.error({ start: name.start, end: colon.end },
+            `The filter \`${name.value}\` is followed by \`:\` but no value: ${this.flavor.rejects}. Add the value or remove the \`:\`.`);
+        } else {
+          args.push(argument);
+          end = argument.span.end;
+        }
+      }
+      // Klaviyo: `person|lookup:'Favorite Color'` is the property itself, like `person.Favorite Color`.
+      const argument = args[0];
+      if (name.value === 'lookup' && value.kind === 'path' && args.length === 1 && argument.kind === 'literal' && typeof argument.value === 'string') {
+        value = { ...value, segments: [...value.segments, { name: argument.value, span: argument.span }], span: { start: value.span.start, end } };
+        continue;
+      }
+      value = { kind: 'filter', input: value, name: name.value, nameSpan: { start: name.start, end: name.end }, args, span: { start: value.span.start, end } };
+    }
+    return value;
+  }
+
+  /** Django's one filter argument: a literal or a variable, never an expression. */
+  private parseFilterArgument(): Expr | undefined {
+    const token = this.lexer.peek();
+    if (token.kind === 'operator' && token.value === '-' && this.lexer.peek(1).kind === 'number') {
+      this.lexer.next();
+      const number = this.lexer.next();
+      return { kind: 'literal', value: -Number(number.value.replace(/_/g, '')), span: { start: token.start, end: number.end } };
+    }
+    if (token.kind === 'end' || token.kind === 'pipe') return undefined;
+    return this.parsePostfix();
+  }
+
+  /** An atom and its members: `event.items[0].title`, `range(3)`, `contact['first name']`. */
+  parsePostfix(): Expr | undefined {
+    let value = this.parseAtom();
+    while (value) {
+      const token = this.lexer.peek();
+      if (token.kind === 'dot') {
+        this.lexer.next();
+        const name = this.lexer.peek();
+        if (name.kind !== 'name' && name.kind !== 'number') {
+          this.error({ start: value.span.start, end: token.end },
+            `\`${this.text.slice(value.span.start, token.end)}\` ends with a dot: ${this.flavor.rejects}. Finish the property name or remove the dot.`);
+          return value;
+        }
+        this.lexer.next();
+        const segmentSpan = { start: name.start, end: name.end };
+        if (value.kind === 'path') {
+          const segment: PathSegment = name.kind === 'number'
+            ? { index: { kind: 'literal', value: Number(name.value), span: segmentSpan }, span: segmentSpan }
+            : { name: name.value, span: segmentSpan };
+          value = { ...value, segments: [...value.segments, segment], span: { start: value.span.start, end: name.end } };
+        } else {
+          value = { kind: 'member', object: value, key: name.value, span: { start: value.span.start, end: name.end } };
+        }
+      } else if (token.kind === 'open-bracket' && this.flavor.jinja) {
+        this.lexer.next();
+        const index = this.parseExpression();
+        const close = this.lexer.peek();
+        if (!index || close.kind !== 'close-bracket') {
+          this.error({ start: token.start, end: close.end }, `\`[\` is never closed with \`]\`: ${this.flavor.rejects}.`);
+          return value;
+        }
+        this.lexer.next();
+        const span = { start: token.start, end: close.end };
+        if (value.kind === 'path') {
+          const segment: PathSegment = index.kind === 'literal' && typeof index.value === 'string'
+            ? { name: index.value, span: index.span }
+            : { index, span };
+          value = { ...value, segments: [...value.segments, segment], span: { start: value.span.start, end: close.end } };
+        } else {
+          value = { kind: 'member', object: value, key: index, span: { start: value.span.start, end: close.end } };
+        }
+      } else if (token.kind === 'open-paren' && this.flavor.jinja && token.start === value.span.end) {
+        this.lexer.next();
+        const args: Expr[] = [];
+        const named: { name: string; value: Expr }[] = [];
+        const end = this.parseArguments(args, named, 'close-paren');
+        if (value.kind === 'path' && value.segments.length === 0) {
+          value = { kind: 'call', name: value.root, nameSpan: value.span, args, named, span: { start: value.span.start, end } };
+        } else if (value.kind === 'path') {
+          const last = value.segments[value.segments.length - 1];
+          const target: PathExpr = { ...value, segments: value.segments.slice(0, -1), span: { start: value.span.start, end: last.span.start - 1 } };
+          value = { kind: 'call', name: 'name' in last ? last.name : '', nameSpan: last.span, target, args, named, span: { start: value.span.start, end } };
+        } else {
+          value = { kind: 'call', name: '', nameSpan: value.span, target: value, args, named, span: { start: value.span.start, end } };
+        }
+      } else {
+        return value;
+      }
+    }
+    return value;
+  }
+
+  private parseAtom(): Expr | undefined {
+    const token = this.lexer.peek();
+    const span = { start: token.start, end: token.end };
+    switch (token.kind) {
+      case 'name': {
+        this.lexer.next();
+        if (Object.prototype.hasOwnProperty.call(LITERALS, token.value)) return { kind: 'literal', value: LITERALS[token.value], span };
+        return { kind: 'path', root: token.value, segments: [], span };
+      }
+      case 'string': {
+        this.lexer.next();
+        if (token.terminated === false) {
+          this.error(span, `A text value is missing its closing quote: ${this.flavor.rejects}. Add the closing quote.`);
+        }
+        return { kind: 'literal', value: token.value, span };
+      }
+      case 'number':
+        this.lexer.next();
+        return { kind: 'literal', value: Number(token.value.replace(/_/g, '')), span };
+      case 'open-paren': {
+        this.lexer.next();
+        if (!this.flavor.jinja) {
+          this.error(span, `${this.flavor.platform}'s tags do not take parentheses: ${this.flavor.rejects}. Write the condition without them (\`and\` binds tighter than \`or\`).`);
+        }
+        const inner = this.parseExpression();
+        const close = this.lexer.peek();
+        if (close.kind !== 'close-paren') {
+          this.error({ start: token.start, end: close.end }, `\`(\` is never closed with \`)\`: ${this.flavor.rejects}.`);
+          return inner;
+        }
+        this.lexer.next();
+        return inner ? { ...inner, span: { start: token.start, end: close.end } } : undefined;
+      }
+      case 'open-bracket': {
+        if (!this.flavor.jinja) break;
+        this.lexer.next();
+        const items: Expr[] = [];
+        const end = this.parseArguments(items, [], 'close-bracket');
+        return { kind: 'list', items, span: { start: token.start, end } };
+      }
+      case 'open-brace': {
+        if (!this.flavor.jinja) break;
+        this.lexer.next();
+        const entries: { key: Expr; value: Expr }[] = [];
+        let end = token.end;
+        while (this.lexer.peek().kind !== 'close-brace' && this.lexer.peek().kind !== 'end') {
+          const key = this.parseExpression();
+          if (!key || !this.lexer.accept('colon')) break;
+          const value = this.parseExpression();
+          if (!value) break;
+          entries.push({ key, value });
+          if (!this.lexer.accept('comma')) break;
+        }
+        const close = this.lexer.peek();
+        if (close.kind === 'close-brace') {
+          this.lexer.next();
+          end = close.end;
+        } else {
+          this.error({ start: token.start, end: close.end }, `\`{\` is never closed with \`}\`: ${this.flavor.rejects}.`);
+        }
+        return { kind: 'dict', entries, span: { start: token.start, end } };
+      }
+      case 'end':
+        return undefined;
+      default:
+        break;
+    }
+    this.unexpected(this.lexer.next());
+    return undefined;
+  }
+
+  /** `a, b, key=value)`; returns the offset after the closing token. */
+  parseArguments(args: Expr[], named: { name: string; value: Expr }[], close: 'close-paren' | 'close-bracket'): number {
+    const closer = close === 'close-paren' ? ')' : ']';
+    while (this.lexer.peek().kind !== close) {
+      const token = this.lexer.peek();
+      if (token.kind === 'end') {
+        this.error(this.tagSpan, `A \`${closer === ')' ? '(' : '['}\` is never closed with \`${closer}\`: ${this.flavor.rejects}.`);
+        return token.end;
+      }
+      if (token.kind === 'name' && this.lexer.peek(1).kind === 'equals') {
+        this.lexer.next();
+        this.lexer.next();
+        const value = this.parseExpression();
+        if (value) named.push({ name: token.value, value });
+      } else {
+        const value = this.parseExpression();
+        if (!value) {
+          this.unexpected(this.lexer.next());
+          continue;
+        }
+        args.push(value);
+      }
+      if (!this.lexer.accept('comma') && this.lexer.peek().kind !== close && this.lexer.peek().kind !== 'end') {
+        this.unexpected(this.lexer.next());
+      }
+    }
+    return this.lexer.next().end;
+  }
+
+  /** Reports anything left in the tag. */
+  expectEnd(what: string): void {
+    const token = this.lexer.peek();
+    if (token.kind === 'end') return;
+    if (!this.flavor.jinja && token.kind === 'operator' && ['+', '-', '*', '/', '//', '%', '**', '~'].includes(token.value)) {
+      this.checkArithmetic(token);
+      while (this.lexer.peek().kind !== 'end') this.lexer.next();
+      return;
+    }
+    const end = trimmedEnd(this.text, token.start, this.lexer.end);
+    this.error({ start: token.start, end: Math.max(token.end, end) },
+      `Unexpected \`${shortText(this.text, { start: token.start, end: Math.max(token.end, end) }, 30)}\` in ${what}: ${this.flavor.rejects}. ` +
+      (what.startsWith('`{{')
+        ? `Separate filters with \`|\`, as in ${this.flavor.jinja ? '`{{ contact.firstname|default("there") }}`' : "`{{ first_name|default:'there' }}`"}.`
+        : 'Check the tag\'s syntax.'));
+    while (this.lexer.peek().kind !== 'end') this.lexer.next();
+  }
+
+  unexpected(token: Token): void {
+    if (token.kind === 'end') {
+      this.error(this.tagSpan, `This tag ends too early: ${this.flavor.rejects}. Finish the expression.`);
+      return;
+    }
+    const span = this.spanOf(token);
+    this.error(span, `Unexpected \`${this.text.slice(span.start, span.end)}\`: ${this.flavor.rejects}. Check the tag's syntax.`);
+  }
+
+  private missingOperand(operator: Token): undefined {
+    this.error(this.spanOf(operator), `\`${operator.value}\` needs a value after it: ${this.flavor.rejects}.`);
+    return undefined;
+  }
+
+  private checkArithmetic(token: Token): void {
+    if (this.flavor.jinja || this.arithmeticReported) return;
+    this.arithmeticReported = true;
+    this.error(this.spanOf(token),
+      `${this.flavor.platform}'s Django templates have no \`${token.value}\` operator: ${this.flavor.rejects}. Use a filter such as \`|add:1\` instead.`);
+  }
+
+  private spanOf(token: Token): Span {
+    return token.kind === 'end' ? this.tagSpan : { start: token.start, end: token.end };
+  }
+
+  private error(span: Span, message: string): void {
+    this.sink.error(span, message);
+  }
+}
+
+// ---- Template ---------------------------------------------------------------------------------
+
+interface Frame {
+  /** The opening tag's name: `if`, `for`, `with`, `dnd_area`. */
+  name: string;
+  closeName: string;
+  tagSpan: Span;
+  node: IfNode | ForNode | WithNode | TagNode;
+  /** Where new nodes go: the current branch's body. */
+  children: Node[];
+  /** For `for`: the `empty`/`else` part has started. */
+  inOtherwise?: boolean;
+}
+
+interface TagBounds {
+  tagSpan: Span;
+  contentStart: number;
+  contentEnd: number;
+  trimBefore: boolean;
+  trimAfter: boolean;
+}
+
+export function parseTemplate(text: string, flavor: DjangoFlavor, sink: ParseSink): Node[] {
+  return new TemplateParser(text, flavor, sink).parse();
+}
+
+class TemplateParser {
+  private readonly root: Node[] = [];
+  private readonly stack: Frame[] = [];
+  private lastText: TextNode | undefined;
+  private trimNextText = false;
+  private commentLeftOpen = false;
+  private readonly knownTags: Set<string>;
+
+  constructor(private readonly text: string, private readonly flavor: DjangoFlavor, private readonly sink: ParseSink) {
+    this.knownTags = new Set([
+      ...CORE_TAGS, ...Object.keys(flavor.blocks), ...Object.values(flavor.blocks),
+      ...Object.keys(flavor.verbatim), ...flavor.standaloneTags,
+      ...(flavor.jinja ? ['set', 'endset', 'unless', 'endunless'] : ['with', 'endwith', 'empty']),
+    ]);
+  }
+
+  parse(): Node[] {
+    const text = this.text;
+    let pos = 0;
+    let textStart = 0;
+    while (pos < text.length) {
+      const open = text.indexOf('{', pos);
+      if (open === -1 || open + 1 >= text.length) break;
+      const next = text.charCodeAt(open + 1);
+      if (next !== 123 /* { */ && next !== 37 /* % */ && next !== 35 /* # */) {
+        pos = open + 1;
+        continue;
+      }
+      const closer = next === 123 ? '}}' : next === 37 ? '%}' : '#}';
+      if (closer === '#}' && this.commentLeftOpen) {
+        // Jinja swallows everything after an unclosed `{#`; it was reported once.
+        pos = open + 2;
+        continue;
+      }
+      const bounds = this.findTag(open, closer);
+      if (!bounds) {
+        // Django leaves an unclosed `{#` as text (no harm); everything else is reported by findTag.
+        pos = open + 2;
+        continue;
+      }
+      this.addText(textStart, open, bounds.trimBefore);
+      pos = textStart = this.readTag(next, bounds);
+      this.trimNextText = bounds.trimAfter;
+    }
+    this.addText(textStart, text.length, false);
+    for (let i = this.stack.length - 1; i >= 0; i--) this.reportUnclosed(this.stack[i]);
+    return this.root;
+  }
+
+  // ---- Delimiters -----------------------------------------------------------------------------
+
+  /**
+   * Finds the end of the tag that opens at `open`. Django: a tag ends at the first closer and must
+   * end on its line, or it is plain text that reaches the inbox as is. Jinja: quotes hide closers
+   * and tags may span lines. Either way, another tag opening first means this one was left open.
+   */
+  private findTag(open: number, closer: string): TagBounds | undefined {
+    const text = this.text;
+    const jinja = this.flavor.jinja;
+    const isComment = closer === '#}';
+    const closeChar = closer.charCodeAt(0);
+    let quote = 0;
+    for (let i = open + 2; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (quote) {
+        if (c === quote) quote = 0;
+        else if (c === 92) i++;
+        continue;
+      }
+      if (c === closeChar && text.charCodeAt(i + 1) === 125) {
+        return this.bounds(open, i);
+      }
+      if (isComment) {
+        if (!jinja && c === 10) return undefined;
+        continue;
+      }
+      if (jinja && (c === 39 || c === 34)) {
+        quote = c;
+      } else if (c === 10 && !jinja) {
+        this.unclosed(open, closer, i, true);
+        return undefined;
+      } else if (c === 123 && (text.charCodeAt(i + 1) === 123 || text.charCodeAt(i + 1) === 37)) {
+        this.unclosed(open, closer, i, false);
+        return undefined;
+      }
+    }
+    if (isComment && !jinja) return undefined;
+    if (isComment) this.commentLeftOpen = true;
+    this.unclosed(open, closer, text.length, false);
+    return undefined;
+  }
+
+  private bounds(open: number, close: number): TagBounds {
+    const text = this.text;
+    let contentStart = open + 2;
+    let contentEnd = close;
+    let trimBefore = false;
+    let trimAfter = false;
+    if (this.flavor.jinja) {
+      const first = text.charCodeAt(contentStart);
+      if (first === 45 /* - */ || first === 43 /* + */) {
+        trimBefore = first === 45;
+        contentStart++;
+      }
+      if (contentEnd > contentStart && (text.charCodeAt(contentEnd - 1) === 45 || text.charCodeAt(contentEnd - 1) === 43)) {
+        trimAfter = text.charCodeAt(contentEnd - 1) === 45;
+        contentEnd--;
+      }
+    }
+    return { tagSpan: { start: open, end: close + 2 }, contentStart, contentEnd, trimBefore, trimAfter };
+  }
+
+  private unclosed(open: number, closer: string, stop: number, newline: boolean): void {
+    const end = Math.max(open + 2, trimmedEnd(this.text, open, Math.min(stop, lineEnd(this.text, open))));
+    const shown = shortText(this.text, { start: open, end }, 40);
+    const comment = closer === '#}';
+    this.sink.error({ start: open, end },
+      newline && !this.flavor.jinja
+        ? `\`${shown}\` is not closed with \`${closer}\` on the same line: ${this.flavor.platform} only reads tags that open and close on one line, so the recipient would see this raw merge syntax. Close the tag on this line.`
+        : comment
+          ? `\`${shown}\` is never closed with \`#}\`: ${this.flavor.rejects}. Close the comment with \`#}\`.`
+          : `\`${shown}\` is never closed with \`${closer}\`: the recipient would see this raw merge syntax, or ${this.flavor.platform} refuses the template. Close the tag with \`${closer}\`.`);
+  }
+
+  private addText(start: number, end: number, trimEnd: boolean): void {
+    if (this.trimNextText) {
+      start = trimmedStart(this.text, start, end);
+      this.trimNextText = false;
+    }
+    if (trimEnd) {
+      end = trimmedEnd(this.text, start, end);
+      if (start >= end && this.lastText && this.lastText.end === start) this.lastText.end = trimmedEnd(this.text, this.lastText.start, this.lastText.end);
+    }
+    if (start >= end) return;
+    const node: TextNode = { kind: 'text', start, end };
+    this.lastText = node;
+    this.current().push(node);
+  }
+
+  private current(): Node[] {
+    return this.stack.length ? this.stack[this.stack.length - 1].children : this.root;
+  }
+
+  // ---- Tags -----------------------------------------------------------------------------------
+
+  /** Reads one tag; returns the offset where text resumes. */
+  private readTag(kind: number, bounds: TagBounds): number {
+    const { tagSpan, contentStart, contentEnd } = bounds;
+    if (kind === 35 /* # */) {
+      findPurposeDirectives(this.text.slice(contentStart, contentEnd), contentStart, this.sink.purposeDirectives);
+      return tagSpan.end;
+    }
+    if (kind === 123 /* { */) {
+      const parser = this.expressions(contentStart, contentEnd, tagSpan);
+      if (parser.lexer.peek().kind === 'end') {
+        this.sink.error(tagSpan, `An empty \`{{ }}\`: ${this.flavor.rejects}. Put a property inside, or remove it.`);
+        this.current().push({ kind: 'output', tagSpan });
+        return tagSpan.end;
+      }
+      const expr = this.flavor.jinja ? parser.parseExpression() : parser.parseFiltered();
+      parser.expectEnd('`{{ … }}`');
+      this.current().push({ kind: 'output', tagSpan, expr });
+      return tagSpan.end;
+    }
+    let pos = trimmedStart(this.text, contentStart, contentEnd);
+    const nameStart = pos;
+    while (pos < contentEnd && isNameChar(this.text.charCodeAt(pos))) pos++;
+    const name = this.text.slice(nameStart, pos);
+    return this.handleTag(name, { start: nameStart, end: pos }, pos, contentEnd, tagSpan);
+  }
+
+  private expressions(start: number, end: number, tagSpan: Span): ExpressionParser {
+    return new ExpressionParser(this.text, new Lexer(this.text, start, end), this.flavor, this.sink, tagSpan);
+  }
+
+  private handleTag(name: string, nameSpan: Span, markupStart: number, markupEnd: number, tagSpan: Span): number {
+    const flavor = this.flavor;
+    const verbatimEnd = flavor.verbatim[name];
+    if (verbatimEnd) return this.skipVerbatim(name, verbatimEnd, tagSpan, markupStart, markupEnd);
+    const parser = this.expressions(markupStart, markupEnd, tagSpan);
+    const tag = `\`{% ${name} %}\``;
+    switch (name) {
+      case 'if':
+      case 'unless': {
+        if (name === 'unless' && !flavor.jinja) break;
+        let test = parser.parseExpression();
+        if (!test) this.sink.error(tagSpan, `${tag} needs a condition, as in \`{% ${name} ${flavor.jinja ? 'contact.firstname' : 'first_name'} %}\`: ${flavor.rejects}.`);
+        parser.expectEnd(tag);
+        if (test && name === 'unless') test = { kind: 'unary', op: 'not', operand: test, span: test.span };
+        const node: IfNode = { kind: 'if', tagSpan, branches: [{ tagSpan, test, body: [], bodySpan: { start: tagSpan.end, end: tagSpan.end } }] };
+        this.current().push(node);
+        this.stack.push({ name, closeName: `end${name}`, tagSpan, node, children: node.branches[0].body });
+        return tagSpan.end;
+      }
+      case 'elif':
+      case 'else': {
+        const frame = this.stack[this.stack.length - 1];
+        let test: Expr | undefined;
+        if (name === 'elif') {
+          test = parser.parseExpression();
+          if (!test) this.sink.error(tagSpan, `${tag} needs a condition: ${flavor.rejects}.`);
+        }
+        parser.expectEnd(tag);
+        if (frame?.node.kind === 'for' && (name === 'else' && flavor.jinja) && !frame.inOtherwise) {
+          frame.node.bodySpan.end = tagSpan.start;
+          frame.node.otherwise = [];
+          frame.children = frame.node.otherwise;
+          frame.inOtherwise = true;
+          return tagSpan.end;
+        }
+        if (frame?.node.kind !== 'if') {
+          this.sink.error(tagSpan, `${tag} is outside \`{% if %}\`: ${flavor.rejects}. Move it inside the block, or remove it.`);
+          return tagSpan.end;
+        }
+        const branches = frame.node.branches;
+        const last = branches[branches.length - 1];
+        if (branches.length > 1 && this.text.slice(last.tagSpan.start, last.tagSpan.end).replace(/[{}%\s+-]/g, '') === 'else') {
+          this.sink.error(tagSpan, `${tag} comes after \`{% else %}\`: ${flavor.rejects}. The \`{% else %}\` branch must be the last one.`);
+        }
+        last.bodySpan.end = tagSpan.start;
+        const branch = { tagSpan, test, body: [] as Node[], bodySpan: { start: tagSpan.end, end: tagSpan.end } };
+        branches.push(branch);
+        frame.children = branch.body;
+        return tagSpan.end;
+      }
+      case 'empty': {
+        if (flavor.jinja) break;
+        parser.expectEnd(tag);
+        const frame = this.stack[this.stack.length - 1];
+        if (frame?.node.kind !== 'for' || frame.inOtherwise) {
+          this.sink.error(tagSpan, `${tag} is outside \`{% for %}\`: ${flavor.rejects}. Move it inside the loop, or remove it.`);
+          return tagSpan.end;
+        }
+        frame.node.bodySpan.end = tagSpan.start;
+        frame.node.otherwise = [];
+        frame.children = frame.node.otherwise;
+        frame.inOtherwise = true;
+        return tagSpan.end;
+      }
+      case 'for':
+        this.readFor(parser, tagSpan);
+        return tagSpan.end;
+      case 'with': {
+        if (flavor.jinja) break;
+        const bindings = this.readWith(parser, tagSpan);
+        const node: WithNode = { kind: 'with', tagSpan, bindings, body: [] };
+        this.current().push(node);
+        this.stack.push({ name, closeName: 'endwith', tagSpan, node, children: node.body });
+        return tagSpan.end;
+      }
+      case 'set': {
+        if (!flavor.jinja) break;
+        this.readSet(parser, tagSpan);
+        return tagSpan.end;
+      }
+    }
+    if (flavor.standaloneTags.includes(name)) {
+      this.current().push(this.genericTag(name, parser, tagSpan, false));
+      return tagSpan.end;
+    }
+    const blockEnd = flavor.blocks[name];
+    if (blockEnd) {
+      const node = this.genericTag(name, parser, tagSpan, false);
+      node.body = [];
+      this.current().push(node);
+      this.stack.push({ name, closeName: blockEnd, tagSpan, node, children: node.body });
+      return tagSpan.end;
+    }
+    if (this.closeBlock(name, parser, tagSpan)) return tagSpan.end;
+    const controlTypo = name && !flavor.otherTags.includes(name) ? closestNames(name, CONTROL_TAGS, 1)[0] : undefined;
+    if (!flavor.unknownTagsAreErrors && name && !(controlTypo && editDistance(name, controlTypo) <= 2)) {
+      // HubL's module tags (`{% module "hero" path="…" %}`) take arguments we only skim for fields.
+      this.current().push(this.genericTag(name, parser, tagSpan, true));
+      return tagSpan.end;
+    }
+    const suggestion = name ? closestNames(name, this.knownTags, 1)[0] : undefined;
+    this.sink.error(name ? nameSpan : tagSpan,
+      (name ? `Unknown ${flavor.platform} tag \`${name}\`` : `A tag with no name`) + `: ${flavor.rejects}. ` +
+      (suggestion ? `Did you mean \`${suggestion}\`?` : 'Remove it, or write it as `{{ … }}` if it was meant as an output.'));
+    return tagSpan.end;
+  }
+
+  /** Closes the block named by an end tag; false when `name` is no end tag at all. */
+  private closeBlock(name: string, parser: ExpressionParser, tagSpan: Span): boolean {
+    const closes = this.stack.some((frame) => frame.closeName === name);
+    const isEndTag = closes || this.isKnownEndTag(name);
+    if (!isEndTag) return false;
+    parser.expectEnd(`\`{% ${name} %}\``);
+    if (!closes) {
+      this.sink.error(tagSpan, `\`{% ${name} %}\` has no matching opening tag: ${this.flavor.rejects}. Remove it, or add the opening tag.`);
+      return true;
+    }
+    // Blocks left open inside the one being closed are reported, then closed with it.
+    while (this.stack.length) {
+      const frame = this.stack.pop()!;
+      this.finishFrame(frame, tagSpan.start);
+      if (frame.closeName === name) break;
+      this.reportUnclosed(frame, name);
+    }
+    return true;
+  }
+
+  private isKnownEndTag(name: string): boolean {
+    if (name === 'endif' || name === 'endfor') return true;
+    if (!this.flavor.jinja && name === 'endwith') return true;
+    if (this.flavor.jinja && (name === 'endunless' || name === 'endset')) return true;
+    return Object.values(this.flavor.blocks).includes(name) || Object.values(this.flavor.verbatim).includes(name);
+  }
+
+  private finishFrame(frame: Frame, end: number): void {
+    const node = frame.node;
+    if (node.kind === 'if') node.branches[node.branches.length - 1].bodySpan.end = end;
+    else if (node.kind === 'for' && !frame.inOtherwise) node.bodySpan.end = end;
+  }
+
+  private reportUnclosed(frame: Frame, closedBy?: string): void {
+    this.sink.error(frame.tagSpan,
+      `\`${shortText(this.text, frame.tagSpan)}\` is never closed${closedBy ? ` before \`{% ${closedBy} %}\`` : ''}: ${this.flavor.rejects}. ` +
+      `Add \`{% ${frame.closeName} %}\` where the block should end.`);
+  }
+
+  private skipVerbatim(name: string, endName: string, tagSpan: Span, markupStart: number, markupEnd: number): number {
+    const pattern = new RegExp(`\\{%[-+]?\\s*${endName}\\s*[-+]?%\\}`, 'g');
+    pattern.lastIndex = tagSpan.end;
+    const match = pattern.exec(this.text);
+    const bodyEnd = match ? match.index : this.text.length;
+    if (name === 'comment') {
+      // Django's `{% comment "note" %}` may carry a note, which is a comment too.
+      findPurposeDirectives(this.text.slice(markupStart, markupEnd), markupStart, this.sink.purposeDirectives);
+      findPurposeDirectives(this.text.slice(tagSpan.end, bodyEnd), tagSpan.end, this.sink.purposeDirectives);
+    } else if (bodyEnd > tagSpan.end) {
+      // `raw`/`verbatim` bodies are printed as they are.
+      const node: TextNode = { kind: 'text', start: tagSpan.end, end: bodyEnd };
+      this.current().push(node);
+    }
+    if (!match) {
+      this.sink.error(tagSpan, `\`{% ${name} %}\` is never closed: everything after it is swallowed, and ${this.flavor.rejects}. Add \`{% ${endName} %}\`.`);
+      return this.text.length;
+    }
+    return match.index + match[0].length;
+  }
+
+  private readFor(parser: ExpressionParser, tagSpan: Span): void {
+    const lexer = parser.lexer;
+    const variables: { name: string; span: Span }[] = [];
+    for (;;) {
+      const token = lexer.next();
+      if (token.kind !== 'name' || token.value === 'in') {
+        variables.length = 0;
+        break;
+      }
+      variables.push({ name: token.value, span: { start: token.start, end: token.end } });
+      if (!lexer.accept('comma')) break;
+    }
+    let source: Expr | undefined;
+    let condition: Expr | undefined;
+    let reversed = false;
+    if (variables.length === 0 || !lexer.acceptName('in')) {
+      this.sink.error(tagSpan, `A \`{% for %}\` loop must read \`{% for item in list %}\`: ${this.flavor.rejects}.`);
+      while (lexer.peek().kind !== 'end') lexer.next();
+    } else {
+      source = this.flavor.jinja ? parser.parseOr() : parser.parseFiltered();
+      if (!source) this.sink.error(tagSpan, `\`{% for ${variables.map((v) => v.name).join(', ')} in %}\` needs a list to loop over: ${this.flavor.rejects}.`);
+      if (!this.flavor.jinja) reversed = Boolean(lexer.acceptName('reversed'));
+      else {
+        if (lexer.acceptName('if')) condition = parser.parseExpression();
+        lexer.acceptName('recursive');
+      }
+      parser.expectEnd('`{% for %}`');
+    }
+    const node: ForNode = { kind: 'for', tagSpan, variables, source, condition, reversed, body: [], bodySpan: { start: tagSpan.end, end: tagSpan.end } };
+    this.current().push(node);
+    this.stack.push({ name: 'for', closeName: 'endfor', tagSpan, node, children: node.body });
+  }
+
+  /** `{% with name=value other=value %}`, or the older `{% with value as name %}`. */
+  private readWith(parser: ExpressionParser, tagSpan: Span): Binding[] {
+    const lexer = parser.lexer;
+    const bindings: Binding[] = [];
+    while (lexer.peek().kind !== 'end') {
+      const token = lexer.peek();
+      if (token.kind === 'name' && lexer.peek(1).kind === 'equals') {
+        lexer.next();
+        lexer.next();
+        const value = parser.parseFiltered();
+        if (!value) this.sink.error(tagSpan, `\`${token.value}=\` needs a value in \`{% with %}\`: ${this.flavor.rejects}.`);
+        bindings.push({ name: token.value, nameSpan: { start: token.start, end: token.end }, value });
+        continue;
+      }
+      const value = parser.parseFiltered();
+      const as = lexer.acceptName('as');
+      const name = lexer.next();
+      if (!value || !as || name.kind !== 'name') {
+        this.sink.error(tagSpan, `A \`{% with %}\` must read \`{% with name=value %}\`: ${this.flavor.rejects}.`);
+        while (lexer.peek().kind !== 'end') lexer.next();
+        break;
+      }
+      bindings.push({ name: name.value, nameSpan: { start: name.start, end: name.end }, value });
+    }
+    if (bindings.length === 0) this.sink.error(tagSpan, `A \`{% with %}\` needs at least one \`name=value\`: ${this.flavor.rejects}.`);
+    return bindings;
+  }
+
+  /** `{% set name = value %}`, `{% set a, b = 1, 2 %}`, or the block form `{% set name %}…{% endset %}`. */
+  private readSet(parser: ExpressionParser, tagSpan: Span): void {
+    const lexer = parser.lexer;
+    const names: { name: string; span: Span }[] = [];
+    for (;;) {
+      const token = lexer.next();
+      if (token.kind !== 'name') {
+        this.sink.error(tagSpan, `A \`{% set %}\` must read \`{% set name = value %}\`: ${this.flavor.rejects}.`);
+        return;
+      }
+      names.push({ name: token.value, span: { start: token.start, end: token.end } });
+      // `{% set dict.key = value %}` is not Jinja, but HubL accepts updates through `.update()` only.
+      if (!lexer.accept('comma')) break;
+    }
+    if (lexer.peek().kind === 'end' && names.length === 1) {
+      const node: TagNode = { kind: 'tag', tagSpan, name: 'set', args: [], named: [], body: [], captures: names[0].name };
+      this.current().push(node);
+      this.stack.push({ name: 'set', closeName: 'endset', tagSpan, node, children: node.body! });
+      return;
+    }
+    if (!lexer.accept('equals')) {
+      this.sink.error(tagSpan, `A \`{% set %}\` must read \`{% set name = value %}\`: ${this.flavor.rejects}.`);
+      return;
+    }
+    const values: Expr[] = [];
+    for (;;) {
+      const value = parser.parseExpression();
+      if (!value) {
+        this.sink.error(tagSpan, `\`{% set ${names.map((n) => n.name).join(', ')} = %}\` needs a value: ${this.flavor.rejects}.`);
+        break;
+      }
+      values.push(value);
+      if (!lexer.accept('comma')) break;
+    }
+    parser.expectEnd('`{% set %}`');
+    const bindings = names.map((name, index): Binding => ({
+      name: name.name, nameSpan: name.span,
+      value: names.length === 1 && values.length > 1 ? { kind: 'list', items: values, span: { start: values[0].span.start, end: values[values.length - 1].span.end } } : values[index],
+    }));
+    this.current().push({ kind: 'set', tagSpan, bindings });
+  }
+
+  /** A platform tag with loosely read arguments: strings, values and `key=value` pairs. */
+  private genericTag(name: string, parser: ExpressionParser, tagSpan: Span, lenient: boolean): TagNode {
+    const lexer = parser.lexer;
+    const node: TagNode = { kind: 'tag', tagSpan, name, args: [], named: [] };
+    const quiet = lenient ? new ExpressionParser(this.text, lexer, this.flavor, silentSink(), tagSpan) : parser;
+    while (lexer.peek().kind !== 'end') {
+      const token = lexer.peek();
+      if (token.kind === 'comma') { lexer.next(); continue; }
+      if (token.kind === 'name' && lexer.peek(1).kind === 'equals') {
+        lexer.next();
+        lexer.next();
+        const value = quiet.parseExpression();
+        if (!value) break;
+        node.named.push({ name: token.value, value });
+        continue;
+      }
+      const value = this.flavor.jinja ? quiet.parseExpression() : quiet.parseFiltered();
+      if (!value) {
+        if (!lenient) parser.unexpected(lexer.next());
+        break;
+      }
+      node.args.push(value);
+    }
+    return node;
+  }
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}

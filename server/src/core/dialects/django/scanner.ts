@@ -1,0 +1,326 @@
+/**
+ * Field uses of a Django-style template (Klaviyo, HubL), from the tree `parser.ts` builds.
+ *
+ * Loop variables and plain `{% with name=field %}`/`{% set name = field %}` aliases resolve to the
+ * field they stand for; variables holding anything else are local and are not uses. Guards are
+ * counted per path by the collector, so the walk stays linear.
+ */
+import type { Span } from '../../model';
+import type { TemplateScan, UseContext } from '../dialect';
+import { ScanCollector } from '../common/scan-collector';
+import type { Expr, ForNode, IfNode, Node, PathExpr } from './ast';
+import type { DjangoFlavor } from './flavor';
+import { parseTemplate } from './parser';
+
+export function scanDjango(text: string, flavor: DjangoFlavor): TemplateScan {
+  const collector = new ScanCollector(text);
+  const nodes = parseTemplate(text, flavor, collector);
+  new UseWalker(text, flavor, collector).walk(nodes);
+  return collector.result();
+}
+
+/** What a variable stands for: a field path, or a local value. */
+type Binding = { path: string } | { local: true };
+
+interface Guards {
+  whenTrue: string[];
+  whenFalse: string[];
+}
+
+const NO_GUARDS: Guards = { whenTrue: [], whenFalse: [] };
+
+/** Filters that keep a value empty exactly when it was empty, so a condition on them guards the field. */
+const TRANSPARENT_FILTERS = new Set(['length', 'count', 'lower', 'upper', 'trim', 'strip', 'title', 'capitalize', 'capfirst', 'striptags', 'string']);
+
+export class UseWalker {
+  private readonly scopes: Map<string, Binding>[] = [new Map()];
+
+  constructor(private readonly text: string, private readonly flavor: DjangoFlavor, private readonly collector: ScanCollector) {}
+
+  walk(nodes: Node[]): void {
+    for (const node of nodes) {
+      switch (node.kind) {
+        case 'text':
+          break;
+        case 'output':
+          if (node.expr) this.collect(node.expr, 'output', node.tagSpan);
+          break;
+        case 'if':
+          this.walkIf(node);
+          break;
+        case 'for':
+          this.walkFor(node);
+          break;
+        case 'with': {
+          const scope = new Map<string, Binding>();
+          for (const binding of node.bindings) {
+            if (binding.value) this.collect(binding.value, 'assign', node.tagSpan);
+            scope.set(binding.name, this.bindingOf(binding.value));
+          }
+          this.scopes.push(scope);
+          this.walk(node.body);
+          this.scopes.pop();
+          break;
+        }
+        case 'set':
+          for (const binding of node.bindings) {
+            if (binding.value) this.collect(binding.value, 'assign', node.tagSpan);
+            this.scopes[this.scopes.length - 1].set(binding.name, this.bindingOf(binding.value));
+          }
+          break;
+        case 'tag':
+          for (const arg of node.args) this.collect(arg, 'argument', node.tagSpan);
+          for (const arg of node.named) this.collect(arg.value, 'argument', node.tagSpan);
+          if (node.body) {
+            this.scopes.push(new Map());
+            this.walk(node.body);
+            this.scopes.pop();
+          }
+          if (node.captures) this.scopes[this.scopes.length - 1].set(node.captures, { local: true });
+          break;
+      }
+    }
+  }
+
+  private walkIf(node: IfNode): void {
+    const allFalse: string[] = [];
+    for (const branch of node.branches) {
+      this.collector.guard(allFalse);
+      const guards = branch.test ? this.guardsOf(branch.test) : NO_GUARDS;
+      if (branch.test) this.collect(branch.test, 'condition', branch.tagSpan);
+      this.collector.guard(guards.whenTrue);
+      this.walk(branch.body);
+      this.collector.unguard(guards.whenTrue);
+      this.collector.unguard(allFalse);
+      allFalse.push(...guards.whenFalse);
+    }
+    if (node.branches.length >= 2) {
+      this.collector.branchGroups.push({
+        tagSpan: node.tagSpan,
+        branches: node.branches.map((branch) => ({ tagSpan: branch.tagSpan, body: branch.bodySpan })),
+      });
+    }
+  }
+
+  private walkFor(node: ForNode): void {
+    if (node.source) this.collect(node.source, 'loop', node.tagSpan);
+    const source = node.source ? this.referenceOf(node.source, true) : undefined;
+    const scope = new Map<string, Binding>();
+    node.variables.forEach((variable) => {
+      scope.set(variable.name, source && node.variables.length === 1 ? { path: `${source}[]` } : { local: true });
+    });
+    if (source && node.variables.length === 1) {
+      this.collector.loopScopes.push({ variable: node.variables[0].name, itemPath: `${source}[]`, body: node.bodySpan });
+    }
+    this.scopes.push(scope);
+    if (node.condition) this.collect(node.condition, 'condition', node.tagSpan);
+    this.walk(node.body);
+    this.scopes.pop();
+    if (node.otherwise) this.walk(node.otherwise);
+  }
+
+  // ---- Expressions ----------------------------------------------------------------------------
+
+  /**
+   * Records every field in `expr`. The value a tag shows carries `fallback` and `filters`; filter
+   * and call arguments are `argument` uses.
+   */
+  collect(expr: Expr, context: UseContext, tagSpan: Span, fallback: string | null = null, filters: string[] = []): void {
+    switch (expr.kind) {
+      case 'literal':
+        return;
+      case 'path': {
+        for (const segment of expr.segments) if ('index' in segment) this.collect(segment.index, 'argument', tagSpan);
+        const path = this.resolve(expr);
+        if (path !== undefined) {
+          this.collector.addUse({ path, written: this.text.slice(expr.span.start, expr.span.end), span: expr.span, tagSpan, context, fallback, filters });
+        }
+        return;
+      }
+      case 'filter': {
+        const chain: Extract<Expr, { kind: 'filter' }>[] = [];
+        let base: Expr = expr;
+        while (base.kind === 'filter') {
+          chain.unshift(base);
+          base = base.input;
+        }
+        let ownFallback = fallback;
+        for (const filter of chain) {
+          if (ownFallback === null && filter.name === 'default' && filter.args[0]) ownFallback = this.fallbackText(filter.args[0]);
+          for (const arg of filter.args) this.collect(arg, 'argument', tagSpan);
+        }
+        this.collect(base, context, tagSpan, ownFallback, [...chain.map((filter) => filter.name), ...filters]);
+        return;
+      }
+      case 'call': {
+        const [first, second] = expr.args;
+        if (expr.name === 'personalization_token' && !expr.target && first?.kind === 'literal' && typeof first.value === 'string' && first.span.end - first.span.start >= 2) {
+          // HubL: `personalization_token('contact.firstname', 'there')` names the field in a string.
+          const span = { start: first.span.start + 1, end: first.span.end - 1 };
+          const ownFallback = second ? this.fallbackText(second) : fallback;
+          this.collector.addUse({
+            path: this.flavor.normalizePath(first.value), written: first.value, span, tagSpan, context,
+            fallback: ownFallback, filters: ['personalization_token', ...filters],
+          });
+          if (second) this.collect(second, 'argument', tagSpan);
+          return;
+        }
+        if (expr.target) this.collect(expr.target, context, tagSpan, null, [expr.name, ...filters]);
+        for (const arg of expr.args) this.collect(arg, 'argument', tagSpan);
+        for (const arg of expr.named) this.collect(arg.value, 'argument', tagSpan);
+        return;
+      }
+      case 'unary':
+        this.collect(expr.operand, context, tagSpan);
+        return;
+      case 'binary':
+        this.collect(expr.left, context, tagSpan);
+        this.collect(expr.right, context, tagSpan);
+        return;
+      case 'test':
+        this.collect(expr.operand, context, tagSpan);
+        for (const arg of expr.args) this.collect(arg, 'argument', tagSpan);
+        return;
+      case 'conditional': {
+        this.collect(expr.test, 'condition', tagSpan);
+        const guards = this.guardsOf(expr.test);
+        this.collector.guard(guards.whenTrue);
+        this.collect(expr.then, context, tagSpan, fallback, filters);
+        this.collector.unguard(guards.whenTrue);
+        if (expr.otherwise) {
+          this.collector.guard(guards.whenFalse);
+          this.collect(expr.otherwise, context, tagSpan);
+          this.collector.unguard(guards.whenFalse);
+        }
+        return;
+      }
+      case 'list':
+        for (const item of expr.items) this.collect(item, context, tagSpan);
+        return;
+      case 'dict':
+        for (const entry of expr.entries) {
+          this.collect(entry.key, context, tagSpan);
+          this.collect(entry.value, context, tagSpan);
+        }
+        return;
+      case 'member':
+        this.collect(expr.object, context, tagSpan);
+        if (typeof expr.key !== 'string') this.collect(expr.key, 'argument', tagSpan);
+        return;
+    }
+  }
+
+  /** The fallback as the recipient reads it: the text of a literal, or the expression as written. */
+  private fallbackText(expr: Expr): string {
+    if (expr.kind === 'literal') {
+      if (expr.value === null) return '';
+      if (typeof expr.value === 'boolean') return this.flavor.booleanText[expr.value ? 0 : 1];
+      return String(expr.value);
+    }
+    return this.text.slice(expr.span.start, expr.span.end);
+  }
+
+  /** The field path a reference stands for; undefined for locals, loop helpers and system values. */
+  resolve(expr: PathExpr): string | undefined {
+    if (expr.root === this.flavor.loopVariable) return undefined;
+    const binding = this.lookup(expr.root);
+    if (binding && 'local' in binding) return undefined;
+    if (!binding && this.flavor.systemRoots.includes(expr.root)) return undefined;
+    let rest = '';
+    for (const segment of expr.segments) rest += 'name' in segment ? `.${segment.name}` : '[]';
+    if (binding) return binding.path + rest;
+    return this.flavor.normalizePath(expr.root + rest);
+  }
+
+  private lookup(name: string): Binding | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const binding = this.scopes[i].get(name);
+      if (binding) return binding;
+    }
+    return undefined;
+  }
+
+  /** A plain reference makes an alias of the field; anything else is a local value. */
+  private bindingOf(value: Expr | undefined): Binding {
+    if (value?.kind === 'path') {
+      const path = this.resolve(value);
+      if (path !== undefined) return { path };
+    }
+    return { local: true };
+  }
+
+  /** The field a value comes from, through filters that keep its emptiness (or any filter, for loops). */
+  private referenceOf(expr: Expr, throughAnyFilter = false): string | undefined {
+    if (expr.kind === 'path') return this.resolve(expr);
+    if (expr.kind === 'filter' && (throughAnyFilter || TRANSPARENT_FILTERS.has(expr.name))) return this.referenceOf(expr.input, throughAnyFilter);
+    if (expr.kind === 'call' && expr.name === 'personalization_token' && expr.args[0]?.kind === 'literal' && typeof expr.args[0].value === 'string') {
+      return this.flavor.normalizePath(expr.args[0].value);
+    }
+    return undefined;
+  }
+
+  /** The paths known to have a value when `expr` is true, and when it is false. */
+  private guardsOf(expr: Expr): Guards {
+    switch (expr.kind) {
+      case 'unary': {
+        if (expr.op !== 'not') return NO_GUARDS;
+        const inner = this.guardsOf(expr.operand);
+        return { whenTrue: inner.whenFalse, whenFalse: inner.whenTrue };
+      }
+      case 'binary': {
+        if (expr.op === 'and') {
+          return { whenTrue: [...this.guardsOf(expr.left).whenTrue, ...this.guardsOf(expr.right).whenTrue], whenFalse: [] };
+        }
+        if (expr.op === 'or') {
+          return { whenTrue: [], whenFalse: [...this.guardsOf(expr.left).whenFalse, ...this.guardsOf(expr.right).whenFalse] };
+        }
+        return this.comparisonGuards(expr.left, expr.op, expr.right);
+      }
+      case 'test': {
+        const path = this.referenceOf(expr.operand);
+        if (!path) return NO_GUARDS;
+        const present = expr.name === 'defined' || (expr.name === 'none' ? false : ['string', 'number', 'truthy', 'sameas'].includes(expr.name));
+        const absent = expr.name === 'none' || expr.name === 'undefined' || expr.name === 'falsy';
+        const guards = present ? { whenTrue: [path], whenFalse: [] } : absent ? { whenTrue: [], whenFalse: [path] } : NO_GUARDS;
+        return expr.negated ? { whenTrue: guards.whenFalse, whenFalse: guards.whenTrue } : guards;
+      }
+      default: {
+        const path = this.referenceOf(expr);
+        return path ? { whenTrue: [path], whenFalse: [] } : NO_GUARDS;
+      }
+    }
+  }
+
+  private comparisonGuards(left: Expr, op: string, right: Expr): Guards {
+    if (op === 'in') {
+      // `'vip' in tags`: the list has items when it holds the literal.
+      const path = right.kind !== 'literal' ? this.referenceOf(right) : undefined;
+      if (path && left.kind === 'literal') return { whenTrue: [path], whenFalse: [] };
+      const leftPath = this.referenceOf(left);
+      return leftPath && right.kind === 'list' ? { whenTrue: [leftPath], whenFalse: [] } : NO_GUARDS;
+    }
+    const leftPath = this.referenceOf(left);
+    const rightPath = leftPath ? undefined : this.referenceOf(right);
+    const path = leftPath ?? rightPath;
+    const other = leftPath ? right : left;
+    if (!path || other.kind !== 'literal') return NO_GUARDS;
+    const counted = (leftPath ? left : right).kind === 'filter';
+    const blank = other.value === '' || other.value === null || other.value === false || (counted && other.value === 0);
+    switch (op) {
+      case '!=':
+      case 'is not':
+        return blank ? { whenTrue: [path], whenFalse: [] } : NO_GUARDS;
+      case '==':
+      case 'is':
+        return blank ? { whenTrue: [], whenFalse: [path] } : { whenTrue: [path], whenFalse: [] };
+      case '>':
+      case '>=':
+        return leftPath ? { whenTrue: [path], whenFalse: [] } : NO_GUARDS;
+      case '<':
+      case '<=':
+        return rightPath ? { whenTrue: [path], whenFalse: [] } : NO_GUARDS;
+      default:
+        return NO_GUARDS;
+    }
+  }
+}

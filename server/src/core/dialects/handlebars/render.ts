@@ -1,0 +1,232 @@
+import Handlebars from 'handlebars';
+import {
+  MARK_END, MARK_SEPARATOR, MARK_START,
+  type RenderedValue, type RenderRequest, type RenderResult, type TemplateScan, type TextEdit,
+} from '../dialect';
+import { applyEdits } from '../edits';
+import type { HandlebarsFlavor } from './flavor';
+import { tagShape } from './tags';
+
+export type HandlebarsEnvironment = typeof Handlebars;
+export type HelperOptions = Handlebars.HelperOptions;
+
+/** Stops a rendering that runs too long or writes too much; helpers call `check` as they go. */
+export class RenderBudget {
+  private readonly deadline: number;
+  private written = 0;
+
+  constructor(private readonly timeMs: number, private readonly outputChars: number) {
+    this.deadline = Date.now() + timeMs;
+  }
+
+  check(): void {
+    if (Date.now() > this.deadline) throw new RenderLimitError(`Rendering took longer than ${this.timeMs} ms and was stopped: check for a loop over a huge list.`);
+  }
+
+  add(chars: number): void {
+    this.written += chars;
+    if (this.written > this.outputChars * 2) {
+      throw new RenderLimitError(`The rendering grew past ${this.outputChars.toLocaleString('en')} characters and was stopped: check for nested loops over large lists.`);
+    }
+  }
+}
+
+export class RenderLimitError extends Error {}
+
+/** The Handlebars built-ins; those a platform lacks are removed so the preview fails where the platform would. */
+const BUILT_INS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
+
+/**
+ * Renders a Handlebars-family template with handlebars.js and the platform's helper shims.
+ * Each field output `{{x}}` / `{{helper x …}}` becomes `{{mw_mark id (helper x …) x}}`, which wraps
+ * the text with the marks the preview reads and tells a fallback (raw value empty, text not) from a
+ * blank. Prototype access stays off, and every loop iteration checks the time and size budget.
+ */
+export function renderHandlebarsFamily(
+  request: RenderRequest,
+  flavor: HandlebarsFlavor,
+  registerHelpers: (env: HandlebarsEnvironment, budget: RenderBudget) => void,
+): RenderResult {
+  const values: RenderedValue[] = [];
+  const budget = new RenderBudget(request.limits.timeMs, request.limits.outputChars);
+  const env = Handlebars.create();
+  for (const name of BUILT_INS) {
+    if (flavor.blockHelpers[name] || flavor.inlineHelpers[name]) continue;
+    env.registerHelper(name, () => {
+      throw new Error(`${flavor.platform} has no \`${name}\` helper`);
+    });
+  }
+  guardLoops(env, budget);
+  registerHelpers(env, budget);
+  env.registerHelper('mw_mark', function markHelper(this: unknown, id: number, ...rest: unknown[]) {
+    budget.check();
+    const args = rest.slice(0, -1);
+    const value = args[0];
+    const safe = isSafeString(value);
+    const text = safe ? (value as { toHTML(): string }).toHTML() : stringify(value);
+    const rawEmpty = args.length > 1 ? (flavor.emptyValue ?? isEmptyValue)(args[1]) : false;
+    values.push({ useIndex: id, kind: text === '' ? 'blank' : rawEmpty ? 'fallback' : 'value' });
+    budget.add(text.length);
+    const marked = `${MARK_START}${values.length - 1}${MARK_SEPARATOR}${text}${MARK_END}`;
+    return safe ? new env.SafeString(marked) : marked;
+  });
+  try {
+    const template = env.compile(instrument(request.text, request.scan), { strict: false, compat: false });
+    const output = template(buildView(request, flavor), {
+      allowProtoPropertiesByDefault: false,
+      allowProtoMethodsByDefault: false,
+      allowCallsToHelperMissing: false,
+    });
+    if (output.length > request.limits.outputChars) {
+      return {
+        output: output.slice(0, request.limits.outputChars), values,
+        error: `The rendering is longer than ${request.limits.outputChars.toLocaleString('en')} characters and was cut off: check for a runaway loop.`,
+      };
+    }
+    return { output, values };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof RenderLimitError) return { output: '', values: [], error: message };
+    const lines = message.split('\n').filter((line) => line.trim() !== '' && !/^-*\^$/.test(line.trim()));
+    const summary = lines.length > 1 ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0] ?? message;
+    return { output: '', values: [], error: `${flavor.platform} could not render this template (handlebars.js: ${summary}).` };
+  }
+}
+
+/** Every `each` iteration checks the budget, so nested loops over large lists stop in time. */
+function guardLoops(env: HandlebarsEnvironment, budget: RenderBudget): void {
+  const each = env.helpers.each as ((this: unknown, context: unknown, options: HelperOptions) => string) | undefined;
+  if (!each) return;
+  env.registerHelper('each', function guardedEach(this: unknown, context: unknown, options: HelperOptions) {
+    const fn = Object.assign((item: unknown, frame?: unknown) => {
+      budget.check();
+      const text = options.fn(item, frame as Handlebars.RuntimeOptions);
+      budget.add(text.length);
+      return text;
+    }, options.fn);
+    return each.call(this, context, { ...options, fn });
+  });
+}
+
+/** Rewrites each field output to go through `mw_mark`. */
+export function instrument(text: string, scan: TemplateScan): string {
+  const edits: TextEdit[] = [];
+  const marked = new Set<number>();
+  scan.uses.forEach((use, index) => {
+    if (use.context !== 'output' || marked.has(use.tagSpan.start)) return;
+    const shape = tagShape(text, use.tagSpan);
+    if (!shape || shape.kind !== 'output') return;
+    marked.add(use.tagSpan.start);
+    const expression = text.slice(shape.contentStart, shape.contentEnd).trim();
+    const call = expression === use.written
+      ? `mw_mark ${index} ${use.written}`
+      : `mw_mark ${index} (${expression}) ${use.written}`;
+    edits.push({ span: { start: shape.contentStart, end: shape.contentEnd }, newText: ` ${call} ` });
+  });
+  return applyEdits(text, edits);
+}
+
+/**
+ * The data as the template reads it: the recipient's data, plus each aliased field copied to the
+ * path the template writes (`Recipient.FirstName` from `customer.first_name`, item by item through
+ * lists), plus placeholders for what the platform fills in itself.
+ */
+function buildView(request: RenderRequest, flavor: HandlebarsFlavor): Record<string, unknown> {
+  const view = cloneJson(request.data) as Record<string, unknown>;
+  request.scan.uses.forEach((use, index) => {
+    let from = request.schemaPathOf(index);
+    if (!from) return;
+    const to = use.path;
+    if (to.endsWith('[]') && !from.endsWith('[]')) from += '[]';
+    if (from === to || to.startsWith(`${from}.`) || to.startsWith(`${from}[`)) return;
+    const fromParts = from.split('[]');
+    const toParts = to.split('[]');
+    if (fromParts.length !== toParts.length) return;
+    copyAliased(request.data, view, fromParts, toParts);
+  });
+  for (const [name, value] of Object.entries(flavor.platformValues?.() ?? {})) {
+    if (getPath(view, name) === undefined) setPath(view, name, value);
+  }
+  return view;
+}
+
+function copyAliased(source: unknown, target: unknown, fromParts: string[], toParts: string[]): void {
+  const value = getPath(source, fromParts[0]);
+  if (value === undefined) return;
+  if (fromParts.slice(1).every((part) => part === '' || part === '.')) {
+    if (getPath(target, toParts[0]) === undefined) setPath(target, toParts[0], cloneJson(value));
+    return;
+  }
+  if (!Array.isArray(value)) return;
+  let list = getPath(target, toParts[0]);
+  if (!Array.isArray(list)) {
+    list = value.map(() => ({}));
+    if (!setPath(target, toParts[0], list)) return;
+  }
+  const items = list as unknown[];
+  value.forEach((item, index) => {
+    if (items[index] === undefined || items[index] === null) items[index] = {};
+    if (typeof items[index] === 'object') copyAliased(item, items[index], fromParts.slice(1).map(stripDot), toParts.slice(1).map(stripDot));
+  });
+}
+
+function stripDot(part: string): string {
+  return part.startsWith('.') ? part.slice(1) : part;
+}
+
+const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
+
+export function getPath(root: unknown, path: string): unknown {
+  let node = root;
+  for (const segment of path === '' ? [] : path.split('.')) {
+    if (node === null || typeof node !== 'object' || FORBIDDEN.has(segment) || !Object.prototype.hasOwnProperty.call(node, segment)) return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+function setPath(root: unknown, path: string, value: unknown): boolean {
+  const segments = path.split('.');
+  if (segments.some((segment) => FORBIDDEN.has(segment) || segment === '')) return false;
+  let node = root as Record<string, unknown>;
+  for (const segment of segments.slice(0, -1)) {
+    const next = Object.prototype.hasOwnProperty.call(node, segment) ? node[segment] : undefined;
+    if (next === undefined || next === null) node[segment] = {};
+    else if (typeof next !== 'object') return false;
+    node = node[segment] as Record<string, unknown>;
+  }
+  node[segments[segments.length - 1]] = value;
+  return true;
+}
+
+function cloneJson(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+function isSafeString(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { toHTML?: unknown }).toHTML === 'function';
+}
+
+/** What handlebars.js writes for a value (`escapeExpression` before escaping). */
+export function stringify(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (!value) return `${value}`;
+  return String(value);
+}
+
+/** Empty as the platforms mean it: nothing, `""`, `false`, or an empty list. */
+export function isEmptyValue(value: unknown): boolean {
+  return value === undefined || value === null || value === false || value === '' ||
+    (Array.isArray(value) && value.length === 0);
+}
+
+/** A block helper's branch, or its truth value when it is used as a `(subexpression)`. */
+export function branch(context: unknown, condition: boolean, options: HelperOptions): unknown {
+  if (typeof options?.fn !== 'function') return condition;
+  return condition ? options.fn(context) : options.inverse(context);
+}
+
+/** The helper's `options`, always the last argument, and the values before it. */
+export function splitArguments(args: unknown[]): { values: unknown[]; options: HelperOptions } {
+  return { values: args.slice(0, -1), options: args[args.length - 1] as HelperOptions };
+}

@@ -1,0 +1,59 @@
+import type { Span } from '../../model';
+import type { FieldUse, TextEdit } from '../dialect';
+
+export interface TagShape {
+  kind: 'output' | 'block' | 'comment';
+  /** `{{{x}}}` (or `{{&x}}`): the value is not HTML-escaped. */
+  raw: boolean;
+  /** The expression between the delimiters, whitespace control and `&`. */
+  contentStart: number;
+  contentEnd: number;
+}
+
+/** How one `{{…}}` tag is built, read back from its text. */
+export function tagShape(text: string, span: Span): TagShape | undefined {
+  if (!text.startsWith('{{', span.start)) return undefined;
+  const triple = text.charCodeAt(span.start + 2) === 123;
+  let start = span.start + (triple ? 3 : 2);
+  let end = span.end - (triple && text.startsWith('}}}', span.end - 3) ? 3 : 2);
+  if (end < start) return undefined;
+  if (text[start] === '~') start++;
+  if (end > start && text[end - 1] === '~') end--;
+  let first = start;
+  while (first < end && /\s/.test(text[first])) first++;
+  const sigil = text[first];
+  if (sigil === '!') return { kind: 'comment', raw: false, contentStart: start, contentEnd: end };
+  if (!triple && (sigil === '#' || sigil === '/' || sigil === '^' || sigil === '>' || /^else(\s|$)/.test(text.slice(first, end)))) {
+    return { kind: 'block', raw: false, contentStart: start, contentEnd: end };
+  }
+  if (!triple && sigil === '&') return { kind: 'output', raw: true, contentStart: first + 1, contentEnd: end };
+  return { kind: 'output', raw: triple, contentStart: start, contentEnd: end };
+}
+
+/** Text a fallback can be written as between tags: no braces, so it can never open a tag. */
+export function literalText(fallback: string): string {
+  return fallback.replace(/[{}]/g, '').trim();
+}
+
+/** A Handlebars string literal: double quotes, with `\"` for quotes inside. */
+export function quoted(fallback: string): string {
+  return `"${fallback.replace(/\\/g, '').replace(/"/g, '\\"')}"`;
+}
+
+/** Wraps the tag of an output in `{{#if x}}…{{else}}fallback{{/if}}`, the plain Handlebars fallback. */
+export function wrapInIf(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
+  if (use.context !== 'output' || use.fallback !== null) return undefined;
+  const shape = tagShape(text, use.tagSpan);
+  if (!shape || shape.kind !== 'output') return undefined;
+  const tag = text.slice(use.tagSpan.start, use.tagSpan.end);
+  return { span: use.tagSpan, newText: `{{#if ${use.written}}}${tag}{{else}}${literalText(fallback)}{{/if}}` };
+}
+
+/** Replaces the expression of an output tag, keeping its braces and whitespace control: the edit shows the whole tag. */
+export function replaceExpression(text: string, use: FieldUse, shape: TagShape, expression: string): TextEdit {
+  const { start, end } = use.tagSpan;
+  return {
+    span: use.tagSpan,
+    newText: text.slice(start, shape.contentStart) + expression + text.slice(shape.contentEnd, end),
+  };
+}

@@ -1,0 +1,65 @@
+import type { Dialect, FieldUse, TextEdit } from '../dialect';
+import { CORE_BLOCK_HELPERS, helperCompletions, type HandlebarsFlavor } from '../handlebars/flavor';
+import { isEmptyValue, renderHandlebarsFamily, type HelperOptions } from '../handlebars/render';
+import { scanHandlebars } from '../handlebars/scanner';
+import { literalText, tagShape } from '../handlebars/tags';
+
+/**
+ * Postmark's Mustachio: `{{x}}`, `{{{x}}}`, sections `{{#x}}…{{/x}}` that scope to `x` and show only
+ * when it has a value, inverted sections `{{^x}}…{{/x}}`, `{{#each list}}`, `{{.}}` for the current
+ * value and `../` for the outer scope. No helpers, no `{{else}}`, no `this`, and no lookup in outer
+ * scopes without `../`. A tag holds no brace, so `{{x}` is text that reaches the inbox as it is.
+ */
+export const POSTMARK_FLAVOR: HandlebarsFlavor = {
+  id: 'postmark',
+  platform: 'Postmark',
+  refusal: 'Postmark rejects the template when it is saved or sent',
+  blockHelpers: { each: CORE_BLOCK_HELPERS.each },
+  inlineHelpers: {},
+  sections: true,
+  chainedElse: false,
+  partials: false,
+  mustachio: true,
+  platformTag: (written) => written === 'pm:unsubscribe' || written === '@content',
+  platformValues: () => ({ 'pm:unsubscribe': 'https://unsubscribe.example/postmark' }),
+};
+
+const completions = helperCompletions(POSTMARK_FLAVOR);
+
+export const postmark: Dialect = {
+  id: 'postmark',
+  label: 'Mustachio (Postmark)',
+  scan: (text) => scanHandlebars(text, POSTMARK_FLAVOR),
+  render: (request) => renderHandlebarsFamily(request, POSTMARK_FLAVOR, (env) => {
+    // Mustachio shows a section when its value "exists": not null, false, 0, "" or an empty list or object.
+    env.registerHelper('blockHelperMissing', function section(this: unknown, context: unknown, options: HelperOptions) {
+      return mustachioExists(context) ? options.fn(context) : options.inverse(this);
+    });
+  }),
+  /** `{{x}}` becomes `{{#x}}{{.}}{{/x}}{{^x}}there{{/x}}`: Mustachio has no default-value syntax. */
+  fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
+    if (use.context !== 'output' || use.fallback !== null) return undefined;
+    const shape = tagShape(text, use.tagSpan);
+    if (!shape || shape.kind !== 'output' || text.slice(shape.contentStart, shape.contentEnd).trim() !== use.written) return undefined;
+    const current = shape.raw ? '{{{.}}}' : '{{.}}';
+    const name = use.written;
+    return { span: use.tagSpan, newText: `{{#${name}}}${current}{{/${name}}}{{^${name}}}${literalText(fallback)}{{/${name}}}` };
+  },
+  purposeDirective(purposeIds: string[]): string {
+    return `{{! mergewise purpose: ${purposeIds.join(', ')} }}`;
+  },
+  missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,"): Mustachio writes nothing for a missing value',
+  filters: completions.filters,
+  tags: [
+    ...completions.tags,
+    { label: 'section', detail: 'Shows content only when the value has one, with the value as the scope: {{#x}}…{{/x}}', snippet: '${1:field}}}$0{{/${1:field}' },
+    { label: 'inverted section', detail: 'Shows content only when the value is empty: {{^x}}…{{/x}}', snippet: '${1:field}}}$0{{/${1:field}' },
+  ],
+  filterInputs: {},
+};
+
+function mustachioExists(value: unknown): boolean {
+  if (isEmptyValue(value) || value === 0) return false;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return Object.keys(value).length > 0;
+  return true;
+}
