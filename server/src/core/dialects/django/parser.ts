@@ -688,6 +688,10 @@ class TemplateParser {
           frame.inOtherwise = true;
           return tagSpan.end;
         }
+        if (frame?.node.kind === 'for' && name === 'else' && !flavor.jinja) {
+          this.sink.error(tagSpan, `${flavor.platform}'s loops take \`{% empty %}\` for an empty list, not ${tag}: ${flavor.rejects}. Write \`{% empty %}\`.`);
+          return tagSpan.end;
+        }
         if (frame?.node.kind !== 'if') {
           this.sink.error(tagSpan, `${tag} is outside \`{% if %}\`: ${flavor.rejects}. Move it inside the block, or remove it.`);
           return tagSpan.end;

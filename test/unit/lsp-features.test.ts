@@ -1,0 +1,144 @@
+/**
+ * The language server's features on an in-memory workspace, with the cursor marked in the source
+ * text (`{{ cust█ }}`). The protocol itself is tested against the real server in test/lsp/.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { CompletionItem, TextEdit } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { WorkspaceFileSystem } from '../../server/src/core/workspace';
+import { completionContextAt } from '../../server/src/core/query';
+import { codeActions, FIX_ALL_KIND } from '../../server/src/lsp/features/code-actions';
+import { completion } from '../../server/src/lsp/features/completion';
+import { hover } from '../../server/src/lsp/features/hover';
+import { toLspDiagnostic, pathToUri } from '../../server/src/lsp/convert';
+import { Project } from '../../server/src/lsp/project';
+import { SMALL_WORKSPACE } from '../helpers/lsp-workspace';
+import { cursor } from '../helpers/cursor';
+
+const ROOT = '/workspace';
+const NOW = new Date('2026-11-26T12:00:00Z');
+
+function memoryFs(files: Record<string, string>): WorkspaceFileSystem {
+  const absolute = new Map(Object.entries(files).map(([file, text]) => [path.join(ROOT, file), text]));
+  return {
+    readText: (filePath) => absolute.get(filePath),
+    listFiles: (dir) => [...absolute.keys()].filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1)),
+  };
+}
+
+/** A project with one open template whose cursor is marked with █. */
+function openAt(source: string, file = 'emails/draft.liquid') {
+  const { text, offset } = cursor(source);
+  const document = TextDocument.create(pathToUri(path.join(ROOT, file)), 'liquid', 1, text);
+  const project = new Project(memoryFs(SMALL_WORKSPACE), () => [document], () => NOW);
+  return { project, document, position: document.positionAt(offset), offset, text };
+}
+
+function labels(items: CompletionItem[] | undefined): string[] {
+  return (items ?? []).map((item) => item.label);
+}
+
+describe('completion context', () => {
+  const at = (source: string) => {
+    const { text, offset } = cursor(source);
+    return completionContextAt(text, offset);
+  };
+
+  test('a field after `{{ `, with what is typed so far', () => {
+    assert.deepEqual(at('Hi {{ customer.fi█ }}'), { kind: 'field', prefix: 'customer.fi', span: { start: 6, end: 17 }, inOutput: true });
+  });
+
+  test('a filter after `|`, a tag after `{% `', () => {
+    assert.equal(at('{{ customer.city | def█ }}')?.kind, 'filter');
+    assert.equal(at('{% i█ %}')?.kind, 'tag');
+  });
+
+  test('a field in a condition is not offered with a fallback', () => {
+    assert.deepEqual(at('{% if customer.c█ %}'), { kind: 'field', prefix: 'customer.c', span: { start: 6, end: 16 }, inOutput: false });
+  });
+
+  test('nothing outside merge tags, or after a closed one', () => {
+    assert.equal(at('Hello cust█omer'), undefined);
+    assert.equal(at('{{ customer.city }} and █'), undefined);
+  });
+});
+
+describe('completion', () => {
+  test('fields under the typed namespace, with the schema fallback as a snippet in outputs', () => {
+    const { project, document, position } = openAt('Hi {{ customer.█ }}');
+    const items = completion(project, document, position)?.items ?? [];
+    assert.deepEqual(labels(items).sort(), ['customer.city', 'customer.favorite_service', 'customer.first_name']);
+    const firstName = items.find((item) => item.label === 'customer.first_name')!;
+    assert.equal((firstName.textEdit as TextEdit).newText, "customer.first_name | default: 'there'$0");
+    assert.match(String((firstName.documentation as { value: string }).value), /First name as typed at sign-up/);
+  });
+
+  test('inside a loop, the loop variable and its item fields', () => {
+    const { project, document, position } = openAt('{% for item in cart.items %}{{ it█ }}{% endfor %}');
+    const items = labels(completion(project, document, position)?.items);
+    assert.ok(items.includes('item'));
+    assert.ok(items.includes('item.title'));
+  });
+
+  test('the dialect\'s filters after `|`', () => {
+    const { project, document, position } = openAt('{{ customer.city | █ }}');
+    assert.ok(labels(completion(project, document, position)?.items).includes('default'));
+  });
+});
+
+describe('hover', () => {
+  test('an unknown field names the closest known ones', () => {
+    const { project, document, position } = openAt('{{ customer.frist█_name }}');
+    const value = (hover(project, document, position)?.contents as { value: string }).value;
+    assert.match(value, /not in mergewise\.json/);
+    assert.match(value, /`customer\.first_name`/);
+  });
+
+  test('no hover away from merge fields', () => {
+    const { project, document, position } = openAt('Hel█lo {{ customer.city }}');
+    assert.equal(hover(project, document, position), null);
+  });
+});
+
+describe('code actions', () => {
+  function actionsFor(source: string, rule: string) {
+    const { project, document, text } = openAt(source);
+    const state = project.stateOf(document);
+    assert.equal(state.kind, 'template');
+    if (state.kind !== 'template') throw new Error('not a template');
+    const diagnostics = state.result.analysis.diagnostics.filter((d) => d.rule === rule).map((d) => toLspDiagnostic(d, state.lines));
+    const actions = codeActions(project, document, { textDocument: { uri: document.uri }, range: diagnostics[0].range, context: { diagnostics } });
+    return { actions, apply: (edits: TextEdit[]) => TextDocument.applyEdits(TextDocument.create('x', 'liquid', 1, text), edits), document };
+  }
+
+  test('an unknown field is replaced by the closest known one, in the loop variable\'s own terms', () => {
+    const { actions, apply, document } = actionsFor('{% for item in cart.items %}{{ item.titel█ }}{% endfor %}', 'unknown-field');
+    const change = actions.find((a) => a.title === 'Change to item.title');
+    assert.ok(change, `got ${actions.map((a) => a.title)}`);
+    assert.equal(apply(change.edit!.changes![document.uri]), '{% for item in cart.items %}{{ item.title }}{% endfor %}');
+  });
+
+  test('a field with no fallback in the schema gets a placeholder to fill in', () => {
+    const { actions, apply, document } = actionsFor('{{ customer.city█ }}', 'missing-fallback');
+    const fix = actions.find((a) => a.title === 'Add a fallback placeholder to fill in')!;
+    assert.equal(apply(fix.edit!.changes![document.uri]), "{{ customer.city | default: 'FALLBACK' }}");
+  });
+
+  test('unexpected data can be covered by a purpose that lists it, with a directive comment', () => {
+    const { actions, apply, document } = actionsFor("{{ customer.favorite_service█ | default: 'a cut' }}", 'quadrant-unexpected-unhelpful');
+    const cover = actions.find((a) => a.title.startsWith('Cover with purpose "winback"'))!;
+    assert.match(apply(cover.edit!.changes![document.uri]), /^\{% comment %\}mergewise purpose: winback\{% endcomment %\}\n\{\{ customer\.favorite_service/);
+  });
+
+  test('fix all adds every missing fallback in one edit', () => {
+    const { project, document } = openAt('{{ customer.first_name█ }} {{ customer.city }} {{ customer.first_name }}');
+    const [fixAll] = codeActions(project, document, {
+      textDocument: { uri: document.uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: [FIX_ALL_KIND] },
+    });
+    const text = TextDocument.applyEdits(document, fixAll.edit!.changes![document.uri]);
+    assert.equal(text, "{{ customer.first_name | default: 'there' }} {{ customer.city | default: 'FALLBACK' }} {{ customer.first_name | default: 'there' }}");
+  });
+});
