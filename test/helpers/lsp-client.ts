@@ -20,6 +20,8 @@ export class LspTestClient {
   private readonly waiters: { uri: string; test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   readonly versions = new Map<string, number>();
   stderr = '';
+  /** Every `window/showMessage` text the server sent. */
+  readonly messages: string[] = [];
   /** Every `$/progress` value the server sent. */
   readonly progress: { kind: string; message?: string; percentage?: number }[] = [];
   private stopping = false;
@@ -42,6 +44,7 @@ export class LspTestClient {
     });
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onRequest('workspace/inlayHint/refresh', () => null);
+    this.connection.onNotification('window/showMessage', (params: { message: string }) => { this.messages.push(params.message); });
     this.connection.onNotification('$/progress', (params: { value: { kind: string } }) => { this.progress.push(params.value); });
     this.connection.listen();
   }

@@ -29,10 +29,16 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = { rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, inlayHints: true };
 
 export type DocumentState =
-  | { kind: 'template'; version: number; text: string; lines: LineIndex; filePath: string; result: DocumentAnalysis }
+  | { kind: 'template'; version: number; text: string; lines: LineIndex; filePath: string; result: DocumentAnalysis; notice?: Notice }
   | { kind: 'schema'; version: number; text: string; lines: LineIndex; filePath: string; diagnostics: Diagnostic[] }
   /** Not ours to check, with the reason to tell the user when there is one. */
-  | { kind: 'ignored'; version: number; notice?: string };
+  | { kind: 'ignored'; version: number; notice?: Notice };
+
+/** Something to tell the user once per `key` (not once per keystroke). */
+export interface Notice {
+  key: string;
+  message: string;
+}
 
 /** A use of a field somewhere in the workspace, for references and rename. */
 export interface IndexedUse {
@@ -80,12 +86,9 @@ export class Project {
   fileChanged(filePath: string): void {
     this.schemas.invalidate(filePath);
     const isSchema = path.basename(filePath) === SCHEMA_FILE_NAME;
-    if (isSchema || filePath.endsWith('.json')) {
-      // A schema or recipient file changed: every template's analysis may change with it.
-      this.recipients.clear();
-      if (isSchema) this.states.clear();
-      else for (const [uri, state] of this.states) if (state.kind === 'template') this.states.delete(uri);
-    }
+    // Recipients only feed hovers and inlay hints, computed per request; a schema feeds every analysis.
+    if (filePath.endsWith('.json')) this.recipients.clear();
+    if (isSchema) this.states.clear();
     this.workspaceIndex.delete(filePath);
   }
 
@@ -172,14 +175,31 @@ export class Project {
     const extension = path.extname(filePath).toLowerCase();
     if (!DEDICATED_TEMPLATE_EXTENSIONS.has(extension) && !(hasSchema && isTemplateFile(filePath))) return { kind: 'ignored', version };
     if (text.length > this.settings.maxFileSize) {
-      return { kind: 'ignored', version, notice: `Mergewise skipped ${path.basename(filePath)}: it is over the ${Math.round(this.settings.maxFileSize / 1024 / 1024)} MB limit (setting mergewise.maxFileSize).` };
+      const message = `Mergewise skipped ${path.basename(filePath)}: it is over the ${Math.round(this.settings.maxFileSize / 1024 / 1024)} MB limit (setting mergewise.maxFileSize).`;
+      return { kind: 'ignored', version, notice: { key: `size ${filePath}`, message } };
     }
-    if (looksBinary(text)) return { kind: 'ignored', version, notice: `Mergewise skipped ${path.basename(filePath)}: it looks like a binary file.` };
+    if (looksBinary(text)) {
+      return { kind: 'ignored', version, notice: { key: `binary ${filePath}`, message: `Mergewise skipped ${path.basename(filePath)}: it looks like a binary file.` } };
+    }
     const outcome = analyzeDocument(this.schemas, filePath, text, this.settings.rules, this.now());
     if (outcome.kind === 'unsupported-dialect') {
-      return { kind: 'ignored', version, notice: `Mergewise skipped ${path.basename(filePath)}: its dialect "${outcome.dialect}" is not supported yet.` };
+      const message = `Mergewise skipped ${path.basename(filePath)}: its dialect "${outcome.dialect}" is not supported yet.`;
+      return { kind: 'ignored', version, notice: { key: `dialect ${filePath}`, message } };
     }
-    return { kind: 'template', version, text, lines: new LineIndex(text), filePath, result: outcome.result };
+    return { kind: 'template', version, text, lines: new LineIndex(text), filePath, result: outcome.result, notice: this.schemaNotice(filePath) };
+  }
+
+  /** Why a template gets only syntax checks: no `mergewise.json` above it, or one that cannot be read. */
+  private schemaNotice(filePath: string): Notice | undefined {
+    const loaded = this.schemas.schemaFor(filePath);
+    if (!loaded) {
+      return {
+        key: 'no schema',
+        message: `Mergewise found no mergewise.json above ${path.basename(filePath)}, so only syntax checks run. Create one in the templates' folder or above it to check fields, fallbacks and quadrants.`,
+      };
+    }
+    if (loaded.readError) return { key: `unreadable ${loaded.file}`, message: `Mergewise: ${loaded.readError} Only syntax checks run until it can be read.` };
+    return undefined;
   }
 
   private indexText(filePath: string, text: string): IndexedFile | undefined {

@@ -29,3 +29,63 @@ export interface QuadrantEntry {
   range: Range;
   purposes: string[];
 }
+
+/** PreviewParams → PreviewResult: the template, as its current (unsaved) text, rendered for each sample recipient. */
+export const PREVIEW_REQUEST = 'mergewise/preview';
+/** `{ uri }` → NewRecipientResult: a sample recipient with every optional field empty, and where to write it. */
+export const NEW_RECIPIENT_REQUEST = 'mergewise/newRecipient';
+
+export interface PreviewParams {
+  uri: string;
+  /** `all` (the default), or the names of the recipients to render. */
+  recipients?: 'all' | string[];
+  /** Recipient files picked from outside the schema's `recipients` globs, for this session. */
+  extraRecipientFiles?: string[];
+  /** Files the client saw change (a saved or new recipient), taken into account before rendering. */
+  changedFiles?: string[];
+  /** Time budget of one rendering, in milliseconds; the render worker is stopped soon after. */
+  timeoutMs?: number;
+}
+
+export interface PreviewMarkCounts {
+  fallback: number;
+  blank: number;
+  stale: number;
+  raw: number;
+}
+
+export interface PreviewRecipient {
+  name: string;
+  /** The recipient's JSON file (absolute path). */
+  file: string;
+  jurisdiction?: string;
+  /** Picked from a file for this session, outside the `recipients` globs. */
+  picked?: boolean;
+  /** "3 fallbacks, 1 blank, 1 stale", or what stopped the rendering. */
+  summary: string;
+  counts: PreviewMarkCounts;
+  /** The template stops this recipient's send (`abort_message`), with its reason. */
+  aborted?: string;
+  /** The rendering failed or hit a limit. */
+  error?: string;
+  /** The email body with `<mark>`s carrying `data-start`/`data-end` template offsets; empty when aborted or failed. */
+  html: string;
+}
+
+export interface PreviewResult {
+  uri: string;
+  /** The document version rendered. */
+  version: number;
+  /** The template's file name. */
+  template: string;
+  dialect?: { id: string; label: string };
+  /** A plain-text template: `html` is escaped, monospaced text. */
+  plainText: boolean;
+  recipients: PreviewRecipient[];
+  /** Problems with recipient files, each saying where. */
+  problems: string[];
+  /** Why there is nothing to render, and what to do about it. */
+  notice?: string;
+}
+
+export type NewRecipientResult = { file: string; content: string } | { error: string };

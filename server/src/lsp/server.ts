@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import {
-  CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
+  CodeActionKind, DidChangeConfigurationNotification, MessageType, ShowMessageNotification, TextDocuments, TextDocumentSyncKind,
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -174,11 +174,12 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     lastAnalysis.set(uri, Date.now());
     // Never publish for an older version: a newer change has its own timer.
     if (documents.get(uri)?.version !== state.version) return;
+    if ((state.kind === 'ignored' || state.kind === 'template') && state.notice && !noticesShown.has(state.notice.key)) {
+      noticesShown.add(state.notice.key);
+      // A notification, not a request: there is nothing to answer, and no client may leave it pending.
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: state.notice.message });
+    }
     if (state.kind === 'ignored') {
-      if (state.notice && !noticesShown.has(`${uri}\n${state.notice}`)) {
-        noticesShown.add(`${uri}\n${state.notice}`);
-        void connection.window.showInformationMessage(state.notice);
-      }
       void connection.sendDiagnostics({ uri, version: state.version, diagnostics: [] });
       return;
     }

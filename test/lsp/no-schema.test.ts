@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LspTestClient } from '../helpers/lsp-client';
+import { workspace } from '../helpers/workspace';
+
+test('without mergewise.json, syntax checks still run and the user is told once why nothing else is', async () => {
+  const root = workspace({
+    'a.liquid': 'Hi {{ customer.first_name }}, {% if x %}',
+    'b.liquid': 'Hello {{ customer.first_name',
+  });
+  const client = new LspTestClient();
+  try {
+    await client.initialize(root);
+    const a = await client.open(path.join(root, 'a.liquid'), fs.readFileSync(path.join(root, 'a.liquid'), 'utf8'));
+    const published = await client.diagnosticsForVersion(a, 1);
+    assert.deepEqual(published.diagnostics.map((d) => d.code), ['syntax-error'], 'only syntax checks: no unknown-field without a schema');
+    const b = await client.open(path.join(root, 'b.liquid'), fs.readFileSync(path.join(root, 'b.liquid'), 'utf8'));
+    assert.deepEqual((await client.diagnosticsForVersion(b, 1)).diagnostics.map((d) => d.code), ['syntax-error']);
+    const notices = client.messages.filter((m) => m.includes('no mergewise.json'));
+    assert.equal(notices.length, 1, `one notice, got ${JSON.stringify(client.messages)}`);
+    assert.match(notices[0], /only syntax checks run/);
+  } finally {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
