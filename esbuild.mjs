@@ -20,6 +20,8 @@ const common = {
 const builds = [
   { entryPoints: { client: 'client/src/extension.ts' }, external: ['vscode'] },
   { entryPoints: { server: 'server/src/lsp/main.ts' } },
+  // Preview renderings run here, off the server's thread (see server/src/lsp/preview/render-pool.ts).
+  { entryPoints: { 'render-worker': 'server/src/lsp/preview/render-worker.ts' } },
   { entryPoints: { cli: 'server/src/cli/index.ts' } },
 ].map((options) => ({ ...common, outdir: 'dist', ...options }));
 

@@ -13,6 +13,7 @@ import {
   type DocumentInfo, type QuadrantEntry, type QuadrantId,
 } from '../../server/src/lsp/protocol';
 import { quadrantsHtml } from './quadrants-view';
+import { registerPreview } from './preview/panel';
 
 /** Languages whose files can hold merge tags. The server decides which files it checks. */
 export const TEMPLATE_LANGUAGES = ['liquid', 'html', 'plaintext', 'handlebars', 'ampscript', 'hubl', 'jinja', 'django-html'];
@@ -58,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     decorations,
     vscode.commands.registerCommand('mergewise.selectRecipient', () => status.pick()),
     vscode.commands.registerCommand('mergewise.showQuadrants', () => showQuadrants(client as LanguageClient)),
+    ...registerPreview(client),
     vscode.window.onDidChangeActiveTextEditor(() => { void status.update(); void decorations.update(); }),
     vscode.languages.onDidChangeDiagnostics(() => void decorations.update()),
     vscode.workspace.onDidChangeConfiguration((event) => {

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liquid } from '../../server/src/core/dialects/liquid';
-import { markedEmailHtml, recipientPage, PREVIEW_CSP } from '../../server/src/core/preview/html';
+import { emailDocument, isPlainTextTemplate, markedEmailHtml, previewCsp, recipientPage, PREVIEW_CSP } from '../../server/src/core/preview/html';
 import { previewTemplate, type MarkKind, type RecipientPreview } from '../../server/src/core/preview/preview';
 import { expandDottedKeys, parseRecipients, selectRecipientFiles, type Recipient } from '../../server/src/core/preview/recipients';
 import type { Schema } from '../../server/src/core/schema/types';
@@ -99,6 +99,13 @@ describe('preview: what each recipient sees', () => {
     assert.match(result.summary, /3 raw merge syntax/);
   });
 
+  test('braces in CSS or a script are not raw merge syntax; after them they are again', () => {
+    const text = '<style>@media(max-width:600px){.a{width:100%}}</style><script>if(a){b()}}</script><p>{% raw %}{{ x }}{% endraw %}</p>';
+    const result = preview(text, {});
+    assert.deepEqual(marks(result, ['raw']), [['raw', undefined, '{{'], ['raw', undefined, '}}']]);
+    assert.equal(rendered(result), '<style>@media(max-width:600px){.a{width:100%}}</style><script>if(a){b()}}</script><p>{{ x }}</p>');
+  });
+
   test('loop items are rendered and marked with their item field', () => {
     const result = preview('{% for item in cart.items %}<li>{{ item.title }}</li>{% endfor %}', {
       cart: { items: [{ title: 'Card reader' }, { title: 'SMS bundle' }] },
@@ -192,9 +199,44 @@ describe('preview: HTML', () => {
     assert.equal(html, `<a href="/u?n=x">Hi <mark class="mw mw-fallback" title="fallback used: customer.first_name" data-start="${start}" data-end="${start + tag.length}">there</mark></a>`);
   });
 
+  test('no mark inside <title>, <style> or other text-only elements, where it would show as text or break CSS', () => {
+    const text = '<title>For {{ customer.city }}</title><style>.c{color:{{ customer.plan }}}</style><p>1 < 2: {{ customer.city }}</p>';
+    const html = markedEmailHtml(preview(text, { customer: { city: 'Lisbon', plan: 'red' } }), { plainText: false });
+    assert.ok(html.startsWith('<title>For Lisbon</title><style>.c{color:red}</style><p>1 < 2: <mark class="mw mw-value"'), html);
+    assert.equal([...html.matchAll(/<mark /g)].length, 1);
+  });
+
   test('plain text is escaped and shown monospaced', () => {
     const html = markedEmailHtml(preview('1 < 2 & {{ customer.city }}', { customer: { city: '<b>' } }), { plainText: true });
     assert.match(html, /^<pre class="mw-plain">1 &lt; 2 &amp; <mark class="mw mw-value"[^>]*>&lt;b&gt;<\/mark><\/pre>$/);
+  });
+
+  test('the CLI page and the editor\'s frame are one renderer: same marks, the CSP before any template byte', () => {
+    const text = '<head><meta http-equiv="refresh" content="0;url=https://evil.example"><script>x()</script></head><p>Hi {{ customer.city }}</p>';
+    const result = preview(text, { customer: { city: 'Lisbon' } });
+    const body = markedEmailHtml(result, { plainText: false });
+    const page = recipientPage(result, 't.liquid', { plainText: false });
+    const frame = emailDocument(body, { title: 't.liquid for test', remote: false });
+    const start = text.indexOf('{{ customer.city }}');
+    const mark = `<mark class="mw mw-value" title="value: customer.city" data-start="${start}" data-end="${start + 19}">Lisbon</mark>`;
+    for (const document of [page, frame]) {
+      assert.ok(document.includes(mark), document);
+      assert.ok(document.indexOf(`content="${PREVIEW_CSP}"`) < document.indexOf('<script>'));
+      assert.match(document, /<meta data-mw-disabled-http-equiv="refresh"/);
+      assert.doesNotMatch(document, /<meta http-equiv="refresh"/);
+    }
+  });
+
+  test('remote content is allowed only when asked for, and only https: images, fonts and CSS', () => {
+    assert.equal(previewCsp(false), PREVIEW_CSP);
+    assert.equal(previewCsp(true), "default-src 'none'; style-src 'unsafe-inline' https:; img-src data: https:; font-src data: https:; base-uri 'none'; form-action 'none'");
+    assert.match(emailDocument('', { title: 't', remote: true }), /img-src data: https:/);
+  });
+
+  test('plain-text templates are .txt and .text files', () => {
+    assert.equal(isPlainTextTemplate('emails/welcome.TXT'), true);
+    assert.equal(isPlainTextTemplate('emails/welcome.text'), true);
+    assert.equal(isPlainTextTemplate('emails/welcome.html'), false);
   });
 
   test('the page forbids scripts and remote content', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getDialect } from '../core/dialects/registry';
-import { indexPage, recipientPage } from '../core/preview/html';
+import { indexPage, isPlainTextTemplate, recipientPage } from '../core/preview/html';
 import { previewTemplate, type RecipientPreview } from '../core/preview/preview';
 import { loadRecipients, type Recipient } from '../core/preview/recipients';
 import { chooseDialect, SchemaIndex, toPosix } from '../core/workspace';
@@ -26,8 +26,6 @@ export interface PreviewRun {
   problems: string[];
   text: string;
 }
-
-const PLAIN_TEXT_EXTENSIONS = new Set(['.txt', '.text']);
 
 export function runPreview(options: PreviewOptions): PreviewRun {
   const templatePath = path.resolve(options.cwd, options.template);
@@ -59,7 +57,8 @@ export function runPreview(options: PreviewOptions): PreviewRun {
   const scan = dialect.scan(text);
   const now = options.now ?? new Date();
   const previews = chosen.map((recipient) => previewTemplate({ text, dialect, scan, schema, recipient, now }));
-  const plainText = PLAIN_TEXT_EXTENSIONS.has(path.extname(templatePath).toLowerCase());
+  // The same pages, marks and plain-text rule as the editor's preview (core/preview/html.ts).
+  const plainText = isPlainTextTemplate(templatePath);
   const written: string[] = [];
   if (options.outDir) {
     const outDir = path.resolve(options.cwd, options.outDir);

@@ -19,6 +19,7 @@ import { definition, prepareRename, references, rename } from './features/naviga
 import { quadrants } from './features/quadrants';
 import { DOCUMENT_INFO_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST, type DocumentInfo } from './protocol';
 import { DEFAULT_SETTINGS, Project, type Settings } from './project';
+import { registerPreview } from './preview/requests';
 
 
 export interface ServerDependencies {
@@ -144,6 +145,8 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     if (changed) refreshInlayHints();
     return changed;
   });
+  // Previews render on a worker thread, so they never hold up diagnostics or completion.
+  registerPreview(connection, project, documents);
 
   documents.listen(connection);
   connection.listen();

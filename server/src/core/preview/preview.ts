@@ -5,6 +5,7 @@ import {
 import { withSchemaFallbacks } from '../dialects/schema-fallbacks';
 import type { Span } from '../model';
 import { resolveField } from '../schema/resolve';
+import { endsInsideRawText } from './html';
 import type { FieldSpec, Schema } from '../schema/types';
 import type { Recipient } from './recipients';
 
@@ -69,15 +70,25 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
   });
   const counts: Record<NotableKind, number> = { fallback: 0, blank: 0, stale: 0, raw: 0 };
   const segments: PreviewSegment[] = [];
+  // Braces in CSS (`@media(…){.a{…}}`) and scripts are not merge syntax.
+  let rawTextElement: string | undefined;
   const pushText = (text: string) => {
     let last = 0;
     RAW_SYNTAX.lastIndex = 0;
     for (let match = RAW_SYNTAX.exec(text); match; match = RAW_SYNTAX.exec(text)) {
+      rawTextElement = endsInsideRawText(text.slice(last, match.index), rawTextElement);
+      if (rawTextElement === 'style' || rawTextElement === 'script') {
+        rawTextElement = endsInsideRawText(match[0], rawTextElement);
+        segments.push({ text: text.slice(last, match.index + match[0].length) });
+        last = match.index + match[0].length;
+        continue;
+      }
       if (match.index > last) segments.push({ text: text.slice(last, match.index) });
       segments.push({ text: match[0], mark: { kind: 'raw' } });
       counts.raw++;
       last = match.index + match[0].length;
     }
+    rawTextElement = endsInsideRawText(text.slice(last), rawTextElement);
     if (last < text.length) segments.push({ text: text.slice(last) });
   };
   let last = 0;
@@ -95,6 +106,7 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
       kind = 'stale';
     }
     if (kind !== 'value') counts[kind]++;
+    rawTextElement = endsInsideRawText(match[2], rawTextElement);
     segments.push({
       text: match[2],
       ...(use ? { mark: { kind, field: field?.path ?? use.path, span: use.tagSpan, ...(kind === 'stale' ? { updatedAt } : {}) } } : {}),

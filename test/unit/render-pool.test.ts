@@ -1,0 +1,191 @@
+/**
+ * The render pool: one worker thread, one job at a time, a hard wall-clock limit per recipient that
+ * terminates the worker, and newer jobs for a document replacing older ones. Stand-in workers (code
+ * run with `eval`) make hangs and crashes certain; the real dist/render-worker.js (from
+ * `npm run build`) shows the real renderer behind it.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_RENDER_LIMITS } from '../../server/src/core/dialects/dialect';
+import type { RenderJob } from '../../server/src/lsp/preview/messages';
+import { defaultHardTimeout, JobCancelled, RenderPool } from '../../server/src/lsp/preview/render-pool';
+import { NOW, schemaOf } from '../helpers/schema';
+
+const REAL_WORKER = path.resolve(__dirname, '../../dist/render-worker.js');
+
+/** Echoes the text as each recipient's html; hangs on HANG, exits on CRASH (for the recipient named Crash). */
+const STAND_IN = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (message) => {
+  const { id, job, start } = message;
+  for (let index = start; index < job.recipients.length; index++) {
+    const recipient = job.recipients[index];
+    if (job.text.includes('HANG') && recipient.name !== 'Quick') for (;;) {}
+    if (job.text.includes('CRASH') && recipient.name === 'Crash') process.exit(3);
+    parentPort.postMessage({ type: 'result', id, index, result: {
+      name: recipient.name, file: recipient.file, summary: 'fine', counts: { fallback: 0, blank: 0, stale: 0, raw: 0 }, html: job.text,
+    } });
+  }
+  parentPort.postMessage({ type: 'done', id });
+});
+parentPort.postMessage({ type: 'ready' });
+`;
+
+function job(text: string, names: string[] = ['Ana'], timeMs = 200): RenderJob {
+  return {
+    text,
+    dialect: 'liquid',
+    schema: schemaOf({ fields: { 'customer.first_name': { type: 'string' } } }),
+    recipients: names.map((name) => ({ name, file: `/r/${name}.json`, data: { customer: { first_name: name } }, updatedAt: new Map() })),
+    now: NOW,
+    limits: { ...DEFAULT_RENDER_LIMITS, timeMs },
+    plainText: false,
+  };
+}
+
+function standInPool(hardTimeoutMs = 300): { pool: RenderPool; spawned: () => number } {
+  let spawned = 0;
+  const pool = new RenderPool({
+    spawn: () => { spawned++; return new Worker(STAND_IN, { eval: true }); },
+    hardTimeoutMs: () => hardTimeoutMs,
+  });
+  return { pool, spawned: () => spawned };
+}
+
+describe('render pool', () => {
+  test('renders each recipient on the worker, and reuses the worker for the next job', async () => {
+    const { pool, spawned } = standInPool();
+    try {
+      const first = await pool.render('a', job('one', ['Ana', 'Ben']));
+      assert.deepEqual(first.map((r) => [r.name, r.html]), [['Ana', 'one'], ['Ben', 'one']]);
+      const second = await pool.render('a', job('two'));
+      assert.equal(second[0].html, 'two');
+      assert.equal(spawned(), 1);
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  test('a rendering that never comes back is stopped at the hard limit with a clear message; the others still render', async () => {
+    const { pool, spawned } = standInPool(300);
+    try {
+      const started = Date.now();
+      const results = await pool.render('a', job('HANG', ['Ana', 'Quick']));
+      const took = Date.now() - started;
+      assert.ok(took >= 300 && took < 2000, `stopped after ${took} ms`);
+      assert.equal(results[0].error, 'Rendering did not finish within 300 ms and was stopped: check for a loop that never ends or output that never stops growing.');
+      assert.equal(results[0].summary, 'not rendered');
+      assert.equal(results[0].html, '');
+      assert.equal(results[1].error, undefined, 'the next recipient renders on a fresh worker');
+      assert.equal(results[1].html, 'HANG');
+      assert.equal(spawned(), 2);
+      const after = await pool.render('a', job('fine'));
+      assert.equal(after[0].html, 'fine');
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  test('a worker that dies fails the recipient it was on, and the job goes on', async () => {
+    const { pool } = standInPool();
+    try {
+      const results = await pool.render('a', job('CRASH', ['Ana', 'Crash', 'Ben']));
+      assert.deepEqual(results.map((r) => r.name), ['Ana', 'Crash', 'Ben']);
+      assert.equal(results[0].html, 'CRASH');
+      assert.match(results[1].error ?? '', /The preview renderer stopped unexpectedly \(exit code 3\)/);
+      assert.equal(results[2].html, 'CRASH');
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  test('a newer job for the same document replaces a waiting one; other documents keep their turn', async () => {
+    const { pool } = standInPool(300);
+    try {
+      const busy = pool.render('slow', job('HANG'));
+      const waiting = pool.render('a', job('old'));
+      const other = pool.render('b', job('other'));
+      const newer = pool.render('a', job('new'));
+      await assert.rejects(waiting, (error: unknown) => error instanceof JobCancelled && error.reason === 'superseded');
+      assert.match((await busy)[0].error ?? '', /did not finish/);
+      assert.equal((await other)[0].html, 'other');
+      assert.equal((await newer)[0].html, 'new');
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  test('a running job that is replaced is stopped, not waited for', async () => {
+    const { pool } = standInPool(5000);
+    try {
+      const running = pool.render('a', job('HANG')).then(() => undefined, (error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = Date.now();
+      const newer = await pool.render('a', job('fixed'));
+      assert.ok(Date.now() - started < 1500, 'the hanging rendering was stopped once replaced');
+      assert.equal(newer[0].html, 'fixed');
+      assert.ok(await running instanceof JobCancelled);
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  test('a cancelled request gives up its job', async () => {
+    const { pool } = standInPool(5000);
+    try {
+      let cancel: () => void = () => undefined;
+      const token = { isCancellationRequested: false, onCancellationRequested: (listener: () => void) => { cancel = listener; } };
+      const running = pool.render('a', job('HANG'), token);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      token.isCancellationRequested = true;
+      cancel();
+      await assert.rejects(running, (error: unknown) => error instanceof JobCancelled && error.reason === 'cancelled');
+      assert.equal((await pool.render('a', job('next')))[0].html, 'next');
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  test('the default hard limit leaves the renderer time to stop by itself first', () => {
+    assert.equal(defaultHardTimeout(job('', [], 2000)), 3000);
+    assert.equal(defaultHardTimeout(job('', [], 200)), 700);
+  });
+
+  describe('with the real render worker', { skip: !fs.existsSync(REAL_WORKER) && 'run `npm run build` first' }, () => {
+    const realPool = (hardTimeoutMs?: number) => new RenderPool({
+      spawn: () => new Worker(REAL_WORKER),
+      ...(hardTimeoutMs ? { hardTimeoutMs: () => hardTimeoutMs } : {}),
+    });
+
+    test('renders with the dialect\'s engine and marks each value', async () => {
+      const pool = realPool();
+      try {
+        const [ana] = await pool.render('a', job('Hi {{ customer.first_name }}!'));
+        assert.equal(ana.html, 'Hi <mark class="mw mw-value" title="value: customer.first_name" data-start="3" data-end="28">Ana</mark>!');
+        assert.equal(ana.summary, '0 fallbacks, 0 blanks, 0 stale');
+        const [aborted] = await pool.render('a', job('{% abort_message("no consent") %}Hi'));
+        assert.equal(aborted.aborted, 'no consent');
+        assert.equal(aborted.html, '');
+        const [broken] = await pool.render('a', job('{% if %}'));
+        assert.match(broken.error ?? '', /liquidjs could not render/);
+      } finally {
+        pool.dispose();
+      }
+    });
+
+    test('one filter too big for the renderer\'s own checks is stopped by the hard limit', async () => {
+      const pool = realPool(300);
+      try {
+        const started = Date.now();
+        const [result] = await pool.render('a', job('{{ (1..40000000) | join: "," | size }}', ['Ana'], 100));
+        assert.ok(Date.now() - started < 3000);
+        assert.equal(result.error, 'Rendering did not finish within 300 ms and was stopped: check for a loop that never ends or output that never stops growing.');
+      } finally {
+        pool.dispose();
+      }
+    });
+  });
+});
