@@ -12,6 +12,7 @@ import { completionContextAt } from '../../server/src/core/query';
 import { codeActions, FIX_ALL_KIND } from '../../server/src/lsp/features/code-actions';
 import { completion } from '../../server/src/lsp/features/completion';
 import { hover } from '../../server/src/lsp/features/hover';
+import { inlayHints } from '../../server/src/lsp/features/inlay-hints';
 import { toLspDiagnostic, pathToUri } from '../../server/src/lsp/convert';
 import { Project } from '../../server/src/lsp/project';
 import { SMALL_WORKSPACE } from '../helpers/lsp-workspace';
@@ -140,5 +141,15 @@ describe('code actions', () => {
     });
     const text = TextDocument.applyEdits(document, fixAll.edit!.changes![document.uri]);
     assert.equal(text, "{{ customer.first_name | default: 'there' }} {{ customer.city | default: 'FALLBACK' }} {{ customer.first_name | default: 'there' }}");
+  });
+});
+
+describe('inlay hints', () => {
+  test('inside a conditional that needs the value, a recipient without it sees nothing there, not a blank', () => {
+    const { project, document } = openAt('{% if customer.city %}In {{ customer.city }}{% endif %} Hi {{ customer.first_name }}█');
+    const schema = project.schemas.schemaFor(path.join(ROOT, 'emails/draft.liquid'))!.result!.schema;
+    assert.equal(project.setActiveRecipient(schema, 'Ben'), true);
+    const hints = inlayHints(project, document, { start: { line: 0, character: 0 }, end: document.positionAt(document.getText().length) });
+    assert.deepEqual(hints.map((hint) => hint.label), ['→ not shown (condition false)', '→ blank']);
   });
 });

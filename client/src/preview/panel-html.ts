@@ -147,8 +147,9 @@ h1 { font-size: 1.1em; margin: 8px 0; }
 h2 { font-size: 1em; margin: 0; }
 .notice { padding: 8px; border-left: 3px solid var(--vscode-editorInfo-foreground, #3794ff); background: var(--vscode-textBlockQuote-background); }
 .problems { margin: 6px 0; color: var(--vscode-editorWarning-foreground); }
+/* Each column is wide enough for a 600 px email; more recipients scroll sideways. */
 #cards { display: flex; gap: 12px; overflow-x: auto; align-items: stretch; }
-.card { flex: 1 0 360px; max-width: 720px; display: flex; flex-direction: column; border: 1px solid var(--vscode-panel-border); border-radius: 4px; }
+.card { flex: 1 0 624px; max-width: 760px; display: flex; flex-direction: column; border: 1px solid var(--vscode-panel-border); border-radius: 4px; }
 .card-head { padding: 6px 8px; display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
 .card-head .summary { grid-column: 1; margin: 0; }
 .card-head .actions { grid-column: 2; grid-row: 1 / span 2; align-self: center; display: flex; gap: 4px; }

@@ -2,7 +2,8 @@ import type { FieldUse } from './dialects/dialect';
 import type { Recipient } from './preview/recipients';
 import type { FieldSpec } from './schema/types';
 
-export type ShownKind = 'value' | 'fallback' | 'blank' | 'stale';
+/** `skipped`: the use sits in a conditional that needs the value, so this recipient never gets that part. */
+export type ShownKind = 'value' | 'fallback' | 'blank' | 'stale' | 'skipped';
 
 export interface ShownValue {
   kind: ShownKind;
@@ -14,11 +15,12 @@ export interface ShownValue {
  * What one recipient sees for one use, from the data alone (filters other than the fallback are
  * not applied): fast enough for inlay hints on every keystroke, unlike a full rendering.
  */
-export function shownValue(use: Pick<FieldUse, 'fallback'>, field: FieldSpec | undefined, path: string, recipient: Recipient, now: Date): ShownValue {
+export function shownValue(use: Pick<FieldUse, 'fallback' | 'guarded'>, field: FieldSpec | undefined, path: string, recipient: Recipient, now: Date): ShownValue {
   const value = valueAt(recipient.data, field?.path ?? path);
   if (isBlank(value)) {
     const fallback = use.fallback ?? null;
-    return fallback !== null && fallback !== '' ? { kind: 'fallback', text: fallback } : { kind: 'blank', text: '' };
+    if (fallback !== null && fallback !== '') return { kind: 'fallback', text: fallback };
+    return { kind: use.guarded ? 'skipped' : 'blank', text: '' };
   }
   const text = Array.isArray(value) ? `${value.length} item${value.length === 1 ? '' : 's'}` : typeof value === 'object' ? '{…}' : String(value);
   const updated = field ? recipient.updatedAt.get(field.path) : undefined;
@@ -45,7 +47,7 @@ export function isBlank(value: unknown): boolean {
   return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
-/** `→ Ana`, `→ "there" (fallback)`, `→ blank`, `→ Stylist (stale)`. */
+/** `→ Ana`, `→ "there" (fallback)`, `→ blank`, `→ Stylist (stale)`, `→ not shown (condition false)`. */
 export function describeShown(shown: ShownValue, maxLength = 40): string {
   const clip = (text: string) => (text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text);
   switch (shown.kind) {
@@ -53,5 +55,6 @@ export function describeShown(shown: ShownValue, maxLength = 40): string {
     case 'fallback': return `"${clip(shown.text)}" (fallback)`;
     case 'blank': return 'blank';
     case 'stale': return `${clip(shown.text)} (stale)`;
+    case 'skipped': return 'not shown (condition false)';
   }
 }
