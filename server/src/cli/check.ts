@@ -32,9 +32,18 @@ export interface FileReport {
   fields: FieldReport[];
 }
 
+export interface CheckSummary {
+  files: number;
+  errors: number;
+  warnings: number;
+  information: number;
+  hints: number;
+  skipped: number;
+}
+
+/** What a check run tells besides the files, which go to the sink one at a time as they are done. */
 export interface CheckReport {
-  files: FileReport[];
-  summary: { files: number; errors: number; warnings: number; information: number; hints: number; skipped: number };
+  summary: CheckSummary;
   /** Files skipped and other things the user should know, each with the path it concerns. */
   notices: string[];
   /** Configuration errors (exit code 2): unreadable or invalid `mergewise.json`, missing paths. */
@@ -49,18 +58,31 @@ export interface CheckOptions {
   now?: Date;
 }
 
-export function runCheck(options: CheckOptions): CheckReport {
+/**
+ * Checks every template, handing each file's report to `sink` as soon as it is done, so that a
+ * workspace of thousands of templates never has to fit in memory at once. Templates come in the
+ * order of the paths and folders walked (sorted by name), then the `mergewise.json` files.
+ */
+export function runCheck(options: CheckOptions, sink: (file: FileReport) => void): CheckReport {
   const { cwd } = options;
   const display = (file: string) => toPosix(path.relative(cwd, file)) || path.basename(file);
   const collected = collectFiles(options.paths.length ? options.paths : ['.'], cwd);
   const index = new SchemaIndex(nodeFileSystem);
   const report: CheckReport = {
-    files: [],
     summary: { files: 0, errors: 0, warnings: 0, information: 0, hints: 0, skipped: 0 },
     notices: [],
     configurationErrors: [...collected.problems],
   };
   const schemaFiles = new Set(collected.schemas);
+  const emit = (file: FileReport) => {
+    report.summary.files++;
+    for (const diagnostic of file.diagnostics) {
+      const key = diagnostic.severity === 'error' ? 'errors' : diagnostic.severity === 'warning' ? 'warnings'
+        : diagnostic.severity === 'information' ? 'information' : 'hints';
+      report.summary[key]++;
+    }
+    sink(file);
+  };
   const withoutSchema: string[] = [];
 
   for (const file of collected.templates) {
@@ -79,7 +101,7 @@ export function runCheck(options: CheckOptions): CheckReport {
     }
     const lines = new LineIndex(text);
     const { analysis } = outcome.result;
-    report.files.push({
+    emit({
       path: shown,
       dialect: outcome.result.dialect.id,
       diagnostics: analysis.diagnostics.map((diagnostic) => toReport(diagnostic, lines)),
@@ -116,18 +138,9 @@ export function runCheck(options: CheckOptions): CheckReport {
         `${shown}:${first.line + 1}:${first.character + 1}: ${broken[0].message}` +
         (broken.length > 1 ? ` (and ${broken.length - 1} more problem${broken.length > 2 ? 's' : ''} in this file)` : ''));
     }
-    report.files.push({ path: shown, dialect: null, diagnostics: diagnostics.map((d) => toReport(d, lines)), fields: [] });
+    emit({ path: shown, dialect: null, diagnostics: diagnostics.map((d) => toReport(d, lines)), fields: [] });
   }
 
-  report.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  report.summary.files = report.files.length;
-  for (const file of report.files) {
-    for (const diagnostic of file.diagnostics) {
-      const key = diagnostic.severity === 'error' ? 'errors' : diagnostic.severity === 'warning' ? 'warnings'
-        : diagnostic.severity === 'information' ? 'information' : 'hints';
-      report.summary[key]++;
-    }
-  }
   return report;
 }
 

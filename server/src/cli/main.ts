@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { SeverityOverrides } from '../core/analyze';
+import { RULE_IDS } from '../core/model';
 import { runCheck } from './check';
-import { formatJson, formatSarif, formatText, type OutputFormat } from './formats';
+import { jsonWriter, sarifWriter, textWriter, type OutputFormat, type ReportWriter } from './formats';
 import { runPreview, UsageError } from './preview';
 
 declare const MERGEWISE_VERSION: string | undefined;
@@ -58,14 +59,16 @@ function check(args: string[], io: CliIo): number {
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${values.format}".`);
   const maxWarnings = optionalCount(values['max-warnings'], '--max-warnings');
   const maxFileSize = optionalCount(values['max-file-size'], '--max-file-size');
+  const severityOverrides = parseRuleOptions(values.rule ?? []);
+  const writer: ReportWriter = format === 'json' ? jsonWriter(io.stdout)
+    : format === 'sarif' ? sarifWriter(io.stdout, VERSION)
+    : textWriter(io.stdout, { color: io.color, showHints: values.hints ?? false });
   const report = runCheck({
     paths: positionals, cwd: io.cwd, maxFileSize, now: io.now,
-    severityOverrides: parseRuleOptions(values.rule ?? []),
-  });
+    severityOverrides,
+  }, (file) => writer.file(file));
+  writer.end(report);
   for (const notice of report.notices) io.stderr(`mergewise: ${notice}\n`);
-  if (format === 'json') io.stdout(formatJson(report));
-  else if (format === 'sarif') io.stdout(formatSarif(report, VERSION));
-  else io.stdout(formatText(report, { color: io.color, showHints: values.hints ?? false }));
   if (report.configurationErrors.length) {
     for (const error of report.configurationErrors) io.stderr(`mergewise: configuration error: ${error}\n`);
     return 2;
@@ -98,6 +101,7 @@ function parseRuleOptions(options: string[]): SeverityOverrides {
   const overrides: SeverityOverrides = {};
   for (const option of options) {
     const [rule, severity] = option.split('=');
+    if (!(RULE_IDS as readonly string[]).includes(rule)) throw new UsageError(`--rule: unknown rule "${rule}"; the rules are ${RULE_IDS.join(', ')}.`);
     if (!severity || !['error', 'warning', 'information', 'hint', 'off'].includes(severity)) {
       throw new UsageError(`--rule takes RULE=SEVERITY (error, warning, information, hint or off), not "${option}".`);
     }

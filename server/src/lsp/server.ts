@@ -27,7 +27,7 @@ export interface ServerDependencies {
   now?: () => Date;
 }
 
-/** Keystrokes closer together than this are analysed once, after the last one. */
+/** The longest wait between a keystroke and its analysis while typing goes on. */
 export const DEBOUNCE_MS = 120;
 /** Files indexed between yields to the event loop during the workspace scan. */
 const SCAN_BATCH = 25;
@@ -37,6 +37,8 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   const project = new Project(dependencies.fs, () => documents.all(), dependencies.now ?? (() => new Date()));
   const timers = new Map<string, NodeJS.Timeout>();
   const lastAnalysis = new Map<string, number>();
+  /** How long the last analysis of each document took, in milliseconds. */
+  const analysisCost = new Map<string, number>();
   const noticesShown = new Set<string>();
   let workspaceFolders: string[] = [];
   let canPullConfiguration = false;
@@ -96,6 +98,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     clearTimeout(timers.get(event.document.uri));
     timers.delete(event.document.uri);
     lastAnalysis.delete(event.document.uri);
+    analysisCost.delete(event.document.uri);
     project.forget(event.document.uri);
     const filePath = uriToPath(event.document.uri);
     if (filePath) project.fileChanged(filePath);
@@ -161,19 +164,26 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     return filePath ? project.schemas.schemaFor(filePath)?.result?.schema : undefined;
   }
 
-  /** Analyses at once after a pause in typing, otherwise once typing pauses for DEBOUNCE_MS. */
+  /**
+   * Analyses at once after a pause in typing. While typing goes on, waits twice as long as the last
+   * analysis took (at most DEBOUNCE_MS), so large files are not analysed on every keystroke and small
+   * ones stay instant. A pending run reads the newest text when it fires, so it is never rescheduled.
+   */
   function schedule(document: TextDocument): void {
     const uri = document.uri;
-    clearTimeout(timers.get(uri));
-    const idle = Date.now() - (lastAnalysis.get(uri) ?? 0) > DEBOUNCE_MS;
-    timers.set(uri, setTimeout(() => publish(uri), idle ? 0 : DEBOUNCE_MS));
+    if (timers.has(uri)) return;
+    const typing = Date.now() - (lastAnalysis.get(uri) ?? 0) < DEBOUNCE_MS;
+    const delay = typing ? Math.min(DEBOUNCE_MS, Math.ceil(2 * (analysisCost.get(uri) ?? 0))) : 0;
+    timers.set(uri, setTimeout(() => publish(uri), delay));
   }
 
   function publish(uri: string): void {
     timers.delete(uri);
     const document = documents.get(uri);
     if (!document) return;
+    const started = performance.now();
     const state = project.stateOf(document);
+    analysisCost.set(uri, performance.now() - started);
     lastAnalysis.set(uri, Date.now());
     // Never publish for an older version: a newer change has its own timer.
     if (documents.get(uri)?.version !== state.version) return;
