@@ -352,8 +352,32 @@ interface LspResult {
   didChangeToDiagnostics?: Stats;
   completion?: Stats & { items: number };
   hover?: Stats & { found: boolean };
-  /** The server's own debounce, when it declares one: part of didChange -> diagnostics by design. */
+  /** The server's own work per change, timed in this process: analysis, conversion to LSP, serialization. */
+  serverWorkPerChange?: Stats;
   notes: string[];
+}
+
+/**
+ * What the server does for one didChange, without the transport: the same Project and conversion as
+ * dist/server.js, on the same template, alternating two versions so that nothing is cached.
+ */
+async function measureServerWork(file: string, text: string, runs: number): Promise<Stats> {
+  const { TextDocument } = await import('vscode-languageserver-textdocument');
+  const { Project } = await import('../server/src/lsp/project');
+  const { pathToUri, toLspDiagnostic } = await import('../server/src/lsp/convert');
+  const { nodeFileSystem } = await import('../server/src/cli/node-fs');
+  let document = TextDocument.create(pathToUri(file), 'liquid', 1, text);
+  const project = new Project(nodeFileSystem, () => [document], () => new Date());
+  const times: number[] = [];
+  for (let i = 0; i < runs + 5; i++) {
+    document = TextDocument.create(document.uri, 'liquid', i + 2, i % 2 === 0 ? `${text}x` : text);
+    const started = performance.now();
+    const state = project.stateOf(document);
+    const diagnostics = state.kind === 'template' ? state.result.analysis.diagnostics.map((d) => toLspDiagnostic(d, state.lines)) : [];
+    JSON.stringify({ uri: document.uri, version: document.version, diagnostics });
+    if (i >= 5) times.push(performance.now() - started);
+  }
+  return stats(times);
 }
 
 async function measureLspLatency(log: (line: string) => void): Promise<LspResult | { skipped: string }> {
@@ -438,6 +462,8 @@ async function measureLspLatency(log: (line: string) => void): Promise<LspResult
       changeTimes.push((await diagnosticsAfter(sent, version)) - sent);
     }
     result.didChangeToDiagnostics = stats(changeTimes);
+    result.serverWorkPerChange = await measureServerWork(file, text, edits * 2);
+    log(`  server work per change (in process): p50 ${formatMs(result.serverWorkPerChange.medianMs)}, p95 ${formatMs(result.serverWorkPerChange.p95Ms)}`);
     log(`  LSP didChange -> diagnostics: p50 ${formatMs(result.didChangeToDiagnostics.medianMs)}, p95 ${formatMs(result.didChangeToDiagnostics.p95Ms)}`);
 
     // Completion of a field name after `customer.`, and hover over a field, in the same document.
@@ -469,10 +495,7 @@ async function measureLspLatency(log: (line: string) => void): Promise<LspResult
     log(`  LSP completion: p50 ${formatMs(result.completion.medianMs)}, p95 ${formatMs(result.completion.p95Ms)} (${items} items)`);
     log(`  LSP hover: p50 ${formatMs(result.hover.medianMs)}, p95 ${formatMs(result.hover.p95Ms)}${found ? '' : ' (no hover returned)'}`);
     if (items === 0) result.notes.push('completion returned no items at the position tried');
-    const debounce = /DEBOUNCE_MS\s*=\s*(\d+)/.exec(readIfExists(path.join(ROOT, 'server', 'src', 'lsp', 'server.ts')) ?? '');
-    if (debounce) {
-      result.notes.push(`server/src/lsp/server.ts debounces diagnostics by ${debounce[1]} ms (DEBOUNCE_MS): that wait is part of every didChange -> diagnostics time above`);
-    }
+    result.notes.push('didChange -> diagnostics is measured here, in the client: it includes sending ~400 KB of diagnostics over stdio and parsing them; the server waits before analysing only while typing goes on in a file whose analysis takes over 15 ms');
     await timeout(connection.sendRequest(lsp.ShutdownRequest.type), 5_000, 'shutdown');
     await connection.sendNotification(lsp.ExitNotification.type);
   } finally {
@@ -656,7 +679,9 @@ async function main(): Promise<void> {
   }
   if ('didChangeToDiagnostics' in lspResult && lspResult.didChangeToDiagnostics) {
     const p95 = lspResult.didChangeToDiagnostics.p95Ms;
-    targets.push({ what: 'didChange to diagnostics, 100 KB', target: 'p95 under 15 ms', measured: `p95 ${formatMs(p95)}, p50 ${formatMs(lspResult.didChangeToDiagnostics.medianMs)}`, status: p95 < 15 ? 'pass' : 'fail' });
+    targets.push({ what: 'didChange to diagnostics, 100 KB, seen by the client', target: 'p95 under 15 ms', measured: `p95 ${formatMs(p95)}, p50 ${formatMs(lspResult.didChangeToDiagnostics.medianMs)}`, status: p95 < 15 ? 'pass' : 'fail' });
+    const work = lspResult.serverWorkPerChange;
+    if (work) targets.push({ what: 'didChange to diagnostics, 100 KB, server time', target: 'p95 under 15 ms', measured: `p95 ${formatMs(work.p95Ms)}, p50 ${formatMs(work.medianMs)}`, status: work.p95Ms < 15 ? 'pass' : 'fail' });
   } else {
     targets.push({ what: 'didChange to diagnostics, 100 KB', target: 'p95 under 15 ms', measured: `not measured: ${'skipped' in lspResult ? lspResult.skipped : 'no result'}`, status: 'n/a' });
   }
@@ -776,7 +801,7 @@ function printTable(
     out.push(`Language server: not measured (${lspResult.skipped})`);
   } else {
     const line = (name: string, s?: Stats) => (s ? `${name} p50 ${formatMs(s.medianMs)}, p95 ${formatMs(s.p95Ms)}` : `${name} n/a`);
-    out.push(`Language server (${lspResult.template}): ${[line('didChange->diagnostics', lspResult.didChangeToDiagnostics), line('completion', lspResult.completion), line('hover', lspResult.hover)].join('; ')}`);
+    out.push(`Language server (${lspResult.template}): ${[line('didChange->diagnostics', lspResult.didChangeToDiagnostics), line('server work per change', lspResult.serverWorkPerChange), line('completion', lspResult.completion), line('hover', lspResult.hover)].join('; ')}`);
     for (const note of lspResult.notes) out.push(`  note: ${note}`);
   }
   out.push('', 'Targets (issue 7):');

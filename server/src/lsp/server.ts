@@ -29,6 +29,8 @@ export interface ServerDependencies {
 
 /** The longest wait between a keystroke and its analysis while typing goes on. */
 export const DEBOUNCE_MS = 120;
+/** Analyses faster than this run on every keystroke: waiting would only add latency. */
+const INSTANT_ANALYSIS_MS = 15;
 /** Files indexed between yields to the event loop during the workspace scan. */
 const SCAN_BATCH = 25;
 
@@ -165,15 +167,16 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   }
 
   /**
-   * Analyses at once after a pause in typing. While typing goes on, waits twice as long as the last
-   * analysis took (at most DEBOUNCE_MS), so large files are not analysed on every keystroke and small
-   * ones stay instant. A pending run reads the newest text when it fires, so it is never rescheduled.
+   * Analyses at once, unless typing goes on in a file whose analysis is slow: then waits twice as
+   * long as the last analysis took (at most DEBOUNCE_MS), so that it does not lag behind the keys.
+   * A pending run reads the newest text when it fires, so it is never rescheduled.
    */
   function schedule(document: TextDocument): void {
     const uri = document.uri;
     if (timers.has(uri)) return;
+    const cost = analysisCost.get(uri) ?? 0;
     const typing = Date.now() - (lastAnalysis.get(uri) ?? 0) < DEBOUNCE_MS;
-    const delay = typing ? Math.min(DEBOUNCE_MS, Math.ceil(2 * (analysisCost.get(uri) ?? 0))) : 0;
+    const delay = typing && cost > INSTANT_ANALYSIS_MS ? Math.min(DEBOUNCE_MS, Math.ceil(2 * cost)) : 0;
     timers.set(uri, setTimeout(() => publish(uri), delay));
   }
 
