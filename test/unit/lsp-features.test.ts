@@ -153,3 +153,20 @@ describe('inlay hints', () => {
     assert.deepEqual(hints.map((hint) => hint.label), ['→ not shown (condition false)', '→ blank']);
   });
 });
+
+describe('completion in other dialects', () => {
+  test('Handlebars helpers are offered right after `{{`, beside the fields', () => {
+    const { text, offset } = cursor('{{█}}');
+    const document = TextDocument.create(pathToUri(path.join(ROOT, 'emails/receipt.hbs')), 'handlebars', 1, text);
+    const files = { ...SMALL_WORKSPACE, 'mergewise.json': SMALL_WORKSPACE['mergewise.json'].replace('"dialect": "liquid"', '"dialect": "sendgrid"') };
+    const project = new Project(memoryFs(files), () => [document], () => NOW);
+    const items = labels(completion(project, document, document.positionAt(offset))?.items);
+    for (const expected of ['insert', 'formatDate', 'customer.first_name']) assert.ok(items.includes(expected), `${expected} in ${items.join(', ')}`);
+  });
+
+  test('Liquid keeps filters after `|` and tags after `{%`, not after `{{`', () => {
+    const { project, document, position } = openAt('{{ █ }}');
+    const items = labels(completion(project, document, position)?.items);
+    assert.ok(!items.includes('default') && !items.includes('if'), items.join(', '));
+  });
+});

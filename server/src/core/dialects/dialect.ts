@@ -141,6 +141,11 @@ export interface Dialect {
   missingValueOutcome: string;
   filters: CompletionEntry[];
   tags: CompletionEntry[];
+  /**
+   * Helpers are called right after the opener (`{{formatDate …}}`, `%%=Format(…)=%%`), so completion
+   * offers `filters` and `tags` beside the fields there, not only after `|` and `{%`.
+   */
+  helpersAfterOpener?: boolean;
   /** Renders with the platform's real engine where one exists. */
   render(request: RenderRequest): RenderResult;
   /** The kind of value each typed filter or helper expects, for `type-mismatch`. */

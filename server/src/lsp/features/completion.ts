@@ -33,8 +33,12 @@ export function completion(project: Project, document: TextDocument, position: P
     case 'tag':
       return list(dialect.tags.map((entry) => snippetItem(entry, CompletionItemKind.Keyword, range)));
     case 'field': {
-      if (!schema) return null;
       const items: CompletionItem[] = [];
+      if (dialect.helpersAfterOpener) {
+        items.push(...dialect.tags.map((entry) => snippetItem(entry, CompletionItemKind.Keyword, range)));
+        items.push(...dialect.filters.map((entry) => snippetItem(entry, CompletionItemKind.Function, range)));
+      }
+      if (!schema) return items.length ? list(items) : null;
       for (const scope of loopScopesAt(analysis.scan, offset)) {
         items.push({ label: scope.variable, kind: CompletionItemKind.Variable, detail: `each item of ${scope.itemPath.slice(0, -2)}`, textEdit: { range, newText: scope.variable } });
         for (const field of fieldsUnder(schema, `${scope.itemPath}.`, '')) {

@@ -95,6 +95,7 @@ export const ampscript: Dialect = {
   missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,"); an attribute the sending data extension lacks fails the send',
   filters: FUNCTIONS.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet })),
   tags: STATEMENTS.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet })),
+  helpersAfterOpener: true,
   filterInputs: {
     FormatDate: 'date', DateAdd: 'date', DateDiff: 'date', DatePart: 'date', SystemDateToLocalDate: 'date', LocalDateToSystemDate: 'date',
     FormatNumber: 'number', FormatCurrency: 'number', Add: 'number', Subtract: 'number', Multiply: 'number', Divide: 'number', Mod: 'number',

@@ -52,5 +52,6 @@ export const handlebars: Dialect = {
     'through Mailgun, nothing, leaving a gap in the copy (as in "Hi ,")',
   filters: completions.filters,
   tags: completions.tags,
+  helpersAfterOpener: true,
   filterInputs: helperInputs(HANDLEBARS_FLAVOR),
 };

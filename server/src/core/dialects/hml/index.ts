@@ -52,6 +52,7 @@ export const hml: Dialect = {
     'the default value set for the field in Account Engagement, or, when none is set, nothing, leaving a gap in the copy (as in "Hi ,")',
   filters: completions.filters,
   tags: completions.tags,
+  helpersAfterOpener: true,
   filterInputs: {},
 };
 

@@ -131,5 +131,6 @@ export const iterable: Dialect = {
   missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,"): Iterable renders a field the profile lacks as empty text',
   filters: completions.filters,
   tags: completions.tags,
+  helpersAfterOpener: true,
   filterInputs: helperInputs(ITERABLE_FLAVOR),
 };

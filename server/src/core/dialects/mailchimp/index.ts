@@ -53,5 +53,6 @@ export const mailchimp: Dialect = {
     'a merge tag the audience does not have is sent as raw `*|TAG|*` text',
   filters: MODIFIERS.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet })),
   tags: TAGS.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet })),
+  helpersAfterOpener: true,
   filterInputs: {},
 };

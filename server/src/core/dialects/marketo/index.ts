@@ -12,7 +12,7 @@ import { closestNames } from '../../closest';
 import { formatPatternDate } from '../common/format';
 import { htmlPurposeDirective, findHtmlCommentDirectives } from '../common/html-comments';
 import { dataPathOf, isEmptyValue, renderWithLimits, valueAtPath } from '../common/render-support';
-import { LineEnds, ScanCollector, shortText } from '../common/scan-collector';
+import { ForwardIndex, LineEnds, ScanCollector, shortText } from '../common/scan-collector';
 import { DATA_TYPES, SYSTEM_TYPES, nextToken, readToken } from './syntax';
 
 const RAW = 'the recipient would see it as raw text';
@@ -20,8 +20,9 @@ const RAW = 'the recipient would see it as raw text';
 export function scanMarketo(text: string): TemplateScan {
   const collector = new ScanCollector(text);
   const lines = new LineEnds(text);
+  const closes = new ForwardIndex(text, '}}');
   findHtmlCommentDirectives(text, collector.purposeDirectives);
-  for (let match = nextToken(text, 0, lines); match; match = nextToken(text, match.closed ? match.tagSpan.end : match.contentStart, lines)) {
+  for (let match = nextToken(text, 0, lines, closes); match; match = nextToken(text, match.closed ? match.tagSpan.end : match.contentStart, lines, closes)) {
     if (!match.closed) {
       collector.error(match.tagSpan, `\`${shortText(text, match.tagSpan, 40)}\` is never closed with \`}}\` on its line: ${RAW}. Close the token with \`}}\`.`);
       continue;
@@ -58,8 +59,9 @@ export function renderMarketo(request: RenderRequest): RenderResult {
     request.scan.uses.forEach((use, index) => useAt.set(use.span.start, index));
     const now = new Date();
     const lines = new LineEnds(text);
+    const closes = new ForwardIndex(text, '}}');
     let pos = 0;
-    for (let match = nextToken(text, 0, lines); match; match = nextToken(text, match.closed ? match.tagSpan.end : match.contentStart, lines)) {
+    for (let match = nextToken(text, 0, lines, closes); match; match = nextToken(text, match.closed ? match.tagSpan.end : match.contentStart, lines, closes)) {
       out.step();
       if (!match.closed) continue;
       out.text(text.slice(pos, match.tagSpan.start));
@@ -111,5 +113,6 @@ export const marketo: Dialect = {
   missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,")',
   filters: [{ label: 'default', detail: 'Value shown when the field is empty: {{lead.First Name:default=there}}', snippet: 'default=${1:there}' }],
   tags: TOKENS.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet })),
+  helpersAfterOpener: true,
   filterInputs: {},
 };

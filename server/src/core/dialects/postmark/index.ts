@@ -55,6 +55,7 @@ export const postmark: Dialect = {
     { label: 'section', detail: 'Shows content only when the value has one, with the value as the scope: {{#x}}…{{/x}}', snippet: '${1:field}}}$0{{/${1:field}' },
     { label: 'inverted section', detail: 'Shows content only when the value is empty: {{^x}}…{{/x}}', snippet: '${1:field}}}$0{{/${1:field}' },
   ],
+  helpersAfterOpener: true,
   filterInputs: {},
 };
 

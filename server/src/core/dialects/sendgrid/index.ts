@@ -94,6 +94,7 @@ export const sendgrid: Dialect = {
   missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,"): SendGrid renders a missing value as empty text',
   filters: completions.filters,
   tags: completions.tags,
+  helpersAfterOpener: true,
   filterInputs: helperInputs(SENDGRID_FLAVOR),
 };
 
