@@ -26,8 +26,9 @@ export class LspTestClient {
   readonly progress: { kind: string; message?: string; percentage?: number }[] = [];
   private stopping = false;
 
-  constructor() {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `nodeArgs` go to Node before the server's script (`--require` a preload, for instance). */
+  constructor(nodeArgs: string[] = []) {
+    this.process = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr?.on('data', (chunk) => { this.stderr += String(chunk); });
     this.process.on('exit', (code, signal) => {
       if (!this.stopping) this.stderr += `\n[server exited: code ${code}, signal ${signal}]`;
@@ -47,6 +48,11 @@ export class LspTestClient {
     this.connection.onNotification('window/showMessage', (params: { message: string }) => { this.messages.push(params.message); });
     this.connection.onNotification('$/progress', (params: { value: { kind: string } }) => { this.progress.push(params.value); });
     this.connection.listen();
+  }
+
+  /** The server's process id, to read its memory from /proc. */
+  get pid(): number | undefined {
+    return this.process.pid;
   }
 
   async initialize(workspace: string, capabilities: Record<string, unknown> = {}): Promise<unknown> {

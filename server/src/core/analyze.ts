@@ -6,7 +6,7 @@ import { TEMPLATE_RULES } from './rules';
 import { checkPurposes, purposeIncompleteMeta } from './rules/purpose-incomplete';
 import type { Finding, TemplateContext } from './rules/rule';
 import { resolveField, type Resolution } from './schema/resolve';
-import type { SchemaLoadResult } from './schema/load';
+import { readableMessage, type SchemaLoadResult } from './schema/load';
 import type { Purpose, Schema } from './schema/types';
 
 export type SeverityOverrides = Partial<Record<RuleId, SeveritySetting>>;
@@ -33,7 +33,20 @@ export interface TemplateAnalysis {
 
 /** Runs every template rule. Pure: the same input gives the same output, and nothing is read from disk. */
 export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
-  const scanned = input.dialect.scan(input.text);
+  const diagnostics: Diagnostic[] = [];
+  let scanned: TemplateScan;
+  try {
+    scanned = input.dialect.scan(input.text);
+  } catch (error) {
+    // A scanner that fails on one file must not take the editor's server down with it: say so on the file.
+    scanned = { uses: [], syntaxErrors: [], branchGroups: [], purposeDirectives: [] };
+    diagnostics.push({
+      rule: INTERNAL_ERROR,
+      severity: 'error',
+      span: { start: 0, end: 0 },
+      message: `Mergewise could not read this ${input.dialect.label} template (${error instanceof Error ? error.message : String(error)}), so none of its checks ran. Please report this.`,
+    });
+  }
   const schema = input.schema;
   const resolutions = schema ? scanned.uses.map((use) => resolveField(schema, input.dialect.id, use.path)) : [];
   const scan = withSchemaFallbacks(input.dialect, scanned, (index) => {
@@ -49,7 +62,6 @@ export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
     purposes: schema ? purposesForTemplate(schema, input.relativePath, scan.purposeDirectives) : [],
     now: input.now ?? new Date(),
   };
-  const diagnostics: Diagnostic[] = [];
   for (const rule of TEMPLATE_RULES) {
     if (rule.meta.needsSchema && !schema) continue;
     const severity = severityFor(rule.meta.id, rule.meta.defaultSeverity, schema, input.severityOverrides);
@@ -75,7 +87,9 @@ export function analyzeSchema(loaded: SchemaLoadResult, overrides?: SeverityOver
   const diagnostics = [...loaded.diagnostics];
   const severity = severityFor(purposeIncompleteMeta.id, purposeIncompleteMeta.defaultSeverity, loaded.schema, overrides);
   if (severity) {
-    for (const finding of checkPurposes(loaded.schema)) diagnostics.push({ ...finding, rule: purposeIncompleteMeta.id, severity });
+    for (const finding of checkPurposes(loaded.schema)) {
+      diagnostics.push({ ...finding, message: readableMessage(finding.message), rule: purposeIncompleteMeta.id, severity });
+    }
   }
   return diagnostics.sort((a, b) => a.span.start - b.span.start);
 }

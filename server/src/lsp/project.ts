@@ -135,7 +135,12 @@ export class Project {
       return; // Unreadable files have no uses to find; the editor reports them when opened.
     }
     if (text === undefined || text.length > this.settings.maxFileSize || looksBinary(text)) return;
-    const indexed = this.indexText(filePath, text);
+    let indexed: IndexedFile | undefined;
+    try {
+      indexed = this.indexText(filePath, text);
+    } catch {
+      return; // A file its scanner fails on offers no uses; the rest of the workspace is still indexed.
+    }
     if (indexed) this.workspaceIndex.set(filePath, indexed);
   }
 

@@ -23,8 +23,22 @@ export interface RecipientFileResult {
   problems: string[];
 }
 
-/** Parses a recipients file: one object, or a list of them. */
+/** Parses a recipients file: one object, or a list of them. Never throws: problems say what is wrong. */
 export function parseRecipients(text: string, file: string): RecipientFileResult {
+  try {
+    return readRecipients(text, file);
+  } catch (error) {
+    // The JSON parser and the expansion of dotted keys recurse once per level: thousands overflow the stack.
+    return {
+      recipients: [],
+      problems: [error instanceof RangeError
+        ? `${file}: nested too deeply to read (thousands of levels of objects or lists); flatten it.`
+        : `${file}: could not be read (${error instanceof Error ? error.message : String(error)}).`],
+    };
+  }
+}
+
+function readRecipients(text: string, file: string): RecipientFileResult {
   const errors: ParseError[] = [];
   const value = parse(text, errors, { allowTrailingComma: true });
   const problems: string[] = [];
@@ -105,19 +119,28 @@ function expandInto(target: Record<string, unknown>, data: Record<string, unknow
   for (const [key, value] of Object.entries(data)) {
     const segments = key.split('.');
     let parent = target;
-    for (const segment of segments.slice(0, -1)) {
-      if (!isPlainObject(parent[segment])) parent[segment] = {};
-      parent = parent[segment] as Record<string, unknown>;
-    }
+    for (const segment of segments.slice(0, -1)) parent = childObject(parent, segment);
     const last = segments[segments.length - 1];
-    if (isPlainObject(value)) {
-      if (!isPlainObject(parent[last])) parent[last] = {};
-      expandInto(parent[last] as Record<string, unknown>, value);
-    } else {
-      parent[last] = value;
-    }
+    if (isPlainObject(value)) expandInto(childObject(parent, last), value);
+    else setOwn(parent, last, value);
   }
   return target;
+}
+
+/**
+ * The object under `key`, made when missing. Only own properties count, and new ones are defined,
+ * not assigned: a recipient key such as `"a.__proto__.polluted"` wrote into Object.prototype.
+ */
+function childObject(parent: Record<string, unknown>, key: string): Record<string, unknown> {
+  const existing = Object.prototype.hasOwnProperty.call(parent, key) ? parent[key] : undefined;
+  if (isPlainObject(existing)) return existing;
+  const created: Record<string, unknown> = {};
+  setOwn(parent, key, created);
+  return created;
+}
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

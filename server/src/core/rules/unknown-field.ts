@@ -1,6 +1,28 @@
 import { closestNames } from '../closest';
 import { knownNames } from '../schema/resolve';
+import type { Schema } from '../schema/types';
+import type { DialectId } from '../dialects/ids';
 import { code, type Rule } from './rule';
+
+/**
+ * Suggestions per schema, dialect and path, kept across analyses: the editor re-checks a template
+ * on every keystroke, and comparing each unknown name with every field was most of the time spent
+ * re-analysing a large template full of typos. Bounded, since each new typo adds an entry.
+ */
+const suggestionCache = new WeakMap<Schema, Map<string, string[]>>();
+const MAX_CACHED_SUGGESTIONS = 10_000;
+
+function suggestionsFor(schema: Schema, dialect: DialectId, path: string, names: () => string[]): string[] {
+  let cache = suggestionCache.get(schema);
+  if (!cache) suggestionCache.set(schema, (cache = new Map()));
+  const key = `${dialect}\n${path}`;
+  let suggestions = cache.get(key);
+  if (!suggestions) {
+    if (cache.size >= MAX_CACHED_SUGGESTIONS) cache.clear();
+    cache.set(key, (suggestions = closestNames(path, names())));
+  }
+  return suggestions;
+}
 
 export const unknownField: Rule = {
   meta: {
@@ -13,10 +35,10 @@ export const unknownField: Rule = {
     const schema = context.schema;
     if (!schema) return;
     let names: string[] | undefined;
+    const allNames = () => (names ??= knownNames(schema, context.dialect.id));
     context.scan.uses.forEach((use, index) => {
       if (context.resolutions[index]?.kind !== 'unknown') return;
-      names ??= knownNames(schema, context.dialect.id);
-      const suggestions = closestNames(use.path, names);
+      const suggestions = suggestionsFor(schema, context.dialect.id, use.path, allNames);
       const replacements = suggestions.map((suggestion) => asWritten(use.written, use.path, suggestion));
       report({
         span: use.span,

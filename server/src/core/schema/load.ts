@@ -29,14 +29,50 @@ const FIELD_KEYS = [
 ];
 const PURPOSE_KEYS = ['segment', 'tactic', 'metric', 'description', 'fields', 'templates'];
 const SEVERITY_SETTINGS: SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
+/** JSON errors reported one by one; a binary file has tens of thousands, and the rest are counted in one. */
+const MAX_PARSE_ERRORS = 50;
 
 /**
  * Parses and validates a `mergewise.json` text (JSON with comments and trailing commas).
  * `file` is its absolute path; globs in it are relative to its folder.
  */
 export function loadSchema(text: string, file: string, dir: string): SchemaLoadResult {
-  const loader = new SchemaLoader(text, file, dir);
-  return { schema: loader.schema, diagnostics: loader.diagnostics, parsed: loader.parsed };
+  try {
+    const loader = new SchemaLoader(text, file, dir);
+    return { schema: loader.schema, diagnostics: loader.diagnostics, parsed: loader.parsed };
+  } catch (error) {
+    // The JSON parser and the loader recurse once per level: thousands of levels overflow the stack.
+    const tooDeep = error instanceof RangeError;
+    return {
+      schema: { file, dir, templates: [], recipients: [], fields: new Map(), purposes: new Map(), rules: {} },
+      diagnostics: [{
+        rule: SCHEMA_ERROR, severity: 'error', span: { start: 0, end: Math.min(1, text.length) },
+        message: tooDeep
+          ? 'mergewise.json is nested too deeply to read (thousands of levels of objects or lists): Mergewise ignores it. Flatten it.'
+          : `Mergewise could not read mergewise.json (${error instanceof Error ? error.message : String(error)}). Please report this.`,
+      }],
+      parsed: false,
+    };
+  }
+}
+
+/**
+ * A message as people read it: values quoted in it are cut to a readable length (a 10 MB string in
+ * mergewise.json made a 10 MB message), and so is the whole.
+ */
+export function readableMessage(message: string): string {
+  if (message.length <= 500) return message;
+  // By hand: a regular expression over a 10 MB message ran out of backtracking stack.
+  let shortened = '';
+  let from = 0;
+  for (let open = message.indexOf('"'); open !== -1; open = message.indexOf('"', from)) {
+    const close = message.indexOf('"', open + 1);
+    if (close === -1) break;
+    shortened += close - open > 80 ? `${message.slice(from, open + 61)}…"` : message.slice(from, close + 1);
+    from = close + 1;
+  }
+  shortened += message.slice(from);
+  return shortened.length <= 2000 ? shortened : `${shortened.slice(0, 1999)}…`;
 }
 
 class SchemaLoader {
@@ -57,9 +93,14 @@ class SchemaLoader {
     const parseErrors: ParseError[] = [];
     const root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
     this.parsed = parseErrors.length === 0 && root?.type === 'object';
-    for (const error of parseErrors) {
-      this.problem({ start: error.offset, end: error.offset + Math.max(error.length, 1) },
+    for (const error of parseErrors.slice(0, MAX_PARSE_ERRORS)) {
+      this.problem({ start: error.offset, end: Math.min(text.length, error.offset + Math.max(error.length, 1)) },
         `Invalid JSON: ${describeParseError(printParseErrorCode(error.error))}.`);
+    }
+    if (parseErrors.length > MAX_PARSE_ERRORS) {
+      const next = parseErrors[MAX_PARSE_ERRORS];
+      this.problem({ start: next.offset, end: Math.min(text.length, next.offset + Math.max(next.length, 1)) },
+        `Invalid JSON: ${parseErrors.length - MAX_PARSE_ERRORS} more problems after these. Is mergewise.json a JSON file?`);
     }
     if (!root) return;
     if (root.type !== 'object') {
@@ -340,7 +381,7 @@ class SchemaLoader {
   }
 
   private problem(span: Span, message: string, severity: Severity = 'error'): void {
-    this.diagnostics.push({ rule: SCHEMA_ERROR, severity, span, message });
+    this.diagnostics.push({ rule: SCHEMA_ERROR, severity, span, message: readableMessage(message) });
   }
 }
 

@@ -9,6 +9,7 @@ export type Resolution =
 
 const aliasIndexes = new WeakMap<Schema, Map<DialectId, Map<string, FieldSpec>>>();
 const namespaceIndexes = new WeakMap<Schema, Map<DialectId, Set<string>>>();
+const longestNames = new WeakMap<Schema, Map<DialectId, number>>();
 
 /**
  * Finds the schema field a dialect's path names: by path, then by the dialect's alias, then by the
@@ -21,7 +22,11 @@ export function resolveField(schema: Schema, dialect: DialectId, path: string): 
     const list = schema.fields.get(path.slice(0, -2));
     if (list) return { kind: 'field', field: list };
   }
+  // Parents longer than every declared name cannot match: skip them without slicing (slicing and
+  // hashing each prefix of a path with thousands of segments was quadratic).
+  const longest = longestName(schema, dialect);
   for (let cut = lastSeparator(path, path.length); cut > 0; cut = lastSeparator(path, cut)) {
+    if (cut > longest) continue;
     const parent = schema.fields.get(path.slice(0, cut)) ?? aliasIndex(schema, dialect).get(path.slice(0, cut));
     if (parent) return parent.open && (parent.type === 'object' || parent.type === 'array') ? { kind: 'field', field: parent } : { kind: 'unknown' };
   }
@@ -46,6 +51,19 @@ function aliasIndex(schema: Schema, dialect: DialectId): Map<string, FieldSpec> 
     byDialect.set(dialect, index);
   }
   return index;
+}
+
+/** The length of the longest path or alias this dialect can name. */
+function longestName(schema: Schema, dialect: DialectId): number {
+  let byDialect = longestNames.get(schema);
+  if (!byDialect) longestNames.set(schema, (byDialect = new Map()));
+  let longest = byDialect.get(dialect);
+  if (longest === undefined) {
+    longest = 0;
+    for (const name of knownNames(schema, dialect)) longest = Math.max(longest, name.length);
+    byDialect.set(dialect, longest);
+  }
+  return longest;
 }
 
 /** Every prefix of a declared path or of this dialect's aliases: `customer`, `cart.items`. */

@@ -9,7 +9,7 @@
 import type { Span } from '../../model';
 import type { PurposeDirective } from '../dialect';
 import { findPurposeDirectives } from '../directives';
-import { indexBefore, LineEnds, shortText } from '../common/scan-collector';
+import { ForwardIndex, indexBefore, LineEnds, shortText } from '../common/scan-collector';
 
 export type TokenKind =
   | 'text' | 'personalization' | 'block-open' | 'block-close' | 'inline-open' | 'inline-close'
@@ -39,6 +39,7 @@ export function lexAmpscript(text: string, sink: LexSink): Token[] {
   const tokens: Token[] = [];
   const length = text.length;
   const lines = new LineEnds(text);
+  const searches = newSearches(text);
   let pos = 0;
   let textStart = 0;
   const flushText = (end: number) => {
@@ -58,7 +59,7 @@ export function lexAmpscript(text: string, sink: LexSink): Token[] {
     if (next === 91 /* [ */ || next === 61 /* = */) {
       const inline = next === 61;
       const closer = inline ? '=%%' : ']%%';
-      const close = findClose(text, open + 3, closer);
+      const close = findClose(text, open + 3, closer, searches);
       flushText(open);
       tokens.push({ kind: inline ? 'inline-open' : 'block-open', start: open, end: open + 3, value: '' });
       const codeEnd = close.index === -1 ? close.stop : close.index;
@@ -67,7 +68,7 @@ export function lexAmpscript(text: string, sink: LexSink): Token[] {
         sink.error({ start: open, end: Math.max(open + 3, Math.min(lines.at(open), codeEnd)) },
           `\`${shown}\` is never closed with \`${closer}\`: the email fails to build, or the recipient sees raw AMPscript. Close it with \`${closer}\`.`);
       }
-      lexCode(text, open + 3, codeEnd, tokens, sink);
+      lexCode(text, open + 3, codeEnd, tokens, sink, searches.codeCommentEnd);
       if (close.index === -1) {
         tokens.push({ kind: inline ? 'inline-close' : 'block-close', start: codeEnd, end: codeEnd, value: '' });
         pos = textStart = codeEnd;
@@ -108,12 +109,29 @@ export function lexAmpscript(text: string, sink: LexSink): Token[] {
   return tokens;
 }
 
+/** The searches one lexing repeats at growing offsets, each remembered (see ForwardIndex). */
+interface Searches {
+  commentEnd: ForwardIndex;
+  codeCommentEnd: ForwardIndex;
+  closers: Record<string, ForwardIndex>;
+  reopen: ForwardIndex;
+}
+
+function newSearches(text: string): Searches {
+  return {
+    commentEnd: new ForwardIndex(text, '*/'),
+    codeCommentEnd: new ForwardIndex(text, '*/'),
+    closers: { ']%%': new ForwardIndex(text, ']%%'), '=%%': new ForwardIndex(text, '=%%') },
+    reopen: new ForwardIndex(text, /%%[[=]/),
+  };
+}
+
 /**
  * Finds `closer` after `from`, skipping strings and comments. When a string runs past every closer
  * (a missing quote), the first closer found without regard to strings is used. `stop` is where the
  * code ends when the closer is missing: at the next `%%[`/`%%=`, or the end of the text.
  */
-function findClose(text: string, from: number, closer: string): { index: number; stop: number } {
+function findClose(text: string, from: number, closer: string, searches: Searches): { index: number; stop: number } {
   let quote = 0;
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -126,7 +144,7 @@ function findClose(text: string, from: number, closer: string): { index: number;
     }
     if (c === 39 || c === 34) quote = c;
     else if (c === 47 && text.charCodeAt(i + 1) === 42) {
-      const close = text.indexOf('*/', i + 2);
+      const close = searches.commentEnd.at(i + 2);
       if (close === -1) break;
       i = close + 1;
     } else if (text.startsWith(closer, i)) return { index: i, stop: i };
@@ -134,14 +152,14 @@ function findClose(text: string, from: number, closer: string): { index: number;
       return { index: -1, stop: i };
     }
   }
-  const plain = text.indexOf(closer, from);
+  const plain = searches.closers[closer].at(from);
+  const reopen = searches.reopen.at(from);
   if (plain !== -1) {
-    const reopen = text.slice(from, plain).search(/%%[[=]/);
-    if (reopen === -1) return { index: plain, stop: plain };
-    return { index: -1, stop: from + reopen };
+    // A `%%[`/`%%=` that ends after the closer starts is no reopening (`%%=%%`).
+    if (reopen === -1 || reopen + 3 > plain) return { index: plain, stop: plain };
+    return { index: -1, stop: reopen };
   }
-  const reopen = text.slice(from).search(/%%[[=]/);
-  return { index: -1, stop: reopen === -1 ? text.length : from + reopen };
+  return { index: -1, stop: reopen === -1 ? text.length : reopen };
 }
 
 function isNameStart(c: number): boolean {
@@ -157,7 +175,7 @@ function isDigit(c: number): boolean {
 }
 
 /** Tokens of AMPscript code in `[start, end)`. Comments are skipped, and searched for directives. */
-function lexCode(text: string, start: number, end: number, tokens: Token[], sink: LexSink): void {
+function lexCode(text: string, start: number, end: number, tokens: Token[], sink: LexSink, commentEnd: ForwardIndex): void {
   let pos = start;
   while (pos < end) {
     const c = text.charCodeAt(pos);
@@ -168,13 +186,13 @@ function lexCode(text: string, start: number, end: number, tokens: Token[], sink
       pos = tokenEnd;
     };
     if (c === 47 && text.charCodeAt(pos + 1) === 42) {
-      const close = text.indexOf('*/', pos + 2);
-      const commentEnd = close === -1 || close + 2 > end ? end : close + 2;
-      findPurposeDirectives(text.slice(pos + 2, commentEnd), pos + 2, sink.purposeDirectives);
+      const close = commentEnd.at(pos + 2);
+      const commentStop = close === -1 || close + 2 > end ? end : close + 2;
+      findPurposeDirectives(text.slice(pos + 2, commentStop), pos + 2, sink.purposeDirectives);
       if (close === -1 || close + 2 > end) {
         sink.error({ start: pos, end: Math.min(pos + 2, end) }, 'A `/*` comment is never closed with `*/`: the block fails to build. Close the comment.');
       }
-      pos = commentEnd;
+      pos = commentStop;
       continue;
     }
     if (c === 39 || c === 34) {

@@ -6,6 +6,7 @@
 import type { Span } from '../../model';
 import { closestNames, editDistance } from '../../closest';
 import { FUNCTION_NAMES, canonicalFunction } from './functions';
+import { MAX_EXPRESSION_PARTS, MAX_NESTING, tooDeepMessage, tooLongMessage } from '../common/limits';
 import type { LexSink, Token } from './lexer';
 
 export type Expr =
@@ -46,6 +47,13 @@ export function parseAmpscript(tokens: Token[], text: string, sink: LexSink): St
 
 class Parser {
   private pos = 0;
+  /** IF and FOR blocks open around the statement being read, and those past MAX_NESTING read as their parent's body. */
+  private blocks = 0;
+  private flattened = 0;
+  /** Recursion depth and parts of the expression being read, both bounded (limits.ts). */
+  private depth = 0;
+  private parts = 0;
+  private gaveUp = false;
 
   constructor(private readonly tokens: Token[], private readonly text: string, private readonly sink: LexSink) {}
 
@@ -64,7 +72,8 @@ class Parser {
   }
 
   private error(span: Span, message: string): void {
-    this.sink.error(span, message);
+    // After giving up on an expression, the levels that unwind would each report a missing `)`.
+    if (!this.gaveUp) this.sink.error(span, message);
   }
 
   /** Statements until one of `terminators` (left unread) or the end. */
@@ -74,6 +83,10 @@ class Parser {
       const token = this.peek();
       if (!token) return statements;
       const keyword = this.keyword(token);
+      if (this.flattened && (keyword === 'ENDIF' || keyword === 'NEXT' || keyword === 'ELSEIF' || keyword === 'ELSE')) {
+        this.skipFlattened(keyword);
+        continue;
+      }
       if (keyword && terminators.has(keyword)) return statements;
       switch (token.kind) {
         case 'text':
@@ -131,8 +144,15 @@ class Parser {
         }
         return undefined;
       }
-      case 'IF': return this.parseIf(token);
-      case 'FOR': return this.parseFor(token);
+      case 'IF':
+      case 'FOR':
+        if (this.blocks >= MAX_NESTING) return this.flatten(token);
+        this.blocks++;
+        try {
+          return keyword === 'IF' ? this.parseIf(token) : this.parseFor(token);
+        } finally {
+          this.blocks--;
+        }
       case 'ELSEIF':
       case 'ELSE':
       case 'ENDIF':
@@ -166,6 +186,22 @@ class Parser {
       if (STATEMENT_KEYWORDS.has(this.keyword(token) ?? '')) return;
       this.pos++;
     }
+  }
+
+  /** An IF or FOR nested past MAX_NESTING: reported once; its header is skipped and its body read as its parent's. */
+  private flatten(keyword: Token): undefined {
+    if (this.flattened++ === 0) this.error({ start: keyword.start, end: keyword.end }, tooDeepMessage('IF and FOR blocks'));
+    this.pos++;
+    this.skipToStatement();
+    return undefined;
+  }
+
+  /** The ELSEIF, ELSE, ENDIF or NEXT of a flattened block: read, and matched with nothing. */
+  private skipFlattened(keyword: string): void {
+    this.pos++;
+    if (keyword === 'ENDIF' || keyword === 'NEXT') this.flattened--;
+    if (keyword === 'NEXT' && this.peek()?.kind === 'variable') this.pos++;
+    if (keyword === 'ELSEIF') this.skipToStatement();
   }
 
   private parseSet(keyword: Token): Stmt | undefined {
@@ -283,12 +319,48 @@ class Parser {
   // ---- Expressions ----------------------------------------------------------------------------
 
   parseExpression(condition = false): Expr | undefined {
-    return this.parseOr(condition);
+    if (this.depth === 0) this.parts = 0;
+    return this.nested(() => this.parseOr(condition));
+  }
+
+  /** Runs one level deeper; past MAX_NESTING, reports the expression once and skips the rest of it. */
+  private nested<T>(parse: () => T | undefined): T | undefined {
+    if (this.gaveUp) return undefined;
+    if (this.depth >= MAX_NESTING) {
+      this.giveUp(tooDeepMessage('Parentheses, calls or NOTs'));
+      return undefined;
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      // Back at the statement: its own problems are reported again.
+      if (--this.depth === 0) this.gaveUp = false;
+    }
+  }
+
+  /** Counts one more AND or OR; past MAX_EXPRESSION_PARTS, gives up on the expression. */
+  private more(): boolean {
+    if (++this.parts > MAX_EXPRESSION_PARTS) this.giveUp(tooLongMessage());
+    return !this.gaveUp;
+  }
+
+  /** Reports once, then skips to where the expression ends: THEN, DO, TO, a statement or the block's end. */
+  private giveUp(message: string): void {
+    const token = this.peek();
+    this.error(token ? { start: token.start, end: token.end } : { start: this.text.length, end: this.text.length }, message);
+    this.gaveUp = true;
+    for (let next = this.peek(); next; next = this.peek()) {
+      const keyword = this.keyword(next) ?? '';
+      if (STATEMENT_KEYWORDS.has(keyword) || keyword === 'THEN' || keyword === 'DO' || keyword === 'TO' || keyword === 'DOWNTO') return;
+      if (next.kind === 'text' || next.kind === 'personalization' || next.kind.startsWith('block-') || next.kind.startsWith('inline-')) return;
+      this.pos++;
+    }
   }
 
   private parseOr(condition: boolean): Expr | undefined {
     let left = this.parseAnd(condition);
-    while (left && this.keyword(this.peek()) === 'OR') {
+    while (left && this.keyword(this.peek()) === 'OR' && this.more()) {
       const op = this.tokens[this.pos++];
       const right = this.parseAnd(condition);
       if (!right) return this.missing(op);
@@ -299,7 +371,7 @@ class Parser {
 
   private parseAnd(condition: boolean): Expr | undefined {
     let left = this.parseNot(condition);
-    while (left && this.keyword(this.peek()) === 'AND') {
+    while (left && this.keyword(this.peek()) === 'AND' && this.more()) {
       const op = this.tokens[this.pos++];
       const right = this.parseNot(condition);
       if (!right) return this.missing(op);
@@ -312,7 +384,7 @@ class Parser {
     const token = this.peek();
     if (this.keyword(token) === 'NOT') {
       this.pos++;
-      const operand = this.parseNot(condition);
+      const operand = this.nested(() => this.parseNot(condition));
       if (!operand) return this.missing(token!);
       return { kind: 'not', operand, span: { start: token!.start, end: operand.span.end } };
     }

@@ -10,6 +10,7 @@
 import type { Span } from '../../model';
 import type { FieldUse, TemplateScan, UseContext } from '../dialect';
 import { ScanCollector } from '../common/scan-collector';
+import { MAX_NESTING } from '../common/limits';
 import { isSystemString, TRANSFORMS } from './functions';
 import { lexAmpscript, type LexSink } from './lexer';
 import { parseAmpscript, type Expr, type Stmt } from './parser';
@@ -118,7 +119,9 @@ class AmpScanner {
         const guards = this.guardsOf(branch.test);
         this.value(branch.test, 'condition', branch.tagSpan);
         guarded.push(...this.apply(guards.whenTrue));
-        allFalse.push(guards.whenFalse);
+        // Past MAX_NESTING paths, later branches are not counted as guarded by the earlier conditions:
+        // re-guarding all of them at each branch was quadratic in long chains.
+        if (allFalse.length < MAX_NESTING) allFalse.push(guards.whenFalse);
       } else {
         hasElse = true;
       }

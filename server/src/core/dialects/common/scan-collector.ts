@@ -109,3 +109,32 @@ export function indexBefore(text: string, needle: string, from: number, end: num
   }
   return -1;
 }
+
+/**
+ * Finds `needle` at or after offsets that mostly grow: the last answer is reused while it still lies
+ * ahead, so a scan that asks at every tag reads the text once. (Asking `indexOf` afresh at each of a
+ * line of unclosed openers searched to the end every time: quadratic on hostile input.)
+ */
+export class ForwardIndex {
+  private from = Infinity;
+  private found = -1;
+  private readonly pattern: RegExp | undefined;
+
+  constructor(private readonly text: string, private readonly needle: string | RegExp) {
+    this.pattern = typeof needle === 'string' ? undefined : new RegExp(needle.source, 'g');
+  }
+
+  /** The offset of the first match at or after `from`, or -1. */
+  at(from: number): number {
+    if (from < this.from || (this.found !== -1 && from > this.found)) {
+      if (this.pattern) {
+        this.pattern.lastIndex = from;
+        this.found = this.pattern.exec(this.text)?.index ?? -1;
+      } else {
+        this.found = this.text.indexOf(this.needle as string, from);
+      }
+    }
+    this.from = from;
+    return this.found;
+  }
+}

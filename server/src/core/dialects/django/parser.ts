@@ -11,7 +11,8 @@ import type { Span } from '../../model';
 import type { PurposeDirective } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { closestNames, editDistance } from '../../closest';
-import { lineEnd, shortText, trimmedEnd, trimmedStart } from '../common/scan-collector';
+import { LineEnds, shortText, trimmedEnd, trimmedStart } from '../common/scan-collector';
+import { MAX_EXPRESSION_PARTS, MAX_NESTING, tooDeepMessage, tooLongMessage } from '../common/limits';
 import type {
   Binding, Expr, ForNode, IfNode, Node, PathExpr, PathSegment, TagNode, TextNode, WithNode,
 } from './ast';
@@ -40,6 +41,10 @@ const CONTROL_TAGS = [...CORE_TAGS, 'set', 'unless', 'endunless', 'raw', 'endraw
 
 export class ExpressionParser {
   private arithmeticReported = false;
+  /** Recursion depth and parts read so far, both bounded (limits.ts); past them the rest of the tag is skipped. */
+  private depth = 0;
+  private parts = 0;
+  private gaveUp = false;
 
   constructor(
     private readonly text: string,
@@ -51,6 +56,10 @@ export class ExpressionParser {
 
   /** A whole expression: Jinja's inline `a if b else c`, or a Django condition. */
   parseExpression(): Expr | undefined {
+    return this.nested(() => this.parseInlineIf());
+  }
+
+  private parseInlineIf(): Expr | undefined {
     const value = this.parseOr();
     if (!value || !this.flavor.jinja || !this.lexer.acceptName('if')) return value;
     const test = this.parseOr();
@@ -65,7 +74,7 @@ export class ExpressionParser {
 
   parseOr(): Expr | undefined {
     let left = this.parseAnd();
-    while (left && this.lexer.peek().kind === 'name' && this.lexer.peek().value === 'or') {
+    while (left && this.lexer.peek().kind === 'name' && this.lexer.peek().value === 'or' && this.more()) {
       const operator = this.lexer.next();
       const right = this.parseAnd();
       if (!right) return this.missingOperand(operator);
@@ -76,7 +85,7 @@ export class ExpressionParser {
 
   private parseAnd(): Expr | undefined {
     let left = this.parseNot();
-    while (left && this.lexer.peek().kind === 'name' && this.lexer.peek().value === 'and') {
+    while (left && this.lexer.peek().kind === 'name' && this.lexer.peek().value === 'and' && this.more()) {
       const operator = this.lexer.next();
       const right = this.parseNot();
       if (!right) return this.missingOperand(operator);
@@ -89,7 +98,7 @@ export class ExpressionParser {
     const token = this.lexer.peek();
     if (token.kind === 'name' && token.value === 'not') {
       this.lexer.next();
-      const operand = this.parseNot();
+      const operand = this.nested(() => this.parseNot());
       if (!operand) return this.missingOperand(token);
       return { kind: 'unary', op: 'not', operand, span: { start: token.start, end: operand.span.end } };
     }
@@ -98,7 +107,7 @@ export class ExpressionParser {
 
   private parseComparison(): Expr | undefined {
     let left = this.parseAdditive();
-    while (left) {
+    while (left && this.more()) {
       const token = this.lexer.peek();
       let op: string | undefined;
       if (token.kind === 'operator' && ['==', '!=', '<', '>', '<=', '>='].includes(token.value)) {
@@ -144,7 +153,7 @@ export class ExpressionParser {
     let left = this.parseMultiplicative();
     for (;;) {
       const token = this.lexer.peek();
-      if (!left || token.kind !== 'operator' || !['+', '-', '~'].includes(token.value)) return left;
+      if (!left || token.kind !== 'operator' || !['+', '-', '~'].includes(token.value) || !this.more()) return left;
       this.lexer.next();
       this.checkArithmetic(token);
       const right = this.parseMultiplicative();
@@ -157,7 +166,7 @@ export class ExpressionParser {
     let left = this.parseUnary();
     for (;;) {
       const token = this.lexer.peek();
-      if (!left || token.kind !== 'operator' || !['*', '/', '//', '%'].includes(token.value)) return left;
+      if (!left || token.kind !== 'operator' || !['*', '/', '//', '%'].includes(token.value) || !this.more()) return left;
       this.lexer.next();
       this.checkArithmetic(token);
       const right = this.parseUnary();
@@ -170,7 +179,7 @@ export class ExpressionParser {
     const token = this.lexer.peek();
     if (token.kind === 'operator' && (token.value === '-' || token.value === '+')) {
       this.lexer.next();
-      const operand = this.parseUnary();
+      const operand = this.nested(() => this.parseUnary());
       if (!operand) return this.missingOperand(token);
       if (operand.kind === 'literal' && typeof operand.value === 'number') {
         return { kind: 'literal', value: token.value === '-' ? -operand.value : operand.value, span: { start: token.start, end: operand.span.end } };
@@ -183,7 +192,7 @@ export class ExpressionParser {
     if (base && power.kind === 'operator' && power.value === '**') {
       this.lexer.next();
       this.checkArithmetic(power);
-      const exponent = this.parseUnary();
+      const exponent = this.nested(() => this.parseUnary());
       if (!exponent) return this.missingOperand(power);
       return { kind: 'binary', op: '**', left: base, right: exponent, span: { start: base.span.start, end: exponent.span.end } };
     }
@@ -193,7 +202,7 @@ export class ExpressionParser {
   /** A value followed by filters: `first_name|default:'there'|title`. */
   parseFiltered(): Expr | undefined {
     let value = this.parsePostfix();
-    while (value && this.lexer.peek().kind === 'pipe') {
+    while (value && this.lexer.peek().kind === 'pipe' && this.more()) {
       const pipe = this.lexer.next();
       const name = this.lexer.next();
       if (name.kind !== 'name') {
@@ -247,6 +256,7 @@ export class ExpressionParser {
     let value = this.parseAtom();
     while (value) {
       const token = this.lexer.peek();
+      if ((token.kind === 'dot' || token.kind === 'open-bracket' || token.kind === 'open-paren') && !this.more()) return value;
       if (token.kind === 'dot') {
         this.lexer.next();
         const name = this.lexer.peek();
@@ -261,7 +271,9 @@ export class ExpressionParser {
           const segment: PathSegment = name.kind === 'number'
             ? { index: { kind: 'literal', value: Number(name.value), span: segmentSpan }, span: segmentSpan }
             : { name: name.value, span: segmentSpan };
-          value = { ...value, segments: [...value.segments, segment], span: { start: value.span.start, end: name.end } };
+          // Extended in place (the path was built by this loop): copying it for each dot was quadratic.
+          value.segments.push(segment);
+          value.span = { start: value.span.start, end: name.end };
         } else {
           value = { kind: 'member', object: value, key: name.value, span: { start: value.span.start, end: name.end } };
         }
@@ -279,7 +291,8 @@ export class ExpressionParser {
           const segment: PathSegment = index.kind === 'literal' && typeof index.value === 'string'
             ? { name: index.value, span: index.span }
             : { index, span };
-          value = { ...value, segments: [...value.segments, segment], span: { start: value.span.start, end: close.end } };
+          value.segments.push(segment);
+          value.span = { start: value.span.start, end: close.end };
         } else {
           value = { kind: 'member', object: value, key: index, span: { start: value.span.start, end: close.end } };
         }
@@ -447,8 +460,36 @@ export class ExpressionParser {
     return token.kind === 'end' ? this.tagSpan : { start: token.start, end: token.end };
   }
 
+  /** Runs one level deeper; past MAX_NESTING, reports the tag once and skips the rest of it. */
+  private nested<T>(parse: () => T | undefined): T | undefined {
+    if (this.gaveUp) return undefined;
+    if (this.depth >= MAX_NESTING) {
+      this.giveUp(tooDeepMessage('Parentheses, brackets or operators'));
+      return undefined;
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Counts one more operator, filter or member access; past MAX_EXPRESSION_PARTS, gives up on the tag. */
+  private more(): boolean {
+    if (++this.parts > MAX_EXPRESSION_PARTS) this.giveUp(tooLongMessage());
+    return !this.gaveUp;
+  }
+
+  private giveUp(message: string): void {
+    this.error(this.tagSpan, message);
+    this.gaveUp = true;
+    while (this.lexer.peek().kind !== 'end') this.lexer.next();
+  }
+
   private error(span: Span, message: string): void {
-    this.sink.error(span, message);
+    // After giving up, the levels that unwind would each report a missing `)`: the one message says it all.
+    if (!this.gaveUp) this.sink.error(span, message);
   }
 }
 
@@ -484,9 +525,16 @@ class TemplateParser {
   private lastText: TextNode | undefined;
   private trimNextText = false;
   private commentLeftOpen = false;
+  /** Blocks opened past MAX_NESTING: read as part of their parent, so their end tags close nothing. */
+  private flattened = 0;
+  /** Django: no `{#` before this offset closes on its line (so a line of them is searched once, not once each). */
+  private commentsOpenUntil = -1;
+  /** Line ends, found once per line (a line of unclosed tags asked for its end at each one). */
+  private readonly lineEnds: LineEnds;
   private readonly knownTags: Set<string>;
 
   constructor(private readonly text: string, private readonly flavor: DjangoFlavor, private readonly sink: ParseSink) {
+    this.lineEnds = new LineEnds(text);
     this.knownTags = new Set([
       ...CORE_TAGS, ...Object.keys(flavor.blocks), ...Object.values(flavor.blocks),
       ...Object.keys(flavor.verbatim), ...flavor.standaloneTags,
@@ -538,6 +586,7 @@ class TemplateParser {
     const text = this.text;
     const jinja = this.flavor.jinja;
     const isComment = closer === '#}';
+    if (isComment && open < this.commentsOpenUntil) return undefined;
     const closeChar = closer.charCodeAt(0);
     let quote = 0;
     for (let i = open + 2; i < text.length; i++) {
@@ -551,7 +600,10 @@ class TemplateParser {
         return this.bounds(open, i);
       }
       if (isComment) {
-        if (!jinja && c === 10) return undefined;
+        if (!jinja && c === 10) {
+          this.commentsOpenUntil = i;
+          return undefined;
+        }
         continue;
       }
       if (jinja && (c === 39 || c === 34)) {
@@ -564,7 +616,10 @@ class TemplateParser {
         return undefined;
       }
     }
-    if (isComment && !jinja) return undefined;
+    if (isComment && !jinja) {
+      this.commentsOpenUntil = text.length;
+      return undefined;
+    }
     if (isComment) this.commentLeftOpen = true;
     this.unclosed(open, closer, text.length, false);
     return undefined;
@@ -591,7 +646,7 @@ class TemplateParser {
   }
 
   private unclosed(open: number, closer: string, stop: number, newline: boolean): void {
-    const end = Math.max(open + 2, trimmedEnd(this.text, open, Math.min(stop, lineEnd(this.text, open))));
+    const end = Math.max(open + 2, trimmedEnd(this.text, open, Math.min(stop, this.lineEnds.at(open))));
     const shown = shortText(this.text, { start: open, end }, 40);
     const comment = closer === '#}';
     this.sink.error({ start: open, end },
@@ -619,6 +674,15 @@ class TemplateParser {
 
   private current(): Node[] {
     return this.stack.length ? this.stack[this.stack.length - 1].children : this.root;
+  }
+
+  /** Opens a block; past MAX_NESTING it is reported once, and its body counts as its parent's. */
+  private open(frame: Frame): void {
+    if (this.stack.length < MAX_NESTING) {
+      this.stack.push(frame);
+      return;
+    }
+    if (this.flattened++ === 0) this.sink.error(frame.tagSpan, tooDeepMessage('Blocks'));
   }
 
   // ---- Tags -----------------------------------------------------------------------------------
@@ -669,11 +733,12 @@ class TemplateParser {
         if (test && name === 'unless') test = { kind: 'unary', op: 'not', operand: test, span: test.span };
         const node: IfNode = { kind: 'if', tagSpan, branches: [{ tagSpan, test, body: [], bodySpan: { start: tagSpan.end, end: tagSpan.end } }] };
         this.current().push(node);
-        this.stack.push({ name, closeName: `end${name}`, tagSpan, node, children: node.branches[0].body });
+        this.open({ name, closeName: `end${name}`, tagSpan, node, children: node.branches[0].body });
         return tagSpan.end;
       }
       case 'elif':
       case 'else': {
+        if (this.flattened) return tagSpan.end;
         const frame = this.stack[this.stack.length - 1];
         let test: Expr | undefined;
         if (name === 'elif') {
@@ -709,6 +774,7 @@ class TemplateParser {
       }
       case 'empty': {
         if (flavor.jinja) break;
+        if (this.flattened) return tagSpan.end;
         parser.expectEnd(tag);
         const frame = this.stack[this.stack.length - 1];
         if (frame?.node.kind !== 'for' || frame.inOtherwise) {
@@ -729,7 +795,7 @@ class TemplateParser {
         const bindings = this.readWith(parser, tagSpan);
         const node: WithNode = { kind: 'with', tagSpan, bindings, body: [] };
         this.current().push(node);
-        this.stack.push({ name, closeName: 'endwith', tagSpan, node, children: node.body });
+        this.open({ name, closeName: 'endwith', tagSpan, node, children: node.body });
         return tagSpan.end;
       }
       case 'set': {
@@ -747,7 +813,7 @@ class TemplateParser {
       const node = this.genericTag(name, parser, tagSpan, false);
       node.body = [];
       this.current().push(node);
-      this.stack.push({ name, closeName: blockEnd, tagSpan, node, children: node.body });
+      this.open({ name, closeName: blockEnd, tagSpan, node, children: node.body });
       return tagSpan.end;
     }
     if (this.closeBlock(name, parser, tagSpan)) return tagSpan.end;
@@ -770,6 +836,10 @@ class TemplateParser {
     const isEndTag = closes || this.isKnownEndTag(name);
     if (!isEndTag) return false;
     parser.expectEnd(`\`{% ${name} %}\``);
+    if (this.flattened) {
+      this.flattened--;
+      return true;
+    }
     if (!closes) {
       this.sink.error(tagSpan, `\`{% ${name} %}\` has no matching opening tag: ${this.flavor.rejects}. Remove it, or add the opening tag.`);
       return true;
@@ -854,7 +924,7 @@ class TemplateParser {
     }
     const node: ForNode = { kind: 'for', tagSpan, variables, source, condition, reversed, body: [], bodySpan: { start: tagSpan.end, end: tagSpan.end } };
     this.current().push(node);
-    this.stack.push({ name: 'for', closeName: 'endfor', tagSpan, node, children: node.body });
+    this.open({ name: 'for', closeName: 'endfor', tagSpan, node, children: node.body });
   }
 
   /** `{% with name=value other=value %}`, or the older `{% with value as name %}`. */
@@ -902,7 +972,7 @@ class TemplateParser {
     if (lexer.peek().kind === 'end' && names.length === 1) {
       const node: TagNode = { kind: 'tag', tagSpan, name: 'set', args: [], named: [], body: [], captures: names[0].name };
       this.current().push(node);
-      this.stack.push({ name: 'set', closeName: 'endset', tagSpan, node, children: node.body! });
+      this.open({ name: 'set', closeName: 'endset', tagSpan, node, children: node.body! });
       return;
     }
     if (!lexer.accept('equals')) {

@@ -8,6 +8,7 @@
 import type { Span } from '../../model';
 import type { TemplateScan, UseContext } from '../dialect';
 import { ScanCollector } from '../common/scan-collector';
+import { MAX_NESTING } from '../common/limits';
 import type { Expr, ForNode, IfNode, Node, PathExpr } from './ast';
 import type { DjangoFlavor } from './flavor';
 import { parseTemplate } from './parser';
@@ -92,7 +93,9 @@ export class UseWalker {
       this.walk(branch.body);
       this.collector.unguard(guards.whenTrue);
       this.collector.unguard(allFalse);
-      allFalse.push(...guards.whenFalse);
+      // Past MAX_NESTING paths, later branches are not counted as guarded by the earlier conditions:
+      // re-guarding all of them at each branch was quadratic in long chains.
+      if (allFalse.length < MAX_NESTING) allFalse.push(...guards.whenFalse);
     }
     if (node.branches.length >= 2) {
       this.collector.branchGroups.push({

@@ -7,6 +7,7 @@
  * an ID is any run of characters except whitespace and `!"#%&'()*+,./;<=>@[\]^`{|}~`, segments are
  * joined by `.` or `/`, `[...]` is a literal segment, `@` starts a data variable.
  */
+import { MAX_NESTING } from '../common/limits';
 
 export type TokenKind =
   | 'path' | 'string' | 'number' | 'boolean' | 'null' | 'undefined'
@@ -221,11 +222,14 @@ export interface ExpressionProblem {
   message: string;
 }
 
+/** The problem for sub-expressions nested past MAX_NESTING: reported once, and the rest of the tag is skipped. */
+const TOO_DEEP = `sub-expressions are nested more than ${MAX_NESTING} levels deep, and Mergewise does not check deeper`;
+
 /**
  * Parses `head params… hash…` up to the end of the lexer's range (or a `)` when nested).
  * Problems are collected, never thrown; what could be read is returned.
  */
-export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionProblem[], nested: boolean): SubExpression | undefined {
+export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionProblem[], nested: boolean, depth = 0): SubExpression | undefined {
   const head = lexer.next();
   const start = head.start;
   if (head.kind === 'end' || head.kind === 'close-paren') {
@@ -261,7 +265,7 @@ export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionP
       if (close.kind !== 'pipe') problems.push({ start: token.start, end: close.end, message: 'block parameters must read `as |item|`' });
       continue;
     }
-    const param = readParam(lexer, problems);
+    const param = readParam(lexer, problems, depth);
     if (!param) break;
     if (lexer.peek().kind === 'equals') {
       const equals = lexer.next();
@@ -269,7 +273,7 @@ export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionP
         problems.push({ start: equals.start, end: equals.end, message: 'a `=` that does not follow a name' });
         continue;
       }
-      const value = readParam(lexer, problems);
+      const value = readParam(lexer, problems, depth);
       if (!value) problems.push({ start: param.token.start, end: equals.end, message: `\`${param.token.value}=\` has no value` });
       sexpr.hash.push({ key: param.token, value });
       continue;
@@ -284,7 +288,7 @@ export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionP
   return sexpr;
 }
 
-function readParam(lexer: ExpressionLexer, problems: ExpressionProblem[]): Param | undefined {
+function readParam(lexer: ExpressionLexer, problems: ExpressionProblem[], depth: number): Param | undefined {
   const token = lexer.next();
   switch (token.kind) {
     case 'path':
@@ -296,9 +300,15 @@ function readParam(lexer: ExpressionLexer, problems: ExpressionProblem[]): Param
     case 'number': case 'boolean': case 'null': case 'undefined':
       return { kind: 'literal', token };
     case 'open-paren': {
-      const inner = parseSubExpression(lexer, problems, true);
+      if (depth >= MAX_NESTING) {
+        // Following them all overflowed the stack: say so once, and skip the rest of the tag.
+        problems.push({ start: token.start, end: token.end, message: TOO_DEEP });
+        while (lexer.peek().kind !== 'end') lexer.next();
+        return undefined;
+      }
+      const inner = parseSubExpression(lexer, problems, true, depth + 1);
       const close = lexer.next();
-      if (close.kind !== 'close-paren') {
+      if (close.kind !== 'close-paren' && problems[problems.length - 1]?.message !== TOO_DEEP) {
         problems.push({ start: token.start, end: Math.max(token.end, close.start), message: 'a `(` is never closed with `)`' });
       }
       if (!inner) return undefined;

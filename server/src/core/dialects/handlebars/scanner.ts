@@ -21,6 +21,8 @@ import { closestNames } from '../../closest';
 import type { Span } from '../../model';
 import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
+import { MAX_NESTING } from '../common/limits';
+import { ForwardIndex } from '../common/scan-collector';
 import type { BlockHelper, GuardRule, HandlebarsFlavor } from './flavor';
 import { ExpressionLexer, literalValue, parseSubExpression, type ExpressionProblem, type Param, type SubExpression, type Token } from './lexer';
 
@@ -87,12 +89,19 @@ class HandlebarsScanner {
   /** Open blocks by name, and open conditionals: kept as counts so nesting stays linear. */
   private readonly openNames = new Map<string, number>();
   private conditionalDepth = 0;
+  /** The deepest nesting of blocks, or longest `{{else if}}` chain, seen: handlebars.js parses deep ones in quadratic time. */
+  private deepest = 0;
   private readonly mustachio: boolean;
   /** The last closed section, to pair `{{#x}}{{.}}{{/x}}{{^x}}there{{/x}}`. */
   private lastSection: { name: string; end: number; use: number } | undefined;
+  /** Finds `}}}}` once for a run of raw blocks left open (each searched to the end of the text before). */
+  private readonly rawCloses: ForwardIndex;
+  /** See `walkTag`: made when a tag first turns out never to close. */
+  private dead: Uint8Array | undefined;
 
   constructor(private readonly text: string, private readonly flavor: HandlebarsFlavor) {
     this.mustachio = flavor.mustachio === true;
+    this.rawCloses = new ForwardIndex(text, '}}}}');
   }
 
   scan(): TemplateScan {
@@ -114,7 +123,7 @@ class HandlebarsScanner {
         `\`${this.shortTag(block.tagSpan)}\` is never closed: ${this.flavor.refusal}. ` +
         `Add \`{{/${block.name}}}\` where the block should end.`);
     }
-    if (this.syntaxErrors.length === 0 && !this.mustachio && text.length <= CONFIRM_LIMIT) this.confirmWithParser();
+    if (this.syntaxErrors.length === 0 && !this.mustachio && text.length <= CONFIRM_LIMIT && this.deepest <= MAX_NESTING) this.confirmWithParser();
     return {
       uses: this.uses,
       syntaxErrors: this.syntaxErrors,
@@ -202,9 +211,26 @@ class HandlebarsScanner {
    * Mustachio's tags can hold no brace at all (its tokenizer matches `{{[^{}]+?}}`).
    */
   private findClose(from: number): number {
+    const close = this.walkTag(from, false);
+    // Nothing closes it: remember where this search went, so that the tags after it, left open the
+    // same way, stop where they meet its path (each searched to the end of the text: quadratic).
+    if (close === -1) this.walkTag(from, true);
+    return close;
+  }
+
+  /**
+   * The search of `findClose`. Positions it visits outside quotes are marked `dead` once a search
+   * ran to the end of the text from them; a search that reaches a dead one would only retrace it.
+   */
+  private walkTag(from: number, mark: boolean): number {
     const text = this.text;
     const length = text.length;
+    const dead = mark ? (this.dead ??= new Uint8Array(length)) : this.dead;
     for (let i = from; i < length; i++) {
+      if (dead !== undefined) {
+        if (dead[i] === 1) return -1;
+        if (mark) dead[i] = 1;
+      }
       const c = text.charCodeAt(i);
       if (c === CLOSE_BRACE) {
         if (text.charCodeAt(i + 1) === CLOSE_BRACE) return i;
@@ -281,7 +307,7 @@ class HandlebarsScanner {
   /** `{{{{raw}}}} … {{{{/raw}}}}`: the body is written out as it is. */
   private readRawBlock(open: number): number {
     const text = this.text;
-    const close = text.indexOf('}}}}', open + 4);
+    const close = this.rawCloses.at(open + 4);
     if (close === -1) {
       this.error({ start: open, end: open + 4 }, `\`{{{{\` is never closed with \`}}}}\`: ${this.flavor.refusal}. Close the raw block's opening tag.`);
       return open + 4;
@@ -633,7 +659,9 @@ class HandlebarsScanner {
       sexpr.params.forEach((param) => this.useParam(param, tagSpan, 'condition', [], null));
       const guards = this.conditionGuards(helper.guard, sexpr.params);
       this.addGuards(block, guards.whenTrue);
-      block.guardsWhenAllFalse = [...block.guardsWhenAllFalse, ...guards.whenFalse];
+      // Past MAX_NESTING paths, later branches are not counted as guarded by the earlier conditions:
+      // re-guarding all of them at each branch was quadratic in long chains.
+      if (block.guardsWhenAllFalse.length < MAX_NESTING) block.guardsWhenAllFalse = [...block.guardsWhenAllFalse, ...guards.whenFalse];
       block.testedPath = undefined;
       return;
     }
@@ -687,6 +715,7 @@ class HandlebarsScanner {
       block.branchOutput.push(undefined);
     }
     this.stack.push(block);
+    this.deepest = Math.max(this.deepest, this.stack.length);
     this.openNames.set(name, (this.openNames.get(name) ?? 0) + 1);
     return block;
   }
@@ -777,6 +806,7 @@ class HandlebarsScanner {
   private enterBranch(block: OpenBlock, tagSpan: Span, guards: string[]): void {
     this.exitBranch(block, tagSpan.start);
     block.branches.push({ tagSpan, body: { start: tagSpan.end, end: tagSpan.end } });
+    this.deepest = Math.max(this.deepest, block.branches.length);
     block.branchTags.push(0);
     block.branchOutput.push(undefined);
     this.addGuards(block, guards);

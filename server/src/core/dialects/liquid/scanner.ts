@@ -10,6 +10,8 @@ import type { Span } from '../../model';
 import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { closestNames } from '../../closest';
+import { ForwardIndex, LineEnds } from '../common/scan-collector';
+import { MAX_NESTING } from '../common/limits';
 import { MarkupLexer, isLiteralKeyword, type Token } from './lexer';
 
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, PERCENT = 37, DASH = 45, DOLLAR = 36;
@@ -82,8 +84,16 @@ class LiquidScanner {
   /** Locals assigned straight from a field that may be empty: local name to field path. */
   private readonly assignedFields = new Map<string, string>();
   private readonly guardCounts = new Map<string, number>();
+  /** Searches repeated at growing offsets, remembered so that a line of unclosed tags is read once. */
+  private readonly lineEnds: LineEnds;
+  private readonly outputCloses: ForwardIndex;
+  private readonly tagOpens: ForwardIndex;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.lineEnds = new LineEnds(text);
+    this.outputCloses = new ForwardIndex(text, '}}');
+    this.tagOpens = new ForwardIndex(text, '{%');
+  }
 
   scan(): TemplateScan {
     const text = this.text;
@@ -137,8 +147,12 @@ class LiquidScanner {
         if (next === OPEN_BRACE) {
           if (output) return -(i + 2);
           // Braze allows outputs inside tag markup (`connected_content` URLs): step over them.
-          const inner = text.indexOf('}}', i + 2);
+          const inner = this.outputCloses.at(i + 2);
           if (inner === -1) return -1;
+          // A `{%` before that output closes means it is no output, and this tag was left open: stepping
+          // over it hid every later tag, and each unclosed tag then searched to the end of the text.
+          const tagOpen = this.tagOpens.at(i + 2);
+          if (tagOpen !== -1 && tagOpen < inner) return -(i + 2);
           i = inner + 1;
         }
       }
@@ -147,10 +161,10 @@ class LiquidScanner {
   }
 
   private unclosed(open: number, close: number, delimiter: string): number {
-    const lineEnd = this.text.indexOf('\n', open);
-    const end = close < -1 ? -close - 2 : lineEnd === -1 ? this.text.length : lineEnd;
+    const lineEnd = this.lineEnds.at(open);
+    const end = close < -1 ? -close - 2 : lineEnd;
     // The message quotes one line: it is printed on one line in terminals and problem lists.
-    const shown = this.text.slice(open, Math.min(end, lineEnd === -1 ? end : lineEnd, open + 40)).trimEnd();
+    const shown = this.text.slice(open, Math.min(end, lineEnd, open + 40)).trimEnd();
     this.error({ start: open, end: Math.max(open + 2, trimmedEnd(this.text, open, end)) },
       `\`${shown}\` is never closed with \`${delimiter}\`: the recipient would see this raw merge syntax. Close the tag with \`${delimiter}\`.`);
     return close < -1 ? -close - 2 : open + 2;
@@ -255,7 +269,9 @@ class LiquidScanner {
         const condition = this.readCondition(name, markupStart, markupEnd, tagSpan);
         if (!block) return;
         this.enterBranch(block, tagSpan, [...block.guardsWhenAllFalse, ...condition.whenTrue]);
-        block.guardsWhenAllFalse = [...block.guardsWhenAllFalse, ...condition.whenFalse];
+        // Past MAX_NESTING paths, later branches are not counted as guarded by the earlier conditions:
+        // re-guarding all of them at each branch was quadratic in long chains.
+        if (block.guardsWhenAllFalse.length < MAX_NESTING) block.guardsWhenAllFalse = [...block.guardsWhenAllFalse, ...condition.whenFalse];
         return;
       }
       case 'else': {
@@ -466,7 +482,7 @@ class LiquidScanner {
    * Reads one value: a literal, a path, or a range `(a..b)`. Paths in conditions and arguments are
    * recorded as uses right away; for outputs the caller records them once filters are known.
    */
-  private readOperand(lexer: MarkupLexer, tagSpan: Span, context: UseContext | undefined): Operand | undefined {
+  private readOperand(lexer: MarkupLexer, tagSpan: Span, context: UseContext | undefined, inRange = false): Operand | undefined {
     const token = lexer.next();
     switch (token.kind) {
       case 'string':
@@ -478,8 +494,14 @@ class LiquidScanner {
       case 'number':
         return { token, literal: true, blankLiteral: false };
       case 'open-paren': {
-        this.readOperand(lexer, tagSpan, 'argument');
-        if (lexer.next().kind !== 'range-dots' || !this.readOperand(lexer, tagSpan, 'argument') || lexer.next().kind !== 'close-paren') {
+        // A range's ends are plain values: a `(` inside one is a mistake, not a reason to recurse
+        // (10,000 of them overflowed the stack).
+        if (inRange) {
+          this.unexpected(token, tagSpan);
+          return undefined;
+        }
+        this.readOperand(lexer, tagSpan, 'argument', true);
+        if (lexer.next().kind !== 'range-dots' || !this.readOperand(lexer, tagSpan, 'argument', true) || lexer.next().kind !== 'close-paren') {
           this.error(tagSpan, 'A range must look like `(1..5)`: Liquid fails to render this tag.');
         }
         return { token, literal: true, blankLiteral: false };

@@ -6,7 +6,7 @@
 import type { RenderRequest, RenderResult } from '../dialect';
 import { formatDjangoDate, toNumber } from '../common/format';
 import { dataPathOf, isEmptyValue, renderWithLimits, valueAtPath } from '../common/render-support';
-import { LineEnds } from '../common/scan-collector';
+import { ForwardIndex, LineEnds } from '../common/scan-collector';
 import { nextTag, readTag, type Condition } from './syntax';
 
 interface Frame {
@@ -59,7 +59,8 @@ export function renderMailchimp(request: RenderRequest): RenderResult {
     const shown = () => stack.length === 0 || stack[stack.length - 1].shown;
     let pos = 0;
     const lines = new LineEnds(text);
-    for (let match = nextTag(text, 0, lines); match; match = nextTag(text, match.tagSpan.end, lines)) {
+    const closes = new ForwardIndex(text, '|*');
+    for (let match = nextTag(text, 0, lines, closes); match; match = nextTag(text, match.tagSpan.end, lines, closes)) {
       out.step();
       if (shown()) out.text(text.slice(pos, match.tagSpan.start));
       pos = match.tagSpan.end;

@@ -6,8 +6,9 @@
 import type { Span } from '../../model';
 import type { Branch, TemplateScan } from '../dialect';
 import { closestNames } from '../../closest';
-import { LineEnds, ScanCollector, shortText } from '../common/scan-collector';
+import { ForwardIndex, LineEnds, ScanCollector, shortText } from '../common/scan-collector';
 import { findHtmlCommentDirectives } from '../common/html-comments';
+import { MAX_NESTING } from '../common/limits';
 import { BLOCKS, MODIFIERS, SYSTEM_PREFIXES, SYSTEM_TAGS, nextTag, readTag, type Condition } from './syntax';
 
 interface Frame {
@@ -45,7 +46,9 @@ export function scanMailchimp(text: string): TemplateScan {
   };
 
   const lines = new LineEnds(text);
-  for (let match = nextTag(text, 0, lines); match; match = nextTag(text, match.tagSpan.end, lines)) {
+
+  const closes = new ForwardIndex(text, '|*');
+  for (let match = nextTag(text, 0, lines, closes); match; match = nextTag(text, match.tagSpan.end, lines, closes)) {
     const { tagSpan } = match;
     const shown = shortText(text, tagSpan, 40);
     if (!match.closed) {
@@ -80,7 +83,9 @@ export function scanMailchimp(text: string): TemplateScan {
           }
           if (frame.sawElse) collector.error(tagSpan, `\`${shown}\` comes after \`*|ELSE:|*\`: Mailchimp ignores it or sends raw text. Put \`*|ELSE:|*\` last.`);
           enterBranch(frame, tagSpan, [...frame.allFalse, ...whenTrue]);
-          frame.allFalse = [...frame.allFalse, ...whenFalse];
+          // Past MAX_NESTING paths, later branches are not counted as guarded by the earlier conditions:
+          // re-guarding all of them at each branch was quadratic in long chains.
+          if (frame.allFalse.length < MAX_NESTING) frame.allFalse = [...frame.allFalse, ...whenFalse];
           break;
         }
         const frame: Frame = { block: 'IF', tagSpan, branches: [], active: [], allFalse: whenFalse, sawElse: false };
@@ -107,7 +112,9 @@ export function scanMailchimp(text: string): TemplateScan {
         break;
       }
       case 'end': {
-        const index = stack.map((frame) => frame.block).lastIndexOf(tag.block);
+        // From the top: the innermost block usually matches (mapping the whole stack at each end was quadratic).
+        let index = stack.length - 1;
+        while (index >= 0 && stack[index].block !== tag.block) index--;
         if (index === -1) {
           const known = tag.block === 'IF' || BLOCKS.has(tag.block);
           collector.error(tagSpan, known

@@ -4,7 +4,7 @@
  * Shared by the scanner and the preview renderer.
  */
 import type { Span } from '../../model';
-import { indexBefore, type LineEnds } from '../common/scan-collector';
+import { indexBefore, type ForwardIndex, type LineEnds } from '../common/scan-collector';
 
 /** Tags Mailchimp fills in itself: links, audience and campaign details. */
 export const SYSTEM_TAGS = new Set([
@@ -51,13 +51,15 @@ export interface TagMatch {
 
 /**
  * The next merge tag at or after `from`, or an unclosed one (`close: false`). Tags end on their
- * line, and another `*|` before the `|*` means the first was left open.
+ * line, and another `*|` before the `|*` means the first was left open. `closes` finds `|*` (kept
+ * across calls, so a line of unclosed tags is searched once).
  */
-export function nextTag(text: string, from: number, lines: LineEnds): (TagMatch & { closed: boolean }) | undefined {
+export function nextTag(text: string, from: number, lines: LineEnds, closes: ForwardIndex): (TagMatch & { closed: boolean }) | undefined {
   const open = text.indexOf('*|', from);
   if (open === -1) return undefined;
   const lineEnd = lines.at(open);
-  const close = indexBefore(text, '|*', open + 2, lineEnd);
+  const nextClose = closes.at(open + 2);
+  const close = nextClose !== -1 && nextClose < lineEnd ? nextClose : -1;
   const reopen = indexBefore(text, '*|', open + 2, close === -1 ? lineEnd : close);
   if (close === -1 || reopen !== -1) {
     let end = open + 2;

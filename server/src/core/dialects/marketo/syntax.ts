@@ -3,7 +3,7 @@
  * `{{my.Webinar Date}}` (program tokens), `{{system.unsubscribeLink}}`. Shared by scanner and renderer.
  */
 import type { Span } from '../../model';
-import { indexBefore, type LineEnds } from '../common/scan-collector';
+import { indexBefore, type ForwardIndex, type LineEnds } from '../common/scan-collector';
 
 /** Token types that carry recipient or program data: the schema declares them (`lead.First Name`, `my.webinar_date`). */
 export const DATA_TYPES = ['lead', 'company', 'my', 'member', 'trigger', 'sfdc', 'opportunity', 'account'];
@@ -22,12 +22,16 @@ export interface TokenMatch {
   closed: boolean;
 }
 
-/** The next `{{…}}` at or after `from`. Tokens end on their line; another `{{` first leaves one open. */
-export function nextToken(text: string, from: number, lines: LineEnds): TokenMatch | undefined {
+/**
+ * The next `{{…}}` at or after `from`. Tokens end on their line; another `{{` first leaves one open.
+ * `closes` finds `}}` (kept across calls, so a line of unclosed tokens is searched once).
+ */
+export function nextToken(text: string, from: number, lines: LineEnds, closes: ForwardIndex): TokenMatch | undefined {
   const open = text.indexOf('{{', from);
   if (open === -1) return undefined;
   const lineEnd = lines.at(open);
-  const close = indexBefore(text, '}}', open + 2, lineEnd);
+  const nextClose = closes.at(open + 2);
+  const close = nextClose !== -1 && nextClose < lineEnd ? nextClose : -1;
   const reopen = indexBefore(text, '{{', open + 2, close === -1 ? lineEnd : close);
   if (close === -1 || reopen !== -1) {
     const end = reopen === -1 ? lineEnd : reopen;

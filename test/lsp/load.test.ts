@@ -1,0 +1,155 @@
+/**
+ * Issue 8, part 3: the real, bundled server under load, over stdio.
+ *
+ * - 10,000 rapid incremental edits on a 100 KB template: a hover still answers, and the last
+ *   diagnostics published are exactly those of a fresh analysis of the final text, computed here.
+ * - 1,000 documents opened and closed: the server's resident memory (VmRSS, read from /proc) stays
+ *   bounded.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HoverRequest, type Hover } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { nodeFileSystem } from '../../server/src/cli/node-fs';
+import { LineIndex } from '../../server/src/core/positions';
+import { analyzeDocument, SchemaIndex } from '../../server/src/core/workspace';
+import { toLspDiagnostic } from '../../server/src/lsp/convert';
+import { LspTestClient } from '../helpers/lsp-client';
+import { removeWorkspace, workspace } from '../helpers/workspace';
+
+const EXAMPLES = path.resolve(__dirname, '../../examples');
+const EDITS = 10_000;
+const CYCLES = 1_000;
+
+/** A small deterministic random number generator (mulberry32), so that a failure replays. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The server's resident memory in MB, from /proc (Linux); undefined elsewhere. */
+function residentMb(pid: number | undefined): number | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The example Liquid emails, joined and repeated to about `size` code units. */
+function liquidTemplate(size: number): string {
+  const dir = path.join(EXAMPLES, 'emails');
+  const source = fs.readdirSync(dir).filter((f) => f.endsWith('.liquid')).sort().map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  return source.repeat(Math.ceil(size / source.length)).slice(0, size);
+}
+
+describe('the language server under load', () => {
+  let root: string;
+  let client: LspTestClient;
+
+  before(async () => {
+    root = workspace({
+      'mergewise.json': fs.readFileSync(path.join(EXAMPLES, 'mergewise.json'), 'utf8'),
+      ...Object.fromEntries(fs.readdirSync(path.join(EXAMPLES, 'recipients')).map((f) => [`recipients/${f}`, fs.readFileSync(path.join(EXAMPLES, 'recipients', f), 'utf8')])),
+    });
+    client = new LspTestClient();
+    await client.initialize(root);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeWorkspace(root);
+  });
+
+  test(`after ${EDITS.toLocaleString('en')} rapid edits on a 100 KB template, a hover answers and the diagnostics match a fresh analysis`, async () => {
+    const file = path.join(root, 'emails/newsletter.liquid');
+    let document = TextDocument.create('', 'liquid', 1, liquidTemplate(100 * 1024));
+    const uri = await client.open(file, document.getText());
+    await client.diagnosticsForVersion(uri, 1);
+
+    // Typing, pasting and deleting all over the template, merge syntax included, sent without waiting.
+    const next = random(8);
+    const pieces = ['a', ' ', 'e', '\n', '{{', '}}', '{%', '%}', ' customer.first_name ', " | default: 'there'", '{% if customer.city %}', '{% endif %}', '{{ customer.frist_name }}', '|', "'"];
+    const sent: Promise<number>[] = [];
+    const started = performance.now();
+    for (let i = 0; i < EDITS; i++) {
+      const text = document.getText();
+      const at = Math.floor(next() * text.length);
+      const deleting = next() < 0.45 && text.length > 90 * 1024;
+      const end = deleting ? Math.min(text.length, at + 1 + Math.floor(next() * 6)) : at;
+      const insert = deleting && next() < 0.7 ? '' : pieces[Math.floor(next() * pieces.length)];
+      const change = { range: { start: document.positionAt(at), end: document.positionAt(end) }, text: insert };
+      document = TextDocument.update(document, [change], document.version + 1);
+      sent.push(client.change(uri, [change]));
+    }
+    await Promise.all(sent);
+    const sendMs = performance.now() - started;
+    const finalVersion = client.versions.get(uri)!;
+    assert.equal(finalVersion, document.version);
+
+    // A fresh analysis of the final text, here in the test's own process.
+    const finalText = document.getText();
+    const outcome = analyzeDocument(new SchemaIndex(nodeFileSystem), file, finalText);
+    assert.equal(outcome.kind, 'analyzed');
+    if (outcome.kind !== 'analyzed') return;
+
+    // Still responsive: a hover on a declared field of the final text answers (behind the edits still queued).
+    const { scan: { uses }, resolutions } = outcome.result.analysis;
+    const use = uses.find((_, i) => resolutions[i]?.kind === 'field');
+    assert.ok(use, 'the final text still uses a declared field');
+    const hoverStarted = performance.now();
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: document.positionAt(use.span.start + 1) }) as Hover | null;
+    const hoverMs = performance.now() - hoverStarted;
+    assert.ok(hover && JSON.stringify(hover.contents).includes(use.path), `the hover on \`${use.written}\` answered ${JSON.stringify(hover)?.slice(0, 200)}`);
+    assert.ok(hoverMs < 15_000, `the hover took ${hoverMs.toFixed(0)} ms`);
+
+    // The diagnostics published for the final version are those of the fresh analysis.
+    const published = await client.diagnostics(uri, (p) => p.version === finalVersion, 30_000);
+    const lines = new LineIndex(finalText);
+    const expected = JSON.parse(JSON.stringify(outcome.result.analysis.diagnostics.map((d) => toLspDiagnostic(d, lines))));
+    assert.ok(expected.length > 10, `the final text should have findings, got ${expected.length}`);
+    assert.deepEqual(published.diagnostics, expected);
+    assert.equal(client.stderr.trim(), '', 'the server wrote nothing to stderr');
+    console.log(`# ${EDITS} edits sent in ${sendMs.toFixed(0)} ms; hover after them in ${hoverMs.toFixed(0)} ms; ${expected.length} diagnostics`);
+  });
+
+  test(`memory stays bounded across ${CYCLES.toLocaleString('en')} documents opened and closed`, async (t) => {
+    if (residentMb(client.pid) === undefined) {
+      t.skip('no /proc to read the server\'s memory from');
+      return;
+    }
+    // Each document is a real email and 100 KB of its own copy: keeping the documents closed, or their analyses, would show.
+    const email = fs.readFileSync(path.join(EXAMPLES, 'emails/welcome.liquid'), 'utf8');
+    const samples: { cycle: number; mb: number }[] = [];
+    for (let i = 1; i <= CYCLES; i++) {
+      const copy = `<p>Paragraph ${i}: ${'lorem ipsum dolor sit amet '.repeat(3800)}</p>\n`;
+      const uri = await client.open(path.join(root, `emails/cycle/email-${i}.liquid`), email + copy);
+      const published = await client.diagnosticsForVersion(uri, 1);
+      assert.ok(published.diagnostics.length > 0);
+      if (!process.env.LOAD_TEST_KEEP_OPEN) await client.close(uri);
+      if (i === 100 || i % 250 === 0) {
+        // Let the server finish the closes, then sample.
+        await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+        samples.push({ cycle: i, mb: residentMb(client.pid)! });
+      }
+    }
+    const warm = samples[0].mb;
+    const last = samples[samples.length - 1].mb;
+    const peak = Math.max(...samples.map((s) => s.mb));
+    console.log(`# resident memory (MB) by cycle: ${samples.map((s) => `${s.cycle}: ${s.mb.toFixed(0)}`).join(', ')}`);
+    // 900 documents of 100 KB kept would add well over 200 MB (their text, lines and analyses).
+    assert.ok(last < warm + 80, `resident memory grew from ${warm.toFixed(0)} MB after 100 cycles to ${last.toFixed(0)} MB after ${CYCLES}`);
+    assert.ok(peak < warm + 120, `resident memory peaked at ${peak.toFixed(0)} MB (${warm.toFixed(0)} MB after 100 cycles)`);
+    // And it levels off: the second 500 cycles add little (kept documents added 55 MB there).
+    const half = samples.find((s) => s.cycle === 500)!.mb;
+    assert.ok(last < half + 40, `resident memory still grew from ${half.toFixed(0)} MB at cycle 500 to ${last.toFixed(0)} MB at ${CYCLES}`);
+  });
+});
