@@ -239,6 +239,31 @@ describe('bad mergewise.json files', () => {
     assert.ok(described.ms < 5_000, `${described.ms.toFixed(0)} ms`);
   });
 
+  test('hostile globs: reported on the file, matching nothing, never hanging or crashing an analysis', () => {
+    const globs = {
+      tooLong: `emails/${'a'.repeat(70_000)}`, // picomatch throws past 64 KB: the analysis of every template threw with it
+      stars: '*a*a*a*a*a*a*b', // seconds of backtracking against one long file name
+      globstars: '**/a/**/a/**/a/**/b', // twenty seconds against a deep path
+      extglob: '+(a|aa)+(b)', // exponential backtracking
+    };
+    const text = JSON.stringify({
+      templates: { [globs.tooLong]: 'handlebars', [globs.stars]: 'handlebars', [globs.globstars]: 'handlebars', [globs.extglob]: 'handlebars' },
+      recipients: [globs.stars],
+      purposes: { p: { segment: 's', tactic: 't', metric: 'm', fields: [], templates: [globs.globstars, '(a+)+$'] } },
+      fields: { 'customer.first_name': { type: 'string' } },
+    });
+    const { diagnostics } = loadChecked(text);
+    const tooComplex = diagnostics.filter((d) => /too complex a glob/.test(d.message));
+    assert.deepEqual(tooComplex.map((d) => text.slice(d.span.start + 1, d.span.start + 8)), ['emails/', '*a*a*a*', '**/a/**', '*a*a*a*', '**/a/**']);
+    const index = new SchemaIndex(memoryFs({ '/repo/mergewise.json': text }));
+    for (const file of [`/repo/${'a'.repeat(200)}b.liquid`, `/repo/${'a/'.repeat(60)}c.liquid`, `/repo/${'a'.repeat(40)}c.html`, '/repo/emails/welcome.liquid']) {
+      const { value: outcome, ms } = timed(() => analyzeDocument(index, file, 'Hi {{ customer.first_name }}', undefined, NOW));
+      assert.ok(ms < 1_000, `${ms.toFixed(0)} ms for ${file.slice(0, 40)}`);
+      assert.equal(outcome.kind, 'analyzed');
+      if (outcome.kind === 'analyzed') assert.equal(outcome.result.dialect.id, 'liquid', 'no hostile glob matched');
+    }
+  });
+
   test('invalid UTF-8 and binary files, read from disk as the editor and the CLI read them', () => {
     const bytes = Buffer.alloc(200_000);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) % 256;

@@ -1,6 +1,7 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { DIALECT_IDS, isDialectId, type DialectId } from '../dialects/ids';
 import { closestNames } from '../closest';
+import { globProblem } from '../purposes';
 import { RULE_IDS, SCHEMA_ERROR, type Diagnostic, type RuleId, type Severity, type SeveritySetting, type Span } from '../model';
 import {
   FIELD_TYPES,
@@ -120,13 +121,15 @@ class SchemaLoader {
           break;
         }
         case 'templates':
-          for (const [glob, dialectNode] of this.properties(value, 'templates')) {
+          for (const [glob, dialectNode, globNode] of this.properties(value, 'templates')) {
+            this.checkGlobs(globNode, 'templates');
             const dialect = this.dialect(dialectNode, `templates["${glob}"]`);
             if (dialect) this.schema.templates.push({ glob, dialect });
           }
           break;
         case 'recipients':
           this.schema.recipients = this.stringArray(value, 'recipients');
+          this.checkGlobs(value, 'recipients');
           break;
         case 'fields':
           this.readFields(value, '', 'fields');
@@ -292,6 +295,7 @@ class SchemaLoader {
           break;
         case 'templates':
           purpose.templates = this.stringArray(value, `${where}: "templates"`);
+          this.checkGlobs(value, `${where}: "templates"`);
           break;
       }
     }
@@ -350,6 +354,14 @@ class SchemaLoader {
     for (const property of node.children ?? []) {
       const [keyNode, value] = property.children ?? [];
       if (keyNode && value) yield [String(keyNode.value), value, keyNode];
+    }
+  }
+
+  /** Globs too complex to match safely (see `globProblem`) are reported; they match nothing. */
+  private checkGlobs(node: Node, where: string): void {
+    for (const item of node.type === 'array' ? node.children ?? [] : [node]) {
+      const problem = item.type === 'string' ? globProblem(item.value) : undefined;
+      if (problem) this.problem(spanOf(item), `${capitalize(where)}: "${item.value}" is too complex a glob to match safely (${problem}), so it matches nothing. Simplify it.`);
     }
   }
 

@@ -39,7 +39,7 @@ export function lexAmpscript(text: string, sink: LexSink): Token[] {
   const tokens: Token[] = [];
   const length = text.length;
   const lines = new LineEnds(text);
-  const searches = newSearches(text);
+  const searches = newSearches(text, lines);
   let pos = 0;
   let textStart = 0;
   const flushText = (end: number) => {
@@ -68,7 +68,7 @@ export function lexAmpscript(text: string, sink: LexSink): Token[] {
         sink.error({ start: open, end: Math.max(open + 3, Math.min(lines.at(open), codeEnd)) },
           `\`${shown}\` is never closed with \`${closer}\`: the email fails to build, or the recipient sees raw AMPscript. Close it with \`${closer}\`.`);
       }
-      lexCode(text, open + 3, codeEnd, tokens, sink, searches.codeCommentEnd);
+      lexCode(text, open + 3, codeEnd, tokens, sink, searches);
       if (close.index === -1) {
         tokens.push({ kind: inline ? 'inline-close' : 'block-close', start: codeEnd, end: codeEnd, value: '' });
         pos = textStart = codeEnd;
@@ -113,16 +113,20 @@ export function lexAmpscript(text: string, sink: LexSink): Token[] {
 interface Searches {
   commentEnd: ForwardIndex;
   codeCommentEnd: ForwardIndex;
+  attributeEnd: ForwardIndex;
   closers: Record<string, ForwardIndex>;
   reopen: ForwardIndex;
+  lines: LineEnds;
 }
 
-function newSearches(text: string): Searches {
+function newSearches(text: string, lines: LineEnds): Searches {
   return {
     commentEnd: new ForwardIndex(text, '*/'),
     codeCommentEnd: new ForwardIndex(text, '*/'),
+    attributeEnd: new ForwardIndex(text, ']'),
     closers: { ']%%': new ForwardIndex(text, ']%%'), '=%%': new ForwardIndex(text, '=%%') },
     reopen: new ForwardIndex(text, /%%[[=]/),
+    lines,
   };
 }
 
@@ -175,7 +179,7 @@ function isDigit(c: number): boolean {
 }
 
 /** Tokens of AMPscript code in `[start, end)`. Comments are skipped, and searched for directives. */
-function lexCode(text: string, start: number, end: number, tokens: Token[], sink: LexSink, commentEnd: ForwardIndex): void {
+function lexCode(text: string, start: number, end: number, tokens: Token[], sink: LexSink, searches: Searches): void {
   let pos = start;
   while (pos < end) {
     const c = text.charCodeAt(pos);
@@ -186,7 +190,7 @@ function lexCode(text: string, start: number, end: number, tokens: Token[], sink
       pos = tokenEnd;
     };
     if (c === 47 && text.charCodeAt(pos + 1) === 42) {
-      const close = commentEnd.at(pos + 2);
+      const close = searches.codeCommentEnd.at(pos + 2);
       const commentStop = close === -1 || close + 2 > end ? end : close + 2;
       findPurposeDirectives(text.slice(pos + 2, commentStop), pos + 2, sink.purposeDirectives);
       if (close === -1 || close + 2 > end) {
@@ -234,8 +238,9 @@ function lexCode(text: string, start: number, end: number, tokens: Token[], sink
       continue;
     }
     if (c === 91 /* [ */) {
-      const close = text.indexOf(']', pos + 1);
-      if (close !== -1 && close < end && !text.slice(pos + 1, close).includes('\n')) {
+      // On its line and in the code only, found once for a run of unclosed `[` (each searched to the end: quadratic).
+      const close = searches.attributeEnd.at(pos + 1);
+      if (close !== -1 && close < end && close < searches.lines.at(pos)) {
         tokens.push({ kind: 'attribute', start: pos, end: close + 1, value: text.slice(pos + 1, close) });
         pos = close + 1;
         continue;

@@ -8,6 +8,7 @@
  * joined by `.` or `/`, `[...]` is a literal segment, `@` starts a data variable.
  */
 import { MAX_NESTING } from '../common/limits';
+import { indexBefore } from '../common/scan-collector';
 
 export type TokenKind =
   | 'path' | 'string' | 'number' | 'boolean' | 'null' | 'undefined'
@@ -139,8 +140,9 @@ export class ExpressionLexer {
     while (i < end) {
       const c = text.charCodeAt(i);
       if (c === 91 /* [ */ && !mustachio) {
-        const close = text.indexOf(']', i + 1);
-        if (close === -1 || close >= end) {
+        // Within the tag only: searching the rest of the text for each unclosed `[` was quadratic.
+        const close = indexBefore(text, ']', i + 1, end);
+        if (close === -1) {
           invalid = 'a `[` segment is never closed with `]`';
           i = end;
           break;

@@ -22,7 +22,7 @@ import type { Span } from '../../model';
 import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { MAX_NESTING } from '../common/limits';
-import { ForwardIndex } from '../common/scan-collector';
+import { ForwardIndex, LineEnds } from '../common/scan-collector';
 import type { BlockHelper, GuardRule, HandlebarsFlavor } from './flavor';
 import { ExpressionLexer, literalValue, parseSubExpression, type ExpressionProblem, type Param, type SubExpression, type Token } from './lexer';
 
@@ -98,10 +98,13 @@ class HandlebarsScanner {
   private readonly rawCloses: ForwardIndex;
   /** See `walkTag`: made when a tag first turns out never to close. */
   private dead: Uint8Array | undefined;
+  /** Line ends, found once per line (a line of unclosed tags asked for its end at each one). */
+  private readonly lineEnds: LineEnds;
 
   constructor(private readonly text: string, private readonly flavor: HandlebarsFlavor) {
     this.mustachio = flavor.mustachio === true;
     this.rawCloses = new ForwardIndex(text, '}}}}');
+    this.lineEnds = new LineEnds(text);
   }
 
   scan(): TemplateScan {
@@ -256,8 +259,7 @@ class HandlebarsScanner {
     // Where the search stopped: the next `{{`, or (Mustachio) a stray brace inside the tag.
     const at = close < -1 ? -close - 2 : -1;
     const nextTag = at !== -1 && text.charCodeAt(at) === OPEN_BRACE && text.charCodeAt(at + 1) === OPEN_BRACE;
-    const lineEnd = text.indexOf('\n', open);
-    const stop = nextTag ? at : lineEnd === -1 ? text.length : lineEnd;
+    const stop = nextTag ? at : this.lineEnds.at(open);
     const end = Math.max(open + 2, trimmedEnd(text, open, stop));
     const shown = text.slice(open, Math.min(end, open + 40));
     const delimiter = triple ? '}}}' : '}}';

@@ -5,6 +5,7 @@
  * UTF-16 offsets for each reference, and must keep going after a mistake. liquidjs's tokenizer
  * throws on the first error and does not report the offsets of paths inside expressions.
  */
+import { indexBefore } from '../common/scan-collector';
 
 export type TokenKind =
   | 'path' | 'string' | 'number' | 'operator' | 'pipe' | 'colon' | 'comma' | 'equals'
@@ -82,8 +83,10 @@ export class MarkupLexer {
     const start = pos;
     const c = text.charCodeAt(pos);
     if (c === SQUOTE || c === DQUOTE) {
-      const close = text.indexOf(c === SQUOTE ? "'" : '"', pos + 1);
-      if (close === -1 || close >= this.end) {
+      // Searched within the tag only: searching the rest of the text for each unclosed quote or
+      // bracket was quadratic on a template full of them.
+      const close = indexBefore(text, c === SQUOTE ? "'" : '"', pos + 1, this.end);
+      if (close === -1) {
         this.pos = this.end;
         return { kind: 'string', start, end: this.end, value: text.slice(start + 1, this.end), terminated: false };
       }
@@ -141,8 +144,8 @@ export class MarkupLexer {
     while (pos < this.end) {
       const c = text.charCodeAt(pos);
       if (expectSegment && c === DOLLAR && text.charCodeAt(pos + 1) === LBRACE) {
-        const close = text.indexOf('}', pos + 2);
-        if (close === -1 || close >= this.end) break;
+        const close = indexBefore(text, '}', pos + 2, this.end);
+        if (close === -1) break;
         segments ??= plainSegments ? text.slice(start, plainEnd).split('.') : [];
         segments.push(text.slice(pos + 2, close).trim());
         pos = close + 1;
@@ -159,8 +162,8 @@ export class MarkupLexer {
         expectSegment = true;
         if (!isPathStart(text.charCodeAt(pos), text.charCodeAt(pos + 1))) break;
       } else if (!expectSegment && c === LBRACKET) {
-        const close = text.indexOf(']', pos + 1);
-        if (close === -1 || close >= this.end) break;
+        const close = indexBefore(text, ']', pos + 1, this.end);
+        if (close === -1) break;
         segments ??= text.slice(start, plainEnd).split('.');
         const inner = text.slice(pos + 1, close).trim();
         const quote = inner.charCodeAt(0);

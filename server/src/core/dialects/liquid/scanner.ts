@@ -78,6 +78,8 @@ class LiquidScanner {
   private readonly purposeDirectives: PurposeDirective[] = [];
   private readonly loopScopes: LoopScope[] = [];
   private readonly stack: OpenBlock[] = [];
+  /** Open blocks by name: an end tag that closes nothing is known without walking the stack (quadratic when deep). */
+  private readonly openNames = new Map<string, number>();
   /** Loop variable to the path of the array's item: `item` -> `cart.items[]`. */
   private readonly loopBindings = new Map<string, string>();
   private readonly locals = new Set<string>(['forloop', 'tablerowloop']);
@@ -140,7 +142,8 @@ class LiquidScanner {
       } else if (c === PERCENT) {
         if (!output && text.charCodeAt(i + 1) === CLOSE_BRACE) return i;
       } else if (c === DOLLAR) {
-        if (text.charCodeAt(i + 1) === OPEN_BRACE) { inBrazeAttribute = true; i++; }
+        // Braze's `${name}`; in `${{` the braces open a tag (taking them as `${` hid every later tag).
+        if (text.charCodeAt(i + 1) === OPEN_BRACE && text.charCodeAt(i + 2) !== OPEN_BRACE) { inBrazeAttribute = true; i++; }
       } else if (c === OPEN_BRACE) {
         const next = text.charCodeAt(i + 1);
         if (next === PERCENT) return -(i + 2);
@@ -227,8 +230,7 @@ class LiquidScanner {
     let lineStart = start;
     let inComment = false;
     while (lineStart < end) {
-      let lineEnd = text.indexOf('\n', lineStart);
-      if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+      const lineEnd = Math.min(this.lineEnds.at(lineStart), end);
       let pos = lineStart;
       while (pos < lineEnd && isSpace(text.charCodeAt(pos))) pos++;
       const nameStart = pos;
@@ -360,6 +362,7 @@ class LiquidScanner {
   private openBlock(name: string, tagSpan: Span): OpenBlock {
     const block: OpenBlock = { name, tagSpan, branches: [], activeGuards: [], guardsWhenAllFalse: [] };
     this.stack.push(block);
+    this.openNames.set(name, (this.openNames.get(name) ?? 0) + 1);
     return block;
   }
 
@@ -373,7 +376,7 @@ class LiquidScanner {
   }
 
   private closeBlock(name: string, tagSpan: Span): void {
-    let index = this.stack.length - 1;
+    let index = this.openNames.get(name) ? this.stack.length - 1 : -1;
     while (index >= 0 && this.stack[index].name !== name) index--;
     if (index === -1) {
       this.error(tagSpan, `\`{% end${name} %}\` has no matching \`{% ${name} %}\`: Liquid fails to render the template. Remove it, or add the opening tag.`);
@@ -388,6 +391,7 @@ class LiquidScanner {
   }
 
   private finishBlock(block: OpenBlock, end: number): void {
+    this.openNames.set(block.name, (this.openNames.get(block.name) ?? 1) - 1);
     this.leaveBranch(block, end);
     this.unbindLoopVariable(block, end);
     if (block.branches.length >= 2) this.branchGroups.push({ tagSpan: block.tagSpan, branches: block.branches });

@@ -28,6 +28,12 @@ export function scanMailchimp(text: string): TemplateScan {
   const collector = new ScanCollector(text);
   findHtmlCommentDirectives(text, collector.purposeDirectives);
   const stack: Frame[] = [];
+  /** Open blocks by name: an end tag that closes nothing is known without walking the stack (quadratic when deep). */
+  const openBlocks = new Map<string, number>();
+  const push = (frame: Frame) => {
+    stack.push(frame);
+    openBlocks.set(frame.block, (openBlocks.get(frame.block) ?? 0) + 1);
+  };
   const leaveBranch = (frame: Frame, end: number) => {
     const branch = frame.branches[frame.branches.length - 1];
     if (branch) branch.body.end = end;
@@ -89,7 +95,7 @@ export function scanMailchimp(text: string): TemplateScan {
           break;
         }
         const frame: Frame = { block: 'IF', tagSpan, branches: [], active: [], allFalse: whenFalse, sawElse: false };
-        stack.push(frame);
+        push(frame);
         enterBranch(frame, tagSpan, whenTrue);
         break;
       }
@@ -107,13 +113,13 @@ export function scanMailchimp(text: string): TemplateScan {
       }
       case 'open-block': {
         const frame: Frame = { block: tag.block, tagSpan, branches: [], active: [], allFalse: [], sawElse: false };
-        stack.push(frame);
+        push(frame);
         enterBranch(frame, tagSpan, []);
         break;
       }
       case 'end': {
         // From the top: the innermost block usually matches (mapping the whole stack at each end was quadratic).
-        let index = stack.length - 1;
+        let index = openBlocks.get(tag.block) ? stack.length - 1 : -1;
         while (index >= 0 && stack[index].block !== tag.block) index--;
         if (index === -1) {
           const known = tag.block === 'IF' || BLOCKS.has(tag.block);
@@ -124,6 +130,7 @@ export function scanMailchimp(text: string): TemplateScan {
         }
         while (stack.length > index) {
           const frame = stack.pop()!;
+          openBlocks.set(frame.block, (openBlocks.get(frame.block) ?? 1) - 1);
           leaveBranch(frame, tagSpan.start);
           if (stack.length > index) {
             collector.error(frame.tagSpan, `\`${shortText(text, frame.tagSpan, 40)}\` is never closed before \`${shown}\`: ${RAW}. Add \`*|END:${frame.block}|*\`.`);
