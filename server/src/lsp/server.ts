@@ -31,8 +31,8 @@ export interface ServerDependencies {
 export const DEBOUNCE_MS = 120;
 /** Analyses faster than this run on every keystroke: waiting would only add latency. */
 const INSTANT_ANALYSIS_MS = 15;
-/** Changes closer together than this are typed by no one (key repeat is ~30 ms apart): a burst from a tool, or a backlog. */
-const BURST_MS = 10;
+/** More changes than this before one analysis is done means a burst (a paste, a script), not typing. */
+const BURST_CHANGES = 3;
 /** Files indexed between yields to the event loop during the workspace scan. */
 const SCAN_BATCH = 25;
 
@@ -44,7 +44,8 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   /** How long the last analysis of each document took, in milliseconds. */
   const analysisCost = new Map<string, number>();
   /** When each document last changed, to tell a burst of changes (or a backlog of them) from typing. */
-  const lastChange = new Map<string, number>();
+  /** Changes received since the document was last analysed. */
+  const pendingChanges = new Map<string, number>();
   const noticesShown = new Set<string>();
   let workspaceFolders: string[] = [];
   let canPullConfiguration = false;
@@ -105,7 +106,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     timers.delete(event.document.uri);
     lastAnalysis.delete(event.document.uri);
     analysisCost.delete(event.document.uri);
-    lastChange.delete(event.document.uri);
+    pendingChanges.delete(event.document.uri);
     project.forget(event.document.uri);
     const filePath = uriToPath(event.document.uri);
     if (filePath) project.fileChanged(filePath);
@@ -174,19 +175,25 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   /**
    * Analyses at once, unless typing goes on in a file whose analysis is slow: then waits twice as
    * long as the last analysis took (at most DEBOUNCE_MS), so that it does not lag behind the keys.
-   * Changes in a burst (BURST_MS apart or closer) wait DEBOUNCE_MS: analysing and publishing each of
-   * 10,000 quick edits to a large template left a hover 40 seconds behind them.
-   * A pending run reads the newest text when it fires, so it is never rescheduled.
+   * Changes that pile up faster than they are analysed (a burst) wait DEBOUNCE_MS: analysing and
+   * publishing each of 10,000 quick edits to a large template left a hover 40 seconds behind them.
+   * Otherwise a pending run is left alone: it reads the newest text when it fires.
    */
   function schedule(document: TextDocument): void {
     const uri = document.uri;
     const now = Date.now();
-    const burst = now - (lastChange.get(uri) ?? 0) < BURST_MS;
-    lastChange.set(uri, now);
-    if (timers.has(uri)) return;
+    const changes = (pendingChanges.get(uri) ?? 0) + 1;
+    pendingChanges.set(uri, changes);
+    if (timers.has(uri)) {
+      if (changes === BURST_CHANGES + 1) {
+        clearTimeout(timers.get(uri));
+        timers.set(uri, setTimeout(() => publish(uri), DEBOUNCE_MS));
+      }
+      return;
+    }
     const cost = analysisCost.get(uri) ?? 0;
     const typing = now - (lastAnalysis.get(uri) ?? 0) < DEBOUNCE_MS;
-    const delay = burst ? DEBOUNCE_MS : typing && cost > INSTANT_ANALYSIS_MS ? Math.min(DEBOUNCE_MS, Math.ceil(2 * cost)) : 0;
+    const delay = typing && cost > INSTANT_ANALYSIS_MS ? Math.min(DEBOUNCE_MS, Math.ceil(2 * cost)) : 0;
     timers.set(uri, setTimeout(() => publish(uri), delay));
   }
 
@@ -194,6 +201,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     timers.delete(uri);
     const document = documents.get(uri);
     if (!document) return;
+    pendingChanges.delete(uri);
     const started = performance.now();
     const state = project.stateOf(document);
     analysisCost.set(uri, performance.now() - started);
