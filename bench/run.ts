@@ -365,7 +365,7 @@ async function measureServerWork(file: string, text: string, runs: number): Prom
   const { TextDocument } = await import('vscode-languageserver-textdocument');
   const { Project } = await import('../server/src/lsp/project');
   const { pathToUri, toLspDiagnostic } = await import('../server/src/lsp/convert');
-  const { nodeFileSystem } = await import('../server/src/cli/node-fs');
+  const { nodeFileSystem } = await import('../server/src/node-fs');
   let document = TextDocument.create(pathToUri(file), 'liquid', 1, text);
   const project = new Project(nodeFileSystem, () => [document], () => new Date());
   const times: number[] = [];

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HoverRequest, type Hover } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { nodeFileSystem } from '../../server/src/cli/node-fs';
+import { nodeFileSystem } from '../../server/src/node-fs';
 import { LineIndex } from '../../server/src/core/positions';
 import { analyzeDocument, SchemaIndex } from '../../server/src/core/workspace';
 import { toLspDiagnostic } from '../../server/src/lsp/convert';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CodeActionRequest, CompletionRequest, DefinitionRequest, HoverRequest, InlayHintRequest, ReferencesRequest, RenameRequest,
+  CodeActionRequest, CompletionRequest, DidChangeWatchedFilesNotification, FileChangeType, DefinitionRequest, HoverRequest, InlayHintRequest, ReferencesRequest, RenameRequest,
   type CompletionItem, type CompletionList, type Diagnostic, type Hover, type InlayHint, type Location, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -105,6 +105,16 @@ describe('language server over stdio', () => {
       textDocument: { uri: welcomeUri }, position, context: { includeDeclaration: false },
     }) as Location[];
     assert.deepEqual(references.map((r) => path.basename(r.uri)).sort(), ['other.liquid', 'welcome.liquid']);
+  });
+
+  test('a template created on disk is found by references once the editor reports it', async () => {
+    const created = path.join(root, 'emails/new.liquid');
+    fs.writeFileSync(created, "New {{ customer.first_name | default: 'there' }}\n");
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri(created), type: FileChangeType.Created }] });
+    const references = await client.connection.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: welcomeUri }, position: { line: 0, character: 12 }, context: { includeDeclaration: false },
+    }) as Location[];
+    assert.ok(references.some((r) => r.uri === uri(created)), references.map((r) => r.uri).join(', '));
   });
 
   test('rename changes the field in the schema, its purposes and every template', async () => {

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeSchema, analyzeTemplate } from '../../server/src/core/analyze';
 import { liquid } from '../../server/src/core/dialects/liquid';
-import { nodeFileSystem } from '../../server/src/cli/node-fs';
+import { nodeFileSystem } from '../../server/src/node-fs';
 import { SCHEMA_ERROR, type Diagnostic } from '../../server/src/core/model';
 import { LineIndex } from '../../server/src/core/positions';
 import { loadRecipients, parseRecipients } from '../../server/src/core/preview/recipients';

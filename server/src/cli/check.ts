@@ -6,7 +6,7 @@ import { SCHEMA_ERROR, type Diagnostic, type Range, type Severity } from '../cor
 import { LineIndex } from '../core/positions';
 import { analyzeDocument, DEFAULT_MAX_FILE_SIZE, looksBinary, SchemaIndex, schemaDiagnostics, toPosix } from '../core/workspace';
 import { collectFiles } from './collect';
-import { nodeFileSystem } from './node-fs';
+import { nodeFileSystem } from '../node-fs';
 
 export interface DiagnosticReport {
   rule: string;

@@ -5,7 +5,7 @@ import { indexPage, isPlainTextTemplate, recipientPage } from '../core/preview/h
 import { previewTemplate, type RecipientPreview } from '../core/preview/preview';
 import { loadRecipients, type Recipient } from '../core/preview/recipients';
 import { chooseDialect, SchemaIndex, toPosix } from '../core/workspace';
-import { nodeFileSystem } from './node-fs';
+import { nodeFileSystem } from '../node-fs';
 
 export interface PreviewOptions {
   template: string;

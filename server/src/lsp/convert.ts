@@ -2,9 +2,9 @@
 import { URI } from 'vscode-uri';
 import {
   DiagnosticSeverity, DiagnosticTag,
-  type Diagnostic as LspDiagnostic, type Range as LspRange,
+  type Diagnostic as LspDiagnostic,
 } from 'vscode-languageserver';
-import type { Diagnostic, Severity, Span } from '../core/model';
+import type { Diagnostic, Severity } from '../core/model';
 import type { LineIndex } from '../core/positions';
 import { ruleDocsUrl } from '../core/rules/rule';
 
@@ -35,10 +35,6 @@ export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex): LspDi
     ...(diagnostic.tags?.includes('deprecated') ? { tags: [DiagnosticTag.Deprecated] } : {}),
     data: payload,
   };
-}
-
-export function toLspRange(span: Span, lines: LineIndex): LspRange {
-  return lines.range(span);
 }
 
 export function uriToPath(uri: string): string | undefined {

@@ -1,5 +1,5 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { nodeFileSystem } from '../cli/node-fs';
+import { nodeFileSystem } from '../node-fs';
 import { startServer } from './server';
 
 // Started by the VS Code client, or by any LSP client with `--stdio`.

@@ -58,6 +58,7 @@ export class Project {
   private readonly states = new Map<string, DocumentState>();
   private readonly recipients = new Map<string, RecipientFileResult>();
   private readonly workspaceIndex = new Map<string, IndexedFile>();
+  private indexStale = false;
   private readonly activeRecipientBySchema = new Map<string, string>();
   readonly schemas: SchemaIndex;
 
@@ -88,8 +89,14 @@ export class Project {
     const isSchema = path.basename(filePath) === SCHEMA_FILE_NAME;
     // Recipients only feed hovers and inlay hints, computed per request; a schema feeds every analysis.
     if (filePath.endsWith('.json')) this.recipients.clear();
-    if (isSchema) this.states.clear();
+    if (isSchema) {
+      this.states.clear();
+      // Indexed uses are resolved through the schema: re-index when references or rename next need it.
+      this.indexStale = true;
+    }
+    // A saved, created or deleted template: index it as it is on disk now (a deleted one drops out).
     this.workspaceIndex.delete(filePath);
+    this.indexFile(filePath);
   }
 
   settingsChanged(settings: Settings): void {
@@ -146,6 +153,12 @@ export class Project {
 
   /** Uses of `field` in every indexed or open template, by file path. */
   usesOf(field: string): Map<string, IndexedUse[]> {
+    if (this.indexStale) {
+      this.indexStale = false;
+      const indexedPaths = [...this.workspaceIndex.keys()];
+      this.workspaceIndex.clear();
+      for (const indexedPath of indexedPaths) this.indexFile(indexedPath);
+    }
     const found = new Map<string, IndexedUse[]>();
     const openPaths = new Set<string>();
     for (const document of this.openDocuments()) {

@@ -21,7 +21,6 @@ import { DOCUMENT_INFO_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST, type D
 import { DEFAULT_SETTINGS, Project, type Settings } from './project';
 import { registerPreview } from './preview/requests';
 
-
 export interface ServerDependencies {
   fs: WorkspaceFileSystem;
   now?: () => Date;
@@ -43,7 +42,6 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   const lastAnalysis = new Map<string, number>();
   /** How long the last analysis of each document took, in milliseconds. */
   const analysisCost = new Map<string, number>();
-  /** When each document last changed, to tell a burst of changes (or a backlog of them) from typing. */
   /** Changes received since the document was last analysed. */
   const pendingChanges = new Map<string, number>();
   const noticesShown = new Set<string>();
@@ -197,17 +195,25 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     timers.set(uri, setTimeout(() => publish(uri), delay));
   }
 
+  /** Analyses the document as it is now, so a result is never for an older version. */
   function publish(uri: string): void {
     timers.delete(uri);
     const document = documents.get(uri);
     if (!document) return;
     pendingChanges.delete(uri);
+    try {
+      publishState(uri, document);
+    } catch (error) {
+      // A timer callback that throws would end the process: report it, and go on serving.
+      connection.console.error(`Mergewise could not check ${uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    }
+  }
+
+  function publishState(uri: string, document: TextDocument): void {
     const started = performance.now();
     const state = project.stateOf(document);
     analysisCost.set(uri, performance.now() - started);
     lastAnalysis.set(uri, Date.now());
-    // Never publish for an older version: a newer change has its own timer.
-    if (documents.get(uri)?.version !== state.version) return;
     if ((state.kind === 'ignored' || state.kind === 'template') && state.notice && !noticesShown.has(state.notice.key)) {
       noticesShown.add(state.notice.key);
       // A notification, not a request: there is nothing to answer, and no client may leave it pending.

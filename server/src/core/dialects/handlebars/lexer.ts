@@ -8,7 +8,7 @@
  * joined by `.` or `/`, `[...]` is a literal segment, `@` starts a data variable.
  */
 import { MAX_NESTING } from '../common/limits';
-import { indexBefore } from '../common/scan-collector';
+import { indexBefore, isSpace } from '../common/scan-collector';
 
 export type TokenKind =
   | 'path' | 'string' | 'number' | 'boolean' | 'null' | 'undefined'
@@ -48,9 +48,6 @@ function isMustachioChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
 }
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
-}
 
 export class ExpressionLexer {
   private pos: number;

@@ -22,7 +22,7 @@ import type { Span } from '../../model';
 import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { MAX_NESTING } from '../common/limits';
-import { ForwardIndex, LineEnds } from '../common/scan-collector';
+import { ForwardIndex, LineEnds, isSpace } from '../common/scan-collector';
 import type { BlockHelper, GuardRule, HandlebarsFlavor } from './flavor';
 import { ExpressionLexer, literalValue, parseSubExpression, type ExpressionProblem, type Param, type SubExpression, type Token } from './lexer';
 
@@ -1007,9 +1007,6 @@ export function joinPath(base: string, segments: string[]): string {
   return path;
 }
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
-}
 
 function trimmedEnd(text: string, start: number, end: number): number {
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--;

@@ -5,7 +5,7 @@
  * UTF-16 offsets for each reference, and must keep going after a mistake. liquidjs's tokenizer
  * throws on the first error and does not report the offsets of paths inside expressions.
  */
-import { indexBefore } from '../common/scan-collector';
+import { indexBefore, isSpace } from '../common/scan-collector';
 
 export type TokenKind =
   | 'path' | 'string' | 'number' | 'operator' | 'pipe' | 'colon' | 'comma' | 'equals'
@@ -42,9 +42,6 @@ function isDigit(c: number): boolean {
   return c >= CODE_0 && c <= CODE_9;
 }
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
-}
 
 const WORD_OPERATORS = new Set(['and', 'or', 'contains', 'in', 'with', 'as', 'reversed']);
 

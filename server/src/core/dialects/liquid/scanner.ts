@@ -10,7 +10,7 @@ import type { Span } from '../../model';
 import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { closestNames } from '../../closest';
-import { ForwardIndex, LineEnds } from '../common/scan-collector';
+import { ForwardIndex, LineEnds, isSpace } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
 import { MarkupLexer, isLiteralKeyword, type Token } from './lexer';
 
@@ -764,9 +764,6 @@ function firstSeparator(path: string): number {
   return path.length;
 }
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
-}
 
 function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;

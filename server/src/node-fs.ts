@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { WorkspaceFileSystem } from '../core/workspace';
+import type { WorkspaceFileSystem } from './core/workspace';
 
 /** The disk, as the core sees it: a missing file is `undefined`, an unreadable one throws. */
 export const nodeFileSystem: WorkspaceFileSystem = {
