@@ -167,14 +167,20 @@ export class Workbench {
 
   /** Drags the left edge of an editor group (the sash between groups) to `x`. */
   async dragGroupEdge(group: Locator, x: number): Promise<void> {
-    const groupBox = (await group.boundingBox())!;
     const sashes = this.page.locator('.part.editor .monaco-sash.vertical:not(.disabled)');
     let best: { x: number; y: number; width: number; height: number } | undefined;
-    for (const sash of await sashes.all()) {
-      const box = await sash.boundingBox();
-      if (box && (!best || Math.abs(box.x - groupBox.x) < Math.abs(best.x - groupBox.x))) best = box;
-    }
-    if (!best || Math.abs(best.x - groupBox.x) > 10) throw new Error('no sash at the editor group\'s left edge');
+    // After a resize the workbench lays itself out again: wait until a sash sits at the group's edge.
+    await waitUntil(async () => {
+      const groupBox = await group.boundingBox();
+      if (!groupBox) return false;
+      best = undefined;
+      for (const sash of await sashes.all()) {
+        const box = await sash.boundingBox();
+        if (box && (!best || Math.abs(box.x - groupBox.x) < Math.abs(best.x - groupBox.x))) best = box;
+      }
+      return best !== undefined && Math.abs(best.x - groupBox.x) <= 10;
+    }, UI_TIMEOUT, () => 'a sash at the editor group\'s left edge');
+    if (!best) throw new Error('no sash at the editor group\'s left edge');
     const y = best.y + best.height / 2;
     await this.page.mouse.move(best.x + best.width / 2, y);
     await this.page.mouse.down();
