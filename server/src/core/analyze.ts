@@ -1,4 +1,5 @@
-import type { Dialect, TemplateScan } from './dialects/dialect';
+import type { Dialect, FieldUse, TemplateScan } from './dialects/dialect';
+import type { DialectId } from './dialects/ids';
 import { withSchemaFallbacks } from './dialects/schema-fallbacks';
 import { INTERNAL_ERROR, type Diagnostic, type RuleId, type Severity, type SeveritySetting } from './model';
 import { purposesForTemplate } from './purposes';
@@ -48,7 +49,7 @@ export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
     });
   }
   const schema = input.schema;
-  const resolutions = schema ? scanned.uses.map((use) => resolveField(schema, input.dialect.id, use.path)) : [];
+  const resolutions = schema ? resolveUses(schema, input.dialect.id, scanned.uses) : [];
   const scan = withSchemaFallbacks(input.dialect, scanned, (index) => {
     const resolution = resolutions[index];
     return resolution?.kind === 'field' ? resolution.field.fallback : undefined;
@@ -92,6 +93,16 @@ export function analyzeSchema(loaded: SchemaLoadResult, overrides?: SeverityOver
     }
   }
   return diagnostics.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** Each use's field, resolved once per distinct path: a large template names the same fields thousands of times. */
+function resolveUses(schema: Schema, dialect: DialectId, uses: FieldUse[]): Resolution[] {
+  const byPath = new Map<string, Resolution>();
+  return uses.map((use) => {
+    let resolution = byPath.get(use.path);
+    if (!resolution) byPath.set(use.path, (resolution = resolveField(schema, dialect, use.path)));
+    return resolution;
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ export const deprecatedField: Rule = {
     needsSchema: true,
   },
   check(context, report) {
-    for (const [use, field] of knownFieldUses(context)) {
+    for (const { use, field } of knownFieldUses(context)) {
       if (field.deprecated === undefined) continue;
       const advice = field.deprecated === 'deprecated' ? 'Use its replacement.' : `The schema says: ${field.deprecated}.`;
       report({

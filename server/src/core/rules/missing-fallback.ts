@@ -8,7 +8,7 @@ export const missingFallback: Rule = {
     needsSchema: true,
   },
   check(context, report) {
-    for (const [use, field] of knownFieldUses(context)) {
+    for (const { use, field } of knownFieldUses(context)) {
       if (use.context !== 'output' || use.fallback !== null || use.guarded || field.required) continue;
       report({
         span: use.span,

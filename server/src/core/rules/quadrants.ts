@@ -1,37 +1,60 @@
 import { purposeCoversField, quadrantOf, QUADRANT_NAMES, type Quadrant } from '../purposes';
 import type { RuleId, Severity } from '../model';
-import { isExpected, type Purpose } from '../schema/types';
+import type { FieldSpec, Purpose } from '../schema/types';
 import { code, knownFieldUses, type Rule, type TemplateContext, type Finding } from './rule';
+
+interface FieldQuadrant {
+  quadrant: Quadrant | undefined;
+  covering: string[];
+}
+
+const quadrantsCache = new WeakMap<TemplateContext, Map<FieldSpec, FieldQuadrant>>();
+
+/**
+ * The quadrant of each field used in the template, worked out once per field and shared by the three
+ * quadrant rules: a large template uses the same few dozen fields thousands of times.
+ */
+function fieldQuadrants(context: TemplateContext): Map<FieldSpec, FieldQuadrant> {
+  let byField = quadrantsCache.get(context);
+  if (!byField) {
+    byField = new Map();
+    for (const { field } of knownFieldUses(context)) {
+      if (byField.has(field)) continue;
+      const covering = coveringPurposes(context.purposes, field.path);
+      byField.set(field, { quadrant: quadrantOf(field, covering), covering: covering.map((purpose) => purpose.id) });
+    }
+    quadrantsCache.set(context, byField);
+  }
+  return byField;
+}
 
 function quadrantRule(quadrant: Quadrant, id: RuleId, defaultSeverity: Severity, summary: string,
   explain: (written: string, purposes: string[]) => string): Rule {
-  const expected = quadrant === 'expected-helpful' || quadrant === 'expected-unhelpful';
   return {
     meta: { id, defaultSeverity, summary, needsSchema: true },
     check(context: TemplateContext, report: (finding: Finding) => void) {
-      for (const [use, field] of knownFieldUses(context)) {
+      const quadrants = fieldQuadrants(context);
+      // One message per field and spelling, shared by every use written the same way: building a
+      // fresh 250-character message for each of thousands of uses was most of this rule's cost.
+      const messages = new Map<FieldSpec, Map<string, string>>();
+      for (const { use, field } of knownFieldUses(context)) {
         if (use.context === 'argument') continue;
-        // Cheap first: a field of the other kind of data (or of unknown source) is not in this quadrant.
-        if (isExpected(field) !== expected) continue;
-        const covering = coveringPurposes(context.purposes, field.path);
-        if (quadrantOf(field, covering) !== quadrant) continue;
-        report({ span: use.span, field: field.path, message: explain(code(use.written), covering.map((p) => p.id)) });
+        const classified = quadrants.get(field) as FieldQuadrant;
+        if (classified.quadrant !== quadrant) continue;
+        let byWritten = messages.get(field);
+        if (!byWritten) messages.set(field, (byWritten = new Map()));
+        let message = byWritten.get(use.written);
+        if (message === undefined) byWritten.set(use.written, (message = explain(code(use.written), classified.covering)));
+        report({ span: use.span, field: field.path, message });
       }
     },
   };
 }
 
-const NO_PURPOSES: Purpose[] = [];
-
-/** The purposes that cover a field; most uses have none, and then no list is allocated. */
+/** The purposes that cover a field. */
 function coveringPurposes(purposes: Purpose[], fieldPath: string): Purpose[] {
-  let covering: Purpose[] | undefined;
-  for (const purpose of purposes) {
-    if (purposeCoversField(purpose, fieldPath)) (covering ??= []).push(purpose);
-  }
-  return covering ?? NO_PURPOSES;
+  return purposes.filter((purpose) => purposeCoversField(purpose, fieldPath));
 }
-
 export const quadrantUnexpectedUnhelpful = quadrantRule('unexpected-unhelpful', 'quadrant-unexpected-unhelpful', 'warning',
   'Unexpected (inferred or third-party) data with no purpose covering it: the surveillance quadrant.',
   (written) =>

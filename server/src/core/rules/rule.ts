@@ -32,20 +32,26 @@ export interface Rule {
   check(context: TemplateContext, report: (finding: Finding) => void): void;
 }
 
-const knownFieldUsesCache = new WeakMap<TemplateContext, readonly [FieldUse, FieldSpec][]>();
+/** A use of a field the schema declares. */
+export interface KnownFieldUse {
+  use: FieldUse;
+  field: FieldSpec;
+}
+
+const knownFieldUsesCache = new WeakMap<TemplateContext, readonly KnownFieldUse[]>();
 
 /**
  * Every use whose field the schema declares, with that field. Most rules walk this list, so it is
  * built once per analysis (a generator per rule was a tenth of the analysis of large templates).
  */
-export function knownFieldUses(context: TemplateContext): readonly [FieldUse, FieldSpec][] {
+export function knownFieldUses(context: TemplateContext): readonly KnownFieldUse[] {
   let known = knownFieldUsesCache.get(context);
   if (!known) {
     const { uses } = context.scan;
-    const list: [FieldUse, FieldSpec][] = [];
+    const list: KnownFieldUse[] = [];
     for (let i = 0; i < uses.length; i++) {
       const resolution = context.resolutions[i];
-      if (resolution?.kind === 'field') list.push([uses[i], resolution.field]);
+      if (resolution?.kind === 'field') list.push({ use: uses[i], field: resolution.field });
     }
     knownFieldUsesCache.set(context, (known = list));
   }

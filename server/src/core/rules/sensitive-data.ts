@@ -8,7 +8,7 @@ export const sensitiveData: Rule = {
     needsSchema: true,
   },
   check(context, report) {
-    for (const [use, field] of knownFieldUses(context)) {
+    for (const { use, field } of knownFieldUses(context)) {
       if (use.context !== 'output') continue;
       if (field.sensitivity !== 'sensitive' && field.sensitivity !== 'special-category') continue;
       const special = field.sensitivity === 'special-category';

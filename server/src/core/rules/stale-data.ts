@@ -8,7 +8,7 @@ export const staleData: Rule = {
     needsSchema: true,
   },
   check(context, report) {
-    for (const [use, field] of knownFieldUses(context)) {
+    for (const { use, field } of knownFieldUses(context)) {
       if (field.maxAgeDays === undefined || use.context !== 'output' || use.fallback !== null || use.guarded) continue;
       report({
         span: use.span,

@@ -15,10 +15,10 @@ export const typeMismatch: Rule = {
     needsSchema: true,
   },
   check(context, report) {
-    for (const [use, field] of knownFieldUses(context)) {
+    for (const { use, field } of knownFieldUses(context)) {
       // A loop item (`customer.tags[]`) or a sub-field of an open object (`customer.prefs.color`) is
       // inside the field, not the field itself: its type is not declared.
-      if (use.path.startsWith(`${field.path}.`) || use.path.startsWith(`${field.path}[]`)) continue;
+      if (isInside(use.path, field.path)) continue;
       if (use.context === 'loop' && field.type !== 'array' && !(field.type === 'object' && field.open)) {
         report({
           span: use.span,
@@ -54,3 +54,10 @@ export const typeMismatch: Rule = {
     }
   },
 };
+
+/** `path` is `parent.…` or `parent[]…`; compared in place, as this runs for every use. */
+function isInside(path: string, parent: string): boolean {
+  if (path.length <= parent.length || !path.startsWith(parent)) return false;
+  const next = path.charCodeAt(parent.length);
+  return next === 46 /* . */ || (next === 91 /* [ */ && path.charCodeAt(parent.length + 1) === 93 /* ] */);
+}

@@ -21,9 +21,14 @@ export interface Token {
    */
   value: string;
   /** For strings: false when the closing quote is missing. */
-  terminated?: boolean;
+  terminated: boolean;
   /** For paths: written with a dangling dot, as in `customer.`. */
-  trailingDot?: boolean;
+  trailingDot: boolean;
+}
+
+/** Every token is built here, so all have one shape and the parser's property reads stay monomorphic. */
+function makeToken(kind: TokenKind, start: number, end: number, value: string, terminated = true, trailingDot = false): Token {
+  return { kind, start, end, value, terminated, trailingDot };
 }
 
 const CODE_0 = 48, CODE_9 = 57, CODE_A = 65, CODE_Z = 90, CODE_a = 97, CODE_z = 122;
@@ -75,7 +80,7 @@ export class MarkupLexer {
     while (pos < this.end && isSpace(text.charCodeAt(pos))) pos++;
     if (pos >= this.end) {
       this.pos = this.end;
-      return { kind: 'end', start: this.end, end: this.end, value: '' };
+      return makeToken('end', this.end, this.end, '');
     }
     const start = pos;
     const c = text.charCodeAt(pos);
@@ -85,10 +90,10 @@ export class MarkupLexer {
       const close = indexBefore(text, c === SQUOTE ? "'" : '"', pos + 1, this.end);
       if (close === -1) {
         this.pos = this.end;
-        return { kind: 'string', start, end: this.end, value: text.slice(start + 1, this.end), terminated: false };
+        return makeToken('string', start, this.end, text.slice(start + 1, this.end), false);
       }
       this.pos = close + 1;
-      return { kind: 'string', start, end: close + 1, value: text.slice(start + 1, close), terminated: true };
+      return makeToken('string', start, close + 1, text.slice(start + 1, close));
     }
     if (isDigit(c) || (c === DASH && isDigit(text.charCodeAt(pos + 1)))) {
       pos++;
@@ -125,7 +130,7 @@ export class MarkupLexer {
 
   private token(kind: TokenKind, start: number, length: number): Token {
     this.pos = start + length;
-    return { kind, start, end: start + length, value: this.text.slice(start, start + length) };
+    return makeToken(kind, start, start + length, this.text.slice(start, start + length));
   }
 
   /** Reads `a.b[0]["c d"].e`, Braze's `${first_name}` and `custom_attribute.${name}`. */
@@ -179,7 +184,7 @@ export class MarkupLexer {
     // (the parser's loops rely on it; a zero-length token made them spin forever).
     if (pos === start) {
       this.pos = start + 1;
-      return { kind: 'bad', start, end: start + 1, value: '$' };
+      return makeToken('bad', start, start + 1, '$');
     }
     // A dangling dot (`customer.`) belongs to the path, for the parser to report once.
     const trailingDot = !expectSegment ? false : (segments ? segments.length : plainSegments) > 0;
@@ -188,7 +193,7 @@ export class MarkupLexer {
     // Braze: `custom_attribute.${x}` names the custom attribute `x` itself.
     if (value.startsWith('custom_attribute.')) value = value.slice('custom_attribute.'.length);
     const kind: TokenKind = WORD_OPERATORS.has(value) ? 'operator' : 'path';
-    return { kind, start, end: pos, value, trailingDot };
+    return makeToken(kind, start, pos, value, true, trailingDot);
   }
 }
 

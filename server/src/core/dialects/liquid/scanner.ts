@@ -32,6 +32,12 @@ const BLANK_PRESERVING_FILTERS = new Set([
   'upcase', 'downcase', 'capitalize', 'strip', 'lstrip', 'rstrip', 'escape', 'escape_once', 'strip_html', 'truncate', 'truncatewords',
 ]);
 
+/**
+ * Shared by every use with no filters and every condition that guards nothing. Never pushed to:
+ * lists are replaced, not grown, so one empty list serves them all and thousands are not allocated.
+ */
+const NONE: string[] = [];
+
 interface OpenBlock {
   name: string;
   tagSpan: Span;
@@ -360,7 +366,7 @@ class LiquidScanner {
   }
 
   private openBlock(name: string, tagSpan: Span): OpenBlock {
-    const block: OpenBlock = { name, tagSpan, branches: [], activeGuards: [], guardsWhenAllFalse: [] };
+    const block: OpenBlock = { name, tagSpan, branches: [], activeGuards: NONE, guardsWhenAllFalse: NONE };
     this.stack.push(block);
     this.openNames.set(name, (this.openNames.get(name) ?? 0) + 1);
     return block;
@@ -412,7 +418,7 @@ class LiquidScanner {
     const current = block.branches[block.branches.length - 1];
     if (current) current.body.end = end;
     for (const path of block.activeGuards) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 1) - 1);
-    block.activeGuards = [];
+    block.activeGuards = NONE;
   }
 
   private unbindLoopVariable(block: OpenBlock, end: number): void {
@@ -434,7 +440,7 @@ class LiquidScanner {
     }
     const valueToken = lexer.peek();
     const value = this.readOperand(lexer, tagSpan, undefined);
-    const filters: string[] = [];
+    let filters = NONE;
     let fallback: string | null = null;
     while (lexer.peek().kind === 'pipe') {
       const pipe = lexer.next();
@@ -444,6 +450,7 @@ class LiquidScanner {
           'A `|` with no filter name after it: Liquid fails to render this tag. Add a filter, as in `| default: "there"`, or remove the `|`.');
         break;
       }
+      if (filters === NONE) filters = [];
       filters.push(filterName.value);
       if (lexer.peek().kind !== 'colon') continue;
       lexer.next();
@@ -494,9 +501,9 @@ class LiquidScanner {
           this.error({ start: token.start, end: token.end },
             'A text value is missing its closing quote: Liquid fails to render this tag. Add the closing quote.');
         }
-        return { token, literal: true, blankLiteral: token.value === '' };
+        return { token, reference: undefined, literal: true, blankLiteral: token.value === '' };
       case 'number':
-        return { token, literal: true, blankLiteral: false };
+        return { token, reference: undefined, literal: true, blankLiteral: false };
       case 'open-paren': {
         // A range's ends are plain values: a `(` inside one is a mistake, not a reason to recurse
         // (10,000 of them overflowed the stack).
@@ -508,7 +515,7 @@ class LiquidScanner {
         if (lexer.next().kind !== 'range-dots' || !this.readOperand(lexer, tagSpan, 'argument', true) || lexer.next().kind !== 'close-paren') {
           this.error(tagSpan, 'A range must look like `(1..5)`: Liquid fails to render this tag.');
         }
-        return { token, literal: true, blankLiteral: false };
+        return { token, reference: undefined, literal: true, blankLiteral: false };
       }
       case 'path': {
         if (token.trailingDot) {
@@ -516,10 +523,10 @@ class LiquidScanner {
             `\`${this.text.slice(token.start, token.end)}\` ends with a dot: Liquid fails to render this tag. Finish the field name or remove the dot.`);
         }
         if (isLiteralKeyword(token.value)) {
-          return { token, literal: true, blankLiteral: token.value !== 'true' && token.value !== 'false' };
+          return { token, reference: undefined, literal: true, blankLiteral: token.value !== 'true' && token.value !== 'false' };
         }
         const reference = this.resolve(token.value);
-        if (reference && context) this.addUse(token, reference, tagSpan, context, null, []);
+        if (reference && context) this.addUse(token, reference, tagSpan, context, null, NONE);
         return { token, reference, literal: false, blankLiteral: false };
       }
       case 'end':
@@ -548,7 +555,7 @@ class LiquidScanner {
         }
         clauses.push(comparisonGuards(left, operator.value, right));
       } else {
-        clauses.push({ whenTrue: left.reference ? [left.reference.path] : [], whenFalse: [] });
+        clauses.push({ whenTrue: left.reference ? [left.reference.path] : NONE, whenFalse: NONE });
       }
       const connector = lexer.peek();
       if (connector.kind === 'operator' && (connector.value === 'and' || connector.value === 'or')) {
@@ -562,16 +569,16 @@ class LiquidScanner {
     }
     if (clauses.length === 0) {
       this.error(tagSpan, `\`{% ${name} %}\` needs a condition, as in \`{% ${name} customer.first_name %}\`: Liquid fails to render it.`);
-      return { whenTrue: [], whenFalse: [], empty: true };
+      return { whenTrue: NONE, whenFalse: NONE, empty: true };
     }
-    if (clauses.length === 1) return { ...clauses[0], empty: false };
+    if (clauses.length === 1) return { whenTrue: clauses[0].whenTrue, whenFalse: clauses[0].whenFalse, empty: false };
     if (sawAnd && !sawOr) {
-      return { whenTrue: clauses.flatMap((c) => c.whenTrue), whenFalse: [], empty: false };
+      return { whenTrue: clauses.flatMap((c) => c.whenTrue), whenFalse: NONE, empty: false };
     }
     if (sawOr && !sawAnd) {
-      return { whenTrue: [], whenFalse: clauses.flatMap((c) => c.whenFalse), empty: false };
+      return { whenTrue: NONE, whenFalse: clauses.flatMap((c) => c.whenFalse), empty: false };
     }
-    return { whenTrue: [], whenFalse: [], empty: false };
+    return { whenTrue: NONE, whenFalse: NONE, empty: false };
   }
 
   private readWhen(start: number, end: number, tagSpan: Span, subject: string | undefined): string[] {
@@ -610,7 +617,7 @@ class LiquidScanner {
       if (option.kind === 'number' || option.kind === 'path') {
         if (option.kind === 'path') {
           const reference = this.resolve(option.value);
-          if (reference) this.addUse(option, reference, tagSpan, 'argument', null, []);
+          if (reference) this.addUse(option, reference, tagSpan, 'argument', null, NONE);
         }
         continue;
       }
@@ -714,7 +721,7 @@ class LiquidScanner {
   private addUse(token: Token, reference: ResolvedReference, tagSpan: Span, context: UseContext, fallback: string | null, filters: string[]): void {
     this.uses.push({
       path: reference.path,
-      written: this.text.slice(token.start, token.end),
+      written: this.writtenText(token),
       span: { start: token.start, end: token.end },
       tagSpan,
       context,
@@ -722,6 +729,12 @@ class LiquidScanner {
       guarded: (this.guardCounts.get(reference.path) ?? 0) > 0,
       filters: reference.size ? ['size', ...filters] : filters,
     });
+  }
+
+  /** The reference as written; a plain path's value is that text already, and is shared rather than copied. */
+  private writtenText(token: Token): string {
+    const { start, end, value } = token;
+    return value.length === end - start && this.text.startsWith(value, start) ? value : this.text.slice(start, end);
   }
 
   /** The tag's text for a message, shortened: `{% if customer.plan == 'trial' %}`. */
@@ -736,23 +749,24 @@ class LiquidScanner {
 }
 
 function comparisonGuards(left: Operand, operator: string, right: Operand): { whenTrue: string[]; whenFalse: string[] } {
-  const [field, other] = left.reference ? [left, right] : [right, left];
-  if (!field.reference) return { whenTrue: [], whenFalse: [] };
+  const field = left.reference ? left : right;
+  const other = left.reference ? right : left;
+  if (!field.reference) return { whenTrue: NONE, whenFalse: NONE };
   const path = field.reference.path;
   const otherIsBlank = other.blankLiteral || (field.reference.size && other.token.value === '0');
   switch (operator) {
     case '!=':
     case '<>':
-      return otherIsBlank ? { whenTrue: [path], whenFalse: [] } : { whenTrue: [], whenFalse: [] };
+      return otherIsBlank ? { whenTrue: [path], whenFalse: NONE } : { whenTrue: NONE, whenFalse: NONE };
     case '==':
-      if (otherIsBlank) return { whenTrue: [], whenFalse: [path] };
-      return other.literal ? { whenTrue: [path], whenFalse: [] } : { whenTrue: [], whenFalse: [] };
+      if (otherIsBlank) return { whenTrue: NONE, whenFalse: [path] };
+      return other.literal ? { whenTrue: [path], whenFalse: NONE } : { whenTrue: NONE, whenFalse: NONE };
     case '>':
     case '>=':
     case 'contains':
-      return { whenTrue: [path], whenFalse: [] };
+      return { whenTrue: [path], whenFalse: NONE };
     default:
-      return { whenTrue: [], whenFalse: [] };
+      return { whenTrue: NONE, whenFalse: NONE };
   }
 }
 
