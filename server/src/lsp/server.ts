@@ -32,6 +32,11 @@ export const DEBOUNCE_MS = 120;
 const INSTANT_ANALYSIS_MS = 15;
 /** More changes than this before one analysis is done means a burst (a paste, a script), not typing. */
 const BURST_CHANGES = 3;
+/**
+ * A file is slow to analyse when each of its last three analyses was: one slow run (a garbage
+ * collection, code not yet optimized) must not make the next keystrokes wait.
+ */
+const RECENT_COSTS = 3;
 /** Files indexed between yields to the event loop during the workspace scan. */
 const SCAN_BATCH = 25;
 
@@ -40,8 +45,8 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   const project = new Project(dependencies.fs, () => documents.all(), dependencies.now ?? (() => new Date()));
   const timers = new Map<string, NodeJS.Timeout>();
   const lastAnalysis = new Map<string, number>();
-  /** How long the last analysis of each document took, in milliseconds. */
-  const analysisCost = new Map<string, number>();
+  /** How long the last few analyses of each document took, in milliseconds, newest last. */
+  const analysisCosts = new Map<string, number[]>();
   /** Changes received since the document was last analysed. */
   const pendingChanges = new Map<string, number>();
   const noticesShown = new Set<string>();
@@ -103,7 +108,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     clearTimeout(timers.get(event.document.uri));
     timers.delete(event.document.uri);
     lastAnalysis.delete(event.document.uri);
-    analysisCost.delete(event.document.uri);
+    analysisCosts.delete(event.document.uri);
     pendingChanges.delete(event.document.uri);
     project.forget(event.document.uri);
     const filePath = uriToPath(event.document.uri);
@@ -172,7 +177,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
 
   /**
    * Analyses at once, unless typing goes on in a file whose analysis is slow: then waits twice as
-   * long as the last analysis took (at most DEBOUNCE_MS), so that it does not lag behind the keys.
+   * long as its recent analyses took (at most DEBOUNCE_MS), so that it does not lag behind the keys.
    * Changes that pile up faster than they are analysed (a burst) wait DEBOUNCE_MS: analysing and
    * publishing each of 10,000 quick edits to a large template left a hover 40 seconds behind them.
    * Otherwise a pending run is left alone: it reads the newest text when it fires.
@@ -189,10 +194,17 @@ export function startServer(connection: Connection, dependencies: ServerDependen
       }
       return;
     }
-    const cost = analysisCost.get(uri) ?? 0;
+    const cost = Math.min(...(analysisCosts.get(uri) ?? [0]));
     const typing = now - (lastAnalysis.get(uri) ?? 0) < DEBOUNCE_MS;
     const delay = typing && cost > INSTANT_ANALYSIS_MS ? Math.min(DEBOUNCE_MS, Math.ceil(2 * cost)) : 0;
     timers.set(uri, setTimeout(() => publish(uri), delay));
+  }
+
+  function recordCost(uri: string, cost: number): void {
+    const costs = analysisCosts.get(uri) ?? [];
+    costs.push(cost);
+    if (costs.length > RECENT_COSTS) costs.shift();
+    analysisCosts.set(uri, costs);
   }
 
   /** Analyses the document as it is now, so a result is never for an older version. */
@@ -212,7 +224,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   function publishState(uri: string, document: TextDocument): void {
     const started = performance.now();
     const state = project.stateOf(document);
-    analysisCost.set(uri, performance.now() - started);
+    recordCost(uri, performance.now() - started);
     lastAnalysis.set(uri, Date.now());
     if ((state.kind === 'ignored' || state.kind === 'template') && state.notice && !noticesShown.has(state.notice.key)) {
       noticesShown.add(state.notice.key);
