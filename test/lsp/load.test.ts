@@ -16,6 +16,7 @@ import { nodeFileSystem } from '../../server/src/node-fs';
 import { LineIndex } from '../../server/src/core/positions';
 import { analyzeDocument, SchemaIndex } from '../../server/src/core/workspace';
 import { toLspDiagnostic } from '../../server/src/lsp/convert';
+import { analysisDelay, DEBOUNCE_MS } from '../../server/src/lsp/server';
 import { LspTestClient } from '../helpers/lsp-client';
 import { removeWorkspace, workspace } from '../helpers/workspace';
 
@@ -148,5 +149,18 @@ describe('the language server under load', () => {
     // And it levels off: the second 500 cycles add little (kept documents added 55 MB there).
     const half = samples.find((s) => s.cycle === 500)!.mb;
     assert.ok(last < half + 40, `resident memory still grew from ${half.toFixed(0)} MB at cycle 500 to ${last.toFixed(0)} MB at ${CYCLES}`);
+  });
+});
+
+describe('when the server analyses after a keystroke', () => {
+  test('at once in a file that analyses quickly, even after one slow run', () => {
+    assert.equal(analysisDelay([4, 5, 60], 20), 0, 'the last analysis was slow, the two before it were not');
+    assert.equal(analysisDelay([60], 20), 120, 'a file whose only analysis was slow waits, at most DEBOUNCE_MS');
+  });
+
+  test('after twice its analysis time in a slow file while typing goes on, and at once after a pause', () => {
+    assert.equal(analysisDelay([30, 25, 40], 20), 50);
+    assert.equal(analysisDelay([90, 80, 100], 20), DEBOUNCE_MS);
+    assert.equal(analysisDelay([30, 25, 40], DEBOUNCE_MS + 1), 0);
   });
 });

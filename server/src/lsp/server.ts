@@ -40,6 +40,16 @@ const RECENT_COSTS = 3;
 /** Files indexed between yields to the event loop during the workspace scan. */
 const SCAN_BATCH = 25;
 
+/**
+ * How long to wait before analysing after a keystroke, given how long the file's recent analyses
+ * took and how long ago the last one ran: none unless typing goes on in a file that is slow to analyse.
+ */
+export function analysisDelay(recentCosts: number[], msSinceLastAnalysis: number): number {
+  const typing = msSinceLastAnalysis < DEBOUNCE_MS;
+  const cost = recentCosts.length > 0 ? Math.min(...recentCosts) : 0;
+  return typing && cost > INSTANT_ANALYSIS_MS ? Math.min(DEBOUNCE_MS, Math.ceil(2 * cost)) : 0;
+}
+
 export function startServer(connection: Connection, dependencies: ServerDependencies): void {
   const documents = new TextDocuments(TextDocument);
   const project = new Project(dependencies.fs, () => documents.all(), dependencies.now ?? (() => new Date()));
@@ -194,9 +204,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
       }
       return;
     }
-    const cost = Math.min(...(analysisCosts.get(uri) ?? [0]));
-    const typing = now - (lastAnalysis.get(uri) ?? 0) < DEBOUNCE_MS;
-    const delay = typing && cost > INSTANT_ANALYSIS_MS ? Math.min(DEBOUNCE_MS, Math.ceil(2 * cost)) : 0;
+    const delay = analysisDelay(analysisCosts.get(uri) ?? [], now - (lastAnalysis.get(uri) ?? 0));
     timers.set(uri, setTimeout(() => publish(uri), delay));
   }
 
