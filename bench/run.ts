@@ -344,6 +344,12 @@ function measureCli(manifest: Manifest, log: (line: string) => void): CliResult 
 // against `node dist/server.js --stdio` (or the file named by MERGEWISE_BENCH_SERVER), spoken to
 // over its stdio by vscode-languageserver-protocol, as an editor would.
 
+/** Time at 1 MB divided by time at 100 KB; linear is about 10. */
+interface Growth {
+  byMean: number;
+  byMedian: number;
+}
+
 interface LspResult {
   server: string;
   template: string;
@@ -615,11 +621,14 @@ async function main(): Promise<void> {
   for (const problem of parseProblems) log(`WARNING: ${problem}`);
 
   const find = (contender: string, size: string) => measurements.find((m) => m.contender === contender && m.size === size);
-  const growth: Record<string, number> = {};
+  // Growth by mean time per file as well as by median: a cost that comes less than once per run (a
+  // garbage collection every few analyses) drops out of the small file's median but lands in nearly
+  // every large-file run, so the medians' ratio overstates growth; means share such costs fairly.
+  const growth: Record<string, Growth> = {};
   for (const contender of all) {
     const small = find(contender.id, '100 KB');
     const large = find(contender.id, '1 MB');
-    if (small && large) growth[contender.id] = large.medianMs / small.medianMs;
+    if (small && large) growth[contender.id] = { byMean: large.meanMs / small.meanMs, byMedian: large.medianMs / small.medianMs };
   }
   const ratios: Ratio[] = [];
   for (const dialect of ['liquid', 'handlebars'] as const) {
@@ -678,7 +687,7 @@ async function main(): Promise<void> {
       : { what: `full analysis, 100 KB ${name}`, target: 'under 2 ms', measured: 'n/a (dialect not available)', status: 'n/a' });
     const g = growth[`mergewise-${dialect}`];
     targets.push(g !== undefined
-      ? { what: `growth, ${name} (time at 1 MB / time at 100 KB)`, target: '11 or less', measured: g.toFixed(1), status: g <= 11 ? 'pass' : 'fail' }
+      ? { what: `growth, ${name} (time at 1 MB / time at 100 KB)`, target: '11 or less', measured: `${g.byMean.toFixed(1)} by mean time per file (${g.byMedian.toFixed(1)} by median)`, status: g.byMean <= 11 ? 'pass' : 'fail' }
       : { what: `growth, ${name} (time at 1 MB / time at 100 KB)`, target: '11 or less', measured: 'n/a (dialect not available)', status: 'n/a' });
   }
   if ('didChangeToDiagnostics' in lspResult && lspResult.didChangeToDiagnostics) {
@@ -756,7 +765,7 @@ async function main(): Promise<void> {
 }
 
 function printTable(
-  measurements: Measurement[], all: Contender[], growth: Record<string, number>, ratios: Ratio[],
+  measurements: Measurement[], all: Contender[], growth: Record<string, Growth>, ratios: Ratio[],
   cli: CliResult | { skipped: string }, lspResult: LspResult | { skipped: string }, targets: Target[],
 ): void {
   const out: string[] = [];
@@ -764,14 +773,14 @@ function printTable(
   const cell = (text: string, width: number) => text.padStart(width);
   for (const dialect of ['liquid', 'handlebars'] as const) {
     out.push('', `${dialect === 'liquid' ? 'Liquid' : 'Handlebars'}: time per file, median / p95`);
-    out.push(`${''.padEnd(48)}${sizes.map((s) => cell(s, 28)).join('')}${cell('growth', 9)}`);
+    out.push(`${''.padEnd(48)}${sizes.map((s) => cell(s, 28)).join('')}${cell('growth, mean / median', 24)}`);
     for (const contender of all.filter((c) => c.dialect === dialect)) {
       const row = sizes.map((size) => {
         const m = measurements.find((x) => x.contender === contender.id && x.size === size);
         return cell(m ? `${formatMs(m.medianMs)} / ${formatMs(m.p95Ms)}` : contender.unavailable ?? 'n/a', 28);
       });
       const g = growth[contender.id];
-      out.push(`${contender.label.padEnd(48)}${row.join('')}${cell(g === undefined ? '' : g.toFixed(1), 9)}`);
+      out.push(`${contender.label.padEnd(48)}${row.join('')}${cell(g === undefined ? '' : `${g.byMean.toFixed(1)} / ${g.byMedian.toFixed(1)}`, 24)}`);
     }
     const ours = ratios.filter((r) => r.dialect === dialect);
     if (ours.length) {
