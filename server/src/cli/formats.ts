@@ -4,7 +4,9 @@
  */
 import { ALL_RULES } from '../core/rules';
 import { RULES_DOCS_URL, ruleDocsUrl } from '../core/rules/rule';
+import type { Range } from '../core/model';
 import type { CheckReport, FileReport } from './check';
+import { fragment, JsonBytes } from './json-bytes';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -13,19 +15,90 @@ export interface ReportWriter {
   end(report: CheckReport): void;
 }
 
-/** `{ "files": [...], "summary": {...}, "notices": [...] }`, one line per file. */
-export function jsonWriter(write: (text: string) => void): ReportWriter {
+/** `{ "files": [...], "summary": {...}, "notices": [...] }`, one line per file, as `JSON.stringify` would write it. */
+export function jsonWriter(write: (bytes: Uint8Array) => void): ReportWriter {
+  const out = new JsonBytes(write);
   let first = true;
-  write('{"files":[\n');
+  out.raw(JSON_KEYS.start);
   return {
     file(file) {
-      write(`${first ? '' : ',\n'}${JSON.stringify(file)}`);
+      out.raw(first ? JSON_KEYS.firstFile : JSON_KEYS.nextFile);
       first = false;
+      out.string(file.path);
+      out.raw(JSON_KEYS.dialect);
+      if (file.dialect === null) out.raw(JSON_KEYS.null);
+      else out.string(file.dialect);
+      out.raw(JSON_KEYS.diagnostics);
+      file.diagnostics.forEach((d, i) => {
+        out.raw(i === 0 ? JSON_KEYS.firstDiagnostic : JSON_KEYS.nextDiagnostic);
+        out.string(d.rule);
+        out.raw(JSON_KEYS.severity);
+        out.string(d.severity);
+        out.raw(JSON_KEYS.message);
+        out.string(d.message);
+        if (d.field !== undefined) {
+          out.raw(JSON_KEYS.field);
+          out.string(d.field);
+        }
+        writeRange(out, d.range);
+      });
+      out.raw(JSON_KEYS.fields);
+      file.fields.forEach((f, i) => {
+        out.raw(i === 0 ? JSON_KEYS.firstField : JSON_KEYS.nextField);
+        out.string(f.path);
+        out.raw(JSON_KEYS.fallback);
+        if (f.fallback === null) out.raw(JSON_KEYS.null);
+        else out.string(f.fallback);
+        out.raw(f.guarded ? JSON_KEYS.guarded : JSON_KEYS.unguarded);
+        out.string(f.context);
+        writeRange(out, f.range);
+      });
+      out.raw(JSON_KEYS.fileEnd);
     },
     end({ summary, notices }) {
-      write(`\n],\n"summary":${JSON.stringify(summary)},\n"notices":${JSON.stringify(notices)}}\n`);
+      out.raw(fragment(`\n],\n"summary":${JSON.stringify(summary)},\n"notices":${JSON.stringify(notices)}}\n`));
+      out.flush();
     },
   };
+}
+
+/** The JSON report's keys and punctuation, in the order `JSON.stringify` writes the report's objects. */
+const JSON_KEYS = {
+  start: fragment('{"files":[\n'),
+  firstFile: fragment('{"path":'),
+  nextFile: fragment(',\n{"path":'),
+  dialect: fragment(',"dialect":'),
+  diagnostics: fragment(',"diagnostics":['),
+  firstDiagnostic: fragment('{"rule":'),
+  nextDiagnostic: fragment(',{"rule":'),
+  severity: fragment(',"severity":'),
+  message: fragment(',"message":'),
+  field: fragment(',"field":'),
+  fields: fragment('],"fields":['),
+  firstField: fragment('{"path":'),
+  nextField: fragment(',{"path":'),
+  fallback: fragment(',"fallback":'),
+  guarded: fragment(',"guarded":true,"context":'),
+  unguarded: fragment(',"guarded":false,"context":'),
+  fileEnd: fragment(']}'),
+  null: fragment('null'),
+  rangeStart: fragment(',"range":{"start":{"line":'),
+  character: fragment(',"character":'),
+  rangeEnd: fragment('},"end":{"line":'),
+  rangeClose: fragment('}}}'),
+};
+
+/** `,"range":{...}}`: a range and the end of the object that holds it. */
+function writeRange(out: JsonBytes, range: Range): void {
+  out.raw(JSON_KEYS.rangeStart);
+  out.integer(range.start.line);
+  out.raw(JSON_KEYS.character);
+  out.integer(range.start.character);
+  out.raw(JSON_KEYS.rangeEnd);
+  out.integer(range.end.line);
+  out.raw(JSON_KEYS.character);
+  out.integer(range.end.character);
+  out.raw(JSON_KEYS.rangeClose);
 }
 
 export interface TextOptions {

@@ -10,6 +10,8 @@ const VERSION = typeof MERGEWISE_VERSION === 'string' ? MERGEWISE_VERSION : 'dev
 
 export interface CliIo {
   stdout: (text: string) => void;
+  /** Writes UTF-8 as it is, for the JSON report; without it, the report is decoded and goes to `stdout`. */
+  stdoutBytes?: (bytes: Uint8Array) => void;
   stderr: (text: string) => void;
   cwd: string;
   color: boolean;
@@ -60,7 +62,7 @@ function check(args: string[], io: CliIo): number {
   const maxWarnings = optionalCount(values['max-warnings'], '--max-warnings');
   const maxFileSize = optionalCount(values['max-file-size'], '--max-file-size');
   const severityOverrides = parseRuleOptions(values.rule ?? []);
-  const writer: ReportWriter = format === 'json' ? jsonWriter(io.stdout)
+  const writer: ReportWriter = format === 'json' ? jsonWriter(io.stdoutBytes ?? asText(io.stdout))
     : format === 'sarif' ? sarifWriter(io.stdout, VERSION)
     : textWriter(io.stdout, { color: io.color, showHints: values.hints ?? false });
   const report = runCheck({
@@ -75,6 +77,12 @@ function check(args: string[], io: CliIo): number {
   }
   const { errors, warnings } = report.summary;
   return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? 1 : 0;
+}
+
+/** Bytes as text for a `stdout` that only takes text; each chunk holds whole characters (see JsonBytes). */
+function asText(write: (text: string) => void): (bytes: Uint8Array) => void {
+  const decoder = new TextDecoder();
+  return (bytes) => write(decoder.decode(bytes));
 }
 
 function preview(args: string[], io: CliIo): number {
