@@ -4,8 +4,8 @@
  * building, serializing and writing the JSON report.
  *
  * For every template, as `runCheck` does: read it, analyze it with the schema, and convert every
- * diagnostic and field use to a line/character range with the command line's own LineStarts. The
- * results are counted, then dropped.
+ * diagnostic and field use to a line/character range with the core's LineIndex. The results are
+ * counted, then dropped.
  * Prints one JSON object on stdout.
  *
  * Usage: node --import tsx bench/workspace-analysis.ts CORE_BUNDLE WORKSPACE_DIR
@@ -13,7 +13,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { LineStarts } from '../server/src/cli/line-starts';
 import type * as CoreEntry from './core-entry';
 
 const [bundle, workspace] = process.argv.slice(2);
@@ -42,7 +41,7 @@ for (const file of files) {
   const text = readFileSync(file, 'utf8');
   bytes += Buffer.byteLength(text);
   const analysis = core.analyzeTemplate({ text, relativePath: path.relative(workspace, file).split(path.sep).join('/'), dialect, schema, now: NOW });
-  const lines = new LineStarts(text);
+  const lines = new core.LineIndex(text);
   for (const diagnostic of analysis.diagnostics) lines.range(diagnostic.span);
   for (const use of analysis.scan.uses) lines.range(use.span);
   diagnostics += analysis.diagnostics.length;

@@ -1,23 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineIndex } from '../../server/src/core/positions';
 import type { CheckReport, FileReport } from '../../server/src/cli/check';
 import { jsonWriter } from '../../server/src/cli/formats';
-import { LineStarts } from '../../server/src/cli/line-starts';
-
-describe('LineStarts', () => {
-  test('gives the positions LineIndex gives, at every offset, with any line ends', () => {
-    const texts = ['', 'a', 'ab\ncd\n', '\n\n', 'a\r\nb\rc\n\r\nd', '\r\r\n\r', 'Grüße 👋\r\nHi\n👋'];
-    for (const text of texts) {
-      const expected = new LineIndex(text);
-      const actual = new LineStarts(text);
-      for (let offset = -1; offset <= text.length + 1; offset++) {
-        const span = { start: offset, end: text.length + 1 - offset };
-        assert.deepEqual(actual.range(span), expected.range(span), `${JSON.stringify(text)} at ${offset}`);
-      }
-    }
-  });
-});
 
 describe('jsonWriter', () => {
   const range = (n: number) => ({ start: { line: n, character: 10 * n }, end: { line: n + 9, character: 12345 * n } });

@@ -5,7 +5,7 @@ import type { DialectId } from '../core/dialects/ids';
 import { SCHEMA_ERROR, type Diagnostic, type Range, type Severity } from '../core/model';
 import { analyzeDocument, DEFAULT_MAX_FILE_SIZE, looksBinary, SchemaIndex, schemaDiagnostics, toPosix } from '../core/workspace';
 import { collectFiles } from './collect';
-import { LineStarts } from './line-starts';
+import { LineIndex } from '../core/positions';
 import { nodeFileSystem } from '../node-fs';
 
 export interface DiagnosticReport {
@@ -99,7 +99,7 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
       report.notices.push(`${shown}: skipped, its dialect "${outcome.dialect}" (by ${outcome.reason}) is not supported yet.`);
       continue;
     }
-    const lines = new LineStarts(text);
+    const lines = new LineIndex(text);
     const { analysis } = outcome.result;
     emit({
       path: shown,
@@ -129,7 +129,7 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
       continue;
     }
     const text = nodeFileSystem.readText(schemaFile) ?? '';
-    const lines = new LineStarts(text);
+    const lines = new LineIndex(text);
     const diagnostics = schemaDiagnostics(loaded, options.severityOverrides);
     const broken = diagnostics.filter((d) => d.rule === SCHEMA_ERROR && d.severity === 'error');
     if (broken.length) {
@@ -166,7 +166,7 @@ function readTemplate(file: string, shown: string, limit: number, report: CheckR
   return text;
 }
 
-function toReport(diagnostic: Diagnostic, lines: LineStarts): DiagnosticReport {
+function toReport(diagnostic: Diagnostic, lines: LineIndex): DiagnosticReport {
   const { rule, severity, message, field } = diagnostic;
   const range = lines.range(diagnostic.span);
   // Two literals rather than a spread: this runs for every diagnostic, and spreading is slow.
