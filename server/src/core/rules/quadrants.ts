@@ -1,31 +1,42 @@
 import { purposeCoversField, quadrantOf, QUADRANT_NAMES, type Quadrant } from '../purposes';
 import type { RuleId, Severity } from '../model';
-import type { FieldSpec, Purpose } from '../schema/types';
-import { code, knownFieldUses, type Rule, type TemplateContext, type Finding } from './rule';
+import type { FieldSpec } from '../schema/types';
+import { code, knownFieldUses, type KnownFieldUse, type Rule, type TemplateContext, type Finding } from './rule';
 
-interface FieldQuadrant {
-  quadrant: Quadrant | undefined;
-  covering: string[];
+interface QuadrantUses {
+  byQuadrant: Map<Quadrant, KnownFieldUse[]>;
+  /** Ids of the purposes that cover each field here. */
+  coveringIds: Map<FieldSpec, string[]>;
 }
 
-const quadrantsCache = new WeakMap<TemplateContext, Map<FieldSpec, FieldQuadrant>>();
+const quadrantUsesCache = new WeakMap<TemplateContext, QuadrantUses>();
 
 /**
- * The quadrant of each field used in the template, worked out once per field and shared by the three
- * quadrant rules: a large template uses the same few dozen fields thousands of times.
+ * The template's uses sorted into quadrants, in one pass shared by the three quadrant rules. Each
+ * field's quadrant is worked out once: a large template uses the same few dozen fields thousands of times.
  */
-function fieldQuadrants(context: TemplateContext): Map<FieldSpec, FieldQuadrant> {
-  let byField = quadrantsCache.get(context);
-  if (!byField) {
-    byField = new Map();
-    for (const { field } of knownFieldUses(context)) {
-      if (byField.has(field)) continue;
-      const covering = coveringPurposes(context.purposes, field.path);
-      byField.set(field, { quadrant: quadrantOf(field, covering), covering: covering.map((purpose) => purpose.id) });
+function quadrantUses(context: TemplateContext): QuadrantUses {
+  let sorted = quadrantUsesCache.get(context);
+  if (!sorted) {
+    sorted = { byQuadrant: new Map(), coveringIds: new Map() };
+    const quadrants = new Map<FieldSpec, Quadrant | undefined>();
+    for (const known of knownFieldUses(context)) {
+      if (known.use.context === 'argument') continue;
+      const { field } = known;
+      if (!quadrants.has(field)) {
+        const covering = context.purposes.filter((purpose) => purposeCoversField(purpose, field.path));
+        quadrants.set(field, quadrantOf(field, covering));
+        sorted.coveringIds.set(field, covering.map((purpose) => purpose.id));
+      }
+      const quadrant = quadrants.get(field);
+      if (!quadrant) continue;
+      let list = sorted.byQuadrant.get(quadrant);
+      if (!list) sorted.byQuadrant.set(quadrant, (list = []));
+      list.push(known);
     }
-    quadrantsCache.set(context, byField);
+    quadrantUsesCache.set(context, sorted);
   }
-  return byField;
+  return sorted;
 }
 
 function quadrantRule(quadrant: Quadrant, id: RuleId, defaultSeverity: Severity, summary: string,
@@ -33,28 +44,24 @@ function quadrantRule(quadrant: Quadrant, id: RuleId, defaultSeverity: Severity,
   return {
     meta: { id, defaultSeverity, summary, needsSchema: true },
     check(context: TemplateContext, report: (finding: Finding) => void) {
-      const quadrants = fieldQuadrants(context);
+      const { byQuadrant, coveringIds } = quadrantUses(context);
       // One message per field and spelling, shared by every use written the same way: building a
       // fresh 250-character message for each of thousands of uses was most of this rule's cost.
       const messages = new Map<FieldSpec, Map<string, string>>();
-      for (const { use, field } of knownFieldUses(context)) {
-        if (use.context === 'argument') continue;
-        const classified = quadrants.get(field) as FieldQuadrant;
-        if (classified.quadrant !== quadrant) continue;
+      for (const { use, field } of byQuadrant.get(quadrant) ?? []) {
         let byWritten = messages.get(field);
         if (!byWritten) messages.set(field, (byWritten = new Map()));
         let message = byWritten.get(use.written);
-        if (message === undefined) byWritten.set(use.written, (message = explain(code(use.written), classified.covering)));
+        if (message === undefined) {
+          message = explain(code(use.written), coveringIds.get(field) as string[]);
+          byWritten.set(use.written, message);
+        }
         report({ span: use.span, field: field.path, message });
       }
     },
   };
 }
 
-/** The purposes that cover a field. */
-function coveringPurposes(purposes: Purpose[], fieldPath: string): Purpose[] {
-  return purposes.filter((purpose) => purposeCoversField(purpose, fieldPath));
-}
 export const quadrantUnexpectedUnhelpful = quadrantRule('unexpected-unhelpful', 'quadrant-unexpected-unhelpful', 'warning',
   'Unexpected (inferred or third-party) data with no purpose covering it: the surveillance quadrant.',
   (written) =>
