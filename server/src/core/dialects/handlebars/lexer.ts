@@ -6,133 +6,302 @@
  * exception on the first mistake. The grammar follows handlebars.js's lexer (`handlebars.l`):
  * an ID is any run of characters except whitespace and `!"#%&'()*+,./;<=>@[\]^`{|}~`, segments are
  * joined by `.` or `/`, `[...]` is a literal segment, `@` starts a data variable.
+ *
+ * It runs on every tag at every keystroke, so it allocates little: the token ahead is a kind and a
+ * span held by the lexer, and only paths and literals, which the parse keeps, become objects.
  */
 import { MAX_NESTING } from '../common/limits';
 import { indexBefore, isSpace } from '../common/scan-collector';
 
-export type TokenKind =
-  | 'path' | 'string' | 'number' | 'boolean' | 'null' | 'undefined'
-  | 'open-paren' | 'close-paren' | 'equals' | 'pipe' | 'bad' | 'end';
+export type TokenKind = ValueKind | 'open-paren' | 'close-paren' | 'equals' | 'pipe' | 'bad' | 'end';
 
-export interface Token {
-  kind: TokenKind;
-  start: number;
-  end: number;
-  /** For strings: the unquoted value; for paths: the text as written; otherwise the raw text. */
-  value: string;
-  /** For strings: false when the closing quote is missing. */
-  terminated?: boolean;
-  /** For paths: the segments, with `..`, `.` and `this` kept as written; `[x]` unwrapped. */
-  segments?: string[];
+/** The tokens that carry a value: paths and literals. */
+export type ValueKind = 'path' | 'string' | 'number' | 'boolean' | 'null' | 'undefined';
+
+const NO_SEGMENTS: string[] = [];
+
+/** A path or a literal. One class, so that every token has the same shape. */
+export class Token {
   /** For paths: starts with `@` (a data variable such as `@index` or `@root`). */
-  data?: boolean;
-  /** For paths: a problem with its shape (`a/../b`, a dangling separator). */
-  invalid?: string;
-}
+  data = false;
+  /** A problem with what is written: a path's shape (`a/../b`, a dangling separator), a string's missing closing quote. */
+  invalid: string | undefined = undefined;
+  /**
+   * For paths: names joined by `.` (`customer.first_name`; no `@`, `..`, `this`, `[x]` or index), as
+   * most paths are. The text is then also the data path it names from its context, and the segments
+   * are split from it only when asked.
+   */
+  plain = false;
+  private parts: string[] | undefined = undefined;
 
-/** Characters that end an ID in handlebars.js. */
-function isIdChar(c: number): boolean {
-  if (c <= 32) return false;
-  switch (c) {
-    case 33: case 34: case 35: case 37: case 38: case 39: case 40: case 41: case 42: case 43: case 44:
-    case 46: case 47: case 59: case 60: case 61: case 62: case 64: case 91: case 92: case 93: case 94:
-    case 96: case 123: case 124: case 125: case 126:
-      return false;
-    default:
-      return true;
+  constructor(
+    readonly kind: ValueKind,
+    readonly start: number,
+    readonly end: number,
+    /** For strings: the unquoted value; otherwise the text as written. */
+    readonly value: string,
+  ) {}
+
+  /** For paths: the segments, with `..`, `.` and `this` kept as written; `[x]` unwrapped. */
+  get segments(): string[] {
+    return (this.parts ??= this.plain ? this.value.split('.') : NO_SEGMENTS);
+  }
+
+  set segments(segments: string[]) {
+    this.parts = segments;
+  }
+
+  /** For paths: one segment (`first_name`, `if`). */
+  get single(): boolean {
+    return this.plain ? !this.value.includes('.') : this.segments.length === 1;
   }
 }
+
+/** The ASCII characters for which `allowed` holds, as a table by code (looked up for every character of every path). */
+function asciiTable(allowed: (c: number) => boolean): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) table[c] = allowed(c) ? 1 : 0;
+  return table;
+}
+
+/** ASCII characters an ID may hold: handlebars.js ends one at whitespace, a control character or one of these. */
+const ID_CHARS = asciiTable((c) => c > 32 && !'!"#%&\'()*+,./;<=>@[\\]^`{|}~'.includes(String.fromCharCode(c)));
 
 /** Mustachio (Postmark) paths allow only word characters, `.`, `/` and `_`. */
-function isMustachioChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+const MUSTACHIO_CHARS = asciiTable((c) => /\w/.test(String.fromCharCode(c)));
+
+/** Whether `c` may be in a path segment; every character above ASCII may. */
+function isPathChar(c: number, ascii: Uint8Array): boolean {
+  return c > 127 || ascii[c] === 1;
 }
 
+function isIdChar(c: number): boolean {
+  return isPathChar(c, ID_CHARS);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** `/^\d+$/`: a segment that is an array index (`items.0`, `items.[0]`). */
+export function isIndex(segment: string): boolean {
+  return isIndexAt(segment, 0, segment.length);
+}
+
+function isIndexAt(text: string, start: number, end: number): boolean {
+  if (start === end) return false;
+  for (let i = start; i < end; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * `list` (or none yet) with `item` added. Lists of one and two are made at their exact size: pushing
+ * to `[]` reserves 16 slots, and most paths have one or two segments, most expressions one or two
+ * params, most blocks one or two branches.
+ */
+export function add<T>(list: T[] | undefined, item: T): T[] {
+  if (list === undefined) return [item];
+  if (list.length === 1) return [list[0], item];
+  list.push(item);
+  return list;
+}
 
 export class ExpressionLexer {
-  private pos: number;
-  private peeked: Token | undefined;
+  /** The span of the token ahead, once `peek` has read it. */
+  start = 0;
+  end = 0;
+  private kind: TokenKind = 'end';
+  /** The token ahead when it is a path or a literal. */
+  private token: Token | undefined;
+  private ahead = false;
+  private pos = 0;
+  private limit = 0;
 
-  constructor(private readonly text: string, start: number, private readonly end: number, private readonly mustachio = false) {
+  /** The ASCII characters a path segment may hold. */
+  private readonly pathChars: Uint8Array;
+
+  constructor(private readonly text: string, private readonly mustachio = false) {
+    this.pathChars = mustachio ? MUSTACHIO_CHARS : ID_CHARS;
+  }
+
+  /** Starts on the expression `text[start, end)`: one lexer serves every tag of a template. */
+  reset(start: number, end: number): this {
     this.pos = start;
+    this.limit = end;
+    this.ahead = false;
+    this.token = undefined;
+    return this;
   }
 
+  /** The start of the token ahead once peeked, otherwise the end of the last one. */
   get offset(): number {
-    return this.peeked ? this.peeked.start : this.pos;
+    return this.ahead ? this.start : this.pos;
   }
 
-  peek(): Token {
-    this.peeked ??= this.read();
-    return this.peeked;
+  /** The kind of the token ahead, read on first asking. */
+  peek(): TokenKind {
+    if (!this.ahead) {
+      this.read();
+      this.ahead = true;
+    }
+    return this.kind;
   }
 
-  next(): Token {
-    const token = this.peek();
-    this.peeked = undefined;
-    return token;
+  /** Moves past the token ahead. */
+  skip(): void {
+    this.peek();
+    this.ahead = false;
   }
 
-  private read(): Token {
+  /** Takes the token ahead, which `peek` said is a path or a literal. */
+  take(): Token {
+    this.skip();
+    return this.token as Token;
+  }
+
+  /** The token ahead, which `peek` said is a path or a literal, left ahead. */
+  peekToken(): Token {
+    this.peek();
+    return this.token as Token;
+  }
+
+  /** The token ahead as written, for messages. */
+  written(): string {
+    this.peek();
+    return this.text.slice(this.start, this.end);
+  }
+
+  private read(): void {
     const text = this.text;
-    while (this.pos < this.end && isSpace(text.charCodeAt(this.pos))) this.pos++;
+    while (this.pos < this.limit && isSpace(text.charCodeAt(this.pos))) this.pos++;
+    this.start = this.pos;
+    this.token = undefined;
+    this.kind = this.scan();
+    this.end = this.pos;
+  }
+
+  /** Reads one token from `pos`, moving `pos` past it. */
+  private scan(): TokenKind {
+    const text = this.text;
     const start = this.pos;
-    if (start >= this.end) return { kind: 'end', start, end: start, value: '' };
+    if (start >= this.limit) return 'end';
     const c = text.charCodeAt(start);
     if (!this.mustachio) {
       switch (c) {
-        case 40: this.pos++; return { kind: 'open-paren', start, end: this.pos, value: '(' };
-        case 41: this.pos++; return { kind: 'close-paren', start, end: this.pos, value: ')' };
-        case 61: this.pos++; return { kind: 'equals', start, end: this.pos, value: '=' };
-        case 124: this.pos++; return { kind: 'pipe', start, end: this.pos, value: '|' };
+        case 40: this.pos++; return 'open-paren';
+        case 41: this.pos++; return 'close-paren';
+        case 61: this.pos++; return 'equals';
+        case 124: this.pos++; return 'pipe';
         case 34: case 39: return this.readString(c);
       }
-      if (c === 45 || (c >= 48 && c <= 57)) {
-        const number = /^-?\d+(?:\.\d+)?/.exec(text.slice(start, Math.min(this.end, start + 40)));
-        if (number && !isIdChar(text.charCodeAt(start + number[0].length) || 32)) {
-          this.pos = start + number[0].length;
-          return { kind: 'number', start, end: this.pos, value: number[0] };
-        }
-      }
+      if ((c === 45 || isDigit(c)) && this.readNumber()) return 'number';
     }
-    if (c === 64 || c === 46 || c === 91 || (this.mustachio ? isMustachioChar(c) : isIdChar(c))) {
-      const path = this.readPath();
-      if (path) return path;
+    if (c === 64 || c === 46 || c === 91 || isPathChar(c, this.pathChars)) {
+      const kind = this.readPath();
+      if (kind) return kind;
     }
     // Anything else is one bad character (or, for Mustachio, a run up to the next space).
     this.pos++;
-    if (this.mustachio) while (this.pos < this.end && !isSpace(text.charCodeAt(this.pos))) this.pos++;
-    return { kind: 'bad', start, end: this.pos, value: text.slice(start, this.pos) };
+    if (this.mustachio) while (this.pos < this.limit && !isSpace(text.charCodeAt(this.pos))) this.pos++;
+    return 'bad';
   }
 
-  private readString(quote: number): Token {
+  /** `-?\d+(\.\d+)?` within 40 characters, and not followed by an ID character (`12px` is a path). */
+  private readNumber(): boolean {
     const text = this.text;
     const start = this.pos;
+    const limit = Math.min(this.limit, start + 40);
+    let i = text.charCodeAt(start) === 45 ? start + 1 : start;
+    const digits = i;
+    while (i < limit && isDigit(text.charCodeAt(i))) i++;
+    if (i === digits) return false;
+    if (i + 1 < limit && text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+      i += 2;
+      while (i < limit && isDigit(text.charCodeAt(i))) i++;
+    }
+    if (isIdChar(text.charCodeAt(i) || 32)) return false;
+    this.pos = i;
+    this.token = new Token('number', start, i, text.slice(start, i));
+    return true;
+  }
+
+  private readString(quote: number): 'string' {
+    const text = this.text;
+    const start = this.pos;
+    // The value is sliced between escapes, not built a character at a time.
     let value = '';
-    let i = start + 1;
-    while (i < this.end) {
+    let from = start + 1;
+    let i = from;
+    for (; i < this.limit; i++) {
       const c = text.charCodeAt(i);
-      if (c === 92 /* \ */ && text.charCodeAt(i + 1) === quote) { value += text[i + 1]; i += 2; continue; }
-      if (c === quote) {
+      if (c === 92 /* \ */ && text.charCodeAt(i + 1) === quote) {
+        value += text.slice(from, i);
+        from = ++i; // the escaped quote opens the next slice
+      } else if (c === quote) {
         this.pos = i + 1;
-        return { kind: 'string', start, end: this.pos, value, terminated: true };
+        this.token = new Token('string', start, this.pos, value + text.slice(from, i));
+        return 'string';
       }
-      value += text[i];
+    }
+    this.pos = this.limit;
+    this.token = new Token('string', start, this.limit, value + text.slice(from, i));
+    this.token.invalid = 'a text value is missing its closing quote';
+    return 'string';
+  }
+
+  /** Reads a path: a plain one without splitting it, any other segment by segment. */
+  private readPath(): ValueKind | undefined {
+    const start = this.pos;
+    const end = this.plainPathEnd(start);
+    if (end === -1) return this.readSegments();
+    const value = this.text.slice(start, end);
+    this.pos = end;
+    if (!this.mustachio && !value.includes('.')) {
+      if (value === 'true' || value === 'false') return this.literal('boolean', start, end, value);
+      if (value === 'null') return this.literal('null', start, end, value);
+      if (value === 'undefined') return this.literal('undefined', start, end, value);
+    }
+    const token = new Token('path', start, end, value);
+    token.plain = true;
+    this.token = token;
+    return 'path';
+  }
+
+  /**
+   * The end of the plain path at `start`, or -1 when the path there is not plain: names joined by
+   * `.`, none of them `this` (in Handlebars) or an index, and no dangling separator.
+   */
+  private plainPathEnd(start: number): number {
+    const text = this.text;
+    const end = this.limit;
+    const pathChars = this.pathChars;
+    let i = start;
+    for (;;) {
+      const segmentStart = i;
+      while (i < end && isPathChar(text.charCodeAt(i), pathChars)) i++;
+      if (i === segmentStart || isIndexAt(text, segmentStart, i)) return -1;
+      if (!this.mustachio && i - segmentStart === 4 && text.startsWith('this', segmentStart)) return -1;
+      if (i >= end) return i;
+      const separator = text.charCodeAt(i);
+      if (separator === 47 /* / */) return -1;
+      if (separator !== 46 /* . */) return i;
+      // What follows the dot must be a name: a dangling `.`, a `..` or a `[x]` is read segment by segment.
+      if (i + 1 >= end || !isPathChar(text.charCodeAt(i + 1), pathChars)) return -1;
       i++;
     }
-    this.pos = this.end;
-    return { kind: 'string', start, end: this.end, value, terminated: false };
   }
 
-  private readPath(): Token | undefined {
+  /** Reads a path that is not plain (`../x`, `@root.x`, `items.[0]`, `this`, or a mistake) segment by segment. */
+  private readSegments(): ValueKind | undefined {
     const text = this.text;
-    const end = this.end;
+    const end = this.limit;
     const start = this.pos;
     const mustachio = this.mustachio;
-    const isPathChar = mustachio ? isMustachioChar : isIdChar;
+    const pathChars = this.pathChars;
+    let segments: string[] | undefined;
     let i = start;
     const data = text.charCodeAt(i) === 64;
     if (data) i++;
-    const segments: string[] = [];
     let invalid: string | undefined;
     while (i < end) {
       const c = text.charCodeAt(i);
@@ -144,25 +313,25 @@ export class ExpressionLexer {
           i = end;
           break;
         }
-        segments.push(text.slice(i + 1, close));
+        segments = add(segments, text.slice(i + 1, close));
         i = close + 1;
       } else if (c === 46 /* . */) {
-        if (text.charCodeAt(i + 1) === 46) { segments.push('..'); i += 2; }
-        else { segments.push('.'); i += 1; }
-      } else if (isPathChar(c)) {
+        if (text.charCodeAt(i + 1) === 46) { segments = add(segments, '..'); i += 2; }
+        else { segments = add(segments, '.'); i += 1; }
+      } else if (isPathChar(c, pathChars)) {
         const segmentStart = i;
-        while (i < end && isPathChar(text.charCodeAt(i))) i++;
-        segments.push(text.slice(segmentStart, i));
+        while (i < end && isPathChar(text.charCodeAt(i), pathChars)) i++;
+        segments = add(segments, text.slice(segmentStart, i));
       } else {
         break;
       }
       const separator = text.charCodeAt(i);
       if (i >= end || (separator !== 46 && separator !== 47)) break;
       const after = text.charCodeAt(i + 1);
-      if (mustachio && separator === 47 && segments[segments.length - 1] !== '..') {
+      if (mustachio && separator === 47 && segments?.[segments.length - 1] !== '..') {
         invalid = '`/` may only follow `..` in a Mustachio path';
       }
-      if (i + 1 < end && ((after === 91 && !mustachio) || after === 46 || isPathChar(after))) {
+      if (i + 1 < end && ((after === 91 && !mustachio) || after === 46 || isPathChar(after, pathChars))) {
         i++;
         continue;
       }
@@ -170,8 +339,9 @@ export class ExpressionLexer {
       i++;
       break;
     }
-    if (i === start || (data && segments.length === 0)) return undefined;
+    if (i === start || (data && !segments)) return undefined;
     this.pos = i;
+    segments ??= NO_SEGMENTS;
     const value = text.slice(start, i);
     if (!invalid) {
       // As handlebars.js's `preparePath`: `..`, `.` and `this` may only open a path.
@@ -183,21 +353,28 @@ export class ExpressionLexer {
       }
     }
     if (!mustachio && segments.length === 1 && !data) {
-      const only = segments[0];
-      if (value === 'true' || value === 'false') return { kind: 'boolean', start, end: i, value };
-      if (value === 'null') return { kind: 'null', start, end: i, value };
-      if (value === 'undefined') return { kind: 'undefined', start, end: i, value: only };
+      if (value === 'true' || value === 'false') return this.literal('boolean', start, i, value);
+      if (value === 'null') return this.literal('null', start, i, value);
+      if (value === 'undefined') return this.literal('undefined', start, i, value);
     }
-    return { kind: 'path', start, end: i, value, segments, data, ...(invalid ? { invalid } : {}) };
+    const token = new Token('path', start, i, value);
+    token.segments = segments;
+    token.data = data;
+    token.invalid = invalid;
+    this.token = token;
+    return 'path';
+  }
+
+  private literal(kind: ValueKind, start: number, end: number, value: string): ValueKind {
+    this.token = new Token(kind, start, end, value);
+    return kind;
   }
 }
 
 // ---- Parsed expressions ----------------------------------------------------------------------
 
-export type Param =
-  | { kind: 'path'; token: Token }
-  | { kind: 'literal'; token: Token }
-  | { kind: 'sexpr'; sexpr: SubExpression };
+/** A value in an expression: a path, a literal or a sub-expression. */
+export type Param = Token | SubExpression;
 
 export interface HashPair {
   key: Token;
@@ -206,13 +383,14 @@ export interface HashPair {
 
 /** `head param… key=value…`, the shape of a mustache's content and of a `( … )`. */
 export interface SubExpression {
+  kind: 'sexpr';
   head: Token;
-  params: Param[];
-  hash: HashPair[];
+  params: readonly Param[];
+  hash: readonly HashPair[];
   start: number;
   end: number;
   /** `as |item index|` names, for blocks. */
-  blockParams: Token[];
+  blockParams: readonly Token[];
 }
 
 export interface ExpressionProblem {
@@ -220,6 +398,9 @@ export interface ExpressionProblem {
   end: number;
   message: string;
 }
+
+/** Shared by every expression without params, hash or block params. */
+const NONE: readonly never[] = [];
 
 /** The problem for sub-expressions nested past MAX_NESTING: reported once, and the rest of the tag is skipped. */
 const TOO_DEEP = `sub-expressions are nested more than ${MAX_NESTING} levels deep, and Mergewise does not check deeper`;
@@ -229,111 +410,125 @@ const TOO_DEEP = `sub-expressions are nested more than ${MAX_NESTING} levels dee
  * Problems are collected, never thrown; what could be read is returned.
  */
 export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionProblem[], nested: boolean, depth = 0): SubExpression | undefined {
-  const head = lexer.next();
-  const start = head.start;
-  if (head.kind === 'end' || head.kind === 'close-paren') {
-    problems.push({ start: head.start, end: head.end, message: nested ? 'empty `( )`' : 'nothing inside the braces' });
+  const headKind = lexer.peek();
+  const start = lexer.start;
+  if (headKind === 'end' || headKind === 'close-paren') {
+    problems.push({ start, end: lexer.end, message: nested ? 'empty `( )`' : 'nothing inside the braces' });
+    lexer.skip();
     return undefined;
   }
-  if (head.kind !== 'path' && head.kind !== 'string' && head.kind !== 'number' && head.kind !== 'boolean' &&
-    head.kind !== 'null' && head.kind !== 'undefined') {
-    problems.push({ start: head.start, end: head.end, message: `unexpected \`${head.value}\`` });
+  if (!isValueKind(headKind)) {
+    problems.push({ start, end: lexer.end, message: `unexpected \`${lexer.written()}\`` });
+    lexer.skip();
     return undefined;
   }
+  const head = lexer.take();
   checkToken(head, problems);
-  const sexpr: SubExpression = { head, params: [], hash: [], start, end: head.end, blockParams: [] };
+  let params: Param[] | undefined;
+  let hash: HashPair[] | undefined;
+  let blockParams: Token[] | undefined;
   for (;;) {
-    const token = lexer.peek();
-    if (token.kind === 'end') break;
-    if (token.kind === 'close-paren') {
+    const kind = lexer.peek();
+    if (kind === 'end') break;
+    if (kind === 'close-paren') {
       if (nested) break;
-      lexer.next();
-      problems.push({ start: token.start, end: token.end, message: 'a `)` with no `(` before it' });
+      problems.push({ start: lexer.start, end: lexer.end, message: 'a `)` with no `(` before it' });
+      lexer.skip();
       continue;
     }
-    if (token.kind === 'path' && !token.data && token.segments?.length === 1 && token.value === 'as' && !nested) {
+    if (kind === 'path' && !nested && lexer.peekToken().value === 'as') {
       // Block params: `as |item index|`.
-      lexer.next();
-      if (lexer.peek().kind !== 'pipe') {
-        sexpr.params.push({ kind: 'path', token });
+      const as = lexer.take();
+      if (lexer.peek() !== 'pipe') {
+        params = add(params, as);
         continue;
       }
-      lexer.next();
-      while (lexer.peek().kind === 'path') sexpr.blockParams.push(lexer.next());
-      const close = lexer.next();
-      if (close.kind !== 'pipe') problems.push({ start: token.start, end: close.end, message: 'block parameters must read `as |item|`' });
+      lexer.skip();
+      while (lexer.peek() === 'path') blockParams = add(blockParams, lexer.take());
+      const closed = lexer.peek() === 'pipe';
+      const closeEnd = lexer.end;
+      lexer.skip();
+      if (!closed) problems.push({ start: as.start, end: closeEnd, message: 'block parameters must read `as |item|`' });
       continue;
     }
     const param = readParam(lexer, problems, depth);
     if (!param) break;
-    if (lexer.peek().kind === 'equals') {
-      const equals = lexer.next();
-      if (param.kind !== 'path' || param.token.segments?.length !== 1) {
-        problems.push({ start: equals.start, end: equals.end, message: 'a `=` that does not follow a name' });
+    if (lexer.peek() === 'equals') {
+      const equalsStart = lexer.start;
+      const equalsEnd = lexer.end;
+      lexer.skip();
+      if (param.kind !== 'path' || !param.single) {
+        problems.push({ start: equalsStart, end: equalsEnd, message: 'a `=` that does not follow a name' });
         continue;
       }
       const value = readParam(lexer, problems, depth);
-      if (!value) problems.push({ start: param.token.start, end: equals.end, message: `\`${param.token.value}=\` has no value` });
-      sexpr.hash.push({ key: param.token, value });
+      if (!value) problems.push({ start: param.start, end: equalsEnd, message: `\`${param.value}=\` has no value` });
+      hash = add(hash, { key: param, value });
       continue;
     }
-    if (sexpr.hash.length > 0) {
-      const span = paramSpan(param);
-      problems.push({ start: span.start, end: span.end, message: 'a value after `key=value` pairs; values go before them' });
-    }
-    sexpr.params.push(param);
+    if (hash) problems.push({ start: param.start, end: param.end, message: 'a value after `key=value` pairs; values go before them' });
+    params = add(params, param);
   }
-  sexpr.end = Math.max(sexpr.end, lexer.offset);
-  return sexpr;
+  return {
+    kind: 'sexpr', head, params: params ?? NONE, hash: hash ?? NONE, start,
+    end: Math.max(head.end, lexer.offset), blockParams: blockParams ?? NONE,
+  };
 }
 
 function readParam(lexer: ExpressionLexer, problems: ExpressionProblem[], depth: number): Param | undefined {
-  const token = lexer.next();
-  switch (token.kind) {
-    case 'path':
+  const kind = lexer.peek();
+  switch (kind) {
+    case 'path': case 'string': {
+      const token = lexer.take();
       checkToken(token, problems);
-      return { kind: 'path', token };
-    case 'string':
-      checkToken(token, problems);
-      return { kind: 'literal', token };
+      return token;
+    }
     case 'number': case 'boolean': case 'null': case 'undefined':
-      return { kind: 'literal', token };
+      return lexer.take();
     case 'open-paren': {
+      const openStart = lexer.start;
+      const openEnd = lexer.end;
+      lexer.skip();
       if (depth >= MAX_NESTING) {
         // Following them all overflowed the stack: say so once, and skip the rest of the tag.
-        problems.push({ start: token.start, end: token.end, message: TOO_DEEP });
-        while (lexer.peek().kind !== 'end') lexer.next();
+        problems.push({ start: openStart, end: openEnd, message: TOO_DEEP });
+        while (lexer.peek() !== 'end') lexer.skip();
         return undefined;
       }
       const inner = parseSubExpression(lexer, problems, true, depth + 1);
-      const close = lexer.next();
-      if (close.kind !== 'close-paren' && problems[problems.length - 1]?.message !== TOO_DEEP) {
-        problems.push({ start: token.start, end: Math.max(token.end, close.start), message: 'a `(` is never closed with `)`' });
+      const closed = lexer.peek() === 'close-paren';
+      const closeStart = lexer.start;
+      const closeEnd = lexer.end;
+      lexer.skip();
+      if (!closed && problems[problems.length - 1]?.message !== TOO_DEEP) {
+        problems.push({ start: openStart, end: Math.max(openEnd, closeStart), message: 'a `(` is never closed with `)`' });
       }
       if (!inner) return undefined;
-      inner.start = token.start;
-      inner.end = close.kind === 'close-paren' ? close.end : inner.end;
-      return { kind: 'sexpr', sexpr: inner };
+      inner.start = openStart;
+      if (closed) inner.end = closeEnd;
+      return inner;
     }
     case 'end':
+      lexer.skip();
       return undefined;
     default:
-      problems.push({ start: token.start, end: token.end, message: `unexpected \`${token.value}\`` });
+      problems.push({ start: lexer.start, end: lexer.end, message: `unexpected \`${lexer.written()}\`` });
+      lexer.skip();
       return undefined;
   }
+}
+
+function isValueKind(kind: TokenKind): kind is ValueKind {
+  return kind === 'path' || kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'null' || kind === 'undefined';
 }
 
 function checkToken(token: Token, problems: ExpressionProblem[]): void {
-  if (token.kind === 'string' && token.terminated === false) {
-    problems.push({ start: token.start, end: token.end, message: 'a text value is missing its closing quote' });
-  }
-  if (token.kind === 'path' && token.invalid) {
-    problems.push({ start: token.start, end: token.end, message: token.invalid });
-  }
+  if (token.invalid) problems.push({ start: token.start, end: token.end, message: token.invalid });
 }
 
-export function paramSpan(param: Param): { start: number; end: number } {
-  return param.kind === 'sexpr' ? { start: param.sexpr.start, end: param.sexpr.end } : { start: param.token.start, end: param.token.end };
+/** A string, number, boolean, `null` or `undefined`. */
+export function isLiteral(param: Param | undefined): param is Token {
+  return param !== undefined && param.kind !== 'path' && param.kind !== 'sexpr';
 }
 
 /** The literal value of a token, as the platform reads it. */

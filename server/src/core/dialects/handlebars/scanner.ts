@@ -24,7 +24,8 @@ import { findPurposeDirectives } from '../directives';
 import { MAX_NESTING } from '../common/limits';
 import { ForwardIndex, LineEnds, isSpace } from '../common/scan-collector';
 import type { BlockHelper, GuardRule, HandlebarsFlavor } from './flavor';
-import { ExpressionLexer, literalValue, parseSubExpression, type ExpressionProblem, type Param, type SubExpression, type Token } from './lexer';
+import { isElse, isWhiteSpace } from './tags';
+import { ExpressionLexer, add, isIndex, isLiteral, literalValue, parseSubExpression, type ExpressionProblem, type Param, type SubExpression, type Token } from './lexer';
 
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, TILDE = 126, BACKSLASH = 92, QUOTE = 34, APOSTROPHE = 39, NEWLINE = 10;
 
@@ -34,42 +35,52 @@ const CONFIRM_LIMIT = 64 * 1024;
 /** Longest context path followed through nested loops and sections. */
 const MAX_PATH_LENGTH = 512;
 
+/** Shared by every use without filters, and by the frames, guards and branches that have none (nothing changes them). */
+const NO_FILTERS: string[] = [];
+const NO_BLOCK_PARAMS: ReadonlyMap<string, string | null> = new Map();
+const NO_PATHS: readonly string[] = [];
+
 interface Frame {
   /** Data path of the context: `` at the root, `cart.items[]` in a loop; null when it cannot be known. */
   base: string | null;
   /** Block params (`as |item|`) to the path they stand for; null for an index or key. */
-  blockParams: Map<string, string | null>;
+  blockParams: ReadonlyMap<string, string | null>;
 }
 
+/** What a branch holds, for recognising fallbacks: no tag, a use's index when it is one output tag, or something else. */
+const NO_TAGS = -1, OTHER_TAGS = -2;
+
+/** Every field is set when the block is pushed, so that all blocks share one shape. */
 interface OpenBlock {
   /** What the closing tag must name: the helper, or the section's path as written. */
   name: string;
   kind: 'helper' | 'section' | 'inverted' | 'unknown' | 'partial' | 'decorator';
-  helper?: BlockHelper;
+  helper: BlockHelper | undefined;
   tagSpan: Span;
   branches: Branch[];
-  activeGuards: string[];
-  guardsWhenAllFalse: string[];
+  activeGuards: readonly string[];
+  guardsWhenAllFalse: readonly string[];
   /** Frames to keep when the block ends, or when its `{{else}}` leaves the loop's context. */
   framesBefore: number;
   elseSeen: boolean;
   conditional: boolean;
   /** The one field a plain `{{#if x}}` or section tests, for recognising `{{#if x}}{{x}}{{else}}there{{/if}}`. */
-  testedPath?: string;
-  /** Per branch: tags seen directly in it, and the output use when it holds exactly one. */
-  branchTags: number[];
-  branchOutput: (number | undefined)[];
+  testedPath: string | undefined;
+  /** What the first two branches hold (`NO_TAGS`, `OTHER_TAGS` or a use): a fallback pattern has no more. */
+  contents: [number, number];
   /** The section `{{#x}}{{.}}{{/x}}` that this `{{^x}}` completes, by the index of its use. */
-  pairedUse?: number;
-  rule?: GuardRule;
+  pairedUse: number | undefined;
+  rule: GuardRule | undefined;
   /** For loops: what the item is called in the body (`this`, or its block param) and its data path. */
-  loop?: { variable: string; itemPath: string };
+  loop: { variable: string; itemPath: string } | undefined;
 }
 
 interface Guards {
-  whenTrue: string[];
-  whenFalse: string[];
+  whenTrue: readonly string[];
+  whenFalse: readonly string[];
 }
+
+const NO_GUARDS: Guards = { whenTrue: NO_PATHS, whenFalse: NO_PATHS };
 
 export function scanHandlebars(text: string, flavor: HandlebarsFlavor): TemplateScan {
   return new HandlebarsScanner(text, flavor).scan();
@@ -82,8 +93,8 @@ class HandlebarsScanner {
   private readonly purposeDirectives: PurposeDirective[] = [];
   private readonly loopScopes: LoopScope[] = [];
   private readonly stack: OpenBlock[] = [];
-  private readonly frames: Frame[] = [{ base: '', blockParams: new Map() }];
-  /** Block params in scope, innermost last, so resolving a name never walks every frame. */
+  private readonly frames: Frame[] = [{ base: '', blockParams: NO_BLOCK_PARAMS }];
+  /** Block params in scope (only), innermost last, so resolving a name never walks every frame. */
   private readonly boundParams = new Map<string, (string | null)[]>();
   private readonly guardCounts = new Map<string, number>();
   /** Open blocks by name, and open conditionals: kept as counts so nesting stays linear. */
@@ -100,11 +111,16 @@ class HandlebarsScanner {
   private dead: Uint8Array | undefined;
   /** Line ends, found once per line (a line of unclosed tags asked for its end at each one). */
   private readonly lineEnds: LineEnds;
+  /** Reads every tag's expression in turn. */
+  private readonly lexer: ExpressionLexer;
+  /** Problems of the expression just parsed, reported against its tag. */
+  private readonly problems: ExpressionProblem[] = [];
 
   constructor(private readonly text: string, private readonly flavor: HandlebarsFlavor) {
     this.mustachio = flavor.mustachio === true;
     this.rawCloses = new ForwardIndex(text, '}}}}');
     this.lineEnds = new LineEnds(text);
+    this.lexer = new ExpressionLexer(text, this.mustachio);
   }
 
   scan(): TemplateScan {
@@ -185,7 +201,7 @@ class HandlebarsScanner {
         else this.openBlock(first + 1, end, tagSpan, false);
         break;
       case '^':
-        if (!this.mustachio && text.slice(first + 1, end).trim() === '') this.handleElse(end, end, tagSpan);
+        if (!this.mustachio && isBlank(text, first + 1, end)) this.handleElse(end, end, tagSpan);
         else this.openBlock(first + 1, end, tagSpan, true);
         break;
       case '/':
@@ -198,11 +214,9 @@ class HandlebarsScanner {
       case '&':
         this.readOutput(first + 1, end, tagSpan);
         break;
-      default: {
-        const elseMatch = /^else(?=\s|$)/.exec(text.slice(first, Math.min(end, first + 5)));
-        if (elseMatch && !this.mustachio) this.handleElse(first + 4, end, tagSpan);
+      default:
+        if (!this.mustachio && isElse(text, first, end)) this.handleElse(first + 4, end, tagSpan);
         else this.readOutput(start, end, tagSpan);
-      }
     }
     return tagEnd;
   }
@@ -328,14 +342,11 @@ class HandlebarsScanner {
   // ---- Outputs ----------------------------------------------------------------------------------
 
   private readOutput(start: number, end: number, tagSpan: Span): void {
-    const text = this.text;
     if (this.mustachio) {
       this.readMustachioOutput(start, end, tagSpan);
       return;
     }
-    const problems: ExpressionProblem[] = [];
-    const sexpr = parseSubExpression(new ExpressionLexer(text, start, end), problems, false);
-    this.reportProblems(problems, tagSpan);
+    const sexpr = this.parse(start, end, tagSpan);
     if (!sexpr) {
       this.noteTag(undefined);
       return;
@@ -348,23 +359,31 @@ class HandlebarsScanner {
         return;
       }
       const before = this.uses.length;
-      this.usePath(head, tagSpan, 'output', null, []);
+      this.usePath(head, tagSpan, 'output', null, NO_FILTERS);
       this.noteTag(this.uses.length === before + 1 ? before : undefined);
       return;
     }
     const before = this.uses.length;
-    this.readHelperCall(sexpr, tagSpan, 'output', [], null);
-    const outputs = this.uses.slice(before).filter((use) => use.context === 'output');
-    this.noteTag(outputs.length === 1 ? this.uses.indexOf(outputs[0], before) : undefined);
+    this.readHelperCall(sexpr, tagSpan, 'output', NO_FILTERS, null);
+    // The tag's one output use, if it has exactly one.
+    let output: number | undefined;
+    let outputs = 0;
+    for (let i = before; i < this.uses.length; i++) {
+      if (this.uses[i].context === 'output') { output = i; outputs++; }
+    }
+    this.noteTag(outputs === 1 ? output : undefined);
   }
 
   /** Mustachio outputs are one path: no helpers, no literals. */
   private readMustachioOutput(start: number, end: number, tagSpan: Span): void {
-    const lexer = new ExpressionLexer(this.text, start, end, true);
-    const token = lexer.next();
-    const rest = lexer.peek();
+    const lexer = this.lexer.reset(start, end);
+    const kind = lexer.peek();
+    const tokenStart = lexer.start;
+    const token = kind === 'path' ? lexer.take() : undefined;
+    if (!token) lexer.skip();
+    const alone = lexer.peek() === 'end';
     const written = this.text.slice(start, end).trim();
-    if (token.kind === 'end') {
+    if (kind === 'end') {
       this.error(tagSpan, `\`${this.shortTag(tagSpan)}\` names no field: the recipient would see this raw merge syntax. Put a field name between the braces.`);
       this.noteTag(undefined);
       return;
@@ -380,13 +399,13 @@ class HandlebarsScanner {
       this.noteTag(undefined);
       return;
     }
-    if (token.kind !== 'path' || rest.kind !== 'end' || token.invalid) {
+    if (!token || !alone || token.invalid) {
       const words = written.split(/\s+/);
-      this.error({ start: token.start, end: trimmedEnd(this.text, start, end) },
+      this.error({ start: tokenStart, end: trimmedEnd(this.text, start, end) },
         words.length > 1
           ? `\`${written}\` is not a Mustachio path: Postmark's Mustachio has no helpers (such as \`${words[0]}\`), so ${this.flavor.refusal}. ` +
             'Output one field, as in `{{ person.first_name }}`, and put fallbacks in an inverted section `{{^x}}…{{/x}}`.'
-          : `\`${written}\` is not a Mustachio path${token.invalid ? ` (${token.invalid})` : ''}: paths are names joined by dots, with \`../\` to reach the outer scope and \`.\` for the current value. ${capitalize(this.flavor.refusal)}.`);
+          : `\`${written}\` is not a Mustachio path${token?.invalid ? ` (${token.invalid})` : ''}: paths are names joined by dots, with \`../\` to reach the outer scope and \`.\` for the current value. ${capitalize(this.flavor.refusal)}.`);
       this.noteTag(undefined);
       return;
     }
@@ -396,51 +415,58 @@ class HandlebarsScanner {
       this.noteTag(undefined);
       return;
     }
-    if (token.segments?.[0] === 'this') {
+    if (token.segments[0] === 'this') {
       this.error({ start: token.start, end: token.end },
         `Postmark's Mustachio has no \`this\`: \`{{${token.value}}}\` looks up a field named "this" and renders nothing. Write \`{{.}}\` for the current value${token.segments.length > 1 ? `, or \`{{${token.segments.slice(1).join('.')}}}\`` : ''}.`);
       this.noteTag(undefined);
       return;
     }
     const before = this.uses.length;
-    this.usePath(token, tagSpan, 'output', null, []);
+    this.usePath(token, tagSpan, 'output', null, NO_FILTERS);
     this.noteTag(this.uses.length === before + 1 ? before : undefined);
   }
 
   /** `helper a (sub b) key=c`: the first value is what the helper shows; the others are arguments. */
   private readHelperCall(sexpr: SubExpression, tagSpan: Span, context: UseContext, outerFilters: string[], outerFallback: string | null): void {
     const head = sexpr.head;
+    const params = sexpr.params;
     const name = head.kind === 'path' ? head.value : '';
     const inline = this.flavor.inlineHelpers[name];
     const block = this.flavor.blockHelpers[name];
     const known = head.kind === 'path' && !head.data && (inline !== undefined || block !== undefined);
     if (!known) {
       this.unknownHelper(head, false);
-      for (const param of sexpr.params) this.useParam(param, tagSpan, 'argument', [], null);
-      for (const pair of sexpr.hash) if (pair.value) this.useParam(pair.value, tagSpan, 'argument', [], null);
+      for (const param of params) this.useParam(param, tagSpan, 'argument', NO_FILTERS, null);
+      this.useHashValues(sexpr, tagSpan);
       return;
     }
     const isCondition = context === 'condition' || context === 'loop';
     // Comparison helpers test values; transforming helpers (`formatDate`, `length`) change them.
     const transforms = !(inline?.guard !== undefined || block !== undefined);
-    const filters = transforms ? [name, ...outerFilters] : outerFilters;
+    const filters = transforms ? (outerFilters.length === 0 ? [name] : [name, ...outerFilters]) : outerFilters;
     let fallback = outerFallback;
-    if (inline?.fallback && sexpr.params[1]?.kind === 'literal') {
-      const value = literalValue(sexpr.params[1].token);
+    const second = params[1];
+    if (inline?.fallback && isLiteral(second)) {
+      const value = literalValue(second);
       if (value !== undefined && value !== null && value !== '') fallback ??= name === 'insert' ? String(value).replace(/^default=/, '') : String(value);
     }
-    sexpr.params.forEach((param, index) => {
-      if (isCondition) this.useParam(param, tagSpan, context, index === 0 ? filters : [], null);
+    for (let index = 0; index < params.length; index++) {
+      const param = params[index];
+      if (isCondition) this.useParam(param, tagSpan, context, index === 0 ? filters : NO_FILTERS, null);
       else if (index === 0) this.useParam(param, tagSpan, context, filters, fallback);
       else if (index === 1 && inline?.fallback) this.useParam(param, tagSpan, context, outerFilters, outerFallback);
-      else this.useParam(param, tagSpan, 'argument', [], null);
-    });
-    for (const pair of sexpr.hash) if (pair.value) this.useParam(pair.value, tagSpan, 'argument', [], null);
+      else this.useParam(param, tagSpan, 'argument', NO_FILTERS, null);
+    }
+    this.useHashValues(sexpr, tagSpan);
+  }
+
+  private useHashValues(sexpr: SubExpression, tagSpan: Span): void {
+    for (const pair of sexpr.hash) if (pair.value) this.useParam(pair.value, tagSpan, 'argument', NO_FILTERS, null);
   }
 
   private useParam(param: Param, tagSpan: Span, context: UseContext, filters: string[], fallback: string | null): void {
-    if (param.kind === 'path') this.usePath(param.token, tagSpan, context, fallback, filters);
-    else if (param.kind === 'sexpr') this.readHelperCall(param.sexpr, tagSpan, context, filters, fallback);
+    if (param.kind === 'path') this.usePath(param, tagSpan, context, fallback, filters);
+    else if (param.kind === 'sexpr') this.readHelperCall(param, tagSpan, context, filters, fallback);
   }
 
   private usePath(token: Token, tagSpan: Span, context: UseContext, fallback: string | null, filters: string[]): void {
@@ -459,7 +485,7 @@ class HandlebarsScanner {
   }
 
   private isHelperName(token: Token): boolean {
-    return token.kind === 'path' && !token.data && token.segments?.length === 1 &&
+    return token.kind === 'path' && !token.data && token.single &&
       (this.flavor.inlineHelpers[token.value] !== undefined);
   }
 
@@ -470,9 +496,7 @@ class HandlebarsScanner {
       this.openMustachioBlock(start, end, tagSpan, inverted);
       return;
     }
-    const problems: ExpressionProblem[] = [];
-    const sexpr = parseSubExpression(new ExpressionLexer(this.text, start, end), problems, false);
-    this.reportProblems(problems, tagSpan);
+    const sexpr = this.parse(start, end, tagSpan);
     if (!sexpr || sexpr.head.kind !== 'path') {
       this.noteTag(undefined);
       if (!sexpr) this.error(tagSpan, `\`${this.shortTag(tagSpan)}\` names no block: ${this.flavor.refusal}. Write \`{{#if field}}\`, or remove the \`${inverted ? '^' : '#'}\`.`);
@@ -481,7 +505,7 @@ class HandlebarsScanner {
     }
     const head = sexpr.head;
     const name = head.value;
-    const helper = !head.data && head.segments?.length === 1 ? this.flavor.blockHelpers[name] : undefined;
+    const helper = !head.data && head.single ? this.flavor.blockHelpers[name] : undefined;
     this.noteTag(undefined);
     if (helper) {
       this.openHelperBlock(name, helper, sexpr, tagSpan, inverted);
@@ -499,7 +523,7 @@ class HandlebarsScanner {
       return;
     }
     this.unknownHelper(head, true);
-    for (const param of sexpr.params) this.useParam(param, tagSpan, 'condition', [], null);
+    for (const param of sexpr.params) this.useParam(param, tagSpan, 'condition', NO_FILTERS, null);
     this.pushBlock(name, 'unknown', tagSpan);
   }
 
@@ -521,48 +545,55 @@ class HandlebarsScanner {
       this.error(tagSpan,
         `\`${this.shortTag(tagSpan)}\`: ${this.flavor.platform} conditions only test whether one field has a value, as in \`{{#${name} Recipient.FirstName}}\`; they cannot compare values. ${capitalize(this.flavor.refusal)}.`);
     }
+    const params = sexpr.params;
     const context: UseContext = helper.scope === 'each' ? 'loop' : 'condition';
-    sexpr.params.forEach((param, index) => this.useParam(param, tagSpan, index === 0 ? context : helper.scope ? 'argument' : 'condition', [], null));
-    for (const pair of sexpr.hash) if (pair.value) this.useParam(pair.value, tagSpan, 'argument', [], null);
+    for (let index = 0; index < params.length; index++) {
+      this.useParam(params[index], tagSpan, index === 0 ? context : helper.scope ? 'argument' : 'condition', NO_FILTERS, null);
+    }
+    this.useHashValues(sexpr, tagSpan);
     const rule = inverted ? invertRule(helper.guard) : helper.guard;
-    const guards = this.conditionGuards(rule, sexpr.params);
+    const guards = this.conditionGuards(rule, params);
     const block = this.pushBlock(name, 'helper', tagSpan);
     block.helper = helper;
     this.setConditional(block, helper.conditional);
     block.rule = rule;
-    if ((rule === 'truthy' || rule === 'falsy') && sexpr.params.length === 1 && sexpr.params[0].kind === 'path') {
-      block.testedPath = this.resolve(sexpr.params[0].token);
+    const first = params[0];
+    if ((rule === 'truthy' || rule === 'falsy') && params.length === 1 && first.kind === 'path') {
+      block.testedPath = this.resolve(first);
     }
     if (helper.scope) {
-      const first = sexpr.params[0];
       const path = first ? this.loopSourcePath(first) : undefined;
       const base = path === undefined ? null : helper.scope === 'each' ? `${path}[]` : path;
-      const blockParams = new Map<string, string | null>();
-      sexpr.blockParams.forEach((param, index) => blockParams.set(param.value, index === 0 ? base : null));
+      let blockParams = NO_BLOCK_PARAMS;
+      if (sexpr.blockParams.length > 0) {
+        const named = new Map<string, string | null>();
+        sexpr.blockParams.forEach((param, index) => named.set(param.value, index === 0 ? base : null));
+        blockParams = named;
+      }
       this.pushFrame({ base, blockParams });
       if (helper.scope === 'each' && base !== null) block.loop = { variable: sexpr.blockParams[0]?.value ?? 'this', itemPath: base };
     }
-    this.enterBranch(block, tagSpan, guards.whenTrue);
+    this.addGuards(block, guards.whenTrue);
     block.guardsWhenAllFalse = guards.whenFalse;
   }
 
   /** `{{#x}}…{{/x}}` shows its content with `x` as the context when `x` has a value; `{{^x}}` when it has none. */
   private openSection(head: Token, tagSpan: Span, inverted: boolean): void {
-    this.usePath(head, tagSpan, 'condition', null, []);
+    this.usePath(head, tagSpan, 'condition', null, NO_FILTERS);
     const path = this.resolve(head);
     const block = this.pushBlock(head.value, inverted ? 'inverted' : 'section', tagSpan);
     this.setConditional(block, true);
     if (!inverted) block.testedPath = path;
     // Mustachio scopes even the inverted section to the (empty) value; handlebars.js keeps the context.
-    if (!inverted || this.mustachio) this.pushFrame({ base: path ?? null, blockParams: new Map() });
+    if (!inverted || this.mustachio) this.pushFrame({ base: path ?? null, blockParams: NO_BLOCK_PARAMS });
     const last = this.lastSection;
-    if (inverted && last && last.name === head.value && this.text.slice(last.end, tagSpan.start).trim() === '') {
+    if (inverted && last && last.name === head.value && isBlank(this.text, last.end, tagSpan.start)) {
       block.pairedUse = last.use;
     }
     this.lastSection = undefined;
-    const guards = path === undefined ? [] : [path];
-    this.enterBranch(block, tagSpan, inverted ? [] : guards);
-    block.guardsWhenAllFalse = inverted ? guards : [];
+    const guards = path === undefined ? NO_PATHS : [path];
+    if (inverted) block.guardsWhenAllFalse = guards;
+    else this.addGuards(block, guards);
   }
 
   private openMustachioBlock(start: number, end: number, tagSpan: Span, inverted: boolean): void {
@@ -570,37 +601,39 @@ class HandlebarsScanner {
     const content = text.slice(start, end);
     this.noteTag(undefined);
     if (!inverted && /^each(\s|$)/.test(content)) {
-      const lexer = new ExpressionLexer(text, start + 4, end, true);
-      const source = lexer.next();
-      const extra = lexer.peek();
+      const lexer = this.lexer.reset(start + 4, end);
+      const sourceKind = lexer.peek();
+      const source = sourceKind === 'path' ? lexer.take() : undefined;
+      if (!source) lexer.skip();
       const block = this.pushBlock('each', 'helper', tagSpan);
-      if (source.kind !== 'path' || source.invalid || extra.kind !== 'end') {
+      if (!source || source.invalid || lexer.peek() !== 'end') {
         this.error(tagSpan,
-          source.kind === 'end'
+          sourceKind === 'end'
             ? `\`{{#each}}\` needs a list to loop over, as in \`{{#each items}}\`: ${this.flavor.refusal}.`
-            : `\`${this.shortTag(tagSpan)}\` does not name one list${source.invalid ? ` (${source.invalid})` : ''}: ${this.flavor.refusal}. Write \`{{#each items}}\`.`);
-        this.pushFrame({ base: null, blockParams: new Map() });
-        this.enterBranch(block, tagSpan, []);
+            : `\`${this.shortTag(tagSpan)}\` does not name one list${source?.invalid ? ` (${source.invalid})` : ''}: ${this.flavor.refusal}. Write \`{{#each items}}\`.`);
+        this.pushFrame({ base: null, blockParams: NO_BLOCK_PARAMS });
         return;
       }
-      this.usePath(source, tagSpan, 'loop', null, []);
+      this.usePath(source, tagSpan, 'loop', null, NO_FILTERS);
       const path = this.resolve(source);
-      this.pushFrame({ base: path === undefined ? null : `${path}[]`, blockParams: new Map() });
-      if (path !== undefined) block.loop = { variable: '.', itemPath: `${path}[]` };
-      this.enterBranch(block, tagSpan, path === undefined ? [] : [path]);
+      this.pushFrame({ base: path === undefined ? null : `${path}[]`, blockParams: NO_BLOCK_PARAMS });
+      if (path !== undefined) {
+        block.loop = { variable: '.', itemPath: `${path}[]` };
+        this.addGuards(block, [path]);
+      }
       return;
     }
-    const lexer = new ExpressionLexer(text, start, end, true);
-    const head = lexer.next();
-    const extra = lexer.peek();
+    const lexer = this.lexer.reset(start, end);
+    const head = lexer.peek() === 'path' ? lexer.take() : undefined;
+    if (!head) lexer.skip();
     const written = content.trim();
-    if (head.kind !== 'path' || head.invalid || extra.kind !== 'end' || head.data || written !== content) {
+    if (!head || head.invalid || lexer.peek() !== 'end' || head.data || written !== content) {
       const word = written.split(/\s+/)[0];
       this.error(tagSpan,
         word === 'if' || word === 'unless' || word === 'with'
           ? `Postmark's Mustachio has no \`${word}\` helper: ${this.flavor.refusal}. ` +
             `Write \`{{${word === 'unless' ? '^' : '#'}field}}…{{/field}}\` to show content only when the field ${word === 'unless' ? 'is empty' : 'has a value'}.`
-          : `\`${this.shortTag(tagSpan)}\` is not a Mustachio section: a section names one path, as in \`{{#person}}\`, with no spaces${head.invalid ? ` (${head.invalid})` : ''}. ${capitalize(this.flavor.refusal)}.`);
+          : `\`${this.shortTag(tagSpan)}\` is not a Mustachio section: a section names one path, as in \`{{#person}}\`, with no spaces${head?.invalid ? ` (${head.invalid})` : ''}. ${capitalize(this.flavor.refusal)}.`);
       this.pushBlock(word, 'unknown', tagSpan);
       return;
     }
@@ -630,7 +663,6 @@ class HandlebarsScanner {
 
   private handleElse(restStart: number, restEnd: number, tagSpan: Span): void {
     const block = this.stack[this.stack.length - 1];
-    const rest = this.text.slice(restStart, restEnd).trim();
     if (!block || block.kind === 'partial' || block.kind === 'decorator') {
       this.error(tagSpan, `\`${this.shortTag(tagSpan)}\` is outside any block: ${this.flavor.refusal}. Move it inside \`{{#if …}}…{{/if}}\`, or remove it.`);
       return;
@@ -639,15 +671,13 @@ class HandlebarsScanner {
       this.error(tagSpan, `A second \`{{else}}\` in \`${this.shortTag(block.tagSpan)}\`: ${this.flavor.refusal}. Keep one \`{{else}}\` per block.`);
       return;
     }
-    if (rest) {
+    if (!isBlank(this.text, restStart, restEnd)) {
       if (!this.flavor.chainedElse) {
         this.error(tagSpan,
           `${this.flavor.platform} has no \`{{else if}}\`: ${this.flavor.refusal}. Nest a second \`{{#if}}\` inside \`{{else}}\`` +
           (this.flavor.maxConditionalDepth ? ` (at most ${this.flavor.maxConditionalDepth} conditionals deep).` : '.'));
       }
-      const problems: ExpressionProblem[] = [];
-      const sexpr = parseSubExpression(new ExpressionLexer(this.text, restStart, restEnd), problems, false);
-      this.reportProblems(problems, tagSpan);
+      const sexpr = this.parse(restStart, restEnd, tagSpan);
       const name = sexpr?.head.kind === 'path' ? sexpr.head.value : '';
       const helper = this.flavor.blockHelpers[name];
       if (!sexpr || !helper || helper.scope) {
@@ -658,7 +688,7 @@ class HandlebarsScanner {
       }
       // Conditions of an `else if` run only when every earlier condition was false.
       this.enterBranch(block, tagSpan, block.guardsWhenAllFalse);
-      sexpr.params.forEach((param) => this.useParam(param, tagSpan, 'condition', [], null));
+      for (const param of sexpr.params) this.useParam(param, tagSpan, 'condition', NO_FILTERS, null);
       const guards = this.conditionGuards(helper.guard, sexpr.params);
       this.addGuards(block, guards.whenTrue);
       // Past MAX_NESTING paths, later branches are not counted as guarded by the earlier conditions:
@@ -674,14 +704,21 @@ class HandlebarsScanner {
   }
 
   private closeBlock(start: number, end: number, tagSpan: Span): void {
-    const written = this.text.slice(start, end).trim();
-    const name = this.mustachio ? written : written.split(/\s+/)[0];
-    if (!name || (!this.mustachio && written !== name)) {
+    const text = this.text;
+    // The name is the first word of the trimmed content (Mustachio: all of it); the text is sliced once.
+    let first = start;
+    while (first < end && isWhiteSpace(text.charCodeAt(first))) first++;
+    let last = end;
+    while (last > first && isWhiteSpace(text.charCodeAt(last - 1))) last--;
+    let wordEnd = first;
+    while (wordEnd < last && !isWhiteSpace(text.charCodeAt(wordEnd))) wordEnd++;
+    const name = text.slice(first, this.mustachio ? last : wordEnd);
+    if (!name || (!this.mustachio && wordEnd !== last)) {
       this.error(tagSpan, `\`${this.shortTag(tagSpan)}\`: a closing tag names only its block, as in \`{{/if}}\`. ${capitalize(this.flavor.refusal)}.`);
       if (!name) return;
     }
-    if (this.mustachio && this.text.slice(start, end) !== written) {
-      this.error(tagSpan, `\`${this.shortTag(tagSpan)}\` has spaces: Mustachio only recognises \`{{/${written}}}\` written without them, so ${this.flavor.refusal}.`);
+    if (this.mustachio && (first !== start || last !== end)) {
+      this.error(tagSpan, `\`${this.shortTag(tagSpan)}\` has spaces: Mustachio only recognises \`{{/${name}}}\` written without them, so ${this.flavor.refusal}.`);
     }
     let index = -1;
     if (this.openNames.get(name)) {
@@ -706,16 +743,13 @@ class HandlebarsScanner {
     this.finishBlock(this.stack[index], tagSpan);
   }
 
+  /** Opens a block and its first branch, which the opening tag's guards (added by the caller) hold for. */
   private pushBlock(name: string, kind: OpenBlock['kind'], tagSpan: Span): OpenBlock {
     const block: OpenBlock = {
-      name, kind, tagSpan, branches: [], activeGuards: [], guardsWhenAllFalse: [],
-      framesBefore: this.frames.length, elseSeen: false, conditional: false, branchTags: [], branchOutput: [],
+      name, kind, helper: undefined, tagSpan, branches: [{ tagSpan, body: { start: tagSpan.end, end: tagSpan.end } }],
+      activeGuards: NO_PATHS, guardsWhenAllFalse: NO_PATHS, framesBefore: this.frames.length, elseSeen: false,
+      conditional: false, testedPath: undefined, contents: [NO_TAGS, NO_TAGS], pairedUse: undefined, rule: undefined, loop: undefined,
     };
-    if (kind !== 'helper' && kind !== 'section' && kind !== 'inverted') {
-      block.branches.push({ tagSpan, body: { start: tagSpan.end, end: tagSpan.end } });
-      block.branchTags.push(0);
-      block.branchOutput.push(undefined);
-    }
     this.stack.push(block);
     this.deepest = Math.max(this.deepest, this.stack.length);
     this.openNames.set(name, (this.openNames.get(name) ?? 0) + 1);
@@ -736,7 +770,11 @@ class HandlebarsScanner {
   private popFrames(keep: number): void {
     while (this.frames.length > Math.max(1, keep)) {
       const frame = this.frames.pop() as Frame;
-      for (const name of frame.blockParams.keys()) this.boundParams.get(name)?.pop();
+      for (const name of frame.blockParams.keys()) {
+        const bound = this.boundParams.get(name);
+        bound?.pop();
+        if (bound?.length === 0) this.boundParams.delete(name);
+      }
     }
   }
 
@@ -765,133 +803,143 @@ class HandlebarsScanner {
    * Handlebars and Mustachio write a fallback: record "there" as the fallback of that output.
    */
   private recogniseFallback(block: OpenBlock, closeTag: Span): void {
-    const plainText = (index: number): string | undefined => {
-      const body = block.branches[index].body;
-      const value = this.text.slice(body.start, body.end).replace(/\s+/g, ' ').trim();
-      return block.branchTags[index] === 0 && value ? value : undefined;
-    };
-    /** The branch is one output tag and nothing else but whitespace: `{{#if x}}{{x}}{{else}}…`. */
-    const singleOutput = (index: number): FieldUse | undefined => {
-      const useIndex = block.branchOutput[index];
-      const use = block.branchTags[index] === 1 && useIndex !== undefined ? this.uses[useIndex] : undefined;
-      const body = block.branches[index].body;
-      if (!use || this.text.slice(body.start, use.tagSpan.start).trim() || this.text.slice(use.tagSpan.end, body.end).trim()) return undefined;
-      return use;
-    };
     if (block.kind === 'section' && block.branches.length === 1) {
-      const use = singleOutput(0);
-      this.lastSection = use && use.path === block.testedPath ? { name: block.name, end: closeTag.end, use: this.uses.lastIndexOf(use) } : undefined;
+      const use = this.singleOutput(block, 0);
+      this.lastSection = use !== undefined && this.uses[use].path === block.testedPath ? { name: block.name, end: closeTag.end, use } : undefined;
       return;
     }
     if (block.kind === 'inverted' && block.pairedUse !== undefined && block.branches.length === 1) {
-      const fallback = plainText(0);
       const use = this.uses[block.pairedUse];
-      if (fallback && use && use.fallback === null) use.fallback = fallback;
+      if (use && use.fallback === null) use.fallback = this.plainText(block, 0);
       return;
     }
     if (block.branches.length !== 2 || !block.testedPath) return;
-    const [shown, fallbackIndex] = block.rule === 'falsy' ? [1, 0] : [0, 1];
-    const use = singleOutput(shown);
-    const fallback = plainText(fallbackIndex);
-    if (use && fallback && use.path === block.testedPath && use.fallback === null) use.fallback = fallback;
+    const shown = block.rule === 'falsy' ? 1 : 0;
+    const index = this.singleOutput(block, shown);
+    const use = index === undefined ? undefined : this.uses[index];
+    if (!use || use.path !== block.testedPath || use.fallback !== null) return;
+    use.fallback = this.plainText(block, 1 - shown);
   }
 
-  /** Notes a tag met directly inside the innermost block's current branch. */
+  /** The branch's text with its white space collapsed, when it holds no tag and some text; otherwise null. */
+  private plainText(block: OpenBlock, branch: number): string | null {
+    if (block.contents[branch] !== NO_TAGS) return null;
+    const body = block.branches[branch].body;
+    return this.text.slice(body.start, body.end).replace(/\s+/g, ' ').trim() || null;
+  }
+
+  /** The index of the use, when the branch is one output tag and nothing else but white space: `{{#if x}}{{x}}{{else}}…`. */
+  private singleOutput(block: OpenBlock, branch: number): number | undefined {
+    const index = block.contents[branch];
+    if (index < 0) return undefined;
+    const tag = this.uses[index].tagSpan;
+    const body = block.branches[branch].body;
+    return isBlank(this.text, body.start, tag.start) && isBlank(this.text, tag.end, body.end) ? index : undefined;
+  }
+
+  /** Notes a tag met directly inside the innermost block's current branch, and its one output use if it is an output. */
   private noteTag(outputUse: number | undefined): void {
     const block = this.stack[this.stack.length - 1];
-    if (!block || block.branches.length === 0) return;
+    if (!block) return;
     const branch = block.branches.length - 1;
-    block.branchTags[branch]++;
-    block.branchOutput[branch] = outputUse;
+    // Only the first two branches can make a fallback pattern.
+    if (branch < 2) block.contents[branch] = block.contents[branch] === NO_TAGS && outputUse !== undefined ? outputUse : OTHER_TAGS;
   }
 
-  private enterBranch(block: OpenBlock, tagSpan: Span, guards: string[]): void {
+  private enterBranch(block: OpenBlock, tagSpan: Span, guards: readonly string[]): void {
     this.exitBranch(block, tagSpan.start);
-    block.branches.push({ tagSpan, body: { start: tagSpan.end, end: tagSpan.end } });
+    block.branches = add(block.branches, { tagSpan, body: { start: tagSpan.end, end: tagSpan.end } });
     this.deepest = Math.max(this.deepest, block.branches.length);
-    block.branchTags.push(0);
-    block.branchOutput.push(undefined);
     this.addGuards(block, guards);
   }
 
-  private addGuards(block: OpenBlock, guards: string[]): void {
+  private addGuards(block: OpenBlock, guards: readonly string[]): void {
+    if (guards.length === 0) return;
     for (const path of guards) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 0) + 1);
-    block.activeGuards = [...block.activeGuards, ...guards];
+    // Guard lists are never changed in place, so a branch can share its tag's list.
+    block.activeGuards = block.activeGuards.length === 0 ? guards : [...block.activeGuards, ...guards];
   }
 
   private exitBranch(block: OpenBlock, at: number): void {
-    const last = block.branches[block.branches.length - 1];
-    if (last) last.body = { start: last.body.start, end: Math.max(last.body.start, at) };
-    for (const path of block.activeGuards) {
-      const count = (this.guardCounts.get(path) ?? 1) - 1;
-      if (count > 0) this.guardCounts.set(path, count);
-      else this.guardCounts.delete(path);
-    }
-    block.activeGuards = [];
+    const body = block.branches[block.branches.length - 1].body;
+    body.end = Math.max(body.start, at);
+    // Counts fall to 0 rather than being deleted: a delete can shrink the table, which the next guard grows again.
+    for (const path of block.activeGuards) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 1) - 1);
+    block.activeGuards = NO_PATHS;
   }
 
   // ---- Conditions ---------------------------------------------------------------------------------
 
-  private conditionGuards(rule: GuardRule, params: Param[]): Guards {
+  private conditionGuards(rule: GuardRule, params: readonly Param[]): Guards {
     switch (rule) {
       case 'truthy':
-        return { whenTrue: params.flatMap((param) => this.truthyPaths(param)), whenFalse: [] };
+        return { whenTrue: this.truthyPaths(params), whenFalse: NO_PATHS };
       case 'falsy':
-        return { whenTrue: [], whenFalse: params.flatMap((param) => this.truthyPaths(param)) };
+        return { whenTrue: NO_PATHS, whenFalse: this.truthyPaths(params) };
       case 'equals':
       case 'not-equals': {
-        if (params.length !== 2) return { whenTrue: [], whenFalse: [] };
-        const [field, other] = params[0].kind === 'literal' ? [params[1], params[0]] : [params[0], params[1]];
+        if (params.length !== 2) return NO_GUARDS;
+        const swapped = isLiteral(params[0]);
+        const field = swapped ? params[1] : params[0];
+        const other = swapped ? params[0] : params[1];
         const path = this.valuePath(field);
-        if (!path || other.kind !== 'literal') return { whenTrue: [], whenFalse: [] };
-        const blank = isBlankLiteral(other.token);
-        if (rule === 'equals') return blank ? { whenTrue: [], whenFalse: [path] } : { whenTrue: [path], whenFalse: [] };
-        return blank ? { whenTrue: [path], whenFalse: [] } : { whenTrue: [], whenFalse: [] };
+        if (!path || !isLiteral(other)) return NO_GUARDS;
+        const blank = isBlankLiteral(other);
+        if (rule === 'equals') return blank ? { whenTrue: NO_PATHS, whenFalse: [path] } : { whenTrue: [path], whenFalse: NO_PATHS };
+        return blank ? { whenTrue: [path], whenFalse: NO_PATHS } : NO_GUARDS;
       }
       case 'greater': {
         const path = params[0] ? this.valuePath(params[0]) : undefined;
-        return path && params[1]?.kind === 'literal' ? { whenTrue: [path], whenFalse: [] } : { whenTrue: [], whenFalse: [] };
+        return path && isLiteral(params[1]) ? { whenTrue: [path], whenFalse: NO_PATHS } : NO_GUARDS;
       }
       case 'contains': {
         const path = params[0] ? this.valuePath(params[0]) : undefined;
-        return path && params[1]?.kind === 'literal' && !isBlankLiteral(params[1].token) ? { whenTrue: [path], whenFalse: [] } : { whenTrue: [], whenFalse: [] };
+        const other = params[1];
+        return path && isLiteral(other) && !isBlankLiteral(other) ? { whenTrue: [path], whenFalse: NO_PATHS } : NO_GUARDS;
       }
       default:
-        return { whenTrue: [], whenFalse: [] };
+        return NO_GUARDS;
     }
   }
 
-  /** Paths that have a value when `param` is truthy: a field, `(length x)`, or a nested condition. */
-  private truthyPaths(param: Param): string[] {
+  /** Paths that have a value when every one of `params` is truthy: fields, `(length x)`, nested conditions. */
+  private truthyPaths(params: readonly Param[]): readonly string[] {
+    let paths: string[] | undefined;
+    for (const param of params) paths = this.addTruthyPaths(param, paths);
+    return paths ?? NO_PATHS;
+  }
+
+  private addTruthyPaths(param: Param, paths: string[] | undefined): string[] | undefined {
     if (param.kind === 'path') {
-      const path = this.resolve(param.token);
-      return path === undefined ? [] : [path];
+      const path = this.resolve(param);
+      return path === undefined ? paths : add(paths, path);
     }
-    if (param.kind !== 'sexpr' || param.sexpr.head.kind !== 'path') return [];
-    const name = param.sexpr.head.value;
+    if (param.kind !== 'sexpr' || param.head.kind !== 'path') return paths;
+    const name = param.head.value;
     const inline = this.flavor.inlineHelpers[name];
     const rule = inline?.guard ?? this.flavor.blockHelpers[name]?.guard;
     if (inline?.size) {
-      const inner = param.sexpr.params[0];
-      return inner ? this.truthyPaths(inner) : [];
+      const inner = param.params[0];
+      return inner ? this.addTruthyPaths(inner, paths) : paths;
     }
-    return rule ? this.conditionGuards(rule, param.sexpr.params).whenTrue : [];
+    if (rule) for (const path of this.conditionGuards(rule, param.params).whenTrue) paths = add(paths, path);
+    return paths;
   }
 
   /** The field a compared value comes from: `x`, or `x` in `(length x)`. */
   private valuePath(param: Param): string | undefined {
-    if (param.kind === 'path') return this.resolve(param.token);
-    if (param.kind === 'sexpr' && param.sexpr.head.kind === 'path' && this.flavor.inlineHelpers[param.sexpr.head.value]?.size) {
-      const inner = param.sexpr.params[0];
+    if (param.kind === 'path') return this.resolve(param);
+    if (param.kind === 'sexpr' && param.head.kind === 'path' && this.flavor.inlineHelpers[param.head.value]?.size) {
+      const inner = param.params[0];
       return inner ? this.valuePath(inner) : undefined;
     }
     return undefined;
   }
 
   private loopSourcePath(param: Param): string | undefined {
-    if (param.kind === 'path') return this.resolve(param.token);
+    if (param.kind === 'path') return this.resolve(param);
     if (param.kind === 'sexpr') {
-      const inner = param.sexpr.params.find((each) => each.kind === 'path');
+      const inner = param.params.find((each) => each.kind === 'path');
       return inner ? this.loopSourcePath(inner) : undefined;
     }
     return undefined;
@@ -905,33 +953,35 @@ class HandlebarsScanner {
    * Neither handlebars.js (without `compat`) nor Mustachio looks a name up in outer contexts.
    */
   private resolve(token: Token): string | undefined {
-    const segments = token.segments ?? [];
     if (token.data) {
+      const segments = token.segments;
       if (segments[0] !== 'root' || segments.length < 2) return undefined;
-      return joinPath('', segments.slice(1));
+      return joinPath('', segments, 1);
     }
     if (this.flavor.platformTag(token.value)) return undefined;
+    if (token.plain && this.boundParams.size === 0) {
+      // Most paths: names read from the current context, written as the data path they name.
+      const base = this.frames[this.frames.length - 1].base;
+      return base === null ? undefined : base === '' ? token.value : `${base}.${token.value}`;
+    }
+    const segments = token.segments;
     let frameIndex = this.frames.length - 1;
     let i = 0;
     while (segments[i] === '..') {
       frameIndex = Math.max(0, frameIndex - 1);
       i++;
     }
-    let explicitContext = false;
-    if (segments[i] === '.' || (segments[i] === 'this' && !this.mustachio)) {
-      explicitContext = true;
-      i++;
-    }
-    const rest = segments.slice(i);
-    const bound = i === 0 && !explicitContext && rest.length > 0 ? this.boundParams.get(rest[0]) : undefined;
+    if (segments[i] === '.' || (segments[i] === 'this' && !this.mustachio)) i++;
+    // A block param can only be the first segment written.
+    const bound = i === 0 && segments.length > 0 ? this.boundParams.get(segments[0]) : undefined;
     if (bound && bound.length > 0) {
       const base = bound[bound.length - 1];
-      return base === null ? undefined : joinPath(base, rest.slice(1));
+      return base === null ? undefined : joinPath(base, segments, 1);
     }
     const base = this.frames[frameIndex].base;
     if (base === null) return undefined;
-    if (rest.length === 0) return base === '' ? undefined : base;
-    return joinPath(base, rest);
+    if (i === segments.length) return base === '' ? undefined : base;
+    return joinPath(base, segments, i);
   }
 
   // ---- Problems ---------------------------------------------------------------------------------
@@ -953,11 +1003,16 @@ class HandlebarsScanner {
       (block && this.flavor.sections ? ` A \`{{#field}}\` section takes no values after the name.` : ''));
   }
 
-  private reportProblems(problems: ExpressionProblem[], tagSpan: Span): void {
-    for (const problem of problems) {
+  /** Parses the expression `text[start, end)` of a tag, and reports its problems. */
+  private parse(start: number, end: number, tagSpan: Span): SubExpression | undefined {
+    const sexpr = parseSubExpression(this.lexer.reset(start, end), this.problems, false);
+    if (this.problems.length === 0) return sexpr;
+    for (const problem of this.problems) {
       const span = problem.end > problem.start ? { start: problem.start, end: problem.end } : tagSpan;
       this.error(span, `In \`${this.shortTag(tagSpan)}\`, ${problem.message}: ${this.flavor.refusal}.`);
     }
+    this.problems.length = 0;
+    return sexpr;
   }
 
   /** The scanner found nothing: ask handlebars.js, so a template it refuses is never called clean. */
@@ -997,14 +1052,24 @@ function isBlankLiteral(token: Token): boolean {
   return value === '' || value === null || value === undefined || value === false;
 }
 
-/** Joins written segments to a data path: numeric segments are array items (`items.[0].title` → `items[].title`). */
-export function joinPath(base: string, segments: string[]): string {
+/**
+ * Joins written segments, from `from` on, to a data path: numeric segments are array items
+ * (`items.[0].title` → `items[].title`).
+ */
+export function joinPath(base: string, segments: readonly string[], from = 0): string {
   let path = base;
-  for (const segment of segments) {
-    if (/^\d+$/.test(segment)) path += '[]';
+  for (let i = from; i < segments.length; i++) {
+    const segment = segments[i];
+    if (isIndex(segment)) path += '[]';
     else path = path === '' ? segment : `${path}.${segment}`;
   }
   return path;
+}
+
+/** `text.slice(start, end).trim() === ''`, without the slice. */
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isWhiteSpace(text.charCodeAt(i))) return false;
+  return true;
 }
 
 

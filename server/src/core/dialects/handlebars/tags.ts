@@ -20,14 +20,26 @@ export function tagShape(text: string, span: Span): TagShape | undefined {
   if (text[start] === '~') start++;
   if (end > start && text[end - 1] === '~') end--;
   let first = start;
-  while (first < end && /\s/.test(text[first])) first++;
+  while (first < end && isWhiteSpace(text.charCodeAt(first))) first++;
   const sigil = text[first];
   if (sigil === '!') return { kind: 'comment', raw: false, contentStart: start, contentEnd: end };
-  if (!triple && (sigil === '#' || sigil === '/' || sigil === '^' || sigil === '>' || /^else(\s|$)/.test(text.slice(first, end)))) {
+  if (!triple && (sigil === '#' || sigil === '/' || sigil === '^' || sigil === '>' || isElse(text, first, end))) {
     return { kind: 'block', raw: false, contentStart: start, contentEnd: end };
   }
   if (!triple && sigil === '&') return { kind: 'output', raw: true, contentStart: first + 1, contentEnd: end };
   return { kind: 'output', raw: triple, contentStart: start, contentEnd: end };
+}
+
+/** What `\s` and `String#trim` count as white space (the scanner's `isSpace` is handlebars.js's narrower set). */
+export function isWhiteSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+}
+
+/** The content from `first` to `end` is `else`, alone or followed by white space (`{{else}}`, `{{else if x}}`). */
+export function isElse(text: string, first: number, end: number): boolean {
+  return first + 4 <= end && text.startsWith('else', first) && (first + 4 === end || isWhiteSpace(text.charCodeAt(first + 4)));
 }
 
 /** Text a fallback can be written as between tags: no braces, so it can never open a tag. */
