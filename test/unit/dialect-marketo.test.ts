@@ -95,6 +95,13 @@ describe('Marketo preview rendering', () => {
     assert.match(out, /href="https:\/\/[^"]*[Uu]nsubscribe[^"]*"/);
     assert.doesNotMatch(out, /\{\{/);
   });
+
+  test('a system token named like an object\'s built-in property shows as an unknown token', () => {
+    const text = '<p>{{system.constructor}} {{system.toString}}</p>';
+    const scan = marketo.scan(text);
+    const out = shown(marketo.render({ text, scan, schemaPathOf: () => undefined, limits: DEFAULT_RENDER_LIMITS, data: {} }));
+    assert.match(out, /\(system\.constructor\) \(system\.toString\)/);
+  });
 });
 
 describe('Marketo analysis, end to end', () => {

@@ -438,6 +438,11 @@ describe('type-mismatch', () => {
       '{{ customer.city | upcase }}',
     ].join('\n'), SCHEMA, 'type-mismatch');
   });
+
+  test('a filter named like an object\'s built-in property is an unknown filter, not a crash', () => {
+    const analysis = analyze('{{ customer.city | toString }} {{ cart.total | constructor }} {{ cart.total | __proto__ }}', SCHEMA);
+    assert.deepEqual(analysis.diagnostics.filter((d) => d.rule === 'internal-error' || d.rule === 'type-mismatch'), []);
+  });
 });
 
 describe('duplicate-branches', () => {

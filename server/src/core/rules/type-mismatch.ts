@@ -38,7 +38,8 @@ export const typeMismatch: Rule = {
       let type: FieldSpec['type'] = field.type;
       for (const filter of use.filters) {
         if (filter === 'size') { type = 'number'; continue; }
-        const expects = context.dialect.filterInputs[filter];
+        // Own keys only: a filter named `toString` or `constructor` must not find Object's methods.
+        const expects = Object.hasOwn(context.dialect.filterInputs, filter) ? context.dialect.filterInputs[filter] : undefined;
         if (!expects) continue;
         if (!ACCEPTS[expects].includes(type)) {
           report({

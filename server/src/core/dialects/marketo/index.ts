@@ -74,7 +74,8 @@ export function renderMarketo(request: RenderRequest): RenderResult {
         if (token.type === 'system' && (name === 'date' || name === 'datetime' || name === 'time')) {
           out.text(formatPatternDate(now, name === 'date' ? 'MMM d, yyyy' : name === 'time' ? 'h:mm a' : 'MMM d, yyyy h:mm a'));
         } else {
-          out.text(SYSTEM_VALUES[name] ?? `(${token.type}.${token.name})`);
+          // Own keys only: `{{system.constructor}}` must not find Object's methods.
+          out.text(Object.hasOwn(SYSTEM_VALUES, name) ? SYSTEM_VALUES[name] : `(${token.type}.${token.name})`);
         }
       } else {
         const index = useAt.get(token.pathSpan.start);
