@@ -50,12 +50,27 @@ function isDigit(c: number): boolean {
 
 const WORD_OPERATORS = new Set(['and', 'or', 'contains', 'in', 'with', 'as', 'reversed']);
 
+/**
+ * One lexer serves a whole template, tag after tag (`reset`), and every tag's markup ends in the
+ * same reused `end` token: a template has thousands of tags, and a lexer and an end token for each
+ * were a seventh of what a scan allocated. Tokens must not be kept past the next `reset`.
+ */
 export class MarkupLexer {
-  private pos: number;
+  private pos = 0;
+  private end = 0;
   private peeked: Token | undefined;
+  private readonly endToken = makeToken('end', 0, 0, '');
 
-  constructor(private readonly text: string, start: number, private readonly end: number) {
+  constructor(private readonly text: string) {}
+
+  /** Starts on the markup between `start` and `end`. */
+  reset(start: number, end: number): this {
     this.pos = start;
+    this.end = end;
+    this.peeked = undefined;
+    this.endToken.start = end;
+    this.endToken.end = end;
+    return this;
   }
 
   peek(): Token {
@@ -80,7 +95,7 @@ export class MarkupLexer {
     while (pos < this.end && isSpace(text.charCodeAt(pos))) pos++;
     if (pos >= this.end) {
       this.pos = this.end;
-      return makeToken('end', this.end, this.end, '');
+      return this.endToken;
     }
     const start = pos;
     const c = text.charCodeAt(pos);

@@ -96,8 +96,10 @@ class LiquidScanner {
   private readonly lineEnds: LineEnds;
   private readonly outputCloses: ForwardIndex;
   private readonly tagOpens: ForwardIndex;
+  private readonly lexer: MarkupLexer;
 
   constructor(private readonly text: string) {
+    this.lexer = new MarkupLexer(text);
     this.lineEnds = new LineEnds(text);
     this.outputCloses = new ForwardIndex(text, '}}');
     this.tagOpens = new ForwardIndex(text, '{%');
@@ -295,7 +297,7 @@ class LiquidScanner {
         return;
       }
       case 'case': {
-        const lexer = new MarkupLexer(this.text, markupStart, markupEnd);
+        const lexer = this.lexer.reset(markupStart, markupEnd);
         const subject = this.readOperand(lexer, tagSpan, 'condition');
         if (!subject) this.error(tagSpan, 'A `{% case %}` needs a value to compare, as in `{% case customer.plan %}`.');
         this.expectEnd(lexer, 'case');
@@ -314,7 +316,7 @@ class LiquidScanner {
         this.readLoop(name, markupStart, markupEnd, tagSpan);
         return;
       case 'capture': {
-        const lexer = new MarkupLexer(this.text, markupStart, markupEnd);
+        const lexer = this.lexer.reset(markupStart, markupEnd);
         const variable = lexer.next();
         if (variable.kind === 'path' || variable.kind === 'string') {
           this.locals.add(variable.value);
@@ -329,7 +331,7 @@ class LiquidScanner {
         return;
       case 'increment':
       case 'decrement': {
-        const variable = new MarkupLexer(this.text, markupStart, markupEnd).next();
+        const variable = this.lexer.reset(markupStart, markupEnd).next();
         if (variable.kind === 'path') this.locals.add(variable.value);
         return;
       }
@@ -433,7 +435,7 @@ class LiquidScanner {
 
   /** `value | filter: arg, key: arg | …` in outputs, `echo` and `assign`. */
   private readValueWithFilters(start: number, end: number, tagSpan: Span, context: UseContext): void {
-    const lexer = new MarkupLexer(this.text, start, end);
+    const lexer = this.lexer.reset(start, end);
     if (lexer.peek().kind === 'end') {
       if (context === 'assign') this.error(tagSpan, '`{% assign %}` needs a value after `=`.');
       return;
@@ -538,7 +540,7 @@ class LiquidScanner {
   }
 
   private readCondition(name: string, start: number, end: number, tagSpan: Span): ConditionGuards {
-    const lexer = new MarkupLexer(this.text, start, end);
+    const lexer = this.lexer.reset(start, end);
     const clauses: { whenTrue: string[]; whenFalse: string[] }[] = [];
     let sawAnd = false;
     let sawOr = false;
@@ -582,7 +584,7 @@ class LiquidScanner {
   }
 
   private readWhen(start: number, end: number, tagSpan: Span, subject: string | undefined): string[] {
-    const lexer = new MarkupLexer(this.text, start, end);
+    const lexer = this.lexer.reset(start, end);
     let allValuesPresent = true;
     let count = 0;
     while (lexer.peek().kind !== 'end') {
@@ -599,7 +601,7 @@ class LiquidScanner {
   }
 
   private readLoop(name: string, start: number, end: number, tagSpan: Span): void {
-    const lexer = new MarkupLexer(this.text, start, end);
+    const lexer = this.lexer.reset(start, end);
     const variable = lexer.next();
     const inKeyword = lexer.next();
     if (variable.kind !== 'path' || inKeyword.kind !== 'operator' || inKeyword.value !== 'in') {
@@ -640,7 +642,7 @@ class LiquidScanner {
   }
 
   private readAssign(start: number, end: number, tagSpan: Span): void {
-    const lexer = new MarkupLexer(this.text, start, end);
+    const lexer = this.lexer.reset(start, end);
     const variable = lexer.next();
     const equals = lexer.next();
     if (variable.kind !== 'path' || equals.kind !== 'equals') {
@@ -663,7 +665,7 @@ class LiquidScanner {
 
   /** Arguments of `render`, `include`, `cycle` and Braze's tags: any path is a use, `key:` names are not. */
   private readArguments(start: number, end: number, tagSpan: Span): void {
-    const lexer = new MarkupLexer(this.text, start, end);
+    const lexer = this.lexer.reset(start, end);
     while (lexer.peek().kind !== 'end') {
       const token = lexer.peek();
       if (token.kind === 'path' && this.peekIsNamedArgument(lexer)) {
