@@ -126,6 +126,12 @@ describe('handlebars (SES, Mailgun): syntax errors', () => {
     assert.ok(messages.some((m) => /cannot include partials/.test(m)));
   });
 
+  test('names of Object\'s own methods are fields or unknown helpers, never helpers', () => {
+    const scan = handlebars.scan('{{toString}} {{__proto__}} {{#constructor}}x{{/constructor}} {{valueOf customer.city}}');
+    assert.deepEqual(scan.uses.map((use) => use.path), ['toString', '__proto__', 'constructor', 'customer.city']);
+    assert.ok(scan.syntaxErrors.some((error) => /`valueOf` is not a helper/.test(error.message)), scan.syntaxErrors.map((e) => e.message).join('\n'));
+  });
+
   test('an unterminated string or parenthesis inside a tag is reported at its own range', () => {
     const { text, offsets } = marked('{{lookup customer █"plan}}\n{{#if █(lookup a "b"}}x{{/if}}');
     const scan = handlebars.scan(text);

@@ -123,6 +123,11 @@ describe('Klaviyo syntax errors', () => {
     assert.deepEqual(klaviyo.scan(`{{ first_name\n{{ email }}`).uses.map((use) => use.path), ['email']);
   });
 
+  test('a tag named like one of Object\'s own methods is an unknown tag, and does not swallow the rest', () => {
+    assert.match(errors('{% constructor %}Hi {{ first_name }}')[0], /constructor/);
+    assert.deepEqual(klaviyo.scan('{% constructor %}Hi {{ first_name }}').uses.map((use) => use.path), ['first_name']);
+  });
+
   test('unbalanced and mismatched blocks', () => {
     assert.match(errors('{% if first_name %}Hi')[0], /never closed.*\{% endif %\}/);
     assert.match(errors('Hi{% endif %}')[0], /has no matching opening tag/);

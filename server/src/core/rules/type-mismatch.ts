@@ -1,4 +1,5 @@
 import type { FieldSpec } from '../schema/types';
+import { ownValue } from '../own-value';
 import { code, knownFieldUses, type Rule } from './rule';
 
 const ACCEPTS: Record<'date' | 'number' | 'array', FieldSpec['type'][]> = {
@@ -38,8 +39,7 @@ export const typeMismatch: Rule = {
       let type: FieldSpec['type'] = field.type;
       for (const filter of use.filters) {
         if (filter === 'size') { type = 'number'; continue; }
-        // Own keys only: a filter named `toString` or `constructor` must not find Object's methods.
-        const expects = Object.hasOwn(context.dialect.filterInputs, filter) ? context.dialect.filterInputs[filter] : undefined;
+        const expects = ownValue(context.dialect.filterInputs, filter);
         if (!expects) continue;
         if (!ACCEPTS[expects].includes(type)) {
           report({

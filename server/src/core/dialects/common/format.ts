@@ -4,6 +4,7 @@
  * `Format`/`FormatDate` and HubL's `format_date`. Everything is in UTC and English, so previews are
  * the same on every machine.
  */
+import { ownValue } from '../../own-value';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -125,7 +126,7 @@ export function formatPatternDate(date: Date, pattern: string): string {
     iso: 'yyyy-MM-dd', s: "yyyy-MM-dd'T'HH:mm:ss",
   };
   const key = pattern.trim();
-  const expanded = standard[key] ?? (key.length > 1 ? standard[key.toLowerCase()] : undefined) ?? pattern;
+  const expanded = ownValue(standard, key) ?? (key.length > 1 ? ownValue(standard, key.toLowerCase()) : undefined) ?? pattern;
   let result = '';
   for (let i = 0; i < expanded.length;) {
     const c = expanded[i];

@@ -5,6 +5,7 @@
 import { formatDjangoDate, formatFixed, formatPatternDate, formatStrftime, toDate, toNumber } from '../common/format';
 import { member } from '../common/render-support';
 import type { DjangoFlavor } from './flavor';
+import { ownValue } from '../../own-value';
 
 export type FilterFunction = (value: unknown, args: unknown[], flavor: DjangoFlavor) => unknown;
 
@@ -183,6 +184,6 @@ FILTERS.force_escape = FILTERS.escape;
 FILTERS.size = FILTERS.length;
 
 export function applyFilter(name: string, value: unknown, args: unknown[], flavor: DjangoFlavor): unknown {
-  const filter = Object.prototype.hasOwnProperty.call(FILTERS, name) ? FILTERS[name] : undefined;
+  const filter = ownValue(FILTERS, name);
   return filter ? filter(value, args, flavor) : value;
 }

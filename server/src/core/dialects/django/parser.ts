@@ -18,6 +18,7 @@ import type {
 } from './ast';
 import type { DjangoFlavor } from './flavor';
 import { Lexer, type Token } from './lexer';
+import { ownValue } from '../../own-value';
 
 export interface ParseSink {
   error(span: Span, message: string): void;
@@ -719,7 +720,7 @@ class TemplateParser {
 
   private handleTag(name: string, nameSpan: Span, markupStart: number, markupEnd: number, tagSpan: Span): number {
     const flavor = this.flavor;
-    const verbatimEnd = flavor.verbatim[name];
+    const verbatimEnd = ownValue(flavor.verbatim, name);
     if (verbatimEnd) return this.skipVerbatim(name, verbatimEnd, tagSpan, markupStart, markupEnd);
     const parser = this.expressions(markupStart, markupEnd, tagSpan);
     const tag = `\`{% ${name} %}\``;
@@ -808,7 +809,7 @@ class TemplateParser {
       this.current().push(this.genericTag(name, parser, tagSpan, false));
       return tagSpan.end;
     }
-    const blockEnd = flavor.blocks[name];
+    const blockEnd = ownValue(flavor.blocks, name);
     if (blockEnd) {
       const node = this.genericTag(name, parser, tagSpan, false);
       node.body = [];

@@ -1,5 +1,6 @@
 import type { CompletionEntry } from '../dialect';
 import type { DialectId } from '../ids';
+import { ownValue } from '../../own-value';
 
 /**
  * What a block or a condition helper tells about its values when its main branch runs:
@@ -77,6 +78,15 @@ export function helperCompletions(flavor: HandlebarsFlavor): { filters: Completi
       snippet: helper.snippet ?? `${label} \${1:value}}}$0{{/${label}`,
     })),
   };
+}
+
+/** The flavor's helper of a name the template wrote. */
+export function inlineHelper(flavor: HandlebarsFlavor, name: string): InlineHelper | undefined {
+  return ownValue(flavor.inlineHelpers, name);
+}
+
+export function blockHelper(flavor: HandlebarsFlavor, name: string): BlockHelper | undefined {
+  return ownValue(flavor.blockHelpers, name);
 }
 
 export function helperInputs(flavor: HandlebarsFlavor): Record<string, 'date' | 'number' | 'array'> {

@@ -4,7 +4,7 @@ import {
   type RenderedValue, type RenderRequest, type RenderResult, type TemplateScan, type TextEdit,
 } from '../dialect';
 import { applyEdits } from '../edits';
-import type { HandlebarsFlavor } from './flavor';
+import { blockHelper, inlineHelper, type HandlebarsFlavor } from './flavor';
 import { tagShape } from './tags';
 
 export type HandlebarsEnvironment = typeof Handlebars;
@@ -51,7 +51,7 @@ export function renderHandlebarsFamily(
   const budget = new RenderBudget(request.limits.timeMs, request.limits.outputChars);
   const env = Handlebars.create();
   for (const name of BUILT_INS) {
-    if (flavor.blockHelpers[name] || flavor.inlineHelpers[name]) continue;
+    if (blockHelper(flavor, name) || inlineHelper(flavor, name)) continue;
     env.registerHelper(name, () => {
       throw new Error(`${flavor.platform} has no \`${name}\` helper`);
     });

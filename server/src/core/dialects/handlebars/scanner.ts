@@ -23,7 +23,7 @@ import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, Syntax
 import { findPurposeDirectives } from '../directives';
 import { MAX_NESTING } from '../common/limits';
 import { ForwardIndex, LineEnds, isSpace } from '../common/scan-collector';
-import type { BlockHelper, GuardRule, HandlebarsFlavor } from './flavor';
+import { blockHelper, inlineHelper, type BlockHelper, type GuardRule, type HandlebarsFlavor } from './flavor';
 import { isElse, isWhiteSpace } from './tags';
 import { ExpressionLexer, add, isIndex, isLiteral, literalValue, parseSubExpression, type ExpressionProblem, type Param, type SubExpression, type Token } from './lexer';
 
@@ -431,8 +431,8 @@ class HandlebarsScanner {
     const head = sexpr.head;
     const params = sexpr.params;
     const name = head.kind === 'path' ? head.value : '';
-    const inline = this.flavor.inlineHelpers[name];
-    const block = this.flavor.blockHelpers[name];
+    const inline = inlineHelper(this.flavor, name);
+    const block = blockHelper(this.flavor, name);
     const known = head.kind === 'path' && !head.data && (inline !== undefined || block !== undefined);
     if (!known) {
       this.unknownHelper(head, false);
@@ -486,7 +486,7 @@ class HandlebarsScanner {
 
   private isHelperName(token: Token): boolean {
     return token.kind === 'path' && !token.data && token.single &&
-      (this.flavor.inlineHelpers[token.value] !== undefined);
+      (inlineHelper(this.flavor, token.value) !== undefined);
   }
 
   // ---- Blocks -----------------------------------------------------------------------------------
@@ -505,13 +505,13 @@ class HandlebarsScanner {
     }
     const head = sexpr.head;
     const name = head.value;
-    const helper = !head.data && head.single ? this.flavor.blockHelpers[name] : undefined;
+    const helper = !head.data && head.single ? blockHelper(this.flavor, name) : undefined;
     this.noteTag(undefined);
     if (helper) {
       this.openHelperBlock(name, helper, sexpr, tagSpan, inverted);
       return;
     }
-    if (sexpr.params.length === 0 && sexpr.hash.length === 0 && !head.data && !this.flavor.inlineHelpers[name]) {
+    if (sexpr.params.length === 0 && sexpr.hash.length === 0 && !head.data && !inlineHelper(this.flavor, name)) {
       if (!this.flavor.sections) {
         this.error({ start: head.start, end: head.end },
           `\`{{${inverted ? '^' : '#'}${name}}}\` is a Mustache section, which ${this.flavor.platform} does not support: ${this.flavor.refusal}. ` +
@@ -679,7 +679,7 @@ class HandlebarsScanner {
       }
       const sexpr = this.parse(restStart, restEnd, tagSpan);
       const name = sexpr?.head.kind === 'path' ? sexpr.head.value : '';
-      const helper = this.flavor.blockHelpers[name];
+      const helper = blockHelper(this.flavor, name);
       if (!sexpr || !helper || helper.scope) {
         if (sexpr && !helper) this.unknownHelper(sexpr.head, true);
         else if (helper?.scope) this.error(tagSpan, `\`{{else ${name}}}\` cannot chain a loop or context block: ${this.flavor.refusal}. Close the block and open \`{{#${name}}}\` after it.`);
@@ -916,8 +916,8 @@ class HandlebarsScanner {
     }
     if (param.kind !== 'sexpr' || param.head.kind !== 'path') return paths;
     const name = param.head.value;
-    const inline = this.flavor.inlineHelpers[name];
-    const rule = inline?.guard ?? this.flavor.blockHelpers[name]?.guard;
+    const inline = inlineHelper(this.flavor, name);
+    const rule = inline?.guard ?? blockHelper(this.flavor, name)?.guard;
     if (inline?.size) {
       const inner = param.params[0];
       return inner ? this.addTruthyPaths(inner, paths) : paths;
@@ -929,7 +929,7 @@ class HandlebarsScanner {
   /** The field a compared value comes from: `x`, or `x` in `(length x)`. */
   private valuePath(param: Param): string | undefined {
     if (param.kind === 'path') return this.resolve(param);
-    if (param.kind === 'sexpr' && param.head.kind === 'path' && this.flavor.inlineHelpers[param.head.value]?.size) {
+    if (param.kind === 'sexpr' && param.head.kind === 'path' && inlineHelper(this.flavor, param.head.value)?.size) {
       const inner = param.params[0];
       return inner ? this.valuePath(inner) : undefined;
     }

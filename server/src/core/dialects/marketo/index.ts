@@ -14,6 +14,7 @@ import { htmlPurposeDirective, findHtmlCommentDirectives } from '../common/html-
 import { dataPathOf, isEmptyValue, renderWithLimits, valueAtPath } from '../common/render-support';
 import { ForwardIndex, LineEnds, ScanCollector, shortText } from '../common/scan-collector';
 import { DATA_TYPES, SYSTEM_TYPES, nextToken, readToken } from './syntax';
+import { ownValue } from '../../own-value';
 
 const RAW = 'the recipient would see it as raw text';
 
@@ -74,8 +75,7 @@ export function renderMarketo(request: RenderRequest): RenderResult {
         if (token.type === 'system' && (name === 'date' || name === 'datetime' || name === 'time')) {
           out.text(formatPatternDate(now, name === 'date' ? 'MMM d, yyyy' : name === 'time' ? 'h:mm a' : 'MMM d, yyyy h:mm a'));
         } else {
-          // Own keys only: `{{system.constructor}}` must not find Object's methods.
-          out.text(Object.hasOwn(SYSTEM_VALUES, name) ? SYSTEM_VALUES[name] : `(${token.type}.${token.name})`);
+          out.text(ownValue(SYSTEM_VALUES, name) ?? `(${token.type}.${token.name})`);
         }
       } else {
         const index = useAt.get(token.pathSpan.start);
