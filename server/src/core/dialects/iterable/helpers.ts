@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { dateParts, formatJava, formatNumber, JAVA_STYLES, parseDate, toNumber } from '../handlebars/format';
 import { branch, splitArguments, stringify, type HandlebarsEnvironment, type HelperOptions } from '../handlebars/render';
+import { ownValue } from '../../own-value';
 
 /** Longest text and pattern `ifMatchesRegexStr` tries: a preview must not hang on a pathological pattern. */
 const REGEX_LIMIT = { pattern: 200, text: 10_000 };
@@ -51,12 +52,12 @@ export function registerIterableHelpers(env: HandlebarsEnvironment): void {
     if (!date) return '';
     const pattern = text(format ?? options.hash?.format ?? 'medium');
     const parts = dateParts(date, { timeZone: typeof options.hash?.tz === 'string' ? options.hash.tz : undefined });
-    return formatJava(parts, JAVA_STYLES[pattern] ?? pattern);
+    return formatJava(parts, ownValue(JAVA_STYLES, pattern) ?? pattern);
   });
   helper('now', ([format], options) => {
     const pattern = text(format ?? options.hash?.format ?? 'medium');
     const parts = dateParts(new Date(), { timeZone: typeof options.hash?.tz === 'string' ? options.hash.tz : undefined });
-    return formatJava(parts, JAVA_STYLES[pattern] ?? pattern);
+    return formatJava(parts, ownValue(JAVA_STYLES, pattern) ?? pattern);
   });
   helper('numberFormat', ([value, format, locale], options) => {
     const number = toNumber(value);
