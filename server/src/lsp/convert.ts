@@ -15,26 +15,23 @@ const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** What a diagnostic carries for code actions (`data` comes back with the code action request). */
-export interface DiagnosticPayload {
-  rule: string;
-  field?: string;
-  suggestions?: string[];
-  fallback?: string | null;
-}
-
+/**
+ * A diagnostic's `data` carries only what its quick fix cannot find again in the current analysis
+ * (the schema fallback, the suggested names): a large template publishes hundreds of hints, and
+ * repeating the rule and field in each made the notification a tenth larger.
+ */
 export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex): LspDiagnostic {
-  const payload: DiagnosticPayload = { rule: diagnostic.rule, field: diagnostic.field, ...diagnostic.data };
-  return {
+  const lsp: LspDiagnostic = {
     range: lines.range(diagnostic.span),
     severity: SEVERITIES[diagnostic.severity],
     code: diagnostic.rule,
     codeDescription: { href: ruleDocsUrl(diagnostic.rule) },
     source: 'mergewise',
     message: diagnostic.message,
-    ...(diagnostic.tags?.includes('deprecated') ? { tags: [DiagnosticTag.Deprecated] } : {}),
-    data: payload,
   };
+  if (diagnostic.tags?.includes('deprecated')) lsp.tags = [DiagnosticTag.Deprecated];
+  if (diagnostic.data) lsp.data = diagnostic.data;
+  return lsp;
 }
 
 export function uriToPath(uri: string): string | undefined {

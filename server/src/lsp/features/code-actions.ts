@@ -4,10 +4,10 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from '../../core/dialects/dialect';
+import type { DiagnosticData } from '../../core/model';
 import { isCompletePurpose } from '../../core/schema/types';
 import { purposeCoversField } from '../../core/purposes';
 import { useAt } from '../../core/query';
-import type { DiagnosticPayload } from '../convert';
 import type { Project } from '../project';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mergewise`;
@@ -26,34 +26,34 @@ export function codeActions(project: Project, document: TextDocument, params: Co
   }
   const actions: CodeAction[] = [];
   for (const diagnostic of params.context.diagnostics) {
-    const payload = diagnostic.data as DiagnosticPayload | undefined;
-    if (diagnostic.source !== 'mergewise' || !payload) continue;
-    switch (payload.rule) {
+    if (diagnostic.source !== 'mergewise') continue;
+    const data = (diagnostic.data ?? {}) as DiagnosticData;
+    switch (diagnostic.code) {
       case 'missing-fallback':
       case 'stale-data':
-        actions.push(...fallbackActions(state, document, diagnostic, payload));
+        actions.push(...fallbackActions(state, document, diagnostic, data));
         break;
       case 'unknown-field':
-        actions.push(...replacementActions(state, document, diagnostic, payload));
+        actions.push(...replacementActions(state, document, diagnostic, data));
         break;
       case 'quadrant-unexpected-unhelpful':
       case 'quadrant-expected-unhelpful':
-        actions.push(...purposeActions(state, document, diagnostic, payload));
+        actions.push(...purposeActions(state, document, diagnostic));
         break;
     }
   }
   const fixAll = fixAllFallbacks(state, document, CodeActionKind.QuickFix);
   if (fixAll && (fixAll.edit?.changes?.[document.uri]?.length ?? 0) > 1 &&
-    params.context.diagnostics.some((d) => (d.data as DiagnosticPayload | undefined)?.rule === 'missing-fallback')) {
+    params.context.diagnostics.some((d) => d.source === 'mergewise' && d.code === 'missing-fallback')) {
     actions.push(fixAll);
   }
   return actions;
 }
 
-function fallbackActions(state: TemplateState, document: TextDocument, diagnostic: LspDiagnostic, payload: DiagnosticPayload): CodeAction[] {
+function fallbackActions(state: TemplateState, document: TextDocument, diagnostic: LspDiagnostic, data: DiagnosticData): CodeAction[] {
   const found = useAt(state.result.analysis.scan, state.lines.offsetAt(diagnostic.range.start));
   if (!found) return [];
-  const fallback = payload.fallback ?? null;
+  const fallback = data.fallback ?? null;
   const edit = state.result.dialect.fallbackEdit(state.text, found.use, fallback ?? FALLBACK_PLACEHOLDER);
   if (!edit) return [];
   return [{
@@ -65,10 +65,10 @@ function fallbackActions(state: TemplateState, document: TextDocument, diagnosti
   }];
 }
 
-function replacementActions(state: TemplateState, document: TextDocument, diagnostic: LspDiagnostic, payload: DiagnosticPayload): CodeAction[] {
+function replacementActions(state: TemplateState, document: TextDocument, diagnostic: LspDiagnostic, data: DiagnosticData): CodeAction[] {
   const found = useAt(state.result.analysis.scan, state.lines.offsetAt(diagnostic.range.start));
   if (!found) return [];
-  return (payload.suggestions ?? []).map((suggestion, index) => ({
+  return (data.suggestions ?? []).map((suggestion, index) => ({
     title: `Change to ${suggestion}`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
@@ -78,11 +78,14 @@ function replacementActions(state: TemplateState, document: TextDocument, diagno
 }
 
 /** Purposes that list the field but do not cover this template yet: a directive makes them cover it. */
-function purposeActions(state: TemplateState, document: TextDocument, diagnostic: LspDiagnostic, payload: DiagnosticPayload): CodeAction[] {
-  const { schema, dialect } = state.result;
-  if (!schema || !payload.field) return [];
+function purposeActions(state: TemplateState, document: TextDocument, diagnostic: LspDiagnostic): CodeAction[] {
+  const { schema, dialect, analysis } = state.result;
+  const found = useAt(analysis.scan, state.lines.offsetAt(diagnostic.range.start));
+  const resolution = found && analysis.resolutions[found.index];
+  if (!schema || resolution?.kind !== 'field') return [];
+  const field = resolution.field.path;
   return [...schema.purposes.values()]
-    .filter((purpose) => isCompletePurpose(purpose) && purposeCoversField(purpose, payload.field as string))
+    .filter((purpose) => isCompletePurpose(purpose) && purposeCoversField(purpose, field))
     .map((purpose) => ({
       title: `Cover with purpose "${purpose.id}" (adds a directive comment)`,
       kind: CodeActionKind.QuickFix,
