@@ -257,9 +257,8 @@ export class ExpressionLexer {
     const value = this.text.slice(start, end);
     this.pos = end;
     if (!this.mustachio && !value.includes('.')) {
-      if (value === 'true' || value === 'false') return this.literal('boolean', start, end, value);
-      if (value === 'null') return this.literal('null', start, end, value);
-      if (value === 'undefined') return this.literal('undefined', start, end, value);
+      const keyword = this.keywordLiteral(start, end, value);
+      if (keyword) return keyword;
     }
     const token = new Token('path', start, end, value);
     token.plain = true;
@@ -353,9 +352,8 @@ export class ExpressionLexer {
       }
     }
     if (!mustachio && segments.length === 1 && !data) {
-      if (value === 'true' || value === 'false') return this.literal('boolean', start, i, value);
-      if (value === 'null') return this.literal('null', start, i, value);
-      if (value === 'undefined') return this.literal('undefined', start, i, value);
+      const keyword = this.keywordLiteral(start, i, value);
+      if (keyword) return keyword;
     }
     const token = new Token('path', start, i, value);
     token.segments = segments;
@@ -368,6 +366,13 @@ export class ExpressionLexer {
   private literal(kind: ValueKind, start: number, end: number, value: string): ValueKind {
     this.token = new Token(kind, start, end, value);
     return kind;
+  }
+
+  /** `true`, `false`, `null` and `undefined` are values, not paths. */
+  private keywordLiteral(start: number, end: number, value: string): ValueKind | undefined {
+    if (value === 'true' || value === 'false') return this.literal('boolean', start, end, value);
+    if (value === 'null' || value === 'undefined') return this.literal(value, start, end, value);
+    return undefined;
   }
 }
 
