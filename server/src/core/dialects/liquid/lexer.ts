@@ -51,25 +51,28 @@ function isDigit(c: number): boolean {
 const WORD_OPERATORS = new Set(['and', 'or', 'contains', 'in', 'with', 'as', 'reversed']);
 
 /**
- * One lexer serves a whole template, tag after tag (`reset`), and every tag's markup ends in the
- * same reused `end` token: a template has thousands of tags, and a lexer and an end token for each
- * were a seventh of what a scan allocated. Tokens must not be kept past the next `reset`.
+ * One lexer serves a whole template, tag after tag (`reset`), and its token objects are reused from
+ * tag to tag: a template has thousands of tags and tens of thousands of tokens, and an object for
+ * each was a quarter of what a scan allocated, all of it for the garbage collector to sweep while
+ * the large template's results, still in use, were copied again and again.
+ * So a token is only valid until the next `reset`: keep its value, never the token.
  */
 export class MarkupLexer {
   private pos = 0;
   private end = 0;
   private peeked: Token | undefined;
-  private readonly endToken = makeToken('end', 0, 0, '');
+  /** Token objects handed out since the last `reset` come first; the rest wait to be reused. */
+  private readonly pool: Token[] = [];
+  private used = 0;
 
   constructor(private readonly text: string) {}
 
-  /** Starts on the markup between `start` and `end`. */
+  /** Starts on the markup between `start` and `end`; the tokens read before are reused. */
   reset(start: number, end: number): this {
     this.pos = start;
     this.end = end;
     this.peeked = undefined;
-    this.endToken.start = end;
-    this.endToken.end = end;
+    this.used = 0;
     return this;
   }
 
@@ -95,7 +98,7 @@ export class MarkupLexer {
     while (pos < this.end && isSpace(text.charCodeAt(pos))) pos++;
     if (pos >= this.end) {
       this.pos = this.end;
-      return this.endToken;
+      return this.pooledToken('end', this.end, this.end, '');
     }
     const start = pos;
     const c = text.charCodeAt(pos);
@@ -105,10 +108,10 @@ export class MarkupLexer {
       const close = indexBefore(text, c === SQUOTE ? "'" : '"', pos + 1, this.end);
       if (close === -1) {
         this.pos = this.end;
-        return makeToken('string', start, this.end, text.slice(start + 1, this.end), false);
+        return this.pooledToken('string', start, this.end, text.slice(start + 1, this.end), false);
       }
       this.pos = close + 1;
-      return makeToken('string', start, close + 1, text.slice(start + 1, close));
+      return this.pooledToken('string', start, close + 1, text.slice(start + 1, close));
     }
     if (isDigit(c) || (c === DASH && isDigit(text.charCodeAt(pos + 1)))) {
       pos++;
@@ -143,9 +146,27 @@ export class MarkupLexer {
     }
   }
 
+  /** A token from the pool, or a new one when the pool is used up. */
+  private pooledToken(kind: TokenKind, start: number, end: number, value: string, terminated = true, trailingDot = false): Token {
+    const token = this.pool[this.used];
+    this.used++;
+    if (!token) {
+      const made = makeToken(kind, start, end, value, terminated, trailingDot);
+      this.pool.push(made);
+      return made;
+    }
+    token.kind = kind;
+    token.start = start;
+    token.end = end;
+    token.value = value;
+    token.terminated = terminated;
+    token.trailingDot = trailingDot;
+    return token;
+  }
+
   private token(kind: TokenKind, start: number, length: number): Token {
     this.pos = start + length;
-    return makeToken(kind, start, start + length, this.text.slice(start, start + length));
+    return this.pooledToken(kind, start, start + length, this.text.slice(start, start + length));
   }
 
   /** Reads `a.b[0]["c d"].e`, Braze's `${first_name}` and `custom_attribute.${name}`. */
@@ -199,7 +220,7 @@ export class MarkupLexer {
     // (the parser's loops rely on it; a zero-length token made them spin forever).
     if (pos === start) {
       this.pos = start + 1;
-      return makeToken('bad', start, start + 1, '$');
+      return this.pooledToken('bad', start, start + 1, '$');
     }
     // A dangling dot (`customer.`) belongs to the path, for the parser to report once.
     const trailingDot = !expectSegment ? false : (segments ? segments.length : plainSegments) > 0;
@@ -208,7 +229,7 @@ export class MarkupLexer {
     // Braze: `custom_attribute.${x}` names the custom attribute `x` itself.
     if (value.startsWith('custom_attribute.')) value = value.slice('custom_attribute.'.length);
     const kind: TokenKind = WORD_OPERATORS.has(value) ? 'operator' : 'path';
-    return makeToken(kind, start, pos, value, true, trailingDot);
+    return this.pooledToken(kind, start, pos, value, true, trailingDot);
   }
 }
 

@@ -649,18 +649,20 @@ class LiquidScanner {
       this.error(tagSpan, 'An `{% assign %}` must read `{% assign name = value %}`: Liquid fails to render it.');
       return;
     }
+    const name = variable.value;
     const usesBefore = this.uses.length;
+    // Reading the value starts the lexer again, which reuses `variable`'s token: its name was kept.
     this.readValueWithFilters(lexer.offset, end, tagSpan, 'assign');
     // Assigned after its value is read: `{% assign n = n | plus: 1 %}` reads the old `n`.
-    this.locals.add(variable.value);
-    this.loopBindings.delete(variable.value);
+    this.locals.add(name);
+    this.loopBindings.delete(name);
     // `{% assign name = customer.first_name %}`: the local is as empty as the field, so outputs of it
     // are uses of the field, and need the same fallback.
     const assigned = this.uses[this.uses.length - 1];
     const carriesField = this.uses.length > usesBefore && assigned.context === 'assign' && assigned.fallback === null &&
       !assigned.guarded && assigned.filters.every((filter) => BLANK_PRESERVING_FILTERS.has(filter));
-    if (carriesField) this.assignedFields.set(variable.value, assigned.path);
-    else this.assignedFields.delete(variable.value);
+    if (carriesField) this.assignedFields.set(name, assigned.path);
+    else this.assignedFields.delete(name);
   }
 
   /** Arguments of `render`, `include`, `cycle` and Braze's tags: any path is a use, `key:` names are not. */
