@@ -13,6 +13,7 @@ import { closestNames } from '../../closest';
 import { ForwardIndex, LineEnds, isSpace } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
 import { MarkupLexer, isLiteralKeyword, type Token } from './lexer';
+import { LiquidScope, type ResolvedReference } from './scope';
 
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, PERCENT = 37, DASH = 45, DOLLAR = 36;
 
@@ -53,11 +54,6 @@ interface OpenBlock {
   loopScope?: LoopScope;
 }
 
-interface ResolvedReference {
-  path: string;
-  /** A trailing `.size` was stripped from the path. */
-  size: boolean;
-}
 
 interface Operand {
   token: Token;
@@ -86,11 +82,7 @@ class LiquidScanner {
   private readonly stack: OpenBlock[] = [];
   /** Open blocks by name: an end tag that closes nothing is known without walking the stack (quadratic when deep). */
   private readonly openNames = new Map<string, number>();
-  /** Loop variable to the path of the array's item: `item` -> `cart.items[]`. */
-  private readonly loopBindings = new Map<string, string>();
-  private readonly locals = new Set<string>(['forloop', 'tablerowloop']);
-  /** Locals assigned straight from a field that may be empty: local name to field path. */
-  private readonly assignedFields = new Map<string, string>();
+  private readonly scope = new LiquidScope();
   private readonly guardCounts = new Map<string, number>();
   /** Searches repeated at growing offsets, remembered so that a line of unclosed tags is read once. */
   private readonly lineEnds: LineEnds;
@@ -318,10 +310,7 @@ class LiquidScanner {
       case 'capture': {
         const lexer = this.lexer.reset(markupStart, markupEnd);
         const variable = lexer.next();
-        if (variable.kind === 'path' || variable.kind === 'string') {
-          this.locals.add(variable.value);
-          this.assignedFields.delete(variable.value);
-        }
+        if (variable.kind === 'path' || variable.kind === 'string') this.scope.capture(variable.value);
         else this.error(tagSpan, 'A `{% capture %}` needs a variable name, as in `{% capture greeting %}`.');
         this.openBlock(name, tagSpan);
         return;
@@ -332,7 +321,7 @@ class LiquidScanner {
       case 'increment':
       case 'decrement': {
         const variable = this.lexer.reset(markupStart, markupEnd).next();
-        if (variable.kind === 'path') this.locals.add(variable.value);
+        if (variable.kind === 'path') this.scope.declareLocal(variable.value);
         return;
       }
       case 'echo':
@@ -341,7 +330,7 @@ class LiquidScanner {
       case 'connected_content': {
         // Braze: `{% connected_content URL :save name %}` fetches JSON into a local variable.
         const saved = /:save\s+([\w-]+)/.exec(this.text.slice(markupStart, markupEnd));
-        this.locals.add(saved ? saved[1] : 'connected');
+        this.scope.declareLocal(saved ? saved[1] : 'connected');
         return;
       }
       case 'break':
@@ -426,8 +415,7 @@ class LiquidScanner {
   private unbindLoopVariable(block: OpenBlock, end: number): void {
     if (block.loopVariable === undefined) return;
     if (block.loopScope) block.loopScope.body.end = end;
-    if (block.shadowedBinding === undefined) this.loopBindings.delete(block.loopVariable);
-    else this.loopBindings.set(block.loopVariable, block.shadowedBinding);
+    this.scope.bindLoopVariable(block.loopVariable, block.shadowedBinding);
     block.loopVariable = undefined;
   }
 
@@ -527,7 +515,7 @@ class LiquidScanner {
         if (isLiteralKeyword(token.value)) {
           return { token, reference: undefined, literal: true, blankLiteral: token.value !== 'true' && token.value !== 'false' };
         }
-        const reference = this.resolve(token.value);
+        const reference = this.scope.resolve(token.value);
         if (reference && context) this.addUse(token, reference, tagSpan, context, null, NONE);
         return { token, reference, literal: false, blankLiteral: false };
       }
@@ -618,7 +606,7 @@ class LiquidScanner {
       if (option.kind === 'path' && lexer.peek().kind === 'colon') continue;
       if (option.kind === 'number' || option.kind === 'path') {
         if (option.kind === 'path') {
-          const reference = this.resolve(option.value);
+          const reference = this.scope.resolve(option.value);
           if (reference) this.addUse(option, reference, tagSpan, 'argument', null, NONE);
         }
         continue;
@@ -628,15 +616,16 @@ class LiquidScanner {
     }
     const block = this.openBlock(name, tagSpan);
     block.loopVariable = variable.value;
-    block.shadowedBinding = this.loopBindings.get(variable.value);
+    block.shadowedBinding = this.scope.loopBinding(variable.value);
     if (source?.reference) {
       const itemPath = `${source.reference.path}[]`;
-      this.loopBindings.set(variable.value, itemPath);
+      this.scope.bindLoopVariable(variable.value, itemPath);
       block.loopScope = { variable: variable.value, itemPath, body: { start: tagSpan.end, end: this.text.length } };
       this.loopScopes.push(block.loopScope);
+    } else {
+      this.scope.bindLoopVariable(variable.value, undefined);
+      this.scope.declareLocal(variable.value);
     }
-    else this.loopBindings.delete(variable.value);
-    if (!source?.reference) this.locals.add(variable.value);
     // The body only runs for items that exist, so the item itself (not its fields) is guarded there.
     if (source?.reference) this.enterGuards(block, [`${source.reference.path}[]`]);
   }
@@ -654,15 +643,12 @@ class LiquidScanner {
     // Reading the value starts the lexer again, which reuses `variable`'s token: its name was kept.
     this.readValueWithFilters(lexer.offset, end, tagSpan, 'assign');
     // Assigned after its value is read: `{% assign n = n | plus: 1 %}` reads the old `n`.
-    this.locals.add(name);
-    this.loopBindings.delete(name);
     // `{% assign name = customer.first_name %}`: the local is as empty as the field, so outputs of it
     // are uses of the field, and need the same fallback.
     const assigned = this.uses[this.uses.length - 1];
     const carriesField = this.uses.length > usesBefore && assigned.context === 'assign' && assigned.fallback === null &&
       !assigned.guarded && assigned.filters.every((filter) => BLANK_PRESERVING_FILTERS.has(filter));
-    if (carriesField) this.assignedFields.set(name, assigned.path);
-    else this.assignedFields.delete(name);
+    this.scope.assign(name, carriesField ? assigned.path : undefined);
   }
 
   /** Arguments of `render`, `include`, `cycle` and Braze's tags: any path is a use, `key:` names are not. */
@@ -704,23 +690,6 @@ class LiquidScanner {
   }
 
   // ---- References -------------------------------------------------------------------------------
-
-  /** Resolves a written path through loop variables and locals; undefined for locals. */
-  private resolve(written: string): ResolvedReference | undefined {
-    const rootEnd = firstSeparator(written);
-    const root = written.slice(0, rootEnd);
-    let path: string;
-    const binding = this.loopBindings.get(root);
-    if (binding !== undefined) path = binding + written.slice(rootEnd);
-    else if (rootEnd === written.length && this.assignedFields.has(root)) path = this.assignedFields.get(root) as string;
-    else if (this.locals.has(root)) return undefined;
-    else path = written;
-    // Liquid's array accessors: `.first`/`.last` are an item, a trailing `.size` a count.
-    if (path.includes('.first') || path.includes('.last')) path = path.replace(/\.(first|last)(?=\.|\[|$)/g, '[]');
-    const size = path.endsWith('.size');
-    if (size) path = path.slice(0, -'.size'.length);
-    return { path, size };
-  }
 
   private addUse(token: Token, reference: ResolvedReference, tagSpan: Span, context: UseContext, fallback: string | null, filters: string[]): void {
     this.uses.push({
@@ -774,13 +743,6 @@ function comparisonGuards(left: Operand, operator: string, right: Operand): { wh
   }
 }
 
-function firstSeparator(path: string): number {
-  for (let i = 0; i < path.length; i++) {
-    const c = path.charCodeAt(i);
-    if (c === 46 || c === 91) return i;
-  }
-  return path.length;
-}
 
 
 function isNameChar(c: number): boolean {

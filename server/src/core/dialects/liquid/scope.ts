@@ -1,0 +1,110 @@
+/**
+ * What names mean at a point of a Liquid template: loop variables, locals (`assign`, `capture`,
+ * `increment`, Braze's `connected_content`), and locals that carry a field. Resolving a written path
+ * through them is remembered until its first name changes meaning: a large template writes the same
+ * few dozen paths thousands of times, and loops rebind only their own variable.
+ */
+export interface ResolvedReference {
+  path: string;
+  /** A trailing `.size` was stripped from the path. */
+  size: boolean;
+}
+
+/** Paths remembered at most, so that a template of countless distinct paths holds no more. */
+const MAX_REMEMBERED = 1024;
+
+export class LiquidScope {
+  /** Loop variable to the path of the array's item: `item` -> `cart.items[]`. */
+  private readonly loopBindings = new Map<string, string>();
+  private readonly locals = new Set<string>(['forloop', 'tablerowloop']);
+  /** Locals assigned straight from a field that may be empty: local name to field path. */
+  private readonly assignedFields = new Map<string, string>();
+  /** Written path to its resolution (null for a local) while its first name keeps its meaning. */
+  private readonly resolved = new Map<string, ResolvedReference | null>();
+  /** The remembered paths by their first name, to forget only those a change of that name affects. */
+  private readonly resolvedByRoot = new Map<string, string[]>();
+
+  /** A local that holds no field: `increment`, `connected_content`, a loop over something unknown. */
+  declareLocal(name: string): void {
+    this.locals.add(name);
+    this.forget(name);
+  }
+
+  /** `{% capture name %}`: a local, whatever it held before. */
+  capture(name: string): void {
+    this.locals.add(name);
+    this.assignedFields.delete(name);
+    this.forget(name);
+  }
+
+  /** `{% assign name = … %}`; `carriedField` when the value is a field that may be empty, as it is. */
+  assign(name: string, carriedField: string | undefined): void {
+    this.locals.add(name);
+    this.loopBindings.delete(name);
+    if (carriedField === undefined) this.assignedFields.delete(name);
+    else this.assignedFields.set(name, carriedField);
+    this.forget(name);
+  }
+
+  /** The array item a loop variable stands for, if it does. */
+  loopBinding(variable: string): string | undefined {
+    return this.loopBindings.get(variable);
+  }
+
+  /** Binds a loop variable to an array's item, or unbinds it (undefined). */
+  bindLoopVariable(variable: string, itemPath: string | undefined): void {
+    if (itemPath === undefined) this.loopBindings.delete(variable);
+    else this.loopBindings.set(variable, itemPath);
+    this.forget(variable);
+  }
+
+  /** Resolves a written path through loop variables and locals; undefined for locals. */
+  resolve(written: string): ResolvedReference | undefined {
+    let reference = this.resolved.get(written);
+    if (reference === undefined) {
+      reference = this.resolveNow(written);
+      if (this.resolved.size >= MAX_REMEMBERED) {
+        this.resolved.clear();
+        this.resolvedByRoot.clear();
+      }
+      this.resolved.set(written, reference);
+      const root = written.slice(0, firstSeparator(written));
+      const withRoot = this.resolvedByRoot.get(root);
+      if (withRoot) withRoot.push(written);
+      else this.resolvedByRoot.set(root, [written]);
+    }
+    return reference ?? undefined;
+  }
+
+  /** Drops what was resolved through `name`: `name` itself, `name.…` and `name[…]`. */
+  private forget(name: string): void {
+    const withRoot = this.resolvedByRoot.get(name);
+    if (!withRoot) return;
+    for (const written of withRoot) this.resolved.delete(written);
+    this.resolvedByRoot.delete(name);
+  }
+
+  private resolveNow(written: string): ResolvedReference | null {
+    const rootEnd = firstSeparator(written);
+    const root = written.slice(0, rootEnd);
+    let path: string;
+    const binding = this.loopBindings.get(root);
+    if (binding !== undefined) path = binding + written.slice(rootEnd);
+    else if (rootEnd === written.length && this.assignedFields.has(root)) path = this.assignedFields.get(root) as string;
+    else if (this.locals.has(root)) return null;
+    else path = written;
+    // Liquid's array accessors: `.first`/`.last` are an item, a trailing `.size` a count.
+    if (path.includes('.first') || path.includes('.last')) path = path.replace(/\.(first|last)(?=\.|\[|$)/g, '[]');
+    const size = path.endsWith('.size');
+    if (size) path = path.slice(0, -'.size'.length);
+    return { path, size };
+  }
+}
+
+function firstSeparator(path: string): number {
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 46 || c === 91) return i;
+  }
+  return path.length;
+}
