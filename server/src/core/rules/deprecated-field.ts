@@ -8,15 +8,17 @@ export const deprecatedField: Rule = {
     needsSchema: true,
   },
   check(context, report) {
-    for (const { use, field } of knownFieldUses(context)) {
+    const { uses, fields } = knownFieldUses(context);
+    for (let i = 0; i < uses.length; i++) {
+      const use = uses[i];
+      const field = fields[i];
       if (field.deprecated === undefined) continue;
       const advice = field.deprecated === 'deprecated' ? 'Use its replacement.' : `The schema says: ${field.deprecated}.`;
-      report({
-        span: use.span,
-        field: field.path,
-        tags: ['deprecated'],
-        message: `${code(use.written)} is deprecated: it may stop being filled, and recipients would then get ${context.dialect.missingValueOutcome}. ${advice}`,
-      });
+      report(use.span,
+        `${code(use.written)} is deprecated: it may stop being filled, and recipients would then get ${context.dialect.missingValueOutcome}. ${advice}`,
+        field.path,
+        undefined,
+        ['deprecated']);
     }
   },
 };

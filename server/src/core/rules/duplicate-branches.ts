@@ -16,12 +16,9 @@ export const duplicateBranches: Rule = {
           if (!sameContent(text, bodies[earlier], bodies[later])) continue;
           const tag = text.slice(group.branches[later].tagSpan.start, group.branches[later].tagSpan.end);
           const line = lineOf(text, group.branches[earlier].tagSpan.start) + 1;
-          report({
-            span: group.branches[later].tagSpan,
-            message:
+          report(group.branches[later].tagSpan,
               `The branch ${'`'}${tag.length > 60 ? `${tag.slice(0, 57)}…` : tag}${'`'} renders the same content as the branch on line ${line}: ` +
-              'recipients in both segments read the same email, so the condition personalizes nothing. Give each segment its own content, or merge the branches.',
-          });
+              'recipients in both segments read the same email, so the condition personalizes nothing. Give each segment its own content, or merge the branches.');
           break;
         }
       }

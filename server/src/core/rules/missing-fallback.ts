@@ -1,3 +1,5 @@
+import type { DiagnosticData } from '../model';
+import type { FieldSpec } from '../schema/types';
 import { code, fallbackHint, knownFieldUses, type Rule } from './rule';
 
 export const missingFallback: Rule = {
@@ -8,18 +10,32 @@ export const missingFallback: Rule = {
     needsSchema: true,
   },
   check(context, report) {
-    for (const { use, field } of knownFieldUses(context)) {
+    const { uses, fields } = knownFieldUses(context);
+    // One message per field, hint and spelling, and one `data` per field, shared by every use that
+    // reads the same: a large template repeats the same tags thousands of times.
+    const messages = new Map<FieldSpec, Map<string, Map<string, string>>>();
+    const data = new Map<FieldSpec, DiagnosticData>();
+    for (let i = 0; i < uses.length; i++) {
+      const use = uses[i];
+      const field = fields[i];
       if (use.context !== 'output' || use.fallback !== null || use.guarded || field.required) continue;
-      report({
-        span: use.span,
-        field: field.path,
-        message:
+      const hint = fallbackHint(context, use, field);
+      let byHint = messages.get(field);
+      if (!byHint) messages.set(field, (byHint = new Map()));
+      let byWritten = byHint.get(hint);
+      if (!byWritten) byHint.set(hint, (byWritten = new Map()));
+      let message = byWritten.get(use.written);
+      if (message === undefined) {
+        message =
           `${code(use.written)} has no fallback: a recipient without it would see ${context.dialect.missingValueOutcome}. ` +
-          `Add ${fallbackHint(context, use, field)}` +
+          `Add ${hint}` +
           (field.fallback === undefined ? ' with a sensible default' : ' (the schema\'s fallback)') +
-          ', or show it only inside a conditional that checks it has a value.',
-        data: { fallback: field.fallback ?? null },
-      });
+          ', or show it only inside a conditional that checks it has a value.';
+        byWritten.set(use.written, message);
+      }
+      let fieldData = data.get(field);
+      if (!fieldData) data.set(field, (fieldData = { fallback: field.fallback ?? null }));
+      report(use.span, message, field.path, fieldData);
     }
   },
 };

@@ -1,38 +1,56 @@
 import { purposeCoversField, quadrantOf, QUADRANT_NAMES, type Quadrant } from '../purposes';
 import type { RuleId, Severity } from '../model';
 import type { FieldSpec } from '../schema/types';
-import { code, knownFieldUses, type KnownFieldUse, type Rule, type TemplateContext, type Finding } from './rule';
+import { code, knownFieldUses, type Report, type Rule, type TemplateContext } from './rule';
 
 interface QuadrantUses {
-  byQuadrant: Map<Quadrant, KnownFieldUse[]>;
+  /** Indexes into `knownFieldUses`, in order, of the uses in each quadrant. */
+  byQuadrant: Map<Quadrant, Int32Array>;
   /** Ids of the purposes that cover each field here. */
   coveringIds: Map<FieldSpec, string[]>;
 }
 
+const NO_INDEXES = new Int32Array(0);
+
 const quadrantUsesCache = new WeakMap<TemplateContext, QuadrantUses>();
 
+const QUADRANTS: Quadrant[] = ['expected-helpful', 'expected-unhelpful', 'unexpected-helpful', 'unexpected-unhelpful'];
+
 /**
- * The template's uses sorted into quadrants, in one pass shared by the three quadrant rules. Each
- * field's quadrant is worked out once: a large template uses the same few dozen fields thousands of times.
+ * The template's uses sorted into quadrants, shared by the three quadrant rules. Each field's
+ * quadrant is worked out once: a large template uses the same few dozen fields thousands of times.
+ * Each quadrant's list is an array of indexes made at its final size, so building it leaves no garbage.
  */
 function quadrantUses(context: TemplateContext): QuadrantUses {
   let sorted = quadrantUsesCache.get(context);
   if (!sorted) {
     sorted = { byQuadrant: new Map(), coveringIds: new Map() };
-    const quadrants = new Map<FieldSpec, Quadrant | undefined>();
-    for (const known of knownFieldUses(context)) {
-      if (known.use.context === 'argument') continue;
-      const { field } = known;
-      if (!quadrants.has(field)) {
+    /** Each field's quadrant, as 1 + its index in QUADRANTS, or 0 for none. */
+    const quadrants = new Map<FieldSpec, number>();
+    const { uses, fields } = knownFieldUses(context);
+    const codes = new Uint8Array(uses.length);
+    const counts = [0, 0, 0, 0, 0];
+    for (let i = 0; i < uses.length; i++) {
+      if (uses[i].context === 'argument') continue;
+      const field = fields[i];
+      let code = quadrants.get(field);
+      if (code === undefined) {
         const covering = context.purposes.filter((purpose) => purposeCoversField(purpose, field.path));
-        quadrants.set(field, quadrantOf(field, covering));
+        const quadrant = quadrantOf(field, covering);
+        quadrants.set(field, (code = quadrant ? QUADRANTS.indexOf(quadrant) + 1 : 0));
         sorted.coveringIds.set(field, covering.map((purpose) => purpose.id));
       }
-      const quadrant = quadrants.get(field);
-      if (!quadrant) continue;
-      let list = sorted.byQuadrant.get(quadrant);
-      if (!list) sorted.byQuadrant.set(quadrant, (list = []));
-      list.push(known);
+      codes[i] = code;
+      counts[code]++;
+    }
+    const lists: Int32Array[] = [];
+    const filled = [0, 0, 0, 0, 0];
+    for (let i = 0; i < uses.length; i++) {
+      const code = codes[i];
+      if (code === 0) continue;
+      let list = lists[code];
+      if (!list) sorted.byQuadrant.set(QUADRANTS[code - 1], (list = lists[code] = new Int32Array(counts[code])));
+      list[filled[code]++] = i;
     }
     quadrantUsesCache.set(context, sorted);
   }
@@ -43,12 +61,16 @@ function quadrantRule(quadrant: Quadrant, id: RuleId, defaultSeverity: Severity,
   explain: (written: string, purposes: string[]) => string): Rule {
   return {
     meta: { id, defaultSeverity, summary, needsSchema: true },
-    check(context: TemplateContext, report: (finding: Finding) => void) {
+    check(context: TemplateContext, report: Report) {
       const { byQuadrant, coveringIds } = quadrantUses(context);
       // One message per field and spelling, shared by every use written the same way: building a
       // fresh 250-character message for each of thousands of uses was most of this rule's cost.
       const messages = new Map<FieldSpec, Map<string, string>>();
-      for (const { use, field } of byQuadrant.get(quadrant) ?? []) {
+      const { uses, fields } = knownFieldUses(context);
+      const indexes = byQuadrant.get(quadrant) ?? NO_INDEXES;
+      for (let n = 0; n < indexes.length; n++) {
+        const use = uses[indexes[n]];
+        const field = fields[indexes[n]];
         let byWritten = messages.get(field);
         if (!byWritten) messages.set(field, (byWritten = new Map()));
         let message = byWritten.get(use.written);
@@ -56,7 +78,7 @@ function quadrantRule(quadrant: Quadrant, id: RuleId, defaultSeverity: Severity,
           message = explain(code(use.written), coveringIds.get(field) as string[]);
           byWritten.set(use.written, message);
         }
-        report({ span: use.span, field: field.path, message });
+        report(use.span, message, field.path);
       }
     },
   };

@@ -1,5 +1,5 @@
 import type { Dialect, FieldUse, TemplateScan } from '../dialects/dialect';
-import type { Diagnostic, RuleId, Severity } from '../model';
+import type { Diagnostic, DiagnosticData, DiagnosticTag, RuleId, Severity, Span } from '../model';
 import type { Resolution } from '../schema/resolve';
 import type { FieldSpec, Purpose, Schema } from '../schema/types';
 
@@ -27,41 +27,67 @@ export interface TemplateContext {
 
 export type Finding = Omit<Diagnostic, 'rule' | 'severity'>;
 
+/**
+ * Reports one diagnostic, given its parts: the diagnostic is built once from them, with no finding
+ * object in between (a large template has thousands of findings, and each one was garbage).
+ * A part left undefined is left out of the diagnostic.
+ */
+export type Report = (span: Span, message: string, field?: string, data?: DiagnosticData, tags?: DiagnosticTag[]) => void;
+
 export interface Rule {
   meta: RuleMeta;
-  check(context: TemplateContext, report: (finding: Finding) => void): void;
+  check(context: TemplateContext, report: Report): void;
 }
 
-/** A use of a field the schema declares. */
-export interface KnownFieldUse {
-  use: FieldUse;
-  field: FieldSpec;
+/**
+ * The uses whose field the schema declares, with that field: `fields[i]` is the field of `uses[i]`.
+ * Two parallel arrays rather than a pair object per use, since the list lives through every rule.
+ */
+export interface KnownFieldUses {
+  uses: FieldUse[];
+  fields: FieldSpec[];
 }
 
-const knownFieldUsesCache = new WeakMap<TemplateContext, readonly KnownFieldUse[]>();
+const knownFieldUsesCache = new WeakMap<TemplateContext, KnownFieldUses>();
 
 /**
  * Every use whose field the schema declares, with that field. Most rules walk this list, so it is
  * built once per analysis (a generator per rule was a tenth of the analysis of large templates).
  */
-export function knownFieldUses(context: TemplateContext): readonly KnownFieldUse[] {
+export function knownFieldUses(context: TemplateContext): KnownFieldUses {
   let known = knownFieldUsesCache.get(context);
   if (!known) {
     const { uses } = context.scan;
-    const list: KnownFieldUse[] = [];
-    for (let i = 0; i < uses.length; i++) {
-      const resolution = context.resolutions[i];
-      if (resolution?.kind === 'field') list.push({ use: uses[i], field: resolution.field });
+    const resolutions = context.resolutions;
+    // Counted first and made at their final size: growing them by `push` left copies behind.
+    let count = 0;
+    for (let i = 0; i < uses.length; i++) if (resolutions[i]?.kind === 'field') count++;
+    const knownUses = new Array<FieldUse>(count);
+    const fields = new Array<FieldSpec>(count);
+    for (let i = 0, k = 0; i < uses.length; i++) {
+      const resolution = resolutions[i];
+      if (resolution?.kind === 'field') {
+        knownUses[k] = uses[i];
+        fields[k++] = resolution.field;
+      }
     }
-    knownFieldUsesCache.set(context, (known = list));
+    knownFieldUsesCache.set(context, (known = { uses: knownUses, fields }));
   }
   return known;
 }
 
+/** Hints by the dialect's edit text, per analysis: a large template repeats the same few tags thousands of times. */
+const hintCache = new WeakMap<TemplateContext, Map<string, string>>();
+
 /** How the dialect writes the fallback, for messages: `| default: 'there'`. */
 export function fallbackHint(context: TemplateContext, use: FieldUse, field: FieldSpec): string {
   const edit = context.dialect.fallbackEdit(context.text, use, field.fallback ?? '…');
-  return edit ? `\`${edit.newText.trim()}\`` : 'a fallback';
+  if (!edit) return 'a fallback';
+  let hints = hintCache.get(context);
+  if (!hints) hintCache.set(context, (hints = new Map()));
+  let hint = hints.get(edit.newText);
+  if (hint === undefined) hints.set(edit.newText, (hint = `\`${edit.newText.trim()}\``));
+  return hint;
 }
 
 /** Where each rule is documented: its section of the README. */

@@ -8,16 +8,16 @@ export const staleData: Rule = {
     needsSchema: true,
   },
   check(context, report) {
-    for (const { use, field } of knownFieldUses(context)) {
+    const { uses, fields } = knownFieldUses(context);
+    for (let i = 0; i < uses.length; i++) {
+      const use = uses[i];
+      const field = fields[i];
       if (field.maxAgeDays === undefined || use.context !== 'output' || use.fallback !== null || use.guarded) continue;
-      report({
-        span: use.span,
-        field: field.path,
-        message:
-          `${code(use.written)} goes out of date after ${field.maxAgeDays} days: a recipient whose data is older would read a stale value as if it were current. ` +
-          `Add ${fallbackHint(context, use, field)}, or show it only inside a conditional, so the copy still reads well when the value is dropped.`,
-        data: { fallback: field.fallback ?? null },
-      });
+      report(use.span,
+        `${code(use.written)} goes out of date after ${field.maxAgeDays} days: a recipient whose data is older would read a stale value as if it were current. ` +
+        `Add ${fallbackHint(context, use, field)}, or show it only inside a conditional, so the copy still reads well when the value is dropped.`,
+        field.path,
+        { fallback: field.fallback ?? null });
     }
   },
 };

@@ -8,6 +8,6 @@ export const syntaxError: Rule = {
     needsSchema: false,
   },
   check(context, report) {
-    for (const problem of context.scan.syntaxErrors) report({ span: problem.span, message: problem.message });
+    for (const problem of context.scan.syntaxErrors) report(problem.span, problem.message);
   },
 };

@@ -16,24 +16,19 @@ export const typeMismatch: Rule = {
     needsSchema: true,
   },
   check(context, report) {
-    for (const { use, field } of knownFieldUses(context)) {
+    const { uses, fields } = knownFieldUses(context);
+    for (let i = 0; i < uses.length; i++) {
+      const use = uses[i];
+      const field = fields[i];
       // A loop item (`customer.tags[]`) or a sub-field of an open object (`customer.prefs.color`) is
       // inside the field, not the field itself: its type is not declared.
       if (isInside(use.path, field.path)) continue;
       if (use.context === 'loop' && field.type !== 'array' && !(field.type === 'object' && field.open)) {
-        report({
-          span: use.span,
-          field: field.path,
-          message: `${code(use.written)} is a ${field.type}, not a list: the loop would run once or not at all, so the recipient would see missing or garbled content. Loop over an array field.`,
-        });
+        report(use.span, `${code(use.written)} is a ${field.type}, not a list: the loop would run once or not at all, so the recipient would see missing or garbled content. Loop over an array field.`, field.path);
         continue;
       }
       if (use.context === 'output' && use.filters.length === 0 && (field.type === 'array' || field.type === 'object')) {
-        report({
-          span: use.span,
-          field: field.path,
-          message: `${code(use.written)} is ${field.type === 'array' ? 'a list' : 'an object'}: output as it is, the recipient would see its items run together or raw data. Loop over it, or output one of its fields.`,
-        });
+        report(use.span, `${code(use.written)} is ${field.type === 'array' ? 'a list' : 'an object'}: output as it is, the recipient would see its items run together or raw data. Loop over it, or output one of its fields.`, field.path);
         continue;
       }
       let type: FieldSpec['type'] = field.type;
@@ -42,12 +37,8 @@ export const typeMismatch: Rule = {
         const expects = ownValue(context.dialect.filterInputs, filter);
         if (!expects) continue;
         if (!ACCEPTS[expects].includes(type)) {
-          report({
-            span: use.span,
-            field: field.path,
-            message: `${code(filter)} expects ${expects === 'array' ? 'a list' : `a ${expects}`}, but ${code(use.written)} is ${type === 'array' ? 'a list' : `a ${type}`}: ` +
-              `the recipient would see the value unchanged, blank, or an error. Declare the field's real type in mergewise.json, or use a filter meant for ${type}s.`,
-          });
+          report(use.span, `${code(filter)} expects ${expects === 'array' ? 'a list' : `a ${expects}`}, but ${code(use.written)} is ${type === 'array' ? 'a list' : `a ${type}`}: ` +
+              `the recipient would see the value unchanged, blank, or an error. Declare the field's real type in mergewise.json, or use a filter meant for ${type}s.`, field.path);
           break;
         }
         if (expects === 'array') break;

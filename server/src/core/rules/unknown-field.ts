@@ -40,16 +40,13 @@ export const unknownField: Rule = {
       if (context.resolutions[index]?.kind !== 'unknown') return;
       const suggestions = suggestionsFor(schema, context.dialect.id, use.path, allNames);
       const replacements = suggestions.map((suggestion) => asWritten(use.written, use.path, suggestion));
-      report({
-        span: use.span,
-        field: use.path,
-        message:
+      report(use.span,
           `${code(use.path)} is not a field in mergewise.json: every recipient would get ${context.dialect.missingValueOutcome}. ` +
           (replacements.length
             ? `Did you mean ${replacements.map(code).join(' or ')}? Otherwise declare it under "fields".`
             : 'Declare it under "fields" in mergewise.json, or fix the name.'),
-        data: { suggestions: replacements },
-      });
+        use.path,
+        { suggestions: replacements });
     });
   },
 };

@@ -97,6 +97,12 @@ class HandlebarsScanner {
   /** Block params in scope (only), innermost last, so resolving a name never walks every frame. */
   private readonly boundParams = new Map<string, (string | null)[]>();
   private readonly guardCounts = new Map<string, number>();
+  /**
+   * Joined data paths by base, then by the path as written, for each number of segments skipped
+   * (index 0 for a plain path): a large template writes the same paths inside the same loops
+   * thousands of times, and each join was a new string kept by its use.
+   */
+  private readonly joined: Map<string, Map<string, string>>[] = [];
   /** Open blocks by name, and open conditionals: kept as counts so nesting stays linear. */
   private readonly openNames = new Map<string, number>();
   private conditionalDepth = 0;
@@ -956,13 +962,13 @@ class HandlebarsScanner {
     if (token.data) {
       const segments = token.segments;
       if (segments[0] !== 'root' || segments.length < 2) return undefined;
-      return joinPath('', segments, 1);
+      return this.joinedPath('', token, 1);
     }
     if (this.flavor.platformTag(token.value)) return undefined;
     if (token.plain && this.boundParams.size === 0) {
       // Most paths: names read from the current context, written as the data path they name.
       const base = this.frames[this.frames.length - 1].base;
-      return base === null ? undefined : base === '' ? token.value : `${base}.${token.value}`;
+      return base === null ? undefined : base === '' ? token.value : this.joinedPath(base, token, -1);
     }
     const segments = token.segments;
     let frameIndex = this.frames.length - 1;
@@ -976,12 +982,30 @@ class HandlebarsScanner {
     const bound = i === 0 && segments.length > 0 ? this.boundParams.get(segments[0]) : undefined;
     if (bound && bound.length > 0) {
       const base = bound[bound.length - 1];
-      return base === null ? undefined : joinPath(base, segments, 1);
+      return base === null ? undefined : this.joinedPath(base, token, 1);
     }
     const base = this.frames[frameIndex].base;
     if (base === null) return undefined;
     if (i === segments.length) return base === '' ? undefined : base;
-    return joinPath(base, segments, i);
+    return this.joinedPath(base, token, i);
+  }
+
+  /**
+   * `joinPath(base, token.segments, from)`, or for `from` -1 (a plain path) `base.value`, made once
+   * per base, path as written and `from`: the segments are read from the text the token holds.
+   */
+  private joinedPath(base: string, token: Token, from: number): string {
+    if (from > 3) return joinPath(base, token.segments, from);
+    let byBase = this.joined[from + 1];
+    if (!byBase) byBase = this.joined[from + 1] = new Map();
+    let byValue = byBase.get(base);
+    if (!byValue) byBase.set(base, (byValue = new Map()));
+    let path = byValue.get(token.value);
+    if (path === undefined) {
+      path = from === -1 ? `${base}.${token.value}` : joinPath(base, token.segments, from);
+      byValue.set(token.value, path);
+    }
+    return path;
   }
 
   // ---- Problems ---------------------------------------------------------------------------------

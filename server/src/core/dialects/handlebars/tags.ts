@@ -58,7 +58,31 @@ export function wrapInIf(text: string, use: FieldUse, fallback: string): TextEdi
   const shape = tagShape(text, use.tagSpan);
   if (!shape || shape.kind !== 'output') return undefined;
   const tag = text.slice(use.tagSpan.start, use.tagSpan.end);
-  return { span: use.tagSpan, newText: `{{#if ${use.written}}}${tag}{{else}}${literalText(fallback)}{{/if}}` };
+  return { span: use.tagSpan, newText: wrappedText(tag, use.written, fallback) };
+}
+
+/**
+ * The text of the edit, by tag, spelling and fallback, kept across analyses: every use without a
+ * fallback gets a message that quotes it, and a large template repeats the same tags thousands of
+ * times. Bounded, since each new tag adds an entry.
+ */
+const wrappedTexts = new Map<string, Map<string, Map<string, string>>>();
+const MAX_WRAPPED_TAGS = 10_000;
+
+function wrappedText(tag: string, written: string, fallback: string): string {
+  let byWritten = wrappedTexts.get(tag);
+  if (!byWritten) {
+    if (wrappedTexts.size >= MAX_WRAPPED_TAGS) wrappedTexts.clear();
+    wrappedTexts.set(tag, (byWritten = new Map()));
+  }
+  let byFallback = byWritten.get(written);
+  if (!byFallback) byWritten.set(written, (byFallback = new Map()));
+  let newText = byFallback.get(fallback);
+  if (newText === undefined) {
+    newText = `{{#if ${written}}}${tag}{{else}}${literalText(fallback)}{{/if}}`;
+    byFallback.set(fallback, newText);
+  }
+  return newText;
 }
 
 /** Replaces the expression of an output tag, keeping its braces and whitespace control: the edit shows the whole tag. */
