@@ -20,7 +20,10 @@ export type ValueKind = 'path' | 'string' | 'number' | 'boolean' | 'null' | 'und
 
 const NO_SEGMENTS: string[] = [];
 
-/** A path or a literal. One class, so that every token has the same shape. */
+/**
+ * A path or a literal. One class, so that every token has the same shape. Tokens are reused from
+ * tag to tag (see `ExpressionLexer.startTag`): keep a token's value, never the token, past its tag.
+ */
 export class Token {
   /** For paths: starts with `@` (a data variable such as `@index` or `@root`). */
   data = false;
@@ -35,12 +38,25 @@ export class Token {
   private parts: string[] | undefined = undefined;
 
   constructor(
-    readonly kind: ValueKind,
-    readonly start: number,
-    readonly end: number,
+    public kind: ValueKind,
+    public start: number,
+    public end: number,
     /** For strings: the unquoted value; otherwise the text as written. */
-    readonly value: string,
+    public value: string,
   ) {}
+
+  /** Makes this token another one, as new. */
+  reuse(kind: ValueKind, start: number, end: number, value: string): this {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.value = value;
+    this.data = false;
+    this.invalid = undefined;
+    this.plain = false;
+    this.parts = undefined;
+    return this;
+  }
 
   /** For paths: the segments, with `..`, `.` and `this` kept as written; `[x]` unwrapped. */
   get segments(): string[] {
@@ -116,12 +132,33 @@ export class ExpressionLexer {
   private ahead = false;
   private pos = 0;
   private limit = 0;
+  /** Tokens of the current tag first (`pooled` of them), then tokens waiting to be reused. */
+  private readonly pool: Token[] = [];
+  private pooled = 0;
 
   /** The ASCII characters a path segment may hold. */
   private readonly pathChars: Uint8Array;
 
   constructor(private readonly text: string, private readonly mustachio = false) {
     this.pathChars = mustachio ? MUSTACHIO_CHARS : ID_CHARS;
+  }
+
+  /**
+   * Starts a tag: the token objects handed out for the tags before are reused. A template has
+   * thousands of tags, and a new object for each of their paths was garbage made while the results
+   * built so far, still in use, were copied by every collection.
+   */
+  startTag(): void {
+    this.pooled = 0;
+  }
+
+  private newToken(kind: ValueKind, start: number, end: number, value: string): Token {
+    const token = this.pool[this.pooled];
+    this.pooled++;
+    if (token) return token.reuse(kind, start, end, value);
+    const made = new Token(kind, start, end, value);
+    this.pool.push(made);
+    return made;
   }
 
   /** Starts on the expression `text[start, end)`: one lexer serves every tag of a template. */
@@ -221,7 +258,7 @@ export class ExpressionLexer {
     }
     if (isIdChar(text.charCodeAt(i) || 32)) return false;
     this.pos = i;
-    this.token = new Token('number', start, i, text.slice(start, i));
+    this.token = this.newToken('number', start, i, text.slice(start, i));
     return true;
   }
 
@@ -239,12 +276,12 @@ export class ExpressionLexer {
         from = ++i; // the escaped quote opens the next slice
       } else if (c === quote) {
         this.pos = i + 1;
-        this.token = new Token('string', start, this.pos, value + text.slice(from, i));
+        this.token = this.newToken('string', start, this.pos, value + text.slice(from, i));
         return 'string';
       }
     }
     this.pos = this.limit;
-    this.token = new Token('string', start, this.limit, value + text.slice(from, i));
+    this.token = this.newToken('string', start, this.limit, value + text.slice(from, i));
     this.token.invalid = 'a text value is missing its closing quote';
     return 'string';
   }
@@ -260,7 +297,7 @@ export class ExpressionLexer {
       const keyword = this.keywordLiteral(start, end, value);
       if (keyword) return keyword;
     }
-    const token = new Token('path', start, end, value);
+    const token = this.newToken('path', start, end, value);
     token.plain = true;
     this.token = token;
     return 'path';
@@ -355,7 +392,7 @@ export class ExpressionLexer {
       const keyword = this.keywordLiteral(start, i, value);
       if (keyword) return keyword;
     }
-    const token = new Token('path', start, i, value);
+    const token = this.newToken('path', start, i, value);
     token.segments = segments;
     token.data = data;
     token.invalid = invalid;
@@ -364,7 +401,7 @@ export class ExpressionLexer {
   }
 
   private literal(kind: ValueKind, start: number, end: number, value: string): ValueKind {
-    this.token = new Token(kind, start, end, value);
+    this.token = this.newToken(kind, start, end, value);
     return kind;
   }
 

@@ -162,6 +162,8 @@ class HandlebarsScanner {
 
   private readTag(open: number): number {
     const text = this.text;
+    // No token of the tags before is kept: their objects serve this one.
+    this.lexer.startTag();
     if (!this.mustachio && text.startsWith('{{{{', open)) return this.readRawBlock(open);
     const triple = text.charCodeAt(open + 2) === OPEN_BRACE;
     const contentStart = open + (triple ? 3 : 2);
