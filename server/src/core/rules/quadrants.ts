@@ -5,52 +5,38 @@ import { code, knownFieldUses, type Report, type Rule, type TemplateContext } fr
 
 interface QuadrantUses {
   /** Indexes into `knownFieldUses`, in order, of the uses in each quadrant. */
-  byQuadrant: Map<Quadrant, Int32Array>;
+  byQuadrant: Map<Quadrant, number[]>;
   /** Ids of the purposes that cover each field here. */
   coveringIds: Map<FieldSpec, string[]>;
 }
 
-const NO_INDEXES = new Int32Array(0);
+const NO_INDEXES: number[] = [];
 
 const quadrantUsesCache = new WeakMap<TemplateContext, QuadrantUses>();
-
-const QUADRANTS: Quadrant[] = ['expected-helpful', 'expected-unhelpful', 'unexpected-helpful', 'unexpected-unhelpful'];
 
 /**
  * The template's uses sorted into quadrants, shared by the three quadrant rules. Each field's
  * quadrant is worked out once: a large template uses the same few dozen fields thousands of times.
- * Each quadrant's list is an array of indexes made at its final size, so building it leaves no garbage.
  */
 function quadrantUses(context: TemplateContext): QuadrantUses {
   let sorted = quadrantUsesCache.get(context);
   if (!sorted) {
     sorted = { byQuadrant: new Map(), coveringIds: new Map() };
-    /** Each field's quadrant, as 1 + its index in QUADRANTS, or 0 for none. */
-    const quadrants = new Map<FieldSpec, number>();
+    const quadrants = new Map<FieldSpec, Quadrant | undefined>();
     const { uses, fields } = knownFieldUses(context);
-    const codes = new Uint8Array(uses.length);
-    const counts = [0, 0, 0, 0, 0];
     for (let i = 0; i < uses.length; i++) {
       if (uses[i].context === 'argument') continue;
       const field = fields[i];
-      let code = quadrants.get(field);
-      if (code === undefined) {
+      if (!quadrants.has(field)) {
         const covering = context.purposes.filter((purpose) => purposeCoversField(purpose, field.path));
-        const quadrant = quadrantOf(field, covering);
-        quadrants.set(field, (code = quadrant ? QUADRANTS.indexOf(quadrant) + 1 : 0));
+        quadrants.set(field, quadrantOf(field, covering));
         sorted.coveringIds.set(field, covering.map((purpose) => purpose.id));
       }
-      codes[i] = code;
-      counts[code]++;
-    }
-    const lists: Int32Array[] = [];
-    const filled = [0, 0, 0, 0, 0];
-    for (let i = 0; i < uses.length; i++) {
-      const code = codes[i];
-      if (code === 0) continue;
-      let list = lists[code];
-      if (!list) sorted.byQuadrant.set(QUADRANTS[code - 1], (list = lists[code] = new Int32Array(counts[code])));
-      list[filled[code]++] = i;
+      const quadrant = quadrants.get(field);
+      if (!quadrant) continue;
+      let list = sorted.byQuadrant.get(quadrant);
+      if (!list) sorted.byQuadrant.set(quadrant, (list = []));
+      list.push(i);
     }
     quadrantUsesCache.set(context, sorted);
   }
@@ -67,10 +53,9 @@ function quadrantRule(quadrant: Quadrant, id: RuleId, defaultSeverity: Severity,
       // fresh 250-character message for each of thousands of uses was most of this rule's cost.
       const messages = new Map<FieldSpec, Map<string, string>>();
       const { uses, fields } = knownFieldUses(context);
-      const indexes = byQuadrant.get(quadrant) ?? NO_INDEXES;
-      for (let n = 0; n < indexes.length; n++) {
-        const use = uses[indexes[n]];
-        const field = fields[indexes[n]];
+      for (const index of byQuadrant.get(quadrant) ?? NO_INDEXES) {
+        const use = uses[index];
+        const field = fields[index];
         let byWritten = messages.get(field);
         if (!byWritten) messages.set(field, (byWritten = new Map()));
         let message = byWritten.get(use.written);
