@@ -524,7 +524,7 @@ async function measureLspLatency(log: (line: string) => void): Promise<LspResult
     log(`  LSP completion: p50 ${formatMs(result.completion.medianMs)}, p95 ${formatMs(result.completion.p95Ms)} (${items} items)`);
     log(`  LSP hover: p50 ${formatMs(result.hover.medianMs)}, p95 ${formatMs(result.hover.p95Ms)}${found ? '' : ' (no hover returned)'}`);
     if (items === 0) result.notes.push('completion returned no items at the position tried');
-    result.notes.push('didChange -> diagnostics is measured here, in the client: it includes sending ~360 KB of diagnostics over stdio and parsing them; the server waits before analysing only while typing goes on in a file whose analysis takes over 15 ms');
+    result.notes.push('didChange -> diagnostics is measured here, in the client: it includes sending ~360 KB of diagnostics over stdio and parsing them; the server waits before analysing only while typing goes on in a file whose last three analyses each took over 15 ms');
     await timeout(connection.sendRequest(lsp.ShutdownRequest.type), 5_000, 'shutdown');
     await connection.sendNotification(lsp.ExitNotification.type);
   } finally {
