@@ -185,14 +185,14 @@ export class ExpressionLexer {
   }
 
   /** Moves past the token ahead. */
-  skip(): void {
+  advance(): void {
     this.peek();
     this.ahead = false;
   }
 
   /** Takes the token ahead, which `peek` said is a path or a literal. */
   take(): Token {
-    this.skip();
+    this.advance();
     return this.token as Token;
   }
 
@@ -456,12 +456,12 @@ export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionP
   const start = lexer.start;
   if (headKind === 'end' || headKind === 'close-paren') {
     problems.push({ start, end: lexer.end, message: nested ? 'empty `( )`' : 'nothing inside the braces' });
-    lexer.skip();
+    lexer.advance();
     return undefined;
   }
   if (!isValueKind(headKind)) {
     problems.push({ start, end: lexer.end, message: `unexpected \`${lexer.written()}\`` });
-    lexer.skip();
+    lexer.advance();
     return undefined;
   }
   const head = lexer.take();
@@ -475,7 +475,7 @@ export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionP
     if (kind === 'close-paren') {
       if (nested) break;
       problems.push({ start: lexer.start, end: lexer.end, message: 'a `)` with no `(` before it' });
-      lexer.skip();
+      lexer.advance();
       continue;
     }
     if (kind === 'path' && !nested && lexer.peekToken().value === 'as') {
@@ -485,11 +485,11 @@ export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionP
         params = add(params, as);
         continue;
       }
-      lexer.skip();
+      lexer.advance();
       while (lexer.peek() === 'path') blockParams = add(blockParams, lexer.take());
       const closed = lexer.peek() === 'pipe';
       const closeEnd = lexer.end;
-      lexer.skip();
+      lexer.advance();
       if (!closed) problems.push({ start: as.start, end: closeEnd, message: 'block parameters must read `as |item|`' });
       continue;
     }
@@ -498,7 +498,7 @@ export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionP
     if (lexer.peek() === 'equals') {
       const equalsStart = lexer.start;
       const equalsEnd = lexer.end;
-      lexer.skip();
+      lexer.advance();
       if (param.kind !== 'path' || !param.single) {
         problems.push({ start: equalsStart, end: equalsEnd, message: 'a `=` that does not follow a name' });
         continue;
@@ -530,18 +530,18 @@ function readParam(lexer: ExpressionLexer, problems: ExpressionProblem[], depth:
     case 'open-paren': {
       const openStart = lexer.start;
       const openEnd = lexer.end;
-      lexer.skip();
+      lexer.advance();
       if (depth >= MAX_NESTING) {
         // Following them all overflowed the stack: say so once, and skip the rest of the tag.
         problems.push({ start: openStart, end: openEnd, message: TOO_DEEP });
-        while (lexer.peek() !== 'end') lexer.skip();
+        while (lexer.peek() !== 'end') lexer.advance();
         return undefined;
       }
       const inner = parseSubExpression(lexer, problems, true, depth + 1);
       const closed = lexer.peek() === 'close-paren';
       const closeStart = lexer.start;
       const closeEnd = lexer.end;
-      lexer.skip();
+      lexer.advance();
       if (!closed && problems[problems.length - 1]?.message !== TOO_DEEP) {
         problems.push({ start: openStart, end: Math.max(openEnd, closeStart), message: 'a `(` is never closed with `)`' });
       }
@@ -551,11 +551,11 @@ function readParam(lexer: ExpressionLexer, problems: ExpressionProblem[], depth:
       return inner;
     }
     case 'end':
-      lexer.skip();
+      lexer.advance();
       return undefined;
     default:
       problems.push({ start: lexer.start, end: lexer.end, message: `unexpected \`${lexer.written()}\`` });
-      lexer.skip();
+      lexer.advance();
       return undefined;
   }
 }

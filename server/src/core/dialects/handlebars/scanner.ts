@@ -388,7 +388,7 @@ class HandlebarsScanner {
     const kind = lexer.peek();
     const tokenStart = lexer.start;
     const token = kind === 'path' ? lexer.take() : undefined;
-    if (!token) lexer.skip();
+    if (!token) lexer.advance();
     const alone = lexer.peek() === 'end';
     const written = this.text.slice(start, end).trim();
     if (kind === 'end') {
@@ -612,7 +612,7 @@ class HandlebarsScanner {
       const lexer = this.lexer.reset(start + 4, end);
       const sourceKind = lexer.peek();
       const source = sourceKind === 'path' ? lexer.take() : undefined;
-      if (!source) lexer.skip();
+      if (!source) lexer.advance();
       const block = this.pushBlock('each', 'helper', tagSpan);
       if (!source || source.invalid || lexer.peek() !== 'end') {
         this.error(tagSpan,
@@ -633,7 +633,7 @@ class HandlebarsScanner {
     }
     const lexer = this.lexer.reset(start, end);
     const head = lexer.peek() === 'path' ? lexer.take() : undefined;
-    if (!head) lexer.skip();
+    if (!head) lexer.advance();
     const written = content.trim();
     if (!head || head.invalid || lexer.peek() !== 'end' || head.data || written !== content) {
       const word = written.split(/\s+/)[0];
