@@ -11,6 +11,7 @@
  * span held by the lexer, and only paths and literals, which the parse keeps, become objects.
  */
 import { MAX_NESTING } from '../common/limits';
+import { intern } from '../common/intern';
 import { indexBefore, isSpace } from '../common/scan-collector';
 
 export type TokenKind = ValueKind | 'open-paren' | 'close-paren' | 'equals' | 'pipe' | 'bad' | 'end';
@@ -135,6 +136,8 @@ export class ExpressionLexer {
   /** Tokens of the current tag first (`pooled` of them), then tokens waiting to be reused. */
   private readonly pool: Token[] = [];
   private pooled = 0;
+  /** One string per plain path written (see `intern`). */
+  private readonly plainPaths = new Map<string, string>();
 
   /** The ASCII characters a path segment may hold. */
   private readonly pathChars: Uint8Array;
@@ -291,7 +294,7 @@ export class ExpressionLexer {
     const start = this.pos;
     const end = this.plainPathEnd(start);
     if (end === -1) return this.readSegments();
-    const value = this.text.slice(start, end);
+    const value = intern(this.plainPaths, this.text.slice(start, end));
     this.pos = end;
     if (!this.mustachio && !value.includes('.')) {
       const keyword = this.keywordLiteral(start, end, value);

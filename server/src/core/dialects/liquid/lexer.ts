@@ -5,6 +5,7 @@
  * UTF-16 offsets for each reference, and must keep going after a mistake. liquidjs's tokenizer
  * throws on the first error and does not report the offsets of paths inside expressions.
  */
+import { intern } from '../common/intern';
 import { indexBefore, isSpace } from '../common/scan-collector';
 
 export type TokenKind =
@@ -64,6 +65,8 @@ export class MarkupLexer {
   /** Token objects handed out since the last `reset` come first; the rest wait to be reused. */
   private readonly pool: Token[] = [];
   private used = 0;
+  /** One string per path written (see `intern`). */
+  private readonly paths = new Map<string, string>();
 
   constructor(private readonly text: string) {}
 
@@ -228,6 +231,7 @@ export class MarkupLexer {
     let value = segments ? segments.join('.').replace(/\.\[\]/g, '[]') : text.slice(start, plainEnd);
     // Braze: `custom_attribute.${x}` names the custom attribute `x` itself.
     if (value.startsWith('custom_attribute.')) value = value.slice('custom_attribute.'.length);
+    value = intern(this.paths, value);
     const kind: TokenKind = WORD_OPERATORS.has(value) ? 'operator' : 'path';
     return this.pooledToken(kind, start, pos, value, true, trailingDot);
   }
