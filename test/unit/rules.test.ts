@@ -470,6 +470,17 @@ describe('duplicate-branches', () => {
   test('does not fire on different content, or on an if without else', () => {
     expectNone('{% if a %}Hair{% else %}Nails{% endif %}{% if b %}Same{% endif %}Same', SCHEMA, 'duplicate-branches');
   });
+
+  test('names the line of the earlier branch for each of many findings, whatever the line ends', () => {
+    // Each block takes five lines: its `{% if %}` is on line 1, 6, 11, …
+    const block = (i: number, eol: string) => [`{% if a == ${i} %}`, `Same ${i}`, '{% else %}', `Same ${i}`, '{% endif %}'].join(eol);
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const text = Array.from({ length: 40 }, (_, i) => block(i, eol)).join(eol);
+      const lines = analyze(text, SCHEMA).diagnostics.filter((d) => d.rule === 'duplicate-branches')
+        .map((d) => Number(/on line (\d+)/.exec(d.message)?.[1]));
+      assert.deepEqual(lines, Array.from({ length: 40 }, (_, i) => 5 * i + 1), JSON.stringify(eol));
+    }
+  });
 });
 
 describe('purpose-incomplete', () => {

@@ -1,3 +1,4 @@
+import { LineIndex } from '../positions';
 import type { Rule } from './rule';
 
 export const duplicateBranches: Rule = {
@@ -9,13 +10,16 @@ export const duplicateBranches: Rule = {
   },
   check(context, report) {
     const { text } = context;
+    // Made on the first finding: counting lines from the start of the text for each finding was
+    // quadratic in a large template with many of them.
+    let lines: LineIndex | undefined;
     for (const group of context.scan.branchGroups) {
       const bodies = group.branches.map((branch) => branch.body);
       for (let later = 1; later < bodies.length; later++) {
         for (let earlier = 0; earlier < later; earlier++) {
           if (!sameContent(text, bodies[earlier], bodies[later])) continue;
           const tag = text.slice(group.branches[later].tagSpan.start, group.branches[later].tagSpan.end);
-          const line = lineOf(text, group.branches[earlier].tagSpan.start) + 1;
+          const line = (lines ??= new LineIndex(text)).positionAt(group.branches[earlier].tagSpan.start).line + 1;
           report(group.branches[later].tagSpan,
               `The branch ${'`'}${tag.length > 60 ? `${tag.slice(0, 57)}…` : tag}${'`'} renders the same content as the branch on line ${line}: ` +
               'recipients in both segments read the same email, so the condition personalizes nothing. Give each segment its own content, or merge the branches.');
@@ -66,10 +70,4 @@ function isWhitespace(c: number): boolean {
   if (c > 32 && c < 0xa0) return false;
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
