@@ -816,7 +816,8 @@ function printTable(
         out.push(`${label.padEnd(48)}${row.join('')}`);
       }
     } else {
-      out.push(`Mergewise Handlebars rows: n/a (dialect not available)`);
+      // With --only, or when a dialect or baseline could not load.
+      out.push(`${dialect === 'liquid' ? 'Liquid' : 'Handlebars'}: no ratios, as Mergewise and a baseline were not both timed`);
     }
   }
   out.push('');
