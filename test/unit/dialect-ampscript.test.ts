@@ -164,6 +164,15 @@ describe('AMPscript fallback quick fix', () => {
     assert.deepEqual(outputs(fixed).map((use) => [use.path, use.fallback]), [['FirstName', 'there'], ['LastName', 'there'], ['City', 'there']]);
   });
 
+  test('a doubled quote inside a string is one quote of its value', () => {
+    const fallbackOf = (literal: string) => outputs(ampscript.scan(
+      `%%[ SET @n = AttributeValue("FirstName") IF Empty(@n) THEN SET @n = ${literal} ENDIF ]%%Hi %%=v(@n)=%%`))[0].fallback;
+    assert.equal(fallbackOf('"the ""best"" team"'), 'the "best" team');
+    assert.equal(fallbackOf("'it''s you'"), "it's you");
+    assert.equal(fallbackOf('"""quoted"""'), '"quoted"');
+    assert.equal(fallbackOf('"plain"'), 'plain');
+  });
+
   test('quotes are doubled inside AMPscript strings', () => {
     const text = '%%FirstName%%';
     assert.equal(ampscript.fallbackEdit(text, ampscript.scan(text).uses[0], 'the "team"')!.newText,

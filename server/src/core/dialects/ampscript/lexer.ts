@@ -136,6 +136,7 @@ function newSearches(text: string, lines: LineEnds): Searches {
  * code ends when the closer is missing: at the next `%%[`/`%%=`, or the end of the text.
  */
 function findClose(text: string, from: number, closer: string, searches: Searches): { index: number; stop: number } {
+  const closerStart = closer.charCodeAt(0);
   let quote = 0;
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -151,7 +152,7 @@ function findClose(text: string, from: number, closer: string, searches: Searche
       const close = searches.commentEnd.at(i + 2);
       if (close === -1) break;
       i = close + 1;
-    } else if (text.startsWith(closer, i)) return { index: i, stop: i };
+    } else if (c === closerStart && text.startsWith(closer, i)) return { index: i, stop: i };
     else if (c === 37 && text.charCodeAt(i + 1) === 37 && (text.charCodeAt(i + 2) === 91 || text.charCodeAt(i + 2) === 61)) {
       return { index: -1, stop: i };
     }
@@ -184,11 +185,6 @@ function lexCode(text: string, start: number, end: number, tokens: Token[], sink
   while (pos < end) {
     const c = text.charCodeAt(pos);
     if (c <= 32) { pos++; continue; }
-    const tokenStart = pos;
-    const push = (kind: TokenKind, tokenEnd: number, value = text.slice(tokenStart, tokenEnd)) => {
-      tokens.push({ kind, start: tokenStart, end: tokenEnd, value });
-      pos = tokenEnd;
-    };
     if (c === 47 && text.charCodeAt(pos + 1) === 42) {
       const close = searches.codeCommentEnd.at(pos + 2);
       const commentStop = close === -1 || close + 2 > end ? end : close + 2;
@@ -200,16 +196,20 @@ function lexCode(text: string, start: number, end: number, tokens: Token[], sink
       continue;
     }
     if (c === 39 || c === 34) {
+      // Sliced between doubled quotes (`'It''s'`), not built a character at a time.
       let value = '';
-      let i = pos + 1;
+      let from = pos + 1;
+      let i = from;
       for (; i < end; i++) {
-        const d = text.charCodeAt(i);
-        if (d === c) {
-          if (text.charCodeAt(i + 1) === c && i + 1 < end) { value += text[i]; i++; continue; }
-          break;
+        if (text.charCodeAt(i) !== c) continue;
+        if (i + 1 < end && text.charCodeAt(i + 1) === c) {
+          value += text.slice(from, i + 1);
+          from = ++i + 1;
+          continue;
         }
-        value += text[i];
+        break;
       }
+      value += text.slice(from, i);
       const terminated = i < end;
       tokens.push({ kind: 'string', start: pos, end: terminated ? i + 1 : end, value, terminated });
       pos = terminated ? i + 1 : end;
@@ -222,19 +222,19 @@ function lexCode(text: string, start: number, end: number, tokens: Token[], sink
         i++;
         while (i < end && isDigit(text.charCodeAt(i))) i++;
       }
-      push('number', i);
+      pos = pushToken(tokens, text, 'number', pos, i);
       continue;
     }
     if (c === 64 /* @ */) {
       let i = pos + 1;
       while (i < end && isNamePart(text.charCodeAt(i))) i++;
-      push(i > pos + 1 ? 'variable' : 'bad', i);
+      pos = pushToken(tokens, text, i > pos + 1 ? 'variable' : 'bad', pos, i);
       continue;
     }
     if (isNameStart(c)) {
       let i = pos + 1;
       while (i < end && isNamePart(text.charCodeAt(i))) i++;
-      push('name', i);
+      pos = pushToken(tokens, text, 'name', pos, i);
       continue;
     }
     if (c === 91 /* [ */) {
@@ -245,18 +245,28 @@ function lexCode(text: string, start: number, end: number, tokens: Token[], sink
         pos = close + 1;
         continue;
       }
-      push('bad', pos + 1);
+      pos = pushToken(tokens, text, 'bad', pos, pos + 1);
       continue;
     }
-    const two = text.slice(pos, pos + 2);
-    if (two === '==' || two === '!=' || two === '<=' || two === '>=' || two === '<>') { push('operator', pos + 2); continue; }
+    const next = text.charCodeAt(pos + 1);
+    // `==`, `!=`, `<=`, `>=` and `<>`.
+    if ((next === 61 && (c === 61 || c === 33 || c === 60 || c === 62)) || (c === 60 && next === 62)) {
+      pos = pushToken(tokens, text, 'operator', pos, pos + 2);
+      continue;
+    }
     switch (c) {
-      case 60: case 62: push('operator', pos + 1); continue;
-      case 61: push('equals', pos + 1); continue;
-      case 40: push('open-paren', pos + 1); continue;
-      case 41: push('close-paren', pos + 1); continue;
-      case 44: push('comma', pos + 1); continue;
-      default: push('bad', c >= 0xd800 && c <= 0xdbff && pos + 1 < end ? pos + 2 : pos + 1);
+      case 60: case 62: pos = pushToken(tokens, text, 'operator', pos, pos + 1); continue;
+      case 61: pos = pushToken(tokens, text, 'equals', pos, pos + 1); continue;
+      case 40: pos = pushToken(tokens, text, 'open-paren', pos, pos + 1); continue;
+      case 41: pos = pushToken(tokens, text, 'close-paren', pos, pos + 1); continue;
+      case 44: pos = pushToken(tokens, text, 'comma', pos, pos + 1); continue;
+      default: pos = pushToken(tokens, text, 'bad', pos, c >= 0xd800 && c <= 0xdbff && pos + 1 < end ? pos + 2 : pos + 1);
     }
   }
+}
+
+/** Adds the token `text[start, end)`, its value as written, and returns where it ends. */
+function pushToken(tokens: Token[], text: string, kind: TokenKind, start: number, end: number): number {
+  tokens.push({ kind, start, end, value: text.slice(start, end) });
+  return end;
 }
