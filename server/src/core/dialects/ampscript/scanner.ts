@@ -408,43 +408,61 @@ function inner(span: Span): Span {
 }
 
 function mergeStates(states: Map<string, Value>[]): Map<string, Value> {
-  const names = new Set<string>();
-  for (const state of states) for (const name of state.keys()) names.add(name);
   const merged = new Map<string, Value>();
-  for (const name of names) merged.set(name, merge(states.map((state) => state.get(name))));
+  const values: (Value | undefined)[] = [];
+  for (const state of states) {
+    for (const name of state.keys()) {
+      if (merged.has(name)) continue;
+      values.length = 0;
+      for (const each of states) values.push(each.get(name));
+      merged.set(name, merge(values));
+    }
+  }
   return merged;
 }
 
+/** What a variable holds on a path that never set it. */
+const NEVER_SET: Value = { kind: 'literal', text: '' };
+const NO_USES: FieldUse[] = [];
+
 /**
  * What a variable holds after paths that gave it different values: the field, with a fallback when
- * every path where the field may be empty gave a text instead.
+ * every path where the field may be empty gave a text instead. One pass and no lists in between:
+ * it runs for every variable at every IF.
  */
-function merge(values: (Value | undefined)[]): Value {
-  const all = values.map((value): Value => value ?? { kind: 'literal', text: '' });
-  const first = all[0];
-  if (all.every((value) => value.kind === 'literal' && first.kind === 'literal' && value.text === first.text)) return first;
-  if (all.every((value) => value.kind === 'rows' && first.kind === 'rows' && value.path === first.path)) return first;
-  const fields = all.filter((value): value is FieldValue => value.kind === 'field');
-  if (fields.length === 0 || all.some((value) => value.kind !== 'field' && value.kind !== 'literal')) return UNKNOWN;
-  const path = fields[0].path;
-  if (fields.some((field) => field.path !== path)) return UNKNOWN;
+function merge(values: readonly (Value | undefined)[]): Value {
+  const first = values[0] ?? NEVER_SET;
+  let sameLiteral = first.kind === 'literal';
+  let sameRows = first.kind === 'rows';
+  let field: FieldValue | undefined;
+  let unknown = false;
+  let present = true;
   let blankPossible = false;
   let candidate: string | null = null;
-  for (const value of all) {
+  let uses = NO_USES;
+  for (const each of values) {
+    const value = each ?? NEVER_SET;
+    if (sameLiteral && (value.kind !== 'literal' || value.text !== (first as { text: string }).text)) sameLiteral = false;
+    if (sameRows && (value.kind !== 'rows' || value.path !== (first as { path: string }).path)) sameRows = false;
     if (value.kind === 'literal') {
+      present = false;
       if (value.text === '') blankPossible = true;
       else candidate ??= value.text;
-    } else if (value.kind === 'field' && !value.present) {
-      if (value.fallback !== null) candidate ??= value.fallback;
-      else blankPossible = true;
+    } else if (value.kind === 'field') {
+      if (!field) field = value;
+      else if (value.path !== field.path) unknown = true;
+      if (!value.present) {
+        present = false;
+        if (value.fallback !== null) candidate ??= value.fallback;
+        else blankPossible = true;
+      }
+      if (value.uses.length > 0) uses = uses === NO_USES ? value.uses : [...uses, ...value.uses];
+    } else {
+      unknown = true;
+      present = false;
     }
   }
-  return {
-    kind: 'field', path,
-    fallback: blankPossible ? null : candidate,
-    filters: fields[0].filters,
-    present: all.every((value) => value.kind === 'field' && value.present),
-    absent: false,
-    uses: fields.flatMap((field) => field.uses),
-  };
+  if (sameLiteral || sameRows) return first;
+  if (!field || unknown) return UNKNOWN;
+  return { kind: 'field', path: field.path, fallback: blankPossible ? null : candidate, filters: field.filters, present, absent: false, uses };
 }
