@@ -8,7 +8,8 @@
  * - `toLiquidHtmlAST` from @shopify/liquid-html-parser;
  * - `Handlebars.parse`;
  * - a bare regular-expression count of tag openers: the practical floor; and, for Liquid, a JavaScript
- *   loop that only visits every character of every tag, to show where that floor stands.
+ *   loop that only visits every character of every tag, to show where that floor stands;
+ * - Mergewise's full analysis in each other dialect, on its example template repeated to 100 KB and 1 MB.
  * Then the command line on a 2,000-template workspace (in a child, pinned to one core), and the
  * language server's latencies over stdio. It prints a table and writes bench/results.json.
  *
@@ -31,6 +32,7 @@ import { toLiquidHtmlAST } from '@shopify/liquid-html-parser';
 import Handlebars from 'handlebars';
 import * as lsp from 'vscode-languageserver-protocol/node';
 import type { Dialect } from '../server/src/core/dialects/dialect';
+import type { DialectId } from '../server/src/core/dialects/ids';
 import type * as CoreEntry from './core-entry';
 import type { Schema } from '../server/src/core/schema/types';
 import {
@@ -99,7 +101,8 @@ function consume(result: unknown): void {
 interface Contender {
   id: string;
   label: string;
-  dialect: BenchDialect;
+  /** A generated template's dialect, or (the other dialects' rows) the dialect of an example template. */
+  dialect: BenchDialect | DialectId;
   /** The contender Mergewise's ratios are computed against; undefined for Mergewise's own rows. */
   baseline?: 'faster' | 'floor';
   /** Undefined when the contender cannot run here (a dialect not implemented yet). */
@@ -180,7 +183,7 @@ function contenders(core: typeof CoreEntry, schema: Schema): Contender[] {
 
 interface Measurement extends Stats {
   contender: string;
-  dialect: BenchDialect;
+  dialect: BenchDialect | DialectId;
   size: string;
   bytes: number;
   mbPerSecond: number;
@@ -198,7 +201,7 @@ interface Task {
  * Times every available contender of one dialect on every size, all interleaved in rounds, so that
  * the ratios between contenders and between sizes (growth) are taken under the same conditions.
  */
-function measureDialect(list: Contender[], files: { size: string; text: string }[], log: (line: string) => void): Measurement[] {
+function measureDialect(list: Contender[], files: { size: string; text: string }[], log: (line: string) => void, budgetMs = BUDGET_MS): Measurement[] {
   const runnable = list.filter((c): c is Contender & { run: (text: string) => unknown } => Boolean(c.run) && (!ONLY || ONLY.includes(c.id)));
   const tasks: Task[] = [];
   for (const file of files) {
@@ -211,7 +214,7 @@ function measureDialect(list: Contender[], files: { size: string; text: string }
         runs++;
       }
       const estimate = (performance.now() - warmStart) / runs;
-      const planned = Math.max(MIN_SAMPLES, Math.min(MAX_SAMPLES, Math.round(BUDGET_MS / estimate)));
+      const planned = Math.max(MIN_SAMPLES, Math.min(MAX_SAMPLES, Math.round(budgetMs / estimate)));
       tasks.push({ contender, size: file.size, text: file.text, planned, times: [] });
     }
   }
@@ -254,6 +257,60 @@ function checkBaselinesParse(list: Contender[], text: string, size: string): str
     }
   }
   return problems;
+}
+
+// ---- The other dialects ----------------------------------------------------------------------------
+
+/** Each other dialect's example template (examples/), which its rows repeat to 100 KB and 1 MB. */
+const EXAMPLE_TEMPLATES: [DialectId, string][] = [
+  ['sendgrid', 'sendgrid/abandoned-cart.html'],
+  ['iterable', 'iterable/trial-ending.html'],
+  ['postmark', 'postmark/abandoned-cart.html'],
+  ['hml', 'account-engagement/salon-owners-meetup.html'],
+  ['klaviyo', 'klaviyo/abandoned-cart.html'],
+  ['hubl', 'hubspot/trial-ending.html'],
+  ['ampscript', 'salesforce-mc/renewal.html'],
+  ['mailchimp', 'mailchimp/welcome.html'],
+  ['marketo', 'marketo/win-back.html'],
+];
+
+interface ExampleRow {
+  dialect: DialectId;
+  template: string;
+  /** Findings at 1 MB: evidence that the analysis did its whole job. */
+  diagnosticsAt1MB: number;
+  growth: Growth;
+}
+
+/**
+ * Issue 7's targets name Liquid and Handlebars, but the other dialects' users type as fast: each
+ * is timed on its example, repeated, against the examples' schema, by the same method with a
+ * smaller budget. A slowdown in one of them showed nowhere before these rows.
+ */
+function measureExampleDialects(core: typeof CoreEntry, log: (line: string) => void): { rows: ExampleRow[]; measurements: Measurement[] } {
+  const examples = path.join(ROOT, 'examples');
+  const loaded = core.loadSchema(readFileSync(path.join(examples, 'mergewise.json'), 'utf8'), path.join(examples, 'mergewise.json'), examples);
+  if (loaded.diagnostics.length) throw new Error(`examples/mergewise.json has problems: ${loaded.diagnostics[0].message}`);
+  const rows: ExampleRow[] = [];
+  const measurements: Measurement[] = [];
+  const sizes = SIZES.filter((size) => size.label !== '10 KB');
+  for (const [id, template] of EXAMPLE_TEMPLATES) {
+    const dialect = core.getDialect(id);
+    if (!dialect) throw new Error(`No dialect ${id} in the core.`);
+    const example = readFileSync(path.join(examples, template), 'utf8');
+    const files = sizes.map((size) => ({ size: size.label, text: example.repeat(Math.ceil(size.bytes / example.length)) }));
+    const run = (text: string) => core.analyzeTemplate({ text, relativePath: template, dialect, schema: loaded.schema, now: NOW }).diagnostics;
+    const contender: Contender = { id: `mergewise-${id}`, label: `Mergewise ${dialect.label}`, dialect: id, run };
+    const timed = measureDialect([contender], files, log, BUDGET_MS / 3);
+    measurements.push(...timed);
+    const [small, large] = timed;
+    if (!small || !large) continue; // left out by --only
+    rows.push({
+      dialect: id, template: `examples/${template}`, diagnosticsAt1MB: run(files[1].text).length,
+      growth: { byMean: large.meanMs / small.meanMs, byMedian: large.medianMs / small.medianMs },
+    });
+  }
+  return { rows, measurements };
 }
 
 // ---- Command line on the workspace -----------------------------------------------------------------
@@ -635,6 +692,9 @@ async function main(): Promise<void> {
     }
     measurements.push(...measureDialect(list, files, log));
   }
+  log('\nOther dialects, each on its example template repeated:');
+  const otherDialects = measureExampleDialects(core, log);
+  measurements.push(...otherDialects.measurements);
   const cpuUsed = process.cpuUsage(cpuStart);
   const cpuShare = (cpuUsed.user + cpuUsed.system) / 1000 / (performance.now() - wallStart);
   for (const problem of parseProblems) log(`WARNING: ${problem}`);
@@ -725,7 +785,7 @@ async function main(): Promise<void> {
     targets.push({ what: 'workspace', target: 'under 5 s on one core, under 300 MB', measured: `not measured: ${cli.skipped}`, status: 'n/a' });
   }
 
-  printTable(measurements, all, growth, ratios, cli, lspResult, targets);
+  printTable(measurements, all, growth, ratios, otherDialects.rows, cli, lspResult, targets);
   for (const note of handlebarsNotes()) log(`\nNote: ${note}`);
   if (cpuShare < 0.9) {
     log(`\nWARNING: while timing, this process got ${cpuShare.toFixed(2)} s of CPU per second (1-minute load average ${loadBefore.toFixed(1)} before the run, ` +
@@ -771,6 +831,7 @@ async function main(): Promise<void> {
     measurements,
     growth,
     ratios,
+    otherDialects: otherDialects.rows,
     cli,
     lsp: lspResult,
     targets,
@@ -784,7 +845,7 @@ async function main(): Promise<void> {
 }
 
 function printTable(
-  measurements: Measurement[], all: Contender[], growth: Record<string, Growth>, ratios: Ratio[],
+  measurements: Measurement[], all: Contender[], growth: Record<string, Growth>, ratios: Ratio[], otherDialects: ExampleRow[],
   cli: CliResult | { skipped: string }, lspResult: LspResult | { skipped: string }, targets: Target[],
 ): void {
   const out: string[] = [];
@@ -818,6 +879,16 @@ function printTable(
     } else {
       // With --only, or when a dialect or baseline could not load.
       out.push(`${dialect === 'liquid' ? 'Liquid' : 'Handlebars'}: no ratios, as Mergewise and a baseline were not both timed`);
+    }
+  }
+  if (otherDialects.length) {
+    out.push('', 'Other dialects, each on its example template repeated: time per file, median / p95');
+    out.push(`${''.padEnd(48)}${['100 KB', '1 MB'].map((s) => cell(s, 28)).join('')}${cell('growth, mean / median', 24)}`);
+    for (const row of otherDialects) {
+      const sizes = ['100 KB', '1 MB'].map((size) => measurements.find((m) => m.contender === `mergewise-${row.dialect}` && m.size === size));
+      const label = `${row.dialect} (${row.template})`;
+      out.push(`${label.padEnd(48)}${sizes.map((m) => cell(m ? `${formatMs(m.medianMs)} / ${formatMs(m.p95Ms)}` : 'n/a', 28)).join('')}` +
+        cell(`${row.growth.byMean.toFixed(1)} / ${row.growth.byMedian.toFixed(1)}`, 24));
     }
   }
   out.push('');
