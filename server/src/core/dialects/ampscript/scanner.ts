@@ -432,8 +432,10 @@ const NO_USES: FieldUse[] = [];
  */
 function merge(values: readonly (Value | undefined)[]): Value {
   const first = values[0] ?? NEVER_SET;
-  let sameLiteral = first.kind === 'literal';
-  let sameRows = first.kind === 'rows';
+  const firstText = first.kind === 'literal' ? first.text : undefined;
+  const firstRows = first.kind === 'rows' ? first.path : undefined;
+  let sameLiteral = firstText !== undefined;
+  let sameRows = firstRows !== undefined;
   let field: FieldValue | undefined;
   let unknown = false;
   let present = true;
@@ -442,8 +444,8 @@ function merge(values: readonly (Value | undefined)[]): Value {
   let uses = NO_USES;
   for (const each of values) {
     const value = each ?? NEVER_SET;
-    if (sameLiteral && (value.kind !== 'literal' || value.text !== (first as { text: string }).text)) sameLiteral = false;
-    if (sameRows && (value.kind !== 'rows' || value.path !== (first as { path: string }).path)) sameRows = false;
+    if (sameLiteral && (value.kind !== 'literal' || value.text !== firstText)) sameLiteral = false;
+    if (sameRows && (value.kind !== 'rows' || value.path !== firstRows)) sameRows = false;
     if (value.kind === 'literal') {
       present = false;
       if (value.text === '') blankPossible = true;
