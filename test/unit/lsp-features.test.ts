@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { CompletionItem, TextEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { WorkspaceFileSystem } from '../../server/src/core/workspace';
+import { memoryFs } from '../helpers/memory-fs';
 import { completionContextAt } from '../../server/src/core/query';
 import { codeActions, FIX_ALL_KIND } from '../../server/src/lsp/features/code-actions';
 import { completion } from '../../server/src/lsp/features/completion';
@@ -21,19 +22,16 @@ import { cursor } from '../helpers/cursor';
 const ROOT = '/workspace';
 const NOW = new Date('2026-11-26T12:00:00Z');
 
-function memoryFs(files: Record<string, string>): WorkspaceFileSystem {
-  const absolute = new Map(Object.entries(files).map(([file, text]) => [path.join(ROOT, file), text]));
-  return {
-    readText: (filePath) => absolute.get(filePath),
-    listFiles: (dir) => [...absolute.keys()].filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1)),
-  };
+/** The workspace's files in memory, named relative to ROOT. */
+function workspaceFs(files: Record<string, string>): WorkspaceFileSystem {
+  return memoryFs(Object.fromEntries(Object.entries(files).map(([file, text]) => [path.join(ROOT, file), text])));
 }
 
 /** A project with one open template whose cursor is marked with █. */
 function openAt(source: string, file = 'emails/draft.liquid') {
   const { text, offset } = cursor(source);
   const document = TextDocument.create(pathToUri(path.join(ROOT, file)), 'liquid', 1, text);
-  const project = new Project(memoryFs(SMALL_WORKSPACE), () => [document], () => NOW);
+  const project = new Project(workspaceFs(SMALL_WORKSPACE), () => [document], () => NOW);
   return { project, document, position: document.positionAt(offset), offset, text };
 }
 
@@ -159,7 +157,7 @@ describe('completion in other dialects', () => {
     const { text, offset } = cursor('{{█}}');
     const document = TextDocument.create(pathToUri(path.join(ROOT, 'emails/receipt.hbs')), 'handlebars', 1, text);
     const files = { ...SMALL_WORKSPACE, 'mergewise.json': SMALL_WORKSPACE['mergewise.json'].replace('"dialect": "liquid"', '"dialect": "sendgrid"') };
-    const project = new Project(memoryFs(files), () => [document], () => NOW);
+    const project = new Project(workspaceFs(files), () => [document], () => NOW);
     const items = labels(completion(project, document, document.positionAt(offset))?.items);
     for (const expected of ['insert', 'formatDate', 'customer.first_name']) assert.ok(items.includes(expected), `${expected} in ${items.join(', ')}`);
   });

@@ -16,7 +16,8 @@ import { LineIndex } from '../../server/src/core/positions';
 import { loadRecipients, parseRecipients } from '../../server/src/core/preview/recipients';
 import { loadSchema } from '../../server/src/core/schema/load';
 import type { Schema } from '../../server/src/core/schema/types';
-import { analyzeDocument, SchemaIndex, schemaDiagnostics, type WorkspaceFileSystem } from '../../server/src/core/workspace';
+import { analyzeDocument, SchemaIndex, schemaDiagnostics } from '../../server/src/core/workspace';
+import { memoryFs } from '../helpers/memory-fs';
 import { cli, removeWorkspace, workspace } from '../helpers/workspace';
 import { NOW, SCHEMA_DIR, SCHEMA_PATH } from '../helpers/schema';
 
@@ -39,18 +40,6 @@ function errors(diagnostics: Diagnostic[]): Diagnostic[] {
 
 function analyze(text: string, schema: Schema | undefined) {
   return analyzeTemplate({ text, relativePath: 'emails/test.liquid', dialect: liquid, schema, now: NOW });
-}
-
-/** A file system in memory whose files can change; an Error is a file that cannot be read. */
-function memoryFs(files: Record<string, string | Error>): WorkspaceFileSystem {
-  return {
-    readText(file: string) {
-      const content = files[file];
-      if (content instanceof Error) throw content;
-      return content;
-    },
-    listFiles: (dir: string) => Object.keys(files).filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1)),
-  };
 }
 
 function timed<T>(run: () => T): { value: T; ms: number } {

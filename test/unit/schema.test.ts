@@ -7,7 +7,8 @@ import { DIALECT_IDS } from '../../server/src/core/dialects/ids';
 import { RULE_IDS, SCHEMA_ERROR, type Diagnostic } from '../../server/src/core/model';
 import { LineIndex } from '../../server/src/core/positions';
 import { resolveField } from '../../server/src/core/schema/resolve';
-import { analyzeDocument, SchemaIndex, type WorkspaceFileSystem } from '../../server/src/core/workspace';
+import { analyzeDocument, SchemaIndex } from '../../server/src/core/workspace';
+import { memoryFs } from '../helpers/memory-fs';
 import { FIELD_TYPES, SENSITIVITIES, SOURCES } from '../../server/src/core/schema/types';
 import { load, schemaOf } from '../helpers/schema';
 
@@ -377,17 +378,6 @@ describe('schema loader: a broken schema never throws', () => {
 });
 
 describe('finding the schema of a template', () => {
-  /** An in-memory file system; a file whose text is an Error cannot be read. */
-  function memoryFs(files: Record<string, string | Error>): WorkspaceFileSystem {
-    return {
-      readText(file: string) {
-        const content = files[file];
-        if (content instanceof Error) throw content;
-        return content;
-      },
-      listFiles: () => [],
-    };
-  }
   const schema = '{ "fields": { "customer.first_name": { "type": "string" } } }';
 
   test('the nearest mergewise.json above a template governs it', () => {
