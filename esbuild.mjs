@@ -19,7 +19,8 @@ const common = {
 
 const builds = [
   { entryPoints: { client: 'client/src/extension.ts' }, external: ['vscode'] },
-  { entryPoints: { server: 'server/src/lsp/main.ts' } },
+  // Runnable on its own by any editor (`mergewise-language-server --stdio`), hence the banner.
+  { entryPoints: { server: 'server/src/lsp/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
   // Preview renderings run here, off the server's thread (see server/src/lsp/preview/render-pool.ts).
   { entryPoints: { 'render-worker': 'server/src/lsp/preview/render-worker.ts' } },
   { entryPoints: { cli: 'server/src/cli/index.ts' } },

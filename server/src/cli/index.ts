@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import * as path from 'node:path';
 import { runCli } from './main';
 
 // `mergewise preview … | head` closes the pipe early: that is not an error.
@@ -13,4 +14,11 @@ process.exitCode = runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  // `mergewise lsp`: the server is its own bundle beside this one (dist/server.js). It reads its
+  // transport from process.argv, as it does when an editor starts it directly.
+  startLanguageServer: (args) => {
+    const server = path.join(__dirname, 'server.js');
+    process.argv = [process.argv[0], server, ...args];
+    require(server);
+  },
 });

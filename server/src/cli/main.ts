@@ -16,11 +16,18 @@ export interface CliIo {
   cwd: string;
   color: boolean;
   now?: Date;
+  /**
+   * Starts the language server with these arguments (`mergewise lsp`); it then owns stdin and stdout,
+   * and exits when its client says so. Absent where no server can start (in-process tests).
+   */
+  startLanguageServer?: (args: string[]) => void;
 }
 
 const USAGE = `Usage:
   mergewise check [PATH...] [--format text|json|sarif] [--max-warnings N] [--max-file-size BYTES] [--hints]
   mergewise preview TEMPLATE [--recipient NAME|all] [--out DIR]
+  mergewise lsp [--stdio|--node-ipc|--socket=PORT|--pipe=NAME]
+      the language server, for any editor's LSP client (over stdio unless told otherwise)
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings over the limit,
 2 usage or configuration error.`;
@@ -32,6 +39,7 @@ export function runCli(argv: string[], io: CliIo): number {
     switch (command) {
       case 'check': return check(rest, io);
       case 'preview': return preview(rest, io);
+      case 'lsp': return lsp(rest, io);
       case '--version': case '-v': io.stdout(`${VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(`${USAGE}\n`); return command === undefined ? 2 : 0;
       default: throw new UsageError(`Unknown command "${command}".`);
@@ -101,6 +109,20 @@ function preview(args: string[], io: CliIo): number {
   } else {
     io.stdout(run.text);
   }
+  return 0;
+}
+
+/** The transports vscode-languageserver reads from its command line, and the client's process id it watches. */
+const TRANSPORT = /^--(?:stdio|node-ipc|socket=\d+|pipe=.+)$/;
+const CLIENT_PROCESS_ID = /^--clientProcessId=\d+$/;
+
+/** `mergewise lsp`: the same server as `dist/server.js`, over stdio unless a transport is named. */
+function lsp(args: string[], io: CliIo): number {
+  const unknown = args.find((arg) => !TRANSPORT.test(arg) && !CLIENT_PROCESS_ID.test(arg));
+  if (unknown !== undefined) throw new UsageError(`lsp takes --stdio (the default), --node-ipc, --socket=PORT or --pipe=NAME, not "${unknown}".`);
+  if (args.filter((arg) => TRANSPORT.test(arg)).length > 1) throw new UsageError('lsp takes one transport.');
+  if (!io.startLanguageServer) throw new UsageError('lsp cannot start the language server here; run `node dist/server.js --stdio`.');
+  io.startLanguageServer(args.some((arg) => TRANSPORT.test(arg)) ? args : ['--stdio', ...args]);
   return 0;
 }
 
