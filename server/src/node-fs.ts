@@ -13,6 +13,15 @@ export const nodeFileSystem: WorkspaceFileSystem = {
       throw error;
     }
   },
+  stamp(filePath: string): string | undefined {
+    try {
+      const stat = fs.statSync(filePath);
+      return `${stat.mtimeMs}:${stat.size}`;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : `unreadable: ${code}`;
+    }
+  },
   listFiles(dir: string): string[] {
     const files: string[] = [];
     const walk = (current: string, prefix: string) => {

@@ -7,16 +7,27 @@ import {
   createProtocolConnection, InitializeRequest, InitializedNotification, PublishDiagnosticsNotification,
   DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
   StreamMessageReader, StreamMessageWriter, ShutdownRequest, ExitNotification,
-  type ProtocolConnection, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
+  type ClientCapabilities, type ProtocolConnection, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
 
+/** What VS Code 1.9x says it can do, as far as this server asks. */
+export const VS_CODE_CAPABILITIES: ClientCapabilities = {
+  workspace: { inlayHint: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true }, didChangeConfiguration: { dynamicRegistration: true } },
+  window: { workDoneProgress: true },
+  textDocument: {
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
+  },
+};
+
 export class LspTestClient {
   readonly connection: ProtocolConnection;
   private readonly process: ChildProcess;
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
+  private readonly publicationCounts = new Map<string, number>();
   private readonly waiters: { uri: string; test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   readonly versions = new Map<string, number>();
   stderr = '';
@@ -24,6 +35,8 @@ export class LspTestClient {
   readonly messages: string[] = [];
   /** Every `$/progress` value the server sent. */
   readonly progress: { kind: string; message?: string; percentage?: number }[] = [];
+  /** Every capability the server registered with `client/registerCapability`. */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   private stopping = false;
 
   /** `nodeArgs` go to Node before the server's script (`--require` a preload, for instance). */
@@ -36,6 +49,7 @@ export class LspTestClient {
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.latest.set(params.uri, params);
+      this.publicationCounts.set(params.uri, (this.publicationCounts.get(params.uri) ?? 0) + 1);
       for (const waiter of [...this.waiters]) {
         if (waiter.uri === params.uri && waiter.test(params)) {
           this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -44,6 +58,10 @@ export class LspTestClient {
       }
     });
     this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest('client/registerCapability', (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
     this.connection.onRequest('workspace/inlayHint/refresh', () => null);
     this.connection.onNotification('window/showMessage', (params: { message: string }) => { this.messages.push(params.message); });
     this.connection.onNotification('$/progress', (params: { value: { kind: string } }) => { this.progress.push(params.value); });
@@ -55,16 +73,14 @@ export class LspTestClient {
     return this.process.pid;
   }
 
-  async initialize(workspace: string, capabilities: Record<string, unknown> = {}): Promise<unknown> {
+  /** Initializes as VS Code would, unless other capabilities (those of another editor) are given. */
+  async initialize(workspace: string, capabilities: ClientCapabilities = VS_CODE_CAPABILITIES, initializationOptions?: unknown): Promise<unknown> {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: uri(workspace),
       workspaceFolders: [{ uri: uri(workspace), name: path.basename(workspace) }],
-      capabilities: {
-        workspace: { inlayHint: { refreshSupport: true } },
-        window: { workDoneProgress: true },
-        ...capabilities,
-      },
+      capabilities,
+      initializationOptions,
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
     return result;
@@ -101,6 +117,11 @@ export class LspTestClient {
       const timer = setTimeout(() => reject(new Error(`No matching diagnostics for ${documentUri} within ${timeoutMs} ms; last: ${JSON.stringify(this.latest.get(documentUri)?.diagnostics.map((d) => d.code))}\n${this.stderr}`)), timeoutMs);
       this.waiters.push({ uri: documentUri, test, resolve: (p) => { clearTimeout(timer); resolve(p); } });
     });
+  }
+
+  /** How many times diagnostics were published for the document so far. */
+  publications(documentUri: string): number {
+    return this.publicationCounts.get(documentUri) ?? 0;
   }
 
   /** Diagnostics published for exactly this version of the document. */

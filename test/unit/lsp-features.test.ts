@@ -15,12 +15,22 @@ import { completion } from '../../server/src/lsp/features/completion';
 import { hover } from '../../server/src/lsp/features/hover';
 import { inlayHints } from '../../server/src/lsp/features/inlay-hints';
 import { toLspDiagnostic, pathToUri } from '../../server/src/lsp/convert';
+import { clientFeatures } from '../../server/src/lsp/client-features';
 import { Project } from '../../server/src/lsp/project';
 import { SMALL_WORKSPACE } from '../helpers/lsp-workspace';
 import { cursor } from '../helpers/cursor';
 
 const ROOT = '/workspace';
 const NOW = new Date('2026-11-26T12:00:00Z');
+/** What VS Code says it can do, as far as these features ask. */
+const VS_CODE = clientFeatures({
+  textDocument: {
+    completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+  },
+});
+/** A client that says nothing of what it can do: plain text, no snippets. */
+const MINIMAL = clientFeatures({});
 
 /** The workspace's files in memory, named relative to ROOT. */
 function workspaceFs(files: Record<string, string>): WorkspaceFileSystem {
@@ -67,7 +77,7 @@ describe('completion context', () => {
 describe('completion', () => {
   test('fields under the typed namespace, with the schema fallback as a snippet in outputs', () => {
     const { project, document, position } = openAt('Hi {{ customer.█ }}');
-    const items = completion(project, document, position)?.items ?? [];
+    const items = completion(project, document, position, VS_CODE)?.items ?? [];
     assert.deepEqual(labels(items).sort(), ['customer.city', 'customer.favorite_service', 'customer.first_name']);
     const firstName = items.find((item) => item.label === 'customer.first_name')!;
     assert.equal((firstName.textEdit as TextEdit).newText, "customer.first_name | default: 'there'$0");
@@ -76,28 +86,63 @@ describe('completion', () => {
 
   test('inside a loop, the loop variable and its item fields', () => {
     const { project, document, position } = openAt('{% for item in cart.items %}{{ it█ }}{% endfor %}');
-    const items = labels(completion(project, document, position)?.items);
+    const items = labels(completion(project, document, position, VS_CODE)?.items);
     assert.ok(items.includes('item'));
     assert.ok(items.includes('item.title'));
   });
 
   test('the dialect\'s filters after `|`', () => {
     const { project, document, position } = openAt('{{ customer.city | █ }}');
-    assert.ok(labels(completion(project, document, position)?.items).includes('default'));
+    assert.ok(labels(completion(project, document, position, VS_CODE)?.items).includes('default'));
+  });
+});
+
+describe('for a client without snippets or markdown', () => {
+  test('a field with a fallback is inserted as plain text, with no tab stop left in the template', () => {
+    const { project, document, position } = openAt('Hi {{ customer.█ }}');
+    const firstName = completion(project, document, position, MINIMAL)!.items.find((item) => item.label === 'customer.first_name')!;
+    assert.equal((firstName.textEdit as TextEdit).newText, "customer.first_name | default: 'there'");
+    assert.equal(firstName.insertTextFormat, 1, 'InsertTextFormat.PlainText');
+    assert.equal(firstName.filterText, undefined, 'a filterText made Neovim repeat the typed prefix');
+    assert.deepEqual(firstName.documentation && { kind: (firstName.documentation as { kind: string }).kind }, { kind: 'plaintext' });
+  });
+
+  test('a helper\'s snippet keeps its placeholders\' text and loses its tab stops', () => {
+    const { text, offset } = cursor('{{█}}');
+    const document = TextDocument.create(pathToUri(path.join(ROOT, 'emails/receipt.hbs')), 'handlebars', 1, text);
+    const files = { ...SMALL_WORKSPACE, 'mergewise.json': SMALL_WORKSPACE['mergewise.json'].replace('"dialect": "liquid"', '"dialect": "sendgrid"') };
+    const project = new Project(workspaceFs(files), () => [document], () => NOW);
+    const items = completion(project, document, document.positionAt(offset), MINIMAL)!.items;
+    const snippets = items.filter((item) => /\$\d|\$\{/.test((item.textEdit as TextEdit).newText));
+    assert.deepEqual(snippets.map((item) => item.label), []);
+    const insert = items.find((item) => item.label === 'insert');
+    assert.equal((insert?.textEdit as TextEdit | undefined)?.newText, 'insert field "default=fallback"');
+    const equals = items.find((item) => item.label === 'equals');
+    assert.equal((equals?.textEdit as TextEdit | undefined)?.newText, 'equals field "value"}}{{/equals');
+    assert.ok(items.every((item) => item.insertTextFormat !== 2), 'no item is a snippet');
+  });
+
+  test('hover is plain text: no bold, no code spans, tables as lines', () => {
+    const { project, document, position } = openAt('{{ customer.first█_name }}');
+    const contents = hover(project, document, position, MINIMAL)!.contents as { kind: string; value: string };
+    assert.equal(contents.kind, 'plaintext');
+    assert.match(contents.value, /^customer\.first_name · string/);
+    assert.doesNotMatch(contents.value, /\*\*|`|\| --- \|/);
+    assert.match(contents.value, /^Ana: /m);
   });
 });
 
 describe('hover', () => {
   test('an unknown field names the closest known ones', () => {
     const { project, document, position } = openAt('{{ customer.frist█_name }}');
-    const value = (hover(project, document, position)?.contents as { value: string }).value;
+    const value = (hover(project, document, position, VS_CODE)?.contents as { value: string }).value;
     assert.match(value, /not in mergewise\.json/);
     assert.match(value, /`customer\.first_name`/);
   });
 
   test('no hover away from merge fields', () => {
     const { project, document, position } = openAt('Hel█lo {{ customer.city }}');
-    assert.equal(hover(project, document, position), null);
+    assert.equal(hover(project, document, position, VS_CODE), null);
   });
 });
 
@@ -117,6 +162,18 @@ describe('code actions', () => {
     const change = actions.find((a) => a.title === 'Change to item.title');
     assert.ok(change, `got ${actions.map((a) => a.title)}`);
     assert.equal(apply(change.edit!.changes![document.uri]), '{% for item in cart.items %}{{ item.title }}{% endfor %}');
+  });
+
+  test('a client that does not send the diagnostic\'s data back still gets the schema\'s fallback', () => {
+    const { project, document, text } = openAt('{{ customer.first_name█ }}');
+    const state = project.stateOf(document);
+    if (state.kind !== 'template') throw new Error('not a template');
+    const diagnostics = state.result.analysis.diagnostics.filter((d) => d.rule === 'missing-fallback')
+      .map((d) => ({ ...toLspDiagnostic(d, state.lines), data: undefined }));
+    const actions = codeActions(project, document, { textDocument: { uri: document.uri }, range: diagnostics[0].range, context: { diagnostics } });
+    const fix = actions.find((a) => a.title === 'Add fallback "there"');
+    assert.ok(fix, `got ${actions.map((a) => a.title)}`);
+    assert.equal(TextDocument.applyEdits(TextDocument.create('x', 'liquid', 1, text), fix.edit!.changes![document.uri]), "{{ customer.first_name | default: 'there' }}");
   });
 
   test('a field with no fallback in the schema gets a placeholder to fill in', () => {
@@ -158,13 +215,13 @@ describe('completion in other dialects', () => {
     const document = TextDocument.create(pathToUri(path.join(ROOT, 'emails/receipt.hbs')), 'handlebars', 1, text);
     const files = { ...SMALL_WORKSPACE, 'mergewise.json': SMALL_WORKSPACE['mergewise.json'].replace('"dialect": "liquid"', '"dialect": "sendgrid"') };
     const project = new Project(workspaceFs(files), () => [document], () => NOW);
-    const items = labels(completion(project, document, document.positionAt(offset))?.items);
+    const items = labels(completion(project, document, document.positionAt(offset), VS_CODE)?.items);
     for (const expected of ['insert', 'formatDate', 'customer.first_name']) assert.ok(items.includes(expected), `${expected} in ${items.join(', ')}`);
   });
 
   test('Liquid keeps filters after `|` and tags after `{%`, not after `{{`', () => {
     const { project, document, position } = openAt('{{ █ }}');
-    const items = labels(completion(project, document, position)?.items);
+    const items = labels(completion(project, document, position, VS_CODE)?.items);
     assert.ok(!items.includes('default') && !items.includes('if'), items.join(', '));
   });
 });

@@ -14,6 +14,8 @@ export interface WorkspaceFileSystem {
   readText(filePath: string): string | undefined;
   /** Every file under `dir`, relative with `/` separators, skipping `node_modules` and dot-folders. */
   listFiles(dir: string): string[];
+  /** Changes whenever the file does (its modification time and size); undefined when it does not exist. */
+  stamp?(filePath: string): string | undefined;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;

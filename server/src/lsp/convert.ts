@@ -1,8 +1,8 @@
 /** Core types to LSP types and back. Nothing else happens here. */
 import { URI } from 'vscode-uri';
 import {
-  DiagnosticSeverity, DiagnosticTag,
-  type Diagnostic as LspDiagnostic,
+  DiagnosticSeverity, DiagnosticTag, MarkupKind,
+  type Diagnostic as LspDiagnostic, type MarkupContent,
 } from 'vscode-languageserver';
 import type { Diagnostic, Severity } from '../core/model';
 import type { LineIndex } from '../core/positions';
@@ -32,6 +32,30 @@ export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex): LspDi
   if (diagnostic.tags?.includes('deprecated')) lsp.tags = [DiagnosticTag.Deprecated];
   if (diagnostic.data) lsp.data = diagnostic.data;
   return lsp;
+}
+
+/** Documentation as the client can show it: the markdown, or the same words without markup for a plain-text client. */
+export function markup(markdown: string, asMarkdown: boolean): MarkupContent {
+  return asMarkdown ? { kind: MarkupKind.Markdown, value: markdown } : { kind: MarkupKind.PlainText, value: plainText(markdown) };
+}
+
+/**
+ * The markdown the core writes (bold, code spans, emphasis, lists and two-column tables), as plain
+ * text: a table row `| Ana | there |` reads `Ana: there`, and its separator row goes.
+ */
+export function plainText(markdown: string): string {
+  return markdown.split('\n')
+    .filter((line) => !/^\|(\s*:?-+:?\s*\|)+$/.test(line))
+    .map((line) => (line.startsWith('| ') && line.endsWith(' |') ? tableRow(line) : line))
+    .join('\n')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/\*(\([^*]+\))\*/g, '$1')
+    .replace(/`([^`]+)`/g, '$1');
+}
+
+function tableRow(line: string): string {
+  const cells = line.slice(2, -2).split(/(?<!\\) \| /).map((cell) => cell.replace(/\\\|/g, '|'));
+  return cells.join(': ');
 }
 
 export function uriToPath(uri: string): string | undefined {

@@ -8,7 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeverityOverrides } from '../core/analyze';
 import type { DialectId } from '../core/dialects/ids';
 import { getDialect } from '../core/dialects/registry';
-import type { Diagnostic, Span } from '../core/model';
+import { RULE_IDS, type Diagnostic, type RuleId, type SeveritySetting, type Span } from '../core/model';
 import { LineIndex } from '../core/positions';
 import { loadRecipients, type Recipient, type RecipientFileResult } from '../core/preview/recipients';
 import { SCHEMA_FILE_NAME } from '../core/schema/load';
@@ -27,6 +27,46 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = { rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, inlayHints: true };
+
+const SEVERITY_SETTINGS: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+/**
+ * The `mergewise` settings section as a client sends it (pulled, pushed or in `initializationOptions`),
+ * with defaults for what is missing. Entries that make no sense are left out and named in `problems`.
+ */
+export function settingsFrom(section: unknown): { settings: Settings; problems: string[] } {
+  const raw = isObject(section) ? section : {};
+  const problems: string[] = [];
+  const rules: SeverityOverrides = {};
+  if (raw.rules !== undefined && !isObject(raw.rules)) problems.push('mergewise.rules must be an object of rule ids to severities.');
+  for (const [rule, severity] of Object.entries(isObject(raw.rules) ? raw.rules : {})) {
+    if (!(RULE_IDS as readonly string[]).includes(rule)) problems.push(`mergewise.rules: unknown rule "${rule}"; the rules are ${RULE_IDS.join(', ')}.`);
+    else if (typeof severity !== 'string' || !SEVERITY_SETTINGS.includes(severity)) problems.push(`mergewise.rules.${rule} must be error, warning, information, hint or off, not ${JSON.stringify(severity)}.`);
+    else rules[rule as RuleId] = severity as SeveritySetting;
+  }
+  let maxFileSize = DEFAULT_SETTINGS.maxFileSize;
+  if (raw.maxFileSize !== undefined) {
+    if (typeof raw.maxFileSize === 'number' && Number.isInteger(raw.maxFileSize) && raw.maxFileSize > 0) maxFileSize = raw.maxFileSize;
+    else problems.push(`mergewise.maxFileSize must be a positive whole number of bytes, not ${JSON.stringify(raw.maxFileSize)}.`);
+  }
+  const inlayHints = isObject(raw.inlayHints) && typeof raw.inlayHints.enabled === 'boolean' ? raw.inlayHints.enabled : DEFAULT_SETTINGS.inlayHints;
+  return { settings: { rules, maxFileSize, inlayHints }, problems };
+}
+
+/**
+ * The `mergewise` section of settings a client pushes (`workspace/didChangeConfiguration`):
+ * `settings.mergewise`, or the settings themselves when they are the section alone (as some
+ * editors send them). Undefined when they hold nothing of ours, so that they change nothing.
+ */
+export function pushedSection(settings: unknown): unknown {
+  if (!isObject(settings)) return undefined;
+  if (settings.mergewise !== undefined) return settings.mergewise;
+  return Object.keys(settings).some((key) => key in DEFAULT_SETTINGS) ? settings : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 export type DocumentState =
   | { kind: 'template'; version: number; text: string; lines: LineIndex; filePath: string; result: DocumentAnalysis; notice?: Notice }
@@ -60,14 +100,30 @@ export class Project {
   private readonly workspaceIndex = new Map<string, IndexedFile>();
   private indexStale = false;
   private readonly activeRecipientBySchema = new Map<string, string>();
+  /** The stamp of each schema or recipient file when it was read from disk (see changedOnDisk). */
+  private readonly diskStamps = new Map<string, string | undefined>();
   readonly schemas: SchemaIndex;
 
   constructor(private readonly disk: WorkspaceFileSystem, private readonly openDocuments: () => TextDocument[], readonly now: () => Date) {
     // Open documents win over the disk, so an unsaved mergewise.json already counts.
     this.schemas = new SchemaIndex({
-      readText: (filePath) => this.openText(filePath) ?? disk.readText(filePath),
+      readText: (filePath) => this.openText(filePath) ?? this.readFromDisk(filePath),
       listFiles: (dir) => disk.listFiles(dir),
     });
+  }
+
+  /** Reads a schema or recipient file from disk, remembering its stamp (taken first, so a change while reading shows later). */
+  private readFromDisk(filePath: string): string | undefined {
+    if (this.disk.stamp) this.diskStamps.set(filePath, this.disk.stamp(filePath));
+    return this.disk.readText(filePath);
+  }
+
+  /**
+   * Schema and recipient files (and places a schema could appear) read from disk that changed since:
+   * what a client that does not watch files for the server has not told it.
+   */
+  changedOnDisk(): string[] {
+    return [...this.diskStamps].filter(([filePath, read]) => this.disk.stamp?.(filePath) !== read).map(([filePath]) => filePath);
   }
 
   /** The analysis of a document at its current version, computed at most once per version. */
@@ -85,6 +141,7 @@ export class Project {
 
   /** A file changed on disk or in an editor: drop what depends on it. */
   fileChanged(filePath: string): void {
+    this.diskStamps.delete(filePath);
     this.schemas.invalidate(filePath);
     const isSchema = path.basename(filePath) === SCHEMA_FILE_NAME;
     // Recipients only feed hovers and inlay hints, computed per request; a schema feeds every analysis.

@@ -1,15 +1,16 @@
 /**
- * Wires the LSP connection to the features. `startServer` takes its file system and clock as
- * dependencies, so tests drive the whole server without an editor.
+ * Wires the LSP connection to the features: decides when to analyse, and answers each request from
+ * the newest text. `startServer` takes its file system, clock and inbox as dependencies.
  */
 import * as path from 'node:path';
 import {
-  CodeActionKind, DidChangeConfigurationNotification, MessageType, ShowMessageNotification, TextDocuments, TextDocumentSyncKind,
-  type Connection, type InitializeParams, type InitializeResult,
+  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, LSPErrorCodes, MessageType, ResponseError,
+  ShowMessageNotification, TextDocuments, TextDocumentSyncKind,
+  type CancellationToken, type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { SCHEMA_FILE_NAME } from '../core/schema/load';
-import { isTemplateFile, type WorkspaceFileSystem } from '../core/workspace';
+import { DEDICATED_TEMPLATE_EXTENSIONS, GENERIC_TEMPLATE_EXTENSIONS, isTemplateFile, type WorkspaceFileSystem } from '../core/workspace';
+import { clientFeatures, type ClientFeatures } from './client-features';
 import { toLspDiagnostic, uriToPath } from './convert';
 import { codeActions, FIX_ALL_KIND } from './features/code-actions';
 import { completion, COMPLETION_TRIGGERS, resolveCompletion } from './features/completion';
@@ -18,52 +19,34 @@ import { inlayHints } from './features/inlay-hints';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { quadrants } from './features/quadrants';
 import { DOCUMENT_INFO_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST, type DocumentInfo } from './protocol';
-import { DEFAULT_SETTINGS, Project, type Settings } from './project';
+import type { CatchUp } from './inbox';
+import { Project, pushedSection, settingsFrom } from './project';
 import { registerPreview } from './preview/requests';
 
 export interface ServerDependencies {
   fs: WorkspaceFileSystem;
+  /** Tells when every message read from the client has been handled (see inbox.ts). */
+  inbox: CatchUp;
   now?: () => Date;
 }
 
-/** The longest wait between a keystroke and its analysis while typing goes on. */
-export const DEBOUNCE_MS = 120;
-/** Analyses faster than this run on every keystroke: waiting would only add latency. */
-const INSTANT_ANALYSIS_MS = 15;
-/** More changes than this before one analysis is done means a burst (a paste, a script), not typing. */
-const BURST_CHANGES = 3;
-/**
- * A file is slow to analyse when each of its last three analyses was: one slow run (a garbage
- * collection, code not yet optimized) must not make the next keystrokes wait.
- */
-const RECENT_COSTS = 3;
 /** Files indexed between yields to the event loop during the workspace scan. */
 const SCAN_BATCH = 25;
-
-/**
- * How long to wait before analysing after a keystroke, given how long the file's recent analyses
- * took and how long ago the last one ran: none unless typing goes on in a file that is slow to analyse.
- */
-export function analysisDelay(recentCosts: number[], msSinceLastAnalysis: number): number {
-  const typing = msSinceLastAnalysis < DEBOUNCE_MS;
-  const cost = recentCosts.length > 0 ? Math.min(...recentCosts) : 0;
-  return typing && cost > INSTANT_ANALYSIS_MS ? Math.min(DEBOUNCE_MS, Math.ceil(2 * cost)) : 0;
-}
+/** What the server asks a client that watches files to report: schemas and recipients, and templates for the index. */
+const WATCHED_FILES = ['**/*.json', `**/*.{${[...DEDICATED_TEMPLATE_EXTENSIONS, ...GENERIC_TEMPLATE_EXTENSIONS].map((e) => e.slice(1)).join(',')}}`];
 
 export function startServer(connection: Connection, dependencies: ServerDependencies): void {
+  const { inbox } = dependencies;
   const documents = new TextDocuments(TextDocument);
   const project = new Project(dependencies.fs, () => documents.all(), dependencies.now ?? (() => new Date()));
-  const timers = new Map<string, NodeJS.Timeout>();
-  const lastAnalysis = new Map<string, number>();
-  /** How long the last few analyses of each document took, in milliseconds, newest last. */
-  const analysisCosts = new Map<string, number[]>();
-  /** Changes received since the document was last analysed. */
-  const pendingChanges = new Map<string, number>();
+  /** Open documents whose diagnostics are not yet published for their current version. */
+  const unpublished = new Set<string>();
+  /** Schema and recipient files changed in the editor since they were last taken into account. */
+  const editedFiles = new Set<string>();
+  let publicationQueued = false;
   const noticesShown = new Set<string>();
   let workspaceFolders: string[] = [];
-  let canPullConfiguration = false;
-  let canRefreshInlayHints = false;
-  let canReportProgress = false;
+  let client: ClientFeatures = clientFeatures({});
   let finishIndexing: () => void = () => undefined;
   const indexed = new Promise<void>((resolve) => { finishIndexing = resolve; });
 
@@ -73,9 +56,9 @@ export function startServer(connection: Connection, dependencies: ServerDependen
       const root = uriToPath(params.rootUri);
       if (root) workspaceFolders = [root];
     }
-    canPullConfiguration = Boolean(params.capabilities.workspace?.configuration);
-    canRefreshInlayHints = Boolean(params.capabilities.workspace?.inlayHint?.refreshSupport);
-    canReportProgress = Boolean(params.capabilities.window?.workDoneProgress);
+    client = clientFeatures(params.capabilities);
+    const initial = pushedSection(params.initializationOptions);
+    if (initial !== undefined) takeSettings(initial);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -92,34 +75,35 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   });
 
   connection.onInitialized(() => {
-    if (canPullConfiguration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, undefined);
-      void pullSettings().then(() => revalidateAll());
+    if (client.registerConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'mergewise' });
+    if (client.watchFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_FILES.map((globPattern) => ({ globPattern })) });
     }
+    if (client.pullConfiguration) void pullSettings();
     // Answer requests right away; the index for references and rename fills in behind them.
     setImmediate(() => void scanWorkspace());
   });
 
-  connection.onDidChangeConfiguration(() => {
-    if (canPullConfiguration) void pullSettings().then(() => revalidateAll());
+  connection.onDidChangeConfiguration((params) => {
+    // A client that can be asked is asked (the change may be to another section); others push the settings.
+    if (client.pullConfiguration) void pullSettings();
+    else {
+      const section = pushedSection(params.settings);
+      if (section !== undefined) applySettings(section);
+    }
   });
 
-  documents.onDidOpen((event) => schedule(event.document));
+  documents.onDidOpen((event) => markUnpublished(event.document.uri));
   documents.onDidChangeContent((event) => {
     const filePath = uriToPath(event.document.uri);
-    if (filePath && (path.basename(filePath) === SCHEMA_FILE_NAME || filePath.endsWith('.json'))) {
-      project.fileChanged(filePath);
-      revalidateAll();
-      return;
+    if (filePath?.endsWith('.json')) {
+      editedFiles.add(filePath);
+      queuePublication();
     }
-    schedule(event.document);
+    markUnpublished(event.document.uri);
   });
   documents.onDidClose((event) => {
-    clearTimeout(timers.get(event.document.uri));
-    timers.delete(event.document.uri);
-    lastAnalysis.delete(event.document.uri);
-    analysisCosts.delete(event.document.uri);
-    pendingChanges.delete(event.document.uri);
+    unpublished.delete(event.document.uri);
     project.forget(event.document.uri);
     const filePath = uriToPath(event.document.uri);
     if (filePath) project.fileChanged(filePath);
@@ -134,20 +118,19 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     revalidateAll();
   });
 
-  connection.onHover((params) => withDocument(params.textDocument.uri, (document) => hover(project, document, params.position)));
-  connection.onCompletion((params) => withDocument(params.textDocument.uri, (document) => completion(project, document, params.position)));
-  connection.onCompletionResolve((item) => resolveCompletion(project, item));
-  connection.onCodeAction((params) => withDocument(params.textDocument.uri, (document) => codeActions(project, document, params)) ?? []);
-  connection.languages.inlayHint.on((params) => withDocument(params.textDocument.uri, (document) => inlayHints(project, document, params.range)) ?? []);
-  connection.onDefinition((params) => withDocument(params.textDocument.uri, (document) => definition(project, document, params.position)));
-  connection.onReferences((params) =>
-    withDocument(params.textDocument.uri, (document) => references(project, document, params.position, params.context.includeDeclaration, indexed)) ?? []);
-  connection.onPrepareRename((params) => withDocument(params.textDocument.uri, (document) => prepareRename(project, document, params.position)));
-  connection.onRenameRequest((params) =>
-    withDocument(params.textDocument.uri, (document) => rename(project, document, params.position, params.newName, indexed)));
+  connection.onHover(onDocument((document, params) => hover(project, document, params.position, client), null));
+  connection.onCompletion(onDocument((document, params) => completion(project, document, params.position, client), null));
+  connection.onCompletionResolve((item) => resolveCompletion(project, item, client));
+  connection.onCodeAction(onDocument((document, params) => codeActions(project, document, params), []));
+  connection.languages.inlayHint.on(onDocument((document, params) => inlayHints(project, document, params.range), []));
+  connection.onDefinition(onDocument((document, params) => definition(project, document, params.position), null));
+  connection.onReferences(onDocument((document, params) => references(project, document, params.position, params.context.includeDeclaration, indexed), Promise.resolve([])));
+  connection.onPrepareRename(onDocument((document, params) => prepareRename(project, document, params.position), null));
+  connection.onRenameRequest(onDocument((document, params) => rename(project, document, params.position, params.newName, indexed), Promise.resolve(null)));
 
-  connection.onRequest(QUADRANTS_REQUEST, (params: { uri: string }) => withDocument(params.uri, (document) => quadrants(project, document)) ?? []);
+  connection.onRequest(QUADRANTS_REQUEST, onDocument((document: TextDocument, _params: { uri: string }) => quadrants(project, document), []));
   connection.onRequest(DOCUMENT_INFO_REQUEST, (params: { uri: string }): DocumentInfo => {
+    catchUpWithDisk();
     const document = documents.get(params.uri);
     const state = document && project.stateOf(document);
     const dialect = state?.kind === 'template'
@@ -164,6 +147,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     };
   });
   connection.onRequest(SET_RECIPIENT_REQUEST, (params: { uri: string; name: string }) => {
+    catchUpWithDisk();
     const schema = schemaOf(params.uri);
     const changed = Boolean(schema && project.setActiveRecipient(schema, params.name));
     if (changed) refreshInlayHints();
@@ -171,13 +155,25 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   });
   // Previews render on a worker thread, so they never hold up diagnostics or completion.
   registerPreview(connection, project, documents);
+  inbox.onCaughtUp(queuePublication);
 
   documents.listen(connection);
   connection.listen();
 
-  function withDocument<T>(uri: string, run: (document: TextDocument) => T): T | null {
-    const document = documents.get(uri);
-    return document ? run(document) : null;
+  /**
+   * A request about one document, answered from its newest text. One the client has cancelled is
+   * not worked on, and one about a version that newer edits, already received, have replaced is
+   * answered `ContentModified` (as LSP allows), rather than analysing a version that is already stale.
+   */
+  function onDocument<P extends { textDocument: { uri: string } } | { uri: string }, R>(answer: (document: TextDocument, params: P) => R, none: R) {
+    return (params: P, token: CancellationToken): R | ResponseError => {
+      if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+      const uri = 'textDocument' in params ? params.textDocument.uri : params.uri;
+      if (inbox.hasPendingChange(uri)) return new ResponseError(LSPErrorCodes.ContentModified, 'The document has changed since the request was sent.');
+      catchUpWithDisk();
+      const document = documents.get(uri);
+      return document ? answer(document, params) : none;
+    };
   }
 
   function schemaOf(uri: string) {
@@ -185,55 +181,58 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     return filePath ? project.schemas.schemaFor(filePath)?.result?.schema : undefined;
   }
 
-  /**
-   * Analyses at once, unless typing goes on in a file whose analysis is slow: then waits twice as
-   * long as its recent analyses took (at most DEBOUNCE_MS), so that it does not lag behind the keys.
-   * Changes that pile up faster than they are analysed (a burst) wait DEBOUNCE_MS: analysing and
-   * publishing each of 10,000 quick edits to a large template left a hover 40 seconds behind them.
-   * Otherwise a pending run is left alone: it reads the newest text when it fires.
-   */
-  function schedule(document: TextDocument): void {
-    const uri = document.uri;
-    const now = Date.now();
-    const changes = (pendingChanges.get(uri) ?? 0) + 1;
-    pendingChanges.set(uri, changes);
-    if (timers.has(uri)) {
-      if (changes === BURST_CHANGES + 1) {
-        clearTimeout(timers.get(uri));
-        timers.set(uri, setTimeout(() => publish(uri), DEBOUNCE_MS));
-      }
-      return;
-    }
-    const delay = analysisDelay(analysisCosts.get(uri) ?? [], now - (lastAnalysis.get(uri) ?? 0));
-    timers.set(uri, setTimeout(() => publish(uri), delay));
+  function markUnpublished(uri: string): void {
+    unpublished.add(uri);
+    queuePublication();
   }
 
-  function recordCost(uri: string, cost: number): void {
-    const costs = analysisCosts.get(uri) ?? [];
-    costs.push(cost);
-    if (costs.length > RECENT_COSTS) costs.shift();
-    analysisCosts.set(uri, costs);
+  /**
+   * Publishes diagnostics once the server has caught up with the client: never for a version that
+   * edits already received have replaced, however fast or slow the machine. One document per turn
+   * of the event loop, so that what the client sends meanwhile is read first.
+   */
+  function queuePublication(): void {
+    if (publicationQueued || (unpublished.size === 0 && editedFiles.size === 0)) return;
+    publicationQueued = true;
+    setImmediate(() => {
+      publicationQueued = false;
+      // Not caught up: the inbox calls again when it is.
+      if (!inbox.caughtUp) return;
+      catchUpWithDisk();
+      const [uri] = unpublished;
+      if (uri === undefined) return;
+      unpublished.delete(uri);
+      publish(uri);
+      queuePublication();
+    });
+  }
+
+  /**
+   * Takes in schema and recipient files edited in the editor, and, for a client that does not watch
+   * files for the server, those changed on disk since they were read.
+   */
+  function catchUpWithDisk(): void {
+    const changed = [...editedFiles, ...(client.watchFiles ? [] : project.changedOnDisk())];
+    editedFiles.clear();
+    if (changed.length === 0) return;
+    for (const filePath of changed) project.fileChanged(filePath);
+    revalidateAll();
   }
 
   /** Analyses the document as it is now, so a result is never for an older version. */
   function publish(uri: string): void {
-    timers.delete(uri);
     const document = documents.get(uri);
     if (!document) return;
-    pendingChanges.delete(uri);
     try {
       publishState(uri, document);
     } catch (error) {
-      // A timer callback that throws would end the process: report it, and go on serving.
+      // A callback that throws would end the process: report it, and go on serving.
       connection.console.error(`Mergewise could not check ${uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     }
   }
 
   function publishState(uri: string, document: TextDocument): void {
-    const started = performance.now();
     const state = project.stateOf(document);
-    recordCost(uri, performance.now() - started);
-    lastAnalysis.set(uri, Date.now());
     if ((state.kind === 'ignored' || state.kind === 'template') && state.notice && !noticesShown.has(state.notice.key)) {
       noticesShown.add(state.notice.key);
       // A notification, not a request: there is nothing to answer, and no client may leave it pending.
@@ -248,29 +247,33 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   }
 
   function revalidateAll(): void {
-    for (const document of documents.all()) schedule(document);
+    for (const document of documents.all()) markUnpublished(document.uri);
     refreshInlayHints();
   }
 
   function refreshInlayHints(): void {
-    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+    if (client.refreshInlayHints) void connection.languages.inlayHint.refresh();
   }
 
   async function pullSettings(): Promise<void> {
-    const section = (await connection.workspace.getConfiguration('mergewise')) as Partial<{
-      rules: Settings['rules']; maxFileSize: number; inlayHints: { enabled?: boolean };
-    }> | null;
-    project.settingsChanged({
-      rules: section?.rules ?? {},
-      maxFileSize: typeof section?.maxFileSize === 'number' && section.maxFileSize > 0 ? section.maxFileSize : DEFAULT_SETTINGS.maxFileSize,
-      inlayHints: section?.inlayHints?.enabled ?? true,
-    });
+    applySettings(await connection.workspace.getConfiguration('mergewise'));
+  }
+
+  function applySettings(section: unknown): void {
+    takeSettings(section);
+    revalidateAll();
+  }
+
+  function takeSettings(section: unknown): void {
+    const { settings, problems } = settingsFrom(section);
+    for (const problem of problems) connection.console.warn(`Mergewise: ${problem}`);
+    project.settingsChanged(settings);
   }
 
   /** Indexes every template in the workspace for references and rename, yielding between batches. */
   async function scanWorkspace(): Promise<void> {
     // A client that claims progress support may still refuse to create one: index without it then.
-    const progress = canReportProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    const progress = client.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     try {
       const files = workspaceFolders.flatMap((folder) =>
         dependencies.fs.listFiles(folder).filter(isTemplateFile).map((file) => path.join(folder, file)));

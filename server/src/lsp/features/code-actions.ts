@@ -27,7 +27,7 @@ export function codeActions(project: Project, document: TextDocument, params: Co
   const actions: CodeAction[] = [];
   for (const diagnostic of params.context.diagnostics) {
     if (diagnostic.source !== 'mergewise') continue;
-    const data = (diagnostic.data ?? {}) as DiagnosticData;
+    const data = (diagnostic.data ?? findingData(state, diagnostic)) as DiagnosticData;
     switch (diagnostic.code) {
       case 'missing-fallback':
       case 'stale-data':
@@ -48,6 +48,16 @@ export function codeActions(project: Project, document: TextDocument, params: Co
     actions.push(fixAll);
   }
   return actions;
+}
+
+/**
+ * The data of the finding a diagnostic came from, found again in the current analysis by rule and
+ * start: many clients (Neovim, Sublime's LSP before 2022) do not send `Diagnostic.data` back.
+ */
+function findingData(state: TemplateState, diagnostic: LspDiagnostic): DiagnosticData {
+  const start = state.lines.offsetAt(diagnostic.range.start);
+  const finding = state.result.analysis.diagnostics.find((d) => d.rule === diagnostic.code && d.span.start === start);
+  return finding?.data ?? {};
 }
 
 function fallbackActions(state: TemplateState, document: TextDocument, diagnostic: LspDiagnostic, data: DiagnosticData): CodeAction[] {
