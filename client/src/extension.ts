@@ -33,10 +33,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       ...TEMPLATE_LANGUAGES.map((language) => ({ scheme: 'file', language })),
       { scheme: 'file', pattern: '**/mergewise.json' },
     ],
-    synchronize: {
-      configurationSection: 'mergewise',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.json'),
-    },
+    // The server registers the files it wants watched itself, as it does with every editor.
+    synchronize: { configurationSection: 'mergewise' },
     outputChannel: output,
     errorHandler: {
       error: () => ({ action: ErrorAction.Continue }),

@@ -33,6 +33,8 @@ export class LspTestClient {
   stderr = '';
   /** Every `window/showMessage` text the server sent. */
   readonly messages: string[] = [];
+  /** Every `window/logMessage` text the server sent. */
+  readonly logs: string[] = [];
   /** Every `$/progress` value the server sent. */
   readonly progress: { kind: string; message?: string; percentage?: number }[] = [];
   /** Every capability the server registered with `client/registerCapability`. */
@@ -64,8 +66,48 @@ export class LspTestClient {
     });
     this.connection.onRequest('workspace/inlayHint/refresh', () => null);
     this.connection.onNotification('window/showMessage', (params: { message: string }) => { this.messages.push(params.message); });
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => { this.logs.push(params.message); });
     this.connection.onNotification('$/progress', (params: { value: { kind: string } }) => { this.progress.push(params.value); });
     this.connection.listen();
+    this.process.stdout!.on('data', (chunk: Buffer) => this.readRaw(chunk));
+  }
+
+  private rawOutput = Buffer.alloc(0);
+  private readonly rawResponses = new Map<string, RawResponse>();
+  private readonly rawWaiters = new Map<string, (response: RawResponse) => void>();
+
+  /**
+   * Writes the messages to the server in a single write, as a client that is ahead of the server
+   * would: the server reads them together, before it handles the first. Requests among them carry
+   * string ids (`raw-…`), and their responses are read from the output beside the connection.
+   */
+  sendTogether(messages: object[]): void {
+    this.process.stdin!.write(Buffer.concat(messages.map((message) => {
+      const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }), 'utf8');
+      return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+    })));
+  }
+
+  /** The response to a request sent with `sendTogether`. */
+  rawResponse(id: string): Promise<RawResponse> {
+    const response = this.rawResponses.get(id);
+    return response ? Promise.resolve(response) : new Promise((resolve) => this.rawWaiters.set(id, resolve));
+  }
+
+  private readRaw(chunk: Buffer): void {
+    this.rawOutput = Buffer.concat([this.rawOutput, chunk]);
+    for (;;) {
+      const headerEnd = this.rawOutput.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const length = Number(/Content-Length: (\d+)/i.exec(this.rawOutput.subarray(0, headerEnd).toString('ascii'))?.[1]);
+      if (this.rawOutput.length < headerEnd + 4 + length) return;
+      const message = JSON.parse(this.rawOutput.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8')) as RawResponse;
+      this.rawOutput = this.rawOutput.subarray(headerEnd + 4 + length);
+      if (typeof message.id === 'string' && message.id.startsWith('raw-') && !('method' in message)) {
+        this.rawResponses.set(message.id, message);
+        this.rawWaiters.get(message.id)?.(message);
+      }
+    }
   }
 
   /** The server's process id, to read its memory from /proc. */
@@ -140,6 +182,12 @@ export class LspTestClient {
     this.connection.dispose();
     this.process.kill();
   }
+}
+
+export interface RawResponse {
+  id: string;
+  result?: unknown;
+  error?: { code: number; message: string };
 }
 
 export function uri(filePath: string): string {
