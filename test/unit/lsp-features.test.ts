@@ -188,14 +188,15 @@ describe('code actions', () => {
     assert.match(apply(cover.edit!.changes![document.uri]), /^\{% comment %\}mergewise purpose: winback\{% endcomment %\}\n\{\{ customer\.favorite_service/);
   });
 
-  test('fix all adds every missing fallback in one edit', () => {
+  test('fix all adds every fallback the schema gives, in one edit, and no placeholder a recipient would read', () => {
     const { project, document } = openAt('{{ customer.first_name█ }} {{ customer.city }} {{ customer.first_name }}');
     const [fixAll] = codeActions(project, document, {
       textDocument: { uri: document.uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics: [], only: [FIX_ALL_KIND] },
     });
     const text = TextDocument.applyEdits(document, fixAll.edit!.changes![document.uri]);
-    assert.equal(text, "{{ customer.first_name | default: 'there' }} {{ customer.city | default: 'FALLBACK' }} {{ customer.first_name | default: 'there' }}");
+    assert.equal(text, "{{ customer.first_name | default: 'there' }} {{ customer.city }} {{ customer.first_name | default: 'there' }}");
+    assert.equal(fixAll.title, 'Apply all 2 safe fixes in this file');
   });
 });
 

@@ -30,6 +30,8 @@ export interface TemplateAnalysis {
   /** The complete purposes that apply to this template. */
   purposes: Purpose[];
   diagnostics: Diagnostic[];
+  /** What the rules saw, kept for building a finding's fixes when they are asked for (see fixes.ts). */
+  context: TemplateContext;
 }
 
 /** Runs every template rule. Pure: the same input gives the same output, and nothing is read from disk. */
@@ -80,7 +82,7 @@ export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
     }
   }
   diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return { scan, resolutions, purposes: context.purposes, diagnostics };
+  return { scan, resolutions, purposes: context.purposes, diagnostics, context };
 }
 
 /** The problems of `mergewise.json` itself: structure, then the `purpose-incomplete` rule. */

@@ -1,4 +1,4 @@
-import { code, knownFieldUses, type Rule } from './rule';
+import { code, findingUse, knownFieldUses, NO_FIXES, writtenLike, type Rule } from './rule';
 
 export const deprecatedField: Rule = {
   meta: {
@@ -21,4 +21,23 @@ export const deprecatedField: Rule = {
         ['deprecated']);
     }
   },
+  fixes(context, diagnostic) {
+    const found = findingUse(context, diagnostic);
+    const schema = context.schema;
+    if (!found?.field?.deprecated || !schema) return NO_FIXES;
+    // The fields the deprecation note names ("use customer.first_name instead") that are not deprecated themselves.
+    const note = found.field.deprecated;
+    const replacements = [...schema.fields.values()].filter((field) =>
+      field !== found.field && field.deprecated === undefined && new RegExp(`(?<![\\w.])${escapeRegExp(field.path)}(?![\\w]|\\.\\w)`).test(note));
+    return {
+      suggestions: replacements.map((field) => {
+        const written = writtenLike(found.use.written, found.use.path, field.aliases[context.dialect.id] ?? field.path);
+        return { title: `Change to ${written}, as the schema advises`, edits: [{ span: found.use.span, newText: written }] };
+      }),
+    };
+  },
 };
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

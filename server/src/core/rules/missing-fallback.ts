@@ -1,6 +1,6 @@
 import type { DiagnosticData } from '../model';
 import type { FieldSpec } from '../schema/types';
-import { code, fallbackHint, knownFieldUses, type Rule } from './rule';
+import { code, fallbackFix, fallbackHint, knownFieldUses, NO_FIXES, type Rule } from './rule';
 
 export const missingFallback: Rule = {
   meta: {
@@ -37,5 +37,11 @@ export const missingFallback: Rule = {
       if (!fieldData) data.set(field, (fieldData = { fallback: field.fallback ?? null }));
       report(use.span, message, field.path, fieldData);
     }
+  },
+  fixes(context, diagnostic) {
+    const added = fallbackFix(context, diagnostic);
+    if (!added) return NO_FIXES;
+    // The schema's fallback is what the team chose for everyone without the value; a placeholder is not.
+    return added.fromSchema ? { fix: added.fix, suggestions: [] } : { suggestions: [added.fix] };
   },
 };

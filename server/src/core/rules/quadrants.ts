@@ -1,7 +1,7 @@
 import { purposeCoversField, quadrantOf, QUADRANT_NAMES, type Quadrant } from '../purposes';
-import type { RuleId, Severity } from '../model';
-import type { FieldSpec } from '../schema/types';
-import { code, knownFieldUses, type Report, type Rule, type TemplateContext } from './rule';
+import type { Diagnostic, RuleId, Severity } from '../model';
+import { isCompletePurpose, type FieldSpec } from '../schema/types';
+import { code, findingUse, knownFieldUses, type Fixes, type Report, type Rule, type TemplateContext } from './rule';
 
 interface QuadrantUses {
   /** Indexes into `knownFieldUses`, in order, of the uses in each quadrant. */
@@ -66,6 +66,22 @@ function quadrantRule(quadrant: Quadrant, id: RuleId, defaultSeverity: Severity,
         report(use.span, message, field.path);
       }
     },
+    fixes: quadrant === 'unexpected-helpful' ? undefined : coverWithPurpose,
+  };
+}
+
+/** Purposes that list the field but do not cover this template yet: a directive comment makes them cover it. */
+function coverWithPurpose(context: TemplateContext, diagnostic: Diagnostic): Fixes {
+  const found = findingUse(context, diagnostic);
+  const field = found?.field;
+  if (!context.schema || !field) return { suggestions: [] };
+  return {
+    suggestions: [...context.schema.purposes.values()]
+      .filter((purpose) => isCompletePurpose(purpose) && purposeCoversField(purpose, field.path))
+      .map((purpose) => ({
+        title: `Cover with purpose "${purpose.id}" (adds a directive comment)`,
+        edits: [{ span: { start: 0, end: 0 }, newText: `${context.dialect.purposeDirective([purpose.id])}\n` }],
+      })),
   };
 }
 

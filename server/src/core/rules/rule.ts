@@ -1,4 +1,4 @@
-import type { Dialect, FieldUse, TemplateScan } from '../dialects/dialect';
+import type { Dialect, FieldUse, TemplateScan, TextEdit } from '../dialects/dialect';
 import type { Diagnostic, DiagnosticData, DiagnosticTag, RuleId, Severity, Span } from '../model';
 import type { Resolution } from '../schema/resolve';
 import type { FieldSpec, Purpose, Schema } from '../schema/types';
@@ -34,10 +34,31 @@ export type Finding = Omit<Diagnostic, 'rule' | 'severity'>;
  */
 export type Report = (span: Span, message: string, field?: string, data?: DiagnosticData, tags?: DiagnosticTag[]) => void;
 
+/** Edits that resolve a finding, with what they do in words. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+/** What resolves one finding. */
+export interface Fixes {
+  /** Safe to apply without asking: by fix-all in the editor and `mergewise check --fix`. */
+  fix?: Fix;
+  /** Offered to the author, never applied automatically. */
+  suggestions: Fix[];
+}
+
 export interface Rule {
   meta: RuleMeta;
   check(context: TemplateContext, report: Report): void;
+  /**
+   * The edits that resolve one of this rule's findings, built only when asked for: a large template
+   * has thousands of findings, and most are never fixed.
+   */
+  fixes?(context: TemplateContext, diagnostic: Diagnostic): Fixes;
 }
+
+export const NO_FIXES: Fixes = { suggestions: [] };
 
 /**
  * The uses whose field the schema declares, with that field: `fields[i]` is the field of `uses[i]`.
@@ -88,6 +109,55 @@ export function fallbackHint(context: TemplateContext, use: FieldUse, field: Fie
   let hint = hints.get(edit.newText);
   if (hint === undefined) hints.set(edit.newText, (hint = `\`${edit.newText.trim()}\``));
   return hint;
+}
+
+/** Written as the fallback when the schema has none: plainly a placeholder for the author to replace. */
+export const FALLBACK_PLACEHOLDER = 'FALLBACK';
+
+/** The use a finding was reported on, with its field when the schema declares it. */
+export function findingUse(context: TemplateContext, diagnostic: Diagnostic): { use: FieldUse; field?: FieldSpec } | undefined {
+  const { uses } = context.scan;
+  for (let i = 0; i < uses.length; i++) {
+    const use = uses[i];
+    if (use.span.start !== diagnostic.span.start || use.span.end !== diagnostic.span.end) continue;
+    const resolution = context.resolutions[i];
+    return { use, field: resolution?.kind === 'field' ? resolution.field : undefined };
+  }
+  return undefined;
+}
+
+/**
+ * A fallback added to the use a finding is on, in the dialect's own syntax: the schema's fallback,
+ * or a placeholder to fill in (which `fromSchema: false` marks as never safe to apply unasked: it
+ * would reach recipients as "FALLBACK").
+ */
+export function fallbackFix(context: TemplateContext, diagnostic: Diagnostic): { fix: Fix; fromSchema: boolean } | undefined {
+  const found = findingUse(context, diagnostic);
+  if (!found?.field) return undefined;
+  const fallback = found.field.fallback;
+  const edit = context.dialect.fallbackEdit(context.text, found.use, fallback ?? FALLBACK_PLACEHOLDER);
+  if (!edit) return undefined;
+  return {
+    fix: { title: fallback !== undefined ? `Add fallback "${fallback}"` : 'Add a fallback placeholder to fill in', edits: [edit] },
+    fromSchema: fallback !== undefined,
+  };
+}
+
+/**
+ * Writes a schema path the way the template wrote the reference it replaces: inside
+ * `{% for item in cart.items %}`, `cart.items[].title` is written `item.title`; Braze's `${frist_name}`
+ * becomes `${first_name}`.
+ */
+export function writtenLike(written: string, path: string, replacement: string): string {
+  if (written === path) return replacement;
+  // Braze: `${first_name}` and `custom_attribute.${name}` name attributes; a bare name would not.
+  const braze = /^(custom_attribute\.)?\$\{[^}]*\}$/.exec(written);
+  if (braze) return `${braze[1] ?? ''}\${${replacement}}`;
+  const rootEnd = written.search(/[.[]/);
+  const rest = rootEnd === -1 ? '' : written.slice(rootEnd);
+  if (!path.endsWith(rest)) return replacement;
+  const base = path.slice(0, path.length - rest.length);
+  return replacement.startsWith(base) && rootEnd !== -1 ? written.slice(0, rootEnd) + replacement.slice(base.length) : replacement;
 }
 
 /** Where each rule is documented: its section of the README. */

@@ -1,4 +1,4 @@
-import { code, fallbackHint, knownFieldUses, type Rule } from './rule';
+import { code, fallbackFix, fallbackHint, knownFieldUses, NO_FIXES, type Rule } from './rule';
 
 export const staleData: Rule = {
   meta: {
@@ -19,5 +19,10 @@ export const staleData: Rule = {
         field.path,
         { fallback: field.fallback ?? null });
     }
+  },
+  fixes(context, diagnostic) {
+    // A fallback covers a missing value, not an old one: offered, not applied unasked.
+    const added = fallbackFix(context, diagnostic);
+    return added ? { suggestions: [added.fix] } : NO_FIXES;
   },
 };

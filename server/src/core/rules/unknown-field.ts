@@ -2,7 +2,7 @@ import { closestNames } from '../closest';
 import { knownNames } from '../schema/resolve';
 import type { Schema } from '../schema/types';
 import type { DialectId } from '../dialects/ids';
-import { code, type Rule } from './rule';
+import { code, findingUse, NO_FIXES, writtenLike, type Rule } from './rule';
 
 /**
  * Suggestions per schema, dialect and path, kept across analyses: the editor re-checks a template
@@ -39,7 +39,7 @@ export const unknownField: Rule = {
     context.scan.uses.forEach((use, index) => {
       if (context.resolutions[index]?.kind !== 'unknown') return;
       const suggestions = suggestionsFor(schema, context.dialect.id, use.path, allNames);
-      const replacements = suggestions.map((suggestion) => asWritten(use.written, use.path, suggestion));
+      const replacements = suggestions.map((suggestion) => writtenLike(use.written, use.path, suggestion));
       report(use.span,
           `${code(use.path)} is not a field in mergewise.json: every recipient would get ${context.dialect.missingValueOutcome}. ` +
           (replacements.length
@@ -49,21 +49,14 @@ export const unknownField: Rule = {
         { suggestions: replacements });
     });
   },
+  fixes(context, diagnostic) {
+    const found = findingUse(context, diagnostic);
+    if (!found) return NO_FIXES;
+    // A close name is a guess: offered, never applied unasked.
+    return {
+      suggestions: (diagnostic.data?.suggestions ?? []).map((replacement) => ({
+        title: `Change to ${replacement}`, edits: [{ span: found.use.span, newText: replacement }],
+      })),
+    };
+  },
 };
-
-/**
- * Writes a suggested path the way the template wrote the reference: inside
- * `{% for item in cart.items %}`, `cart.items[].title` is written `item.title`; Braze's `${frist_name}`
- * becomes `${first_name}`.
- */
-function asWritten(written: string, path: string, suggestion: string): string {
-  if (written === path) return suggestion;
-  // Braze: `${first_name}` and `custom_attribute.${name}` name attributes; a bare name would not.
-  const braze = /^(custom_attribute\.)?\$\{[^}]*\}$/.exec(written);
-  if (braze) return `${braze[1] ?? ''}\${${suggestion}}`;
-  const rootEnd = written.search(/[.[]/);
-  const rest = rootEnd === -1 ? '' : written.slice(rootEnd);
-  if (!path.endsWith(rest)) return suggestion;
-  const base = path.slice(0, path.length - rest.length);
-  return suggestion.startsWith(base) && rootEnd !== -1 ? written.slice(0, rootEnd) + suggestion.slice(base.length) : suggestion;
-}
