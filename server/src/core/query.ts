@@ -12,11 +12,6 @@ export function useAt(scan: TemplateScan, offset: number): { use: FieldUse; inde
   return undefined;
 }
 
-/** The use whose reference is exactly `span`: the one a finding about a use was reported on. */
-export function useWithSpan(scan: TemplateScan, span: Span): FieldUse | undefined {
-  return scan.uses.find((use) => use.span.start === span.start && use.span.end === span.end);
-}
-
 /** The innermost loop whose body contains `offset`. */
 export function loopScopesAt(scan: TemplateScan, offset: number): LoopScope[] {
   return (scan.loopScopes ?? []).filter((scope) => scope.body.start <= offset && offset <= scope.body.end)
