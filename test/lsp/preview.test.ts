@@ -154,8 +154,8 @@ describe('preview over the language server', () => {
     assert.match(result.recipients[0].error ?? '', /(took too long|did not finish within .*) and was stopped: check for a loop/);
     assert.equal(result.recipients[0].summary, 'not rendered');
     assert.equal(result.recipients[0].html, '');
-    // The server, and its renderer, still work afterwards.
-    const next = await preview({ uri: welcomeUri, recipients: ['Ben'] });
+    // The server, and its renderer, still work afterwards (with all the time they need: the server allows a minute).
+    const next = await unlessHung(preview({ uri: welcomeUri, recipients: ['Ben'], timeoutMs: 60_000 }), 'the next preview');
     assert.deepEqual(next.recipients.map((r) => r.name), ['Ben']);
     assert.equal(next.recipients[0].error, undefined);
     await client.close(runawayUri);
@@ -171,7 +171,8 @@ describe('preview over the language server', () => {
     const result = await unlessHung(pending, 'the stuck rendering to be stopped');
     // Only the render pool's hard limit says this, as it terminates the worker (test/unit/render-pool.test.ts counts it).
     assert.equal(result.recipients[0].error, 'Rendering did not finish within 600 ms and was stopped: check for a loop that never ends or output that never stops growing.');
-    const next = await unlessHung(preview({ uri: welcomeUri, recipients: ['Ana'] }), 'the next preview');
+    // On a fresh worker, with all the time it needs (the server allows a minute).
+    const next = await unlessHung(preview({ uri: welcomeUri, recipients: ['Ana'], timeoutMs: 60_000 }), 'the next preview');
     assert.match(next.recipients[0].html, />Ana<\/mark>/);
     await client.close(hogUri);
   });
