@@ -87,6 +87,7 @@ class LiquidScanner {
   /** Searches repeated at growing offsets, remembered so that a line of unclosed tags is read once. */
   private readonly lineEnds: LineEnds;
   private readonly outputCloses: ForwardIndex;
+  private readonly tagCloses: ForwardIndex;
   private readonly tagOpens: ForwardIndex;
   /** Every `{`, in turn: where the next tag may open, and whether a tag holds one before its close. */
   private readonly braces: ForwardIndex;
@@ -96,6 +97,7 @@ class LiquidScanner {
     this.lexer = new MarkupLexer(text);
     this.lineEnds = new LineEnds(text);
     this.outputCloses = new ForwardIndex(text, '}}');
+    this.tagCloses = new ForwardIndex(text, '%}');
     this.tagOpens = new ForwardIndex(text, '{%');
     this.braces = new ForwardIndex(text, '{');
   }
@@ -137,7 +139,8 @@ class LiquidScanner {
     const text = this.text;
     // Nearly every tag holds no `{` before its close, which is then simply the first delimiter:
     // found natively, this spares reading the tag a character at a time here as well as in the lexer.
-    const delimiter = text.indexOf(output ? '}}' : '%}', from);
+    // Remembered, not searched afresh: each of a run of unclosed `{%` searched to the end of the text.
+    const delimiter = (output ? this.outputCloses : this.tagCloses).at(from);
     if (delimiter !== -1) {
       const brace = this.braces.at(from);
       if (brace === -1 || brace > delimiter) return delimiter;
