@@ -78,10 +78,30 @@ export function trimmedStart(text: string, start: number, end: number): number {
   return start;
 }
 
+/** What `\s` and `String#trim` count as white space (`isSpace` is the narrower set of template engines). */
+export function isWhiteSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+}
+
 /** A tag's text for a message, on one line and shortened: `{% if customer.plan == 'trial' %}`. */
 export function shortText(text: string, span: Span, max = 60): string {
-  const shown = text.slice(span.start, span.end).replace(/\s+/g, ' ').trim();
+  const shown = text.slice(span.start, shownEnd(text, span, max)).replace(/\s+/g, ' ').trim();
   return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
+}
+
+/**
+ * Where `shortText` may stop reading `span`: just after its `max + 1`th character that is not white
+ * space, past which the message is cut anyway. A span can run to the end of a long line, and
+ * reading all of it for each of a line of tags left open was quadratic.
+ */
+function shownEnd(text: string, span: Span, max: number): number {
+  let shown = 0;
+  for (let i = span.start; i < span.end; i++) {
+    if (!isWhiteSpace(text.charCodeAt(i)) && ++shown > max) return i + 1;
+  }
+  return span.end;
 }
 
 /** The end of the line that holds `offset` (the offset of its `\n`, or the text's length). */
@@ -114,6 +134,54 @@ export function indexBefore(text: string, needle: string, from: number, end: num
   }
   return -1;
 }
+
+const NEWLINE = 10, BACKSLASH = 92;
+
+/**
+ * Where quoted strings inside tags end, for dialects whose strings hide a tag's closer; a backslash
+ * escapes the character after it. Searches are remembered: where one stopped is kept for every
+ * offset it passed, and a later search that reaches one of them stops there with the same answer.
+ * (Each string of a line of tags left open, `{{ \\"` repeated, searched to the end of the line:
+ * quadratic.) Nothing is kept until a string runs long, so the strings of ordinary tags cost no memory.
+ */
+export class StringEnds {
+  /** Per quote: for each offset a search passed, where it stopped, plus one (0 for none yet). */
+  private readonly stops = new Map<number, Int32Array>();
+
+  constructor(private readonly text: string, private readonly newlineEnds: boolean) {}
+
+  /**
+   * The offset of the `quote` that closes a string whose content starts at `from`; or, when none
+   * does, of the newline that ends it (if newlines end strings here) or the text's length.
+   */
+  at(from: number, quote: number): number {
+    const text = this.text;
+    const length = text.length;
+    let stops = this.stops.get(quote);
+    let end = from;
+    while (end < length) {
+      if (stops !== undefined && stops[end] !== 0) {
+        end = stops[end] - 1;
+        break;
+      }
+      const c = text.charCodeAt(end);
+      if (c === quote || (c === NEWLINE && this.newlineEnds)) break;
+      end += c === BACKSLASH ? 2 : 1;
+    }
+    end = Math.min(end, length);
+    if (stops === undefined && end - from > LONG_STRING) {
+      stops = new Int32Array(length);
+      this.stops.set(quote, stops);
+    }
+    if (stops !== undefined) {
+      for (let pos = from; pos < end && stops[pos] === 0; pos += text.charCodeAt(pos) === BACKSLASH ? 2 : 1) stops[pos] = end + 1;
+    }
+    return end;
+  }
+}
+
+/** Longer than any string an ordinary tag holds. */
+const LONG_STRING = 256;
 
 /**
  * Finds `needle` at or after offsets that mostly grow: the last answer is reused while it still lies

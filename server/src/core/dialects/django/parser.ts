@@ -11,7 +11,7 @@ import type { Span } from '../../model';
 import type { PurposeDirective } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { closestNames, editDistance } from '../../closest';
-import { LineEnds, shortText, trimmedEnd, trimmedStart } from '../common/scan-collector';
+import { LineEnds, StringEnds, shortText, trimmedEnd, trimmedStart } from '../common/scan-collector';
 import { MAX_EXPRESSION_PARTS, MAX_NESTING, tooDeepMessage, tooLongMessage } from '../common/limits';
 import type {
   Binding, Expr, ForNode, IfNode, Node, PathExpr, PathSegment, TagNode, TextNode, WithNode,
@@ -532,10 +532,13 @@ class TemplateParser {
   private commentsOpenUntil = -1;
   /** Line ends, found once per line (a line of unclosed tags asked for its end at each one). */
   private readonly lineEnds: LineEnds;
+  /** Jinja: where the strings inside tags end (a string may hold a closer or an opener). */
+  private readonly strings: StringEnds;
   private readonly knownTags: Set<string>;
 
   constructor(private readonly text: string, private readonly flavor: DjangoFlavor, private readonly sink: ParseSink) {
     this.lineEnds = new LineEnds(text);
+    this.strings = new StringEnds(text, false);
     this.knownTags = new Set([
       ...CORE_TAGS, ...Object.keys(flavor.blocks), ...Object.values(flavor.blocks),
       ...Object.keys(flavor.verbatim), ...flavor.standaloneTags,
@@ -589,14 +592,8 @@ class TemplateParser {
     const isComment = closer === '#}';
     if (isComment && open < this.commentsOpenUntil) return undefined;
     const closeChar = closer.charCodeAt(0);
-    let quote = 0;
     for (let i = open + 2; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (quote) {
-        if (c === quote) quote = 0;
-        else if (c === 92) i++;
-        continue;
-      }
       if (c === closeChar && text.charCodeAt(i + 1) === 125) {
         return this.bounds(open, i);
       }
@@ -608,7 +605,7 @@ class TemplateParser {
         continue;
       }
       if (jinja && (c === 39 || c === 34)) {
-        quote = c;
+        i = this.strings.at(i + 1, c);
       } else if (c === 10 && !jinja) {
         this.unclosed(open, closer, i, true);
         return undefined;

@@ -22,12 +22,12 @@ import type { Span } from '../../model';
 import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { MAX_NESTING } from '../common/limits';
-import { ForwardIndex, LineEnds, isSpace } from '../common/scan-collector';
+import { ForwardIndex, LineEnds, StringEnds, isSpace, isWhiteSpace } from '../common/scan-collector';
 import { blockHelper, inlineHelper, type BlockHelper, type GuardRule, type HandlebarsFlavor } from './flavor';
-import { isElse, isWhiteSpace } from './tags';
+import { isElse } from './tags';
 import { ExpressionLexer, add, isIndex, isLiteral, literalValue, parseSubExpression, type ExpressionProblem, type Param, type SubExpression, type Token } from './lexer';
 
-const OPEN_BRACE = 123, CLOSE_BRACE = 125, TILDE = 126, BACKSLASH = 92, QUOTE = 34, APOSTROPHE = 39, NEWLINE = 10;
+const OPEN_BRACE = 123, CLOSE_BRACE = 125, TILDE = 126, BACKSLASH = 92, QUOTE = 34, APOSTROPHE = 39;
 
 /** Templates larger than this are not re-parsed by handlebars.js, whose parser is superlinear (100 KB: ~60 ms). */
 const CONFIRM_LIMIT = 64 * 1024;
@@ -117,6 +117,8 @@ class HandlebarsScanner {
   private dead: Uint8Array | undefined;
   /** Line ends, found once per line (a line of unclosed tags asked for its end at each one). */
   private readonly lineEnds: LineEnds;
+  /** Where the strings inside tags end: in handlebars.js a string may hold `}}`. */
+  private readonly strings: StringEnds;
   /** Reads every tag's expression in turn. */
   private readonly lexer: ExpressionLexer;
   /** Problems of the expression just parsed, reported against its tag. */
@@ -126,6 +128,7 @@ class HandlebarsScanner {
     this.mustachio = flavor.mustachio === true;
     this.rawCloses = new ForwardIndex(text, '}}}}');
     this.lineEnds = new LineEnds(text);
+    this.strings = new StringEnds(text, true);
     this.lexer = new ExpressionLexer(text, this.mustachio);
   }
 
@@ -232,7 +235,7 @@ class HandlebarsScanner {
   /**
    * The index of the closing `}}`, or -1 at the end of the text, or `-(index + 2)` when another tag
    * opens first at `index`. In handlebars.js a quoted string may hold `}}`; a quote that is not
-   * closed on its line is taken as a stray character (which keeps the search linear).
+   * closed on its line is taken as a stray character.
    * Mustachio's tags can hold no brace at all (its tokenizer matches `{{[^{}]+?}}`).
    */
   private findClose(from: number): number {
@@ -263,14 +266,8 @@ class HandlebarsScanner {
       } else if (c === OPEN_BRACE) {
         if (text.charCodeAt(i + 1) === OPEN_BRACE || this.mustachio) return -(i + 2);
       } else if ((c === QUOTE || c === APOSTROPHE) && !this.mustachio) {
-        let j = i + 1;
-        while (j < length) {
-          const d = text.charCodeAt(j);
-          if (d === c || d === NEWLINE) break;
-          if (d === BACKSLASH) j++;
-          j++;
-        }
-        if (j < length && text.charCodeAt(j) === c) i = j;
+        const end = this.strings.at(i + 1, c);
+        if (end < length && text.charCodeAt(end) === c) i = end;
       }
     }
     return -1;

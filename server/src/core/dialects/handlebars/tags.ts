@@ -1,5 +1,6 @@
 import type { Span } from '../../model';
 import type { FieldUse, TextEdit } from '../dialect';
+import { isWhiteSpace } from '../common/scan-collector';
 
 export interface TagShape {
   kind: 'output' | 'block' | 'comment';
@@ -28,13 +29,6 @@ export function tagShape(text: string, span: Span): TagShape | undefined {
   }
   if (!triple && sigil === '&') return { kind: 'output', raw: true, contentStart: first + 1, contentEnd: end };
   return { kind: 'output', raw: triple, contentStart: start, contentEnd: end };
-}
-
-/** What `\s` and `String#trim` count as white space (the scanner's `isSpace` is handlebars.js's narrower set). */
-export function isWhiteSpace(c: number): boolean {
-  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  if (c < 160) return false;
-  return c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
 }
 
 /** The content from `first` to `end` is `else`, alone or followed by white space (`{{else}}`, `{{else if x}}`). */
