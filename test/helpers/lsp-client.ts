@@ -151,8 +151,8 @@ export class LspTestClient {
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: documentUri } });
   }
 
-  /** The next diagnostics for `documentUri` that pass `test` (the latest already received counts). */
-  diagnostics(documentUri: string, test: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+  /** The next diagnostics for `documentUri` that pass `test` (the latest already received counts); the timeout only stops a hang. */
+  diagnostics(documentUri: string, test: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 60_000): Promise<PublishDiagnosticsParams> {
     const latest = this.latest.get(documentUri);
     if (latest && test(latest)) return Promise.resolve(latest);
     return new Promise((resolve, reject) => {
