@@ -1,4 +1,4 @@
-import { purposeCoversField, quadrantOf, QUADRANT_NAMES } from './purposes';
+import { fieldQuadrant, purposeCoversField, QUADRANT_NAMES } from './purposes';
 import type { FieldSpec, Purpose, Schema } from './schema/types';
 import { describeShown, type ShownValue } from './values';
 
@@ -27,8 +27,7 @@ export function fieldMarkdown(field: FieldSpec, schema: Schema, options: FieldDo
   else lines.push('- **Source:** not declared in mergewise.json');
   const listing = [...schema.purposes.values()].filter((purpose) => purposeCoversField(purpose, field.path));
   if (options.templatePurposes) {
-    const covering = options.templatePurposes.filter((purpose) => purposeCoversField(purpose, field.path));
-    const quadrant = quadrantOf(field, covering);
+    const { quadrant } = fieldQuadrant(field, options.templatePurposes);
     if (quadrant) lines.push(`- **Quadrant here:** ${QUADRANT_NAMES[quadrant]} (${quadrant.replace('-', ', ')})`);
   }
   if (field.sensitivity) lines.push(`- **Sensitivity:** ${field.sensitivity}`);

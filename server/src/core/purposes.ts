@@ -77,6 +77,12 @@ export function purposeCoversField(purpose: Purpose, fieldPath: string): boolean
     fieldPath === listed || fieldPath.startsWith(`${listed}.`) || fieldPath.startsWith(`${listed}[]`));
 }
 
+/** The field's quadrant in a template with these purposes, and the ids of those that cover it: the one place this is worked out. */
+export function fieldQuadrant(field: FieldSpec, templatePurposes: Purpose[]): { quadrant: Quadrant | undefined; purposes: string[] } {
+  const covering = templatePurposes.filter((purpose) => purposeCoversField(purpose, field.path));
+  return { quadrant: quadrantOf(field, covering), purposes: covering.map((purpose) => purpose.id) };
+}
+
 /** The quadrant of a field's use, or undefined when the schema does not say where the field came from. */
 export function quadrantOf(field: FieldSpec, coveringPurposes: Purpose[]): Quadrant | undefined {
   const expected = isExpected(field);

@@ -1,4 +1,4 @@
-import { purposeCoversField, quadrantOf, QUADRANT_NAMES, type Quadrant } from '../purposes';
+import { fieldQuadrant, purposeCoversField, QUADRANT_NAMES, type Quadrant } from '../purposes';
 import type { Diagnostic, RuleId, Severity } from '../model';
 import { isCompletePurpose, type FieldSpec } from '../schema/types';
 import { code, findingUse, knownFieldUses, type Fixes, type Report, type Rule, type TemplateContext } from './rule';
@@ -28,9 +28,9 @@ function quadrantUses(context: TemplateContext): QuadrantUses {
       if (uses[i].context === 'argument') continue;
       const field = fields[i];
       if (!quadrants.has(field)) {
-        const covering = context.purposes.filter((purpose) => purposeCoversField(purpose, field.path));
-        quadrants.set(field, quadrantOf(field, covering));
-        sorted.coveringIds.set(field, covering.map((purpose) => purpose.id));
+        const { quadrant, purposes } = fieldQuadrant(field, context.purposes);
+        quadrants.set(field, quadrant);
+        sorted.coveringIds.set(field, purposes);
       }
       const quadrant = quadrants.get(field);
       if (!quadrant) continue;
