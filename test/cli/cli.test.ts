@@ -128,7 +128,7 @@ describe('mergewise check --format json', () => {
     'emails/welcome.html': '<p>Hi\n   {{ customer.first_name }}</p>\n{% if customer.job_title %}{{ customer.job_title }}{% endif %}\n',
   });
 
-  test('the shape of DESIGN.md section 4', () => {
+  test('the shape the README documents for --format json', () => {
     const run = cli(['check', '--format', 'json'], dir());
     const report = json(run.stdout);
     assert.deepEqual(Object.keys(report).filter((k) => k === 'files' || k === 'summary'), ['files', 'summary']);

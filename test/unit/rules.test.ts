@@ -44,7 +44,7 @@ function schemaWith(extra: { purposes?: object; rules?: object } = {}) {
 
 const SCHEMA = schemaWith();
 
-describe('every rule of DESIGN.md section 3 exists with its default severity', () => {
+describe('every rule in the README exists with its default severity', () => {
   const expected: Record<RuleId, string> = {
     'syntax-error': 'error',
     'unknown-field': 'error',

@@ -52,7 +52,7 @@ describe('schema loader: JSON with comments', () => {
     assert.equal(schema.dir, '/workspace');
   });
 
-  test('every field of DESIGN.md section 1 is read', () => {
+  test('every field the README documents for mergewise.json is read', () => {
     const schema = schemaOf(`{
       "dialect": "liquid",
       "templates": { "sendgrid/**/*.html": "handlebars" },

@@ -4,7 +4,7 @@ import { isCompletePurpose, isExpected, type FieldSpec, type Purpose, type Schem
 
 export type Quadrant = 'expected-helpful' | 'expected-unhelpful' | 'unexpected-helpful' | 'unexpected-unhelpful';
 
-/** Names from DESIGN.md section 2, as users read them in hovers and messages. */
+/** The quadrants' names, as the README's quadrant section and users in hovers and messages read them. */
 export const QUADRANT_NAMES: Record<Quadrant, string> = {
   'expected-helpful': 'par for the course',
   'expected-unhelpful': 'self-centered flex',

@@ -101,11 +101,6 @@ export class SchemaIndex {
     if (path.basename(resolved) === SCHEMA_FILE_NAME) this.schemaFileByDir.clear();
   }
 
-  /** Every schema loaded so far. */
-  loadedSchemas(): LoadedSchema[] {
-    return [...this.loaded.values()];
-  }
-
   private exists(filePath: string): boolean {
     try {
       return this.fs.readText(filePath) !== undefined;

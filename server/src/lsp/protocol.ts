@@ -24,7 +24,7 @@ export type QuadrantId = 'expected-helpful' | 'expected-unhelpful' | 'unexpected
 export interface QuadrantEntry {
   field: string;
   quadrant: QuadrantId;
-  /** The quadrant's name as DESIGN.md gives it: "surveillance". */
+  /** The quadrant's name as the README gives it: "surveillance". */
   name: string;
   range: Range;
   purposes: string[];

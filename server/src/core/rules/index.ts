@@ -10,7 +10,7 @@ import { typeMismatch } from './type-mismatch';
 import { duplicateBranches } from './duplicate-branches';
 import { purposeIncompleteMeta } from './purpose-incomplete';
 
-/** Rules that run on each template, in the order of DESIGN.md section 3. */
+/** Rules that run on each template, in the order of the README's rule table. */
 export const TEMPLATE_RULES: Rule[] = [
   syntaxError,
   unknownField,

@@ -154,9 +154,3 @@ export function member(value: unknown, key: string | number): unknown {
 export function isEmptyValue(value: unknown): boolean {
   return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 }
-
-/** How a marked output counts: the value, a fallback in its place, or nothing at all. */
-export function outputKind(raw: unknown, text: string, rawCountsAsEmpty = isEmptyValue(raw)): RenderedValueKind {
-  if (text === '') return 'blank';
-  return rawCountsAsEmpty ? 'fallback' : 'value';
-}
