@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SeverityOverrides } from '../core/analyze';
+import type { SeverityOverrides, TemplateAnalysis } from '../core/analyze';
 import type { DialectId } from '../core/dialects/ids';
+import { fixText } from '../core/fixes';
 import { SCHEMA_ERROR, type Diagnostic, type Range, type Severity } from '../core/model';
-import { analyzeDocument, DEFAULT_MAX_FILE_SIZE, looksBinary, SchemaIndex, schemaDiagnostics, toPosix } from '../core/workspace';
+import { analyzeDocument, DEFAULT_MAX_FILE_SIZE, looksBinary, SchemaIndex, schemaDiagnostics, toPosix, type DocumentAnalysis } from '../core/workspace';
 import { collectFiles } from './collect';
+import { summarize, writeFileAtomically, type FixMode, type FixSummary } from './fix';
 import { LineIndex } from '../core/positions';
 import { nodeFileSystem } from '../node-fs';
 
@@ -30,6 +32,11 @@ export interface FileReport {
   dialect: DialectId | null;
   diagnostics: DiagnosticReport[];
   fields: FieldReport[];
+  /**
+   * With `--fix`, on every template: what was fixed. The diagnostics and fields are then those of
+   * the file as it is left.
+   */
+  fixes?: FixSummary;
 }
 
 export interface CheckSummary {
@@ -48,6 +55,16 @@ export interface CheckReport {
   notices: string[];
   /** Configuration errors (exit code 2): unreadable or invalid `mergewise.json`, missing paths. */
   configurationErrors: string[];
+  /** Files `--fix` could not write, each with why (exit code 3); each is left as it was. */
+  fixErrors?: string[];
+}
+
+/** A template that fixing changed, as it was and as it is (or, in a dry run, would be). */
+export interface FixedFile {
+  path: string;
+  before: string;
+  after: string;
+  summary: FixSummary;
 }
 
 export interface CheckOptions {
@@ -56,6 +73,10 @@ export interface CheckOptions {
   maxFileSize?: number;
   severityOverrides?: SeverityOverrides;
   now?: Date;
+  /** Applies the safe fixes first (`write`), or works out what they would change (`dry-run`). */
+  fix?: FixMode;
+  /** Each template that fixing changes, before its report goes to the sink. */
+  fixed?: (file: FixedFile) => void;
 }
 
 /**
@@ -72,6 +93,7 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
     summary: { files: 0, errors: 0, warnings: 0, information: 0, hints: 0, skipped: 0 },
     notices: [],
     configurationErrors: [...collected.problems],
+    fixErrors: [],
   };
   const schemaFiles = new Set(collected.schemas);
   const emit = (file: FileReport) => {
@@ -91,17 +113,25 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
     if (schemaFile) schemaFiles.add(schemaFile);
     else withoutSchema.push(shown);
     const limit = options.maxFileSize ?? (schemaFile ? index.load(schemaFile).result?.schema.maxFileSize : undefined) ?? DEFAULT_MAX_FILE_SIZE;
-    const text = readTemplate(file, shown, limit, report);
-    if (text === undefined) continue;
-    const outcome = analyzeDocument(index, file, text, options.severityOverrides, options.now);
+    const read = readTemplate(file, shown, limit, report);
+    if (read === undefined) continue;
+    const outcome = analyzeDocument(index, file, read.text, options.severityOverrides, options.now);
     if (outcome.kind === 'unsupported-dialect') {
       report.summary.skipped++;
       report.notices.push(`${shown}: skipped, its dialect "${outcome.dialect}" (by ${outcome.reason}) is not supported yet.`);
       continue;
     }
+    let text = read.text;
+    let { analysis } = outcome.result;
+    let fixes: FixSummary | undefined;
+    if (options.fix) {
+      const fixed = fixTemplate(options.fix, file, shown, read, outcome.result,
+        (current) => analyzeDocument(index, file, current, options.severityOverrides, options.now), report);
+      ({ text, analysis, summary: fixes } = fixed);
+      if (fixed.text !== read.text) options.fixed?.({ path: shown, before: read.text, after: fixed.text, summary: fixed.summary });
+    }
     const lines = new LineIndex(text);
-    const { analysis } = outcome.result;
-    emit({
+    const fileReport: FileReport = {
       path: shown,
       dialect: outcome.result.dialect.id,
       diagnostics: analysis.diagnostics.map((diagnostic) => toReport(diagnostic, lines)),
@@ -112,7 +142,9 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
         context: use.context,
         range: lines.range(use.span),
       })),
-    });
+    };
+    if (fixes) fileReport.fixes = fixes;
+    emit(fileReport);
   }
 
   if (withoutSchema.length) {
@@ -144,8 +176,75 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
   return report;
 }
 
+/**
+ * Applies the template's safe fixes over passes, each on a fresh analysis made exactly as `check`
+ * makes it (schema, dialect choice, severities: a rule turned off reports nothing, so fixes
+ * nothing), then writes the result atomically unless this is a dry run. Returns the text as the
+ * file is left (or would be) and its analysis: the report is of what is left. A file whose fixed
+ * text could not be written is reported with its findings as they are on disk.
+ */
+function fixTemplate(
+  mode: FixMode, file: string, shown: string, read: TemplateRead, first: DocumentAnalysis,
+  analyzeDocumentText: (text: string) => ReturnType<typeof analyzeDocument>, report: CheckReport,
+): { text: string; analysis: TemplateAnalysis; summary: FixSummary } {
+  const unchanged = { text: read.text, analysis: first.analysis };
+  // fixText analyses each text once, in order, and last the text it returns: one remembered analysis is enough.
+  let last = { text: read.text, analysis: first.analysis };
+  const analyze = (text: string): TemplateAnalysis => {
+    if (text === last.text) return last.analysis;
+    const outcome = analyzeDocumentText(text);
+    // The dialect can be chosen by content: a fix that changed it would be read in another syntax.
+    if (outcome.kind !== 'analyzed' || outcome.result.dialect.id !== first.dialect.id) {
+      throw new DialectChanged(outcome.kind === 'analyzed' ? outcome.result.dialect.id : outcome.dialect);
+    }
+    last = { text, analysis: outcome.result.analysis };
+    return last.analysis;
+  };
+  let fixed: ReturnType<typeof fixText>;
+  try {
+    fixed = fixText(read.text, analyze);
+  } catch (error) {
+    if (!(error instanceof DialectChanged)) throw error;
+    report.notices.push(`${shown}: not fixed: the fixes would make it read as ${error.dialect}, not ${first.dialect.id}.`);
+    return { ...unchanged, summary: summarize([], 0, false) };
+  }
+  const summary = summarize(fixed.applied, fixed.passes, fixed.settled);
+  if (!fixed.settled) {
+    report.notices.push(`${shown}: safe fixes were still left after ${fixed.passes} passes; the rest is reported as found.`);
+  }
+  if (fixed.text === read.text) return { ...unchanged, summary };
+  if (!Buffer.from(read.text, 'utf8').equals(read.bytes)) {
+    // Decoding replaced bytes that are not UTF-8: writing the text back would change them too.
+    report.notices.push(`${shown}: not fixed: it is not valid UTF-8, and writing it would change bytes no fix touches.`);
+    return { ...unchanged, summary: summarize([], 0, false) };
+  }
+  const result = { text: fixed.text, analysis: analyze(fixed.text), summary };
+  if (mode === 'dry-run') return result;
+  try {
+    writeFileAtomically(file, Buffer.from(fixed.text, 'utf8'), read.bytes);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    (report.fixErrors ??= []).push(`${shown}: could not write the fixed file (${why}); it is left as it was.`);
+    return { ...unchanged, summary: { ...summary, error: why } };
+  }
+  summary.written = true;
+  return result;
+}
+
+class DialectChanged extends Error {
+  constructor(readonly dialect: string) {
+    super(`the fixes change the dialect to ${dialect}`);
+  }
+}
+
+interface TemplateRead {
+  text: string;
+  /** The bytes on disk the text was decoded from. */
+  bytes: Buffer;
+}
+
 /** Reads a template, or records why it was skipped: too large, binary, or unreadable. */
-function readTemplate(file: string, shown: string, limit: number, report: CheckReport): string | undefined {
+function readTemplate(file: string, shown: string, limit: number, report: CheckReport): TemplateRead | undefined {
   const skip = (why: string) => {
     report.summary.skipped++;
     report.notices.push(`${shown}: skipped, ${why}.`);
@@ -163,7 +262,7 @@ function readTemplate(file: string, shown: string, limit: number, report: CheckR
   }
   const text = buffer.toString('utf8');
   if (looksBinary(text)) return skip('it looks like a binary file, not a template');
-  return text;
+  return { text, bytes: buffer };
 }
 
 function toReport(diagnostic: Diagnostic, lines: LineIndex): DiagnosticReport {

@@ -15,7 +15,10 @@ export interface ReportWriter {
   end(report: CheckReport): void;
 }
 
-/** `{ "files": [...], "summary": {...}, "notices": [...] }`, one line per file, as `JSON.stringify` would write it. */
+/**
+ * `{ "files": [...], "summary": {...}, "notices": [...] }`, one line per file, as `JSON.stringify` would write it.
+ * With `--fix`, each template also has its `fixes` (see FixSummary).
+ */
 export function jsonWriter(write: (bytes: Uint8Array) => void): ReportWriter {
   const out = new JsonBytes(write);
   let first = true;
@@ -53,7 +56,13 @@ export function jsonWriter(write: (bytes: Uint8Array) => void): ReportWriter {
         out.string(f.context);
         writeRange(out, f.range);
       });
-      out.raw(JSON_KEYS.fileEnd);
+      if (file.fixes) {
+        // Only with --fix, and small: written as JSON.stringify writes it, after `fields`.
+        out.raw(JSON_KEYS.fieldsEnd);
+        out.raw(fragment(`,"fixes":${JSON.stringify(file.fixes)}}`));
+      } else {
+        out.raw(JSON_KEYS.fileEnd);
+      }
     },
     end({ summary, notices }) {
       out.raw(fragment(`\n],\n"summary":${JSON.stringify(summary)},\n"notices":${JSON.stringify(notices)}}\n`));
@@ -81,6 +90,7 @@ const JSON_KEYS = {
   guarded: fragment(',"guarded":true,"context":'),
   unguarded: fragment(',"guarded":false,"context":'),
   fileEnd: fragment(']}'),
+  fieldsEnd: fragment(']'),
   null: fragment('null'),
   rangeStart: fragment(',"range":{"start":{"line":'),
   character: fragment(',"character":'),

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { SeverityOverrides } from '../core/analyze';
 import { RULE_IDS } from '../core/model';
-import { runCheck } from './check';
+import { runCheck, type FixedFile } from './check';
+import { unifiedDiff } from './diff';
+import { describeFixes } from './fix';
 import { jsonWriter, sarifWriter, textWriter, type OutputFormat, type ReportWriter } from './formats';
 import { runPreview, UsageError } from './preview';
 
@@ -24,13 +26,18 @@ export interface CliIo {
 }
 
 const USAGE = `Usage:
-  mergewise check [PATH...] [--format text|json|sarif] [--max-warnings N] [--max-file-size BYTES] [--hints]
+  mergewise check [PATH...] [--format text|json|sarif] [--max-warnings N] [--max-file-size BYTES]
+                  [--rule RULE=SEVERITY] [--hints] [--fix | --fix-dry-run]
+      --fix          applies every safe fix and writes the files, then reports what is left
+      --fix-dry-run  prints the unified diff --fix would make and writes nothing; what would be
+                     left is reported on stderr
   mergewise preview TEMPLATE [--recipient NAME|all] [--out DIR]
   mergewise lsp [--stdio|--node-ipc|--socket=PORT|--pipe=NAME]
       the language server, for any editor's LSP client (over stdio unless told otherwise)
 
-Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings over the limit,
-2 usage or configuration error.`;
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings over the limit (with
+--fix or --fix-dry-run, the findings left after fixing), 2 usage or configuration error,
+3 --fix could not write a file (it is left as it was).`;
 
 /** Runs the command line and returns its exit code. */
 export function runCli(argv: string[], io: CliIo): number {
@@ -63,6 +70,8 @@ function check(args: string[], io: CliIo): number {
       'max-file-size': { type: 'string' },
       hints: { type: 'boolean', default: false },
       rule: { type: 'string', multiple: true },
+      fix: { type: 'boolean', default: false },
+      'fix-dry-run': { type: 'boolean', default: false },
     },
   });
   const format = values.format as OutputFormat;
@@ -70,19 +79,45 @@ function check(args: string[], io: CliIo): number {
   const maxWarnings = optionalCount(values['max-warnings'], '--max-warnings');
   const maxFileSize = optionalCount(values['max-file-size'], '--max-file-size');
   const severityOverrides = parseRuleOptions(values.rule ?? []);
+  const dryRun = values['fix-dry-run'] ?? false;
+  if (dryRun && values.fix) throw new UsageError('--fix and --fix-dry-run cannot be used together: --fix-dry-run shows what --fix would write.');
+  if (dryRun && format !== 'text') {
+    throw new UsageError(`--fix-dry-run prints a diff, not a ${format} report; use --fix --format ${format} to fix and report what is left.`);
+  }
+  // A dry run's stdout is the diff alone, so that it can go to \`git apply\`; the findings go to stderr.
   const writer: ReportWriter = format === 'json' ? jsonWriter(io.stdoutBytes ?? asText(io.stdout))
     : format === 'sarif' ? sarifWriter(io.stdout, VERSION)
-    : textWriter(io.stdout, { color: io.color, showHints: values.hints ?? false });
+    : textWriter(dryRun ? io.stderr : io.stdout, { color: io.color, showHints: values.hints ?? false });
+  const fixedTotal = { files: 0, fixes: 0 };
+  const fixed = (file: FixedFile) => {
+    fixedTotal.files++;
+    fixedTotal.fixes += file.summary.count;
+    if (dryRun) io.stdout(unifiedDiff(file.path, file.before, file.after));
+    io.stderr(`mergewise: ${dryRun ? 'would fix' : 'fixed'} ${file.path}: ${describeFixes(file.summary)}\n`);
+  };
   const report = runCheck({
     paths: positionals, cwd: io.cwd, maxFileSize, now: io.now,
     severityOverrides,
+    fix: dryRun ? 'dry-run' : values.fix ? 'write' : undefined,
+    fixed,
   }, (file) => writer.file(file));
   writer.end(report);
+  const fixErrors = report.fixErrors ?? [];
+  if (dryRun || values.fix) {
+    const { files, fixes } = fixedTotal;
+    if (files > 0) {
+      io.stderr(`mergewise: ${dryRun ? 'would fix' : 'fixed'} ${files} file${files === 1 ? '' : 's'} (${fixes} fix${fixes === 1 ? '' : 'es'})${dryRun ? '; nothing was written' : ''}.\n`);
+    } else if (!fixErrors.length) {
+      io.stderr('mergewise: no safe fixes to make.\n');
+    }
+  }
   for (const notice of report.notices) io.stderr(`mergewise: ${notice}\n`);
+  for (const error of fixErrors) io.stderr(`mergewise: fix failed: ${error}\n`);
   if (report.configurationErrors.length) {
     for (const error of report.configurationErrors) io.stderr(`mergewise: configuration error: ${error}\n`);
     return 2;
   }
+  if (fixErrors.length) return 3;
   const { errors, warnings } = report.summary;
   return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? 1 : 0;
 }
