@@ -84,7 +84,7 @@ describe('mergewise check: exit codes', () => {
     ['an unknown command', ['lint'], /Unknown command "lint"/],
     ['an unknown format', ['check', '--format', 'xml'], /--format must be text, json or sarif, not "xml"/],
     ['a bad --max-warnings', ['check', '--max-warnings', 'many'], /--max-warnings takes a whole number, not "many"/],
-    ['an unknown option', ['check', '--fix'], /mergewise: .*--fix/],
+    ['an unknown option', ['check', '--frobnicate'], /mergewise: .*--frobnicate/],
   ];
   for (const [name, args, message] of usageErrors) {
     test(`2 for ${name}, with a message saying what`, () => {

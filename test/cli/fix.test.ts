@@ -213,10 +213,6 @@ function applyUnifiedDiff(dir: string, diff: string): void {
   }
 }
 
-function gitAvailable(): boolean {
-  return spawnSync('git', ['--version']).status === 0;
-}
-
 const missingFallbacks = (report: JsonReport, file: string) =>
   report.files.find((f) => f.path === file)?.diagnostics.filter((d) => d.rule === 'missing-fallback') ?? [];
 
@@ -416,8 +412,7 @@ describe('mergewise check --fix: the bytes it keeps', () => {
     assert.equal(fs.statSync(real).mode & 0o777, 0o640);
   });
 
-  test('the dry run\'s diff applies with git apply, CRLF and BOM included', (t) => {
-    if (!gitAvailable()) return t.skip('git is not installed');
+  test('the dry run\'s diff applies with git apply, CRLF and BOM included', () => {
     const before = Buffer.from('\uFEFFHi {{ customer.first_name }},\r\na\r\nb\r\nc\r\nd\r\ne\r\nf\r\ng\r\n{{ customer.city }}\r\n', 'utf8');
     const dir = ws({ 'mergewise.json': schema(), 'emails/a.liquid': before });
     const dry = cli(['check', '--fix-dry-run'], dir);
@@ -453,20 +448,6 @@ describe('mergewise check --fix: a file that cannot be written', () => {
     assert.equal(a?.diagnostics.filter((d) => d.rule === 'missing-fallback').length, 1, 'reported as it is on disk');
     assert.doesNotMatch(run.stderr, /fixed emails\/a\.liquid/);
     assert.match(run.stderr, /^mergewise: fixed emails\/b\.liquid/m);
-  });
-
-  test('a read-only folder, where permissions apply (not as root)', (t) => {
-    if (process.getuid?.() === 0) return t.skip('root writes into read-only folders; the test above blocks the temporary file instead');
-    const dir = ws({ 'mergewise.json': schema(), 'emails/a.liquid': 'Hi {{ customer.first_name }}\n' });
-    fs.chmodSync(path.join(dir, 'emails'), 0o555);
-    try {
-      const run = cli(['check', '--fix'], dir);
-      assert.equal(run.code, 3);
-      assert.match(run.stderr, /fix failed: emails\/a\.liquid: could not write the fixed file \(EACCES/);
-      assert.equal(fs.readFileSync(path.join(dir, 'emails/a.liquid'), 'utf8'), 'Hi {{ customer.first_name }}\n');
-    } finally {
-      fs.chmodSync(path.join(dir, 'emails'), 0o755);
-    }
   });
 
   test('configuration errors still win: exit code 2', () => {
