@@ -5,6 +5,7 @@ import { runCheck, type FixedFile } from './check';
 import { unifiedDiff } from './diff';
 import { describeFixes } from './fix';
 import { jsonWriter, sarifWriter, textWriter, type OutputFormat, type ReportWriter } from './formats';
+import { runExplain } from './explain';
 import { runPreview, UsageError } from './preview';
 
 declare const MERGEWISE_VERSION: string | undefined;
@@ -32,6 +33,8 @@ const USAGE = `Usage:
       --fix-dry-run  prints the unified diff --fix would make and writes nothing; what would be
                      left is reported on stderr
   mergewise preview TEMPLATE [--recipient NAME|all] [--out DIR]
+  mergewise explain FILE:LINE:COL
+      what the editor's hover says there, as text (1 when no merge field is there)
   mergewise lsp [--stdio|--node-ipc|--socket=PORT|--pipe=NAME]
       the language server, for any editor's LSP client (over stdio unless told otherwise)
 
@@ -46,6 +49,7 @@ export function runCli(argv: string[], io: CliIo): number {
     switch (command) {
       case 'check': return check(rest, io);
       case 'preview': return preview(rest, io);
+      case 'explain': return explain(rest, io);
       case 'lsp': return lsp(rest, io);
       case '--version': case '-v': io.stdout(`${VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(`${USAGE}\n`); return command === undefined ? 2 : 0;
@@ -126,6 +130,20 @@ function check(args: string[], io: CliIo): number {
 function asText(write: (text: string) => void): (bytes: Uint8Array) => void {
   const decoder = new TextDecoder();
   return (bytes) => write(decoder.decode(bytes));
+}
+
+/** What the editor's hover says at FILE:LINE:COL; exit 1 when no merge field is there. */
+function explain(args: string[], io: CliIo): number {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('explain takes exactly one FILE:LINE:COL.');
+  const run = runExplain(positionals[0], io.cwd, io.now);
+  for (const problem of run.problems) io.stderr(`mergewise: ${problem}\n`);
+  if (run.text === undefined) {
+    io.stderr(`mergewise: no merge field at ${positionals[0]}.\n`);
+    return 1;
+  }
+  io.stdout(`${run.text}\n`);
+  return 0;
 }
 
 function preview(args: string[], io: CliIo): number {

@@ -49,3 +49,22 @@ export function fieldMarkdown(field: FieldSpec, schema: Schema, options: FieldDo
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
+
+/**
+ * The markdown the core writes (bold, code spans, emphasis, lists and two-column tables), as plain
+ * text: a table row `| Ana | there |` reads `Ana: there`, and its separator row goes.
+ */
+export function plainText(markdown: string): string {
+  return markdown.split('\n')
+    .filter((line) => !/^\|(\s*:?-+:?\s*\|)+$/.test(line))
+    .map((line) => (line.startsWith('| ') && line.endsWith(' |') ? tableRow(line) : line))
+    .join('\n')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/\*(\([^*]+\))\*/g, '$1')
+    .replace(/`([^`]+)`/g, '$1');
+}
+
+function tableRow(line: string): string {
+  const cells = line.slice(2, -2).split(/(?<!\\) \| /).map((cell) => cell.replace(/\\\|/g, '|'));
+  return cells.join(': ');
+}

@@ -5,6 +5,7 @@ import {
   type Diagnostic as LspDiagnostic, type MarkupContent,
 } from 'vscode-languageserver';
 import type { Diagnostic, Severity } from '../core/model';
+import { plainText } from '../core/docs';
 import type { LineIndex } from '../core/positions';
 import { ruleDocsUrl } from '../core/rules/rule';
 
@@ -35,25 +36,6 @@ export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex): LspDi
 /** Documentation as the client can show it: the markdown, or the same words without markup for a plain-text client. */
 export function markup(markdown: string, asMarkdown: boolean): MarkupContent {
   return asMarkdown ? { kind: MarkupKind.Markdown, value: markdown } : { kind: MarkupKind.PlainText, value: plainText(markdown) };
-}
-
-/**
- * The markdown the core writes (bold, code spans, emphasis, lists and two-column tables), as plain
- * text: a table row `| Ana | there |` reads `Ana: there`, and its separator row goes.
- */
-export function plainText(markdown: string): string {
-  return markdown.split('\n')
-    .filter((line) => !/^\|(\s*:?-+:?\s*\|)+$/.test(line))
-    .map((line) => (line.startsWith('| ') && line.endsWith(' |') ? tableRow(line) : line))
-    .join('\n')
-    .replace(/\*\*([^*]+)\*\*/g, '$1')
-    .replace(/\*(\([^*]+\))\*/g, '$1')
-    .replace(/`([^`]+)`/g, '$1');
-}
-
-function tableRow(line: string): string {
-  const cells = line.slice(2, -2).split(/(?<!\\) \| /).map((cell) => cell.replace(/\\\|/g, '|'));
-  return cells.join(': ');
 }
 
 export function uriToPath(uri: string): string | undefined {

@@ -1,0 +1,44 @@
+/** `mergewise explain FILE:LINE:COL`: the hover's content, as text, from the command line. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SMALL_WORKSPACE } from '../helpers/lsp-workspace';
+import { cli, removeWorkspace, workspace } from '../helpers/workspace';
+
+describe('mergewise explain', () => {
+  let dir: string;
+  before(() => {
+    dir = workspace({ ...SMALL_WORKSPACE, 'emails/typo.liquid': 'Hi {{ customer.frist_name }}\n' });
+  });
+  after(() => removeWorkspace(dir));
+
+  test('a field: its type, source, fallback, and what each sample recipient sees, in plain text', () => {
+    const run = cli(['explain', 'emails/welcome.liquid:1:10'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^customer\.first_name · string/);
+    assert.match(run.stdout, /^- Source: declared/m);
+    assert.match(run.stdout, /^- Fallback: "there"$/m);
+    assert.match(run.stdout, /^Ana: Ana$/m);
+    assert.match(run.stdout, /^Ben: \(blank\)$/m);
+    assert.doesNotMatch(run.stdout, /\*\*|`|\| --- \|/);
+  });
+
+  test('an unknown name, with the closest known ones', () => {
+    const run = cli(['explain', 'emails/typo.liquid:1:12'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'customer.frist_name is not in mergewise.json. Closest: customer.first_name.\n');
+  });
+
+  test('no merge field there: exit code 1 and why', () => {
+    const run = cli(['explain', 'emails/welcome.liquid:1:1'], dir);
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /no merge field at emails\/welcome\.liquid:1:1/);
+  });
+
+  test('a bad location or a missing file is a usage error that says what', () => {
+    assert.match(cli(['explain', 'emails/welcome.liquid'], dir).stderr, /explain takes FILE:LINE:COL/);
+    const missing = cli(['explain', 'emails/nope.liquid:1:1'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /emails\/nope\.liquid: no such file/);
+  });
+});
