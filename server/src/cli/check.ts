@@ -4,7 +4,9 @@ import type { SeverityOverrides, TemplateAnalysis } from '../core/analyze';
 import type { DialectId } from '../core/dialects/ids';
 import { fixText } from '../core/fixes';
 import { SCHEMA_ERROR, type Diagnostic, type Range, type Severity } from '../core/model';
-import { analyzeDocument, DEFAULT_MAX_FILE_SIZE, looksBinary, SchemaIndex, schemaDiagnostics, toPosix, type DocumentAnalysis } from '../core/workspace';
+import {
+  analyzeDocument, describeSkip, maxFileSizeFor, SchemaIndex, schemaDiagnostics, skipReason, toPosix, type DocumentAnalysis, type SkipReason,
+} from '../core/workspace';
 import { collectFiles } from './collect';
 import { summarize, writeFileAtomically, type FixMode, type FixSummary } from './fix';
 import { LineIndex } from '../core/positions';
@@ -112,7 +114,7 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
     const schemaFile = index.schemaFileFor(file);
     if (schemaFile) schemaFiles.add(schemaFile);
     else withoutSchema.push(shown);
-    const limit = options.maxFileSize ?? (schemaFile ? index.load(schemaFile).result?.schema.maxFileSize : undefined) ?? DEFAULT_MAX_FILE_SIZE;
+    const limit = maxFileSizeFor(schemaFile ? index.load(schemaFile).result?.schema : undefined, options.maxFileSize);
     const read = readTemplate(file, shown, limit, report);
     if (read === undefined) continue;
     const outcome = analyzeDocument(index, file, read.text, options.severityOverrides, options.now);
@@ -250,18 +252,19 @@ function readTemplate(file: string, shown: string, limit: number, report: CheckR
     report.notices.push(`${shown}: skipped, ${why}.`);
     return undefined;
   };
+  const skipFor = (reason: SkipReason) =>
+    skip(reason.kind === 'too-large' ? `${describeSkip(reason)} (raise it with --max-file-size or "maxFileSize" in mergewise.json)` : describeSkip(reason));
   let buffer: Buffer;
   try {
-    const size = fs.statSync(file).size;
-    if (size > limit) {
-      return skip(`${formatBytes(size)} is over the ${formatBytes(limit)} limit (raise it with --max-file-size or "maxFileSize" in mergewise.json)`);
-    }
+    const tooLarge = skipReason({ bytes: fs.statSync(file).size }, limit);
+    if (tooLarge) return skipFor(tooLarge);
     buffer = fs.readFileSync(file);
   } catch (error) {
     return skip(`it could not be read (${(error as Error).message})`);
   }
   const text = buffer.toString('utf8');
-  if (looksBinary(text)) return skip('it looks like a binary file, not a template');
+  const skipped = skipReason({ bytes: buffer.length, text }, limit);
+  if (skipped) return skipFor(skipped);
   return { text, bytes: buffer };
 }
 
@@ -270,10 +273,4 @@ function toReport(diagnostic: Diagnostic, lines: LineIndex): DiagnosticReport {
   const range = lines.range(diagnostic.span);
   // Two literals rather than a spread: this runs for every diagnostic, and spreading is slow.
   return field ? { rule, severity, message, field, range } : { rule, severity, message, range };
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
-  return `${bytes} bytes`;
 }

@@ -203,6 +203,43 @@ export function toPosix(filePath: string): string {
 }
 
 /** Binary files are skipped: a NUL byte in the first 8 KB is the usual sign. */
+/** Why a template is not checked, by the editor and the command line alike. */
+export type SkipReason =
+  | { kind: 'too-large'; bytes: number; limit: number }
+  | { kind: 'binary' };
+
+/**
+ * The size limit for templates governed by `schema`: the one given for this run (`--max-file-size`),
+ * else `mergewise.json`'s `maxFileSize` (which wins over the editor's setting, so the editor agrees
+ * with CI), else the editor's `mergewise.maxFileSize` setting, else 5 MB.
+ */
+export function maxFileSizeFor(schema: Schema | undefined, given?: number, setting?: number): number {
+  return given ?? schema?.maxFileSize ?? setting ?? DEFAULT_MAX_FILE_SIZE;
+}
+
+/**
+ * Whether a template is skipped, and why: more bytes (UTF-8, as on disk) than the limit, or binary
+ * content. The command line asks first with the size it read from the disk, before reading the file.
+ */
+export function skipReason(file: { bytes: number; text?: string }, limit: number): SkipReason | undefined {
+  if (file.bytes > limit) return { kind: 'too-large', bytes: file.bytes, limit };
+  if (file.text !== undefined && looksBinary(file.text)) return { kind: 'binary' };
+  return undefined;
+}
+
+/** Why a template was skipped, in words, after its name. */
+export function describeSkip(reason: SkipReason): string {
+  return reason.kind === 'too-large'
+    ? `${formatBytes(reason.bytes)} is over the ${formatBytes(reason.limit)} limit`
+    : 'it looks like a binary file, not a template';
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
+  return `${bytes} bytes`;
+}
+
 export function looksBinary(text: string): boolean {
   return text.slice(0, 8192).includes('\u0000');
 }

@@ -15,8 +15,8 @@ import { SCHEMA_FILE_NAME } from '../core/schema/load';
 import { resolveField } from '../core/schema/resolve';
 import type { FieldSpec, Schema } from '../core/schema/types';
 import {
-  analyzeDocument, chooseDialect, DEDICATED_TEMPLATE_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, isTemplateFile, looksBinary,
-  SchemaIndex, schemaDiagnostics, toPosix, type DocumentAnalysis, type WorkspaceFileSystem,
+  analyzeDocument, chooseDialect, DEDICATED_TEMPLATE_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, describeSkip, isTemplateFile, maxFileSizeFor,
+  SchemaIndex, schemaDiagnostics, skipReason, toPosix, type DocumentAnalysis, type SkipReason, type WorkspaceFileSystem,
 } from '../core/workspace';
 import { uriToPath } from './convert';
 
@@ -198,7 +198,7 @@ export class Project {
     } catch {
       return; // Unreadable files have no uses to find; the editor reports them when opened.
     }
-    if (text === undefined || text.length > this.settings.maxFileSize || looksBinary(text)) return;
+    if (text === undefined || this.skipReason(filePath, text)) return;
     let indexed: IndexedFile | undefined;
     try {
       indexed = this.indexText(filePath, text);
@@ -249,12 +249,10 @@ export class Project {
     const hasSchema = this.schemas.schemaFileFor(filePath) !== undefined;
     const extension = path.extname(filePath).toLowerCase();
     if (!DEDICATED_TEMPLATE_EXTENSIONS.has(extension) && !(hasSchema && isTemplateFile(filePath))) return { kind: 'ignored', version };
-    if (text.length > this.settings.maxFileSize) {
-      const message = `Mergewise skipped ${path.basename(filePath)}: it is over the ${Math.round(this.settings.maxFileSize / 1024 / 1024)} MB limit (setting mergewise.maxFileSize).`;
-      return { kind: 'ignored', version, notice: { key: `size ${filePath}`, message } };
-    }
-    if (looksBinary(text)) {
-      return { kind: 'ignored', version, notice: { key: `binary ${filePath}`, message: `Mergewise skipped ${path.basename(filePath)}: it looks like a binary file.` } };
+    const skipped = this.skipReason(filePath, text);
+    if (skipped) {
+      const how = skipped.kind === 'too-large' ? ' (raise it with "maxFileSize" in mergewise.json or the mergewise.maxFileSize setting)' : '';
+      return { kind: 'ignored', version, notice: { key: `${skipped.kind} ${filePath}`, message: `Mergewise skipped ${path.basename(filePath)}: ${describeSkip(skipped)}${how}.` } };
     }
     const outcome = analyzeDocument(this.schemas, filePath, text, this.settings.rules, this.now());
     if (outcome.kind === 'unsupported-dialect') {
@@ -262,6 +260,14 @@ export class Project {
       return { kind: 'ignored', version, notice: { key: `dialect ${filePath}`, message } };
     }
     return { kind: 'template', version, text, lines: new LineIndex(text), filePath, result: outcome.result, notice: this.schemaNotice(filePath) };
+  }
+
+  /** Why a template is not checked, by the same rule as the command line's (see core/workspace.ts). */
+  private skipReason(filePath: string, text: string): SkipReason | undefined {
+    const limit = maxFileSizeFor(this.schemas.schemaFor(filePath)?.result?.schema, undefined, this.settings.maxFileSize);
+    // A UTF-16 unit is one to three UTF-8 bytes: the length settles it, unless it is within 3x of the limit.
+    const settled = text.length > limit || text.length * 3 <= limit;
+    return skipReason({ bytes: settled ? text.length : Buffer.byteLength(text, 'utf8'), text }, limit);
   }
 
   /** Why a template gets only syntax checks: no `mergewise.json` above it, or one that cannot be read. */
