@@ -11,7 +11,7 @@ import {
 import {
   DOCUMENT_INFO_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST,
   type DocumentInfo, type QuadrantEntry, type QuadrantId,
-} from '../../server/src/lsp/protocol';
+} from '../../protocol/src/requests';
 import { quadrantsHtml } from './quadrants-view';
 import { registerPreview } from './preview/panel';
 

@@ -1,4 +1,4 @@
-import type { QuadrantEntry, QuadrantId } from '../../server/src/lsp/protocol';
+import type { QuadrantEntry, QuadrantId } from '../../protocol/src/requests';
 
 const CELLS: { id: QuadrantId; title: string; advice: string }[] = [
   { id: 'expected-helpful', title: 'Expected · helpful: par for the course', advice: 'Data the recipient gave you, used for a purpose.' },

@@ -15,7 +15,7 @@ import { liquid } from '../../server/src/core/dialects/liquid';
 import { markedEmailHtml } from '../../server/src/core/preview/html';
 import { previewTemplate } from '../../server/src/core/preview/preview';
 import { parseRecipients } from '../../server/src/core/preview/recipients';
-import type { PreviewRecipient, PreviewResult } from '../../server/src/lsp/protocol';
+import type { PreviewRecipient, PreviewResult } from '../../protocol/src/requests';
 import { NOW, schemaOf } from '../helpers/schema';
 
 const CHROMIUM = '/usr/bin/chromium';

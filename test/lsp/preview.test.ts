@@ -16,7 +16,7 @@ import { HoverRequest, LSPErrorCodes, ResponseError, type Hover } from 'vscode-l
 import {
   NEW_RECIPIENT_REQUEST, PREVIEW_REQUEST,
   type NewRecipientResult, type PreviewParams, type PreviewResult,
-} from '../../server/src/lsp/protocol';
+} from '../../protocol/src/requests';
 import { LspTestClient } from '../helpers/lsp-client';
 import { SMALL_WORKSPACE } from '../helpers/lsp-workspace';
 import { unlessHung } from '../helpers/timing';

@@ -22,7 +22,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import {
   DOCUMENT_INFO_REQUEST, NEW_RECIPIENT_REQUEST, PREVIEW_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST, type PreviewResult,
-} from '../../server/src/lsp/protocol';
+} from '../../protocol/src/requests';
 import { LspTestClient, uri } from '../helpers/lsp-client';
 import { removeWorkspace, workspace } from '../helpers/workspace';
 

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liquid } from '../../server/src/core/dialects/liquid';
-import { emailDocument, isPlainTextTemplate, markedEmailHtml, previewCsp, recipientPage, PREVIEW_CSP } from '../../server/src/core/preview/html';
+import { emailDocument, previewCsp, PREVIEW_CSP } from '../../protocol/src/email-document';
+import { isPlainTextTemplate, markedEmailHtml, recipientPage } from '../../server/src/core/preview/html';
 import { previewTemplate, type MarkKind, type RecipientPreview } from '../../server/src/core/preview/preview';
 import { expandDottedKeys, parseRecipients, selectRecipientFiles, type Recipient } from '../../server/src/core/preview/recipients';
 import type { Schema } from '../../server/src/core/schema/types';

@@ -11,8 +11,8 @@
  * The frames keep `allow-same-origin` so that the panel's script can read clicks on marks and
  * links in them; with scripts off in the frame, that lends the template nothing.
  */
-import { emailDocument, escapeHtml, statusMessage } from '../../../server/src/core/preview/html';
-import type { PreviewRecipient, PreviewResult } from '../../../server/src/lsp/protocol';
+import { emailDocument, escapeHtml, statusMessage } from '../../../protocol/src/email-document';
+import type { PreviewRecipient, PreviewResult } from '../../../protocol/src/requests';
 
 export type PreviewLayout = 'sideBySide' | 'tabs';
 export const PREVIEW_LAYOUTS: readonly PreviewLayout[] = ['sideBySide', 'tabs'];

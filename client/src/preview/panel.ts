@@ -11,7 +11,7 @@ import { LSPErrorCodes, ResponseError, type LanguageClient } from 'vscode-langua
 import {
   DOCUMENT_INFO_REQUEST, NEW_RECIPIENT_REQUEST, PREVIEW_REQUEST,
   type DocumentInfo, type NewRecipientResult, type PreviewParams, type PreviewResult,
-} from '../../../server/src/lsp/protocol';
+} from '../../../protocol/src/requests';
 import { PREVIEW_LAYOUTS, previewContentHtml, previewPanelHtml, type PreviewLayout } from './panel-html';
 
 export const PREVIEW_COMMAND = 'mergewise.preview';

@@ -18,7 +18,7 @@ import { hover } from './features/hover';
 import { inlayHints } from './features/inlay-hints';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { quadrants } from './features/quadrants';
-import { DOCUMENT_INFO_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST, type DocumentInfo } from './protocol';
+import { DOCUMENT_INFO_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST, type DocumentInfo } from '../../../protocol/src/requests';
 import type { CatchUp } from './inbox';
 import { Project, pushedSection, settingsFrom } from './project';
 import { registerPreview } from './preview/requests';

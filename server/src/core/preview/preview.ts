@@ -5,7 +5,7 @@ import {
 import { withSchemaFallbacks } from '../dialects/schema-fallbacks';
 import type { Span } from '../model';
 import { resolveField } from '../schema/resolve';
-import { endsInsideRawText } from './html';
+import { endsInsideRawText } from './raw-text';
 import type { FieldSpec, Schema } from '../schema/types';
 import type { Recipient } from './recipients';
 

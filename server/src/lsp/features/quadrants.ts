@@ -1,6 +1,6 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { quadrantUses } from '../../core/ide';
-import type { QuadrantEntry } from '../protocol';
+import type { QuadrantEntry } from '../../../../protocol/src/requests';
 import type { Project } from '../project';
 
 /** Every field use in the document with its quadrant, for decorations and the quadrants view. */

@@ -6,7 +6,7 @@ import type { RenderLimits } from '../../core/dialects/dialect';
 import type { DialectId } from '../../core/dialects/ids';
 import type { Recipient } from '../../core/preview/recipients';
 import type { Schema } from '../../core/schema/types';
-import type { PreviewRecipient } from '../protocol';
+import type { PreviewRecipient } from '../../../../protocol/src/requests';
 
 /** Everything one preview needs: the template as the editor holds it, and whom to render it for. */
 export interface RenderJob {

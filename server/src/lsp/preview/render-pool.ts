@@ -5,7 +5,7 @@
  * gets a fresh one. The language server's thread only waits on messages, so it keeps answering.
  */
 import { Worker } from 'node:worker_threads';
-import type { PreviewRecipient } from '../protocol';
+import type { PreviewRecipient } from '../../../../protocol/src/requests';
 import type { FromWorker, RenderJob, ToWorker } from './messages';
 
 export interface RenderPoolOptions {

@@ -8,7 +8,7 @@ import type { TemplateScan } from '../../core/dialects/dialect';
 import { getDialect } from '../../core/dialects/registry';
 import { markedEmailHtml } from '../../core/preview/html';
 import { previewTemplate } from '../../core/preview/preview';
-import type { PreviewRecipient } from '../protocol';
+import type { PreviewRecipient } from '../../../../protocol/src/requests';
 import type { FromWorker, RenderJob, ToWorker } from './messages';
 
 const port = parentPort;

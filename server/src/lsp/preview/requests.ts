@@ -17,7 +17,7 @@ import type { Project } from '../project';
 import {
   NEW_RECIPIENT_REQUEST, PREVIEW_REQUEST,
   type NewRecipientResult, type PreviewParams, type PreviewResult,
-} from '../protocol';
+} from '../../../../protocol/src/requests';
 import type { RenderJob } from './messages';
 import { JobCancelled, RenderPool } from './render-pool';
 
