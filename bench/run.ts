@@ -623,9 +623,7 @@ async function measureBurst(connection: lsp.ProtocolConnection, text: string, di
   const { nodeFileSystem } = await import('../server/src/node-fs');
   /** The first use of a declared field in the text, as the server will see it, to hover. */
   const declaredFieldUse = (file: string, finalText: string) => {
-    const outcome = analyzeDocument(new SchemaIndex(nodeFileSystem), file, finalText);
-    if (outcome.kind !== 'analyzed') throw new Error(`${file} was not analysed: ${outcome.kind}`);
-    const { scan: { uses }, resolutions } = outcome.result.analysis;
+    const { scan: { uses }, resolutions } = analyzeDocument(new SchemaIndex(nodeFileSystem), file, finalText).analysis;
     const use = uses.find((_, i) => resolutions[i]?.kind === 'field');
     if (!use) throw new Error('no declared field left after the burst to hover');
     return use;

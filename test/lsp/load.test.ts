@@ -74,10 +74,8 @@ describe('the language server under load', () => {
     const document = TextDocument.create(uri, 'liquid', EDITS + 1, finalText);
 
     // A fresh analysis of the final text, here in the test's own process.
-    const outcome = analyzeDocument(new SchemaIndex(nodeFileSystem), file, finalText);
-    assert.equal(outcome.kind, 'analyzed');
-    if (outcome.kind !== 'analyzed') return;
-    const { scan: { uses }, resolutions } = outcome.result.analysis;
+    const { analysis } = analyzeDocument(new SchemaIndex(nodeFileSystem), file, finalText);
+    const { scan: { uses }, resolutions } = analysis;
     const use = uses.find((_, i) => resolutions[i]?.kind === 'field');
     assert.ok(use, 'the final text still uses a declared field');
 
@@ -95,7 +93,7 @@ describe('the language server under load', () => {
     const finalVersion = client.versions.get(uri)!;
     const published = await client.diagnostics(uri, (p) => p.version === finalVersion, 60_000);
     const lines = new LineIndex(finalText);
-    const expected = JSON.parse(JSON.stringify(outcome.result.analysis.diagnostics.map((d) => toLspDiagnostic(d, lines))));
+    const expected = JSON.parse(JSON.stringify(analysis.diagnostics.map((d) => toLspDiagnostic(d, lines))));
     assert.ok(expected.length > 10, `the final text should have findings, got ${expected.length}`);
     assert.deepEqual(published.diagnostics, expected);
     assert.equal(client.stderr.trim(), '', 'the server wrote nothing to stderr');

@@ -117,17 +117,12 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
     const limit = maxFileSizeFor(schemaFile ? index.load(schemaFile).result?.schema : undefined, options.maxFileSize);
     const read = readTemplate(file, shown, limit, report);
     if (read === undefined) continue;
-    const outcome = analyzeDocument(index, file, read.text, options.severityOverrides, options.now);
-    if (outcome.kind === 'unsupported-dialect') {
-      report.summary.skipped++;
-      report.notices.push(`${shown}: skipped, its dialect "${outcome.dialect}" (by ${outcome.reason}) is not supported yet.`);
-      continue;
-    }
+    const analysed = analyzeDocument(index, file, read.text, options.severityOverrides, options.now);
     let text = read.text;
-    let { analysis } = outcome.result;
+    let { analysis } = analysed;
     let fixes: FixSummary | undefined;
     if (options.fix) {
-      const fixed = fixTemplate(options.fix, file, shown, read, outcome.result,
+      const fixed = fixTemplate(options.fix, file, shown, read, analysed,
         (current) => analyzeDocument(index, file, current, options.severityOverrides, options.now), report);
       ({ text, analysis, summary: fixes } = fixed);
       if (fixed.text !== read.text) options.fixed?.({ path: shown, before: read.text, after: fixed.text, summary: fixed.summary });
@@ -135,7 +130,7 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
     const lines = new LineIndex(text);
     const fileReport: FileReport = {
       path: shown,
-      dialect: outcome.result.dialect.id,
+      dialect: analysed.dialect.id,
       diagnostics: analysis.diagnostics.map((diagnostic) => toReport(diagnostic, lines)),
       fields: analysis.scan.uses.map((use) => ({
         path: use.path,
@@ -194,12 +189,10 @@ function fixTemplate(
   let last = { text: read.text, analysis: first.analysis };
   const analyze = (text: string): TemplateAnalysis => {
     if (text === last.text) return last.analysis;
-    const outcome = analyzeDocumentText(text);
+    const analysed = analyzeDocumentText(text);
     // The dialect can be chosen by content: a fix that changed it would be read in another syntax.
-    if (outcome.kind !== 'analyzed' || outcome.result.dialect.id !== first.dialect.id) {
-      throw new DialectChanged(outcome.kind === 'analyzed' ? outcome.result.dialect.id : outcome.dialect);
-    }
-    last = { text, analysis: outcome.result.analysis };
+    if (analysed.dialect.id !== first.dialect.id) throw new DialectChanged(analysed.dialect.id);
+    last = { text, analysis: analysed.analysis };
     return last.analysis;
   };
   let fixed: ReturnType<typeof fixText>;

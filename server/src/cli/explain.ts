@@ -29,11 +29,10 @@ export function runExplain(location: string, cwd: string, now = new Date()): Exp
   const index = new SchemaIndex(nodeFileSystem);
   const loaded = index.schemaFor(filePath);
   if (!loaded?.result) throw new UsageError(loaded?.readError ?? `No mergewise.json found above ${file}: there is nothing to explain a field by.`);
-  const outcome = analyzeDocument(index, filePath, text);
-  if (outcome.kind !== 'analyzed') throw new UsageError(`${file}: its dialect "${outcome.dialect}" is not supported yet.`);
+  const analysed = analyzeDocument(index, filePath, text);
   const lines = new LineIndex(text);
   const offset = lines.offsetAt({ line: Number(line) - 1, character: Number(column) - 1 });
   const { recipients, problems } = loadRecipients(loaded.result.schema, nodeFileSystem, (f) => toPosix(path.relative(cwd, f)));
-  const answer = hoverAt(outcome.result, offset, recipients, now);
+  const answer = hoverAt(analysed, offset, recipients, now);
   return { text: answer && plainText(answer.markdown), problems };
 }

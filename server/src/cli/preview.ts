@@ -42,7 +42,6 @@ export function runPreview(options: PreviewOptions): PreviewRun {
   const relativePath = toPosix(path.relative(schema.dir, templatePath));
   const choice = chooseDialect(schema, relativePath, text);
   const dialect = getDialect(choice.id);
-  if (!dialect) throw new UsageError(`${options.template}: its dialect "${choice.id}" (by ${choice.reason}) is not supported yet.`);
 
   const { recipients, problems } = loadRecipients(schema, nodeFileSystem, (file) => toPosix(path.relative(options.cwd, file)));
   if (recipients.length === 0) {

@@ -176,22 +176,16 @@ export interface DocumentAnalysis {
   analysis: TemplateAnalysis;
 }
 
-export type DocumentOutcome =
-  | { kind: 'analyzed'; result: DocumentAnalysis }
-  /** The chosen dialect is not implemented: say so rather than guess. */
-  | { kind: 'unsupported-dialect'; dialect: DialectId; reason: DialectReason };
-
 /** Analyzes one template with the schema that governs it. */
-export function analyzeDocument(index: SchemaIndex, filePath: string, text: string, overrides?: SeverityOverrides, now?: Date): DocumentOutcome {
+export function analyzeDocument(index: SchemaIndex, filePath: string, text: string, overrides?: SeverityOverrides, now?: Date): DocumentAnalysis {
   const loaded = index.schemaFor(filePath);
   const schema = loaded?.result?.schema;
   const baseDir = schema?.dir ?? path.dirname(path.resolve(filePath));
   const relativePath = toPosix(path.relative(baseDir, path.resolve(filePath)));
   const choice = chooseDialect(schema, relativePath, text);
   const dialect = getDialect(choice.id);
-  if (!dialect) return { kind: 'unsupported-dialect', dialect: choice.id, reason: choice.reason };
   const analysis = analyzeTemplate({ text, relativePath, dialect, schema, severityOverrides: overrides, now });
-  return { kind: 'analyzed', result: { dialect, dialectChoice: choice, schema, analysis } };
+  return { dialect, dialectChoice: choice, schema, analysis };
 }
 
 export function schemaDiagnostics(loaded: LoadedSchema, overrides?: SeverityOverrides): Diagnostic[] {

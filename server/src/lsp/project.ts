@@ -254,12 +254,8 @@ export class Project {
       const how = skipped.kind === 'too-large' ? ' (raise it with "maxFileSize" in mergewise.json or the mergewise.maxFileSize setting)' : '';
       return { kind: 'ignored', version, notice: { key: `${skipped.kind} ${filePath}`, message: `Mergewise skipped ${path.basename(filePath)}: ${describeSkip(skipped)}${how}.` } };
     }
-    const outcome = analyzeDocument(this.schemas, filePath, text, this.settings.rules, this.now());
-    if (outcome.kind === 'unsupported-dialect') {
-      const message = `Mergewise skipped ${path.basename(filePath)}: its dialect "${outcome.dialect}" is not supported yet.`;
-      return { kind: 'ignored', version, notice: { key: `dialect ${filePath}`, message } };
-    }
-    return { kind: 'template', version, text, lines: new LineIndex(text), filePath, result: outcome.result, notice: this.schemaNotice(filePath) };
+    const result = analyzeDocument(this.schemas, filePath, text, this.settings.rules, this.now());
+    return { kind: 'template', version, text, lines: new LineIndex(text), filePath, result, notice: this.schemaNotice(filePath) };
   }
 
   /** Why a template is not checked, by the same rule as the command line's (see core/workspace.ts). */
@@ -289,7 +285,6 @@ export class Project {
     if (!schema) return undefined;
     const choice = chooseDialect(schema, toPosix(path.relative(schema.dir, filePath)), text);
     const dialect = getDialect(choice.id);
-    if (!dialect) return undefined;
     const scan = dialect.scan(text);
     const lines = new LineIndex(text);
     const uses: IndexedUse[] = [];

@@ -42,7 +42,6 @@ function renderOne(job: RenderJob, index: number): PreviewRecipient {
   };
   try {
     const dialect = getDialect(job.dialect);
-    if (!dialect) throw new Error(`the dialect "${job.dialect}" is not supported yet`);
     if (!lastScan || lastScan.text !== job.text || lastScan.dialect !== job.dialect) {
       lastScan = { text: job.text, dialect: job.dialect, scan: dialect.scan(job.text) };
     }
