@@ -72,6 +72,31 @@ export function trimmedEnd(text: string, start: number, end: number): number {
   return end;
 }
 
+/**
+ * `trimmedEnd` for the spans of tags left open, which often share their end: all the tags of a line
+ * may run to its end, or past strings to the same later tag. A long run of white space before an
+ * end is read once, not once per span (a line of unclosed tags, then many spaces, was quadratic).
+ */
+export class TrimmedEnds {
+  /** For each end that has a long run of white space before it: where the run starts. */
+  private readonly runStarts = new Map<number, number>();
+
+  constructor(private readonly text: string) {}
+
+  /** `trimmedEnd(text, start, end)` for a `start` that is not white space, such as a tag's opening brace. */
+  at(start: number, end: number): number {
+    let runStart = this.runStarts.get(end);
+    if (runStart === undefined) {
+      runStart = trimmedEnd(this.text, start, end);
+      if (end - runStart > LONG_RUN) this.runStarts.set(end, runStart);
+    }
+    return Math.max(start, runStart);
+  }
+}
+
+/** Longer than the white space at the end of an ordinary line. */
+const LONG_RUN = 64;
+
 /** The start of `text[start, end)` without leading whitespace. */
 export function trimmedStart(text: string, start: number, end: number): number {
   while (start < end && isSpace(text.charCodeAt(start))) start++;

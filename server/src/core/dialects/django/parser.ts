@@ -11,7 +11,7 @@ import type { Span } from '../../model';
 import type { PurposeDirective } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { closestNames, editDistance } from '../../closest';
-import { LineEnds, StringEnds, shortText, trimmedEnd, trimmedStart } from '../common/scan-collector';
+import { LineEnds, StringEnds, TrimmedEnds, shortText, trimmedEnd, trimmedStart } from '../common/scan-collector';
 import { MAX_EXPRESSION_PARTS, MAX_NESTING, tooDeepMessage, tooLongMessage } from '../common/limits';
 import type {
   Binding, Expr, ForNode, IfNode, Node, PathExpr, PathSegment, TagNode, TextNode, WithNode,
@@ -532,12 +532,15 @@ class TemplateParser {
   private commentsOpenUntil = -1;
   /** Line ends, found once per line (a line of unclosed tags asked for its end at each one). */
   private readonly lineEnds: LineEnds;
+  /** The ends of unclosed tags' spans, which many such tags may share. */
+  private readonly trimmedEnds: TrimmedEnds;
   /** Jinja: where the strings inside tags end (a string may hold a closer or an opener). */
   private readonly strings: StringEnds;
   private readonly knownTags: Set<string>;
 
   constructor(private readonly text: string, private readonly flavor: DjangoFlavor, private readonly sink: ParseSink) {
     this.lineEnds = new LineEnds(text);
+    this.trimmedEnds = new TrimmedEnds(text);
     this.strings = new StringEnds(text, false);
     this.knownTags = new Set([
       ...CORE_TAGS, ...Object.keys(flavor.blocks), ...Object.values(flavor.blocks),
@@ -644,7 +647,7 @@ class TemplateParser {
   }
 
   private unclosed(open: number, closer: string, stop: number, newline: boolean): void {
-    const end = Math.max(open + 2, trimmedEnd(this.text, open, Math.min(stop, this.lineEnds.at(open))));
+    const end = Math.max(open + 2, this.trimmedEnds.at(open, Math.min(stop, this.lineEnds.at(open))));
     const shown = shortText(this.text, { start: open, end }, 40);
     const comment = closer === '#}';
     this.sink.error({ start: open, end },

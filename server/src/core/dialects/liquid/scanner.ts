@@ -10,7 +10,7 @@ import type { Span } from '../../model';
 import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { closestNames } from '../../closest';
-import { ForwardIndex, LineEnds, isSpace } from '../common/scan-collector';
+import { ForwardIndex, LineEnds, TrimmedEnds, isSpace, trimmedEnd } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
 import { MarkupLexer, isLiteralKeyword, type Token } from './lexer';
 import { LiquidScope, type ResolvedReference } from './scope';
@@ -86,6 +86,7 @@ class LiquidScanner {
   private readonly guardCounts = new Map<string, number>();
   /** Searches repeated at growing offsets, remembered so that a line of unclosed tags is read once. */
   private readonly lineEnds: LineEnds;
+  private readonly trimmedEnds: TrimmedEnds;
   private readonly outputCloses: ForwardIndex;
   private readonly tagCloses: ForwardIndex;
   private readonly tagOpens: ForwardIndex;
@@ -96,6 +97,7 @@ class LiquidScanner {
   constructor(private readonly text: string) {
     this.lexer = new MarkupLexer(text);
     this.lineEnds = new LineEnds(text);
+    this.trimmedEnds = new TrimmedEnds(text);
     this.outputCloses = new ForwardIndex(text, '}}');
     this.tagCloses = new ForwardIndex(text, '%}');
     this.tagOpens = new ForwardIndex(text, '{%');
@@ -181,7 +183,7 @@ class LiquidScanner {
     const end = close < -1 ? -close - 2 : lineEnd;
     // The message quotes one line: it is printed on one line in terminals and problem lists.
     const shown = this.text.slice(open, Math.min(end, lineEnd, open + 40)).trimEnd();
-    this.error({ start: open, end: Math.max(open + 2, trimmedEnd(this.text, open, end)) },
+    this.error({ start: open, end: Math.max(open + 2, this.trimmedEnds.at(open, end)) },
       `\`${shown}\` is never closed with \`${delimiter}\`: the recipient would see this raw merge syntax. Close the tag with \`${delimiter}\`.`);
     return close < -1 ? -close - 2 : open + 2;
   }
@@ -760,9 +762,4 @@ function comparisonGuards(left: Operand, operator: string, right: Operand): { wh
 
 function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-}
-
-function trimmedEnd(text: string, start: number, end: number): number {
-  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
-  return end;
 }
