@@ -520,6 +520,9 @@ export function parseTemplate(text: string, flavor: DjangoFlavor, sink: ParseSin
   return new TemplateParser(text, flavor, sink).parse();
 }
 
+/** Longer than the search for any ordinary tag's closer. */
+const LONG_SEARCH = 256;
+
 class TemplateParser {
   private readonly root: Node[] = [];
   private readonly stack: Frame[] = [];
@@ -536,6 +539,8 @@ class TemplateParser {
   private readonly trimmedEnds: TrimmedEnds;
   /** Jinja: where the strings inside tags end (a string may hold a closer or an opener). */
   private readonly strings: StringEnds;
+  /** Jinja, per closer: where the search of a tag left open stopped, plus one, at each offset it passed outside strings (see `findTag`). */
+  private readonly openTagStops = new Map<string, Int32Array>();
   private readonly knownTags: Set<string>;
 
   constructor(private readonly text: string, private readonly flavor: DjangoFlavor, private readonly sink: ParseSink) {
@@ -595,7 +600,12 @@ class TemplateParser {
     const isComment = closer === '#}';
     if (isComment && open < this.commentsOpenUntil) return undefined;
     const closeChar = closer.charCodeAt(0);
+    const openTagStops = this.openTagStops.get(closer);
     for (let i = open + 2; i < text.length; i++) {
+      if (openTagStops !== undefined && openTagStops[i] !== 0) {
+        this.unclosed(open, closer, openTagStops[i] - 1, false);
+        return undefined;
+      }
       const c = text.charCodeAt(i);
       if (c === closeChar && text.charCodeAt(i + 1) === 125) {
         return this.bounds(open, i);
@@ -613,6 +623,7 @@ class TemplateParser {
         this.unclosed(open, closer, i, true);
         return undefined;
       } else if (c === 123 && (text.charCodeAt(i + 1) === 123 || text.charCodeAt(i + 1) === 37)) {
+        this.rememberOpenTag(open, closer, i);
         this.unclosed(open, closer, i, false);
         return undefined;
       }
@@ -622,8 +633,29 @@ class TemplateParser {
       return undefined;
     }
     if (isComment) this.commentLeftOpen = true;
+    else this.rememberOpenTag(open, closer, text.length);
     this.unclosed(open, closer, text.length, false);
     return undefined;
+  }
+
+  /**
+   * Jinja: a tag left open is read again from just after its opener, so the tags its strings hid are
+   * read too; the search of each then follows its own strings until it meets this one's path, and
+   * stops where this one stopped. Marking that path (once it is long) spares each hidden tag the
+   * rest of it: `{{ '\'` repeated hides every later tag, and each searched to the end of the text.
+   */
+  private rememberOpenTag(open: number, closer: string, stop: number): void {
+    if (!this.flavor.jinja || stop - open < LONG_SEARCH) return;
+    let stops = this.openTagStops.get(closer);
+    if (stops === undefined) {
+      stops = new Int32Array(this.text.length);
+      this.openTagStops.set(closer, stops);
+    }
+    for (let i = open + 2; i < stop && stops[i] === 0; i++) {
+      stops[i] = stop + 1;
+      const c = this.text.charCodeAt(i);
+      if (c === 39 || c === 34) i = this.strings.at(i + 1, c);
+    }
   }
 
   private bounds(open: number, close: number): TagBounds {
