@@ -10,8 +10,9 @@ import {
 } from 'vscode-languageclient/node';
 import {
   DOCUMENT_INFO_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST,
-  type DocumentInfo, type QuadrantEntry, type QuadrantId,
+  type DocumentInfo, type QuadrantEntry,
 } from '../../protocol/src/requests';
+import { QUADRANTS, type QuadrantId, type QuadrantInfo } from '../../protocol/src/quadrants';
 import { quadrantsHtml } from './quadrants-view';
 import { registerPreview } from './preview/panel';
 
@@ -130,19 +131,12 @@ class RecipientStatus implements vscode.Disposable {
   }
 }
 
-const QUADRANT_STYLE: Record<QuadrantId, { color: string; label: string }> = {
-  'expected-helpful': { color: '#2f9e44', label: 'expected and helpful' },
-  'expected-unhelpful': { color: '#868e96', label: 'expected, no purpose' },
-  'unexpected-helpful': { color: '#1c7ed6', label: 'unexpected, with a purpose' },
-  'unexpected-unhelpful': { color: '#e03131', label: 'unexpected, no purpose: surveillance' },
-};
-
 /** One decoration per quadrant: a coloured underline and a mark in the overview ruler. */
 class QuadrantDecorations implements vscode.Disposable {
   private readonly types = new Map<QuadrantId, vscode.TextEditorDecorationType>();
 
   constructor(private readonly client: LanguageClient) {
-    for (const [quadrant, style] of Object.entries(QUADRANT_STYLE) as [QuadrantId, { color: string }][]) {
+    for (const [quadrant, style] of Object.entries(QUADRANTS) as [QuadrantId, QuadrantInfo][]) {
       this.types.set(quadrant, vscode.window.createTextEditorDecorationType({
         textDecoration: `underline ${quadrant === 'unexpected-unhelpful' ? 'wavy' : 'dotted'} ${style.color}`,
         overviewRulerColor: style.color,
@@ -166,7 +160,7 @@ class QuadrantDecorations implements vscode.Disposable {
     for (const [quadrant, type] of this.types) {
       editor.setDecorations(type, entries.filter((e) => e.quadrant === quadrant).map((e) => ({
         range: new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character),
-        hoverMessage: `Quadrant: **${e.name}** (${QUADRANT_STYLE[quadrant].label})`,
+        hoverMessage: `Quadrant: **${e.name}** (${QUADRANTS[quadrant].axes.toLowerCase()})`,
       })));
     }
   }

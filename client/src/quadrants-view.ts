@@ -1,15 +1,10 @@
-import type { QuadrantEntry, QuadrantId } from '../../protocol/src/requests';
-
-const CELLS: { id: QuadrantId; title: string; advice: string }[] = [
-  { id: 'expected-helpful', title: 'Expected · helpful: par for the course', advice: 'Data the recipient gave you, used for a purpose.' },
-  { id: 'expected-unhelpful', title: 'Expected · unhelpful: self-centered flex', advice: 'Shows you know them without helping them. Add a purpose or drop it.' },
-  { id: 'unexpected-helpful', title: 'Unexpected · helpful: genuine delight', advice: 'Surprising data with a purpose: measure that it helps.' },
-  { id: 'unexpected-unhelpful', title: 'Unexpected · unhelpful: surveillance', advice: 'The worst quadrant: the recipient will feel watched. Remove it or justify it.' },
-];
+import { QUADRANTS, type QuadrantId } from '../../protocol/src/quadrants';
+import type { QuadrantEntry } from '../../protocol/src/requests';
 
 /** The four quadrants as a 2×2 grid, each listing the fields used there. No scripts. */
 export function quadrantsHtml(fileName: string, entries: QuadrantEntry[]): string {
-  const cells = CELLS.map((cell) => {
+  const cells = (Object.keys(QUADRANTS) as QuadrantId[]).map((id) => {
+    const cell = { id, title: `${QUADRANTS[id].axes}: ${QUADRANTS[id].name}`, advice: QUADRANTS[id].advice };
     const fields = new Map<string, { lines: number[]; purposes: string[] }>();
     for (const entry of entries.filter((e) => e.quadrant === cell.id)) {
       const field = fields.get(entry.field) ?? { lines: [], purposes: entry.purposes };
@@ -28,8 +23,7 @@ export function quadrantsHtml(fileName: string, entries: QuadrantEntry[]): strin
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); }
 main { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
 section { border: 1px solid var(--vscode-panel-border); border-left-width: 4px; padding: 6px 12px; }
-.expected-helpful { border-left-color: #2f9e44; } .expected-unhelpful { border-left-color: #868e96; }
-.unexpected-helpful { border-left-color: #1c7ed6; } .unexpected-unhelpful { border-left-color: #e03131; }
+${(Object.keys(QUADRANTS) as QuadrantId[]).map((id) => `.${id} { border-left-color: ${QUADRANTS[id].color}; }`).join(' ')}
 h2 { font-size: 1.05em; } .lines, .purpose, .empty { opacity: .75; }
 </style></head><body>
 <h1>Personalization quadrants: ${escape(fileName)}</h1>

@@ -3,6 +3,7 @@
  * imports nothing but types.
  */
 import type { Range } from 'vscode-languageserver-types';
+import type { QuadrantId } from './quadrants';
 
 /** `{ uri }` → DocumentInfo: what the status bar shows for the active editor. */
 export const DOCUMENT_INFO_REQUEST = 'mergewise/documentInfo';
@@ -18,8 +19,6 @@ export interface DocumentInfo {
   active?: string;
   problems: string[];
 }
-
-export type QuadrantId = 'expected-helpful' | 'expected-unhelpful' | 'unexpected-helpful' | 'unexpected-unhelpful';
 
 export interface QuadrantEntry {
   field: string;
