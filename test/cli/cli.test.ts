@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULE_IDS } from '../../server/src/core/model';
-import { cli, removeWorkspace, workspace } from '../helpers/workspace';
+import { cli, workspacesRemovedAfter } from '../helpers/workspace';
 
 const ROOT = path.resolve(__dirname, '../..');
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -38,13 +38,7 @@ function json(stdout: string): JsonReport {
   return JSON.parse(stdout) as JsonReport;
 }
 
-const made: string[] = [];
-function ws(files: Record<string, string | Buffer>): string {
-  const dir = workspace(files);
-  made.push(dir);
-  return dir;
-}
-after(() => made.forEach(removeWorkspace));
+const ws = workspacesRemovedAfter();
 
 describe('mergewise check: exit codes', () => {
   test('0 when there are no errors and no warnings', () => {

@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { diffLines, splitLines, unifiedDiff } from '../../server/src/cli/diff';
 import { temporaryPath, writeFileAtomically, type AtomicWriteFs } from '../../server/src/cli/fix';
 import { DIALECT_IDS, type DialectId } from '../../server/src/core/dialects/ids';
-import { cli, removeWorkspace, workspace, type CliRun } from '../helpers/workspace';
+import { cli, workspacesRemovedAfter, type CliRun } from '../helpers/workspace';
 
 /** Every field has the spelling each platform uses; two have a fallback (safe to add), one has none. */
 const FIELDS = {
@@ -139,13 +139,7 @@ function json(run: CliRun): JsonReport {
   return JSON.parse(run.stdout) as JsonReport;
 }
 
-const made: string[] = [];
-function ws(files: Record<string, string | Buffer>): string {
-  const dir = workspace(files);
-  made.push(dir);
-  return dir;
-}
-after(() => made.forEach(removeWorkspace));
+const ws = workspacesRemovedAfter();
 
 /** Every file under `dir`, by relative path, with its bytes. */
 function snapshot(dir: string): Map<string, Buffer> {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { after } from 'node:test';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../server/src/cli/main';
@@ -17,6 +18,17 @@ export function workspace(files: Record<string, string | Buffer>): string {
 
 export function removeWorkspace(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A `workspace` maker for one test file: every folder it makes is removed after the file's tests. */
+export function workspacesRemovedAfter(): (files: Record<string, string | Buffer>) => string {
+  const made: string[] = [];
+  after(() => made.forEach(removeWorkspace));
+  return (files) => {
+    const dir = workspace(files);
+    made.push(dir);
+    return dir;
+  };
 }
 
 export interface CliRun {
