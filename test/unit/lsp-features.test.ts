@@ -18,10 +18,10 @@ import { toLspDiagnostic, pathToUri } from '../../server/src/lsp/convert';
 import { clientFeatures } from '../../server/src/lsp/client-features';
 import { Project } from '../../server/src/lsp/project';
 import { SMALL_WORKSPACE } from '../helpers/lsp-workspace';
+import { NOW } from '../helpers/schema';
 import { cursor } from '../helpers/cursor';
 
 const ROOT = '/workspace';
-const NOW = new Date('2026-11-26T12:00:00Z');
 /** What VS Code says it can do, as far as these features ask. */
 const VS_CODE = clientFeatures({
   textDocument: {

@@ -1,14 +1,11 @@
 import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
+import { quoteWithoutEscapes } from '../common/quote';
 import type { DjangoFlavor } from './flavor';
 import { renderDjango } from './render';
 import { scanDjango } from './scanner';
 
 export type CompletionRow = [label: string, detail: string, snippet?: string];
 
-/** A Django-style string literal holding `text`: the quote the text does not contain. */
-export function quoteDjango(text: string): string {
-  return text.includes("'") ? `"${text.replace(/"/g, '')}"` : `'${text}'`;
-}
 
 export interface DjangoDialectOptions {
   label: string;
@@ -33,9 +30,9 @@ export function djangoDialect(flavor: DjangoFlavor, options: DjangoDialectOption
         // `personalization_token('contact.firstname')`: the default is the call's second argument.
         const quote = text.charCodeAt(use.span.end);
         if (quote !== 39 && quote !== 34) return undefined;
-        return { span: { start: use.span.end + 1, end: use.span.end + 1 }, newText: `, ${quoteDjango(fallback)}` };
+        return { span: { start: use.span.end + 1, end: use.span.end + 1 }, newText: `, ${quoteWithoutEscapes(fallback)}` };
       }
-      return { span: { start: use.span.end, end: use.span.end }, newText: options.defaultFilter(quoteDjango(fallback)) };
+      return { span: { start: use.span.end, end: use.span.end }, newText: options.defaultFilter(quoteWithoutEscapes(fallback)) };
     },
     purposeDirective(purposeIds: string[]): string {
       return `{# mergewise purpose: ${purposeIds.join(', ')} #}`;

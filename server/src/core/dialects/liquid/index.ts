@@ -1,4 +1,5 @@
 import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
+import { quoteWithoutEscapes } from '../common/quote';
 import { renderLiquid } from './render';
 import { scanLiquid } from './scanner';
 
@@ -53,10 +54,6 @@ const TAGS: [string, string, string][] = [
   ['connected_content', 'Braze: fetches JSON from a URL', 'connected_content ${1:url} :save ${2:result}'],
 ];
 
-/** Liquid has no escapes inside strings: pick the quote that the text does not contain. */
-function quote(text: string): string {
-  return text.includes("'") ? `"${text.replace(/"/g, '')}"` : `'${text}'`;
-}
 
 export const liquid: Dialect = {
   id: 'liquid',
@@ -65,7 +62,7 @@ export const liquid: Dialect = {
   render: renderLiquid,
   fallbackEdit(_text: string, use: FieldUse, fallback: string): TextEdit | undefined {
     if (use.context !== 'output' && use.context !== 'assign') return undefined;
-    return { span: { start: use.span.end, end: use.span.end }, newText: ` | default: ${quote(fallback)}` };
+    return { span: { start: use.span.end, end: use.span.end }, newText: ` | default: ${quoteWithoutEscapes(fallback)}` };
   },
   purposeDirective(purposeIds: string[]): string {
     return `{% comment %}mergewise purpose: ${purposeIds.join(', ')}{% endcomment %}`;
