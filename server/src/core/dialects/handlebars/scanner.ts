@@ -22,7 +22,7 @@ import type { Span } from '../../model';
 import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { MAX_NESTING } from '../common/limits';
-import { ForwardIndex, LineEnds, StringEnds, isSpace, isWhiteSpace } from '../common/scan-collector';
+import { ForwardIndex, LineEnds, StringEnds, TrimmedEnds, isSpace, isWhiteSpace, trimmedEnd } from '../common/scan-collector';
 import { blockHelper, inlineHelper, type BlockHelper, type GuardRule, type HandlebarsFlavor } from './flavor';
 import { isElse } from './tags';
 import { ExpressionLexer, add, isIndex, isLiteral, literalValue, parseSubExpression, type ExpressionProblem, type Param, type SubExpression, type Token } from './lexer';
@@ -119,6 +119,8 @@ class HandlebarsScanner {
   private readonly lineEnds: LineEnds;
   /** Where the strings inside tags end: in handlebars.js a string may hold `}}`. */
   private readonly strings: StringEnds;
+  /** The ends of unclosed tags' spans, which the tags of a line may share. */
+  private readonly trimmedEnds: TrimmedEnds;
   /** Reads every tag's expression in turn. */
   private readonly lexer: ExpressionLexer;
   /** Problems of the expression just parsed, reported against its tag. */
@@ -129,6 +131,7 @@ class HandlebarsScanner {
     this.rawCloses = new ForwardIndex(text, '}}}}');
     this.lineEnds = new LineEnds(text);
     this.strings = new StringEnds(text, true);
+    this.trimmedEnds = new TrimmedEnds(text);
     this.lexer = new ExpressionLexer(text, this.mustachio);
   }
 
@@ -279,7 +282,7 @@ class HandlebarsScanner {
     const at = close < -1 ? -close - 2 : -1;
     const nextTag = at !== -1 && text.charCodeAt(at) === OPEN_BRACE && text.charCodeAt(at + 1) === OPEN_BRACE;
     const stop = nextTag ? at : this.lineEnds.at(open);
-    const end = Math.max(open + 2, trimmedEnd(text, open, stop));
+    const end = Math.max(open + 2, this.trimmedEnds.at(open, stop));
     const shown = text.slice(open, Math.min(end, open + 40));
     const delimiter = triple ? '}}}' : '}}';
     if (at !== -1 && !nextTag) {
@@ -1095,11 +1098,6 @@ function isBlank(text: string, start: number, end: number): boolean {
   return true;
 }
 
-
-function trimmedEnd(text: string, start: number, end: number): number {
-  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
-  return end;
-}
 
 function offsetOfLine(text: string, line: number): number {
   let offset = 0;
