@@ -98,7 +98,7 @@ export function analyzeSchema(loaded: SchemaLoadResult, overrides?: SeverityOver
 }
 
 /** Each use's field, resolved once per distinct path: a large template names the same fields thousands of times. */
-function resolveUses(schema: Schema, dialect: DialectId, uses: FieldUse[]): Resolution[] {
+export function resolveUses(schema: Schema, dialect: DialectId, uses: FieldUse[]): Resolution[] {
   const byPath = new Map<string, Resolution>();
   return uses.map((use) => {
     let resolution = byPath.get(use.path);

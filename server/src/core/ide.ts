@@ -4,11 +4,13 @@
  * language server converts these to LSP, and the command line prints them (`mergewise explain`);
  * neither works anything out again.
  */
+import type { CompletionEntry, Dialect, FieldUse } from './dialects/dialect';
 import { fieldMarkdown } from './docs';
 import type { Span } from './model';
 import type { Recipient } from './preview/recipients';
 import { fieldQuadrant, QUADRANT_NAMES, type Quadrant } from './purposes';
-import { useAt } from './query';
+import { completionContextAt, loopScopesAt, useAt } from './query';
+import type { FieldSpec, Schema } from './schema/types';
 import { describeShown, shownValue, type ShownKind } from './values';
 import type { DocumentAnalysis } from './workspace';
 
@@ -81,4 +83,110 @@ export function quadrantUses(document: DocumentAnalysis): QuadrantUse[] {
     if (quadrant) entries.push({ span: use.span, field: resolution.field.path, quadrant, name: QUADRANT_NAMES[quadrant], purposes });
   });
   return entries;
+}
+
+export type CompletionKind = 'field' | 'variable' | 'filter' | 'tag';
+
+export interface CompletionOption {
+  label: string;
+  kind: CompletionKind;
+  detail: string;
+  /** The text that replaces what was typed. */
+  insert: string;
+  /** The same in LSP snippet syntax (tab stops), for editors that take snippets. */
+  snippet?: string;
+  /** The schema field a field option names, for its documentation. */
+  field?: string;
+  deprecated?: boolean;
+}
+
+export interface CompletionAnswer {
+  /** What was typed of the name, which an option replaces. */
+  span: Span;
+  options: CompletionOption[];
+}
+
+/**
+ * What may be typed at `offset`: the dialect's filters after `|`, its tags after `{%`, and fields
+ * elsewhere in a tag (those of the loops around the cursor, then the schema's under the typed
+ * namespace). A field written alone in an output comes with the schema's fallback, in the dialect's syntax.
+ */
+export function completionsAt(document: DocumentAnalysis, text: string, offset: number): CompletionAnswer | undefined {
+  const context = completionContextAt(text, offset);
+  if (!context) return undefined;
+  const { dialect, schema, analysis } = document;
+  const entries = (list: CompletionEntry[], kind: CompletionKind) => list.map((entry) => entryOption(entry, kind));
+  if (context.kind === 'filter') return { span: context.span, options: entries(dialect.filters, 'filter') };
+  if (context.kind === 'tag') return { span: context.span, options: entries(dialect.tags, 'tag') };
+  const options = dialect.helpersAfterOpener ? [...entries(dialect.tags, 'tag'), ...entries(dialect.filters, 'filter')] : [];
+  if (!schema) return options.length ? { span: context.span, options } : undefined;
+  const field = (spec: FieldSpec, written: string, detail?: string) => fieldOption(spec, written, context.inOutput, dialect, text, detail);
+  for (const scope of loopScopesAt(analysis.scan, offset)) {
+    options.push({ label: scope.variable, kind: 'variable', detail: `each item of ${scope.itemPath.slice(0, -2)}`, insert: scope.variable });
+    for (const spec of fieldsUnder(schema, `${scope.itemPath}.`, '')) options.push(field(spec, `${scope.variable}.${spec.path.slice(scope.itemPath.length + 1)}`));
+  }
+  const namespace = context.prefix.includes('.') ? context.prefix.slice(0, context.prefix.lastIndexOf('.') + 1) : '';
+  for (const spec of fieldsUnder(schema, namespace, '[]')) {
+    options.push(field(spec, spec.path));
+    const alias = spec.aliases[dialect.id];
+    if (alias && alias.startsWith(namespace)) options.push(field(spec, alias, `alias of ${spec.path}`));
+  }
+  return { span: context.span, options };
+}
+
+function entryOption(entry: CompletionEntry, kind: CompletionKind): CompletionOption {
+  return entry.snippet === undefined
+    ? { label: entry.label, kind, detail: entry.detail, insert: entry.label }
+    : { label: entry.label, kind, detail: entry.detail, insert: snippetText(entry.snippet), snippet: entry.snippet };
+}
+
+function fieldOption(spec: FieldSpec, written: string, inOutput: boolean, dialect: Dialect, text: string, detail?: string): CompletionOption {
+  const option: CompletionOption = {
+    label: written,
+    kind: 'field',
+    detail: detail ?? [spec.type, spec.source, spec.deprecated ? 'deprecated' : undefined].filter(Boolean).join(' · '),
+    insert: written,
+    field: spec.path,
+    ...(spec.deprecated ? { deprecated: true } : {}),
+  };
+  const fallback = inOutput && spec.fallback !== undefined ? fallbackSuffix(dialect, text, written, spec.fallback) : undefined;
+  if (fallback !== undefined) {
+    option.insert = `${written}${fallback}`;
+    option.snippet = `${escapeSnippet(written)}${escapeSnippet(fallback)}$0`;
+    if (detail === undefined) option.detail = `${option.detail} · with fallback "${spec.fallback}"`;
+  }
+  return option;
+}
+
+/**
+ * What the dialect writes right after a path, alone in an output, to give it a fallback (Liquid's
+ * ` | default: 'there'`); undefined when its fallback is not such a suffix (a Handlebars `{{#if}}`
+ * around the tag). Asked of the dialect's own fallback edit, for the output the completion makes.
+ */
+function fallbackSuffix(dialect: Dialect, text: string, written: string, fallback: string): string | undefined {
+  const span = { start: 0, end: written.length };
+  const completed: FieldUse = { path: written, written, span, tagSpan: span, context: 'output', fallback: null, guarded: false, filters: [] };
+  const edit = dialect.fallbackEdit(text, completed, fallback);
+  return edit && edit.span.start === edit.span.end && edit.span.start === written.length ? edit.newText : undefined;
+}
+
+/** Fields whose path starts with `prefix`; those containing `exclude` after it (loop items) are left out. */
+function* fieldsUnder(schema: Schema, prefix: string, exclude: string): Generator<FieldSpec> {
+  for (const field of schema.fields.values()) {
+    if (!field.path.startsWith(prefix)) continue;
+    if (exclude && field.path.includes(exclude, prefix.length)) continue;
+    yield field;
+  }
+}
+
+/** A snippet as plain text, for an editor without snippets: each placeholder's default stays, tab stops go. */
+function snippetText(snippet: string): string {
+  return snippet
+    .replace(/\$\{\d+:((?:[^}\\]|\\.)*)\}/g, '$1')
+    .replace(/\$\{\d+\}|\$\d+/g, '')
+    .replace(/\\([\\$}])/g, '$1');
+}
+
+function escapeSnippet(text: string): string {
+  return text.replace(/[\\$}]/g, '\\$&');
 }

@@ -1,9 +1,10 @@
 import * as path from 'node:path';
-import { analyzeSchema, analyzeTemplate, type SeverityOverrides, type TemplateAnalysis } from './analyze';
-import type { Dialect } from './dialects/dialect';
+import { analyzeSchema, analyzeTemplate, resolveUses, type SeverityOverrides, type TemplateAnalysis } from './analyze';
+import type { Dialect, FieldUse } from './dialects/dialect';
 import type { DialectId } from './dialects/ids';
 import { getDialect } from './dialects/registry';
-import type { Diagnostic } from './model';
+import type { Diagnostic, Span } from './model';
+import type { Resolution } from './schema/resolve';
 import { matchesGlob } from './purposes';
 import { loadSchema, SCHEMA_FILE_NAME, type SchemaLoadResult } from './schema/load';
 import type { Schema } from './schema/types';
@@ -186,6 +187,36 @@ export function analyzeDocument(index: SchemaIndex, filePath: string, text: stri
   const dialect = getDialect(choice.id);
   const analysis = analyzeTemplate({ text, relativePath, dialect, schema, severityOverrides: overrides, now });
   return { dialect, dialectChoice: choice, schema, analysis };
+}
+
+/**
+ * A template's uses of declared fields, found by the same dialect choice and resolution as an
+ * analysis, without running the rules: what references and rename look for across a workspace.
+ * Undefined without a schema, which declares no field.
+ */
+export function declaredFieldUses(index: SchemaIndex, filePath: string, text: string): DeclaredUse[] | undefined {
+  const schema = index.schemaFor(filePath)?.result?.schema;
+  if (!schema) return undefined;
+  const dialect = getDialect(chooseDialect(schema, toPosix(path.relative(schema.dir, path.resolve(filePath))), text).id);
+  const { uses } = dialect.scan(text);
+  return usesOfDeclaredFields(uses, resolveUses(schema, dialect.id, uses));
+}
+
+/** A use of a declared field: the field's path, and how and where the template wrote it. */
+export interface DeclaredUse {
+  field: string;
+  written: string;
+  span: Span;
+}
+
+/** The uses whose resolution is a declared field, with that field's path. */
+export function usesOfDeclaredFields(uses: FieldUse[], resolutions: Resolution[]): DeclaredUse[] {
+  const declared: DeclaredUse[] = [];
+  uses.forEach((use, i) => {
+    const resolution = resolutions[i];
+    if (resolution?.kind === 'field') declared.push({ field: resolution.field.path, written: use.written, span: use.span });
+  });
+  return declared;
 }
 
 export function schemaDiagnostics(loaded: LoadedSchema, overrides?: SeverityOverrides): Diagnostic[] {

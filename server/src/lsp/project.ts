@@ -6,17 +6,14 @@
 import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeverityOverrides } from '../core/analyze';
-import type { DialectId } from '../core/dialects/ids';
-import { getDialect } from '../core/dialects/registry';
-import { RULE_IDS, type Diagnostic, type RuleId, type SeveritySetting, type Span } from '../core/model';
+import { RULE_IDS, type Diagnostic, type RuleId, type SeveritySetting } from '../core/model';
 import { LineIndex } from '../core/positions';
 import { loadRecipients, type Recipient, type RecipientFileResult } from '../core/preview/recipients';
 import { SCHEMA_FILE_NAME } from '../core/schema/load';
-import { resolveField } from '../core/schema/resolve';
-import type { FieldSpec, Schema } from '../core/schema/types';
+import type { Schema } from '../core/schema/types';
 import {
-  analyzeDocument, chooseDialect, DEDICATED_TEMPLATE_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, describeSkip, isTemplateFile, maxFileSizeFor,
-  SchemaIndex, schemaDiagnostics, skipReason, toPosix, type DocumentAnalysis, type SkipReason, type WorkspaceFileSystem,
+  analyzeDocument, declaredFieldUses, DEDICATED_TEMPLATE_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, describeSkip, isTemplateFile, maxFileSizeFor,
+  SchemaIndex, schemaDiagnostics, skipReason, usesOfDeclaredFields, type DeclaredUse, type DocumentAnalysis, type SkipReason, type WorkspaceFileSystem,
 } from '../core/workspace';
 import { uriToPath } from './convert';
 
@@ -81,23 +78,16 @@ export interface Notice {
 }
 
 /** A use of a field somewhere in the workspace, for references and rename. */
-export interface IndexedUse {
-  field: string;
-  written: string;
-  span: Span;
+export interface IndexedUse extends DeclaredUse {
   range: ReturnType<LineIndex['range']>;
-}
-
-interface IndexedFile {
-  dialect: DialectId;
-  uses: IndexedUse[];
 }
 
 export class Project {
   settings: Settings = DEFAULT_SETTINGS;
   private readonly states = new Map<string, DocumentState>();
   private readonly recipients = new Map<string, RecipientFileResult>();
-  private readonly workspaceIndex = new Map<string, IndexedFile>();
+  /** The uses of declared fields in each template on disk, by path. */
+  private readonly workspaceIndex = new Map<string, IndexedUse[]>();
   private indexStale = false;
   private readonly activeRecipientBySchema = new Map<string, string>();
   /** The stamp of each schema or recipient file when it was read from disk (see changedOnDisk). */
@@ -183,12 +173,6 @@ export class Project {
     return true;
   }
 
-  fieldOf(schema: Schema | undefined, dialect: DialectId, fieldPath: string): FieldSpec | undefined {
-    if (!schema) return undefined;
-    const resolution = resolveField(schema, dialect, fieldPath);
-    return resolution.kind === 'field' ? resolution.field : undefined;
-  }
-
   /** Indexes one file on disk for references and rename; cheap when already indexed. */
   indexFile(filePath: string): void {
     if (this.workspaceIndex.has(filePath) || !isTemplateFile(filePath)) return;
@@ -199,7 +183,7 @@ export class Project {
       return; // Unreadable files have no uses to find; the editor reports them when opened.
     }
     if (text === undefined || this.skipReason(filePath, text)) return;
-    let indexed: IndexedFile | undefined;
+    let indexed: IndexedUse[] | undefined;
     try {
       indexed = this.indexText(filePath, text);
     } catch {
@@ -222,12 +206,13 @@ export class Project {
       const state = this.stateOf(document);
       if (state.kind !== 'template') continue;
       openPaths.add(state.filePath);
-      const uses = this.usesFromAnalysis(state.result, state.lines).filter((use) => use.field === field);
+      const { scan, resolutions } = state.result.analysis;
+      const uses = withRanges(usesOfDeclaredFields(scan.uses, resolutions).filter((use) => use.field === field), state.lines);
       if (uses.length) found.set(state.filePath, uses);
     }
     for (const [filePath, indexed] of this.workspaceIndex) {
       if (openPaths.has(filePath)) continue;
-      const uses = indexed.uses.filter((use) => use.field === field);
+      const uses = indexed.filter((use) => use.field === field);
       if (uses.length) found.set(filePath, uses);
     }
     return found;
@@ -279,29 +264,9 @@ export class Project {
     return undefined;
   }
 
-  private indexText(filePath: string, text: string): IndexedFile | undefined {
-    const loaded = this.schemas.schemaFor(filePath);
-    const schema = loaded?.result?.schema;
-    if (!schema) return undefined;
-    const choice = chooseDialect(schema, toPosix(path.relative(schema.dir, filePath)), text);
-    const dialect = getDialect(choice.id);
-    const scan = dialect.scan(text);
-    const lines = new LineIndex(text);
-    const uses: IndexedUse[] = [];
-    for (const use of scan.uses) {
-      const field = this.fieldOf(schema, dialect.id, use.path);
-      if (field) uses.push({ field: field.path, written: use.written, span: use.span, range: lines.range(use.span) });
-    }
-    return { dialect: dialect.id, uses };
-  }
-
-  private usesFromAnalysis(result: DocumentAnalysis, lines: LineIndex): IndexedUse[] {
-    const uses: IndexedUse[] = [];
-    result.analysis.scan.uses.forEach((use, index) => {
-      const resolution = result.analysis.resolutions[index];
-      if (resolution?.kind === 'field') uses.push({ field: resolution.field.path, written: use.written, span: use.span, range: lines.range(use.span) });
-    });
-    return uses;
+  private indexText(filePath: string, text: string): IndexedUse[] | undefined {
+    const uses = declaredFieldUses(this.schemas, filePath, text);
+    return uses && withRanges(uses, new LineIndex(text));
   }
 
   openDocument(uri: string): TextDocument | undefined {
@@ -314,4 +279,8 @@ export class Project {
     }
     return undefined;
   }
+}
+
+function withRanges(uses: DeclaredUse[], lines: LineIndex): IndexedUse[] {
+  return uses.map((use) => ({ ...use, range: lines.range(use.span) }));
 }
