@@ -1,18 +1,18 @@
 import { format } from 'node:util';
 import {
-  createConnection, createServerPipeTransport, createServerSocketTransport, IPCMessageReader, IPCMessageWriter, ProposedFeatures,
+  createServerPipeTransport, createServerSocketTransport, IPCMessageReader, IPCMessageWriter,
   StreamMessageReader, StreamMessageWriter, type MessageReader, type MessageWriter,
 } from 'vscode-languageserver/node';
 import { nodeFileSystem } from '../node-fs';
-import { Inbox } from './inbox';
-import { startServer } from './server';
+import { connectServer } from './connect';
 
 // Started by the VS Code client (`--node-ipc`), or by any other editor over stdio (the default).
 // The transport is chosen here, not by vscode-languageserver from the arguments, so that the inbox
-// can count the messages read (see inbox.ts).
-const inbox = new Inbox();
+// can count the messages read (see inbox.ts). The connection is made, and the server started, as the
+// in-process protocol tests make them (connect.ts); no message is handled before this module has run,
+// so what follows is in place for the first.
 const { reader, writer, stdio } = transport(process.argv.slice(2));
-const connection = createConnection(ProposedFeatures.all, inbox.watch(reader), writer, { messageStrategy: inbox });
+const connection = connectServer(reader, writer, { fs: nodeFileSystem });
 
 if (stdio) {
   // Standard output carries the protocol: anything a library prints goes to the client's log instead.
@@ -33,8 +33,6 @@ process.on('unhandledRejection', (reason) => {
 let shutdownReceived = false;
 connection.onShutdown(() => { shutdownReceived = true; });
 reader.onClose(() => process.exit(shutdownReceived ? 0 : 1));
-
-startServer(connection, { fs: nodeFileSystem, inbox });
 
 function transport(args: string[]): { reader: MessageReader; writer: MessageWriter; stdio: boolean } {
   const option = (name: string) => {
