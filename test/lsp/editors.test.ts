@@ -1,7 +1,7 @@
 /**
- * The real, bundled server driven as editors other than VS Code drive it: with the capabilities
- * Neovim 0.7.2, Helix and a minimal client send, and with messages that arrive faster than the
- * server handles them (cancelled requests, requests behind newer edits).
+ * The server (in-process: see lsp-client.ts) driven as editors other than VS Code drive it: with
+ * the capabilities Neovim 0.7.2, Helix and a minimal client send, and with messages that arrive
+ * faster than the server handles them (cancelled requests, requests behind newer edits).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,7 +53,7 @@ function setUp(capabilities: ClientCapabilities, initializationOptions?: unknown
   const context = { root: '', client: undefined as unknown as LspTestClient, welcomeUri: '' };
   before(async () => {
     context.root = workspace(SMALL_WORKSPACE);
-    context.client = new LspTestClient();
+    context.client = new LspTestClient({ inProcess: true });
     await context.client.initialize(context.root, capabilities, initializationOptions);
     context.welcomeUri = await context.client.open(path.join(context.root, 'emails/welcome.liquid'), WELCOME);
     await context.client.diagnosticsForVersion(context.welcomeUri, 1);

@@ -10,7 +10,7 @@ test('without mergewise.json, syntax checks still run and the user is told once 
     'a.liquid': 'Hi {{ customer.first_name }}, {% if x %}',
     'b.liquid': 'Hello {{ customer.first_name',
   });
-  const client = new LspTestClient();
+  const client = new LspTestClient({ inProcess: true });
   try {
     await client.initialize(root);
     const a = await client.open(path.join(root, 'a.liquid'), fs.readFileSync(path.join(root, 'a.liquid'), 'utf8'));

@@ -13,7 +13,7 @@ import { workspace } from '../helpers/workspace';
 
 const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => d.code);
 
-describe('language server over stdio', () => {
+describe('language server (in-process, over memory streams, as over stdio)', () => {
   let root: string;
   let client: LspTestClient;
   let welcomeUri: string;
@@ -21,7 +21,7 @@ describe('language server over stdio', () => {
 
   before(async () => {
     root = workspace(SMALL_WORKSPACE);
-    client = new LspTestClient();
+    client = new LspTestClient({ inProcess: true });
     const init = await client.initialize(root) as { capabilities: Record<string, unknown> };
     assert.ok(init.capabilities.hoverProvider);
     const text = fs.readFileSync(path.join(root, 'emails/welcome.liquid'), 'utf8');

@@ -15,7 +15,7 @@ test('the server answers before the workspace scan ends, reports its progress, t
     files[`emails/generated/email-${i}.liquid`] = `<p>Hi {{ customer.first_name | default: 'there' }}, email ${i}</p>\n`.repeat(20);
   }
   const root = workspace(files);
-  const client = new LspTestClient();
+  const client = new LspTestClient({ inProcess: true });
   try {
     await client.initialize(root);
     const welcome = path.join(root, 'emails/welcome.liquid');
