@@ -255,8 +255,16 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     if (client.refreshInlayHints) void connection.languages.inlayHint.refresh();
   }
 
+  /** Asks the client for the settings; one that refuses keeps the settings it has, with the reason in the log. */
   async function pullSettings(): Promise<void> {
-    applySettings(await connection.workspace.getConfiguration('mergewise'));
+    let section: unknown;
+    try {
+      section = await connection.workspace.getConfiguration('mergewise');
+    } catch (error) {
+      connection.console.warn(`Mergewise could not read the editor's settings: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    applySettings(section);
   }
 
   function applySettings(section: unknown): void {
