@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CodeActionRequest, CompletionRequest, ConfigurationRequest, DidChangeConfigurationNotification, HoverRequest,
+  CodeActionRequest, CompletionRequest, ConfigurationRequest, DidChangeConfigurationNotification, HoverRequest, ResponseError,
   type ClientCapabilities, type CodeAction, type CompletionList, type Diagnostic, type Hover, type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { LspTestClient } from '../helpers/lsp-client';
@@ -218,5 +218,22 @@ describe('messages that arrive faster than the server handles them', () => {
     assert.match(JSON.stringify(fresh.result), /customer\.city/);
     const published = await ws.client.diagnostics(ws.welcomeUri, (p) => p.version === 2);
     assert.ok(published.diagnostics.every((d) => d.range.start.line === 0));
+  });
+});
+
+describe('a client that refuses the settings pull', () => {
+  const ws = setUp(HELIX);
+  before(() => {
+    ws.client.connection.onRequest(ConfigurationRequest.type, () => new ResponseError(-32603, 'no settings here'));
+  });
+
+  test('keeps the settings it has, says why in the log, and goes on checking', async () => {
+    await ws.client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const hover = await ws.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: ws.welcomeUri }, position: ON_FIRST_NAME }) as Hover;
+    assert.ok(hover, 'the server still answers');
+    // The refusal comes back after the hover's answer: wait for the server to log it (the limit only stops a hang).
+    for (let waited = 0; !ws.client.logs.some((log) => log.includes('could not read')) && waited < 60_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.match(ws.client.logs.join('\n'), /could not read the editor's settings: no settings here/);
+    assert.ok(codes((await ws.client.diagnosticsForVersion(ws.welcomeUri, 1)).diagnostics).includes('missing-fallback'));
   });
 });
