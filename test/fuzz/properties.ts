@@ -178,16 +178,49 @@ export const mutatedTemplate: fc.Arbitrary<string> = fc
 /** Random text built from delimiters and code units, with no template behind it. */
 export const randomTemplate: fc.Arbitrary<string> = fc.array(piece, { maxLength: 80 }).map((pieces) => pieces.join(''));
 
+/** Every dialect's opening delimiters, and quotes and brackets, none of them closed. */
+const OPEN_DELIMITERS = '{{ {% {# *| %%[ %%= {{{ {{# {{/ <!-- /* " \' ( [ ';
+
 /**
- * A short fragment (delimiters, or a snippet of a real template) repeated to `size` characters: the
- * shape of input that turns a scanner's accidental rescans into quadratic time.
+ * Fragments that, repeated, made a scanner quadratic (issue 13): each tag left open searched the
+ * rest of the text for a closer that never came (Liquid, `{%`), or its string for a quote that
+ * never came (Handlebars and HubL, `{{ \"`), or each tag hidden in the strings of the one before
+ * retraced its search (HubL, `{{ '\'`); and the openers of every other dialect.
+ */
+export const HOSTILE_FRAGMENTS = [
+  '{%', '{{', '{{{', '{%-', '*/{%-*/{', '{% "', "{{ '", '{{lead.', OPEN_DELIMITERS,
+  '{{ \\"', '{% \\"', "{{ '\\'", "{% '\\'",
+  '{#', '{{!', '%%[', '%%=', '*|',
+];
+
+/** Fragments repeated to half the text, then spaces: each unclosed tag's span ended after the spaces, and trimmed them (Liquid, HubL, Postmark). */
+const FRAGMENTS_BEFORE_SPACES = ['{%', '{% {{ ', '{% \\"', '{{ \\"'];
+
+/** `fragment` repeated to exactly `size` code units. */
+export function repeatTo(fragment: string, size: number): string {
+  return fragment.repeat(Math.ceil(size / fragment.length)).slice(0, size);
+}
+
+/** A hostile shape: its name, and its text at a given size. */
+export type HostileShape = [name: string, build: (size: number) => string];
+
+/** Every hostile shape. Every dialect is timed on each of them. */
+export const HOSTILE_SHAPES: HostileShape[] = [
+  ...HOSTILE_FRAGMENTS.map((fragment): HostileShape => [JSON.stringify(fragment), (size) => repeatTo(fragment, size)]),
+  ...FRAGMENTS_BEFORE_SPACES.map((fragment): HostileShape =>
+    [`${JSON.stringify(fragment)}, then spaces`, (size) => repeatTo(fragment, size / 2) + ' '.repeat(size / 2)]),
+];
+
+/**
+ * A short fragment (delimiters, a known hostile one, or a snippet of a real template) repeated to
+ * `size` characters: the shape of input that turns a scanner's accidental rescans into quadratic time.
  */
 export function repeatedFragment(size: number): fc.Arbitrary<{ fragment: string; text: string }> {
   const snippet = fc.tuple(fc.constantFrom(...CORPUS), fc.nat(), fc.integer({ min: 1, max: 40 }))
     .map(([template, at, length]) => template.text.slice(at % Math.max(1, template.text.length), (at % Math.max(1, template.text.length)) + length));
-  const fragment = fc.oneof(fc.array(piece, { minLength: 1, maxLength: 5 }).map((pieces) => pieces.join('')), snippet)
+  const fragment = fc.oneof(fc.array(piece, { minLength: 1, maxLength: 5 }).map((pieces) => pieces.join('')), snippet, fc.constantFrom(...HOSTILE_FRAGMENTS))
     .filter((text) => text.length > 0);
-  return fragment.map((text) => ({ fragment: text, text: text.repeat(Math.ceil(size / text.length)).slice(0, size) }));
+  return fragment.map((text) => ({ fragment: text, text: repeatTo(text, size) }));
 }
 
 // ---- Checks ---------------------------------------------------------------------------------------
@@ -345,7 +378,6 @@ export function deepNesting(depth = DEPTH): Record<string, string> {
   };
 }
 
-const OPEN_DELIMITERS = '{{ {% {# *| %%[ %%= {{{ {{# {{/ <!-- /* " \' ( [ ';
 const NULS_AND_SURROGATES = '{{ a\u0000b }}\uD800{% if \uDC00 %}\u0000*|\uDBFF|*%%[ \uD800 ]%%';
 
 /**
@@ -353,7 +385,7 @@ const NULS_AND_SURROGATES = '{{ a\u0000b }}\uD800{% if \uDC00 %}\u0000*|\uDBFF|*
  * dialect, NULs and lone surrogates between tags, and all three mixed (what `npm test` runs).
  */
 export function megabyteLines(dialect: Dialect, size = 1 << 20): Record<string, string> {
-  const fill = (unit: string) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const fill = (unit: string) => repeatTo(unit, size);
   const own = benignTemplate(dialect, size).replace(/[\r\n]/g, ' ');
   let mixed = '';
   for (let i = 0; mixed.length < size; i += 2048) mixed += own.slice(i, i + 2048) + OPEN_DELIMITERS + NULS_AND_SURROGATES;

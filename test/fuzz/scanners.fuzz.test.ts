@@ -14,8 +14,8 @@ import type { Dialect } from '../../server/src/core/dialects/dialect';
 import { getDialect, implementedDialects } from '../../server/src/core/dialects/registry';
 import { INTERNAL_ERROR } from '../../server/src/core/model';
 import {
-  CORPUS, DEPTH, EXAMPLE_SCHEMA, LONG, SEED, TimeBudget, deepNesting, describeInput, megabyteLines, mutatedTemplate,
-  randomTemplate, repeatedFragment, runs, scanSpanProblems, spanProblems, timeOf,
+  CORPUS, DEPTH, EXAMPLE_SCHEMA, HOSTILE_SHAPES, LONG, SEED, TimeBudget, deepNesting, describeInput, megabyteLines,
+  mutatedTemplate, randomTemplate, repeatTo, repeatedFragment, runs, scanSpanProblems, spanProblems, timeOf,
 } from './properties';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
@@ -78,6 +78,25 @@ function checkInput(dialect: Dialect, text: string, name = 'the input'): void {
   assert.ok(retried.ok, `${dialect.id}: ${name} (${text.length} code units) took ${retried.ms.toFixed(0)} ms, over the ${retried.limitMs.toFixed(0)} ms limit; ${where(dialect, text)}`);
 }
 
+/**
+ * A shape at 64 KB and at 256 KB: four times the text may take at most eight times as long (linear:
+ * four; quadratic: sixteen), plus a margin for a garbage collection, and the whole within the
+ * budget for its size. Returns what was measured, for the log.
+ */
+function checkLinear(dialect: Dialect, shape: string, build: (size: number) => string): string {
+  const small = build(64 * 1024);
+  const large = build(256 * 1024);
+  const scan = () => dialect.scan(large);
+  dialect.scan(small);
+  const smallMs = timeOf(() => dialect.scan(small), 2);
+  const { ok, ms, limitMs } = scanBudget.check(dialect, large.length, scan);
+  assert.ok(ok, `${dialect.id} took ${ms.toFixed(0)} ms (limit ${limitMs.toFixed(0)} ms) on ${shape} at 256 KB`);
+  const linearMs = 8 * smallMs + 1.5 * scanBudget.floorMs;
+  const again = ms <= linearMs ? ms : Math.min(ms, timeOf(scan, 3));
+  assert.ok(again <= linearMs, `${dialect.id} is superlinear on ${shape}: 64 KB in ${smallMs.toFixed(1)} ms, 256 KB in ${again.toFixed(1)} ms`);
+  return `${dialect.id} ${shape}: 64 KB ${smallMs.toFixed(1)} ms, 256 KB ${again.toFixed(1)} ms`;
+}
+
 /** A large targeted input: the same checks, without a second scan of its own. */
 function checkLarge(dialect: Dialect, name: string, text: string): void {
   const ms = checkAnalysis(dialect, text);
@@ -102,20 +121,8 @@ describe(`fuzzing the scanners and the analysis (seed ${SEED}${LONG ? ', at leng
   });
 
   test('a fragment repeated to 256 KB scans in linear time', () => {
-    // Four times the text may take at most eight times as long (linear: four; quadratic: sixteen),
-    // plus a margin for a garbage collection, and the whole within the budget for its size.
     fc.assert(fc.property(fc.constantFrom(...dialects), fc.context(), repeatedFragment(64 * 1024), (dialect, context, { fragment, text: small }) => {
-      const large = small.repeat(4);
-      const scan = () => dialect.scan(large);
-      dialect.scan(small);
-      const smallMs = timeOf(() => dialect.scan(small), 2);
-      const { ok, ms, limitMs } = scanBudget.check(dialect, large.length, scan);
-      context.log(`${dialect.id} ${JSON.stringify(fragment)}: 64 KB ${smallMs.toFixed(1)} ms, 256 KB ${ms.toFixed(1)} ms`);
-      assert.ok(ok, `${dialect.id} took ${ms.toFixed(0)} ms (limit ${limitMs.toFixed(0)} ms) on ${JSON.stringify(fragment)} repeated to 256 KB`);
-      const linearMs = 8 * smallMs + 1.5 * scanBudget.floorMs;
-      const again = ms <= linearMs ? ms : Math.min(ms, timeOf(scan, 3));
-      assert.ok(again <= linearMs,
-        `${dialect.id} is superlinear on ${JSON.stringify(fragment)}: 64 KB in ${smallMs.toFixed(1)} ms, 256 KB in ${again.toFixed(1)} ms`);
+      context.log(checkLinear(dialect, JSON.stringify(fragment), (size) => repeatTo(fragment, size)));
       checkInput(dialect, small);
     }), runs(16));
   });
@@ -124,6 +131,10 @@ describe(`fuzzing the scanners and the analysis (seed ${SEED}${LONG ? ', at leng
     describe(dialect.id, () => {
       test(`blocks and expressions nested ${DEPTH.toLocaleString('en')} levels deep`, () => {
         for (const [name, text] of Object.entries(deepNesting())) checkLarge(dialect, name, text);
+      });
+
+      test('each shape that made a scanner quadratic, at 64 KB and at 256 KB, scans in linear time', () => {
+        for (const [shape, build] of HOSTILE_SHAPES) checkLinear(dialect, shape, build);
       });
 
       test('a 1 MB single line, with NULs and lone UTF-16 surrogates', () => {
