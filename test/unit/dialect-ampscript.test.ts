@@ -5,7 +5,7 @@ import { ampscript } from '../../server/src/core/dialects/ampscript';
 import { DEFAULT_RENDER_LIMITS, MARK_END, MARK_SEPARATOR, MARK_START, type FieldUse, type RenderResult, type TemplateScan } from '../../server/src/core/dialects/dialect';
 import { applyEdits } from '../../server/src/core/dialects/edits';
 import { getDialect } from '../../server/src/core/dialects/registry';
-import { detectDialect } from '../../server/src/core/workspace';
+import { detectDialect } from '../../server/src/core/dialects/registry';
 import { marked } from '../helpers/cursor';
 import { NOW, schemaOf } from '../helpers/schema';
 

@@ -5,7 +5,7 @@ import { DEFAULT_RENDER_LIMITS, MARK_END, MARK_SEPARATOR, MARK_START, type Field
 import { applyEdits } from '../../server/src/core/dialects/edits';
 import { iterable } from '../../server/src/core/dialects/iterable';
 import { getDialect } from '../../server/src/core/dialects/registry';
-import { detectDialect } from '../../server/src/core/workspace';
+import { detectDialect } from '../../server/src/core/dialects/registry';
 import { marked } from '../helpers/cursor';
 import { NOW, schemaOf } from '../helpers/schema';
 

@@ -7,7 +7,7 @@ import { mailchimp } from '../../server/src/core/dialects/mailchimp';
 import { getDialect } from '../../server/src/core/dialects/registry';
 import { withSchemaFallbacks } from '../../server/src/core/dialects/schema-fallbacks';
 import { previewTemplate } from '../../server/src/core/preview/preview';
-import { detectDialect } from '../../server/src/core/workspace';
+import { detectDialect } from '../../server/src/core/dialects/registry';
 import { marked } from '../helpers/cursor';
 import { NOW, schemaOf } from '../helpers/schema';
 

@@ -6,7 +6,7 @@ import { applyEdits } from '../../server/src/core/dialects/edits';
 import { getDialect } from '../../server/src/core/dialects/registry';
 import { sendgrid } from '../../server/src/core/dialects/sendgrid';
 import { previewTemplate } from '../../server/src/core/preview/preview';
-import { detectDialect } from '../../server/src/core/workspace';
+import { detectDialect } from '../../server/src/core/dialects/registry';
 import { marked } from '../helpers/cursor';
 import { NOW, schemaOf } from '../helpers/schema';
 

@@ -1,4 +1,5 @@
 import type { FieldUse, LoopScope, TemplateScan } from './dialects/dialect';
+import { TAG_CLOSERS, TAG_OPENERS } from './dialects/registry';
 import type { Span } from './model';
 
 /** The use whose reference covers `offset` (its end counts, so a cursor just after a name finds it). */
@@ -24,24 +25,22 @@ export type CompletionContext =
   | { kind: 'filter'; prefix: string; span: Span }
   | { kind: 'tag'; prefix: string; span: Span };
 
-const OPENERS = ['{{', '{%', '*|', '%%=', '%%[', '%%'];
-const CLOSERS = ['}}', '%}', '|*', '=%%', ']%%'];
 
 /**
  * What the cursor is in the middle of, read backwards from `offset` to the nearest merge-tag
- * opener. Shared by every dialect, whose tags all open with one of OPENERS.
+ * opener of any dialect's tags.
  */
 export function completionContextAt(text: string, offset: number): CompletionContext | undefined {
   const windowStart = Math.max(0, offset - 2000);
   let openerAt = -1;
   let opener = '';
-  for (const candidate of OPENERS) {
+  for (const candidate of TAG_OPENERS) {
     const at = text.lastIndexOf(candidate, offset - candidate.length);
     if (at >= windowStart && at > openerAt) { openerAt = at; opener = candidate; }
   }
   if (openerAt === -1) return undefined;
   const inside = text.slice(openerAt + opener.length, offset);
-  if (CLOSERS.some((closer) => inside.includes(closer))) return undefined;
+  if (TAG_CLOSERS.some((closer) => inside.includes(closer))) return undefined;
   const word = /[\w.$[\]{}-]*$/.exec(inside)?.[0] ?? '';
   const span = { start: offset - word.length, end: offset };
   const before = inside.slice(0, inside.length - word.length).replace(/-$/, '').trimEnd();

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { analyzeSchema, analyzeTemplate, resolveUses, type SeverityOverrides, type TemplateAnalysis } from './analyze';
 import type { Dialect, FieldUse } from './dialects/dialect';
 import type { DialectId } from './dialects/ids';
-import { getDialect } from './dialects/registry';
+import { DEDICATED_TEMPLATE_EXTENSIONS, detectDialect, dialectForExtension, getDialect } from './dialects/registry';
 import type { Diagnostic, Span } from './model';
 import type { Resolution } from './schema/resolve';
 import { matchesGlob } from './purposes';
@@ -111,8 +111,6 @@ export class SchemaIndex {
   }
 }
 
-/** Extensions used only for merge-tag templates: always checked, with or without a schema. */
-export const DEDICATED_TEMPLATE_EXTENSIONS = new Set(['.liquid', '.hbs', '.handlebars', '.mustache', '.amp', '.ampscript', '.hubl']);
 /** Extensions that are templates when a `mergewise.json` governs them (HTML and text email parts). */
 export const GENERIC_TEMPLATE_EXTENSIONS = new Set(['.html', '.htm', '.txt', '.j2', '.jinja']);
 
@@ -128,46 +126,16 @@ export interface DialectChoice {
   reason: DialectReason;
 }
 
-const EXTENSION_DIALECTS: Record<string, DialectId> = {
-  '.liquid': 'liquid',
-  '.hbs': 'handlebars',
-  '.handlebars': 'handlebars',
-  '.mustache': 'postmark',
-  '.ampscript': 'ampscript',
-  '.amp': 'ampscript',
-  '.hubl': 'hubl',
-};
-
 /** By the schema's `templates` globs, then its `dialect`, then the file extension, then the content. */
 export function chooseDialect(schema: Schema | undefined, relativePath: string, text: string): DialectChoice {
   for (const override of schema?.templates ?? []) {
     if (matchesGlob(override.glob, relativePath)) return { id: override.dialect, reason: 'templates glob' };
   }
   if (schema?.dialect) return { id: schema.dialect, reason: 'schema default' };
-  const byExtension = EXTENSION_DIALECTS[path.extname(relativePath).toLowerCase()];
+  const byExtension = dialectForExtension(path.extname(relativePath));
   if (byExtension) return { id: byExtension, reason: 'file extension' };
   const detected = detectDialect(text);
   return detected ? { id: detected, reason: 'content' } : { id: 'liquid', reason: 'default' };
-}
-
-/** Recognizes a platform by syntax only it uses; undefined when nothing stands out. */
-export function detectDialect(text: string): DialectId | undefined {
-  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
-  if (/%%\[|%%=/.test(sample)) return 'ampscript';
-  if (/\*\|[A-Z0-9_:]+\|\*/.test(sample)) return 'mailchimp';
-  // Marketo writes tokens without spaces inside the braces; HubL's `{{ company.name }}` has them.
-  if (/\{\{(lead|company|my|member|system)\.[^}\s][^}]*\}\}/.test(sample)) return 'marketo';
-  // The Handlebars family: by what only one platform writes, else plain Handlebars.
-  if (/\{\{\{?\s*Recipient\.\w/.test(sample)) return 'hml';
-  if (/\{\{\{?\s*(insert|formatDate)\s|\{\{#(equals|notEquals|greaterThan|lessThan)\s/.test(sample)) return 'sendgrid';
-  if (/\{\{\{?\s*defaultIfEmpty\s|\{\{#(ifEq|ifContainsStr|ifMatchesRegexStr|ifGt|ifGte|ifLt|ifLte)\s/.test(sample)) return 'iterable';
-  if (/\{\{\{?\s*pm:unsubscribe\b|\{\{\{\s*@content\s*\}\}\}/.test(sample)) return 'postmark';
-  // Django style: HubL's functions and Jinja tags, then Klaviyo's Django (`elif`, `with`, `lookup`, its own tags).
-  if (/personalization_token\s*\(|\{%-?\s*(set|module|dnd_area|require_css)\s|\{\{[^}]*\bcontact\.\w/.test(sample)) return 'hubl';
-  if (/\{%\s*(elif|with|empty|unsubscribe|manage_preferences|web_view)\b|\|lookup:|\{\{\s*person[.|]/.test(sample)) return 'klaviyo';
-  if (/\{\{\s*[#/^]|\{\{\s*insert\s/.test(sample)) return 'handlebars';
-  if (/\{%|\{\{/.test(sample)) return 'liquid';
-  return undefined;
 }
 
 export interface DocumentAnalysis {

@@ -7,12 +7,13 @@ import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeverityOverrides } from '../core/analyze';
 import { RULE_IDS, type Diagnostic, type RuleId, type SeveritySetting } from '../core/model';
+import { DEDICATED_TEMPLATE_EXTENSIONS } from '../core/dialects/registry';
 import { LineIndex } from '../core/positions';
 import { loadRecipients, type Recipient, type RecipientFileResult } from '../core/preview/recipients';
 import { SCHEMA_FILE_NAME } from '../core/schema/load';
 import type { Schema } from '../core/schema/types';
 import {
-  analyzeDocument, declaredFieldUses, DEDICATED_TEMPLATE_EXTENSIONS, DEFAULT_MAX_FILE_SIZE, describeSkip, isTemplateFile, maxFileSizeFor,
+  analyzeDocument, declaredFieldUses, DEFAULT_MAX_FILE_SIZE, describeSkip, isTemplateFile, maxFileSizeFor,
   SchemaIndex, schemaDiagnostics, skipReason, usesOfDeclaredFields, type DeclaredUse, type DocumentAnalysis, type SkipReason, type WorkspaceFileSystem,
 } from '../core/workspace';
 import { uriToPath } from './convert';

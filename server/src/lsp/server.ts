@@ -9,7 +9,8 @@ import {
   type CancellationToken, type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEDICATED_TEMPLATE_EXTENSIONS, GENERIC_TEMPLATE_EXTENSIONS, isTemplateFile, type WorkspaceFileSystem } from '../core/workspace';
+import { DEDICATED_TEMPLATE_EXTENSIONS } from '../core/dialects/registry';
+import { GENERIC_TEMPLATE_EXTENSIONS, isTemplateFile, type WorkspaceFileSystem } from '../core/workspace';
 import { clientFeatures, type ClientFeatures } from './client-features';
 import { toLspDiagnostic, uriToPath } from './convert';
 import { codeActions, FIX_ALL_KIND } from './features/code-actions';

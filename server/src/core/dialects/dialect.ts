@@ -127,11 +127,25 @@ export const MARK_START = '\uE000';
 export const MARK_SEPARATOR = '\uE001';
 export const MARK_END = '\uE002';
 
+/** How a dialect is recognised, and how its merge tags are written. */
+export interface DialectSyntax {
+  /** Extensions that are its own (`.liquid`): such a file is a template with or without a schema, read in this dialect unless the schema says otherwise. */
+  extensions: string[];
+  /** Syntax only this platform writes, to recognise it by content; tried in the registry's order. */
+  signature?: RegExp;
+  /** What its tags open and close with, for completion. */
+  openers: string[];
+  closers: string[];
+  /** Its merge syntax, as a rendering that went wrong would show it in the inbox. */
+  rawSyntax: RegExp;
+}
+
 /** One platform's merge-tag language. */
 export interface Dialect {
   id: DialectId;
   /** Human name with the platforms that use it: "Liquid (Braze, Customer.io, Shopify)". */
   label: string;
+  syntax: DialectSyntax;
   scan(text: string): TemplateScan;
   /** The edit that gives `use` the fallback `fallback`, in this dialect's syntax. */
   fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined;

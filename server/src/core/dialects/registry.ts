@@ -39,3 +39,37 @@ export function getDialect(id: DialectId): Dialect {
 export function implementedDialects(): Dialect[] {
   return Object.values(DIALECTS);
 }
+
+/**
+ * The order in which content is recognised: the most specific syntax first (AMPscript's `%%[`,
+ * Mailchimp's `*|NAME|*`, one Handlebars platform's own helpers), plain Handlebars blocks and
+ * Liquid's bare tags last.
+ */
+const RECOGNITION_ORDER: DialectId[] = ['ampscript', 'mailchimp', 'marketo', 'hml', 'sendgrid', 'iterable', 'postmark', 'hubl', 'klaviyo', 'handlebars', 'liquid'];
+
+/** Recognizes a platform by syntax only it uses; undefined when nothing stands out. */
+export function detectDialect(text: string): DialectId | undefined {
+  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  return RECOGNITION_ORDER.find((id) => DIALECTS[id].syntax.signature?.test(sample));
+}
+
+/** The dialect whose own extension this is (`.liquid`), if any. */
+export function dialectForExtension(extension: string): DialectId | undefined {
+  return EXTENSIONS.get(extension.toLowerCase());
+}
+
+const EXTENSIONS = new Map(implementedDialects().flatMap((dialect) => dialect.syntax.extensions.map((extension) => [extension, dialect.id] as const)));
+
+/** Extensions used only for merge-tag templates: checked with or without a schema. */
+export const DEDICATED_TEMPLATE_EXTENSIONS: ReadonlySet<string> = new Set(EXTENSIONS.keys());
+
+/** Every dialect's tag openers and closers, longest first, for reading what the cursor is inside. */
+export const TAG_OPENERS = distinctLongestFirst(implementedDialects().flatMap((dialect) => dialect.syntax.openers));
+export const TAG_CLOSERS = distinctLongestFirst(implementedDialects().flatMap((dialect) => dialect.syntax.closers));
+
+/** Any dialect's merge syntax, as it would reach the inbox as text when a rendering goes wrong. */
+export const RAW_MERGE_SYNTAX = new RegExp([...new Set(implementedDialects().map((dialect) => dialect.syntax.rawSyntax.source))].join('|'), 'g');
+
+function distinctLongestFirst(items: string[]): string[] {
+  return [...new Set(items)].sort((a, b) => b.length - a.length);
+}

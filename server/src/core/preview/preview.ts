@@ -2,6 +2,7 @@ import {
   DEFAULT_RENDER_LIMITS, MARK_END, MARK_SEPARATOR, MARK_START,
   type Dialect, type RenderLimits, type TemplateScan,
 } from '../dialects/dialect';
+import { RAW_MERGE_SYNTAX } from '../dialects/registry';
 import { withSchemaFallbacks } from '../dialects/schema-fallbacks';
 import type { Span } from '../model';
 import { resolveField } from '../schema/resolve';
@@ -49,8 +50,6 @@ export interface PreviewInput {
   limits?: RenderLimits;
 }
 
-/** Raw merge syntax of any dialect that would reach the inbox as text. */
-const RAW_SYNTAX = /\{\{|\}\}|\{%|%\}|\*\|[A-Z0-9_:]*\|\*|%%\[|\]%%|%%=|=%%/g;
 const MARK_PATTERN = new RegExp(`${MARK_START}(\\d+)${MARK_SEPARATOR}([^${MARK_END}]*)${MARK_END}`, 'g');
 
 /** Renders the template as one recipient gets it, marking fallbacks, blanks, stale values and raw syntax. */
@@ -74,8 +73,8 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
   let rawTextElement: string | undefined;
   const pushText = (text: string) => {
     let last = 0;
-    RAW_SYNTAX.lastIndex = 0;
-    for (let match = RAW_SYNTAX.exec(text); match; match = RAW_SYNTAX.exec(text)) {
+    RAW_MERGE_SYNTAX.lastIndex = 0;
+    for (let match = RAW_MERGE_SYNTAX.exec(text); match; match = RAW_MERGE_SYNTAX.exec(text)) {
       rawTextElement = endsInsideRawText(text.slice(last, match.index), rawTextElement);
       if (rawTextElement === 'style' || rawTextElement === 'script') {
         rawTextElement = endsInsideRawText(match[0], rawTextElement);

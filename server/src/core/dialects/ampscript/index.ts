@@ -69,6 +69,13 @@ const STATEMENTS: [string, string, string][] = [
 export const ampscript: Dialect = {
   id: 'ampscript',
   label: 'AMPscript (Salesforce Marketing Cloud)',
+  syntax: {
+    extensions: ['.ampscript', '.amp'],
+    signature: /%%\[|%%=/,
+    openers: ['%%=', '%%[', '%%'],
+    closers: ['=%%', ']%%'],
+    rawSyntax: /%%\[|\]%%|%%=|=%%/,
+  },
   scan: scanAmpscript,
   render: renderAmpscript,
   fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {

@@ -1,4 +1,4 @@
-import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
+import type { CompletionEntry, Dialect, DialectSyntax, FieldUse, TextEdit } from '../dialect';
 import { quoteWithoutEscapes } from '../common/quote';
 import type { DjangoFlavor } from './flavor';
 import { renderDjango } from './render';
@@ -9,6 +9,7 @@ export type CompletionRow = [label: string, detail: string, snippet?: string];
 
 export interface DjangoDialectOptions {
   label: string;
+  syntax: DialectSyntax;
   missingValueOutcome: string;
   filters: CompletionRow[];
   tags: CompletionRow[];
@@ -22,6 +23,7 @@ export function djangoDialect(flavor: DjangoFlavor, options: DjangoDialectOption
   return {
     id: flavor.id,
     label: options.label,
+    syntax: options.syntax,
     scan: (text) => scanDjango(text, flavor),
     render: (request) => renderDjango(request, flavor),
     fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {

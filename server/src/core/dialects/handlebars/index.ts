@@ -3,6 +3,7 @@ import { CORE_BLOCK_HELPERS, helperCompletions, helperInputs, type HandlebarsFla
 import { renderHandlebarsFamily, type HelperOptions } from './render';
 import { scanHandlebars } from './scanner';
 import { wrapInIf } from './tags';
+import { BRACES } from '../common/syntax';
 
 /**
  * Plain Handlebars, as Amazon SES and Mailgun run it: the built-in helpers, plus Mailgun's `equal`.
@@ -34,6 +35,7 @@ const completions = helperCompletions(HANDLEBARS_FLAVOR);
 export const handlebars: Dialect = {
   id: 'handlebars',
   label: 'Handlebars (Amazon SES, Mailgun)',
+  syntax: { ...BRACES, extensions: ['.hbs', '.handlebars'], signature: /\{\{\s*[#/^]|\{\{\s*insert\s/ },
   scan: (text) => scanHandlebars(text, HANDLEBARS_FLAVOR),
   render: (request: RenderRequest) => renderHandlebarsFamily(request, HANDLEBARS_FLAVOR, (env) => {
     env.registerHelper('equal', function equal(this: unknown, a: unknown, b: unknown, options: HelperOptions) {

@@ -3,6 +3,7 @@ import { CORE_BLOCK_HELPERS, helperCompletions, type HandlebarsFlavor } from '..
 import { renderHandlebarsFamily } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
 import { wrapInIf } from '../handlebars/tags';
+import { BRACES } from '../common/syntax';
 
 const MAX_DEPTH = 3;
 
@@ -38,6 +39,7 @@ const completions = helperCompletions(HML_FLAVOR);
 export const hml: Dialect = {
   id: 'hml',
   label: 'HML (Salesforce Account Engagement)',
+  syntax: { ...BRACES, extensions: [], signature: /\{\{\{?\s*Recipient\.\w/ },
   scan: (text) => scanHandlebars(text, HML_FLAVOR),
   render: (request) => renderHandlebarsFamily(request, HML_FLAVOR, () => undefined),
   /** `{{#if x}}{{x}}{{else}}there{{/if}}`, unless that would nest a fourth conditional. */

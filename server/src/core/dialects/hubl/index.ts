@@ -9,6 +9,7 @@
 import { djangoDialect, type CompletionRow } from '../django/dialect';
 import { truthy } from '../django/filters';
 import type { DjangoFlavor } from '../django/flavor';
+import { BRACES_AND_TAGS } from '../common/syntax';
 
 const UNSUBSCRIBE_URL = 'https://hs-example.hubspot.example/hs/manage-preferences/unsubscribe';
 
@@ -95,6 +96,7 @@ const TAGS: CompletionRow[] = [
 
 export const hubl = djangoDialect(hublFlavor, {
   label: 'HubL (HubSpot)',
+  syntax: { ...BRACES_AND_TAGS, extensions: ['.hubl'], signature: /personalization_token\s*\(|\{%-?\s*(set|module|dnd_area|require_css)\s|\{\{[^}]*\bcontact\.\w/ },
   missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,")',
   filters: FILTERS,
   tags: TAGS,

@@ -4,6 +4,7 @@ import { renderHandlebarsFamily } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
 import { quoted, replaceExpression, tagShape } from '../handlebars/tags';
 import { javaEmpty, registerIterableHelpers } from './helpers';
+import { BRACES } from '../common/syntax';
 
 const compare = (name: string, detail: string, guard: BlockHelper['guard']): BlockHelper => ({
   detail, guard, conditional: true, minParams: 2, snippet: `${name} \${1:field} \${2:value}}}$0{{/${name}`,
@@ -114,6 +115,7 @@ const completions = helperCompletions(ITERABLE_FLAVOR);
 export const iterable: Dialect = {
   id: 'iterable',
   label: 'Iterable Handlebars',
+  syntax: { ...BRACES, extensions: [], signature: /\{\{\{?\s*defaultIfEmpty\s|\{\{#(ifEq|ifContainsStr|ifMatchesRegexStr|ifGt|ifGte|ifLt|ifLte)\s/ },
   scan: (text) => scanHandlebars(text, ITERABLE_FLAVOR),
   render: (request) => renderHandlebarsFamily(request, ITERABLE_FLAVOR, registerIterableHelpers),
   /** `{{x}}` becomes `{{defaultIfEmpty x "there"}}`, `{{capitalize x}}` becomes `{{defaultIfEmpty (capitalize x) "there"}}`. */

@@ -10,6 +10,7 @@ import { formatDjangoDate } from '../common/format';
 import { djangoDialect, type CompletionRow } from '../django/dialect';
 import { truthy } from '../django/filters';
 import type { DjangoFlavor } from '../django/flavor';
+import { BRACES_AND_TAGS } from '../common/syntax';
 
 const UNSUBSCRIBE_URL = 'https://manage.kmail-lists.com/subscriptions/unsubscribe';
 const PREFERENCES_URL = 'https://manage.kmail-lists.com/subscriptions/manage';
@@ -95,6 +96,7 @@ const TAGS: CompletionRow[] = [
 
 export const klaviyo = djangoDialect(klaviyoFlavor, {
   label: 'Django templates (Klaviyo)',
+  syntax: { ...BRACES_AND_TAGS, extensions: [], signature: /\{%\s*(elif|with|empty|unsubscribe|manage_preferences|web_view)\b|\|lookup:|\{\{\s*person[.|]/ },
   missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,")',
   filters: FILTERS,
   tags: TAGS,

@@ -2,6 +2,7 @@ import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
 import { quoteWithoutEscapes } from '../common/quote';
 import { renderLiquid } from './render';
 import { scanLiquid } from './scanner';
+import { BRACES_AND_TAGS } from '../common/syntax';
 
 const FILTERS: [string, string, string?][] = [
   ['default', 'Value to show when the field is empty', "default: '${1:fallback}'"],
@@ -58,6 +59,7 @@ const TAGS: [string, string, string][] = [
 export const liquid: Dialect = {
   id: 'liquid',
   label: 'Liquid (Braze, Customer.io, Shopify)',
+  syntax: { ...BRACES_AND_TAGS, extensions: ['.liquid'], signature: /\{%|\{\{/ },
   scan: scanLiquid,
   render: renderLiquid,
   fallbackEdit(_text: string, use: FieldUse, fallback: string): TextEdit | undefined {

@@ -39,6 +39,7 @@ const TAGS: [string, string, string][] = [
 export const mailchimp: Dialect = {
   id: 'mailchimp',
   label: 'Mailchimp merge tags',
+  syntax: { extensions: [], signature: /\*\|[A-Z0-9_:]+\|\*/, openers: ['*|'], closers: ['|*'], rawSyntax: /\*\|[A-Z0-9_:]*\|\*/ },
   scan: scanMailchimp,
   render: renderMailchimp,
   schemaFallbacks: true,

@@ -15,6 +15,7 @@ import { dataPathOf, isEmptyValue, renderWithLimits, valueAtPath } from '../comm
 import { ForwardIndex, LineEnds, ScanCollector, shortText } from '../common/scan-collector';
 import { DATA_TYPES, SYSTEM_TYPES, nextToken, readToken } from './syntax';
 import { ownValue } from '../../own-value';
+import { BRACES } from '../common/syntax';
 
 const RAW = 'the recipient would see it as raw text';
 
@@ -104,6 +105,8 @@ const TOKENS: [string, string, string][] = [
 export const marketo: Dialect = {
   id: 'marketo',
   label: 'Marketo tokens',
+  // Marketo writes tokens without spaces inside the braces; HubL's `{{ company.name }}` has them.
+  syntax: { ...BRACES, extensions: [], signature: /\{\{(lead|company|my|member|system)\.[^}\s][^}]*\}\}/ },
   scan: scanMarketo,
   render: renderMarketo,
   fallbackEdit(_text: string, use: FieldUse, fallback: string): TextEdit | undefined {

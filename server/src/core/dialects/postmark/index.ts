@@ -3,6 +3,7 @@ import { CORE_BLOCK_HELPERS, helperCompletions, type HandlebarsFlavor } from '..
 import { isEmptyValue, renderHandlebarsFamily, type HelperOptions } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
 import { literalText, tagShape } from '../handlebars/tags';
+import { BRACES } from '../common/syntax';
 
 /**
  * Postmark's Mustachio: `{{x}}`, `{{{x}}}`, sections `{{#x}}…{{/x}}` that scope to `x` and show only
@@ -29,6 +30,7 @@ const completions = helperCompletions(POSTMARK_FLAVOR);
 export const postmark: Dialect = {
   id: 'postmark',
   label: 'Mustachio (Postmark)',
+  syntax: { ...BRACES, extensions: ['.mustache'], signature: /\{\{\{?\s*pm:unsubscribe\b|\{\{\{\s*@content\s*\}\}\}/ },
   scan: (text) => scanHandlebars(text, POSTMARK_FLAVOR),
   render: (request) => renderHandlebarsFamily(request, POSTMARK_FLAVOR, (env) => {
     // Mustachio shows a section when its value "exists": not null, false, 0, "" or an empty list or object.

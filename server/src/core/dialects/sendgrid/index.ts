@@ -4,6 +4,7 @@ import { renderHandlebarsFamily } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
 import { quoted, replaceExpression, tagShape, wrapInIf } from '../handlebars/tags';
 import { registerSendGridHelpers } from './helpers';
+import { BRACES } from '../common/syntax';
 
 /**
  * SendGrid Dynamic Transactional Templates and Marketing Campaigns designs: the helpers its
@@ -74,6 +75,7 @@ const completions = helperCompletions(SENDGRID_FLAVOR);
 export const sendgrid: Dialect = {
   id: 'sendgrid',
   label: 'SendGrid Handlebars',
+  syntax: { ...BRACES, extensions: [], signature: /\{\{\{?\s*(insert|formatDate)\s|\{\{#(equals|notEquals|greaterThan|lessThan)\s/ },
   scan: (text) => scanHandlebars(text, SENDGRID_FLAVOR),
   render: (request) => renderHandlebarsFamily(request, SENDGRID_FLAVOR, registerSendGridHelpers),
   /** `{{x}}` becomes `{{insert x "default=there"}}`; other helpers are wrapped in `{{#if x}}…{{else}}there{{/if}}`. */
