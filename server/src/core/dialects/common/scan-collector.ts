@@ -166,7 +166,7 @@ const NEWLINE = 10, BACKSLASH = 92;
  * Where quoted strings inside tags end, for dialects whose strings hide a tag's closer; a backslash
  * escapes the character after it. Searches are remembered: where one stopped is kept for every
  * offset it passed, and a later search that reaches one of them stops there with the same answer.
- * (Each string of a line of tags left open, `{{ \\"` repeated, searched to the end of the line:
+ * (Each string of a line of tags left open, `{{ \"` repeated, searched to the end of the line:
  * quadratic.) Nothing is kept until a string runs long, so the strings of ordinary tags cost no memory.
  */
 export class StringEnds {
