@@ -13,7 +13,7 @@ import { toDate } from '../common/format';
 import type { Expr, ForNode, Node, PathExpr } from './ast';
 import { applyFilter, textOf, truthy } from './filters';
 import type { DjangoFlavor } from './flavor';
-import { parseTemplate, silentSink } from './parser';
+import { parseTemplate, silentSink } from './template-parser';
 
 export function renderDjango(request: RenderRequest, flavor: DjangoFlavor): RenderResult {
   return renderWithLimits(request, flavor.platform, (out) => {

@@ -1,5 +1,5 @@
 /**
- * Field uses of a Django-style template (Klaviyo, HubL), from the tree `parser.ts` builds.
+ * Field uses of a Django-style template (Klaviyo, HubL), from the tree `template-parser.ts` builds.
  *
  * Loop variables and plain `{% with name=field %}`/`{% set name = field %}` aliases resolve to the
  * field they stand for; variables holding anything else are local and are not uses. Guards are
@@ -11,7 +11,7 @@ import { ScanCollector } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
 import type { Expr, ForNode, IfNode, Node, PathExpr } from './ast';
 import type { DjangoFlavor } from './flavor';
-import { parseTemplate } from './parser';
+import { parseTemplate } from './template-parser';
 
 export function scanDjango(text: string, flavor: DjangoFlavor): TemplateScan {
   const collector = new ScanCollector(text);
