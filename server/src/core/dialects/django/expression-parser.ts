@@ -236,7 +236,7 @@ export class ExpressionParser {
   }
 
   /** An atom and its members: `event.items[0].title`, `range(3)`, `contact['first name']`. */
-  parsePostfix(): Expr | undefined {
+  private parsePostfix(): Expr | undefined {
     let value = this.parseAtom();
     while (value) {
       const token = this.lexer.peek();
@@ -373,7 +373,7 @@ export class ExpressionParser {
   }
 
   /** `a, b, key=value)`; returns the offset after the closing token. */
-  parseArguments(args: Expr[], named: { name: string; value: Expr }[], close: 'close-paren' | 'close-bracket'): number {
+  private parseArguments(args: Expr[], named: { name: string; value: Expr }[], close: 'close-paren' | 'close-bracket'): number {
     const closer = close === 'close-paren' ? ')' : ']';
     while (this.lexer.peek().kind !== close) {
       const token = this.lexer.peek();
