@@ -2,10 +2,12 @@
  * The expression parser of the Django-style dialects: the markup inside one tag
  * (`first_name|default:'there'`, `a if b else c`) to an `Expr`, one precedence level per method:
  * inline `if`, `or`, `and`, `not`, comparisons and tests, arithmetic, filters, members and calls,
- * atoms. Django (Klaviyo) reads a subset: no parentheses, calls or arithmetic, one `:argument` per filter.
+ * atoms. Django (Klaviyo) allows a subset: no parentheses, brackets, calls or arithmetic, and one
+ * `:argument` per filter.
  *
  * It reports every mistake and goes on; its depth and the parts of one tag are bounded (limits.ts),
- * so the work stays linear. The template parser makes one per tag and reads the tag's words itself.
+ * so the work stays linear. The template parser makes one per tag, and reads the tag's own words
+ * (`for x in`, `as name`, `name=`) from its lexer.
  */
 import type { Span } from '../../model';
 import { shortText, trimmedEnd } from '../common/scan-collector';
