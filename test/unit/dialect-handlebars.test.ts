@@ -117,6 +117,14 @@ describe('handlebars (SES, Mailgun): syntax errors', () => {
     assert.match(messages, /`\{\{\/each\}\}` closes a block that was never opened/);
   });
 
+  test('a string may hold `}}` however long it is, and an escaped quote does not close it', () => {
+    const text = `{{#if customer.name}}{{lookup customer "${'x'.repeat(300)} }}"}}{{/if}}`;
+    assert.equal(handlebars.scan(text).uses[1]?.tagSpan.end, text.length - '{{/if}}'.length);
+    // Every quote escaped: no string closes on the line, each quote is a stray character, and each tag ends at the next.
+    const escaped = handlebars.scan('{{ \\"'.repeat(100));
+    assert.deepEqual(escaped.syntaxErrors.map((error) => [error.span.start, error.span.end]), Array.from({ length: 100 }, (_, i) => [i * 5, i * 5 + 5]));
+  });
+
   test('unknown block helpers, a misplaced `{{else}}`, a brace mismatch and partials are named specifically', () => {
     const scan = handlebars.scan('{{#unles customer.city}}x{{/unles}} {{else}} {{{customer.plan}} {{> footer}} {{lookup}}');
     const messages = scan.syntaxErrors.map((error) => error.message);

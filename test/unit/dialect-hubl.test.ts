@@ -104,6 +104,16 @@ describe('HubL syntax errors', () => {
     assert.match(errors('{% dnd_area "main" %}')[0], /\{% end_dnd_area %\}/);
   });
 
+  test('a string may hold closers however long it is; the tags an unclosed tag\'s strings hid are each reported', () => {
+    assert.deepEqual(errors(`{{ contact.firstname|default("${'x'.repeat(300)} }}") }}`), []);
+    // `{{ '\\'` repeated: the strings of each tag hide all the later ones, so every tag runs to the end.
+    const hidden = hubl.scan("{{ '\\'".repeat(100)).syntaxErrors;
+    assert.deepEqual(hidden.map((error) => [error.span.start, error.span.end]), Array.from({ length: 100 }, (_, i) => [i * 6, 600]));
+    // Spans that run to the end stop before the trailing spaces.
+    const escaped = hubl.scan(`${'{% \\"'.repeat(100)}${' '.repeat(200)}`).syntaxErrors;
+    assert.deepEqual(escaped.map((error) => error.span.end), Array(100).fill(500));
+  });
+
   test('typos of control tags are caught even though unknown module tags are allowed', () => {
     assert.match(errors('{% if a %}x{% esle %}y{% endif %}')[0], /Unknown HubSpot tag `esle`.*Did you mean `else`\?/);
     assert.deepEqual(errors('{% form "signup" %}{% text "title" label="Title" %}'), []);

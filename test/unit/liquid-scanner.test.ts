@@ -241,6 +241,13 @@ describe('liquid scanner: unclosed tags at the end of the file', () => {
     assert.equal(only(scan, 'customer.id').span.start, offsets[1]);
   });
 
+  test('a line of unclosed tags: each is reported, and a span that runs to the line\'s end stops before its trailing spaces', () => {
+    const scan = scanLiquid(`${'{% {{ '.repeat(50)}${' '.repeat(200)}`);
+    assert.equal(scan.syntaxErrors.length, 100);
+    // A `{%` holding a `{{` that never closes runs to the end of the line; the `{{` stops at the next `{%`.
+    assert.deepEqual(scan.syntaxErrors.slice(0, 3).map((error) => [error.span.start, error.span.end]), [[0, 299], [3, 5], [6, 299]]);
+  });
+
   test('the message of an unclosed tag quotes one line only', () => {
     const scan = scanLiquid('{{ customer.email\n<p>{{ b }}</p>');
     assert.equal(scan.syntaxErrors.length, 1);
