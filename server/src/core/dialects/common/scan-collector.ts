@@ -29,14 +29,14 @@ export class ScanCollector {
 
   unguard(paths: Iterable<string>): void {
     for (const path of paths) {
-      const count = (this.guardCounts.get(path) ?? 0) - 1;
-      if (count > 0) this.guardCounts.set(path, count);
-      else this.guardCounts.delete(path);
+      // Counts fall to 0 rather than being deleted: a delete can shrink the table, which the next guard grows again.
+      const count = this.guardCounts.get(path);
+      if (count !== undefined && count > 0) this.guardCounts.set(path, count - 1);
     }
   }
 
   isGuarded(path: string): boolean {
-    return this.guardCounts.has(path);
+    return (this.guardCounts.get(path) ?? 0) > 0;
   }
 
   /** Records a use; `guarded` defaults to whether a surrounding conditional checks the path. */
