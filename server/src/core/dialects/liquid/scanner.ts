@@ -7,10 +7,10 @@
  * the work is linear in the text's length (guards are counted, not searched).
  */
 import type { Span } from '../../model';
-import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
+import type { Branch, LoopScope, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { closestNames } from '../../closest';
-import { ForwardIndex, LineEnds, TrimmedEnds, isSpace, trimmedEnd } from '../common/scan-collector';
+import { ForwardIndex, LineEnds, ScanCollector, TrimmedEnds, isSpace, trimmedEnd } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
 import { MarkupLexer, isLiteralKeyword, type Token } from './lexer';
 import { LiquidScope, type ResolvedReference } from './scope';
@@ -74,16 +74,11 @@ export function scanLiquid(text: string): TemplateScan {
 }
 
 class LiquidScanner {
-  private readonly uses: FieldUse[] = [];
-  private readonly syntaxErrors: SyntaxProblem[] = [];
-  private readonly branchGroups: BranchGroup[] = [];
-  private readonly purposeDirectives: PurposeDirective[] = [];
-  private readonly loopScopes: LoopScope[] = [];
+  private readonly collector: ScanCollector;
   private readonly stack: OpenBlock[] = [];
   /** Open blocks by name: an end tag that closes nothing is known without walking the stack (quadratic when deep). */
   private readonly openNames = new Map<string, number>();
   private readonly scope = new LiquidScope();
-  private readonly guardCounts = new Map<string, number>();
   /** Searches repeated at growing offsets, remembered so that a line of unclosed tags is read once. */
   private readonly lineEnds: LineEnds;
   private readonly trimmedEnds: TrimmedEnds;
@@ -95,6 +90,7 @@ class LiquidScanner {
   private readonly lexer: MarkupLexer;
 
   constructor(private readonly text: string) {
+    this.collector = new ScanCollector(text);
     this.lexer = new MarkupLexer(text);
     this.lineEnds = new LineEnds(text);
     this.trimmedEnds = new TrimmedEnds(text);
@@ -118,17 +114,11 @@ class LiquidScanner {
     }
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const block = this.stack[i];
-      this.error(block.tagSpan,
+      this.collector.error(block.tagSpan,
         `\`${this.shortTag(block.tagSpan)}\` is never closed: Liquid fails to render and the recipient would get raw merge syntax, or no email. ` +
         `Add \`{% end${block.name} %}\` where the block should end.`);
     }
-    return {
-      uses: this.uses,
-      syntaxErrors: this.syntaxErrors,
-      branchGroups: this.branchGroups,
-      purposeDirectives: this.purposeDirectives,
-      loopScopes: this.loopScopes,
-    };
+    return this.collector.result();
   }
 
   // ---- Delimiters -------------------------------------------------------------------------------
@@ -183,7 +173,7 @@ class LiquidScanner {
     const end = close < -1 ? -close - 2 : lineEnd;
     // The message quotes one line: it is printed on one line in terminals and problem lists.
     const shown = this.text.slice(open, Math.min(end, lineEnd, open + 40)).trimEnd();
-    this.error({ start: open, end: Math.max(open + 2, this.trimmedEnds.at(open, end)) },
+    this.collector.error({ start: open, end: Math.max(open + 2, this.trimmedEnds.at(open, end)) },
       `\`${shown}\` is never closed with \`${delimiter}\`: the recipient would see this raw merge syntax. Close the tag with \`${delimiter}\`.`);
     return close < -1 ? -close - 2 : open + 2;
   }
@@ -207,7 +197,7 @@ class LiquidScanner {
     const contentEnd = close > pos && text.charCodeAt(close - 1) === DASH ? close - 1 : close;
     while (pos < contentEnd && isSpace(text.charCodeAt(pos))) pos++;
     if (text.charCodeAt(pos) === 35 /* # */) {
-      findPurposeDirectives(text.slice(pos + 1, contentEnd), pos + 1, this.purposeDirectives);
+      findPurposeDirectives(text.slice(pos + 1, contentEnd), pos + 1, this.collector.purposeDirectives);
       return close + 2;
     }
     const nameStart = pos;
@@ -229,10 +219,10 @@ class LiquidScanner {
     const match = endTag.exec(this.text);
     const bodyEnd = match ? match.index : this.text.length;
     if (name === 'comment') {
-      findPurposeDirectives(this.text.slice(tagSpan.end, bodyEnd), tagSpan.end, this.purposeDirectives);
+      findPurposeDirectives(this.text.slice(tagSpan.end, bodyEnd), tagSpan.end, this.collector.purposeDirectives);
     }
     if (!match) {
-      this.error(tagSpan,
+      this.collector.error(tagSpan,
         `\`{% ${name} %}\` is never closed: everything after it is swallowed, and Liquid fails to render. Add \`{% end${name} %}\`.`);
       return this.text.length;
     }
@@ -254,11 +244,11 @@ class LiquidScanner {
       const lineSpan = { start: nameStart, end: trimmedEnd(text, nameStart, lineEnd) };
       if (inComment) {
         if (name === 'endcomment') inComment = false;
-        else findPurposeDirectives(text.slice(nameStart, lineEnd), nameStart, this.purposeDirectives);
+        else findPurposeDirectives(text.slice(nameStart, lineEnd), nameStart, this.collector.purposeDirectives);
       } else if (name === 'comment') {
         inComment = true;
       } else if (text.charCodeAt(nameStart) === 35 /* # */) {
-        findPurposeDirectives(text.slice(nameStart + 1, lineEnd), nameStart + 1, this.purposeDirectives);
+        findPurposeDirectives(text.slice(nameStart + 1, lineEnd), nameStart + 1, this.collector.purposeDirectives);
       } else if (name) {
         this.handleTag(name, { start: nameStart, end: pos }, pos, lineEnd, lineSpan);
       }
@@ -306,7 +296,7 @@ class LiquidScanner {
       case 'case': {
         const lexer = this.lexer.reset(markupStart, markupEnd);
         const subject = this.readOperand(lexer, tagSpan, 'condition');
-        if (!subject) this.error(tagSpan, 'A `{% case %}` needs a value to compare, as in `{% case customer.plan %}`.');
+        if (!subject) this.collector.error(tagSpan, 'A `{% case %}` needs a value to compare, as in `{% case customer.plan %}`.');
         this.expectEnd(lexer, 'case');
         const block = this.openBlock(name, tagSpan);
         block.caseSubject = subject?.reference?.path;
@@ -326,7 +316,7 @@ class LiquidScanner {
         const lexer = this.lexer.reset(markupStart, markupEnd);
         const variable = lexer.next();
         if (variable.kind === 'path' || variable.kind === 'string') this.scope.capture(variable.value);
-        else this.error(tagSpan, 'A `{% capture %}` needs a variable name, as in `{% capture greeting %}`.');
+        else this.collector.error(tagSpan, 'A `{% capture %}` needs a variable name, as in `{% capture greeting %}`.');
         this.openBlock(name, tagSpan);
         return;
       }
@@ -361,11 +351,11 @@ class LiquidScanner {
       return;
     }
     if (name === 'endraw' || name === 'endcomment') {
-      this.error(tagSpan, `\`{% ${name} %}\` has no matching \`{% ${name.slice(3)} %}\`: remove it, or add the opening tag.`);
+      this.collector.error(tagSpan, `\`{% ${name} %}\` has no matching \`{% ${name.slice(3)} %}\`: remove it, or add the opening tag.`);
       return;
     }
     const suggestion = name ? closestNames(name, KNOWN_TAGS, 1)[0] : undefined;
-    this.error(name ? nameSpan : tagSpan,
+    this.collector.error(name ? nameSpan : tagSpan,
       (name ? `Unknown Liquid tag \`${name}\`` : 'A Liquid tag with no name') +
       ': the platform refuses to render the template, or sends it with raw merge syntax. ' +
       (suggestion ? `Did you mean \`${suggestion}\`?` : 'Remove it, or write it as `{{ … }}` if it was meant as an output.'));
@@ -381,7 +371,7 @@ class LiquidScanner {
   private expectParent(tagSpan: Span, name: string, parents: string[]): OpenBlock | undefined {
     const top = this.stack[this.stack.length - 1];
     if (top && parents.includes(top.name)) return top;
-    this.error(tagSpan,
+    this.collector.error(tagSpan,
       `\`{% ${name} %}\` is outside ${parents.map((p) => `\`{% ${p} %}\``).join(' or ')}: Liquid fails to render it. ` +
       `Move it inside the block, or remove it.`);
     return undefined;
@@ -391,12 +381,12 @@ class LiquidScanner {
     let index = this.openNames.get(name) ? this.stack.length - 1 : -1;
     while (index >= 0 && this.stack[index].name !== name) index--;
     if (index === -1) {
-      this.error(tagSpan, `\`{% end${name} %}\` has no matching \`{% ${name} %}\`: Liquid fails to render the template. Remove it, or add the opening tag.`);
+      this.collector.error(tagSpan, `\`{% end${name} %}\` has no matching \`{% ${name} %}\`: Liquid fails to render the template. Remove it, or add the opening tag.`);
       return;
     }
     while (this.stack.length > index + 1) {
       const inner = this.stack.pop() as OpenBlock;
-      this.error(inner.tagSpan, `\`${this.shortTag(inner.tagSpan)}\` is closed by \`{% end${name} %}\` before its own \`{% end${inner.name} %}\`: Liquid fails to render the template. Add \`{% end${inner.name} %}\`.`);
+      this.collector.error(inner.tagSpan, `\`${this.shortTag(inner.tagSpan)}\` is closed by \`{% end${name} %}\` before its own \`{% end${inner.name} %}\`: Liquid fails to render the template. Add \`{% end${inner.name} %}\`.`);
       this.finishBlock(inner, tagSpan.start);
     }
     this.finishBlock(this.stack.pop() as OpenBlock, tagSpan.start);
@@ -406,7 +396,7 @@ class LiquidScanner {
     this.openNames.set(block.name, (this.openNames.get(block.name) ?? 1) - 1);
     this.leaveBranch(block, end);
     this.unbindLoopVariable(block, end);
-    if (block.branches.length >= 2) this.branchGroups.push({ tagSpan: block.tagSpan, branches: block.branches });
+    if (block.branches.length >= 2) this.collector.branchGroups.push({ tagSpan: block.tagSpan, branches: block.branches });
   }
 
   private enterBranch(block: OpenBlock, tagSpan: Span, guards: string[]): void {
@@ -417,13 +407,13 @@ class LiquidScanner {
 
   private enterGuards(block: OpenBlock, guards: string[]): void {
     block.activeGuards = guards;
-    for (const path of guards) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 0) + 1);
+    this.collector.guard(guards);
   }
 
   private leaveBranch(block: OpenBlock, end: number): void {
     const current = block.branches[block.branches.length - 1];
     if (current) current.body.end = end;
-    for (const path of block.activeGuards) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 1) - 1);
+    this.collector.unguard(block.activeGuards);
     block.activeGuards = NONE;
   }
 
@@ -440,7 +430,7 @@ class LiquidScanner {
   private readValueWithFilters(start: number, end: number, tagSpan: Span, context: UseContext): void {
     const lexer = this.lexer.reset(start, end);
     if (lexer.peek().kind === 'end') {
-      if (context === 'assign') this.error(tagSpan, '`{% assign %}` needs a value after `=`.');
+      if (context === 'assign') this.collector.error(tagSpan, '`{% assign %}` needs a value after `=`.');
       return;
     }
     const valueToken = lexer.peek();
@@ -451,7 +441,7 @@ class LiquidScanner {
       const pipe = lexer.next();
       const filterName = lexer.next();
       if (filterName.kind !== 'path') {
-        this.error({ start: pipe.start, end: Math.max(pipe.end, filterName.end) },
+        this.collector.error({ start: pipe.start, end: Math.max(pipe.end, filterName.end) },
           'A `|` with no filter name after it: Liquid fails to render this tag. Add a filter, as in `| default: "there"`, or remove the `|`.');
         break;
       }
@@ -473,7 +463,7 @@ class LiquidScanner {
           positional++;
         }
         if (!this.readOperand(lexer, tagSpan, 'argument')) {
-          this.error(tagSpan, `The filter \`${filterName.value}\` is followed by \`:\` but no value: Liquid fails to render this tag. Add the value or remove the \`:\`.`);
+          this.collector.error(tagSpan, `The filter \`${filterName.value}\` is followed by \`:\` but no value: Liquid fails to render this tag. Add the value or remove the \`:\`.`);
           break;
         }
         if (lexer.peek().kind !== 'comma') break;
@@ -503,7 +493,7 @@ class LiquidScanner {
     switch (token.kind) {
       case 'string':
         if (token.terminated === false) {
-          this.error({ start: token.start, end: token.end },
+          this.collector.error({ start: token.start, end: token.end },
             'A text value is missing its closing quote: Liquid fails to render this tag. Add the closing quote.');
         }
         return { token, reference: undefined, literal: true, blankLiteral: token.value === '' };
@@ -518,13 +508,13 @@ class LiquidScanner {
         }
         this.readOperand(lexer, tagSpan, 'argument', true);
         if (lexer.next().kind !== 'range-dots' || !this.readOperand(lexer, tagSpan, 'argument', true) || lexer.next().kind !== 'close-paren') {
-          this.error(tagSpan, 'A range must look like `(1..5)`: Liquid fails to render this tag.');
+          this.collector.error(tagSpan, 'A range must look like `(1..5)`: Liquid fails to render this tag.');
         }
         return { token, reference: undefined, literal: true, blankLiteral: false };
       }
       case 'path': {
         if (token.trailingDot) {
-          this.error({ start: token.start, end: token.end },
+          this.collector.error({ start: token.start, end: token.end },
             `\`${this.text.slice(token.start, token.end)}\` ends with a dot: Liquid fails to render this tag. Finish the field name or remove the dot.`);
         }
         if (isLiteralKeyword(token.value)) {
@@ -555,7 +545,7 @@ class LiquidScanner {
         lexer.next();
         const right = this.readOperand(lexer, tagSpan, 'condition');
         if (!right) {
-          this.error(tagSpan, `\`${operator.value}\` needs a value on its right in \`{% ${name} %}\`: Liquid fails to render this tag.`);
+          this.collector.error(tagSpan, `\`${operator.value}\` needs a value on its right in \`{% ${name} %}\`: Liquid fails to render this tag.`);
           break;
         }
         clauses.push(comparisonGuards(left, operator.value, right));
@@ -573,7 +563,7 @@ class LiquidScanner {
       }
     }
     if (clauses.length === 0) {
-      this.error(tagSpan, `\`{% ${name} %}\` needs a condition, as in \`{% ${name} customer.first_name %}\`: Liquid fails to render it.`);
+      this.collector.error(tagSpan, `\`{% ${name} %}\` needs a condition, as in \`{% ${name} customer.first_name %}\`: Liquid fails to render it.`);
       return { whenTrue: NONE, whenFalse: NONE, empty: true };
     }
     if (clauses.length === 1) return { whenTrue: clauses[0].whenTrue, whenFalse: clauses[0].whenFalse, empty: false };
@@ -599,7 +589,7 @@ class LiquidScanner {
       if (separator.kind === 'comma' || (separator.kind === 'operator' && separator.value === 'or')) lexer.next();
       else if (separator.kind !== 'end') { this.unexpected(lexer.next(), tagSpan); break; }
     }
-    if (count === 0) this.error(tagSpan, '`{% when %}` needs a value to match, as in `{% when "gold" %}`: Liquid fails to render it.');
+    if (count === 0) this.collector.error(tagSpan, '`{% when %}` needs a value to match, as in `{% when "gold" %}`: Liquid fails to render it.');
     return subject && count > 0 && allValuesPresent ? [subject] : [];
   }
 
@@ -608,12 +598,12 @@ class LiquidScanner {
     const variable = lexer.next();
     const inKeyword = lexer.next();
     if (variable.kind !== 'path' || inKeyword.kind !== 'operator' || inKeyword.value !== 'in') {
-      this.error(tagSpan, `A \`{% ${name} %}\` loop must read \`{% ${name} item in list %}\`: Liquid fails to render it.`);
+      this.collector.error(tagSpan, `A \`{% ${name} %}\` loop must read \`{% ${name} item in list %}\`: Liquid fails to render it.`);
       this.openBlock(name, tagSpan);
       return;
     }
     const source = this.readOperand(lexer, tagSpan, 'loop');
-    if (!source) this.error(tagSpan, `\`{% ${name} ${variable.value} in %}\` needs a list to loop over.`);
+    if (!source) this.collector.error(tagSpan, `\`{% ${name} ${variable.value} in %}\` needs a list to loop over.`);
     // Loop options: `reversed`, `limit: 3`, `offset: 1`, `cols: 2`.
     while (lexer.peek().kind !== 'end') {
       const option = lexer.next();
@@ -636,7 +626,7 @@ class LiquidScanner {
       const itemPath = `${source.reference.path}[]`;
       this.scope.bindLoopVariable(variable.value, itemPath);
       block.loopScope = { variable: variable.value, itemPath, body: { start: tagSpan.end, end: this.text.length } };
-      this.loopScopes.push(block.loopScope);
+      this.collector.loopScopes.push(block.loopScope);
     } else {
       this.scope.bindLoopVariable(variable.value, undefined);
       this.scope.declareLocal(variable.value);
@@ -650,18 +640,19 @@ class LiquidScanner {
     const variable = lexer.next();
     const equals = lexer.next();
     if (variable.kind !== 'path' || equals.kind !== 'equals') {
-      this.error(tagSpan, 'An `{% assign %}` must read `{% assign name = value %}`: Liquid fails to render it.');
+      this.collector.error(tagSpan, 'An `{% assign %}` must read `{% assign name = value %}`: Liquid fails to render it.');
       return;
     }
     const name = variable.value;
-    const usesBefore = this.uses.length;
+    const uses = this.collector.uses;
+    const usesBefore = uses.length;
     // Reading the value starts the lexer again, which reuses `variable`'s token: its name was kept.
     this.readValueWithFilters(lexer.offset, end, tagSpan, 'assign');
     // Assigned after its value is read: `{% assign n = n | plus: 1 %}` reads the old `n`.
     // `{% assign name = customer.first_name %}`: the local is as empty as the field, so outputs of it
     // are uses of the field, and need the same fallback.
-    const assigned = this.uses[this.uses.length - 1];
-    const carriesField = this.uses.length > usesBefore && assigned.context === 'assign' && assigned.fallback === null &&
+    const assigned = uses[uses.length - 1];
+    const carriesField = uses.length > usesBefore && assigned.context === 'assign' && assigned.fallback === null &&
       !assigned.guarded && assigned.filters.every((filter) => BLANK_PRESERVING_FILTERS.has(filter));
     this.scope.assign(name, carriesField ? assigned.path : undefined);
   }
@@ -692,7 +683,7 @@ class LiquidScanner {
   private expectEnd(lexer: MarkupLexer, what: string): void {
     const token = lexer.peek();
     if (token.kind === 'end') return;
-    this.error({ start: token.start, end: token.end },
+    this.collector.error({ start: token.start, end: token.end },
       `Unexpected \`${this.text.slice(token.start, token.end)}\` in this ${what === 'output' ? '`{{ … }}`' : `\`{% ${what} %}\``}: ` +
       'Liquid fails to render the tag and the recipient may see raw merge syntax. ' +
       (what === 'output' ? 'Separate filters with `|`, as in `{{ customer.first_name | default: "there" }}`.' : 'Check the tag\'s syntax.'));
@@ -700,21 +691,20 @@ class LiquidScanner {
 
   private unexpected(token: Token, tagSpan: Span): void {
     const span = token.kind === 'end' ? tagSpan : { start: token.start, end: token.end };
-    this.error(span,
+    this.collector.error(span,
       `Unexpected \`${this.text.slice(span.start, span.end)}\`: Liquid fails to render this tag and the recipient may see raw merge syntax. Check the tag's syntax.`);
   }
 
   // ---- References -------------------------------------------------------------------------------
 
   private addUse(token: Token, reference: ResolvedReference, tagSpan: Span, context: UseContext, fallback: string | null, filters: string[]): void {
-    this.uses.push({
+    this.collector.addUse({
       path: reference.path,
       written: this.writtenText(token),
       span: { start: token.start, end: token.end },
       tagSpan,
       context,
       fallback,
-      guarded: (this.guardCounts.get(reference.path) ?? 0) > 0,
       filters: reference.size ? ['size', ...filters] : filters,
     });
   }
@@ -729,10 +719,6 @@ class LiquidScanner {
   private shortTag(span: Span): string {
     const tag = this.text.slice(span.start, span.end).replace(/\s+/g, ' ');
     return tag.length > 60 ? `${tag.slice(0, 57)}…` : tag;
-  }
-
-  private error(span: Span, message: string): void {
-    this.syntaxErrors.push({ span, message });
   }
 }
 
