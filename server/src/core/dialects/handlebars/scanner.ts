@@ -19,10 +19,10 @@
 import Handlebars from 'handlebars';
 import { closestNames } from '../../closest';
 import type { Span } from '../../model';
-import type { Branch, BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan, UseContext } from '../dialect';
+import type { Branch, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { MAX_NESTING } from '../common/limits';
-import { ForwardIndex, LineEnds, StringEnds, TrimmedEnds, isSpace, isWhiteSpace, trimmedEnd } from '../common/scan-collector';
+import { ForwardIndex, LineEnds, ScanCollector, StringEnds, TrimmedEnds, isSpace, isWhiteSpace, trimmedEnd } from '../common/scan-collector';
 import { blockHelper, inlineHelper, type BlockHelper, type GuardRule, type HandlebarsFlavor } from './flavor';
 import { isElse } from './tags';
 import { ExpressionLexer, add, isIndex, isLiteral, literalValue, parseSubExpression, type ExpressionProblem, type Param, type SubExpression, type Token } from './lexer';
@@ -87,16 +87,11 @@ export function scanHandlebars(text: string, flavor: HandlebarsFlavor): Template
 }
 
 class HandlebarsScanner {
-  private readonly uses: FieldUse[] = [];
-  private readonly syntaxErrors: SyntaxProblem[] = [];
-  private readonly branchGroups: BranchGroup[] = [];
-  private readonly purposeDirectives: PurposeDirective[] = [];
-  private readonly loopScopes: LoopScope[] = [];
+  private readonly collector: ScanCollector;
   private readonly stack: OpenBlock[] = [];
   private readonly frames: Frame[] = [{ base: '', blockParams: NO_BLOCK_PARAMS }];
   /** Block params in scope (only), innermost last, so resolving a name never walks every frame. */
   private readonly boundParams = new Map<string, (string | null)[]>();
-  private readonly guardCounts = new Map<string, number>();
   /**
    * Joined data paths by base, then by the path as written, for each number of segments skipped
    * (index 0 for a plain path): a large template writes the same paths inside the same loops
@@ -127,6 +122,7 @@ class HandlebarsScanner {
   private readonly problems: ExpressionProblem[] = [];
 
   constructor(private readonly text: string, private readonly flavor: HandlebarsFlavor) {
+    this.collector = new ScanCollector(text);
     this.mustachio = flavor.mustachio === true;
     this.rawCloses = new ForwardIndex(text, '}}}}');
     this.lineEnds = new LineEnds(text);
@@ -150,18 +146,12 @@ class HandlebarsScanner {
     }
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const block = this.stack[i];
-      this.error(block.tagSpan,
+      this.collector.error(block.tagSpan,
         `\`${this.shortTag(block.tagSpan)}\` is never closed: ${this.flavor.refusal}. ` +
         `Add \`{{/${block.name}}}\` where the block should end.`);
     }
-    if (this.syntaxErrors.length === 0 && !this.mustachio && text.length <= CONFIRM_LIMIT && this.deepest <= MAX_NESTING) this.confirmWithParser();
-    return {
-      uses: this.uses,
-      syntaxErrors: this.syntaxErrors,
-      branchGroups: this.branchGroups,
-      purposeDirectives: this.purposeDirectives,
-      loopScopes: this.loopScopes,
-    };
+    if (this.collector.syntaxErrors.length === 0 && !this.mustachio && text.length <= CONFIRM_LIMIT && this.deepest <= MAX_NESTING) this.confirmWithParser();
+    return this.collector.result();
   }
 
   // ---- Delimiters -------------------------------------------------------------------------------
@@ -185,7 +175,7 @@ class HandlebarsScanner {
       if (text.charCodeAt(close + 2) === CLOSE_BRACE) {
         tagEnd = close + 3;
       } else {
-        this.error({ start: open, end: tagEnd },
+        this.collector.error({ start: open, end: tagEnd },
           `\`${this.shortTag({ start: open, end: tagEnd })}\` opens with three braces but closes with two: ${this.flavor.refusal}. ` +
           'Close it with `}}}`, or open it with `{{`.');
       }
@@ -205,7 +195,7 @@ class HandlebarsScanner {
     while (first < end && isSpace(text.charCodeAt(first))) first++;
     const sigil = text[first];
     if (first > start && (sigil === '#' || sigil === '/' || sigil === '^' || (sigil === '>' && !this.mustachio) || sigil === '&')) {
-      this.error({ start: start, end: first + 1 },
+      this.collector.error({ start: start, end: first + 1 },
         `A space between \`{{\` and \`${sigil}\`: ${this.flavor.platform} reads \`${sigil}\` as part of a name, so ${this.flavor.refusal}. Write \`{{${sigil}\` with nothing in between.`);
     }
     switch (sigil) {
@@ -286,11 +276,11 @@ class HandlebarsScanner {
     const shown = text.slice(open, Math.min(end, open + 40));
     const delimiter = triple ? '}}}' : '}}';
     if (at !== -1 && !nextTag) {
-      this.error({ start: open, end: Math.max(open + 2, Math.min(end, at + 1)) },
+      this.collector.error({ start: open, end: Math.max(open + 2, Math.min(end, at + 1)) },
         `\`${text.slice(open, Math.min(at + 1, open + 40))}\` is not a Mustachio tag: a Mustachio tag holds no \`{\` or \`}\` before its closing \`${delimiter}\`, so the recipient would see this raw merge syntax. Remove the stray brace.`);
       return at + 1;
     }
-    this.error({ start: open, end },
+    this.collector.error({ start: open, end },
       `\`${shown}\` is never closed with \`${delimiter}\`: ${this.mustachio ? 'the recipient would see this raw merge syntax' : this.flavor.refusal}. Close the tag with \`${delimiter}\`.`);
     return nextTag ? at : open + 2;
   }
@@ -303,9 +293,9 @@ class HandlebarsScanner {
       pattern.lastIndex = bang + 3;
       const match = pattern.exec(text);
       const bodyEnd = match ? match.index : text.length;
-      findPurposeDirectives(text.slice(bang + 3, bodyEnd), bang + 3, this.purposeDirectives);
+      findPurposeDirectives(text.slice(bang + 3, bodyEnd), bang + 3, this.collector.purposeDirectives);
       if (!match) {
-        this.error({ start: open, end: Math.min(text.length, bang + 3) },
+        this.collector.error({ start: open, end: Math.min(text.length, bang + 3) },
           `\`{{!--\` is never closed with \`--}}\`: everything after it is swallowed as a comment, and ${this.flavor.refusal}. Add \`--}}\`.`);
         return text.length;
       }
@@ -313,18 +303,18 @@ class HandlebarsScanner {
     }
     const close = text.indexOf('}}', bang + 1);
     if (close === -1) {
-      this.error({ start: open, end: Math.min(text.length, bang + 1) },
+      this.collector.error({ start: open, end: Math.min(text.length, bang + 1) },
         `\`{{!\` is never closed with \`}}\`: everything after it is swallowed as a comment, and ${this.flavor.refusal}. Add \`}}\`.`);
       return text.length;
     }
     if (this.mustachio && /[{}]/.test(text.slice(bang + 1, close))) {
-      this.error({ start: open, end: close + 2 },
+      this.collector.error({ start: open, end: close + 2 },
         'A Mustachio comment holds no `{` or `}`: this one is not a comment, and the recipient would see it as raw merge syntax. Remove the braces from the comment.');
       return close + 2;
     }
     let bodyEnd = close;
     if (!this.mustachio && text.charCodeAt(bodyEnd - 1) === TILDE) bodyEnd--;
-    findPurposeDirectives(text.slice(bang + 1, bodyEnd), bang + 1, this.purposeDirectives);
+    findPurposeDirectives(text.slice(bang + 1, bodyEnd), bang + 1, this.collector.purposeDirectives);
     return close + 2;
   }
 
@@ -333,14 +323,14 @@ class HandlebarsScanner {
     const text = this.text;
     const close = this.rawCloses.at(open + 4);
     if (close === -1) {
-      this.error({ start: open, end: open + 4 }, `\`{{{{\` is never closed with \`}}}}\`: ${this.flavor.refusal}. Close the raw block's opening tag.`);
+      this.collector.error({ start: open, end: open + 4 }, `\`{{{{\` is never closed with \`}}}}\`: ${this.flavor.refusal}. Close the raw block's opening tag.`);
       return open + 4;
     }
     const name = text.slice(open + 4, close).trim().split(/\s+/)[0] ?? '';
     const endTag = `{{{{/${name}}}}}`;
     const endIndex = text.indexOf(endTag, close + 4);
     if (endIndex === -1) {
-      this.error({ start: open, end: close + 4 },
+      this.collector.error({ start: open, end: close + 4 },
         `The raw block \`{{{{${name}}}}}\` is never closed: everything after it is written out as it is, and ${this.flavor.refusal}. Add \`${endTag}\`.`);
       return text.length;
     }
@@ -359,25 +349,26 @@ class HandlebarsScanner {
       this.noteTag(undefined);
       return;
     }
-    if (sexpr.blockParams.length) this.error(tagSpan, `\`as |…|\` only fits block tags such as \`{{#each list as |item|}}\`: ${this.flavor.refusal}.`);
+    if (sexpr.blockParams.length) this.collector.error(tagSpan, `\`as |…|\` only fits block tags such as \`{{#each list as |item|}}\`: ${this.flavor.refusal}.`);
+    const uses = this.collector.uses;
     const head = sexpr.head;
     if (sexpr.params.length === 0 && sexpr.hash.length === 0) {
       if (head.kind !== 'path' || this.isHelperName(head)) {
         this.noteTag(undefined);
         return;
       }
-      const before = this.uses.length;
+      const before = uses.length;
       this.usePath(head, tagSpan, 'output', null, NO_FILTERS);
-      this.noteTag(this.uses.length === before + 1 ? before : undefined);
+      this.noteTag(uses.length === before + 1 ? before : undefined);
       return;
     }
-    const before = this.uses.length;
+    const before = uses.length;
     this.readHelperCall(sexpr, tagSpan, 'output', NO_FILTERS, null);
     // The tag's one output use, if it has exactly one.
     let output: number | undefined;
     let outputs = 0;
-    for (let i = before; i < this.uses.length; i++) {
-      if (this.uses[i].context === 'output') { output = i; outputs++; }
+    for (let i = before; i < uses.length; i++) {
+      if (uses[i].context === 'output') { output = i; outputs++; }
     }
     this.noteTag(outputs === 1 ? output : undefined);
   }
@@ -392,7 +383,7 @@ class HandlebarsScanner {
     const alone = lexer.peek() === 'end';
     const written = this.text.slice(start, end).trim();
     if (kind === 'end') {
-      this.error(tagSpan, `\`${this.shortTag(tagSpan)}\` names no field: the recipient would see this raw merge syntax. Put a field name between the braces.`);
+      this.collector.error(tagSpan, `\`${this.shortTag(tagSpan)}\` names no field: the recipient would see this raw merge syntax. Put a field name between the braces.`);
       this.noteTag(undefined);
       return;
     }
@@ -401,7 +392,7 @@ class HandlebarsScanner {
       return;
     }
     if (written === 'else') {
-      this.error(tagSpan,
+      this.collector.error(tagSpan,
         `Postmark's Mustachio has no \`{{else}}\`: it looks up a field named "else" and renders nothing, while both branches show. ` +
         'Close the section, then add an inverted section for the other case: `{{#x}}…{{/x}}{{^x}}…{{/x}}`.');
       this.noteTag(undefined);
@@ -409,7 +400,7 @@ class HandlebarsScanner {
     }
     if (!token || !alone || token.invalid) {
       const words = written.split(/\s+/);
-      this.error({ start: tokenStart, end: trimmedEnd(this.text, start, end) },
+      this.collector.error({ start: tokenStart, end: trimmedEnd(this.text, start, end) },
         words.length > 1
           ? `\`${written}\` is not a Mustachio path: Postmark's Mustachio has no helpers (such as \`${words[0]}\`), so ${this.flavor.refusal}. ` +
             'Output one field, as in `{{ person.first_name }}`, and put fallbacks in an inverted section `{{^x}}…{{/x}}`.'
@@ -418,20 +409,20 @@ class HandlebarsScanner {
       return;
     }
     if (token.data) {
-      this.error({ start: token.start, end: token.end },
+      this.collector.error({ start: token.start, end: token.end },
         `Postmark's Mustachio has no \`@\` variables such as \`${token.value}\`: ${this.flavor.refusal}. Remove it; Mustachio loops have no index.`);
       this.noteTag(undefined);
       return;
     }
     if (token.segments[0] === 'this') {
-      this.error({ start: token.start, end: token.end },
+      this.collector.error({ start: token.start, end: token.end },
         `Postmark's Mustachio has no \`this\`: \`{{${token.value}}}\` looks up a field named "this" and renders nothing. Write \`{{.}}\` for the current value${token.segments.length > 1 ? `, or \`{{${token.segments.slice(1).join('.')}}}\`` : ''}.`);
       this.noteTag(undefined);
       return;
     }
-    const before = this.uses.length;
+    const before = this.collector.uses.length;
     this.usePath(token, tagSpan, 'output', null, NO_FILTERS);
-    this.noteTag(this.uses.length === before + 1 ? before : undefined);
+    this.noteTag(this.collector.uses.length === before + 1 ? before : undefined);
   }
 
   /** `helper a (sub b) key=c`: the first value is what the helper shows; the others are arguments. */
@@ -480,16 +471,7 @@ class HandlebarsScanner {
   private usePath(token: Token, tagSpan: Span, context: UseContext, fallback: string | null, filters: string[]): void {
     const path = this.resolve(token);
     if (path === undefined) return;
-    this.uses.push({
-      path,
-      written: token.value,
-      span: { start: token.start, end: token.end },
-      tagSpan,
-      context,
-      fallback,
-      guarded: (this.guardCounts.get(path) ?? 0) > 0,
-      filters,
-    });
+    this.collector.addUse({ path, written: token.value, span: { start: token.start, end: token.end }, tagSpan, context, fallback, filters });
   }
 
   private isHelperName(token: Token): boolean {
@@ -507,7 +489,7 @@ class HandlebarsScanner {
     const sexpr = this.parse(start, end, tagSpan);
     if (!sexpr || sexpr.head.kind !== 'path') {
       this.noteTag(undefined);
-      if (!sexpr) this.error(tagSpan, `\`${this.shortTag(tagSpan)}\` names no block: ${this.flavor.refusal}. Write \`{{#if field}}\`, or remove the \`${inverted ? '^' : '#'}\`.`);
+      if (!sexpr) this.collector.error(tagSpan, `\`${this.shortTag(tagSpan)}\` names no block: ${this.flavor.refusal}. Write \`{{#if field}}\`, or remove the \`${inverted ? '^' : '#'}\`.`);
       this.pushBlock(sexpr?.head.value ?? '', 'unknown', tagSpan);
       return;
     }
@@ -521,7 +503,7 @@ class HandlebarsScanner {
     }
     if (sexpr.params.length === 0 && sexpr.hash.length === 0 && !head.data && !inlineHelper(this.flavor, name)) {
       if (!this.flavor.sections) {
-        this.error({ start: head.start, end: head.end },
+        this.collector.error({ start: head.start, end: head.end },
           `\`{{${inverted ? '^' : '#'}${name}}}\` is a Mustache section, which ${this.flavor.platform} does not support: ${this.flavor.refusal}. ` +
           `Write \`{{#${inverted ? 'unless' : 'if'} ${name}}}…{{/${inverted ? 'unless' : 'if'}}}\`.`);
         this.pushBlock(name, 'unknown', tagSpan);
@@ -537,20 +519,20 @@ class HandlebarsScanner {
 
   private openHelperBlock(name: string, helper: BlockHelper, sexpr: SubExpression, tagSpan: Span, inverted: boolean): void {
     if (sexpr.params.length < helper.minParams) {
-      this.error(tagSpan,
+      this.collector.error(tagSpan,
         `\`{{#${name}}}\` needs ${helper.minParams === 1 ? 'a value' : `${helper.minParams} values`}, as in \`{{#${name} ${helper.minParams === 1 ? (helper.scope === 'each' ? 'list' : 'field') : 'field "value"'}}}\`: ${this.flavor.refusal}.`);
     }
     if (helper.conditional && this.flavor.maxConditionalDepth !== undefined) {
       const depth = this.conditionalDepth;
       if (depth >= this.flavor.maxConditionalDepth) {
-        this.error(tagSpan,
+        this.collector.error(tagSpan,
           `\`${this.shortTag(tagSpan)}\` is the conditional number ${depth + 1} in a nest of conditionals, and ${this.flavor.platform} allows at most ${this.flavor.maxConditionalDepth} deep: ${this.flavor.refusal}. ` +
           'Flatten the conditions, for example by moving this one outside its parent.');
       }
     }
     if (this.flavor.plainConditionsOnly && helper.conditional &&
       (sexpr.params.length !== 1 || sexpr.params[0].kind !== 'path' || sexpr.hash.length > 0)) {
-      this.error(tagSpan,
+      this.collector.error(tagSpan,
         `\`${this.shortTag(tagSpan)}\`: ${this.flavor.platform} conditions only test whether one field has a value, as in \`{{#${name} Recipient.FirstName}}\`; they cannot compare values. ${capitalize(this.flavor.refusal)}.`);
     }
     const params = sexpr.params;
@@ -615,7 +597,7 @@ class HandlebarsScanner {
       if (!source) lexer.advance();
       const block = this.pushBlock('each', 'helper', tagSpan);
       if (!source || source.invalid || lexer.peek() !== 'end') {
-        this.error(tagSpan,
+        this.collector.error(tagSpan,
           sourceKind === 'end'
             ? `\`{{#each}}\` needs a list to loop over, as in \`{{#each items}}\`: ${this.flavor.refusal}.`
             : `\`${this.shortTag(tagSpan)}\` does not name one list${source?.invalid ? ` (${source.invalid})` : ''}: ${this.flavor.refusal}. Write \`{{#each items}}\`.`);
@@ -637,7 +619,7 @@ class HandlebarsScanner {
     const written = content.trim();
     if (!head || head.invalid || lexer.peek() !== 'end' || head.data || written !== content) {
       const word = written.split(/\s+/)[0];
-      this.error(tagSpan,
+      this.collector.error(tagSpan,
         word === 'if' || word === 'unless' || word === 'with'
           ? `Postmark's Mustachio has no \`${word}\` helper: ${this.flavor.refusal}. ` +
             `Write \`{{${word === 'unless' ? '^' : '#'}field}}…{{/field}}\` to show content only when the field ${word === 'unless' ? 'is empty' : 'has a value'}.`
@@ -651,37 +633,37 @@ class HandlebarsScanner {
   private openPartialBlock(start: number, end: number, tagSpan: Span): void {
     this.noteTag(undefined);
     const name = this.text.slice(start, end).trim().split(/\s+/)[0] ?? '';
-    if (!this.flavor.partials) this.error(tagSpan, `${this.flavor.platform} templates cannot include partials such as \`${this.shortTag(tagSpan)}\`: ${this.flavor.refusal}. Paste the partial's content instead.`);
+    if (!this.flavor.partials) this.collector.error(tagSpan, `${this.flavor.platform} templates cannot include partials such as \`${this.shortTag(tagSpan)}\`: ${this.flavor.refusal}. Paste the partial's content instead.`);
     this.pushBlock(name, 'partial', tagSpan);
   }
 
   private openDecorator(start: number, end: number, tagSpan: Span): void {
     this.noteTag(undefined);
     const name = this.text.slice(start, end).trim().split(/\s+/)[0] ?? '';
-    if (!this.flavor.partials) this.error(tagSpan, `${this.flavor.platform} templates cannot define inline partials (\`${this.shortTag(tagSpan)}\`): ${this.flavor.refusal}.`);
+    if (!this.flavor.partials) this.collector.error(tagSpan, `${this.flavor.platform} templates cannot define inline partials (\`${this.shortTag(tagSpan)}\`): ${this.flavor.refusal}.`);
     this.pushBlock(name, 'decorator', tagSpan);
   }
 
   private readPartial(tagSpan: Span): void {
     this.noteTag(undefined);
     if (!this.flavor.partials) {
-      this.error(tagSpan, `${this.flavor.platform} templates cannot include partials such as \`${this.shortTag(tagSpan)}\`: ${this.flavor.refusal}. Paste the partial's content instead.`);
+      this.collector.error(tagSpan, `${this.flavor.platform} templates cannot include partials such as \`${this.shortTag(tagSpan)}\`: ${this.flavor.refusal}. Paste the partial's content instead.`);
     }
   }
 
   private handleElse(restStart: number, restEnd: number, tagSpan: Span): void {
     const block = this.stack[this.stack.length - 1];
     if (!block || block.kind === 'partial' || block.kind === 'decorator') {
-      this.error(tagSpan, `\`${this.shortTag(tagSpan)}\` is outside any block: ${this.flavor.refusal}. Move it inside \`{{#if …}}…{{/if}}\`, or remove it.`);
+      this.collector.error(tagSpan, `\`${this.shortTag(tagSpan)}\` is outside any block: ${this.flavor.refusal}. Move it inside \`{{#if …}}…{{/if}}\`, or remove it.`);
       return;
     }
     if (block.elseSeen) {
-      this.error(tagSpan, `A second \`{{else}}\` in \`${this.shortTag(block.tagSpan)}\`: ${this.flavor.refusal}. Keep one \`{{else}}\` per block.`);
+      this.collector.error(tagSpan, `A second \`{{else}}\` in \`${this.shortTag(block.tagSpan)}\`: ${this.flavor.refusal}. Keep one \`{{else}}\` per block.`);
       return;
     }
     if (!isBlank(this.text, restStart, restEnd)) {
       if (!this.flavor.chainedElse) {
-        this.error(tagSpan,
+        this.collector.error(tagSpan,
           `${this.flavor.platform} has no \`{{else if}}\`: ${this.flavor.refusal}. Nest a second \`{{#if}}\` inside \`{{else}}\`` +
           (this.flavor.maxConditionalDepth ? ` (at most ${this.flavor.maxConditionalDepth} conditionals deep).` : '.'));
       }
@@ -690,7 +672,7 @@ class HandlebarsScanner {
       const helper = blockHelper(this.flavor, name);
       if (!sexpr || !helper || helper.scope) {
         if (sexpr && !helper) this.unknownHelper(sexpr.head, true);
-        else if (helper?.scope) this.error(tagSpan, `\`{{else ${name}}}\` cannot chain a loop or context block: ${this.flavor.refusal}. Close the block and open \`{{#${name}}}\` after it.`);
+        else if (helper?.scope) this.collector.error(tagSpan, `\`{{else ${name}}}\` cannot chain a loop or context block: ${this.flavor.refusal}. Close the block and open \`{{#${name}}}\` after it.`);
         this.enterBranch(block, tagSpan, block.guardsWhenAllFalse);
         return;
       }
@@ -722,11 +704,11 @@ class HandlebarsScanner {
     while (wordEnd < last && !isWhiteSpace(text.charCodeAt(wordEnd))) wordEnd++;
     const name = text.slice(first, this.mustachio ? last : wordEnd);
     if (!name || (!this.mustachio && wordEnd !== last)) {
-      this.error(tagSpan, `\`${this.shortTag(tagSpan)}\`: a closing tag names only its block, as in \`{{/if}}\`. ${capitalize(this.flavor.refusal)}.`);
+      this.collector.error(tagSpan, `\`${this.shortTag(tagSpan)}\`: a closing tag names only its block, as in \`{{/if}}\`. ${capitalize(this.flavor.refusal)}.`);
       if (!name) return;
     }
     if (this.mustachio && (first !== start || last !== end)) {
-      this.error(tagSpan, `\`${this.shortTag(tagSpan)}\` has spaces: Mustachio only recognises \`{{/${name}}}\` written without them, so ${this.flavor.refusal}.`);
+      this.collector.error(tagSpan, `\`${this.shortTag(tagSpan)}\` has spaces: Mustachio only recognises \`{{/${name}}}\` written without them, so ${this.flavor.refusal}.`);
     }
     let index = -1;
     if (this.openNames.get(name)) {
@@ -736,7 +718,7 @@ class HandlebarsScanner {
     }
     if (index === -1) {
       const top = this.stack[this.stack.length - 1];
-      this.error(tagSpan,
+      this.collector.error(tagSpan,
         top
           ? `\`{{/${name}}}\` does not match the open \`${this.shortTag(top.tagSpan)}\`: ${this.flavor.refusal}. Close it with \`{{/${top.name}}}\`, or remove this tag.`
           : `\`{{/${name}}}\` closes a block that was never opened: ${this.flavor.refusal}. Remove it, or add \`{{#${name} …}}\` before it.`);
@@ -744,7 +726,7 @@ class HandlebarsScanner {
     }
     while (this.stack.length - 1 > index) {
       const inner = this.stack[this.stack.length - 1];
-      this.error(inner.tagSpan,
+      this.collector.error(inner.tagSpan,
         `\`${this.shortTag(inner.tagSpan)}\` is never closed: \`{{/${name}}}\` closes an outer block first, so ${this.flavor.refusal}. Add \`{{/${inner.name}}}\` before \`{{/${name}}}\`.`);
       this.finishBlock(inner, tagSpan);
     }
@@ -798,10 +780,10 @@ class HandlebarsScanner {
     if (block.conditional) this.conditionalDepth--;
     this.popFrames(block.framesBefore);
     if (block.loop && block.branches[0]) {
-      this.loopScopes.push({ variable: block.loop.variable, itemPath: block.loop.itemPath, body: block.branches[0].body });
+      this.collector.loopScopes.push({ variable: block.loop.variable, itemPath: block.loop.itemPath, body: block.branches[0].body });
     }
     if (block.branches.length >= 2 && block.helper?.scope !== 'each') {
-      this.branchGroups.push({ tagSpan: block.tagSpan, branches: block.branches });
+      this.collector.branchGroups.push({ tagSpan: block.tagSpan, branches: block.branches });
     }
     this.recogniseFallback(block, closeTag);
   }
@@ -813,18 +795,18 @@ class HandlebarsScanner {
   private recogniseFallback(block: OpenBlock, closeTag: Span): void {
     if (block.kind === 'section' && block.branches.length === 1) {
       const use = this.singleOutput(block, 0);
-      this.lastSection = use !== undefined && this.uses[use].path === block.testedPath ? { name: block.name, end: closeTag.end, use } : undefined;
+      this.lastSection = use !== undefined && this.collector.uses[use].path === block.testedPath ? { name: block.name, end: closeTag.end, use } : undefined;
       return;
     }
     if (block.kind === 'inverted' && block.pairedUse !== undefined && block.branches.length === 1) {
-      const use = this.uses[block.pairedUse];
+      const use = this.collector.uses[block.pairedUse];
       if (use && use.fallback === null) use.fallback = this.plainText(block, 0);
       return;
     }
     if (block.branches.length !== 2 || !block.testedPath) return;
     const shown = block.rule === 'falsy' ? 1 : 0;
     const index = this.singleOutput(block, shown);
-    const use = index === undefined ? undefined : this.uses[index];
+    const use = index === undefined ? undefined : this.collector.uses[index];
     if (!use || use.path !== block.testedPath || use.fallback !== null) return;
     use.fallback = this.plainText(block, 1 - shown);
   }
@@ -840,7 +822,7 @@ class HandlebarsScanner {
   private singleOutput(block: OpenBlock, branch: number): number | undefined {
     const index = block.contents[branch];
     if (index < 0) return undefined;
-    const tag = this.uses[index].tagSpan;
+    const tag = this.collector.uses[index].tagSpan;
     const body = block.branches[branch].body;
     return isBlank(this.text, body.start, tag.start) && isBlank(this.text, tag.end, body.end) ? index : undefined;
   }
@@ -863,7 +845,7 @@ class HandlebarsScanner {
 
   private addGuards(block: OpenBlock, guards: readonly string[]): void {
     if (guards.length === 0) return;
-    for (const path of guards) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 0) + 1);
+    this.collector.guard(guards);
     // Guard lists are never changed in place, so a branch can share its tag's list.
     block.activeGuards = block.activeGuards.length === 0 ? guards : [...block.activeGuards, ...guards];
   }
@@ -871,8 +853,7 @@ class HandlebarsScanner {
   private exitBranch(block: OpenBlock, at: number): void {
     const body = block.branches[block.branches.length - 1].body;
     body.end = Math.max(body.start, at);
-    // Counts fall to 0 rather than being deleted: a delete can shrink the table, which the next guard grows again.
-    for (const path of block.activeGuards) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 1) - 1);
+    this.collector.unguard(block.activeGuards);
     block.activeGuards = NO_PATHS;
   }
 
@@ -1017,13 +998,13 @@ class HandlebarsScanner {
     const suggestion = head.kind === 'path' ? closestNames(head.value, names, 1)[0] : undefined;
     const span = { start: head.start, end: head.end };
     if (head.kind !== 'path' || head.data) {
-      this.error(span, `\`${head.value}\` cannot be called as a helper: ${this.flavor.refusal}.`);
+      this.collector.error(span, `\`${head.value}\` cannot be called as a helper: ${this.flavor.refusal}.`);
       return;
     }
     const known = names.length
       ? `${this.flavor.platform} knows ${block ? 'the block helpers' : 'the helpers'} ${names.slice(0, 12).map((name) => `\`${name}\``).join(', ')}${names.length > 12 ? ', …' : ''}`
       : `${this.flavor.platform} has no helpers`;
-    this.error(span,
+    this.collector.error(span,
       `\`${head.value}\` is not a ${block ? 'block ' : ''}helper ${this.flavor.platform} knows: ${this.flavor.refusal}. ` +
       (suggestion ? `Did you mean \`${suggestion}\`?` : `${known}.`) +
       (block && this.flavor.sections ? ` A \`{{#field}}\` section takes no values after the name.` : ''));
@@ -1035,7 +1016,7 @@ class HandlebarsScanner {
     if (this.problems.length === 0) return sexpr;
     for (const problem of this.problems) {
       const span = problem.end > problem.start ? { start: problem.start, end: problem.end } : tagSpan;
-      this.error(span, `In \`${this.shortTag(tagSpan)}\`, ${problem.message}: ${this.flavor.refusal}.`);
+      this.collector.error(span, `In \`${this.shortTag(tagSpan)}\`, ${problem.message}: ${this.flavor.refusal}.`);
     }
     this.problems.length = 0;
     return sexpr;
@@ -1053,7 +1034,7 @@ class HandlebarsScanner {
       const lineEnd = this.text.indexOf('\n', lineStart);
       const end = trimmedEnd(this.text, lineStart, lineEnd === -1 ? this.text.length : lineEnd);
       const start = located.column !== undefined ? Math.min(lineStart + located.column, end) : lineStart;
-      this.error({ start, end: Math.max(end, start) },
+      this.collector.error({ start, end: Math.max(end, start) },
         `handlebars.js cannot parse this template (${message.split('\n')[0]}): ${this.flavor.refusal}.`);
     }
   }
@@ -1062,10 +1043,6 @@ class HandlebarsScanner {
   private shortTag(span: Span): string {
     const tag = this.text.slice(span.start, span.end).replace(/\s+/g, ' ');
     return tag.length > 60 ? `${tag.slice(0, 57)}…` : tag;
-  }
-
-  private error(span: Span, message: string): void {
-    this.syntaxErrors.push({ span, message });
   }
 }
 
