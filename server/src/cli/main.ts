@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { SeverityOverrides } from '../core/analyze';
-import { RULE_IDS } from '../core/model';
+import { RULE_IDS, SEVERITY_SETTINGS } from '../core/model';
 import { runCheck, type FixedFile } from './check';
 import { unifiedDiff } from './diff';
 import { describeFixes } from './fix';
@@ -185,7 +185,7 @@ function parseRuleOptions(options: string[]): SeverityOverrides {
   for (const option of options) {
     const [rule, severity] = option.split('=');
     if (!(RULE_IDS as readonly string[]).includes(rule)) throw new UsageError(`--rule: unknown rule "${rule}"; the rules are ${RULE_IDS.join(', ')}.`);
-    if (!severity || !['error', 'warning', 'information', 'hint', 'off'].includes(severity)) {
+    if (!severity || !(SEVERITY_SETTINGS as readonly string[]).includes(severity)) {
       throw new UsageError(`--rule takes RULE=SEVERITY (error, warning, information, hint or off), not "${option}".`);
     }
     overrides[rule as keyof SeverityOverrides] = severity as SeverityOverrides[keyof SeverityOverrides];

@@ -1,6 +1,7 @@
-import { fieldQuadrant, purposeCoversField, QUADRANT_NAMES } from './purposes';
+import { fieldQuadrant, purposeCoversField } from './purposes';
 import type { FieldSpec, Purpose, Schema } from './schema/types';
 import { describeShown, type ShownValue } from './values';
+import { QUADRANTS } from '../../../protocol/src/quadrants';
 
 const SOURCE_MEANING: Record<NonNullable<FieldSpec['source']>, string> = {
   declared: 'the recipient told you this',
@@ -28,7 +29,7 @@ export function fieldMarkdown(field: FieldSpec, schema: Schema, options: FieldDo
   const listing = [...schema.purposes.values()].filter((purpose) => purposeCoversField(purpose, field.path));
   if (options.templatePurposes) {
     const { quadrant } = fieldQuadrant(field, options.templatePurposes);
-    if (quadrant) lines.push(`- **Quadrant here:** ${QUADRANT_NAMES[quadrant]} (${quadrant.replace('-', ', ')})`);
+    if (quadrant) lines.push(`- **Quadrant here:** ${QUADRANTS[quadrant].name} (${quadrant.replace('-', ', ')})`);
   }
   if (field.sensitivity) lines.push(`- **Sensitivity:** ${field.sensitivity}`);
   lines.push(`- **Fallback:** ${field.fallback !== undefined ? `"${field.fallback}"` : 'none in the schema'}`);

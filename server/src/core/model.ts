@@ -24,7 +24,9 @@ export interface Span {
 }
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
-export type SeveritySetting = Severity | 'off';
+/** What a rule may be set to, in `mergewise.json`, the editor's settings and `--rule`. */
+export const SEVERITY_SETTINGS = ['error', 'warning', 'information', 'hint', 'off'] as const;
+export type SeveritySetting = (typeof SEVERITY_SETTINGS)[number];
 
 export const RULE_IDS = [
   'syntax-error',

@@ -1,12 +1,9 @@
 import picomatch from 'picomatch';
-import { QUADRANTS, type QuadrantId } from '../../../protocol/src/quadrants';
+import type { QuadrantId } from '../../../protocol/src/quadrants';
 import type { PurposeDirective } from './dialects/dialect';
 import { isCompletePurpose, isExpected, type FieldSpec, type Purpose, type Schema } from './schema/types';
 
 export type Quadrant = QuadrantId;
-
-/** The quadrants' names, as the README's quadrant section and users in hovers and messages read them. */
-export const QUADRANT_NAMES = Object.fromEntries(Object.entries(QUADRANTS).map(([id, quadrant]) => [id, quadrant.name])) as Record<Quadrant, string>;
 
 const matchers = new Map<string, (path: string) => boolean>();
 /** Matchers kept; each edit of a glob in mergewise.json makes a new one. */

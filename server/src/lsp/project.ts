@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeverityOverrides } from '../core/analyze';
-import { RULE_IDS, type Diagnostic, type RuleId, type SeveritySetting } from '../core/model';
+import { RULE_IDS, SEVERITY_SETTINGS, type Diagnostic, type RuleId, type SeveritySetting } from '../core/model';
 import { DEDICATED_TEMPLATE_EXTENSIONS } from '../core/dialects/registry';
 import { LineIndex } from '../core/positions';
 import { loadRecipients, type Recipient, type RecipientFileResult } from '../core/preview/recipients';
@@ -26,8 +26,6 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = { rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, inlayHints: true };
 
-const SEVERITY_SETTINGS: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
-
 /**
  * The `mergewise` settings section as a client sends it (pulled, pushed or in `initializationOptions`),
  * with defaults for what is missing. Entries that make no sense are left out and named in `problems`.
@@ -39,7 +37,7 @@ export function settingsFrom(section: unknown): { settings: Settings; problems: 
   if (raw.rules !== undefined && !isObject(raw.rules)) problems.push('mergewise.rules must be an object of rule ids to severities.');
   for (const [rule, severity] of Object.entries(isObject(raw.rules) ? raw.rules : {})) {
     if (!(RULE_IDS as readonly string[]).includes(rule)) problems.push(`mergewise.rules: unknown rule "${rule}"; the rules are ${RULE_IDS.join(', ')}.`);
-    else if (typeof severity !== 'string' || !SEVERITY_SETTINGS.includes(severity)) problems.push(`mergewise.rules.${rule} must be error, warning, information, hint or off, not ${JSON.stringify(severity)}.`);
+    else if (typeof severity !== 'string' || !(SEVERITY_SETTINGS as readonly string[]).includes(severity)) problems.push(`mergewise.rules.${rule} must be error, warning, information, hint or off, not ${JSON.stringify(severity)}.`);
     else rules[rule as RuleId] = severity as SeveritySetting;
   }
   let maxFileSize = DEFAULT_SETTINGS.maxFileSize;

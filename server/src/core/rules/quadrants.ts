@@ -1,7 +1,8 @@
-import { fieldQuadrant, purposeCoversField, QUADRANT_NAMES, type Quadrant } from '../purposes';
+import { fieldQuadrant, purposeCoversField, type Quadrant } from '../purposes';
 import type { Diagnostic, RuleId, Severity } from '../model';
 import { isCompletePurpose, type FieldSpec } from '../schema/types';
 import { code, findingUse, knownFieldUses, type Fixes, type Report, type Rule, type TemplateContext } from './rule';
+import { QUADRANTS } from '../../../../protocol/src/quadrants';
 
 interface QuadrantUses {
   /** Indexes into `knownFieldUses`, in order, of the uses in each quadrant. */
@@ -88,17 +89,17 @@ function coverWithPurpose(context: TemplateContext, diagnostic: Diagnostic): Fix
 export const quadrantUnexpectedUnhelpful = quadrantRule('unexpected-unhelpful', 'quadrant-unexpected-unhelpful', 'warning',
   'Unexpected (inferred or third-party) data with no purpose covering it: the surveillance quadrant.',
   (written) =>
-    `${written} is data the recipient did not knowingly give you, and no purpose justifies it here (${QUADRANT_NAMES['unexpected-unhelpful']}): ` +
+    `${written} is data the recipient did not knowingly give you, and no purpose justifies it here (${QUADRANTS['unexpected-unhelpful'].name}): ` +
     'the recipient would wonder how you know and feel watched. Remove it, or add a purpose with a segment, tactic and metric that lists it and covers this template.');
 
 export const quadrantUnexpectedHelpful = quadrantRule('unexpected-helpful', 'quadrant-unexpected-helpful', 'information',
   'Unexpected data, covered by a purpose: it can delight, if the hypothesis holds.',
   (written, purposes) =>
-    `${written} is data the recipient did not knowingly give you, used for ${purposes.map((p) => `"${p}"`).join(', ')} (${QUADRANT_NAMES['unexpected-helpful']}): ` +
+    `${written} is data the recipient did not knowingly give you, used for ${purposes.map((p) => `"${p}"`).join(', ')} (${QUADRANTS['unexpected-helpful'].name}): ` +
     'it can feel like a welcome surprise if it helps them. Check that the purpose\'s metric is being measured.');
 
 export const quadrantExpectedUnhelpful = quadrantRule('expected-unhelpful', 'quadrant-expected-unhelpful', 'hint',
   'Expected data with no purpose: personalization for its own sake.',
   (written) =>
-    `${written} is data the recipient expects you to have, but no purpose covers its use here (${QUADRANT_NAMES['expected-unhelpful']}): ` +
+    `${written} is data the recipient expects you to have, but no purpose covers its use here (${QUADRANTS['expected-unhelpful'].name}): ` +
     'it shows you know them without helping them. Add a purpose that lists it, or drop it if it adds nothing.');

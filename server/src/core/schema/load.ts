@@ -2,7 +2,7 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import { DIALECT_IDS, isDialectId, type DialectId } from '../dialects/ids';
 import { closestNames } from '../closest';
 import { globProblem } from '../purposes';
-import { RULE_IDS, SCHEMA_ERROR, type Diagnostic, type RuleId, type Severity, type SeveritySetting, type Span } from '../model';
+import { RULE_IDS, SCHEMA_ERROR, SEVERITY_SETTINGS, type Diagnostic, type RuleId, type Severity, type SeveritySetting, type Span } from '../model';
 import {
   FIELD_TYPES,
   SENSITIVITIES,
@@ -29,7 +29,6 @@ const FIELD_KEYS = [
   'deprecated', 'aliases', 'required', 'items', 'fields',
 ];
 const PURPOSE_KEYS = ['segment', 'tactic', 'metric', 'description', 'fields', 'templates'];
-const SEVERITY_SETTINGS: SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
 /** JSON errors reported one by one; a binary file has tens of thousands, and the rest are counted in one. */
 const MAX_PARSE_ERRORS = 50;
 
