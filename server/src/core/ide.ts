@@ -6,13 +6,15 @@
  */
 import type { CompletionEntry, Dialect, FieldUse } from './dialects/dialect';
 import { fieldMarkdown } from './docs';
+import { findingAt } from './fixes';
 import type { Span } from './model';
 import type { Recipient } from './preview/recipients';
-import { fieldQuadrant, QUADRANT_NAMES, type Quadrant } from './purposes';
+import { fieldQuadrant, type Quadrant } from './purposes';
 import { completionContextAt, loopScopesAt, useAt } from './query';
 import type { FieldSpec, Schema } from './schema/types';
 import { describeShown, shownValue, type ShownKind } from './values';
 import type { DocumentAnalysis } from './workspace';
+import { QUADRANTS } from '../../../protocol/src/quadrants';
 
 export interface HoverAnswer {
   /** The field reference the hover is about. */
@@ -30,8 +32,7 @@ export function hoverAt(document: DocumentAnalysis, offset: number, recipients: 
   if (resolution?.kind === 'namespace') return { span: use.span, markdown: `**${use.path}**: a group of fields in mergewise.json` };
   if (resolution?.kind !== 'field') {
     // The names unknown-field suggests for this very use (none when that rule is off).
-    const finding = analysis.diagnostics.find((d) => d.rule === 'unknown-field' && d.span.start === use.span.start && d.span.end === use.span.end);
-    const suggestions = finding?.data?.suggestions ?? [];
+    const suggestions = findingAt(analysis, 'unknown-field', use.span.start, use.span.end)?.data?.suggestions ?? [];
     return {
       span: use.span,
       markdown: `**${use.path}** is not in mergewise.json.` + (suggestions.length ? ` Closest: ${suggestions.map((s) => `\`${s}\``).join(', ')}.` : ''),
@@ -80,7 +81,7 @@ export function quadrantUses(document: DocumentAnalysis): QuadrantUse[] {
     const resolution = analysis.resolutions[index];
     if (resolution?.kind !== 'field' || use.context === 'argument') return;
     const { quadrant, purposes } = fieldQuadrant(resolution.field, analysis.purposes);
-    if (quadrant) entries.push({ span: use.span, field: resolution.field.path, quadrant, name: QUADRANT_NAMES[quadrant], purposes });
+    if (quadrant) entries.push({ span: use.span, field: resolution.field.path, quadrant, name: QUADRANTS[quadrant].name, purposes });
   });
   return entries;
 }

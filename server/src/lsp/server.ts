@@ -97,10 +97,8 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   documents.onDidOpen((event) => markUnpublished(event.document.uri));
   documents.onDidChangeContent((event) => {
     const filePath = uriToPath(event.document.uri);
-    if (filePath?.endsWith('.json')) {
-      editedFiles.add(filePath);
-      queuePublication();
-    }
+    // A schema or recipient file edited here is taken in before the next answer or publication.
+    if (filePath?.endsWith('.json')) editedFiles.add(filePath);
     markUnpublished(event.document.uri);
   });
   documents.onDidClose((event) => {

@@ -116,14 +116,31 @@ export const FALLBACK_PLACEHOLDER = 'FALLBACK';
 
 /** The use a finding was reported on, with its field when the schema declares it. */
 export function findingUse(context: TemplateContext, diagnostic: Diagnostic): { use: FieldUse; field?: FieldSpec } | undefined {
-  const { uses } = context.scan;
-  for (let i = 0; i < uses.length; i++) {
-    const use = uses[i];
-    if (use.span.start !== diagnostic.span.start || use.span.end !== diagnostic.span.end) continue;
-    const resolution = context.resolutions[i];
-    return { use, field: resolution?.kind === 'field' ? resolution.field : undefined };
+  const index = useIndexBySpan(context).get(spanKey(diagnostic.span.start, diagnostic.span.end));
+  if (index === undefined) return undefined;
+  const resolution = context.resolutions[index];
+  return { use: context.scan.uses[index], field: resolution?.kind === 'field' ? resolution.field : undefined };
+}
+
+const useIndexCache = new WeakMap<TemplateContext, Map<string, number>>();
+
+/**
+ * Each use's index by its span, built once per analysis when fixes are first asked for: fix-all
+ * asks for the fixes of thousands of findings, and searching the uses for each was quadratic.
+ */
+function useIndexBySpan(context: TemplateContext): Map<string, number> {
+  let bySpan = useIndexCache.get(context);
+  if (!bySpan) {
+    bySpan = new Map();
+    const { uses } = context.scan;
+    for (let i = uses.length - 1; i >= 0; i--) bySpan.set(spanKey(uses[i].span.start, uses[i].span.end), i);
+    useIndexCache.set(context, bySpan);
   }
-  return undefined;
+  return bySpan;
+}
+
+function spanKey(start: number, end: number): string {
+  return `${start}:${end}`;
 }
 
 /**
