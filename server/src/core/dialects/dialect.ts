@@ -14,6 +14,81 @@ export interface TemplateScan {
   purposeDirectives: PurposeDirective[];
   /** Where each loop variable is bound, for completion inside loops. */
   loopScopes?: LoopScope[];
+  /** Partials, snippets and content blocks the template pulls in, in the order written. */
+  includes?: IncludeSite[];
+  /** The parameters a partial declares it takes (LiquidDoc `@param`, or a `mergewise param` comment). */
+  parameters?: ParameterDeclaration[];
+}
+
+/**
+ * How a platform pulls one file into another. Resolution conventions and whether the partial sees
+ * the caller's variables follow from it.
+ */
+export type IncludeKind =
+  /** Liquid `{% render %}`: the partial sees only what is passed (and the recipient's fields). */
+  | 'render'
+  /** Liquid, HubL and Django `{% include %}`: the partial sees the caller's variables too. */
+  | 'include'
+  /** Braze `{{content_blocks.${name}}}`. */
+  | 'content-block'
+  /** Handlebars `{{> name}}` and `{{#> layout}}…{{/layout}}`: the partial sees the current context. */
+  | 'partial'
+  /** Iterable `{{{snippet "name" arg…}}}`. */
+  | 'snippet'
+  /** HubL and Django `{% import %}` / `{% from … import %}`: macros. */
+  | 'import'
+  /** Django and HubL `{% extends %}`: the layout the template fills. */
+  | 'extends'
+  /** AMPscript `ContentBlockByKey` / `ContentBlockByName` / `ContentBlockByID`. */
+  | 'content-block-key'
+  | 'content-block-name'
+  | 'content-block-id';
+
+export interface IncludeSite {
+  kind: IncludeKind;
+  /** The partial's name or key as the platform reads it (quotes removed); null when it is computed at send time. */
+  name: string | null;
+  /** Span of the name as written (with its quotes), or of the expression that computes it. */
+  nameSpan: Span;
+  /** Span of the whole tag or call. */
+  tagSpan: Span;
+  /** What the caller passes, by the name the partial reads it under. */
+  parameters: IncludeArgument[];
+  /**
+   * For partials that see the caller's current context (Handlebars inside `{{#each items}}`): the
+   * path the partial's own names continue, `items[]`. Absent at the top level.
+   */
+  contextPath?: string;
+  /** The partial sees the caller's variables (loop variables and locals), not only its parameters. */
+  sharesScope: boolean;
+  /** Caller's loop variables in scope at the include, with the array item each stands for. */
+  loopVariables?: Record<string, string>;
+  /** Data paths a surrounding conditional of the caller checks have a value, at the include. */
+  guards: string[];
+}
+
+export interface IncludeArgument {
+  /** The name the partial reads: `name` in `{% render 'greeting', name: customer.first_name %}`; for positional arguments, `0`, `1`, …. */
+  name: string;
+  /** The caller's data path the value comes from, resolved through the caller's loop variables; null for a literal or a local. */
+  path: string | null;
+  /** The fallback the caller gives the value, as the recipient would read it. */
+  fallback: string | null;
+  /** The literal's kind, when the value is one: for `partial-parameter` type checks. */
+  literal?: 'string' | 'number' | 'boolean';
+  span: Span;
+  /** `{% render 'card' for items as item %}`: the partial runs once per item. */
+  loop?: boolean;
+}
+
+/** One parameter a partial declares: `@param {string} [name] - description`. */
+export interface ParameterDeclaration {
+  name: string;
+  /** As written: `string`, `number`, `boolean`, `object`, `array`, or a platform type (`product`). */
+  type?: string;
+  required: boolean;
+  description?: string;
+  span: Span;
 }
 
 export interface LoopScope {
@@ -100,14 +175,31 @@ export interface RenderRequest {
   /** The schema field path of each use, when it differs from what is written (aliases, Braze `${x}`). */
   schemaPathOf(useIndex: number): string | undefined;
   limits: RenderLimits;
+  /**
+   * The partial an include pulls in, by the include's kind and name as the platform reads it;
+   * undefined when it resolves to no file. Absent when partials are not followed.
+   */
+  partial?(kind: IncludeKind, name: string): RenderPartial | undefined;
+}
+
+/** A partial's text and scan, for rendering it where a template includes it. */
+export interface RenderPartial {
+  /** Its file, as the workspace names it: marks of its outputs carry it. */
+  file: string;
+  text: string;
+  scan: TemplateScan;
+  /** As `RenderRequest.schemaPathOf`, for this partial's uses. */
+  schemaPathOf(useIndex: number): string | undefined;
 }
 
 export type RenderedValueKind = 'value' | 'fallback' | 'blank';
 
 export interface RenderedValue {
-  /** Index into `scan.uses` of the field whose output this is. */
+  /** Index into `scan.uses` of the field whose output this is (the partial's scan when `partial` is set). */
   useIndex: number;
   kind: RenderedValueKind;
+  /** The partial's `file` when the output is inside included content. */
+  partial?: string;
 }
 
 /**
