@@ -8,6 +8,7 @@ import { checkPurposes, purposeIncompleteMeta } from './rules/purpose-incomplete
 import type { Report, TemplateContext } from './rules/rule';
 import { resolveField, type Resolution } from './schema/resolve';
 import { readableMessage, type SchemaLoadResult } from './schema/load';
+import type { ResolvedInclude } from './partials/workspace';
 import type { Purpose, Schema } from './schema/types';
 
 export type SeverityOverrides = Partial<Record<RuleId, SeveritySetting>>;
@@ -21,6 +22,12 @@ export interface TemplateInput {
   /** Editor settings; `mergewise.json`'s `rules` win over them so the editor agrees with CI. */
   severityOverrides?: SeverityOverrides;
   now?: Date;
+  /** The text's scan when the caller has it: a partial's, rewritten into a sending template's terms (see partials/call-context.ts). */
+  scan?: TemplateScan;
+  /** The purposes that apply, when they are another template's: a partial is judged by the templates that send it. */
+  purposes?: Purpose[];
+  /** The template's includes, resolved in its workspace. */
+  includes?: ResolvedInclude[];
 }
 
 export interface TemplateAnalysis {
@@ -39,7 +46,7 @@ export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
   const diagnostics: Diagnostic[] = [];
   let scanned: TemplateScan;
   try {
-    scanned = input.dialect.scan(input.text);
+    scanned = input.scan ?? input.dialect.scan(input.text);
   } catch (error) {
     // A scanner that fails on one file must not take the editor's server down with it: say so on the file.
     scanned = { uses: [], syntaxErrors: [], branchGroups: [], purposeDirectives: [] };
@@ -62,8 +69,9 @@ export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
     dialect: input.dialect,
     schema,
     resolutions,
-    purposes: schema ? purposesForTemplate(schema, input.relativePath, scan.purposeDirectives) : [],
+    purposes: input.purposes ?? (schema ? purposesForTemplate(schema, input.relativePath, scan.purposeDirectives) : []),
     now: input.now ?? new Date(),
+    includes: input.includes ?? [],
   };
   for (const rule of TEMPLATE_RULES) {
     if (rule.meta.needsSchema && !schema) continue;
@@ -114,8 +122,9 @@ export function resolveUses(schema: Schema, dialect: DialectId, uses: FieldUse[]
  * with `{ ...finding }`, were a sixth of the analysis of large templates, and a finding object per
  * diagnostic then copied field by field was garbage made while every result so far is live.
  */
-function reporter(diagnostics: Diagnostic[], rule: RuleId, severity: Severity): Report {
-  return (span: Span, message: string, field?: string, data?: DiagnosticData, tags?: DiagnosticTag[]) => {
+function reporter(diagnostics: Diagnostic[], rule: RuleId, ruleSeverity: Severity): Report {
+  return (span: Span, message: string, field?: string, data?: DiagnosticData, tags?: DiagnosticTag[], lowered?: Severity) => {
+    const severity = lowered !== undefined && SEVERITY_RANK[lowered] > SEVERITY_RANK[ruleSeverity] ? lowered : ruleSeverity;
     if (tags === undefined) {
       if (field === undefined) {
         if (data === undefined) diagnostics.push({ rule, severity, message, span });
@@ -134,6 +143,8 @@ function reporter(diagnostics: Diagnostic[], rule: RuleId, severity: Severity): 
     diagnostics.push(diagnostic);
   };
 }
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 function severityFor(id: RuleId, fallback: Severity, schema: Schema | undefined, overrides: SeverityOverrides | undefined): Severity | undefined {
   const setting = schema?.rules[id] ?? overrides?.[id] ?? fallback;

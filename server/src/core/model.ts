@@ -41,6 +41,9 @@ export const RULE_IDS = [
   'type-mismatch',
   'purpose-incomplete',
   'duplicate-branches',
+  'unknown-partial',
+  'partial-cycle',
+  'partial-parameter',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
@@ -64,6 +67,8 @@ export interface Diagnostic {
   tags?: DiagnosticTag[];
   /** Machine-readable extras that quick fixes need (e.g. suggested names). */
   data?: DiagnosticData;
+  /** In a partial: the sending templates the finding affects (absolute paths). */
+  includedBy?: string[];
 }
 
 export interface DiagnosticData {

@@ -8,6 +8,8 @@ import type { Resolution } from './schema/resolve';
 import { matchesGlob } from './purposes';
 import { loadSchema, SCHEMA_FILE_NAME, type SchemaLoadResult } from './schema/load';
 import type { Schema } from './schema/types';
+import { analyzeAcrossFiles } from './partials/analyze';
+import type { PartialWorkspace, ResolvedInclude } from './partials/workspace';
 
 /** The file access the core needs; the CLI passes the disk, the language server its open documents first. */
 export interface WorkspaceFileSystem {
@@ -143,16 +145,30 @@ export interface DocumentAnalysis {
   dialectChoice: DialectChoice;
   schema: Schema | undefined;
   analysis: TemplateAnalysis;
+  /** With partials followed: the template's includes, resolved. */
+  includes?: ResolvedInclude[];
+  /** With partials followed: the sending templates that include this file (absolute paths). */
+  includedBy?: string[];
 }
 
-/** Analyzes one template with the schema that governs it. */
-export function analyzeDocument(index: SchemaIndex, filePath: string, text: string, overrides?: SeverityOverrides, now?: Date): DocumentAnalysis {
+/**
+ * Analyzes one template with the schema that governs it; with `partials`, across files: its
+ * includes resolved, and, for a partial, in the contexts of the templates that send it.
+ */
+export function analyzeDocument(
+  index: SchemaIndex, filePath: string, text: string, overrides?: SeverityOverrides, now?: Date, partials?: PartialWorkspace,
+): DocumentAnalysis {
   const loaded = index.schemaFor(filePath);
   const schema = loaded?.result?.schema;
   const baseDir = schema?.dir ?? path.dirname(path.resolve(filePath));
   const relativePath = toPosix(path.relative(baseDir, path.resolve(filePath)));
   const choice = chooseDialect(schema, relativePath, text);
   const dialect = getDialect(choice.id);
+  if (partials) {
+    const file = partials.scanned(path.resolve(filePath), text, schema);
+    const crossFile = analyzeAcrossFiles(partials, { file, relativePath, severityOverrides: overrides, now });
+    return { dialect, dialectChoice: choice, schema, ...crossFile };
+  }
   const analysis = analyzeTemplate({ text, relativePath, dialect, schema, severityOverrides: overrides, now });
   return { dialect, dialectChoice: choice, schema, analysis };
 }

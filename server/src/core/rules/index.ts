@@ -9,6 +9,10 @@ import { deprecatedField } from './deprecated-field';
 import { typeMismatch } from './type-mismatch';
 import { duplicateBranches } from './duplicate-branches';
 import { purposeIncompleteMeta } from './purpose-incomplete';
+import { unknownPartial } from './unknown-partial';
+import { partialCycle } from './partial-cycle';
+import { partialParameter } from './partial-parameter';
+import { RULE_IDS } from '../model';
 
 /** Rules that run on each template, in the order of the README's rule table. */
 export const TEMPLATE_RULES: Rule[] = [
@@ -23,14 +27,15 @@ export const TEMPLATE_RULES: Rule[] = [
   deprecatedField,
   typeMismatch,
   duplicateBranches,
+  unknownPartial,
+  partialCycle,
+  partialParameter,
 ];
 
 /** Every rule, for documentation and settings. */
 export const ALL_RULES: RuleMeta[] = [...TEMPLATE_RULES.map((rule) => rule.meta), purposeIncompleteMeta].sort(
   (a, b) => order(a.id) - order(b.id));
 
-function order(id: string): number {
-  return ['syntax-error', 'unknown-field', 'missing-fallback', 'quadrant-unexpected-unhelpful', 'quadrant-unexpected-helpful',
-    'quadrant-expected-unhelpful', 'sensitive-data', 'stale-data', 'deprecated-field', 'type-mismatch', 'purpose-incomplete',
-    'duplicate-branches'].indexOf(id);
+function order(id: (typeof RULE_IDS)[number]): number {
+  return RULE_IDS.indexOf(id);
 }

@@ -1,5 +1,6 @@
 import type { Dialect, FieldUse, TemplateScan, TextEdit } from '../dialects/dialect';
 import type { Diagnostic, DiagnosticData, DiagnosticTag, RuleId, Severity, Span } from '../model';
+import type { ResolvedInclude } from '../partials/workspace';
 import type { Resolution } from '../schema/resolve';
 import type { FieldSpec, Purpose, Schema } from '../schema/types';
 
@@ -23,6 +24,8 @@ export interface TemplateContext {
   /** The complete purposes that apply to this template. */
   purposes: Purpose[];
   now: Date;
+  /** The template's includes, resolved in its workspace; empty when partials are not followed. */
+  includes: ResolvedInclude[];
 }
 
 export type Finding = Omit<Diagnostic, 'rule' | 'severity'>;
@@ -30,9 +33,10 @@ export type Finding = Omit<Diagnostic, 'rule' | 'severity'>;
 /**
  * Reports one diagnostic, given its parts: the diagnostic is built once from them, with no finding
  * object in between (a large template has thousands of findings, and each one was garbage).
- * A part left undefined is left out of the diagnostic.
+ * A part left undefined is left out of the diagnostic. `severity` lowers one finding below the
+ * rule's (a dynamic include is information, whatever `unknown-partial` is set to).
  */
-export type Report = (span: Span, message: string, field?: string, data?: DiagnosticData, tags?: DiagnosticTag[]) => void;
+export type Report = (span: Span, message: string, field?: string, data?: DiagnosticData, tags?: DiagnosticTag[], severity?: Severity) => void;
 
 /** Edits that resolve a finding, with what they do in words. */
 export interface Fix {

@@ -9,6 +9,7 @@ import {
   SOURCES,
   type FieldSpec,
   type FieldType,
+  type PartialsConfig,
   type Purpose,
   type Schema,
 } from './types';
@@ -23,11 +24,13 @@ export interface SchemaLoadResult {
   parsed: boolean;
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize'];
+const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize', 'partials'];
 const FIELD_KEYS = [
   'type', 'description', 'source', 'expected', 'fallback', 'examples', 'sensitivity', 'maxAgeDays',
   'deprecated', 'aliases', 'required', 'items', 'fields',
 ];
+const PARTIALS_KEYS = ['files', 'globs', 'contentBlocks'];
+const CONTENT_BLOCK_KEYS = ['keys', 'names', 'ids'];
 const PURPOSE_KEYS = ['segment', 'tactic', 'metric', 'description', 'fields', 'templates'];
 /** JSON errors reported one by one; a binary file has tens of thousands, and the rest are counted in one. */
 const MAX_PARSE_ERRORS = 50;
@@ -151,7 +154,38 @@ class SchemaLoader {
         case '$schema':
           this.expectType(value, 'string', '$schema');
           break;
+        case 'partials':
+          this.readPartials(value);
+          break;
       }
+    }
+  }
+
+  private readPartials(node: Node): void {
+    const partials: PartialsConfig = { files: new Map(), globs: [], contentBlocks: { keys: new Map(), names: new Map(), ids: new Map() } };
+    for (const [key, value] of this.properties(node, 'partials', PARTIALS_KEYS)) {
+      switch (key) {
+        case 'files':
+          this.readFileMap(value, 'partials: "files"', partials.files);
+          break;
+        case 'globs':
+          partials.globs = this.stringArray(value, 'partials: "globs"');
+          this.checkGlobs(value, 'partials: "globs"');
+          break;
+        case 'contentBlocks':
+          for (const [kind, map] of this.properties(value, 'partials: "contentBlocks"', CONTENT_BLOCK_KEYS)) {
+            this.readFileMap(map, `partials: "contentBlocks": "${kind}"`, partials.contentBlocks[kind as 'keys' | 'names' | 'ids']);
+          }
+          break;
+      }
+    }
+    this.schema.partials = partials;
+  }
+
+  /** `{ "name": "path/to/file" }`: each value a path relative to mergewise.json. */
+  private readFileMap(node: Node, where: string, into: Map<string, string>): void {
+    for (const [name, fileNode] of this.properties(node, where)) {
+      if (this.expectType(fileNode, 'string', `${where}: "${name}"`)) into.set(name, fileNode.value);
     }
   }
 

@@ -46,6 +46,16 @@ export interface TemplateDialectOverride {
   dialect: DialectId;
 }
 
+/** Where includes resolve, beyond the conventions (`mergewise.json`'s `partials`). Paths are relative to its folder. */
+export interface PartialsConfig {
+  /** A partial's name, key or path as templates write it, to its file. */
+  files: Map<string, string>;
+  /** Globs of the files that are partials; when given, names resolve among them instead of the conventional folders. */
+  globs: string[];
+  /** AMPscript content blocks by `ContentBlockByKey`, `ContentBlockByName` and `ContentBlockByID`. */
+  contentBlocks: { keys: Map<string, string>; names: Map<string, string>; ids: Map<string, string> };
+}
+
 export interface Schema {
   /** Absolute path of the `mergewise.json` file. */
   file: string;
@@ -58,6 +68,7 @@ export interface Schema {
   purposes: Map<string, Purpose>;
   rules: Partial<Record<RuleId, SeveritySetting>>;
   maxFileSize?: number;
+  partials?: PartialsConfig;
 }
 
 export function isCompletePurpose(purpose: Purpose): boolean {

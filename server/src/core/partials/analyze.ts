@@ -1,0 +1,101 @@
+/**
+ * Analysis across files. A template is checked with its includes resolved; a partial that sending
+ * templates include is checked once per distinct context they read it in (their parameters, loops,
+ * guards and purposes), and each finding is reported once, in the partial, naming the templates it
+ * affects. A partial nothing includes is checked on its own, its declared parameters set aside.
+ */
+import * as path from 'node:path';
+import { analyzeTemplate, type SeverityOverrides, type TemplateAnalysis } from '../analyze';
+import type { FieldUse } from '../dialects/dialect';
+import type { Diagnostic } from '../model';
+import { purposesForTemplate } from '../purposes';
+import type { Purpose, Schema } from '../schema/types';
+import { toPosix } from '../workspace';
+import { contextKey, contextOfDeclarations, scanInContext } from './call-context';
+import type { GraphFile, PartialWorkspace, ResolvedInclude } from './workspace';
+
+export interface CrossFileAnalysis {
+  analysis: TemplateAnalysis;
+  includes: ResolvedInclude[];
+  /** The sending templates that include this file, directly or not (absolute paths); empty for a template nothing includes. */
+  includedBy: string[];
+}
+
+export interface CrossFileInput {
+  file: GraphFile;
+  relativePath: string;
+  severityOverrides?: SeverityOverrides;
+  now?: Date;
+}
+
+/** Names of the templates a finding in a partial affects, shown at most. */
+const NAMES_SHOWN = 3;
+
+export function analyzeAcrossFiles(graph: PartialWorkspace, input: CrossFileInput): CrossFileAnalysis {
+  const { file: own } = input;
+  const includes = graph.includesOf(own);
+  const base = {
+    text: own.text, relativePath: input.relativePath, dialect: own.dialect, schema: own.schema,
+    severityOverrides: input.severityOverrides, now: input.now, includes,
+  };
+  const reaches = graph.reachesOf(own.file);
+  if (reaches.length === 0) {
+    const alone = own.scan.parameters?.length ? scanInContext(own.scan, contextOfDeclarations(own.scan.parameters)) : own.scan;
+    return { analysis: analyzeTemplate({ ...base, scan: alone }), includes, includedBy: [] };
+  }
+  const senders = graph.sendersOf(own.file);
+  const analyses = new Map<string, TemplateAnalysis>();
+  const found = new Map<string, { diagnostic: Diagnostic; senders: Set<string> }>();
+  let first: TemplateAnalysis | undefined;
+  for (const reach of reaches) {
+    const purposes = own.schema ? senderPurposes(graph, own.schema, reach.sender) : [];
+    const key = `${contextKey(reach.context)}#${purposes.map((p) => p.id).join(',')}`;
+    let analysis = analyses.get(key);
+    if (!analysis) {
+      analysis = analyzeTemplate({ ...base, scan: scanInContext(own.scan, reach.context), purposes });
+      analyses.set(key, analysis);
+    }
+    first ??= analysis;
+    for (const diagnostic of analysis.diagnostics) {
+      const id = `${diagnostic.rule}\0${diagnostic.span.start}\0${diagnostic.span.end}\0${diagnostic.field ?? ''}\0${diagnostic.message}`;
+      let entry = found.get(id);
+      if (!entry) found.set(id, (entry = { diagnostic, senders: new Set() }));
+      entry.senders.add(reach.sender);
+    }
+  }
+  const shown = (file: string) => toPosix(path.relative(own.schema?.dir ?? path.dirname(own.file), file));
+  const diagnostics = [...found.values()].map(({ diagnostic, senders: affected }) => {
+    const includedBy = senders.filter((sender) => affected.has(sender));
+    const names = includedBy.map(shown);
+    const listed = names.slice(0, NAMES_SHOWN).join(', ') + (names.length > NAMES_SHOWN ? `, and ${names.length - NAMES_SHOWN} more` : '');
+    const where = includedBy.length === senders.length
+      ? `in ${senders.length === 1 ? 'the template' : `all ${senders.length} templates`} that include${senders.length === 1 ? 's' : ''} it: ${listed}`
+      : `in ${includedBy.length} of the ${senders.length} templates that include it: ${listed}`;
+    // Findings about data depend on the caller; say where they hold. Syntax holds everywhere alike.
+    const message = diagnostic.field !== undefined ? `${diagnostic.message} (${where})` : diagnostic.message;
+    return { ...diagnostic, message, includedBy };
+  }).sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return { analysis: { ...first!, diagnostics }, includes, includedBy: senders };
+}
+
+function senderPurposes(graph: PartialWorkspace, schema: Schema, sender: string): Purpose[] {
+  return purposesForTemplate(schema, toPosix(path.relative(schema.dir, sender)), graph.purposeDirectivesOf(sender));
+}
+
+/** A use inside a partial that a template sends, in the template's terms. */
+export interface PartialUse {
+  /** The partial's file (absolute). */
+  file: string;
+  use: FieldUse;
+}
+
+/** Every data use in the partials a template pulls in, directly or not, rewritten into its terms. */
+export function usesThroughPartials(graph: PartialWorkspace, file: string): PartialUse[] {
+  const uses: PartialUse[] = [];
+  for (const { file: partial, context } of graph.partialsOf(file)) {
+    const read = graph.read(partial);
+    if (!read || 'problem' in read) continue;
+    for (const use of scanInContext(read.scan, context).uses) uses.push({ file: partial, use });
+  }
+  return uses;
+}

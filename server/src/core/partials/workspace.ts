@@ -1,0 +1,366 @@
+/**
+ * The include graph of a workspace: which partials each template pulls in, which sending templates
+ * each partial reaches, and the contexts it is read in there. Files are scanned once per version;
+ * includes are resolved once per folder, kind and name.
+ */
+import * as path from 'node:path';
+import type { Dialect, IncludeSite, ParameterDeclaration, PurposeDirective, TemplateScan } from '../dialects/dialect';
+import { getDialect } from '../dialects/registry';
+import type { Schema } from '../schema/types';
+import { chooseDialect, formatBytes, looksBinary, maxFileSizeFor, toPosix, type SchemaIndex } from '../workspace';
+import { contextKey, innerContext, TOP_LEVEL, type CallContext } from './call-context';
+import { PartialResolver } from './resolve';
+
+/** Include chains deeper than this are not followed: a diagnostic says so at the include. */
+export const MAX_INCLUDE_DEPTH = 32;
+/** Distinct ways one sending template reaches one partial that are followed; more is a generated workspace, not a real one. */
+const MAX_PATHS_PER_SENDER = 64;
+
+export interface TemplateTexts {
+  /** The file's current text (an open editor's, else the disk's); undefined when it does not exist. Throws when it cannot be read. */
+  read(file: string): string | undefined;
+  /** Changes whenever `read` would return another text; undefined to compare the texts instead. */
+  version?(file: string): string | undefined;
+  /** The templates whose includes make the graph, as absolute paths. */
+  templates(): string[];
+}
+
+/** One include of a template, resolved. */
+export interface ResolvedInclude {
+  site: IncludeSite;
+  /** Absolute path of the partial; undefined when it resolves to none or is computed at send time. */
+  file?: string;
+  /** The partial's path as messages show it: relative to `mergewise.json`'s folder (or the workspace's). */
+  shown?: string;
+  /** How it was found, or why not. */
+  how: string;
+  /** For one that resolves to no file: the closest names that exist. */
+  suggestions: string[];
+  /** The partial's declared parameters, when it declares any. */
+  declared?: ParameterDeclaration[];
+  /** Following it leads back to the including file: the files of the loop, from the partial to the including file, as shown. */
+  cycle?: string[];
+  /** The partial exists but cannot be used: unreadable, binary or too large. */
+  problem?: string;
+  /** The partials it pulls in, and theirs, run deeper than MAX_INCLUDE_DEPTH. */
+  tooDeep?: boolean;
+}
+
+/** A file as the graph read it. */
+export interface GraphFile {
+  file: string;
+  text: string;
+  dialect: Dialect;
+  scan: TemplateScan;
+  schema: Schema | undefined;
+}
+
+/** One way a sending template reaches a partial, in that template's terms. */
+export interface Reach {
+  sender: string;
+  context: CallContext;
+}
+
+interface Entry {
+  version: string | undefined;
+  file?: GraphFile;
+  problem?: string;
+}
+
+/** What the includer index keeps of every template: its include sites only, not its scan. */
+interface SitesEntry {
+  version: string | undefined;
+  sites: IncludeSite[];
+  /** Its purpose directives: a partial is judged by the purposes of the templates that send it. */
+  purposeDirectives: PurposeDirective[];
+}
+
+/** Words every include form contains: a template without any includes nothing, and is not scanned for the graph. */
+const MAY_INCLUDE = /render|include|content_blocks|\{\{[#~]?>|snippet|ContentBlockBy|import|extends/i;
+
+export class PartialWorkspace {
+  /** Partials read whole, with their scans: few, and read again and again. */
+  private readonly entries = new Map<string, Entry>();
+  private readonly sites = new Map<string, SitesEntry>();
+  private readonly resolvers = new Map<string, PartialResolver>();
+  /** Partial to the files that include it; built on first need, kept up to date per changed file. */
+  private includers: Map<string, Set<string>> | undefined;
+  private readonly targetsByFile = new Map<string, string[]>();
+
+  constructor(private readonly schemas: SchemaIndex, private readonly texts: TemplateTexts) {}
+
+  /** The file's text, dialect and scan, or why it cannot be used; undefined when it does not exist. */
+  read(file: string): GraphFile | { problem: string } | undefined {
+    const version = this.texts.version?.(file);
+    const cached = this.entries.get(file);
+    if (cached && version !== undefined && cached.version === version) return outcome(cached);
+    let text: string | undefined;
+    try {
+      text = this.texts.read(file);
+    } catch (error) {
+      return this.remember(file, { version, problem: `it could not be read (${error instanceof Error ? error.message : String(error)})` });
+    }
+    if (text === undefined) return this.remember(file, { version });
+    if (cached?.file && cached.file.text === text) return this.remember(file, { version, file: cached.file });
+    const schema = this.schemas.schemaFor(file)?.result?.schema;
+    if (looksBinary(text)) return this.remember(file, { version, problem: 'it looks like a binary file, not a template' });
+    const bytes = Buffer.byteLength(text);
+    const limit = maxFileSizeFor(schema);
+    if (bytes > limit) return this.remember(file, { version, problem: `${formatBytes(bytes)} is over the ${formatBytes(limit)} limit` });
+    return this.remember(file, { version, file: this.scanned(file, text, schema) });
+  }
+
+  /** A file's text read as the analysis reads it: its dialect chosen as `check` chooses it, and scanned unless the scan is given. */
+  scanned(file: string, text: string, schema: Schema | undefined, scan?: TemplateScan): GraphFile {
+    const relativePath = toPosix(path.relative(schema?.dir ?? path.dirname(file), file));
+    const dialect = getDialect(chooseDialect(schema, relativePath, text).id);
+    return { file, text, dialect, scan: scan ?? dialect.scan(text), schema };
+  }
+
+  private remember(file: string, entry: Entry): GraphFile | { problem: string } | undefined {
+    this.entries.set(file, entry);
+    return outcome(entry);
+  }
+
+  /** The include sites of any template, scanning it only when it may hold one. */
+  private sitesOf(file: string): IncludeSite[] {
+    return this.sitesEntry(file).sites;
+  }
+
+  private sitesEntry(file: string): SitesEntry {
+    const version = this.texts.version?.(file);
+    const cached = this.sites.get(file);
+    if (cached && version !== undefined && cached.version === version) return cached;
+    const entry: SitesEntry = { version, sites: [], purposeDirectives: [] };
+    try {
+      const text = this.texts.read(file);
+      if (text !== undefined && MAY_INCLUDE.test(text) && !looksBinary(text)) {
+        const { scan } = this.scanned(file, text, this.schemas.schemaFor(file)?.result?.schema);
+        entry.sites = scan.includes ?? [];
+        entry.purposeDirectives = scan.purposeDirectives;
+      }
+    } catch {
+      // An unreadable template includes nothing; checking it says why.
+    }
+    this.sites.set(file, entry);
+    return entry;
+  }
+
+  /** The purposes a sending template names in its own comments. */
+  purposeDirectivesOf(file: string): PurposeDirective[] {
+    return this.sitesEntry(file).purposeDirectives;
+  }
+
+  /** Forgets a file that changed, appeared or disappeared, and every resolution (a new file may be the one a name wanted). */
+  invalidate(file: string): void {
+    this.entries.delete(file);
+    this.sites.delete(file);
+    for (const resolver of this.resolvers.values()) resolver.clear();
+    if (path.basename(file) === 'mergewise.json') {
+      this.resolvers.clear();
+      this.includers = undefined;
+    } else if (this.includers) {
+      this.reindex(file);
+    }
+  }
+
+  /** Resolves each include of a file that the graph has read. */
+  includesOf(graphFile: GraphFile): ResolvedInclude[] {
+    return (graphFile.scan.includes ?? []).map((site) => this.resolveSite(graphFile, site));
+  }
+
+  private resolveSite(from: GraphFile, site: IncludeSite): ResolvedInclude {
+    const resolver = this.resolverFor(from.file, from.schema);
+    const target = resolver.resolve(site, from.file);
+    const resolved: ResolvedInclude = { site, how: target.how, suggestions: target.suggestions };
+    if (!target.file) return resolved;
+    const shown = (file: string) => toPosix(path.relative(resolver.root, file));
+    resolved.file = target.file;
+    resolved.shown = shown(target.file);
+    const read = this.read(target.file);
+    if (!read) {
+      resolved.problem = 'it disappeared';
+    } else if ('problem' in read) {
+      resolved.problem = read.problem;
+    } else {
+      if (read.scan.parameters?.length) resolved.declared = read.scan.parameters;
+      const loop = this.loopBack(target.file, from.file);
+      if (loop === 'too-deep') resolved.tooDeep = true;
+      else if (loop) resolved.cycle = loop.map(shown);
+    }
+    return resolved;
+  }
+
+  /**
+   * Whether following `start`'s includes leads back to `home`: the files of the loop, or
+   * 'too-deep' when the chain runs past MAX_INCLUDE_DEPTH first. Iterative, so a chain of any
+   * depth never overflows the stack.
+   */
+  private loopBack(start: string, home: string): string[] | 'too-deep' | undefined {
+    if (start === home) return [start];
+    const stack: { file: string; depth: number; chain: string[] }[] = [{ file: start, depth: 1, chain: [start] }];
+    const seen = new Set<string>([start]);
+    let tooDeep = false;
+    while (stack.length) {
+      const { file, depth, chain } = stack.pop()!;
+      for (const next of this.targetsOf(file)) {
+        if (next === home) return [...chain, home];
+        if (seen.has(next)) continue;
+        if (depth >= MAX_INCLUDE_DEPTH) { tooDeep = true; continue; }
+        seen.add(next);
+        stack.push({ file: next, depth: depth + 1, chain: [...chain, next] });
+      }
+    }
+    return tooDeep ? 'too-deep' : undefined;
+  }
+
+  /** The files a file's includes resolve to. */
+  private targetsOf(file: string): string[] {
+    const targets: string[] = [];
+    for (const site of this.sitesOf(file)) {
+      const target = this.targetOf(file, site);
+      if (target) targets.push(target);
+    }
+    return targets;
+  }
+
+  private targetOf(file: string, site: IncludeSite): string | undefined {
+    return this.resolverFor(file, this.schemas.schemaFor(file)?.result?.schema).resolve(site, file).file;
+  }
+
+  private resolverFor(file: string, schema: Schema | undefined): PartialResolver {
+    const root = schema?.dir ?? this.workspaceRootOf(file);
+    let resolver = this.resolvers.get(root);
+    if (!resolver) this.resolvers.set(root, (resolver = new PartialResolver(this.schemas.fileSystem, root, schema)));
+    return resolver;
+  }
+
+  /** Without a schema, includes resolve within the templates' common folder. */
+  private workspaceRootOf(file: string): string {
+    const templates = this.texts.templates();
+    let root = path.dirname(file);
+    for (const template of templates) {
+      while (!`${template}${path.sep}`.startsWith(`${root}${path.sep}`) && path.dirname(root) !== root) root = path.dirname(root);
+    }
+    return root;
+  }
+
+  /** The files that include `file` directly. */
+  directIncluders(file: string): string[] {
+    return [...(this.includerIndex().get(file) ?? [])].sort();
+  }
+
+  /**
+   * The sending templates `file` reaches: those that include it, directly or through other partials,
+   * and that no file includes. Partials only ever included from a loop fall back to their direct includers.
+   */
+  sendersOf(file: string): string[] {
+    const index = this.includerIndex();
+    const senders = new Set<string>();
+    const seen = new Set<string>([file]);
+    const queue = [...(index.get(file) ?? [])];
+    for (const each of queue) seen.add(each);
+    while (queue.length) {
+      const current = queue.shift()!;
+      const above = [...(index.get(current) ?? [])].filter((f) => f !== current);
+      if (above.length === 0) senders.add(current);
+      for (const next of above) {
+        if (!seen.has(next)) { seen.add(next); queue.push(next); }
+      }
+    }
+    return senders.size ? [...senders].sort() : this.directIncluders(file);
+  }
+
+  /**
+   * Every way the sending templates reach `file`, in their terms: a partial is checked once per
+   * distinct context, with the caller's parameters, loops and guards.
+   */
+  reachesOf(file: string): Reach[] {
+    const reaches: Reach[] = [];
+    const canReach = this.filesReaching(file);
+    for (const sender of this.sendersOf(file)) {
+      const seenContexts = new Set<string>();
+      let paths = 0;
+      const stack: { at: string; context: CallContext; depth: number; chain: Set<string> }[] =
+        [{ at: sender, context: TOP_LEVEL, depth: 0, chain: new Set([sender]) }];
+      while (stack.length && paths < MAX_PATHS_PER_SENDER) {
+        const { at, context, depth, chain } = stack.pop()!;
+        for (const site of this.sitesOf(at)) {
+          const target = this.targetOf(at, site);
+          if (!target || !canReach.has(target) || chain.has(target) || depth >= MAX_INCLUDE_DEPTH) continue;
+          const inner = innerContext(context, site);
+          if (target === file) {
+            paths++;
+            const key = contextKey(inner);
+            if (!seenContexts.has(key)) { seenContexts.add(key); reaches.push({ sender, context: inner }); }
+          } else {
+            stack.push({ at: target, context: inner, depth: depth + 1, chain: new Set([...chain, target]) });
+          }
+        }
+      }
+    }
+    return reaches;
+  }
+
+  /** `file` and every file that includes it, directly or not. */
+  private filesReaching(file: string): Set<string> {
+    const index = this.includerIndex();
+    const reaching = new Set<string>([file]);
+    const queue = [file];
+    while (queue.length) {
+      for (const includer of index.get(queue.shift()!) ?? []) {
+        if (!reaching.has(includer)) { reaching.add(includer); queue.push(includer); }
+      }
+    }
+    return reaching;
+  }
+
+  /** The partials `file` pulls in, directly or not, each with the contexts it is read in from `file`. */
+  partialsOf(file: string): { file: string; context: CallContext }[] {
+    const found: { file: string; context: CallContext }[] = [];
+    const stack: { at: string; context: CallContext; depth: number; chain: Set<string> }[] =
+      [{ at: file, context: TOP_LEVEL, depth: 0, chain: new Set([file]) }];
+    const seen = new Set<string>();
+    while (stack.length && found.length < MAX_PATHS_PER_SENDER * 4) {
+      const { at, context, depth, chain } = stack.pop()!;
+      for (const site of this.sitesOf(at)) {
+        const target = this.targetOf(at, site);
+        if (!target || chain.has(target) || depth >= MAX_INCLUDE_DEPTH) continue;
+        const inner = innerContext(context, site);
+        const key = `${target}\0${contextKey(inner)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push({ file: target, context: inner });
+        stack.push({ at: target, context: inner, depth: depth + 1, chain: new Set([...chain, target]) });
+      }
+    }
+    return found;
+  }
+
+  private includerIndex(): Map<string, Set<string>> {
+    if (!this.includers) {
+      this.includers = new Map();
+      this.targetsByFile.clear();
+      for (const template of this.texts.templates()) this.reindex(template);
+    }
+    return this.includers;
+  }
+
+  /** Replaces what `file` includes in the includer index. */
+  private reindex(file: string): void {
+    const index = this.includers;
+    if (!index) return;
+    for (const target of this.targetsByFile.get(file) ?? []) index.get(target)?.delete(file);
+    const targets = this.targetsOf(file);
+    this.targetsByFile.set(file, targets);
+    for (const target of targets) {
+      let set = index.get(target);
+      if (!set) index.set(target, (set = new Set()));
+      set.add(file);
+    }
+  }
+}
+
+function outcome(entry: Entry): GraphFile | { problem: string } | undefined {
+  return entry.file ?? (entry.problem ? { problem: entry.problem } : undefined);
+}
