@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import {
   MARK_END, MARK_SEPARATOR, MARK_START,
-  type RenderedValue, type RenderRequest, type RenderResult, type TemplateScan, type TextEdit,
+  type RenderedValue, type RenderPartial, type RenderRequest, type RenderResult, type TemplateScan, type TextEdit,
 } from '../dialect';
 import { applyEdits } from '../edits';
 import { blockHelper, inlineHelper, type HandlebarsFlavor } from './flavor';
@@ -33,6 +33,21 @@ export class RenderBudget {
 
 export class RenderLimitError extends Error {}
 
+/** Deepest nesting of partials rendered: a partial that includes itself stops here instead of hanging. */
+const MAX_INCLUDE_DEPTH = 20;
+
+/** What one `mw_mark` id stands for: a use of the template, or of a partial. */
+type MarkSite = Omit<RenderedValue, 'kind'>;
+
+const COMPILE_OPTIONS: CompileOptions = { strict: false, compat: false };
+type CompileOptions = Parameters<HandlebarsEnvironment['compile']>[1];
+
+const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+  allowCallsToHelperMissing: false,
+};
+
 /** The Handlebars built-ins; those a platform lacks are removed so the preview fails where the platform would. */
 const BUILT_INS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
 
@@ -41,6 +56,7 @@ const BUILT_INS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
  * Each field output `{{x}}` / `{{helper x …}}` becomes `{{mw_mark id (helper x …) x}}`, which wraps
  * the text with the marks the preview reads and tells a fallback (raw value empty, text not) from a
  * blank. Prototype access stays off, and every loop iteration checks the time and size budget.
+ * Partials and snippets come from `request.partial`, marked the same way.
  */
 export function renderHandlebarsFamily(
   request: RenderRequest,
@@ -48,6 +64,7 @@ export function renderHandlebarsFamily(
   registerHelpers: (env: HandlebarsEnvironment, budget: RenderBudget) => void,
 ): RenderResult {
   const values: RenderedValue[] = [];
+  const sites: MarkSite[] = request.scan.uses.map((_, useIndex) => ({ useIndex }));
   const budget = new RenderBudget(request.limits.timeMs, request.limits.outputChars);
   const env = Handlebars.create();
   for (const name of BUILT_INS) {
@@ -65,18 +82,15 @@ export function renderHandlebarsFamily(
     const safe = isSafeString(value);
     const text = safe ? (value as { toHTML(): string }).toHTML() : stringify(value);
     const rawEmpty = args.length > 1 ? (flavor.emptyValue ?? isEmptyValue)(args[1]) : false;
-    values.push({ useIndex: id, kind: text === '' ? 'blank' : rawEmpty ? 'fallback' : 'value' });
+    values.push({ ...sites[id], kind: text === '' ? 'blank' : rawEmpty ? 'fallback' : 'value' });
     budget.add(text.length);
     const marked = `${MARK_START}${values.length - 1}${MARK_SEPARATOR}${text}${MARK_END}`;
     return safe ? new env.SafeString(marked) : marked;
   });
   try {
-    const template = env.compile(instrument(request.text, request.scan), { strict: false, compat: false });
-    const output = template(buildView(request, flavor), {
-      allowProtoPropertiesByDefault: false,
-      allowProtoMethodsByDefault: false,
-      allowCallsToHelperMissing: false,
-    });
+    const partials = includePartials(env, request, flavor, sites);
+    const template = env.compile(instrument(request.text, request.scan, (useIndex) => useIndex), COMPILE_OPTIONS);
+    const output = template(buildView(request, partials, flavor), RUNTIME_OPTIONS);
     if (output.length > request.limits.outputChars) {
       return {
         output: output.slice(0, request.limits.outputChars), values,
@@ -108,8 +122,65 @@ function guardLoops(env: HandlebarsEnvironment, budget: RenderBudget): void {
   });
 }
 
-/** Rewrites each field output to go through `mw_mark`. */
-export function instrument(text: string, scan: TemplateScan): string {
+/**
+ * Registers `{{> name}}` for each partial the template's include sites (and those of the partials
+ * they reach) name, and the flavor's `snippet` helper, to render them from `request.partial`, each
+ * compiled once with its outputs marked. Returns the partials registered.
+ */
+function includePartials(env: HandlebarsEnvironment, request: RenderRequest, flavor: HandlebarsFlavor, sites: MarkSite[]): RenderPartial[] {
+  const compiled = new Map<string, Handlebars.TemplateDelegate>();
+  let depth = 0;
+  const run = (partial: RenderPartial, context: unknown, options?: Handlebars.RuntimeOptions): string => {
+    if (depth >= MAX_INCLUDE_DEPTH) return '';
+    let template = compiled.get(partial.file);
+    if (!template) {
+      const first = sites.length;
+      partial.scan.uses.forEach((_, useIndex) => sites.push({ useIndex, partial: partial.file }));
+      template = env.compile(instrument(partial.text, partial.scan, (useIndex) => first + useIndex), COMPILE_OPTIONS);
+      compiled.set(partial.file, template);
+    }
+    depth++;
+    try {
+      return template(context, options);
+    } finally {
+      depth--;
+    }
+  };
+
+  const registered: RenderPartial[] = [];
+  const names = new Set<string>();
+  const register = (scan: TemplateScan) => {
+    for (const site of scan.includes ?? []) {
+      if (site.kind !== 'partial' || site.name === null || names.has(site.name)) continue;
+      const partial = request.partial?.('partial', site.name);
+      names.add(site.name);
+      // A partial that resolves to no file renders as nothing, so that the rest of the message still renders.
+      env.registerPartial(site.name, (context: unknown, options?: Handlebars.RuntimeOptions) => (partial ? run(partial, context, options) : ''));
+      if (partial) {
+        registered.push(partial);
+        register(partial.scan);
+      }
+    }
+  };
+  register(request.scan);
+
+  if (inlineHelper(flavor, 'snippet') && request.partial) {
+    const find = request.partial;
+    env.registerHelper('snippet', function snippet(this: unknown, name: unknown, ...rest: unknown[]) {
+      const { values, options } = splitArguments(rest);
+      const partial = find('snippet', stringify(name));
+      if (!partial) return '';
+      // A snippet reads its positional arguments by the names it declares, in order, beside the recipient's fields.
+      const parameters = values.map((value, index) => [partial.scan.parameters?.[index]?.name ?? String(index), value]);
+      const context = { ...(this as object), ...Object.fromEntries(parameters) };
+      return new env.SafeString(run(partial, context, { ...RUNTIME_OPTIONS, data: options.data }));
+    });
+  }
+  return registered;
+}
+
+/** Rewrites each field output to go through `mw_mark`, with the id `idOf` gives its use. */
+export function instrument(text: string, scan: TemplateScan, idOf: (useIndex: number) => number): string {
   const edits: TextEdit[] = [];
   const marked = new Set<number>();
   scan.uses.forEach((use, index) => {
@@ -118,9 +189,10 @@ export function instrument(text: string, scan: TemplateScan): string {
     if (!shape || shape.kind !== 'output') return;
     marked.add(use.tagSpan.start);
     const expression = text.slice(shape.contentStart, shape.contentEnd).trim();
+    const id = idOf(index);
     const call = expression === use.written
-      ? `mw_mark ${index} ${use.written}`
-      : `mw_mark ${index} (${expression}) ${use.written}`;
+      ? `mw_mark ${id} ${use.written}`
+      : `mw_mark ${id} (${expression}) ${use.written}`;
     edits.push({ span: { start: shape.contentStart, end: shape.contentEnd }, newText: ` ${call} ` });
   });
   return applyEdits(text, edits);
@@ -128,13 +200,21 @@ export function instrument(text: string, scan: TemplateScan): string {
 
 /**
  * The data as the template reads it: the recipient's data, plus each aliased field copied to the
- * path the template writes (`Recipient.FirstName` from `customer.first_name`, item by item through
- * lists), plus placeholders for what the platform fills in itself.
+ * path the template (or a partial) writes (`Recipient.FirstName` from `customer.first_name`, item by
+ * item through lists), plus placeholders for what the platform fills in itself.
  */
-function buildView(request: RenderRequest, flavor: HandlebarsFlavor): Record<string, unknown> {
+function buildView(request: RenderRequest, partials: RenderPartial[], flavor: HandlebarsFlavor): Record<string, unknown> {
   const view = cloneJson(request.data) as Record<string, unknown>;
-  request.scan.uses.forEach((use, index) => {
-    let from = request.schemaPathOf(index);
+  for (const source of [request, ...partials]) copyAliases(request.data, view, source);
+  for (const [name, value] of Object.entries(flavor.platformValues?.() ?? {})) {
+    if (getPath(view, name) === undefined) setPath(view, name, value);
+  }
+  return view;
+}
+
+function copyAliases(data: Record<string, unknown>, view: Record<string, unknown>, source: Pick<RenderRequest, 'scan' | 'schemaPathOf'>): void {
+  source.scan.uses.forEach((use, index) => {
+    let from = source.schemaPathOf(index);
     if (!from) return;
     const to = use.path;
     if (to.endsWith('[]') && !from.endsWith('[]')) from += '[]';
@@ -142,12 +222,8 @@ function buildView(request: RenderRequest, flavor: HandlebarsFlavor): Record<str
     const fromParts = from.split('[]');
     const toParts = to.split('[]');
     if (fromParts.length !== toParts.length) return;
-    copyAliased(request.data, view, fromParts, toParts);
+    copyAliased(data, view, fromParts, toParts);
   });
-  for (const [name, value] of Object.entries(flavor.platformValues?.() ?? {})) {
-    if (getPath(view, name) === undefined) setPath(view, name, value);
-  }
-  return view;
 }
 
 function copyAliased(source: unknown, target: unknown, fromParts: string[], toParts: string[]): void {

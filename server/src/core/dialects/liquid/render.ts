@@ -1,9 +1,13 @@
-import { Liquid, type TagToken } from 'liquidjs';
+import { IncludeTag, Liquid, RenderTag, type Context, type Emitter, type TagToken } from 'liquidjs';
 import {
   MARK_END, MARK_SEPARATOR, MARK_START,
-  type RenderedValue, type RenderRequest, type RenderResult, type TextEdit,
+  type IncludeKind, type RenderedValue, type RenderRequest, type RenderResult, type TemplateScan, type TextEdit,
 } from '../dialect';
 import { applyEdits } from '../edits';
+import type { Span } from '../../model';
+
+/** Deepest nesting of partials rendered: a partial that includes itself stops here instead of hanging. */
+const MAX_INCLUDE_DEPTH = 20;
 
 class SendAborted extends Error {
   constructor(readonly reason: string) {
@@ -11,20 +15,39 @@ class SendAborted extends Error {
   }
 }
 
+/** What one marking id stands for: a use of the template, or of a partial. */
+type MarkSite = Omit<RenderedValue, 'kind'>;
+
 interface RenderState {
+  sites: MarkSite[];
   values: RenderedValue[];
   emptyBeforeFilters: Map<number, boolean>;
+  /** The kinds of the includes being rendered, innermost last: the partial is looked up by the innermost one's kind. */
+  includes: IncludeKind[];
+  /** Each partial's instrumented text, by its file, so that its uses get their marking ids once. */
+  partialTexts: Map<string, string>;
 }
+
+/** The parts of a template or partial that instrumenting reads. */
+type Source = Pick<RenderRequest, 'text' | 'scan' | 'schemaPathOf'>;
 
 /**
  * Renders with liquidjs. Each field output gets two private filters: `mw_begin` notes whether the
- * raw value was empty, `mw_mark` wraps the final text with the marks the preview reads.
+ * raw value was empty, `mw_mark` wraps the final text with the marks the preview reads. Partials
+ * come from `request.partial` through a file system of liquidjs's, instrumented the same way.
  */
 export function renderLiquid(request: RenderRequest): RenderResult {
-  const state: RenderState = { values: [], emptyBeforeFilters: new Map() };
+  const state: RenderState = {
+    sites: request.scan.uses.map((_, useIndex) => ({ useIndex })),
+    values: [],
+    emptyBeforeFilters: new Map(),
+    includes: [],
+    partialTexts: new Map(),
+  };
   const engine = createEngine(request, state);
   try {
-    const output = engine.parseAndRenderSync(instrument(request), request.data);
+    // As globals, the recipient's fields stay readable inside `{% render %}`, which sees no caller variables.
+    const output = engine.parseAndRenderSync(instrument(request, (useIndex) => useIndex), request.data, { globals: request.data });
     if (output.length > request.limits.outputChars) {
       return {
         output: output.slice(0, request.limits.outputChars), values: state.values,
@@ -40,6 +63,7 @@ export function renderLiquid(request: RenderRequest): RenderResult {
 }
 
 function createEngine(request: RenderRequest, state: RenderState): Liquid {
+  const read = (name: string) => partialText(request, state, name);
   const engine = new Liquid({
     ownPropertyOnly: true,
     renderLimit: request.limits.timeMs,
@@ -47,6 +71,15 @@ function createEngine(request: RenderRequest, state: RenderState): Liquid {
     parseLimit: Math.max(request.text.length * 4, 1_000_000),
     strictFilters: false,
     strictVariables: false,
+    // Every name "exists": a partial that resolves to no file renders as nothing, and the rest of the message still renders.
+    fs: {
+      resolve: (_dir, file) => file,
+      exists: async () => true,
+      existsSync: () => true,
+      readFile: async (name) => read(name),
+      readFileSync: read,
+    },
+    relativeReference: false,
   });
   engine.registerFilter('mw_begin', (value: unknown, id: number) => {
     state.emptyBeforeFilters.set(id, isEmpty(value));
@@ -56,9 +89,13 @@ function createEngine(request: RenderRequest, state: RenderState): Liquid {
     const text = stringify(value);
     const wasEmpty = state.emptyBeforeFilters.get(id) ?? false;
     const kind = text === '' ? 'blank' : wasEmpty ? 'fallback' : 'value';
-    state.values.push({ useIndex: id, kind });
+    state.values.push({ ...state.sites[id], kind });
     return `${MARK_START}${state.values.length - 1}${MARK_SEPARATOR}${text}${MARK_END}`;
   });
+  engine.registerTag('render', partialTag(RenderTag, 'render', state));
+  engine.registerTag('include', partialTag(IncludeTag, 'include', state));
+  // Braze inserts a content block's text in place, where it sees the message's variables: as an include does.
+  engine.registerTag(CONTENT_BLOCK_TAG, partialTag(IncludeTag, 'content-block', state));
   engine.registerTag('abort_message', {
     parse(token: TagToken) {
       this.reason = /^\(?\s*(['"])([\s\S]*)\1\s*\)?$/.exec(token.args.trim())?.[2] ?? token.args.trim();
@@ -74,23 +111,88 @@ function createEngine(request: RenderRequest, state: RenderState): Liquid {
   return engine;
 }
 
-/** Adds the marking filters, and writes aliased or Braze-style references as schema paths. */
-function instrument(request: RenderRequest): string {
-  const { text, scan } = request;
+/** What `{{content_blocks.${name}}}` is rewritten to, so that liquidjs renders the block as a partial. */
+const CONTENT_BLOCK_TAG = 'mw_content_block';
+
+type PartialTagClass = typeof RenderTag | typeof IncludeTag;
+
+/** liquidjs's `render` or `include`, noting which kind of include is looking its partial up, and bounded in depth. */
+function partialTag(base: PartialTagClass, kind: IncludeKind, state: RenderState): PartialTagClass {
+  // Both take the same constructor arguments and render the same way; TypeScript cannot extend a union.
+  return class extends (base as typeof IncludeTag) {
+    override *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+      if (state.includes.length >= MAX_INCLUDE_DEPTH) return;
+      state.includes.push(kind);
+      try {
+        yield* super.render(ctx, emitter);
+      } finally {
+        state.includes.pop();
+      }
+    }
+  };
+}
+
+/** The instrumented text of the partial the innermost include names; empty when it resolves to no file. */
+function partialText(request: RenderRequest, state: RenderState, name: string): string {
+  const kind = state.includes[state.includes.length - 1] ?? 'include';
+  const partial = request.partial?.(kind, name);
+  if (!partial) return '';
+  let text = state.partialTexts.get(partial.file);
+  if (text === undefined) {
+    const first = state.sites.length;
+    partial.scan.uses.forEach((_, useIndex) => state.sites.push({ useIndex, partial: partial.file }));
+    text = instrument(partial, (useIndex) => first + useIndex);
+    state.partialTexts.set(partial.file, text);
+  }
+  return text;
+}
+
+/**
+ * Adds the marking filters (with the id `idOf` gives each use), writes aliased or Braze-style
+ * references as schema paths, and turns Braze content blocks into partials.
+ */
+function instrument(source: Source, idOf: (useIndex: number) => number): string {
+  const { text, scan } = source;
   const edits: TextEdit[] = [];
+  const blocks = contentBlocks(text, scan);
+  for (const block of blocks.values()) {
+    edits.push({ span: block.tagSpan, newText: `{% ${CONTENT_BLOCK_TAG} ${JSON.stringify(block.name)} %}` });
+  }
   scan.uses.forEach((use, index) => {
-    const schemaPath = request.schemaPathOf(index);
+    if (blocks.has(use.tagSpan.start)) return;
+    const schemaPath = source.schemaPathOf(index);
     if (schemaPath && schemaPath !== use.path && (use.written === use.path || use.written.includes('${'))) {
       edits.push({ span: use.span, newText: schemaPath });
     } else if (use.written.includes('${')) {
       edits.push({ span: use.span, newText: use.path });
     }
     if (use.context !== 'output' || !text.startsWith('{{', use.tagSpan.start)) return;
-    edits.push({ span: { start: use.span.end, end: use.span.end }, newText: ` | mw_begin: ${index}` });
+    const id = idOf(index);
+    edits.push({ span: { start: use.span.end, end: use.span.end }, newText: ` | mw_begin: ${id}` });
     const close = use.tagSpan.end - (text.charCodeAt(use.tagSpan.end - 3) === 45 /* - */ ? 3 : 2);
-    edits.push({ span: { start: close, end: close }, newText: ` | mw_mark: ${index} ` });
+    edits.push({ span: { start: close, end: close }, newText: ` | mw_mark: ${id} ` });
   });
   return applyEdits(text, edits);
+}
+
+const CONTENT_BLOCKS = 'content_blocks.';
+
+/**
+ * Braze's `{{content_blocks.${name}}}` tags, by the tag's start: include sites when the scan lists
+ * them, and outputs of `content_blocks.name` (as scans without include sites read them).
+ */
+function contentBlocks(text: string, scan: TemplateScan): Map<number, { name: string; tagSpan: Span }> {
+  const blocks = new Map<number, { name: string; tagSpan: Span }>();
+  for (const site of scan.includes ?? []) {
+    if (site.kind === 'content-block' && site.name !== null) blocks.set(site.tagSpan.start, { name: site.name, tagSpan: site.tagSpan });
+  }
+  for (const use of scan.uses) {
+    if (use.context === 'output' && use.path.startsWith(CONTENT_BLOCKS) && use.written.includes('${') &&
+      text.startsWith('{{', use.tagSpan.start) && !blocks.has(use.tagSpan.start)) {
+      blocks.set(use.tagSpan.start, { name: use.path.slice(CONTENT_BLOCKS.length), tagSpan: use.tagSpan });
+    }
+  }
+  return blocks;
 }
 
 function isEmpty(value: unknown): boolean {
