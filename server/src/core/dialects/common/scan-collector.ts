@@ -1,12 +1,14 @@
 /**
  * The parts of a `TemplateScan` that every hand-written scanner builds the same way: uses with their
- * guard state, syntax problems, branch groups, purpose directives and loop scopes.
+ * guard state, syntax problems, branch groups, purpose directives, loop scopes, include sites and
+ * parameter declarations.
  *
  * Guards are counted per path, not searched, so checking whether a use is guarded is O(1) and a
  * whole scan stays linear in the text's length.
  */
 import type { Span } from '../../model';
-import type { BranchGroup, FieldUse, LoopScope, PurposeDirective, SyntaxProblem, TemplateScan } from '../dialect';
+import type { BranchGroup, FieldUse, IncludeSite, LoopScope, ParameterDeclaration, PurposeDirective, SyntaxProblem, TemplateScan } from '../dialect';
+import { findParameterDeclarations } from '../directives';
 
 export class ScanCollector {
   readonly uses: FieldUse[] = [];
@@ -14,6 +16,8 @@ export class ScanCollector {
   readonly branchGroups: BranchGroup[] = [];
   readonly purposeDirectives: PurposeDirective[] = [];
   readonly loopScopes: LoopScope[] = [];
+  readonly includes: IncludeSite[] = [];
+  readonly parameters: ParameterDeclaration[] = [];
   private readonly guardCounts = new Map<string, number>();
 
   constructor(readonly text: string) {}
@@ -39,6 +43,13 @@ export class ScanCollector {
     return (this.guardCounts.get(path) ?? 0) > 0;
   }
 
+  /** The paths guarded here, for an include's `guards`: includes are rare, so reading every count is cheap enough. */
+  activeGuards(): string[] {
+    const paths: string[] = [];
+    for (const [path, count] of this.guardCounts) if (count > 0) paths.push(path);
+    return paths;
+  }
+
   /** Records a use; `guarded` defaults to whether a surrounding conditional checks the path. */
   addUse(use: Omit<FieldUse, 'guarded'> & { guarded?: boolean }): FieldUse {
     // Written out rather than spread: every use then has one shape, whatever its caller's, and a
@@ -52,14 +63,29 @@ export class ScanCollector {
   }
 
   result(): TemplateScan {
-    return {
+    const scan: TemplateScan = {
       uses: this.uses,
       syntaxErrors: this.syntaxErrors,
       branchGroups: this.branchGroups,
       purposeDirectives: this.purposeDirectives,
       loopScopes: this.loopScopes,
     };
+    // Only when there are some: most templates pull nothing in, and their scans keep their shape.
+    if (this.includes.length > 0) scan.includes = this.includes;
+    if (this.parameters.length > 0) scan.parameters = this.parameters;
+    return scan;
   }
+}
+
+const MERGEWISE = /\bmergewise\b/i;
+
+/**
+ * The `@param` lines of a comment that starts at `offset`, when it says `mergewise`: how a partial
+ * declares its parameters in dialects without LiquidDoc. Other comments may hold `@param` for
+ * other tools, and are not read.
+ */
+export function findMergewiseParameters(comment: string, offset: number, into: ParameterDeclaration[]): void {
+  if (MERGEWISE.test(comment)) findParameterDeclarations(comment, offset, into);
 }
 
 export function isSpace(c: number): boolean {

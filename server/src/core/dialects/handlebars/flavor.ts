@@ -39,6 +39,8 @@ export interface InlineHelper {
   size?: boolean;
   /** The kind of value the first parameter must be, for `type-mismatch`. */
   input?: 'date' | 'number' | 'array';
+  /** Pulls in the reusable content its first value names, passing it the other values (Iterable's `snippet`). */
+  include?: 'snippet';
 }
 
 /** One platform's variant of Handlebars: the shared scanner and renderer are driven by it. */

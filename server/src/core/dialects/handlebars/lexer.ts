@@ -426,16 +426,24 @@ export interface HashPair {
   value: Param | undefined;
 }
 
-/** `head param… key=value…`, the shape of a mustache's content and of a `( … )`. */
-export interface SubExpression {
-  kind: 'sexpr';
-  head: Token;
+interface Arguments {
   params: readonly Param[];
   hash: readonly HashPair[];
-  start: number;
-  end: number;
   /** `as |item index|` names, for blocks. */
   blockParams: readonly Token[];
+}
+
+/** `head param… key=value…`, the shape of a mustache's content and of a `( … )`. */
+export interface SubExpression extends Arguments {
+  kind: 'sexpr';
+  head: Token;
+  start: number;
+  end: number;
+}
+
+/** `{{> name context key=value}}`: the name is a path or literal, or a `( … )` that computes it. */
+export interface PartialCall extends Arguments {
+  name: Param;
 }
 
 export interface ExpressionProblem {
@@ -469,6 +477,26 @@ export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionP
   }
   const head = lexer.take();
   checkToken(head, problems);
+  const sexpr: SubExpression = { kind: 'sexpr', head, params: NONE, hash: NONE, start, end: 0, blockParams: NONE };
+  readArguments(lexer, problems, nested, depth, sexpr);
+  sexpr.end = Math.max(head.end, lexer.offset);
+  return sexpr;
+}
+
+/**
+ * The content of `{{> name context key=value}}`: a mustache's, except that the name may also be a
+ * `( … )` that computes it (handlebars.js's dynamic partials). Undefined when it names nothing.
+ */
+export function parsePartial(lexer: ExpressionLexer, problems: ExpressionProblem[]): PartialCall | undefined {
+  const name = readParam(lexer, problems, 0);
+  if (!name) return undefined;
+  const call: PartialCall = { name, params: NONE, hash: NONE, blockParams: NONE };
+  readArguments(lexer, problems, false, 0, call);
+  return call;
+}
+
+/** The values, `key=value` pairs and block params after a head, up to the end (or the `)` of a nested one). */
+function readArguments(lexer: ExpressionLexer, problems: ExpressionProblem[], nested: boolean, depth: number, into: Arguments): void {
   let params: Param[] | undefined;
   let hash: HashPair[] | undefined;
   let blockParams: Token[] | undefined;
@@ -514,10 +542,9 @@ export function parseSubExpression(lexer: ExpressionLexer, problems: ExpressionP
     if (hash) problems.push({ start: param.start, end: param.end, message: 'a value after `key=value` pairs; values go before them' });
     params = add(params, param);
   }
-  return {
-    kind: 'sexpr', head, params: params ?? NONE, hash: hash ?? NONE, start,
-    end: Math.max(head.end, lexer.offset), blockParams: blockParams ?? NONE,
-  };
+  into.params = params ?? NONE;
+  into.hash = hash ?? NONE;
+  into.blockParams = blockParams ?? NONE;
 }
 
 function readParam(lexer: ExpressionLexer, problems: ExpressionProblem[], depth: number): Param | undefined {

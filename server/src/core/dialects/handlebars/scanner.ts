@@ -19,13 +19,16 @@
 import Handlebars from 'handlebars';
 import { closestNames } from '../../closest';
 import type { Span } from '../../model';
-import type { Branch, TemplateScan, UseContext } from '../dialect';
+import type { Branch, IncludeArgument, IncludeKind, TemplateScan, UseContext } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { MAX_NESTING } from '../common/limits';
-import { ForwardIndex, LineEnds, ScanCollector, StringEnds, TrimmedEnds, isSpace, isWhiteSpace, trimmedEnd } from '../common/scan-collector';
+import { ForwardIndex, LineEnds, ScanCollector, StringEnds, TrimmedEnds, findMergewiseParameters, isSpace, isWhiteSpace, trimmedEnd } from '../common/scan-collector';
 import { blockHelper, inlineHelper, type BlockHelper, type GuardRule, type HandlebarsFlavor } from './flavor';
 import { isElse } from './tags';
-import { ExpressionLexer, add, isIndex, isLiteral, literalValue, parseSubExpression, type ExpressionProblem, type Param, type SubExpression, type Token } from './lexer';
+import {
+  ExpressionLexer, add, isIndex, isLiteral, literalValue, parsePartial, parseSubExpression,
+  type ExpressionProblem, type HashPair, type Param, type SubExpression, type Token,
+} from './lexer';
 
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, TILDE = 126, BACKSLASH = 92, QUOTE = 34, APOSTROPHE = 39;
 
@@ -213,7 +216,7 @@ class HandlebarsScanner {
         break;
       case '>':
         if (this.mustachio) this.readOutput(start, end, tagSpan);
-        else this.readPartial(tagSpan);
+        else this.readPartial(first + 1, end, tagSpan);
         break;
       case '&':
         this.readOutput(first + 1, end, tagSpan);
@@ -293,7 +296,9 @@ class HandlebarsScanner {
       pattern.lastIndex = bang + 3;
       const match = pattern.exec(text);
       const bodyEnd = match ? match.index : text.length;
-      findPurposeDirectives(text.slice(bang + 3, bodyEnd), bang + 3, this.collector.purposeDirectives);
+      const body = text.slice(bang + 3, bodyEnd);
+      findPurposeDirectives(body, bang + 3, this.collector.purposeDirectives);
+      findMergewiseParameters(body, bang + 3, this.collector.parameters);
       if (!match) {
         this.collector.error({ start: open, end: Math.min(text.length, bang + 3) },
           `\`{{!--\` is never closed with \`--}}\`: everything after it is swallowed as a comment, and ${this.flavor.refusal}. Add \`--}}\`.`);
@@ -314,7 +319,9 @@ class HandlebarsScanner {
     }
     let bodyEnd = close;
     if (!this.mustachio && text.charCodeAt(bodyEnd - 1) === TILDE) bodyEnd--;
-    findPurposeDirectives(text.slice(bang + 1, bodyEnd), bang + 1, this.collector.purposeDirectives);
+    const body = text.slice(bang + 1, bodyEnd);
+    findPurposeDirectives(body, bang + 1, this.collector.purposeDirectives);
+    findMergewiseParameters(body, bang + 1, this.collector.parameters);
     return close + 2;
   }
 
@@ -362,6 +369,7 @@ class HandlebarsScanner {
       this.noteTag(uses.length === before + 1 ? before : undefined);
       return;
     }
+    if (head.kind === 'path' && inlineHelper(this.flavor, head.value)?.include === 'snippet') this.includeSnippet(sexpr, tagSpan);
     const before = uses.length;
     this.readHelperCall(sexpr, tagSpan, 'output', NO_FILTERS, null);
     // The tag's one output use, if it has exactly one.
@@ -444,11 +452,7 @@ class HandlebarsScanner {
     const transforms = !(inline?.guard !== undefined || block !== undefined);
     const filters = transforms ? (outerFilters.length === 0 ? [name] : [name, ...outerFilters]) : outerFilters;
     let fallback = outerFallback;
-    const second = params[1];
-    if (inline?.fallback && isLiteral(second)) {
-      const value = literalValue(second);
-      if (value !== undefined && value !== null && value !== '') fallback ??= name === 'insert' ? String(value).replace(/^default=/, '') : String(value);
-    }
+    if (inline?.fallback) fallback ??= fallbackText(name, params[1]);
     for (let index = 0; index < params.length; index++) {
       const param = params[index];
       if (isCondition) this.useParam(param, tagSpan, context, index === 0 ? filters : NO_FILTERS, null);
@@ -631,9 +635,8 @@ class HandlebarsScanner {
   }
 
   private openPartialBlock(start: number, end: number, tagSpan: Span): void {
-    this.noteTag(undefined);
+    this.readPartial(start, end, tagSpan);
     const name = this.text.slice(start, end).trim().split(/\s+/)[0] ?? '';
-    if (!this.flavor.partials) this.collector.error(tagSpan, `${this.flavor.platform} templates cannot include partials such as \`${this.shortTag(tagSpan)}\`: ${this.flavor.refusal}. Paste the partial's content instead.`);
     this.pushBlock(name, 'partial', tagSpan);
   }
 
@@ -644,11 +647,68 @@ class HandlebarsScanner {
     this.pushBlock(name, 'decorator', tagSpan);
   }
 
-  private readPartial(tagSpan: Span): void {
+  /**
+   * `{{> name context key=value}}` and `{{#> layout …}}`: an include, even where the platform refuses
+   * partials (the site is still where the content was meant to come from). The partial runs with the
+   * context given, or the current one: `items[]` inside `{{#each items}}`. It does not see the
+   * caller's block params (handlebars.js passes none to partials), so no loop variables are given.
+   */
+  private readPartial(start: number, end: number, tagSpan: Span): void {
     this.noteTag(undefined);
     if (!this.flavor.partials) {
       this.collector.error(tagSpan, `${this.flavor.platform} templates cannot include partials such as \`${this.shortTag(tagSpan)}\`: ${this.flavor.refusal}. Paste the partial's content instead.`);
     }
+    const call = parsePartial(this.lexer.reset(start, end), this.problems);
+    this.reportProblems(tagSpan);
+    if (!call) return;
+    const context = call.params[0];
+    const contextPath = context === undefined ? this.frames[this.frames.length - 1].base : context.kind === 'path' ? this.resolve(context) : undefined;
+    // A `(…)` computes the name at send time; a path is the partial's name as written, never looked up.
+    const name = call.name.kind === 'sexpr' ? null : call.name.value;
+    this.addInclude('partial', name, call.name, tagSpan, this.namedArguments(call.hash, []), contextPath || undefined);
+  }
+
+  /**
+   * Iterable's `{{{snippet "name" value…}}}`. Its "Customizing Snippets with Variables" article: a
+   * snippet declares variables, and the values after its name fill them in the order declared, or
+   * by name as `key=value`; a snippet also reads the profile and event fields itself. So positional
+   * values are named `0`, `1`, … (the declared order maps them) and the scope is shared.
+   */
+  private includeSnippet(sexpr: SubExpression, tagSpan: Span): void {
+    const params = sexpr.params;
+    const first = params[0];
+    if (first === undefined) return;
+    const positional: IncludeArgument[] = [];
+    for (let i = 1; i < params.length; i++) positional.push(this.includeArgument(String(i - 1), params[i], params[i].start));
+    this.addInclude('snippet', isLiteral(first) ? first.value : null, first, tagSpan, this.namedArguments(sexpr.hash, positional), undefined);
+  }
+
+  private namedArguments(hash: readonly HashPair[], into: IncludeArgument[]): IncludeArgument[] {
+    for (const pair of hash) if (pair.value) into.push(this.includeArgument(pair.key.value, pair.value, pair.key.start));
+    return into;
+  }
+
+  /** What an include passes as `name`: a data path (through the context), a literal, or a fallback helper's value and fallback. */
+  private includeArgument(name: string, value: Param, start: number): IncludeArgument {
+    const span = { start, end: value.end };
+    if (value.kind === 'path') return { name, path: this.resolve(value) ?? null, fallback: null, span };
+    if (value.kind === 'sexpr') {
+      const helper = value.head.kind === 'path' ? value.head.value : '';
+      const fallback = inlineHelper(this.flavor, helper)?.fallback ? fallbackText(helper, value.params[1]) : null;
+      return { name, path: this.loopSourcePath(value) ?? null, fallback, span };
+    }
+    const argument: IncludeArgument = { name, path: null, fallback: null, span };
+    const literal = typeof literalValue(value);
+    if (literal === 'string' || literal === 'number' || literal === 'boolean') argument.literal = literal;
+    return argument;
+  }
+
+  private addInclude(kind: IncludeKind, name: string | null, written: Param, tagSpan: Span, parameters: IncludeArgument[], contextPath: string | undefined): void {
+    this.collector.includes.push({
+      kind, name, nameSpan: { start: written.start, end: written.end }, tagSpan, parameters,
+      ...(contextPath === undefined ? {} : { contextPath }),
+      sharesScope: true, guards: this.collector.activeGuards(),
+    });
   }
 
   private handleElse(restStart: number, restEnd: number, tagSpan: Span): void {
@@ -1013,13 +1073,17 @@ class HandlebarsScanner {
   /** Parses the expression `text[start, end)` of a tag, and reports its problems. */
   private parse(start: number, end: number, tagSpan: Span): SubExpression | undefined {
     const sexpr = parseSubExpression(this.lexer.reset(start, end), this.problems, false);
-    if (this.problems.length === 0) return sexpr;
+    this.reportProblems(tagSpan);
+    return sexpr;
+  }
+
+  private reportProblems(tagSpan: Span): void {
+    if (this.problems.length === 0) return;
     for (const problem of this.problems) {
       const span = problem.end > problem.start ? { start: problem.start, end: problem.end } : tagSpan;
       this.collector.error(span, `In \`${this.shortTag(tagSpan)}\`, ${problem.message}: ${this.flavor.refusal}.`);
     }
     this.problems.length = 0;
-    return sexpr;
   }
 
   /** The scanner found nothing: ask handlebars.js, so a template it refuses is never called clean. */
@@ -1048,6 +1112,14 @@ class HandlebarsScanner {
 
 function invertRule(rule: GuardRule): GuardRule {
   return rule === 'truthy' ? 'falsy' : rule === 'falsy' ? 'truthy' : 'none';
+}
+
+/** The fallback a fallback helper's second value gives, as the recipient reads it: `insert x "default=there"` gives "there". */
+function fallbackText(helper: string, param: Param | undefined): string | null {
+  if (!isLiteral(param)) return null;
+  const value = literalValue(param);
+  if (value === undefined || value === null || value === '') return null;
+  return helper === 'insert' ? String(value).replace(/^default=/, '') : String(value);
 }
 
 function isBlankLiteral(token: Token): boolean {

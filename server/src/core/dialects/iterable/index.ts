@@ -83,7 +83,7 @@ export const ITERABLE_FLAVOR: HandlebarsFlavor = {
     sha1: { detail: 'SHA-1 hash of the value', snippet: 'sha1 ${1:field}' },
     sha256: { detail: 'SHA-256 hash of the value', snippet: 'sha256 ${1:field}' },
     hmacSHA1: { detail: 'HMAC-SHA1 of the value with a key', snippet: 'hmacSHA1 ${1:field} "${2:key}"' },
-    snippet: { detail: 'Inserts a reusable snippet by name', snippet: 'snippet "${1:name}"' },
+    snippet: { detail: 'Inserts a reusable snippet by name', snippet: 'snippet "${1:name}"', include: 'snippet' },
     eq: test('True when the values are equal, in a condition: {{#if (eq a b)}}', 'equals', 'eq ${1:a} ${2:b}'),
     neq: test('True when the values differ', 'not-equals', 'neq ${1:a} ${2:b}'),
     gt: test('True when the first value is greater', 'greater', 'gt ${1:a} ${2:b}'),

@@ -1,0 +1,147 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { IncludeSite, TemplateScan } from '../../server/src/core/dialects/dialect';
+import { handlebars } from '../../server/src/core/dialects/handlebars';
+import { iterable } from '../../server/src/core/dialects/iterable';
+import { sendgrid } from '../../server/src/core/dialects/sendgrid';
+
+function slice(text: string, span: { start: number; end: number }): string {
+  return text.slice(span.start, span.end);
+}
+
+/** Each include as `[kind, name, name as written]`. */
+function sites(text: string, scan: TemplateScan): [string, string | null, string][] {
+  return (scan.includes ?? []).map((site) => [site.kind, site.name, slice(text, site.nameSpan)]);
+}
+
+function site(scan: TemplateScan, name: string | null): IncludeSite {
+  const found = (scan.includes ?? []).filter((each) => each.name === name);
+  assert.equal(found.length, 1, `expected one include of ${name}, found ${JSON.stringify(scan.includes?.map((each) => each.name))}`);
+  return found[0];
+}
+
+/** A SendGrid order confirmation whose footer, cards and layout are partials. */
+const SENDGRID_ORDER = `{{!-- mergewise purpose: transactional --}}
+<h1>Thanks for your order{{#if first_name}}, {{first_name}}{{/if}}!</h1>
+{{#if first_name}}{{> greeting name=first_name tone="warm" vip=true count=2}}{{/if}}
+<table>
+{{#each cart.items}}
+  {{> "product-card" title=this.title price=(insert price "default=0.00")}}
+  {{> (lookup . 'cardKind')}}
+{{/each}}
+</table>
+{{#> layout}}<p>Questions? Reply to this email.</p>{{/layout}}
+{{> footer}}`;
+
+describe('include sites: Handlebars partials', () => {
+  test('names, kinds and name spans, in the order written; a computed name is null', () => {
+    const scan = sendgrid.scan(SENDGRID_ORDER);
+    assert.deepEqual(sites(SENDGRID_ORDER, scan), [
+      ['partial', 'greeting', 'greeting'],
+      ['partial', 'product-card', '"product-card"'],
+      ['partial', null, "(lookup . 'cardKind')"],
+      ['partial', 'layout', 'layout'],
+      ['partial', 'footer', 'footer'],
+    ]);
+    for (const each of scan.includes ?? []) assert.equal(each.sharesScope, true);
+    assert.equal(slice(SENDGRID_ORDER, site(scan, 'footer').tagSpan), '{{> footer}}');
+  });
+
+  test('hash values become parameters: paths through the context, literals, and the fallback helper', () => {
+    const scan = sendgrid.scan(SENDGRID_ORDER);
+    assert.deepEqual(site(scan, 'greeting').parameters.map(({ name, path, fallback, literal }) => ({ name, path, fallback, literal })), [
+      { name: 'name', path: 'first_name', fallback: null, literal: undefined },
+      { name: 'tone', path: null, fallback: null, literal: 'string' },
+      { name: 'vip', path: null, fallback: null, literal: 'boolean' },
+      { name: 'count', path: null, fallback: null, literal: 'number' },
+    ]);
+    const card = site(scan, 'product-card');
+    assert.deepEqual(card.parameters.map(({ name, path, fallback }) => [name, path, fallback]), [
+      ['title', 'cart.items[].title', null],
+      ['price', 'cart.items[].price', '0.00'],
+    ]);
+    assert.equal(slice(SENDGRID_ORDER, card.parameters[0].span), 'title=this.title');
+  });
+
+  test('the context a partial continues: the loop item inside `{{#each}}`, the given context, none at the top level', () => {
+    const scan = sendgrid.scan(SENDGRID_ORDER);
+    assert.equal(site(scan, 'product-card').contextPath, 'cart.items[]');
+    assert.equal(site(scan, null).contextPath, 'cart.items[]');
+    assert.equal(site(scan, 'footer').contextPath, undefined);
+    const given = handlebars.scan('{{#with customer}}{{> address shipping}}{{/with}}');
+    assert.equal(given.includes?.[0].contextPath, 'customer.shipping');
+  });
+
+  test('guards: the paths a surrounding conditional checks', () => {
+    const scan = sendgrid.scan(SENDGRID_ORDER);
+    assert.deepEqual(site(scan, 'greeting').guards, ['first_name']);
+    assert.deepEqual(site(scan, 'product-card').guards, ['cart.items']);
+    assert.deepEqual(site(scan, 'footer').guards, []);
+  });
+
+  test('uses and problems are as they were: partials add no use, and still draw the refusal SendGrid gives them', () => {
+    const scan = sendgrid.scan(SENDGRID_ORDER);
+    assert.deepEqual(scan.uses.map((use) => [use.path, use.context]), [
+      ['first_name', 'condition'], ['first_name', 'output'], ['first_name', 'condition'], ['cart.items', 'loop'],
+    ]);
+    assert.equal(scan.syntaxErrors.length, 5);
+    assert.ok(scan.syntaxErrors.every((problem) => /SendGrid templates cannot include partials/.test(problem.message)));
+    const plain = sendgrid.scan('<p>Hi {{first_name}}</p>');
+    assert.equal(plain.includes, undefined);
+    assert.equal(plain.parameters, undefined);
+  });
+
+  test('a partial declares its parameters in a comment that says mergewise; other comments are not read', () => {
+    const partial = `{{!-- mergewise
+  @param {string} name - the greeting's name
+  @param {boolean} [vip]
+--}}
+{{! @param {string} ignored - for another tool }}
+{{! mergewise @param {number} count }}
+<p>Hello {{name}}{{#if vip}}, valued member{{/if}}</p>`;
+    const scan = handlebars.scan(partial);
+    assert.deepEqual(scan.parameters?.map(({ name, type, required, description }) => ({ name, type, required, description })), [
+      { name: 'name', type: 'string', required: true, description: "the greeting's name" },
+      { name: 'vip', type: 'boolean', required: false, description: undefined },
+      { name: 'count', type: 'number', required: true, description: undefined },
+    ]);
+    assert.equal(slice(partial, scan.parameters![1].span), '[vip]');
+    assert.deepEqual(scan.syntaxErrors, []);
+  });
+});
+
+/** An Iterable cart reminder built from snippets. */
+const ITERABLE_CART = `{{{snippet "header" "Your cart misses you"}}}
+{{#if firstName}}<p>{{{snippet "greeting" (defaultIfEmpty firstName "there") 3}}}</p>{{/if}}
+{{#each shoppingCartItems}}{{snippet "cart-row" name=name}}{{/each}}
+{{{snippet footerSnippet}}}`;
+
+describe('include sites: Iterable snippets', () => {
+  test('positional values are named 0, 1, …; key=value pairs by their key; a name from a field is null', () => {
+    const scan = iterable.scan(ITERABLE_CART);
+    assert.deepEqual(sites(ITERABLE_CART, scan), [
+      ['snippet', 'header', '"header"'],
+      ['snippet', 'greeting', '"greeting"'],
+      ['snippet', 'cart-row', '"cart-row"'],
+      ['snippet', null, 'footerSnippet'],
+    ]);
+    assert.deepEqual(site(scan, 'header').parameters.map(({ name, literal }) => [name, literal]), [['0', 'string']]);
+    const greeting = site(scan, 'greeting');
+    assert.deepEqual(greeting.parameters.map(({ name, path, fallback, literal }) => [name, path, fallback, literal]), [
+      ['0', 'firstName', 'there', undefined],
+      ['1', null, null, 'number'],
+    ]);
+    assert.deepEqual(greeting.guards, ['firstName']);
+    assert.deepEqual(site(scan, 'cart-row').parameters.map(({ name, path }) => [name, path]), [['name', 'shoppingCartItems[].name']]);
+    for (const each of scan.includes ?? []) assert.equal(each.sharesScope, true);
+  });
+
+  test('the values passed stay uses, as before, and nothing is refused', () => {
+    const scan = iterable.scan(ITERABLE_CART);
+    assert.deepEqual(scan.syntaxErrors, []);
+    assert.deepEqual(scan.uses.map((use) => [use.path, use.context]), [
+      ['firstName', 'condition'], ['firstName', 'argument'], ['shoppingCartItems', 'loop'],
+      ['shoppingCartItems[].name', 'argument'], ['footerSnippet', 'output'],
+    ]);
+  });
+});
