@@ -7,8 +7,8 @@
  * the work is linear in the text's length (guards are counted, not searched).
  */
 import type { Span } from '../../model';
-import type { Branch, LoopScope, TemplateScan, UseContext } from '../dialect';
-import { findPurposeDirectives } from '../directives';
+import type { Branch, IncludeArgument, IncludeSite, LoopScope, TemplateScan, UseContext } from '../dialect';
+import { findParameterDeclarations, findPurposeDirectives } from '../directives';
 import { closestNames } from '../../closest';
 import { ForwardIndex, LineEnds, ScanCollector, TrimmedEnds, isSpace, trimmedEnd } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
@@ -20,12 +20,12 @@ const OPEN_BRACE = 123, CLOSE_BRACE = 125, PERCENT = 37, DASH = 45, DOLLAR = 36;
 const BLOCK_TAGS = new Set(['if', 'unless', 'case', 'for', 'tablerow', 'capture']);
 /** Tags that take arguments but open no block: Liquid's own, and those Braze and Shopify add. */
 const ARGUMENT_TAGS = new Set([
-  'include', 'render', 'section', 'sections', 'layout', 'cycle',
+  'section', 'sections', 'layout', 'cycle',
   'abort_message', 'content_blocks', 'catalog_items', 'promotion',
 ]);
 export const LIQUID_TAG_NAMES = [
   ...BLOCK_TAGS, 'elsif', 'else', 'when', 'assign', 'increment', 'decrement', 'echo', 'liquid', 'comment', 'raw',
-  'break', 'continue', 'connected_content', ...ARGUMENT_TAGS,
+  'break', 'continue', 'connected_content', 'render', 'include', 'doc', ...ARGUMENT_TAGS,
 ];
 const KNOWN_TAGS = new Set(LIQUID_TAG_NAMES);
 /** Filters that leave an empty value empty: a local assigned through them is as empty as its field. */
@@ -184,8 +184,102 @@ class LiquidScanner {
     const tagSpan = { start: open, end: close + 2 };
     const contentStart = this.text.charCodeAt(open + 2) === DASH ? open + 3 : open + 2;
     const contentEnd = close > contentStart && this.text.charCodeAt(close - 1) === DASH ? close - 1 : close;
-    this.readValueWithFilters(contentStart, contentEnd, tagSpan, 'output');
+    if (!this.readContentBlock(contentStart, contentEnd, tagSpan)) this.readValueWithFilters(contentStart, contentEnd, tagSpan, 'output');
     return close + 2;
+  }
+
+  /** Braze's `{{content_blocks.${name}}}` pulls in a content block: an include, not a field. */
+  private readContentBlock(start: number, end: number, tagSpan: Span): boolean {
+    const match = CONTENT_BLOCK.exec(this.text.slice(start, end));
+    if (!match) return false;
+    const nameStart = start + match.index + match[0].indexOf('${');
+    this.addInclude('content-block', match[1], { start: nameStart, end: nameStart + match[1].length + 3 }, tagSpan, true, []);
+    return true;
+  }
+
+  private addInclude(kind: IncludeSite['kind'], name: string | null, nameSpan: Span, tagSpan: Span, sharesScope: boolean, parameters: IncludeArgument[]): void {
+    const site: IncludeSite = { kind, name, nameSpan, tagSpan, parameters, sharesScope, guards: this.collector.activeGuards() };
+    if (sharesScope) {
+      const loopVariables = this.scope.loopVariables();
+      if (Object.keys(loopVariables).length) site.loopVariables = loopVariables;
+    }
+    this.collector.includes.push(site);
+  }
+
+  /**
+   * `{% render 'name', key: value %}`, `{% render 'name' with value as alias %}`, `{% render 'name'
+   * for list as item %}`, and `{% include %}` alike (Jekyll's `{% include file.html key="value" %}`
+   * too). `render` isolates the snippet: it sees only what is passed, and the recipient's data.
+   */
+  private readInclude(tag: 'render' | 'include', start: number, end: number, tagSpan: Span): void {
+    const lexer = this.lexer.reset(start, end);
+    const first = lexer.peek();
+    let name: string | null = null;
+    const nameSpan = first.kind === 'end' ? tagSpan : { start: first.start, end: first.end };
+    if (first.kind === 'string') {
+      name = first.value;
+      lexer.next();
+    } else if (first.kind === 'path' && JEKYLL_FILE.test(first.value)) {
+      name = this.text.slice(first.start, first.end);
+      lexer.next();
+    } else if (first.kind === 'end') {
+      this.collector.error(tagSpan, `\`{% ${tag} %}\` needs the name of a snippet, as in \`{% ${tag} 'footer' %}\`: Liquid fails to render it.`);
+      return;
+    } else {
+      this.readOperand(lexer, tagSpan, 'argument');
+    }
+    const parameters: IncludeArgument[] = [];
+    const baseName = name === null ? '' : name.replace(/^.*\//, '').replace(/\.[^.]*$/, '');
+    while (lexer.peek().kind !== 'end') {
+      const token = lexer.next();
+      if (token.kind === 'comma') continue;
+      if ((token.kind === 'operator' && token.value === 'with') || (token.kind === 'path' && token.value === 'for')) {
+        const loop = token.value === 'for';
+        const valueToken = lexer.peek();
+        const value = this.readOperand(lexer, tagSpan, 'argument');
+        if (!value) break;
+        let alias = baseName;
+        if (lexer.peek().kind === 'operator' && lexer.peek().value === 'as') {
+          lexer.next();
+          const aliasToken = lexer.next();
+          if (aliasToken.kind === 'path') alias = aliasToken.value;
+        }
+        const argument = this.includeArgument(alias, value.reference?.path, valueToken, value.literal);
+        if (loop) {
+          argument.loop = true;
+          if (argument.path !== null) argument.path += '[]';
+        }
+        parameters.push(argument);
+        continue;
+      }
+      const separator = lexer.peek();
+      if (token.kind === 'path' && (separator.kind === 'colon' || separator.kind === 'equals')) {
+        lexer.next();
+        const valueToken = lexer.peek();
+        const value = this.readOperand(lexer, tagSpan, 'argument');
+        if (!value) break;
+        const argument = this.includeArgument(token.value, value.reference?.path, valueToken, value.literal);
+        argument.span = { start: token.start, end: token.end };
+        parameters.push(argument);
+        continue;
+      }
+      this.unexpected(token, tagSpan);
+      break;
+    }
+    this.addInclude(tag, name, nameSpan, tagSpan, tag === 'include', parameters);
+  }
+
+  private includeArgument(name: string, path: string | undefined, valueToken: Token, literal: boolean): IncludeArgument {
+    const span = { start: valueToken.start, end: valueToken.end };
+    if (literal) {
+      const kind = valueToken.kind === 'string' ? 'string' : valueToken.kind === 'number' ? 'number'
+        : valueToken.value === 'true' || valueToken.value === 'false' ? 'boolean' : undefined;
+      return kind ? { name, path: null, fallback: null, literal: kind, span } : { name, path: null, fallback: null, span };
+    }
+    if (path !== undefined) return { name, path, fallback: null, span };
+    // A local assigned from a field with a fallback carries both into the snippet.
+    const carried = valueToken.kind === 'path' ? this.scope.fallbackCarried(valueToken.value) : undefined;
+    return carried ? { name, path: carried.path, fallback: carried.fallback, span } : { name, path: null, fallback: null, span };
   }
 
   private readTag(open: number): number {
@@ -203,7 +297,7 @@ class LiquidScanner {
     const nameStart = pos;
     while (pos < contentEnd && isNameChar(text.charCodeAt(pos))) pos++;
     const name = text.slice(nameStart, pos);
-    if (name === 'raw' || name === 'comment') return this.skipVerbatim(name, tagSpan);
+    if (name === 'raw' || name === 'comment' || name === 'doc') return this.skipVerbatim(name, tagSpan);
     if (name === 'liquid') {
       this.readLiquidTag(pos, contentEnd);
       return close + 2;
@@ -212,7 +306,7 @@ class LiquidScanner {
     return close + 2;
   }
 
-  /** `raw` and `comment` bodies are not Liquid; a comment may hold purpose directives. */
+  /** `raw`, `comment` and `doc` bodies are not Liquid; a comment may hold purpose directives, a LiquidDoc `doc` the parameters a snippet takes. */
   private skipVerbatim(name: string, tagSpan: Span): number {
     const endTag = new RegExp(`\\{%-?\\s*end${name}\\s*-?%\\}`, 'g');
     endTag.lastIndex = tagSpan.end;
@@ -220,6 +314,8 @@ class LiquidScanner {
     const bodyEnd = match ? match.index : this.text.length;
     if (name === 'comment') {
       findPurposeDirectives(this.text.slice(tagSpan.end, bodyEnd), tagSpan.end, this.collector.purposeDirectives);
+    } else if (name === 'doc') {
+      findParameterDeclarations(this.text.slice(tagSpan.end, bodyEnd), tagSpan.end, this.collector.parameters);
     }
     if (!match) {
       this.collector.error(tagSpan,
@@ -340,6 +436,10 @@ class LiquidScanner {
       }
       case 'break':
       case 'continue':
+        return;
+      case 'render':
+      case 'include':
+        this.readInclude(name, markupStart, markupEnd, tagSpan);
         return;
     }
     if (ARGUMENT_TAGS.has(name)) {
@@ -654,7 +754,8 @@ class LiquidScanner {
     const assigned = uses[uses.length - 1];
     const carriesField = uses.length > usesBefore && assigned.context === 'assign' && assigned.fallback === null &&
       !assigned.guarded && assigned.filters.every((filter) => BLANK_PRESERVING_FILTERS.has(filter));
-    this.scope.assign(name, carriesField ? assigned.path : undefined);
+    const carriesFallback = uses.length === usesBefore + 1 && assigned.context === 'assign' && assigned.fallback !== null;
+    this.scope.assign(name, carriesField ? assigned.path : undefined, carriesFallback ? { path: assigned.path, fallback: assigned.fallback! } : undefined);
   }
 
   /** Arguments of `render`, `include`, `cycle` and Braze's tags: any path is a use, `key:` names are not. */
@@ -745,6 +846,11 @@ function comparisonGuards(left: Operand, operator: string, right: Operand): { wh
 }
 
 
+
+/** `content_blocks.${name}`, as Braze writes a content block's output. */
+const CONTENT_BLOCK = /^\s*content_blocks\.\$\{\s*([^}\s]+)\s*\}\s*$/;
+/** Jekyll names included files without quotes: `{% include footer.html %}`. */
+const JEKYLL_FILE = /\.(html?|liquid|md|txt)$/;
 
 function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;

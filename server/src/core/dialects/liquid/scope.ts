@@ -19,6 +19,8 @@ export class LiquidScope {
   private readonly locals = new Set<string>(['forloop', 'tablerowloop']);
   /** Locals assigned straight from a field that may be empty: local name to field path. */
   private readonly assignedFields = new Map<string, string>();
+  /** Locals assigned from a field with a fallback (`| default: "there"`): what a snippet passed them reads. */
+  private readonly fallbacksCarried = new Map<string, { path: string; fallback: string }>();
   /** Written path to its resolution (null for a local) while its first name keeps its meaning. */
   private readonly resolved = new Map<string, ResolvedReference | null>();
   /** The remembered paths by their first name, to forget only those a change of that name affects. */
@@ -34,16 +36,32 @@ export class LiquidScope {
   capture(name: string): void {
     this.locals.add(name);
     this.assignedFields.delete(name);
+    this.fallbacksCarried.delete(name);
     this.forget(name);
   }
 
-  /** `{% assign name = … %}`; `carriedField` when the value is a field that may be empty, as it is. */
-  assign(name: string, carriedField: string | undefined): void {
+  /**
+   * `{% assign name = … %}`; `carriedField` when the value is a field that may be empty, as it is;
+   * `withFallback` when it is a field with a fallback.
+   */
+  assign(name: string, carriedField: string | undefined, withFallback?: { path: string; fallback: string }): void {
     this.locals.add(name);
     this.loopBindings.delete(name);
     if (carriedField === undefined) this.assignedFields.delete(name);
     else this.assignedFields.set(name, carriedField);
+    if (withFallback === undefined) this.fallbacksCarried.delete(name);
+    else this.fallbacksCarried.set(name, withFallback);
     this.forget(name);
+  }
+
+  /** The field and fallback a local was assigned, when it was assigned a field with a fallback. */
+  fallbackCarried(name: string): { path: string; fallback: string } | undefined {
+    return this.fallbacksCarried.get(name);
+  }
+
+  /** Every loop variable bound here, with the array item it stands for: what an `{% include %}` sees. */
+  loopVariables(): Record<string, string> {
+    return Object.fromEntries(this.loopBindings);
   }
 
   /** The array item a loop variable stands for, if it does. */
