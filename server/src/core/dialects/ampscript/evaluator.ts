@@ -3,11 +3,12 @@
  * functions (IIF, Empty, AttributeValue, V, Concat, case and trimming, Format/FormatDate/
  * FormatNumber/FormatCurrency, dates, arithmetic, Lookup/LookupRows/Row/Field, Output, RaiseError).
  * Functions that write to data extensions or call the network do nothing and return nothing.
+ * Content blocks (`ContentBlockByKey/Name/ID`) come from `request.partial`, and run with the caller's variables.
  *
  * Marketing Cloud is the only real engine, and it does not run outside Salesforce, so this is an
  * approximation of the common subset; it counts steps and allocations against the request's limits.
  */
-import type { RenderRequest, RenderResult } from '../dialect';
+import type { IncludeKind, RenderRequest, RenderResult } from '../dialect';
 import { formatDotNetNumber, formatFixed, formatPatternDate, toDate, toNumber } from '../common/format';
 import { dataPathOf, isEmptyValue, member, RenderAbort, renderWithLimits, valueAtPath, type RenderOutput } from '../common/render-support';
 import { isSystemString } from './functions';
@@ -16,20 +17,37 @@ import { parseTemplate } from './scanner';
 
 export function renderAmpscript(request: RenderRequest): RenderResult {
   return renderWithLimits(request, 'AMPscript', (out) => {
-    const statements = parseTemplate(request.text, { error() { /* reported by the scanner */ }, purposeDirectives: [] });
-    new Interpreter(request, out).run(statements);
+    new Interpreter(request, out).run(parseStatements(request.text));
   });
+}
+
+function parseStatements(text: string): Stmt[] {
+  return parseTemplate(text, { error() { /* reported by the scanner */ }, purposeDirectives: [] });
 }
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
+/** Deepest nesting of content blocks rendered: a block that pulls itself in stops here instead of hanging. */
+const MAX_INCLUDE_DEPTH = 20;
+
+const CONTENT_BLOCKS: Record<string, IncludeKind> = {
+  ContentBlockByKey: 'content-block-key',
+  ContentBlockByName: 'content-block-name',
+  ContentBlockByID: 'content-block-id',
+};
+
 class Interpreter {
-  private readonly vars = new Map<string, unknown>();
   private readonly useAt = new Map<number, number>();
   private readonly outputUseAt = new Map<number, number>();
   private readonly now = new Date();
 
-  constructor(private readonly request: RenderRequest, private readonly out: RenderOutput) {
+  /** `vars` and `depth` are the caller's, for a content block's interpreter. */
+  constructor(
+    private readonly request: RenderRequest,
+    private readonly out: RenderOutput,
+    private readonly vars = new Map<string, unknown>(),
+    private readonly depth = 0,
+  ) {
     request.scan.uses.forEach((use, index) => {
       if (!this.useAt.has(use.span.start)) this.useAt.set(use.span.start, index);
       if (use.context === 'output' && !this.outputUseAt.has(use.tagSpan.start)) this.outputUseAt.set(use.tagSpan.start, index);
@@ -246,6 +264,11 @@ class Interpreter {
         this.write(value, expr.span.start);
         return '';
       }
+      case 'ContentBlockByKey':
+      case 'ContentBlockByName':
+      case 'ContentBlockByID':
+        // Marketing Cloud writes the default content (the fourth argument) in place of a block it cannot find.
+        return this.contentBlock(CONTENT_BLOCKS[expr.name], text(0), text(3));
       case 'RaiseError':
         throw new RenderAbort(text(0) || 'RaiseError');
       case 'RedirectTo': case 'TreatAsContent': case 'WrapLongURL': return arg(0);
@@ -260,6 +283,20 @@ class Interpreter {
         for (let i = 0; i < args.length; i++) arg(i);
         return '';
     }
+  }
+
+  /** A content block's output, its AMPscript run where it is pulled in; its field outputs are marked with its file. */
+  private contentBlock(kind: IncludeKind, name: string, missing: string): string {
+    const partial = this.request.partial?.(kind, name);
+    if (!partial) return missing;
+    if (this.depth >= MAX_INCLUDE_DEPTH) return '';
+    const request = { ...this.request, text: partial.text, scan: partial.scan, schemaPathOf: partial.schemaPathOf };
+    const block = new Interpreter(request, this.out, this.vars, this.depth + 1);
+    const before = this.out.values.length;
+    const output = this.out.capture(() => block.run(parseStatements(partial.text)));
+    // Blocks nested in this one have marked theirs already.
+    for (const value of this.out.values.slice(before)) value.partial ??= partial.file;
+    return output;
   }
 
   /** `Format(value, "C")`, `Format(value, "MMMM d, yyyy")`: a number or a date format. */

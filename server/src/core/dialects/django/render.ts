@@ -5,12 +5,12 @@
  * filter syntax (`|default:'x'` with no space, `|default('x')`), `elif`, `with`, `set`, inline `if`
  * and Python truthiness, so a small evaluator of the common subset is closer to what recipients get.
  * It never touches prototypes (own properties only), and counts steps and allocations against the
- * request's limits.
+ * request's limits. `{% include %}` renders the partial from `request.partial` in the current context.
  */
 import type { RenderRequest, RenderResult } from '../dialect';
 import { dataPathOf, isEmptyValue, member, renderWithLimits, valueAtPath, valueAtSegments, type RenderOutput } from '../common/render-support';
 import { toDate } from '../common/format';
-import type { Expr, ForNode, Node, PathExpr } from './ast';
+import type { Expr, ForNode, Node, PathExpr, TagNode } from './ast';
 import { applyFilter, textOf, truthy } from './filters';
 import type { DjangoFlavor } from './flavor';
 import { parseTemplate, silentSink } from './template-parser';
@@ -25,15 +25,24 @@ export function renderDjango(request: RenderRequest, flavor: DjangoFlavor): Rend
 /** Marks a binding whose value is `undefined`, so that the lookup does not go on to outer scopes. */
 const UNSET = Symbol('unset');
 
+/** Deepest nesting of includes rendered: a partial that includes itself stops here instead of hanging. */
+const MAX_INCLUDE_DEPTH = 20;
+
 class Evaluator {
   /** Use index by the start of its reference. */
   private readonly useAt = new Map<number, number>();
   /** The use a `{{ … }}` shows, by the tag's start. */
   private readonly outputUseAt = new Map<number, number>();
-  private readonly scopes: Map<string, unknown>[] = [new Map()];
   private readonly now = new Date();
 
-  constructor(private readonly request: RenderRequest, private readonly flavor: DjangoFlavor, private readonly out: RenderOutput) {
+  /** `scopes` and `depth` are the caller's, for an included partial's evaluator. */
+  constructor(
+    private readonly request: RenderRequest,
+    private readonly flavor: DjangoFlavor,
+    private readonly out: RenderOutput,
+    private readonly scopes: Map<string, unknown>[] = [new Map()],
+    private readonly depth = 0,
+  ) {
     request.scan.uses.forEach((use, index) => {
       if (!this.useAt.has(use.span.start)) this.useAt.set(use.span.start, index);
       if (use.context === 'output' && !this.outputUseAt.has(use.tagSpan.start)) this.outputUseAt.set(use.tagSpan.start, index);
@@ -77,6 +86,10 @@ class Evaluator {
           }
           break;
         case 'tag': {
+          if (node.name === 'include') {
+            this.renderInclude(node);
+            break;
+          }
           if (node.captures) {
             const body = node.body ?? [];
             const captured = this.out.capture(() => this.render(body));
@@ -90,6 +103,28 @@ class Evaluator {
           break;
         }
       }
+    }
+  }
+
+  /**
+   * `{% include "x.html" name=value %}`: the partial sees the caller's variables and the named values.
+   * Django and Jinjava refuse a partial they cannot find; the preview renders the rest of the message.
+   */
+  private renderInclude(node: TagNode): void {
+    const name = node.args[0] ? this.evaluate(node.args[0]) : undefined;
+    const partial = typeof name === 'string' ? this.request.partial?.('include', name) : undefined;
+    if (!partial || this.depth >= MAX_INCLUDE_DEPTH) return;
+    const scope = new Map<string, unknown>();
+    for (const binding of node.named) scope.set(binding.name, this.stored(this.evaluate(binding.value)));
+    const request = { ...this.request, text: partial.text, scan: partial.scan, schemaPathOf: partial.schemaPathOf };
+    const before = this.out.values.length;
+    this.scopes.push(scope);
+    try {
+      new Evaluator(request, this.flavor, this.out, this.scopes, this.depth + 1).render(parseTemplate(partial.text, this.flavor, silentSink()));
+    } finally {
+      this.scopes.pop();
+      // Partials nested in this one have marked theirs already.
+      for (const value of this.out.values.slice(before)) value.partial ??= partial.file;
     }
   }
 
