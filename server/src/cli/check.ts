@@ -5,8 +5,10 @@ import type { DialectId } from '../core/dialects/ids';
 import { fixText } from '../core/fixes';
 import { SCHEMA_ERROR, type Diagnostic, type Range, type Severity } from '../core/model';
 import {
-  analyzeDocument, describeSkip, maxFileSizeFor, SchemaIndex, schemaDiagnostics, skipReason, toPosix, type DocumentAnalysis, type SkipReason,
+  analyzeDocument, describeSkip, isTemplateFile, maxFileSizeFor, SchemaIndex, schemaDiagnostics, skipReason, toPosix, type DocumentAnalysis, type SkipReason,
 } from '../core/workspace';
+import { usesThroughPartials } from '../core/partials/analyze';
+import { PartialWorkspace } from '../core/partials/workspace';
 import { collectFiles } from './collect';
 import { summarize, writeFileAtomically, type FixMode, type FixSummary } from './fix';
 import { LineIndex } from '../core/positions';
@@ -17,11 +19,15 @@ export interface DiagnosticReport {
   severity: Severity;
   message: string;
   field?: string;
+  /** In a partial: the sending templates the finding affects. */
+  includedBy?: string[];
   range: Range;
 }
 
 export interface FieldReport {
   path: string;
+  /** For a use inside a partial the template includes: the partial's file; `range` is in it. */
+  file?: string;
   fallback: string | null;
   guarded: boolean;
   context: string;
@@ -34,11 +40,20 @@ export interface FileReport {
   dialect: DialectId | null;
   diagnostics: DiagnosticReport[];
   fields: FieldReport[];
+  /** Templates only: the partials, snippets and content blocks it pulls in; `path` is null for one that resolves to no file. */
+  includes?: IncludeReport[];
   /**
    * With `--fix`, on every template: what was fixed. The diagnostics and fields are then those of
    * the file as it is left.
    */
   fixes?: FixSummary;
+}
+
+export interface IncludeReport {
+  /** Null when the name is computed at send time. */
+  name: string | null;
+  path: string | null;
+  range: Range;
 }
 
 export interface CheckSummary {
@@ -97,6 +112,12 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
     configurationErrors: [...collected.problems],
     fixErrors: [],
   };
+  const partials = new PartialWorkspace(index, {
+    read: (file) => nodeFileSystem.readText(file),
+    // Files are read once per run, except those --fix writes, which are invalidated.
+    version: () => 'this run',
+    templates: () => includerUniverse(collected.templates, index),
+  });
   const schemaFiles = new Set(collected.schemas);
   const emit = (file: FileReport) => {
     report.summary.files++;
@@ -117,21 +138,22 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
     const limit = maxFileSizeFor(schemaFile ? index.load(schemaFile).result?.schema : undefined, options.maxFileSize);
     const read = readTemplate(file, shown, limit, report);
     if (read === undefined) continue;
-    const analysed = analyzeDocument(index, file, read.text, options.severityOverrides, options.now);
+    const analysed = analyzeDocument(index, file, read.text, options.severityOverrides, options.now, partials);
     let text = read.text;
     let { analysis } = analysed;
     let fixes: FixSummary | undefined;
     if (options.fix) {
       const fixed = fixTemplate(options.fix, file, shown, read, analysed,
-        (current) => analyzeDocument(index, file, current, options.severityOverrides, options.now), report);
+        (current) => analyzeDocument(index, file, current, options.severityOverrides, options.now, partials), report);
       ({ text, analysis, summary: fixes } = fixed);
+      if (fixed.text !== read.text) partials.invalidate(file);
       if (fixed.text !== read.text) options.fixed?.({ path: shown, before: read.text, after: fixed.text, summary: fixed.summary });
     }
     const lines = new LineIndex(text);
     const fileReport: FileReport = {
       path: shown,
       dialect: analysed.dialect.id,
-      diagnostics: analysis.diagnostics.map((diagnostic) => toReport(diagnostic, lines)),
+      diagnostics: analysis.diagnostics.map((diagnostic) => toReport(diagnostic, lines, display)),
       fields: analysis.scan.uses.map((use) => ({
         path: use.path,
         fallback: use.fallback,
@@ -139,7 +161,13 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
         context: use.context,
         range: lines.range(use.span),
       })),
+      includes: (analysed.includes ?? []).map((include) => ({
+        name: include.site.name,
+        path: include.file ? display(include.file) : null,
+        range: lines.range(include.site.nameSpan),
+      })),
     };
+    if (analysed.includes?.length) fileReport.fields.push(...partialFields(partials, file, display));
     if (fixes) fileReport.fixes = fixes;
     emit(fileReport);
   }
@@ -167,7 +195,7 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
         `${shown}:${first.line + 1}:${first.character + 1}: ${broken[0].message}` +
         (broken.length > 1 ? ` (and ${broken.length - 1} more problem${broken.length > 2 ? 's' : ''} in this file)` : ''));
     }
-    emit({ path: shown, dialect: null, diagnostics: diagnostics.map((d) => toReport(d, lines)), fields: [] });
+    emit({ path: shown, dialect: null, diagnostics: diagnostics.map((d) => toReport(d, lines, display)), fields: [] });
   }
 
   return report;
@@ -261,9 +289,44 @@ function readTemplate(file: string, shown: string, limit: number, report: CheckR
   return { text, bytes: buffer };
 }
 
-function toReport(diagnostic: Diagnostic, lines: LineIndex): DiagnosticReport {
+function toReport(diagnostic: Diagnostic, lines: LineIndex, display: (file: string) => string): DiagnosticReport {
   const { rule, severity, message, field } = diagnostic;
   const range = lines.range(diagnostic.span);
+  if (diagnostic.includedBy) {
+    const includedBy = diagnostic.includedBy.map(display);
+    return field ? { rule, severity, message, field, includedBy, range } : { rule, severity, message, includedBy, range };
+  }
   // Two literals rather than a spread: this runs for every diagnostic, and spreading is slow.
   return field ? { rule, severity, message, field, range } : { rule, severity, message, range };
+}
+
+/** The data uses inside the partials a template pulls in, in its terms, each with the partial's file and range there. */
+function partialFields(partials: PartialWorkspace, file: string, display: (file: string) => string): FieldReport[] {
+  const lineIndexes = new Map<string, LineIndex>();
+  return usesThroughPartials(partials, file).map(({ file: partial, use }) => {
+    let lines = lineIndexes.get(partial);
+    if (!lines) {
+      const read = partials.read(partial);
+      lines = new LineIndex(read && 'text' in read ? read.text : '');
+      lineIndexes.set(partial, lines);
+    }
+    return { path: use.path, file: display(partial), fallback: use.fallback, guarded: use.guarded, context: use.context, range: lines.range(use.span) };
+  });
+}
+
+/**
+ * The templates whose includes say who includes what: those checked, and every template under the
+ * `mergewise.json` that governs them, so that a partial checked alone still knows the templates that send it.
+ */
+function includerUniverse(templates: string[], index: SchemaIndex): string[] {
+  const all = new Set(templates);
+  const dirs = new Set<string>();
+  for (const template of templates) {
+    const schemaFile = index.schemaFileFor(template);
+    if (schemaFile) dirs.add(path.dirname(schemaFile));
+  }
+  for (const dir of dirs) {
+    for (const file of nodeFileSystem.listFiles(dir)) if (isTemplateFile(file)) all.add(path.join(dir, file));
+  }
+  return [...all];
 }

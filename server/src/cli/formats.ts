@@ -43,12 +43,20 @@ export function jsonWriter(write: (bytes: Uint8Array) => void): ReportWriter {
           out.raw(JSON_KEYS.field);
           out.string(d.field);
         }
+        if (d.includedBy !== undefined) {
+          out.raw(JSON_KEYS.includedBy);
+          out.raw(fragment(JSON.stringify(d.includedBy)));
+        }
         writeRange(out, d.range);
       });
       out.raw(JSON_KEYS.fields);
       file.fields.forEach((f, i) => {
         out.raw(i === 0 ? JSON_KEYS.firstField : JSON_KEYS.nextField);
         out.string(f.path);
+        if (f.file !== undefined) {
+          out.raw(JSON_KEYS.file);
+          out.string(f.file);
+        }
         out.raw(JSON_KEYS.fallback);
         if (f.fallback === null) out.raw(JSON_KEYS.null);
         else out.string(f.fallback);
@@ -56,13 +64,21 @@ export function jsonWriter(write: (bytes: Uint8Array) => void): ReportWriter {
         out.string(f.context);
         writeRange(out, f.range);
       });
-      if (file.fixes) {
-        // Only with --fix, and small: written as JSON.stringify writes it, after `fields`.
-        out.raw(JSON_KEYS.fieldsEnd);
-        out.raw(fragment(`,"fixes":${JSON.stringify(file.fixes)}}`));
-      } else {
-        out.raw(JSON_KEYS.fileEnd);
+      out.raw(JSON_KEYS.fieldsEnd);
+      if (file.includes) {
+        file.includes.forEach((include, i) => {
+          out.raw(i === 0 ? JSON_KEYS.firstInclude : JSON_KEYS.nextInclude);
+          if (include.name === null) out.raw(JSON_KEYS.null);
+          else out.string(include.name);
+          out.raw(JSON_KEYS.includePath);
+          if (include.path === null) out.raw(JSON_KEYS.null);
+          else out.string(include.path);
+          writeRange(out, include.range);
+        });
+        out.raw(file.includes.length ? JSON_KEYS.includesEnd : JSON_KEYS.noIncludes);
       }
+      // Only with --fix, and small: written as JSON.stringify writes it, last.
+      out.raw(file.fixes ? fragment(`,"fixes":${JSON.stringify(file.fixes)}}`) : JSON_KEYS.fileEnd);
     },
     end({ summary, notices }) {
       out.raw(fragment(`\n],\n"summary":${JSON.stringify(summary)},\n"notices":${JSON.stringify(notices)}}\n`));
@@ -89,8 +105,15 @@ const JSON_KEYS = {
   fallback: fragment(',"fallback":'),
   guarded: fragment(',"guarded":true,"context":'),
   unguarded: fragment(',"guarded":false,"context":'),
-  fileEnd: fragment(']}'),
+  file: fragment(',"file":'),
+  includedBy: fragment(',"includedBy":'),
   fieldsEnd: fragment(']'),
+  firstInclude: fragment(',"includes":[{"name":'),
+  nextInclude: fragment(',{"name":'),
+  includePath: fragment(',"path":'),
+  includesEnd: fragment(']'),
+  noIncludes: fragment(',"includes":[]'),
+  fileEnd: fragment('}'),
   null: fragment('null'),
   rangeStart: fragment(',"range":{"start":{"line":'),
   character: fragment(',"character":'),

@@ -68,8 +68,9 @@ export function analyzeAcrossFiles(graph: PartialWorkspace, input: CrossFileInpu
     const includedBy = senders.filter((sender) => affected.has(sender));
     const names = includedBy.map(shown);
     const listed = names.slice(0, NAMES_SHOWN).join(', ') + (names.length > NAMES_SHOWN ? `, and ${names.length - NAMES_SHOWN} more` : '');
+    const every = senders.length === 1 ? 'the template that includes' : senders.length === 2 ? 'both templates that include' : `all ${senders.length} templates that include`;
     const where = includedBy.length === senders.length
-      ? `in ${senders.length === 1 ? 'the template' : `all ${senders.length} templates`} that include${senders.length === 1 ? 's' : ''} it: ${listed}`
+      ? `in ${every} it: ${listed}`
       : `in ${includedBy.length} of the ${senders.length} templates that include it: ${listed}`;
     // Findings about data depend on the caller; say where they hold. Syntax holds everywhere alike.
     const message = diagnostic.field !== undefined ? `${diagnostic.message} (${where})` : diagnostic.message;
