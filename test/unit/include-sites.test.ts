@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ampscript } from '../../server/src/core/dialects/ampscript';
 import type { IncludeSite, TemplateScan } from '../../server/src/core/dialects/dialect';
 import { handlebars } from '../../server/src/core/dialects/handlebars';
 import { iterable } from '../../server/src/core/dialects/iterable';
@@ -143,5 +144,66 @@ describe('include sites: Iterable snippets', () => {
       ['firstName', 'condition'], ['firstName', 'argument'], ['shoppingCartItems', 'loop'],
       ['shoppingCartItems[].name', 'argument'], ['footerSnippet', 'output'],
     ]);
+  });
+});
+
+/** A Marketing Cloud newsletter: content blocks chosen by the subscriber's data. */
+const SFMC_NEWSLETTER = String.raw`%%[
+/* mergewise purpose: newsletter */
+SET @first = AttributeValue("FirstName")
+SET @region = [Region]
+IF NOT EMPTY(@first) THEN ]%%
+  %%=ContentBlockByKey("hero-personal")=%%
+%%[ ELSE ]%%
+  %%=ContentBlockByName("Content Builder\Heroes\Generic")=%%
+%%[ ENDIF
+IF @region == "EU" THEN ]%%
+  %%=ContentBlockByID(4821)=%%
+%%[ ENDIF ]%%
+<p>Hi %%=v(@first)=%%,</p>
+%%=TreatAsContent(ContentBlockByID("4822"))=%%
+%%=TreatAsContent("<b>Free shipping this week</b>")=%%
+%%=TreatAsContent(@promoHtml)=%%
+%%=ContentBlockByKey(Concat("footer-", @region))=%%`;
+
+describe('include sites: AMPscript content blocks', () => {
+  test('ContentBlockByKey, ByName and ByID name the block with their literal; a backslash is part of the name', () => {
+    const scan = ampscript.scan(SFMC_NEWSLETTER);
+    assert.deepEqual(sites(SFMC_NEWSLETTER, scan), [
+      ['content-block-key', 'hero-personal', '"hero-personal"'],
+      ['content-block-name', 'Content Builder\\Heroes\\Generic', '"Content Builder\\Heroes\\Generic"'],
+      ['content-block-id', '4821', '4821'],
+      ['content-block-id', '4822', '"4822"'],
+      ['content-block-key', null, '@promoHtml'],
+      ['content-block-key', null, 'Concat("footer-", @region)'],
+    ]);
+    assert.equal(slice(SFMC_NEWSLETTER, site(scan, '4821').tagSpan), 'ContentBlockByID(4821)');
+    for (const each of scan.includes ?? []) {
+      assert.equal(each.sharesScope, true);
+      assert.deepEqual(each.parameters, []);
+    }
+  });
+
+  test('guards: the fields an IF around the call checks, through the variables that hold them', () => {
+    const scan = ampscript.scan(SFMC_NEWSLETTER);
+    assert.deepEqual(site(scan, 'hero-personal').guards, ['FirstName']);
+    assert.deepEqual(site(scan, 'Content Builder\\Heroes\\Generic').guards, []);
+    assert.deepEqual(site(scan, '4821').guards, ['Region']);
+    assert.deepEqual(site(scan, '4822').guards, []);
+  });
+
+  test('uses and problems are as they were; a block declares its parameters in a mergewise comment', () => {
+    const scan = ampscript.scan(SFMC_NEWSLETTER);
+    assert.deepEqual(scan.syntaxErrors, []);
+    assert.deepEqual(scan.uses.map((use) => [use.path, use.context]), [['FirstName', 'assign'], ['Region', 'assign'], ['FirstName', 'output']]);
+    assert.deepEqual(scan.purposeDirectives.map((directive) => directive.purpose), ['newsletter']);
+    assert.equal(scan.parameters, undefined);
+    const block = '%%[ /* mergewise\n  @param {string} FirstName - the greeting\n  @param {number} [Points] */ ]%%<p>Hi %%=v(@FirstName)=%%</p>';
+    const declared = ampscript.scan(block);
+    assert.deepEqual(declared.parameters?.map(({ name, type, required, description }) => ({ name, type, required, description })), [
+      { name: 'FirstName', type: 'string', required: true, description: 'the greeting' },
+      { name: 'Points', type: 'number', required: false, description: undefined },
+    ]);
+    assert.equal(ampscript.scan('%%[ /* @param {string} x */ ]%%').parameters, undefined);
   });
 });

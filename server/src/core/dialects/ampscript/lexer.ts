@@ -7,9 +7,9 @@
  * block and close in another with HTML in between, so the parser reads the whole stream at once.
  */
 import type { Span } from '../../model';
-import type { PurposeDirective } from '../dialect';
+import type { ParameterDeclaration, PurposeDirective } from '../dialect';
 import { findPurposeDirectives } from '../directives';
-import { ForwardIndex, indexBefore, LineEnds, shortText } from '../common/scan-collector';
+import { findMergewiseParameters, ForwardIndex, indexBefore, LineEnds, shortText } from '../common/scan-collector';
 
 export type TokenKind =
   | 'text' | 'personalization' | 'block-open' | 'block-close' | 'inline-open' | 'inline-close'
@@ -31,6 +31,8 @@ export interface Token {
 export interface LexSink {
   error(span: Span, message: string): void;
   readonly purposeDirectives: PurposeDirective[];
+  /** Where the `@param` declarations of comments that say `mergewise` go; the renderer, which needs none, gives nowhere. */
+  readonly parameters?: ParameterDeclaration[];
 }
 
 const PERSONALIZATION_NAME = /^[A-Za-z_][\w\-. ]*$/;
@@ -179,7 +181,7 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Tokens of AMPscript code in `[start, end)`. Comments are skipped, and searched for directives. */
+/** Tokens of AMPscript code in `[start, end)`. Comments are skipped, and searched for directives and declarations. */
 function lexCode(text: string, start: number, end: number, tokens: Token[], sink: LexSink, searches: Searches): void {
   let pos = start;
   while (pos < end) {
@@ -187,9 +189,12 @@ function lexCode(text: string, start: number, end: number, tokens: Token[], sink
     if (c <= 32) { pos++; continue; }
     if (c === 47 && text.charCodeAt(pos + 1) === 42) {
       const close = searches.codeCommentEnd.at(pos + 2);
-      const commentStop = close === -1 || close + 2 > end ? end : close + 2;
-      findPurposeDirectives(text.slice(pos + 2, commentStop), pos + 2, sink.purposeDirectives);
-      if (close === -1 || close + 2 > end) {
+      const closed = close !== -1 && close + 2 <= end;
+      const commentStop = closed ? close + 2 : end;
+      const comment = text.slice(pos + 2, closed ? close : end);
+      findPurposeDirectives(comment, pos + 2, sink.purposeDirectives);
+      if (sink.parameters) findMergewiseParameters(comment, pos + 2, sink.parameters);
+      if (!closed) {
         sink.error({ start: pos, end: Math.min(pos + 2, end) }, 'A `/*` comment is never closed with `*/`: the block fails to build. Close the comment.');
       }
       pos = commentStop;

@@ -8,7 +8,7 @@
  * their states at each IF keeps the scan linear in practice.
  */
 import type { Span } from '../../model';
-import type { FieldUse, TemplateScan, UseContext } from '../dialect';
+import type { FieldUse, IncludeKind, TemplateScan, UseContext } from '../dialect';
 import { ScanCollector } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
 import { isSystemString, TRANSFORMS } from './functions';
@@ -55,6 +55,11 @@ interface Guards {
   whenTrue: Facts;
   whenFalse: Facts;
 }
+
+/** The functions that pull in a content block, by how they name it. */
+const CONTENT_BLOCKS = new Map<string, IncludeKind>([
+  ['ContentBlockByKey', 'content-block-key'], ['ContentBlockByName', 'content-block-name'], ['ContentBlockByID', 'content-block-id'],
+]);
 
 const NO_FACTS: Facts = { present: [], absent: [] };
 const NO_GUARDS: Guards = { whenTrue: NO_FACTS, whenFalse: NO_FACTS };
@@ -207,6 +212,8 @@ class AmpScanner {
     const rest = (from: number) => {
       for (let i = from; i < args.length; i++) this.value(args[i], 'argument', tagSpan);
     };
+    const blockKind = CONTENT_BLOCKS.get(expr.name);
+    if (blockKind !== undefined || expr.name === 'TreatAsContent') this.include(expr, blockKind);
     switch (expr.name) {
       case 'V':
         return args[0] ? this.value(args[0], context, tagSpan, filters) : UNKNOWN;
@@ -301,6 +308,25 @@ class AmpScanner {
       for (const use of merged.uses) if (use.fallback === null) use.fallback = merged.fallback;
     }
     return merged;
+  }
+
+  /**
+   * `ContentBlockByKey("k")`, `ContentBlockByName("Content Builder\Footers\Main")`, `ContentBlockByID(123)`:
+   * the name is the literal (AMPscript strings have no escapes: a `\` is part of the name), null when
+   * a variable or an expression computes it. `TreatAsContent` runs a string as AMPscript: a literal is
+   * content written inline, and a `ContentBlockBy…` call is reported by itself, but anything else
+   * pulls in content chosen at send time: a dynamic include, of the kind most such code looks up.
+   * Blocks see the caller's variables, and take no arguments.
+   */
+  private include(expr: Extract<Expr, { kind: 'call' }>, blockKind: IncludeKind | undefined): void {
+    const arg = expr.args[0];
+    if (!arg) return;
+    const literal = arg.kind === 'string' || arg.kind === 'number';
+    if (blockKind === undefined && (isLiteral(arg) || (arg.kind === 'call' && CONTENT_BLOCKS.has(arg.name)))) return;
+    this.collector.includes.push({
+      kind: blockKind ?? 'content-block-key', name: blockKind !== undefined && literal ? String(arg.value) : null,
+      nameSpan: arg.span, tagSpan: expr.span, parameters: [], sharesScope: true, guards: this.collector.activeGuards(),
+    });
   }
 
   private field(path: string, written: string, span: Span, context: UseContext, tagSpan: Span, filters: string[]): FieldValue {
