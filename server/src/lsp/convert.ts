@@ -30,6 +30,14 @@ export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex): LspDi
     message: diagnostic.message,
   };
   if (diagnostic.tags?.includes('deprecated')) lsp.tags = [DiagnosticTag.Deprecated];
+  if (diagnostic.includedBy?.length) {
+    // The including templates, so that an editor can list them and open each.
+    const start = { line: 0, character: 0 };
+    lsp.relatedInformation = diagnostic.includedBy.map((file) => ({
+      location: { uri: pathToUri(file), range: { start, end: start } },
+      message: `Included by ${file.split(/[\\/]/).pop()}`,
+    }));
+  }
   return lsp;
 }
 

@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeverityOverrides } from '../core/analyze';
 import { RULE_IDS, SEVERITY_SETTINGS, type Diagnostic, type RuleId, type SeveritySetting } from '../core/model';
 import { DEDICATED_TEMPLATE_EXTENSIONS } from '../core/dialects/registry';
+import { PartialWorkspace } from '../core/partials/workspace';
 import { LineIndex } from '../core/positions';
 import { loadRecipients, type Recipient, type RecipientFileResult } from '../core/preview/recipients';
 import { SCHEMA_FILE_NAME } from '../core/schema/load';
@@ -92,13 +93,52 @@ export class Project {
   /** The stamp of each schema or recipient file when it was read from disk (see changedOnDisk). */
   private readonly diskStamps = new Map<string, string | undefined>();
   readonly schemas: SchemaIndex;
+  /** Who includes what, for checks across files. */
+  readonly partials: PartialWorkspace;
+  /** Every template known in the workspace: indexed from disk, or opened. */
+  private readonly templateFiles = new Set<string>();
 
   constructor(private readonly disk: WorkspaceFileSystem, private readonly openDocuments: () => TextDocument[], readonly now: () => Date) {
     // Open documents win over the disk, so an unsaved mergewise.json already counts.
     this.schemas = new SchemaIndex({
       readText: (filePath) => this.openText(filePath) ?? this.readFromDisk(filePath),
       listFiles: (dir) => disk.listFiles(dir),
+      stamp: (filePath) => (this.openText(filePath) !== undefined ? 'open' : disk.stamp?.(filePath)),
     });
+    this.partials = new PartialWorkspace(this.schemas, {
+      read: (filePath) => this.openText(filePath) ?? disk.readText(filePath),
+      version: (filePath) => {
+        const open = this.openDocuments().find((document) => uriToPath(document.uri) === filePath);
+        return open ? `open ${open.version}` : disk.stamp?.(filePath);
+      },
+      templates: () => [...new Set([...this.templateFiles, ...this.openTemplatePaths()])],
+    });
+  }
+
+  private openTemplatePaths(): string[] {
+    return this.openDocuments().map((document) => uriToPath(document.uri)).filter((filePath): filePath is string => !!filePath && isTemplateFile(filePath));
+  }
+
+  /**
+   * A template typed in: the open templates whose checks read it (those that include it, and the
+   * partials it includes) are checked again. Returns their URIs.
+   */
+  templateEdited(filePath: string): string[] {
+    this.partials.contentChanged(filePath);
+    return this.forgetRelated(filePath);
+  }
+
+  /** Drops the analyses of the other open templates that take part in includes, and returns their URIs. */
+  private forgetRelated(filePath: string): string[] {
+    const related: string[] = [];
+    for (const [uri, state] of this.states) {
+      if (state.kind !== 'template' || state.filePath === filePath) continue;
+      if (state.result.includes?.length || state.result.includedBy?.length) {
+        this.states.delete(uri);
+        related.push(uri);
+      }
+    }
+    return related;
   }
 
   /** Reads a schema or recipient file from disk, remembering its stamp (taken first, so a change while reading shows later). */
@@ -142,7 +182,10 @@ export class Project {
     }
     // A saved, created or deleted template: index it as it is on disk now (a deleted one drops out).
     this.workspaceIndex.delete(filePath);
+    this.templateFiles.delete(filePath);
     this.indexFile(filePath);
+    this.partials.invalidate(filePath);
+    this.forgetRelated(filePath);
   }
 
   settingsChanged(settings: Settings): void {
@@ -182,6 +225,7 @@ export class Project {
       return; // Unreadable files have no uses to find; the editor reports them when opened.
     }
     if (text === undefined || this.skipReason(filePath, text)) return;
+    this.templateFiles.add(filePath);
     let indexed: IndexedUse[] | undefined;
     try {
       indexed = this.indexText(filePath, text);
@@ -238,7 +282,7 @@ export class Project {
       const how = skipped.kind === 'too-large' ? ' (raise it with "maxFileSize" in mergewise.json or the mergewise.maxFileSize setting)' : '';
       return { kind: 'ignored', version, notice: { key: `${skipped.kind} ${filePath}`, message: `Mergewise skipped ${path.basename(filePath)}: ${describeSkip(skipped)}${how}.` } };
     }
-    const result = analyzeDocument(this.schemas, filePath, text, this.settings.rules, this.now());
+    const result = analyzeDocument(this.schemas, filePath, text, this.settings.rules, this.now(), this.partials);
     return { kind: 'template', version, text, lines: new LineIndex(text), filePath, result, notice: this.schemaNotice(filePath) };
   }
 

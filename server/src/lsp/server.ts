@@ -100,6 +100,8 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     // A schema or recipient file edited here is taken in before the next answer or publication.
     if (filePath?.endsWith('.json')) editedFiles.add(filePath);
     markUnpublished(event.document.uri);
+    // Templates that include it, or that it includes, are checked again after it.
+    if (filePath && isTemplateFile(filePath)) for (const uri of project.templateEdited(filePath)) markUnpublished(uri);
   });
   documents.onDidClose((event) => {
     unpublished.delete(event.document.uri);

@@ -151,16 +151,26 @@ export class PartialWorkspace {
     return this.sitesEntry(file).purposeDirectives;
   }
 
-  /** Forgets a file that changed, appeared or disappeared, and every resolution (a new file may be the one a name wanted). */
-  invalidate(file: string): void {
+  /** A file's text changed (typing in an editor): what it includes is read again. */
+  contentChanged(file: string): void {
     this.entries.delete(file);
     this.sites.delete(file);
+    if (this.includers) this.reindex(file);
+  }
+
+  /** Forgets a file that changed, appeared or disappeared, and every resolution (a new file may be the one a name wanted). */
+  invalidate(file: string): void {
     for (const resolver of this.resolvers.values()) resolver.clear();
     if (path.basename(file) === 'mergewise.json') {
+      this.entries.clear();
+      this.sites.clear();
       this.resolvers.clear();
       this.includers = undefined;
-    } else if (this.includers) {
-      this.reindex(file);
+    } else {
+      // Resolutions changed: every file's targets may have.
+      this.entries.delete(file);
+      this.sites.delete(file);
+      this.includers = undefined;
     }
   }
 
