@@ -1,6 +1,6 @@
 import {
   DEFAULT_RENDER_LIMITS, MARK_END, MARK_SEPARATOR, MARK_START,
-  type Dialect, type RenderLimits, type TemplateScan,
+  type Dialect, type IncludeKind, type RenderLimits, type RenderPartial, type TemplateScan,
 } from '../dialects/dialect';
 import { RAW_MERGE_SYNTAX } from '../dialects/registry';
 import { withSchemaFallbacks } from '../dialects/schema-fallbacks';
@@ -18,8 +18,10 @@ export interface PreviewMark {
   kind: MarkKind;
   /** The schema field, for field outputs. */
   field?: string;
-  /** The merge tag in the template, to reveal it in the editor. */
+  /** The merge tag in the template (or in `file`), to reveal it in the editor. */
   span?: Span;
+  /** The partial the output comes from, when it is inside included content. */
+  file?: string;
   /** For stale values: when the value was last updated. */
   updatedAt?: Date;
 }
@@ -48,6 +50,16 @@ export interface PreviewInput {
   recipient: Recipient;
   now: Date;
   limits?: RenderLimits;
+  /** The partial an include pulls in (see `RenderRequest.partial`); absent when partials are not followed. */
+  partial?(kind: IncludeKind, name: string): RenderPartial | undefined;
+}
+
+/** The uses of the template or of a partial, with what each mark of theirs names. */
+interface MarkSource {
+  scan: TemplateScan;
+  fields: (FieldSpec | undefined)[];
+  /** The field each use's mark names. */
+  paths: string[];
 }
 
 const MARK_PATTERN = new RegExp(`${MARK_START}(\\d+)${MARK_SEPARATOR}([^${MARK_END}]*)${MARK_END}`, 'g');
@@ -55,17 +67,35 @@ const MARK_PATTERN = new RegExp(`${MARK_START}(\\d+)${MARK_SEPARATOR}([^${MARK_E
 /** Renders the template as one recipient gets it, marking fallbacks, blanks, stale values and raw syntax. */
 export function previewTemplate(input: PreviewInput): RecipientPreview {
   const { scan, schema, recipient } = input;
-  const fields: (FieldSpec | undefined)[] = scan.uses.map((use) => {
-    if (!schema) return undefined;
-    const resolution = resolveField(schema, input.dialect.id, use.path);
+  const fieldAt = (path: string | undefined) => {
+    if (!schema || path === undefined) return undefined;
+    const resolution = resolveField(schema, input.dialect.id, path);
     return resolution.kind === 'field' ? resolution.field : undefined;
-  });
+  };
+  const fields = scan.uses.map((use) => fieldAt(use.path));
+  const template: MarkSource = { scan, fields, paths: scan.uses.map((use, index) => fields[index]?.path ?? use.path) };
+  // A partial's uses are read by the schema paths its `schemaPathOf` gives, from wherever it is included.
+  const partials = new Map<string, { partial: RenderPartial; source: MarkSource }>();
+  const followPartial = (kind: IncludeKind, name: string): RenderPartial | undefined => {
+    const found = input.partial?.(kind, name);
+    if (!found) return undefined;
+    let known = partials.get(found.file);
+    if (!known) {
+      const partialFields = found.scan.uses.map((_, index) => fieldAt(found.schemaPathOf(index)));
+      const paths = found.scan.uses.map((use, index) => partialFields[index]?.path ?? found.schemaPathOf(index) ?? use.path);
+      const partialScan = withSchemaFallbacks(input.dialect, found.scan, (index) => partialFields[index]?.fallback);
+      known = { partial: { ...found, scan: partialScan }, source: { scan: found.scan, fields: partialFields, paths } };
+      partials.set(found.file, known);
+    }
+    return known.partial;
+  };
   const result = input.dialect.render({
     text: input.text,
     scan: withSchemaFallbacks(input.dialect, scan, (index) => fields[index]?.fallback),
     data: recipient.data,
     schemaPathOf: (index) => fields[index]?.path,
     limits: input.limits ?? DEFAULT_RENDER_LIMITS,
+    ...(input.partial ? { partial: followPartial } : {}),
   });
   const counts: Record<NotableKind, number> = { fallback: 0, blank: 0, stale: 0, raw: 0 };
   const segments: PreviewSegment[] = [];
@@ -96,8 +126,11 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
     pushText(result.output.slice(last, match.index));
     last = match.index + match[0].length;
     const rendered = result.values[Number(match[1])];
-    const use = rendered ? scan.uses[rendered.useIndex] : undefined;
-    const field = rendered ? fields[rendered.useIndex] : undefined;
+    const file = rendered?.partial;
+    const source = file === undefined ? template : partials.get(file)?.source;
+    const useIndex = rendered?.useIndex ?? -1;
+    const use = source?.scan.uses[useIndex];
+    const field = source?.fields[useIndex];
     let kind: MarkKind = rendered?.kind ?? 'value';
     const updatedAt = field ? recipient.updatedAt.get(field.path) : undefined;
     if (kind === 'value' && field?.maxAgeDays !== undefined && updatedAt &&
@@ -108,7 +141,13 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
     rawTextElement = endsInsideRawText(match[2], rawTextElement);
     segments.push({
       text: match[2],
-      ...(use ? { mark: { kind, field: field?.path ?? use.path, span: use.tagSpan, ...(kind === 'stale' ? { updatedAt } : {}) } } : {}),
+      ...(use && source ? {
+        mark: {
+          kind, field: source.paths[useIndex], span: use.tagSpan,
+          ...(file !== undefined ? { file } : {}),
+          ...(kind === 'stale' ? { updatedAt } : {}),
+        },
+      } : {}),
     });
   }
   pushText(result.output.slice(last));
