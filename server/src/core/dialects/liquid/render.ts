@@ -132,10 +132,13 @@ function partialTag(base: PartialTagClass, kind: IncludeKind, state: RenderState
   };
 }
 
-/** The instrumented text of the partial the innermost include names; empty when it resolves to no file. */
+/**
+ * The instrumented text of the partial the innermost include names; empty when it resolves to no
+ * file, or when no include asks (liquidjs's `{% layout %}`, which no platform's email has).
+ */
 function partialText(request: RenderRequest, state: RenderState, name: string): string {
-  const kind = state.includes[state.includes.length - 1] ?? 'include';
-  const partial = request.partial?.(kind, name);
+  const kind = state.includes[state.includes.length - 1];
+  const partial = kind && request.partial?.(kind, name);
   if (!partial) return '';
   let text = state.partialTexts.get(partial.file);
   if (text === undefined) {
