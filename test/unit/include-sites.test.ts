@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { ampscript } from '../../server/src/core/dialects/ampscript';
 import type { IncludeSite, TemplateScan } from '../../server/src/core/dialects/dialect';
 import { handlebars } from '../../server/src/core/dialects/handlebars';
+import { hubl } from '../../server/src/core/dialects/hubl';
 import { iterable } from '../../server/src/core/dialects/iterable';
+import { klaviyo } from '../../server/src/core/dialects/klaviyo';
 import { sendgrid } from '../../server/src/core/dialects/sendgrid';
 
 function slice(text: string, span: { start: number; end: number }): string {
@@ -205,5 +207,81 @@ describe('include sites: AMPscript content blocks', () => {
       { name: 'Points', type: 'number', required: false, description: undefined },
     ]);
     assert.equal(ampscript.scan('%%[ /* @param {string} x */ ]%%').parameters, undefined);
+  });
+});
+
+/** A HubSpot welcome email: macros imported, a shared footer included. */
+const HUBL_WELCOME = `{# mergewise purpose: onboarding #}
+{% import "../macros/buttons.html" as buttons %}
+{% from "../macros/text.html" import greeting, signoff as bye %}
+{% if contact.firstname %}
+  {% include "../partials/hero-personal.html" %}
+{% endif %}
+<ul>
+{% for deal in contact.deals %}
+  {% include "../partials/deal-row.html" title=deal.dealname|default('Your deal') rank=loop.index vip=true %}
+{% endfor %}
+</ul>
+{{ buttons.primary(contact.website) }}
+{{ greeting(contact.firstname|default('there')) }}
+{% include footer_template %}
+{% include "../partials/legal.html" ignore missing without context %}`;
+
+describe('include sites: HubL include, import, from and extends', () => {
+  test('names and kinds, in the order written; a name held in a variable is null', () => {
+    const scan = hubl.scan(HUBL_WELCOME);
+    assert.deepEqual(sites(HUBL_WELCOME, scan), [
+      ['import', '../macros/buttons.html', '"../macros/buttons.html"'],
+      ['import', '../macros/text.html', '"../macros/text.html"'],
+      ['include', '../partials/hero-personal.html', '"../partials/hero-personal.html"'],
+      ['include', '../partials/deal-row.html', '"../partials/deal-row.html"'],
+      ['include', null, 'footer_template'],
+      ['include', '../partials/legal.html', '"../partials/legal.html"'],
+    ]);
+    assert.equal(slice(HUBL_WELCOME, site(scan, '../partials/hero-personal.html').tagSpan), '{% include "../partials/hero-personal.html" %}');
+    const layout = hubl.scan('{% extends "layouts/base.html" %}{% block body %}Hi {{ contact.firstname }}{% endblock %}');
+    assert.deepEqual(sites('{% extends "layouts/base.html" %}', layout), [['extends', 'layouts/base.html', '"layouts/base.html"']]);
+    assert.equal(layout.includes?.[0].sharesScope, true);
+  });
+
+  test('scope: includes see the caller\'s variables and loop variables, imports do not, `without context` hides them', () => {
+    const scan = hubl.scan(HUBL_WELCOME);
+    assert.equal(site(scan, '../macros/buttons.html').sharesScope, false);
+    assert.equal(site(scan, '../partials/hero-personal.html').sharesScope, true);
+    assert.equal(site(scan, '../partials/legal.html').sharesScope, false);
+    const row = site(scan, '../partials/deal-row.html');
+    assert.deepEqual(row.loopVariables, { deal: 'contact.deals[]' });
+    assert.deepEqual(row.parameters.map(({ name, path, fallback, literal }) => ({ name, path, fallback, literal })), [
+      { name: 'title', path: 'contact.deals[].dealname', fallback: 'Your deal', literal: undefined },
+      { name: 'rank', path: null, fallback: null, literal: undefined },
+      { name: 'vip', path: null, fallback: null, literal: 'boolean' },
+    ]);
+    assert.deepEqual(site(scan, '../partials/hero-personal.html').guards, ['contact.firstname']);
+    assert.deepEqual(site(scan, null).guards, []);
+  });
+
+  test('uses are the fields only: imported macros are locals, and `ignore missing` is no field', () => {
+    const scan = hubl.scan(HUBL_WELCOME);
+    assert.deepEqual(scan.syntaxErrors, []);
+    assert.deepEqual(scan.uses.map((use) => [use.path, use.context]), [
+      ['contact.firstname', 'condition'],
+      ['contact.deals', 'loop'],
+      ['contact.deals[].dealname', 'argument'],
+      ['contact.website', 'argument'],
+      ['contact.firstname', 'argument'],
+      ['footer_template', 'argument'],
+    ]);
+  });
+
+  test('a partial declares its parameters in a `{# mergewise #}` comment; Klaviyo still refuses includes', () => {
+    const partial = '{# mergewise\n  @param {string} title - the deal\'s name\n  @param {number} [rank] #}\n<li>{{ rank }}. {{ title }}</li>';
+    assert.deepEqual(hubl.scan(partial).parameters?.map(({ name, type, required }) => ({ name, type, required })), [
+      { name: 'title', type: 'string', required: true },
+      { name: 'rank', type: 'number', required: false },
+    ]);
+    assert.equal(hubl.scan('{# @param {string} title #}').parameters, undefined);
+    const refused = klaviyo.scan('{% include "footer.html" %}');
+    assert.equal(refused.includes, undefined);
+    assert.match(refused.syntaxErrors[0].message, /Unknown Klaviyo tag `include`/);
   });
 });

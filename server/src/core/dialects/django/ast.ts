@@ -78,4 +78,14 @@ export interface TagNode {
   body?: Node[];
   /** HubL's block `{% set name %}…{% endset %}`: the variable that takes the body's output. */
   captures?: string;
+  /** `{% include %}`, `{% import %}`, `{% from %}`, `{% extends %}`: the template's name is `args[0]`, passed values are `named`. */
+  include?: TagInclude;
+}
+
+export interface TagInclude {
+  kind: 'include' | 'import' | 'extends';
+  /** The pulled-in template sees the caller's variables: Jinja's default for include and extends, `with context` for imports. */
+  withContext: boolean;
+  /** Names the tag binds in the caller: `m` of `import … as m`, `c` of `from … import a as c`. */
+  binds: string[];
 }

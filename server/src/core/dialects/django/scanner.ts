@@ -6,10 +6,10 @@
  * counted per path by the collector, so the walk stays linear.
  */
 import type { Span } from '../../model';
-import type { TemplateScan, UseContext } from '../dialect';
+import type { IncludeArgument, TemplateScan, UseContext } from '../dialect';
 import { ScanCollector } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
-import type { Expr, ForNode, IfNode, Node, PathExpr } from './ast';
+import type { Expr, ForNode, IfNode, Node, PathExpr, TagNode } from './ast';
 import type { DjangoFlavor } from './flavor';
 import { parseTemplate } from './template-parser';
 
@@ -20,8 +20,8 @@ export function scanDjango(text: string, flavor: DjangoFlavor): TemplateScan {
   return collector.result();
 }
 
-/** What a variable stands for: a field path, or a local value. */
-type Binding = { path: string } | { local: true };
+/** What a variable stands for: a field path (an array's item for a loop variable), or a local value. */
+type Binding = { path: string; loop?: true } | { local: true };
 
 interface Guards {
   whenTrue: string[];
@@ -78,6 +78,7 @@ export class UseWalker {
             this.scopes.pop();
           }
           if (node.captures) this.scopes[this.scopes.length - 1].set(node.captures, { local: true });
+          if (node.include) this.include(node);
           break;
       }
     }
@@ -110,7 +111,7 @@ export class UseWalker {
     const source = node.source ? this.referenceOf(node.source, true) : undefined;
     const scope = new Map<string, Binding>();
     node.variables.forEach((variable) => {
-      scope.set(variable.name, source && node.variables.length === 1 ? { path: `${source}[]` } : { local: true });
+      scope.set(variable.name, source && node.variables.length === 1 ? { path: `${source}[]`, loop: true } : { local: true });
     });
     if (source && node.variables.length === 1) {
       this.collector.loopScopes.push({ variable: node.variables[0].name, itemPath: `${source}[]`, body: node.bodySpan });
@@ -120,6 +121,38 @@ export class UseWalker {
     this.walk(node.body);
     this.scopes.pop();
     if (node.otherwise) this.walk(node.otherwise);
+  }
+
+  /** Records what an include, import or extends pulls in; the names an import binds are locals (macros). */
+  private include(node: TagNode): void {
+    const include = node.include!;
+    const template = node.args[0];
+    if (template) {
+      // Outer scopes first, so that an inner binding of the same name hides a loop variable.
+      const loopVariables: Record<string, string> = {};
+      for (const scope of this.scopes) {
+        for (const [name, binding] of scope) {
+          if ('loop' in binding) loopVariables[name] = binding.path;
+          else delete loopVariables[name];
+        }
+      }
+      const shared = include.withContext && Object.keys(loopVariables).length > 0;
+      this.collector.includes.push({
+        kind: include.kind, name: template.kind === 'literal' && typeof template.value === 'string' ? template.value : null,
+        nameSpan: template.span, tagSpan: node.tagSpan, parameters: node.named.map((pair) => this.includeArgument(pair.name, pair.value)),
+        sharesScope: include.withContext, ...(shared ? { loopVariables } : {}), guards: this.collector.activeGuards(),
+      });
+    }
+    for (const name of include.binds) this.scopes[this.scopes.length - 1].set(name, { local: true });
+  }
+
+  private includeArgument(name: string, value: Expr): IncludeArgument {
+    const argument: IncludeArgument = { name, path: this.referenceOf(value, true) ?? null, fallback: null, span: value.span };
+    if (value.kind === 'literal' && value.value !== null) argument.literal = typeof value.value as 'string' | 'number' | 'boolean';
+    for (let each = value; each.kind === 'filter'; each = each.input) {
+      if (each.name === 'default' && each.args[0]) argument.fallback ??= this.fallbackText(each.args[0]);
+    }
+    return argument;
   }
 
   // ---- Expressions ----------------------------------------------------------------------------

@@ -9,12 +9,12 @@
  * tags are read by `expression-parser.ts`.
  */
 import type { Span } from '../../model';
-import type { PurposeDirective } from '../dialect';
+import type { ParameterDeclaration, PurposeDirective } from '../dialect';
 import { findPurposeDirectives } from '../directives';
 import { closestNames, editDistance } from '../../closest';
-import { LineEnds, StringEnds, TrimmedEnds, shortText, trimmedEnd, trimmedStart } from '../common/scan-collector';
+import { LineEnds, StringEnds, TrimmedEnds, findMergewiseParameters, shortText, trimmedEnd, trimmedStart } from '../common/scan-collector';
 import { MAX_NESTING, tooDeepMessage } from '../common/limits';
-import type { Binding, Expr, ForNode, IfNode, Node, TagNode, TextNode, WithNode } from './ast';
+import type { Binding, Expr, ForNode, IfNode, Node, TagInclude, TagNode, TextNode, WithNode } from './ast';
 import { ExpressionParser, type ErrorSink } from './expression-parser';
 import type { DjangoFlavor } from './flavor';
 import { Lexer } from './lexer';
@@ -22,6 +22,8 @@ import { ownValue } from '../../own-value';
 
 export interface ParseSink extends ErrorSink {
   readonly purposeDirectives: PurposeDirective[];
+  /** Where the `@param` declarations of `{# mergewise … #}` comments go; the renderer gives nowhere. */
+  readonly parameters?: ParameterDeclaration[];
 }
 
 /** A sink that keeps nothing, for the renderer (the scanner already reported the problems). */
@@ -261,7 +263,9 @@ class TemplateParser {
   private readTag(kind: number, bounds: TagBounds): number {
     const { tagSpan, contentStart, contentEnd } = bounds;
     if (kind === 35 /* # */) {
-      findPurposeDirectives(this.text.slice(contentStart, contentEnd), contentStart, this.sink.purposeDirectives);
+      const comment = this.text.slice(contentStart, contentEnd);
+      findPurposeDirectives(comment, contentStart, this.sink.purposeDirectives);
+      if (this.sink.parameters) findMergewiseParameters(comment, contentStart, this.sink.parameters);
       return tagSpan.end;
     }
     if (kind === 123 /* { */) {
@@ -373,6 +377,14 @@ class TemplateParser {
         this.readSet(parser, tagSpan);
         return tagSpan.end;
       }
+      case 'include':
+      case 'import':
+      case 'from':
+      case 'extends':
+        // Klaviyo's Django has none of them: unknown tags, refused below.
+        if (!flavor.jinja) break;
+        this.current().push(this.readInclude(name, parser, tagSpan));
+        return tagSpan.end;
     }
     if (flavor.standaloneTags.includes(name)) {
       this.current().push(this.genericTag(name, parser, tagSpan, false));
@@ -565,6 +577,59 @@ class TemplateParser {
       value: names.length === 1 && values.length > 1 ? { kind: 'list', items: values, span: { start: values[0].span.start, end: values[values.length - 1].span.end } } : values[index],
     }));
     this.current().push({ kind: 'set', tagSpan, bindings });
+  }
+
+  /**
+   * `{% include "x.html" ignore missing with context %}` (with `key=value` pairs, which the preview
+   * passes on), `{% import "m.html" as m %}`, `{% from "m.html" import a, b as c %}` and
+   * `{% extends "base.html" %}`. Jinja: "included templates are passed the current context and
+   * imported templates are not", unless the tag says `with context` / `without context`.
+   */
+  private readInclude(name: string, parser: ExpressionParser, tagSpan: Span): TagNode {
+    const lexer = parser.lexer;
+    const include: TagInclude = { kind: name === 'from' ? 'import' : name as TagInclude['kind'], withContext: name === 'include' || name === 'extends', binds: [] };
+    const node: TagNode = { kind: 'tag', tagSpan, name, args: [], named: [], include };
+    const template = parser.parseExpression();
+    const tag = `\`{% ${name} %}\``;
+    if (!template) {
+      this.sink.error(tagSpan, `${tag} needs the template's name, as in \`{% ${name} "${name === 'extends' ? 'base' : 'footer'}.html" %}\`: ${this.flavor.rejects}.`);
+      while (lexer.peek().kind !== 'end') lexer.next();
+      return node;
+    }
+    node.args.push(template);
+    if (name === 'import' && lexer.acceptName('as')) this.bindName(lexer.next(), include);
+    if (name === 'from' && lexer.acceptName('import')) {
+      do {
+        const imported = lexer.next();
+        if (lexer.acceptName('as')) this.bindName(lexer.next(), include);
+        else this.bindName(imported, include);
+      } while (lexer.accept('comma'));
+    }
+    for (;;) {
+      const token = lexer.peek();
+      if (token.kind !== 'name') break;
+      if (lexer.peek(1).kind === 'equals') {
+        lexer.next();
+        lexer.next();
+        const value = parser.parseExpression();
+        if (!value) break;
+        node.named.push({ name: token.value, value });
+      } else if ((token.value === 'with' || token.value === 'without') && lexer.peek(1).value === 'context') {
+        include.withContext = token.value === 'with';
+        lexer.next();
+        lexer.next();
+      } else if (token.value === 'ignore' || token.value === 'missing') {
+        lexer.next();
+      } else {
+        break;
+      }
+    }
+    parser.expectEnd(tag);
+    return node;
+  }
+
+  private bindName(token: { kind: string; value: string }, include: TagInclude): void {
+    if (token.kind === 'name') include.binds.push(token.value);
   }
 
   /** A platform tag with loosely read arguments: strings, values and `key=value` pairs. */
