@@ -54,6 +54,7 @@ function job(text: string, names: string[] = ['Ana'], timeMs = 200): RenderJob {
   return {
     text,
     dialect: 'liquid',
+    partials: {},
     schema: schemaOf({ fields: { 'customer.first_name': { type: 'string' } } }),
     recipients: names.map((name) => ({ name, file: `/r/${name}.json`, data: { customer: { first_name: name } }, updatedAt: new Map() })),
     now: NOW,

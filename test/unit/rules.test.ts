@@ -58,6 +58,9 @@ describe('every rule in the README exists with its default severity', () => {
     'type-mismatch': 'warning',
     'purpose-incomplete': 'warning',
     'duplicate-branches': 'information',
+    'unknown-partial': 'error',
+    'partial-cycle': 'error',
+    'partial-parameter': 'warning',
   };
   test('ids and severities', () => {
     assert.deepEqual([...RULE_IDS].sort(), Object.keys(expected).sort());

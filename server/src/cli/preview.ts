@@ -4,6 +4,8 @@ import { getDialect } from '../core/dialects/registry';
 import { indexPage, isPlainTextTemplate, recipientPage } from '../core/preview/html';
 import { previewTemplate, type RecipientPreview } from '../core/preview/preview';
 import { loadRecipients, type Recipient } from '../core/preview/recipients';
+import { partialLookup, partialSources } from '../core/partials/render';
+import { PartialWorkspace } from '../core/partials/workspace';
 import { chooseDialect, SchemaIndex, toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
 
@@ -55,7 +57,10 @@ export function runPreview(options: PreviewOptions): PreviewRun {
 
   const scan = dialect.scan(text);
   const now = options.now ?? new Date();
-  const previews = chosen.map((recipient) => previewTemplate({ text, dialect, scan, schema, recipient, now }));
+  const graph = new PartialWorkspace(index, { read: (file) => nodeFileSystem.readText(file), templates: () => [templatePath] });
+  const sources = scan.includes?.length ? partialSources(graph, templatePath) : {};
+  const partial = Object.keys(sources).length ? partialLookup(sources, dialect) : undefined;
+  const previews = chosen.map((recipient) => previewTemplate({ text, dialect, scan, schema, recipient, now, ...(partial ? { partial } : {}) }));
   // The same pages, marks and plain-text rule as the editor's preview (core/preview/html.ts).
   const plainText = isPlainTextTemplate(templatePath);
   const written: string[] = [];

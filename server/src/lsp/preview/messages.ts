@@ -2,6 +2,7 @@
  * What the language server and its render worker say to each other. Both ends import these types
  * only; values cross the thread boundary by structured clone (Maps and Dates included).
  */
+import type { PartialSources } from '../../core/partials/render';
 import type { RenderLimits } from '../../core/dialects/dialect';
 import type { DialectId } from '../../core/dialects/ids';
 import type { Recipient } from '../../core/preview/recipients';
@@ -17,6 +18,8 @@ export interface RenderJob {
   now: Date;
   limits: RenderLimits;
   plainText: boolean;
+  /** The partials the template reaches, for rendering its includes. */
+  partials: PartialSources;
 }
 
 export type ToWorker = { type: 'render'; id: number; job: RenderJob; start: number };

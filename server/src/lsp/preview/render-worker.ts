@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { TemplateScan } from '../../core/dialects/dialect';
 import { getDialect } from '../../core/dialects/registry';
 import { markedEmailHtml } from '../../core/preview/html';
+import { partialLookup } from '../../core/partials/render';
 import { previewTemplate } from '../../core/preview/preview';
 import type { PreviewRecipient } from '../../../../protocol/src/requests';
 import type { FromWorker, RenderJob, ToWorker } from './messages';
@@ -45,7 +46,10 @@ function renderOne(job: RenderJob, index: number): PreviewRecipient {
     if (!lastScan || lastScan.text !== job.text || lastScan.dialect !== job.dialect) {
       lastScan = { text: job.text, dialect: job.dialect, scan: dialect.scan(job.text) };
     }
-    const preview = previewTemplate({ text: job.text, dialect, scan: lastScan.scan, schema: job.schema, recipient, now: job.now, limits: job.limits });
+    const partial = Object.keys(job.partials).length ? partialLookup(job.partials, dialect) : undefined;
+    const preview = previewTemplate({
+      text: job.text, dialect, scan: lastScan.scan, schema: job.schema, recipient, now: job.now, limits: job.limits, ...(partial ? { partial } : {}),
+    });
     const rendered = preview.aborted === undefined && !preview.error;
     return {
       ...base,

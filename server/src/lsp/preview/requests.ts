@@ -3,6 +3,7 @@
  * every sample recipient on the render worker; `mergewise/newRecipient` drafts a recipient with
  * every optional field empty. The LSP side only gathers inputs and converts; core does the work.
  */
+import { partialSources } from '../../core/partials/render';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments } from 'vscode-languageserver';
@@ -76,6 +77,7 @@ export function registerPreview(connection: Connection, project: Project, docume
     const job: RenderJob = {
       text: state.text, dialect: dialect.id, schema, recipients: chosen, now: project.now(),
       limits: { ...DEFAULT_RENDER_LIMITS, timeMs }, plainText: result.plainText,
+      partials: state.result.includes?.length ? partialSources(project.partials, state.filePath) : {},
     };
     try {
       return { ...result, recipients: await pool.render(params.uri, job, token) };
