@@ -253,5 +253,8 @@ describe('partials: resolution', () => {
     });
     assert.equal(check('/w/sendgrid/receipt.hbs').includes?.[0].file, '/w/partials/footer.hbs');
     assert.equal(check('/w/braze/offer.liquid').includes?.[0].file, '/w/content_blocks/promo.liquid');
+    const hubl = check('/w/hubspot/email.html');
+    assert.equal(hubl.dialect.id, 'hubl');
+    assert.equal(hubl.includes?.[0].file, '/w/hubspot/partials/footer.html');
   });
 });

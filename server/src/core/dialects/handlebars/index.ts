@@ -25,7 +25,9 @@ export const HANDLEBARS_FLAVOR: HandlebarsFlavor = {
   },
   sections: true,
   chainedElse: true,
-  partials: false,
+  // handlebars.js, and the tools teams upload SES and Mailgun templates with, register partials
+  // (`{{> footer}}`) and inline them before sending.
+  partials: true,
   platformTag: (written) => written === 'amazonSESUnsubscribeUrl',
   platformValues: () => ({ amazonSESUnsubscribeUrl: 'https://unsubscribe.example/ses' }),
 };

@@ -1,4 +1,4 @@
-import { IncludeTag, Liquid, RenderTag, type Context, type Emitter, type TagToken } from 'liquidjs';
+import { IncludeTag, Liquid, RenderTag, type Context, type Emitter, type TagToken, type TopLevelToken } from 'liquidjs';
 import {
   MARK_END, MARK_SEPARATOR, MARK_START,
   type IncludeKind, type RenderedValue, type RenderRequest, type RenderResult, type TemplateScan, type TextEdit,
@@ -96,6 +96,16 @@ function createEngine(request: RenderRequest, state: RenderState): Liquid {
   engine.registerTag('include', partialTag(IncludeTag, 'include', state));
   // Braze inserts a content block's text in place, where it sees the message's variables: as an include does.
   engine.registerTag(CONTENT_BLOCK_TAG, partialTag(IncludeTag, 'content-block', state));
+  // LiquidDoc (Shopify's `{% doc %}`, which declares a snippet's parameters) renders nothing; liquidjs does not know it.
+  engine.registerTag('doc', {
+    parse(_token: TagToken, remainTokens: TopLevelToken[]) {
+      for (let token = remainTokens.shift(); token; token = remainTokens.shift()) {
+        if ((token as TagToken).name === 'enddoc') return;
+      }
+      throw new Error('tag {% doc %} not closed');
+    },
+    render() { return ''; },
+  });
   engine.registerTag('abort_message', {
     parse(token: TagToken) {
       this.reason = /^\(?\s*(['"])([\s\S]*)\1\s*\)?$/.exec(token.args.trim())?.[2] ?? token.args.trim();
