@@ -1,0 +1,89 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cli, workspacesRemovedAfter } from '../helpers/workspace';
+
+const workspace = workspacesRemovedAfter();
+
+const SCHEMA = JSON.stringify({
+  dialect: 'liquid',
+  recipients: ['recipients/*.json'],
+  fields: {
+    customer: { type: 'object', fields: { first_name: { type: 'string', source: 'declared' }, city: { type: 'string', source: 'declared' } } },
+    cart: { type: 'object', fields: { items: { type: 'array', items: { fields: { title: { type: 'string', required: true } } } } } },
+  },
+});
+
+/** A Braze team's repository: shared snippets under the schema, emails in their own folder. */
+const TEAM = {
+  'mergewise.json': SCHEMA,
+  'recipients/ana.json': JSON.stringify({ $name: 'Ana', customer: { first_name: 'Ana', city: 'Lisbon' }, cart: { items: [{ title: 'Card reader' }, { title: 'SMS bundle' }] } }),
+  'recipients/nobody.json': JSON.stringify({ $name: 'Nobody', customer: {} }),
+  'snippets/greeting.liquid': '{% doc %}\n  @param {string} name\n{% enddoc %}\n<p>Hi {{ name }},</p>\n',
+  'snippets/city-line.liquid': '<p>Events near {{ customer.city }}.</p>\n',
+  'snippets/card.liquid': '<li>{{ item.title }}</li>\n',
+  'emails/welcome.liquid': [
+    '{% render \'greeting\', name: customer.first_name %}',
+    '{% if customer.city %}{% render \'city-line\' %}{% endif %}',
+    '<ul>{% render \'card\' for cart.items as item %}</ul>',
+    '{% render \'footer\' %}',
+  ].join('\n'),
+  'emails/winback.liquid': '{% render \'city-line\' %}\n',
+};
+
+interface Report {
+  files: {
+    path: string;
+    diagnostics: { rule: string; message: string; includedBy?: string[]; range: unknown }[];
+    fields: { path: string; file?: string }[];
+    includes?: { name: string | null; path: string | null; range: { start: { line: number; character: number } } }[];
+  }[];
+}
+
+describe('mergewise check follows partials', () => {
+  test('each template lists its includes, resolved or not, and the fields its partials use', () => {
+    const dir = workspace(TEAM);
+    const run = cli(['check', '--format', 'json', '.'], dir);
+    const report = JSON.parse(run.stdout) as Report;
+    const welcome = report.files.find((file) => file.path === 'emails/welcome.liquid')!;
+    assert.deepEqual(welcome.includes?.map((include) => [include.name, include.path, include.range.start.line]), [
+      ['greeting', 'snippets/greeting.liquid', 0],
+      ['city-line', 'snippets/city-line.liquid', 1],
+      ['card', 'snippets/card.liquid', 2],
+      ['footer', null, 3],
+    ]);
+    assert.deepEqual(welcome.fields.filter((field) => field.file).map((field) => `${field.file} ${field.path}`), [
+      'snippets/greeting.liquid customer.first_name',
+      'snippets/city-line.liquid customer.city',
+      'snippets/card.liquid cart.items[].title',
+    ]);
+    assert.deepEqual(welcome.diagnostics.filter((d) => d.rule !== 'quadrant-expected-unhelpful').map((d) => d.rule), ['unknown-partial']);
+    assert.equal(run.code, 1);
+  });
+
+  test('a finding in a partial is reported once, in the partial, with includedBy naming the templates it affects', () => {
+    const dir = workspace(TEAM);
+    const report = JSON.parse(cli(['check', '--format', 'json', '.'], dir).stdout) as Report;
+    const cityLine = report.files.find((file) => file.path === 'snippets/city-line.liquid')!;
+    const missing = cityLine.diagnostics.filter((d) => d.rule === 'missing-fallback');
+    assert.equal(missing.length, 1);
+    assert.deepEqual(missing[0].includedBy, ['emails/winback.liquid']);
+    const winback = report.files.find((file) => file.path === 'emails/winback.liquid')!;
+    assert.deepEqual(winback.diagnostics, [], 'the finding is not repeated in the template');
+  });
+
+  test('checking one partial alone still knows the templates that send it', () => {
+    const dir = workspace(TEAM);
+    const run = cli(['check', 'snippets/city-line.liquid'], dir);
+    assert.match(run.stdout, /snippets\/city-line\.liquid:1:19 {2}warning {2}missing-fallback .*\(in 1 of the 2 templates that include it: emails\/winback\.liquid\)/);
+  });
+
+  test('the preview renders the partials, with their values marked', () => {
+    const dir = workspace(TEAM);
+    const run = cli(['preview', 'emails/welcome.liquid', '--recipient', 'all'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Hi Ana,/);
+    assert.match(run.stdout, /Events near Lisbon\./);
+    assert.match(run.stdout, /<li>Card reader<\/li>\s*<li>SMS bundle<\/li>/);
+    assert.match(run.stdout, /Hi \[blank: name\],/);
+  });
+});
