@@ -75,8 +75,11 @@ interface SitesEntry {
   purposeDirectives: PurposeDirective[];
 }
 
-/** Words every include form contains: a template without any includes nothing, and is not scanned for the graph. */
-const MAY_INCLUDE = /render|include|content_blocks|\{\{[#~]?>|snippet|ContentBlockBy|import|extends/i;
+/**
+ * What every include form starts with: a template without any includes nothing, and is not scanned
+ * for the graph (tags, not bare words: "includes" and "render" are common in email copy).
+ */
+const MAY_INCLUDE = /\{%-?\s*(?:render|include|import|from|extends)\b|content_blocks|\{\{~?#?>|snippet|ContentBlockBy|TreatAsContent/i;
 
 export class PartialWorkspace {
   /** Partials read whole, with their scans: few, and read again and again. */
