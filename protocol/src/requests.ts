@@ -12,6 +12,28 @@ export const SET_RECIPIENT_REQUEST = 'mergewise/setActiveRecipient';
 /** `{ uri }` → QuadrantEntry[]: every field use with its quadrant. */
 export const QUADRANTS_REQUEST = 'mergewise/quadrants';
 
+/** `{}` → ModuleEntry[]: every partial the workspace's templates include, who includes it, and the fields it uses. */
+export const MODULES_REQUEST = 'mergewise/modules';
+
+export interface ModuleEntry {
+  /** The partial's file (absolute path). */
+  file: string;
+  /** Its path as messages show it: relative to mergewise.json's folder. */
+  shown: string;
+  /** The files that include it directly (absolute paths). */
+  includedBy: string[];
+  fields: ModuleField[];
+}
+
+export interface ModuleField {
+  /** The field, in the sending templates' terms (a parameter is the field the caller passes). */
+  field: string;
+  /** A fallback or guard covers it in every template that sends the partial. */
+  covered: boolean;
+  /** Each sending template (absolute path), and whether a fallback or guard covers the field there. */
+  templates: { file: string; covered: boolean }[];
+}
+
 export interface DocumentInfo {
   /** Undefined when Mergewise does not check this document. */
   dialect?: { id: string; label: string; reason: string };

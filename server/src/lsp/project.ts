@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeverityOverrides } from '../core/analyze';
 import { RULE_IDS, SEVERITY_SETTINGS, type Diagnostic, type RuleId, type SeveritySetting } from '../core/model';
 import { DEDICATED_TEMPLATE_EXTENSIONS } from '../core/dialects/registry';
+import { fieldUsesThroughCallers } from '../core/partials/ide';
 import { PartialWorkspace } from '../core/partials/workspace';
 import { LineIndex } from '../core/positions';
 import { loadRecipients, type Recipient, type RecipientFileResult } from '../core/preview/recipients';
@@ -257,6 +258,13 @@ export class Project {
       if (openPaths.has(filePath)) continue;
       const uses = indexed.filter((use) => use.field === field);
       if (uses.length) found.set(filePath, uses);
+    }
+    // In a partial, a parameter is the field its callers pass (`name` rendered with `name: customer.first_name`).
+    for (const filePath of new Set([...openPaths, ...this.workspaceIndex.keys()])) {
+      const through = fieldUsesThroughCallers(this.partials, filePath);
+      const known = new Set(found.get(filePath)?.map((use) => use.span.start));
+      const added = through?.uses.filter((use) => use.field === field && !known.has(use.span.start)) ?? [];
+      if (added.length) found.set(filePath, [...found.get(filePath) ?? [], ...withRanges(added, new LineIndex(through!.text))]);
     }
     return found;
   }

@@ -18,8 +18,9 @@ import { completion, COMPLETION_TRIGGERS, resolveCompletion } from './features/c
 import { hover } from './features/hover';
 import { inlayHints } from './features/inlay-hints';
 import { definition, prepareRename, references, rename } from './features/navigation';
+import { modules } from './features/modules';
 import { quadrants } from './features/quadrants';
-import { DOCUMENT_INFO_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST, type DocumentInfo } from '../../../protocol/src/requests';
+import { DOCUMENT_INFO_REQUEST, MODULES_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST, type DocumentInfo } from '../../../protocol/src/requests';
 import type { CatchUp } from './inbox';
 import { Project, pushedSection, settingsFrom } from './project';
 import { registerPreview } from './preview/requests';
@@ -130,6 +131,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   connection.onRenameRequest(onDocument((document, params) => rename(project, document, params.position, params.newName, indexed), Promise.resolve(null)));
 
   connection.onRequest(QUADRANTS_REQUEST, onDocument((document: TextDocument, _params: { uri: string }) => quadrants(project, document), []));
+  connection.onRequest(MODULES_REQUEST, () => { catchUpWithDisk(); return modules(project, workspaceFolders, indexed); });
   connection.onRequest(DOCUMENT_INFO_REQUEST, (params: { uri: string }): DocumentInfo => {
     catchUpWithDisk();
     const document = documents.get(params.uri);

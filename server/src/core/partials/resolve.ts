@@ -50,13 +50,29 @@ export class PartialResolver {
    */
   constructor(private readonly fs: WorkspaceFileSystem, readonly root: string, private readonly schema: Schema | undefined) {}
 
-  resolve(site: IncludeSite, fromFile: string): IncludeTarget {
+  resolve(site: Pick<IncludeSite, 'kind' | 'name'>, fromFile: string): IncludeTarget {
     if (site.name === null) return { how: 'computed when the message is sent, so it is not followed', suggestions: [] };
     const fromDir = path.dirname(path.resolve(fromFile));
     const key = `${fromDir}\0${site.kind}\0${site.name}`;
     let answer = this.answers.get(key);
     if (!answer) this.answers.set(key, (answer = this.find(site.kind, site.name, fromDir)));
     return answer;
+  }
+
+  /**
+   * The names an include of this kind may write from `fromFile` and resolve, nearest first, for
+   * completion: mergewise.json's mapped names, then the files its globs match, or else the files in
+   * the conventional folders (those beside the templates are other templates, not offered).
+   */
+  availableNames(kind: IncludeKind, fromFile: string): string[] {
+    const names = new Set(this.configuredNames(kind));
+    if (this.schema?.partials?.globs.length) {
+      for (const file of this.globFiles()) names.add(withoutExtension(path.posix.basename(file)));
+    } else {
+      const from = path.resolve(fromFile);
+      for (const name of this.nearbyPartialNames(kind, path.dirname(from), from)) names.add(name);
+    }
+    return [...names];
   }
 
   /** Forgets what was found, when files appear, disappear or `mergewise.json` changes. */
@@ -96,6 +112,15 @@ export class PartialResolver {
       case 'content-block-id': return partials.contentBlocks.ids.get(name) ?? partials.files.get(name);
       default: return partials.files.get(name);
     }
+  }
+
+  private configuredNames(kind: IncludeKind): string[] {
+    const partials = this.schema?.partials;
+    if (!partials) return [];
+    const blocks = kind === 'content-block-key' ? partials.contentBlocks.keys
+      : kind === 'content-block-name' ? partials.contentBlocks.names
+        : kind === 'content-block-id' ? partials.contentBlocks.ids : undefined;
+    return [...(blocks?.keys() ?? []), ...partials.files.keys()];
   }
 
   private amongGlobs(name: string): string | undefined {
@@ -146,13 +171,15 @@ export class PartialResolver {
     return folders;
   }
 
-  /** Names of the partials in the conventional folders near the template, for suggestions. */
-  private nearbyPartialNames(kind: IncludeKind, fromDir: string): string[] {
+  /** Names of the partials in the conventional folders near the template, nearest first, but `except` itself. */
+  private nearbyPartialNames(kind: IncludeKind, fromDir: string, except?: string): string[] {
     const names = new Set<string>();
     for (const dir of this.foldersUp(fromDir)) {
       for (const folder of CONVENTIONAL_FOLDERS[kind]) {
         if (!folder) continue;
-        for (const file of this.fs.listFiles(path.join(dir, folder))) names.add(partialName(file));
+        for (const file of this.fs.listFiles(path.join(dir, folder))) {
+          if (path.join(dir, folder, file) !== except) names.add(partialName(file));
+        }
       }
     }
     return [...names];

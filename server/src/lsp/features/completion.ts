@@ -2,14 +2,19 @@ import {
   CompletionItemKind, CompletionItemTag, InsertTextFormat,
   type CompletionItem, type CompletionList, type Position, type Range,
 } from 'vscode-languageserver';
+import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fieldMarkdown } from '../../core/docs';
 import { completionsAt, type CompletionKind, type CompletionOption } from '../../core/ide';
+import { includeCompletionContextAt, includeCompletions, type IncludeCompletionOption, type PartialsOnOffer } from '../../core/partials/ide';
+import { PartialResolver } from '../../core/partials/resolve';
 import type { ClientFeatures } from '../client-features';
 import { markup } from '../convert';
+import type { Schema } from '../../core/schema/types';
 import type { Project } from '../project';
 
-export const COMPLETION_TRIGGERS = ['{', ' ', '.', '|', '%', '*'];
+/** Quotes open an include's name (`{% render '`); elsewhere they open a string, where nothing is offered. */
+export const COMPLETION_TRIGGERS = ['{', ' ', '.', '|', '%', '*', "'", '"'];
 
 /** Above this many items, documentation is filled in on `completionItem/resolve` only. */
 const EAGER_DOCS_LIMIT = 100;
@@ -29,12 +34,45 @@ interface ItemData {
 export function completion(project: Project, document: TextDocument, position: Position, client: ClientFeatures): CompletionList | null {
   const state = project.stateOf(document);
   if (state.kind !== 'template') return null;
-  const answer = completionsAt(state.result, state.text, state.lines.offsetAt(position));
+  const offset = state.lines.offsetAt(position);
+  const include = includeCompletionContextAt(state.text, offset);
+  if (include) {
+    const range = state.lines.range(include.span);
+    return { isIncomplete: false, items: includeCompletions(include, partialsOnOffer(project, state.filePath, state.result.schema)).map((option) => includeItem(option, range)) };
+  }
+  if (/['"]$/.test(state.text.slice(0, offset))) return null;
+  const answer = completionsAt(state.result, state.text, offset);
   if (!answer) return null;
   const range = state.lines.range(answer.span);
   const items = answer.options.map((option) => item(option, range, document.uri, client));
   if (items.length <= EAGER_DOCS_LIMIT) for (const each of items) resolveCompletion(project, each, client);
   return { isIncomplete: false, items };
+}
+
+/**
+ * The partials a template may include, found as its includes resolve them. Without a schema, from
+ * the conventional folders in the template's own folder only: the project does not know the
+ * workspace's root.
+ */
+function partialsOnOffer(project: Project, filePath: string, schema: Schema | undefined): PartialsOnOffer {
+  const resolver = new PartialResolver(project.fileSystem, schema?.dir ?? path.dirname(filePath), schema);
+  return {
+    names: (kind) => resolver.availableNames(kind, filePath),
+    parameters: (kind, name) => {
+      const file = resolver.resolve({ kind, name }, filePath).file;
+      const read = file ? project.partials.read(file) : undefined;
+      return read && !('problem' in read) ? read.scan.parameters : undefined;
+    },
+  };
+}
+
+function includeItem(option: IncludeCompletionOption, range: Range): CompletionItem {
+  return {
+    label: option.label,
+    kind: option.kind === 'partial' ? CompletionItemKind.File : CompletionItemKind.Property,
+    detail: option.detail,
+    textEdit: { range, newText: option.insert },
+  };
 }
 
 /** Fills in a field item's documentation: the same as hover. */

@@ -1,5 +1,6 @@
 import { ResponseError, type Location, type Position, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { includeAt } from '../../core/partials/ide';
 import { LineIndex } from '../../core/positions';
 import { useAt } from '../../core/query';
 import { renameInSchema, renameInTemplate } from '../../core/rename';
@@ -34,6 +35,12 @@ function fieldAt(project: Project, document: TextDocument, position: Position): 
 }
 
 export function definition(project: Project, document: TextDocument, position: Position): Location | null {
+  const state = project.stateOf(document);
+  const include = state.kind === 'template' ? includeAt(state.result.includes, state.lines.offsetAt(position)) : undefined;
+  if (include?.file) {
+    const start = { line: 0, character: 0 };
+    return { uri: pathToUri(include.file), range: { start, end: start } };
+  }
   const found = fieldAt(project, document, position);
   if (!found) return null;
   return schemaKeyLocation(project, found.schema, found.field) ?? null;
