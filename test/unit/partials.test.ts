@@ -140,6 +140,21 @@ describe('partials: analysis across files', () => {
     assert.match(missing[0].message, /in 25 of the 50 templates that include it: emails\/e1\.liquid, emails\/e11\.liquid, emails\/e13\.liquid, and 22 more\)$/);
   });
 
+  test('a partial is shown through the template last looked at, or else the first that sends it', () => {
+    const fs = memoryFs(PROGRAM);
+    const index = new SchemaIndex(fs);
+    const graph = new PartialWorkspace(index, { read: (file) => fs.readText(file), templates: () => Object.keys(PROGRAM).filter((f) => f.endsWith('.liquid')) });
+    const greeting = PROGRAM['/w/snippets/greeting.liquid'];
+    const shown = (through?: string) => analyzeDocument(index, '/w/snippets/greeting.liquid', greeting, undefined, NOW, graph, through);
+    assert.equal(shown().shownThrough, '/w/emails/welcome.liquid');
+    assert.equal(shown().analysis.scan.uses[0].fallback, null);
+    const viaWinback = shown('/w/emails/winback.liquid');
+    assert.equal(viaWinback.shownThrough, '/w/emails/winback.liquid');
+    assert.equal(viaWinback.analysis.scan.uses[0].path, 'customer.first_name');
+    assert.equal(viaWinback.analysis.scan.uses[0].fallback, 'there', 'winback passes the first name with a fallback');
+    assert.equal(viaWinback.analysis.diagnostics.length, shown().analysis.diagnostics.length, 'the findings are those of every context either way');
+  });
+
   test('a partial opened on its own is checked against its declared parameters and the schema', () => {
     const { check } = graphOf({
       '/w/mergewise.json': SCHEMA,

@@ -149,6 +149,8 @@ export interface DocumentAnalysis {
   includes?: ResolvedInclude[];
   /** With partials followed: the sending templates that include this file (absolute paths). */
   includedBy?: string[];
+  /** For a partial: the sending template its uses are shown through (see partials/analyze.ts). */
+  shownThrough?: string;
 }
 
 /**
@@ -156,7 +158,7 @@ export interface DocumentAnalysis {
  * includes resolved, and, for a partial, in the contexts of the templates that send it.
  */
 export function analyzeDocument(
-  index: SchemaIndex, filePath: string, text: string, overrides?: SeverityOverrides, now?: Date, partials?: PartialWorkspace,
+  index: SchemaIndex, filePath: string, text: string, overrides?: SeverityOverrides, now?: Date, partials?: PartialWorkspace, shownThrough?: string,
 ): DocumentAnalysis {
   const loaded = index.schemaFor(filePath);
   const schema = loaded?.result?.schema;
@@ -166,7 +168,7 @@ export function analyzeDocument(
   const dialect = getDialect(choice.id);
   if (partials) {
     const file = partials.scanned(path.resolve(filePath), text, schema);
-    const crossFile = analyzeAcrossFiles(partials, { file, relativePath, severityOverrides: overrides, now });
+    const crossFile = analyzeAcrossFiles(partials, { file, relativePath, severityOverrides: overrides, now, shownThrough });
     return { dialect, dialectChoice: choice, schema, ...crossFile };
   }
   const analysis = analyzeTemplate({ text, relativePath, dialect, schema, severityOverrides: overrides, now });

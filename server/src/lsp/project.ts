@@ -98,6 +98,8 @@ export class Project {
   readonly partials: PartialWorkspace;
   /** Every template known in the workspace: indexed from disk, or opened. */
   private readonly templateFiles = new Set<string>();
+  /** The sending template last looked at: partials show their values through it. */
+  private focusedTemplate: string | undefined;
 
   constructor(private readonly disk: WorkspaceFileSystem, private readonly openDocuments: () => TextDocument[], readonly now: () => Date) {
     // Open documents win over the disk, so an unsaved mergewise.json already counts.
@@ -127,6 +129,25 @@ export class Project {
   templateEdited(filePath: string): string[] {
     this.partials.contentChanged(filePath);
     return this.forgetRelated(filePath);
+  }
+
+  /**
+   * A template the user looked at (opened or hovered). The open partials it includes are analysed
+   * again to show their values through it. Returns their URIs, to publish again.
+   */
+  templateFocused(document: TextDocument): string[] {
+    // Nothing is analysed here: this runs while messages are still being read (see inbox.ts).
+    const filePath = uriToPath(document.uri);
+    if (!filePath || !isTemplateFile(filePath) || filePath === this.focusedTemplate) return [];
+    this.focusedTemplate = filePath;
+    const partials: string[] = [];
+    for (const [uri, other] of this.states) {
+      if (other.kind === 'template' && other.result.includedBy?.includes(filePath) && other.result.shownThrough !== filePath) {
+        this.states.delete(uri);
+        partials.push(uri);
+      }
+    }
+    return partials;
   }
 
   /** Drops the analyses of the other open templates that take part in includes, and returns their URIs. */
@@ -290,7 +311,7 @@ export class Project {
       const how = skipped.kind === 'too-large' ? ' (raise it with "maxFileSize" in mergewise.json or the mergewise.maxFileSize setting)' : '';
       return { kind: 'ignored', version, notice: { key: `${skipped.kind} ${filePath}`, message: `Mergewise skipped ${path.basename(filePath)}: ${describeSkip(skipped)}${how}.` } };
     }
-    const result = analyzeDocument(this.schemas, filePath, text, this.settings.rules, this.now(), this.partials);
+    const result = analyzeDocument(this.schemas, filePath, text, this.settings.rules, this.now(), this.partials, this.focusedTemplate);
     return { kind: 'template', version, text, lines: new LineIndex(text), filePath, result, notice: this.schemaNotice(filePath) };
   }
 

@@ -95,7 +95,21 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     }
   });
 
-  documents.onDidOpen((event) => markUnpublished(event.document.uri));
+  documents.onDidOpen((event) => {
+    markUnpublished(event.document.uri);
+    lookedAt(event.document);
+  });
+
+  /**
+   * Opening or hovering a template that includes partials shows the open partials' values through it.
+   * (Not inlay hint requests: editors ask for every visible file, and two templates would take turns.)
+   */
+  function lookedAt(document: TextDocument): void {
+    const partials = project.templateFocused(document);
+    if (partials.length === 0) return;
+    for (const uri of partials) markUnpublished(uri);
+    refreshInlayHints();
+  }
   documents.onDidChangeContent((event) => {
     const filePath = uriToPath(event.document.uri);
     // A schema or recipient file edited here is taken in before the next answer or publication.
@@ -120,7 +134,10 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     revalidateAll();
   });
 
-  connection.onHover(onDocument((document, params) => hover(project, document, params.position, client), null));
+  connection.onHover(onDocument((document, params) => {
+    lookedAt(document);
+    return hover(project, document, params.position, client);
+  }, null));
   connection.onCompletion(onDocument((document, params) => completion(project, document, params.position, client), null));
   connection.onCompletionResolve((item) => resolveCompletion(project, item, client));
   connection.onCodeAction(onDocument((document, params) => codeActions(project, document, params), []));

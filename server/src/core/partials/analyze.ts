@@ -19,6 +19,11 @@ export interface CrossFileAnalysis {
   includes: ResolvedInclude[];
   /** The sending templates that include this file, directly or not (absolute paths); empty for a template nothing includes. */
   includedBy: string[];
+  /**
+   * For a partial: the sending template whose context the analysis's scan and resolutions are in
+   * (what hover and inlay hints show); its findings are those of every context.
+   */
+  shownThrough?: string;
 }
 
 export interface CrossFileInput {
@@ -26,6 +31,8 @@ export interface CrossFileInput {
   relativePath: string;
   severityOverrides?: SeverityOverrides;
   now?: Date;
+  /** For a partial: the sending template to show it through when it is one of them (the one last focused); else the first. */
+  shownThrough?: string;
 }
 
 /** Names of the templates a finding in a partial affects, shown at most. */
@@ -46,7 +53,7 @@ export function analyzeAcrossFiles(graph: PartialWorkspace, input: CrossFileInpu
   const senders = graph.sendersOf(own.file);
   const analyses = new Map<string, TemplateAnalysis>();
   const found = new Map<string, { diagnostic: Diagnostic; senders: Set<string> }>();
-  let first: TemplateAnalysis | undefined;
+  let through: { analysis: TemplateAnalysis; sender: string } | undefined;
   for (const reach of reaches) {
     const purposes = own.schema ? senderPurposes(graph, own.schema, reach.sender) : [];
     const key = `${contextKey(reach.context)}#${purposes.map((p) => p.id).join(',')}`;
@@ -55,7 +62,7 @@ export function analyzeAcrossFiles(graph: PartialWorkspace, input: CrossFileInpu
       analysis = analyzeTemplate({ ...base, scan: scanInContext(own.scan, reach.context), purposes });
       analyses.set(key, analysis);
     }
-    first ??= analysis;
+    if (!through || (reach.sender === input.shownThrough && through.sender !== input.shownThrough)) through = { analysis, sender: reach.sender };
     for (const diagnostic of analysis.diagnostics) {
       const id = `${diagnostic.rule}\0${diagnostic.span.start}\0${diagnostic.span.end}\0${diagnostic.field ?? ''}\0${diagnostic.message}`;
       let entry = found.get(id);
@@ -76,7 +83,7 @@ export function analyzeAcrossFiles(graph: PartialWorkspace, input: CrossFileInpu
     const message = diagnostic.field !== undefined ? `${diagnostic.message} (${where})` : diagnostic.message;
     return { ...diagnostic, message, includedBy };
   }).sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return { analysis: { ...first!, diagnostics }, includes, includedBy: senders };
+  return { analysis: { ...through!.analysis, diagnostics }, includes, includedBy: senders, shownThrough: through!.sender };
 }
 
 function senderPurposes(graph: PartialWorkspace, schema: Schema, sender: string): Purpose[] {

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { InlayHint, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { shownHints } from '../../core/ide';
@@ -10,10 +11,12 @@ export function inlayHints(project: Project, document: TextDocument, range: Rang
   if (state.kind !== 'template' || !state.result.schema) return [];
   const recipient = project.activeRecipient(state.result.schema);
   if (!recipient) return [];
+  // In a partial, values are those of the template it is shown through (the one last looked at, or the first).
+  const through = state.result.shownThrough ? ` when ${path.basename(state.result.shownThrough)} includes this` : '';
   return shownHints(state.result, state.lines.offsetAt(range.start), state.lines.offsetAt(range.end), recipient, project.now()).map((hint) => ({
     position: state.lines.positionAt(hint.offset),
     label: hint.label,
     paddingLeft: true,
-    tooltip: `What ${recipient.name} sees here (${hint.kind}). Switch the sample recipient from the status bar.`,
+    tooltip: `What ${recipient.name} sees here${through} (${hint.kind}). Switch the sample recipient from the status bar.`,
   }));
 }
