@@ -1,6 +1,6 @@
 /**
  * The VS Code side: starts the language server, and adds what LSP has no words for: the sample
- * recipient in the status bar, quadrant decorations and the quadrants view.
+ * recipient in the status bar, quadrant decorations, the quadrants view and the modules view.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -13,6 +13,7 @@ import {
   type DocumentInfo, type QuadrantEntry,
 } from '../../protocol/src/requests';
 import { QUADRANTS, type QuadrantId, type QuadrantInfo } from '../../protocol/src/quadrants';
+import { registerModulesView } from './modules-view';
 import { quadrantsHtml } from './quadrants-view';
 import { registerPreview } from './preview/panel';
 
@@ -59,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('mergewise.selectRecipient', () => status.pick()),
     vscode.commands.registerCommand('mergewise.showQuadrants', () => showQuadrants(client as LanguageClient)),
     ...registerPreview(client),
+    registerModulesView(client),
     vscode.window.onDidChangeActiveTextEditor(() => { void status.update(); void decorations.update(); }),
     vscode.languages.onDidChangeDiagnostics(() => void decorations.update()),
     vscode.workspace.onDidChangeConfiguration((event) => {
