@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CompletionRequest, DefinitionRequest, HoverRequest, ReferencesRequest,
-  type CompletionList, type Hover, type Location,
+  CompletionRequest, DefinitionRequest, HoverRequest, ReferencesRequest, RenameRequest,
+  type CompletionList, type Hover, type Location, type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import type { ModuleEntry } from '../../protocol/src/requests';
 import { LspTestClient, uri } from '../helpers/lsp-client';
@@ -105,6 +105,16 @@ describe('language server: partials', () => {
     assert.deepEqual(await references(1, '{% if custo'.length), ['emails/welcome.liquid:1', 'snippets/city-line.liquid:0']);
     assert.deepEqual(await references(0, "{% render 'greeting', name: custo".length),
       ['emails/welcome.liquid:0', 'emails/winback.liquid:0', 'snippets/greeting.liquid:3']);
+  });
+
+  test('renaming a field edits the arguments callers pass, not the name a partial reads it under', async () => {
+    const renamed = await client.connection.sendRequest(RenameRequest.type, {
+      ...at(0, "{% render 'greeting', name: custo".length), newName: 'customer.given_name',
+    }) as WorkspaceEdit;
+    const changes = renamed.changes!;
+    assert.deepEqual(changes[welcomeUri].map((edit) => edit.newText), ['customer.given_name']);
+    assert.deepEqual(changes[uri(file('emails/winback.liquid'))].map((edit) => edit.newText), ['customer.given_name']);
+    assert.equal(changes[uri(file('snippets/greeting.liquid'))], undefined);
   });
 
   test('the modules request lists each partial, who includes it, and whether its fields are covered in each', async () => {
