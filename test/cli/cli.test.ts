@@ -27,8 +27,9 @@ interface JsonReport {
   files: {
     path: string;
     dialect: string | null;
-    diagnostics: { rule: string; severity: string; message: string; field?: string; range: Range }[];
+    diagnostics: { rule: string; severity: string; message: string; field?: string; includedBy?: string[]; range: Range }[];
     fields: { path: string; fallback: string | null; guarded: boolean; range: Range }[];
+    includes?: { name: string; path: string | null; range: Range }[];
   }[];
   summary: { files: number; errors: number; warnings: number };
 }
@@ -336,6 +337,12 @@ describe('mergewise check on examples/', () => {
     assert.deepEqual(at('emails/drafts/price-change.liquid', 'type-mismatch'), [17]);
     assert.deepEqual(at('emails/drafts/colour-season.liquid', 'sensitive-data'), [19]);
     assert.deepEqual(at('emails/drafts/win-back-short.liquid', 'quadrant-unexpected-helpful'), [18]);
+    assert.deepEqual(at('snippets/greeting.liquid', 'missing-fallback'), [10]);
+    assert.deepEqual(at('emails/drafts/instant-payouts.liquid', 'missing-fallback'), [], 'reported in the snippet, not at the include');
+    assert.deepEqual(at('emails/drafts/holiday-support.liquid', 'unknown-partial'), [14]);
+    assert.deepEqual(at('emails/drafts/holiday-support.liquid', 'partial-parameter'), [6]);
+    assert.deepEqual(at('snippets/holiday-banner.liquid', 'partial-cycle'), [6]);
+    assert.deepEqual(at('snippets/holiday-hours.liquid', 'partial-cycle'), [5]);
     const schemaLines = fs.readFileSync(path.join(ROOT, 'examples/mergewise.json'), 'utf8').split('\n');
     assert.deepEqual(at('mergewise.json', 'purpose-incomplete'), [schemaLines.findIndex((line) => line.includes('"loyalty-milestones"')) + 1]);
     const missingFallback = report.files.find((f) => f.path === 'examples/emails/drafts/loyalty-update.liquid')?.diagnostics.find((d) => d.rule === 'missing-fallback');
@@ -361,6 +368,62 @@ describe('mergewise check on examples/', () => {
     const live = ['welcome.liquid', 'welcome.txt', 'trial-ending.liquid', 'abandoned-cart.liquid', 'renewal.liquid', 'win-back.liquid'];
     const result = cli(['check', ...live.map((name) => `examples/emails/${name}`)], ROOT);
     assert.equal(result.code, 0, result.stdout);
+  });
+
+  test('the emails built from snippets list each one under includes, with its path and the include\'s line', () => {
+    const report = json(run().stdout);
+    const includes = (file: string) => report.files.find((f) => f.path === `examples/${file}`)?.includes
+      ?.map((i) => [i.name, i.path, i.range.start.line + 1]);
+    assert.deepEqual(includes('emails/abandoned-cart.liquid'), [
+      ['header', 'examples/snippets/header.liquid', 6],
+      ['greeting', 'examples/snippets/greeting.liquid', 9],
+      ['product-card', 'examples/snippets/product-card.liquid', 14],
+      ['footer', 'examples/snippets/footer.liquid', 31],
+    ]);
+    for (const email of ['trial-ending.liquid', 'win-back.liquid']) {
+      assert.deepEqual(includes(`emails/${email}`)?.map(([name, file]) => [name, file]), [
+        ['header', 'examples/snippets/header.liquid'],
+        ['greeting', 'examples/snippets/greeting.liquid'],
+        ['footer', 'examples/snippets/footer.liquid'],
+      ], email);
+    }
+    // The other platforms' partials resolve by their conventions, each in its platform's dialect.
+    assert.deepEqual(includes('ses/welcome.html')?.map(([name, file]) => [name, file]), [['footer', 'examples/ses/partials/footer.hbs']]);
+    assert.deepEqual(includes('salesforce-mc/renewal.html')?.map(([name, file]) => [name, file]), [['footer', 'examples/salesforce-mc/content-blocks/footer.html']]);
+    assert.deepEqual(includes('hubspot/trial-ending.html')?.map(([name, file]) => [name, file]), [['partials/footer.html', 'examples/hubspot/partials/footer.html']]);
+    const dialect = (file: string) => report.files.find((f) => f.path === `examples/${file}`)?.dialect;
+    assert.deepEqual(
+      ['ses/partials/footer.hbs', 'salesforce-mc/content-blocks/footer.html', 'hubspot/partials/footer.html'].map(dialect),
+      ['handlebars', 'ampscript', 'hubl'],
+    );
+    // The fields a snippet reads count as the including email's: the product card's, through the loop.
+    const fields = report.files.find((f) => f.path === 'examples/emails/abandoned-cart.liquid')?.fields.map((f) => f.path) ?? [];
+    for (const field of ['cart.items[].title', 'cart.items[].price', 'cart.items[].url', 'customer.email']) assert.ok(fields.includes(field), field);
+  });
+
+  test('the snippet mistake is reported once, in the snippet, naming only the draft that passes the bare field', () => {
+    const report = json(run().stdout);
+    const greeting = report.files.find((f) => f.path === 'examples/snippets/greeting.liquid');
+    assert.ok(greeting, 'examples/snippets/greeting.liquid was not checked');
+    const missing = greeting.diagnostics.filter((d) => d.rule === 'missing-fallback');
+    assert.equal(missing.length, 1, JSON.stringify(missing));
+    assert.equal(missing[0].severity, 'error', 'raised to error by "rules" in examples/mergewise.json');
+    assert.equal(missing[0].field, 'customer.first_name');
+    assert.deepEqual(missing[0].includedBy, ['examples/emails/drafts/instant-payouts.liquid']);
+    assert.match(missing[0].message, /\(in 1 of the 5 templates that include it: emails\/drafts\/instant-payouts\.liquid\)$/);
+    const draft = report.files.find((f) => f.path === 'examples/emails/drafts/instant-payouts.liquid');
+    assert.deepEqual(draft?.diagnostics.filter((d) => d.severity !== 'hint'), [], 'the draft itself looks clean');
+  });
+
+  test('the live emails alone pass, and their snippets are still followed', () => {
+    const live = ['welcome.liquid', 'welcome.txt', 'trial-ending.liquid', 'abandoned-cart.liquid', 'renewal.liquid', 'win-back.liquid'];
+    const result = cli(['check', '--format', 'json', ...live.map((name) => `examples/emails/${name}`)], ROOT);
+    assert.equal(result.code, 0, result.stdout);
+    const report = json(result.stdout);
+    assert.equal(report.summary.errors, 0);
+    assert.ok(!report.files.some((f) => f.diagnostics.some((d) => d.includedBy?.some((by) => by.includes('/drafts/')))), 'a draft\'s mistake leaked into the live check');
+    const cart = report.files.find((f) => f.path === 'examples/emails/abandoned-cart.liquid');
+    assert.deepEqual(cart?.includes?.map((i) => i.name), ['header', 'greeting', 'product-card', 'footer']);
   });
 
   test('the bundled command line (node dist/cli.js) gives the same report', () => {
