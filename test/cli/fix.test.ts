@@ -345,7 +345,7 @@ describe('mergewise check --fix: the JSON report', () => {
     const dir = ws({ 'mergewise.json': schema(), 'a.liquid': 'Hi {{ customer.first_name }}\n', 'b.liquid': 'Hi\n' });
     const report = json(cli(['check', '--fix', '--format', 'json'], dir));
     const [a, b, schemaFile] = report.files;
-    assert.deepEqual(Object.keys(a), ['path', 'dialect', 'diagnostics', 'fields', 'fixes']);
+    assert.deepEqual(Object.keys(a), ['path', 'dialect', 'diagnostics', 'fields', 'includes', 'fixes']);
     assert.deepEqual(a.fixes, { count: 1, titles: [{ title: 'Add fallback "there"', count: 1 }], passes: 1, settled: true, written: true });
     assert.deepEqual(b.fixes, { count: 0, titles: [], passes: 0, settled: true, written: false });
     assert.deepEqual(Object.keys(schemaFile), ['path', 'dialect', 'diagnostics', 'fields']);

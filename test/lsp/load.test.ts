@@ -17,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../../server/src/node-fs';
 import { LineIndex } from '../../server/src/core/positions';
 import { analyzeDocument, SchemaIndex } from '../../server/src/core/workspace';
+import { PartialWorkspace } from '../../server/src/core/partials/workspace';
 import { toLspDiagnostic } from '../../server/src/lsp/convert';
 import { applyMs, editBurst } from '../helpers/edits';
 import { LspTestClient } from '../helpers/lsp-client';
@@ -73,8 +74,10 @@ describe('the language server under load', () => {
     const { changes, finalText } = editBurst(initial.getText(), EDITS, 8);
     const document = TextDocument.create(uri, 'liquid', EDITS + 1, finalText);
 
-    // A fresh analysis of the final text, here in the test's own process.
-    const { analysis } = analyzeDocument(new SchemaIndex(nodeFileSystem), file, finalText);
+    // A fresh analysis of the final text, here in the test's own process, following includes as the server does.
+    const index = new SchemaIndex(nodeFileSystem);
+    const partials = new PartialWorkspace(index, { read: (f) => (f === file ? finalText : nodeFileSystem.readText(f)), templates: () => [file] });
+    const { analysis } = analyzeDocument(index, file, finalText, undefined, undefined, partials);
     const { scan: { uses }, resolutions } = analysis;
     const use = uses.find((_, i) => resolutions[i]?.kind === 'field');
     assert.ok(use, 'the final text still uses a declared field');
