@@ -140,6 +140,17 @@ describe('partials: analysis across files', () => {
     assert.match(missing[0].message, /in 25 of the 50 templates that include it: emails\/e1\.liquid, emails\/e11\.liquid, emails\/e13\.liquid, and 22 more\)$/);
   });
 
+  test('an include sees the caller\'s own variables: a plain local is no field, one that carries a field is that field', () => {
+    const { check } = graphOf({
+      '/w/mergewise.json': SCHEMA,
+      '/w/snippets/footer.liquid': '<p>You get this because {{ reason }}. Bye {{ who }}.</p>',
+      '/w/emails/a.liquid': '{% assign reason = "you signed up" %}{% assign who = customer.first_name %}{% include \'footer\' %}',
+    });
+    const footer = check('/w/snippets/footer.liquid');
+    assert.deepEqual(footer.analysis.diagnostics.filter((d) => d.rule === 'unknown-field'), []);
+    assert.deepEqual(footer.analysis.diagnostics.filter((d) => d.rule === 'missing-fallback').map((d) => d.field), ['customer.first_name']);
+  });
+
   test('a partial is shown through the template last looked at, or else the first that sends it', () => {
     const fs = memoryFs(PROGRAM);
     const index = new SchemaIndex(fs);

@@ -63,6 +63,12 @@ export interface IncludeSite {
   sharesScope: boolean;
   /** Caller's loop variables in scope at the include, with the array item each stands for. */
   loopVariables?: Record<string, string>;
+  /**
+   * For a partial that shares the caller's scope: the caller's own variables (`assign`, `capture`,
+   * `set`) in scope at the include, each with the field it carries (and that field's fallback), or
+   * null for one that holds no recipient data.
+   */
+  locals?: Record<string, { path: string; fallback: string | null } | null>;
   /** Data paths a surrounding conditional of the caller checks have a value, at the include. */
   guards: string[];
 }

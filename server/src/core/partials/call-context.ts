@@ -44,6 +44,10 @@ export function innerContext(outer: CallContext, site: IncludeSite): CallContext
   // A partial that shares the caller's scope sees every name the caller sees; an isolated one
   // (`{% render %}`) only what is passed.
   const bindings = new Map<string, Binding>(site.sharesScope ? outer.bindings : undefined);
+  for (const [name, carried] of Object.entries(site.locals ?? {})) {
+    const mapped = carried && mapPath(outer, carried.path);
+    bindings.set(name, mapped ? { path: mapped.path, fallback: carried.fallback ?? mapped.fallback } : { path: null, fallback: null });
+  }
   for (const [variable, itemPath] of Object.entries(site.loopVariables ?? {})) {
     bindings.set(variable, mapPath(outer, itemPath) ?? { path: null, fallback: null });
   }

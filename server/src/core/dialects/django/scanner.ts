@@ -6,7 +6,7 @@
  * counted per path by the collector, so the walk stays linear.
  */
 import type { Span } from '../../model';
-import type { IncludeArgument, TemplateScan, UseContext } from '../dialect';
+import type { IncludeArgument, IncludeSite, TemplateScan, UseContext } from '../dialect';
 import { ScanCollector } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
 import type { Expr, ForNode, IfNode, Node, PathExpr, TagNode } from './ast';
@@ -130,18 +130,23 @@ export class UseWalker {
     if (template) {
       // Outer scopes first, so that an inner binding of the same name hides a loop variable.
       const loopVariables: Record<string, string> = {};
+      const locals: NonNullable<IncludeSite['locals']> = {};
       for (const scope of this.scopes) {
         for (const [name, binding] of scope) {
+          delete loopVariables[name];
+          delete locals[name];
           if ('loop' in binding) loopVariables[name] = binding.path;
-          else delete loopVariables[name];
+          else locals[name] = 'path' in binding ? { path: binding.path, fallback: null } : null;
         }
       }
-      const shared = include.withContext && Object.keys(loopVariables).length > 0;
-      this.collector.includes.push({
+      const site: IncludeSite = {
         kind: include.kind, name: template.kind === 'literal' && typeof template.value === 'string' ? template.value : null,
         nameSpan: template.span, tagSpan: node.tagSpan, parameters: node.named.map((pair) => this.includeArgument(pair.name, pair.value)),
-        sharesScope: include.withContext, ...(shared ? { loopVariables } : {}), guards: this.collector.activeGuards(),
-      });
+        sharesScope: include.withContext, guards: this.collector.activeGuards(),
+      };
+      if (include.withContext && Object.keys(loopVariables).length) site.loopVariables = loopVariables;
+      if (include.withContext && Object.keys(locals).length) site.locals = locals;
+      this.collector.includes.push(site);
     }
     for (const name of include.binds) this.scopes[this.scopes.length - 1].set(name, { local: true });
   }

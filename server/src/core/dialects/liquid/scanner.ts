@@ -202,6 +202,8 @@ class LiquidScanner {
     if (sharesScope) {
       const loopVariables = this.scope.loopVariables();
       if (Object.keys(loopVariables).length) site.loopVariables = loopVariables;
+      const locals = this.scope.visibleLocals();
+      if (Object.keys(locals).length) site.locals = locals;
     }
     this.collector.includes.push(site);
   }

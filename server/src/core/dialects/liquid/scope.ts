@@ -59,6 +59,17 @@ export class LiquidScope {
     return this.fallbacksCarried.get(name);
   }
 
+  /** Every local assigned here, with the field it carries (and its fallback), or null: what an `{% include %}` sees. */
+  visibleLocals(): Record<string, { path: string; fallback: string | null } | null> {
+    const visible: Record<string, { path: string; fallback: string | null } | null> = {};
+    for (const name of this.locals) {
+      if (name === 'forloop' || name === 'tablerowloop' || this.loopBindings.has(name)) continue;
+      const field = this.assignedFields.get(name);
+      visible[name] = field !== undefined ? { path: field, fallback: null } : this.fallbacksCarried.get(name) ?? null;
+    }
+    return visible;
+  }
+
   /** Every loop variable bound here, with the array item it stands for: what an `{% include %}` sees. */
   loopVariables(): Record<string, string> {
     return Object.fromEntries(this.loopBindings);
