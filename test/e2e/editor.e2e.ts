@@ -243,6 +243,19 @@ describe('Mergewise in VS Code for the Web (code-server + Chromium)', { timeout:
     await wb.showSideBar();
   });
 
+  step('goes to a partial\'s definition and reads a finding that names the template including it', async (t) => {
+    await wb.openFile('emails', 'drafts', 'instant-payouts.liquid');
+    await wb.clickIn("{% render 'greeting'", 'greeting');
+    await page.keyboard.press('F12');
+    await page.locator('.editor-group-container.active .tab.active[data-resource-name="greeting.liquid"]').waitFor();
+    await wb.problems('templates that include it');
+    const row = (await wb.problemRows()).find((r) => r.includes('templates that include it'));
+    assert.ok(row, 'a finding in the snippet names the templates that include it');
+    assert.match(row, /missing-fallback/);
+    assert.match(row, /emails\/drafts\/instant-payouts\.liquid/);
+    t.diagnostic(`Problems in the snippet: ${row}`);
+  });
+
   step('opens the preview and reads a recipient\'s rendering', async (t) => {
     await wb.tab(TEMPLATE[TEMPLATE.length - 1]).click();
     await wb.line('Hi {{').waitFor();
