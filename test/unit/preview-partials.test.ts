@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { IncludeKind, RenderPartial } from '../../server/src/core/dialects/dialect';
 import type { DialectId } from '../../server/src/core/dialects/ids';
 import { getDialect } from '../../server/src/core/dialects/registry';
+import { markedEmailHtml } from '../../server/src/core/preview/html';
 import { previewTemplate, type MarkKind, type RecipientPreview } from '../../server/src/core/preview/preview';
 import { parseRecipients } from '../../server/src/core/preview/recipients';
 import { NOW, schemaOf } from '../helpers/schema';
@@ -280,5 +281,13 @@ describe('preview of partials: marks outside partials', () => {
   test('the template\'s own marks carry no file, and templates without partials render as before', () => {
     const result = preview('liquid', "{{ customer.first_name }} {% render 'greeting', name: 'x' %}", { greeting: '{{ name }}' });
     assert.deepEqual(result.segments.filter((segment) => segment.mark).map((segment) => segment.mark!.file), [undefined, 'partials/greeting']);
+  });
+});
+
+describe('the preview HTML of included content', () => {
+  test('a mark inside a partial carries the partial\'s file, so that a click selects the tag there', () => {
+    const result = preview('liquid', '<p>{% render \'greeting\', name: customer.first_name %}</p>', { greeting: 'Hi {{ customer.city }}' });
+    const html = markedEmailHtml(result, { plainText: false });
+    assert.match(html, /<mark class="mw mw-blank" title="blank: nothing was shown: customer.city" data-start="3" data-end="22" data-file="partials\/greeting"><\/mark>/);
   });
 });

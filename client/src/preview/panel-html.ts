@@ -236,7 +236,7 @@ export const PANEL_SCRIPT = String.raw`
       post({ type: 'link', href: link.getAttribute('href') });
     }
     const mark = element.closest('mark[data-start]');
-    if (mark) post({ type: 'reveal', start: Number(mark.dataset.start), end: Number(mark.dataset.end) });
+    if (mark) post({ type: 'reveal', start: Number(mark.dataset.start), end: Number(mark.dataset.end), file: mark.dataset.file });
   }
 
   function wireDocument(frame) {

@@ -26,7 +26,7 @@ type PanelMessage =
   | { type: 'layout'; layout: PreviewLayout }
   | { type: 'tab'; key?: string }
   | { type: 'remote'; on: boolean }
-  | { type: 'reveal'; start: number; end: number }
+  | { type: 'reveal'; start: number; end: number; file?: string }
   | { type: 'link'; href: string | null }
   | { type: 'open'; file: string }
   | { type: 'unpick'; file: string }
@@ -262,7 +262,7 @@ class PreviewPanel implements vscode.Disposable {
         this.renderWhole();
         break;
       case 'reveal':
-        await this.reveal(message.start, message.end);
+        await this.reveal(message.start, message.end, message.file);
         break;
       case 'link':
         vscode.window.setStatusBarMessage(`Mergewise preview: links are not followed (${message.href ?? 'no address'}).`, 5000);
@@ -283,12 +283,13 @@ class PreviewPanel implements vscode.Disposable {
     }
   }
 
-  /** Selects the merge tag behind a mark in the template's editor. */
-  private async reveal(start: number, end: number): Promise<void> {
+  /** Selects the merge tag behind a mark in the template's editor, or in the partial's when the mark is inside included content. */
+  private async reveal(start: number, end: number, file?: string): Promise<void> {
     if (!Number.isInteger(start) || !Number.isInteger(end)) return;
-    const document = await vscode.workspace.openTextDocument(this.uri);
+    const uri = typeof file === 'string' && file ? vscode.Uri.file(file) : this.uri;
+    const document = await vscode.workspace.openTextDocument(uri);
     const range = new vscode.Range(document.positionAt(start), document.positionAt(end));
-    const visible = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.toString() === this.uri.toString());
+    const visible = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.toString() === uri.toString());
     const editor = await vscode.window.showTextDocument(document, {
       viewColumn: visible?.viewColumn ?? this.templateColumn ?? vscode.ViewColumn.One,
       selection: range,

@@ -47,7 +47,10 @@ export function markedEmailHtml(preview: RecipientPreview, options: EmailHtmlOpt
 function markElement(segment: PreviewSegment, text: string): string {
   const mark = segment.mark!;
   const title = `${MARK_TITLES[mark.kind]}${mark.field ? `: ${mark.field}` : ''}${mark.updatedAt ? ` (updated ${mark.updatedAt.toISOString().slice(0, 10)})` : ''}`;
-  const source = mark.span ? ` data-start="${mark.span.start}" data-end="${mark.span.end}"` : '';
+  // Inside included content, the merge tag is in the partial's file.
+  const source = mark.span
+    ? ` data-start="${mark.span.start}" data-end="${mark.span.end}"${mark.file ? ` data-file="${escapeHtml(mark.file)}"` : ''}`
+    : '';
   const shown = mark.kind === 'raw' ? escapeHtml(segment.text) : text;
   return `<mark class="mw mw-${mark.kind}" title="${escapeHtml(title)}"${source}>${shown}</mark>`;
 }
