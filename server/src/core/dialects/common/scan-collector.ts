@@ -19,6 +19,8 @@ export class ScanCollector {
   readonly includes: IncludeSite[] = [];
   readonly parameters: ParameterDeclaration[] = [];
   private readonly guardCounts = new Map<string, number>();
+  /** The paths whose count is above 0, so that an include reads them without walking every path ever guarded. */
+  private readonly guarded = new Set<string>();
 
   constructor(readonly text: string) {}
 
@@ -28,14 +30,21 @@ export class ScanCollector {
 
   /** Marks paths as known to have a value until `unguard` is called with the same paths. */
   guard(paths: Iterable<string>): void {
-    for (const path of paths) this.guardCounts.set(path, (this.guardCounts.get(path) ?? 0) + 1);
+    for (const path of paths) {
+      const count = this.guardCounts.get(path) ?? 0;
+      this.guardCounts.set(path, count + 1);
+      if (count === 0) this.guarded.add(path);
+    }
   }
 
   unguard(paths: Iterable<string>): void {
     for (const path of paths) {
       // Counts fall to 0 rather than being deleted: a delete can shrink the table, which the next guard grows again.
       const count = this.guardCounts.get(path);
-      if (count !== undefined && count > 0) this.guardCounts.set(path, count - 1);
+      if (count !== undefined && count > 0) {
+        this.guardCounts.set(path, count - 1);
+        if (count === 1) this.guarded.delete(path);
+      }
     }
   }
 
@@ -43,11 +52,9 @@ export class ScanCollector {
     return (this.guardCounts.get(path) ?? 0) > 0;
   }
 
-  /** The paths guarded here, for an include's `guards`: includes are rare, so reading every count is cheap enough. */
+  /** The paths guarded here, for an include's `guards`. */
   activeGuards(): string[] {
-    const paths: string[] = [];
-    for (const [path, count] of this.guardCounts) if (count > 0) paths.push(path);
-    return paths;
+    return [...this.guarded];
   }
 
   /** Records a use; `guarded` defaults to whether a surrounding conditional checks the path. */
