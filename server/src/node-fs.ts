@@ -22,6 +22,13 @@ export const nodeFileSystem: WorkspaceFileSystem = {
       return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : `unreadable: ${code}`;
     }
   },
+  readDir(dir: string): string[] | undefined {
+    try {
+      return fs.readdirSync(dir);
+    } catch {
+      return undefined;
+    }
+  },
   listFiles(dir: string): string[] {
     const files: string[] = [];
     const walk = (current: string, prefix: string) => {

@@ -250,6 +250,33 @@ describe('partials: the include rules', () => {
 });
 
 describe('partials: resolution', () => {
+  test('names are looked up in folder listings, each folder read once, however many includes there are', () => {
+    const files: Record<string, string> = {
+      '/w/mergewise.json': SCHEMA,
+      '/w/snippets/footer.liquid': 'Bye',
+      '/w/emails/many.liquid': Array.from({ length: 2_000 }, (_, i) => `{% render 'missing-${i}' %}{% render 'footer' %}`).join('\n'),
+    };
+    const base = memoryFs(files);
+    const listed: string[] = [];
+    let stamps = 0;
+    const fs = {
+      ...base,
+      stamp: (file: string) => { stamps++; return files[file] === undefined ? undefined : 'x'; },
+      readDir: (dir: string) => {
+        listed.push(dir);
+        const names = Object.keys(files).filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1).split('/')[0]);
+        return names.length ? [...new Set(names)] : undefined;
+      },
+    };
+    const index = new SchemaIndex(fs);
+    const graph = new PartialWorkspace(index, { read: (file) => base.readText(file), templates: () => ['/w/emails/many.liquid'] });
+    const many = analyzeDocument(index, '/w/emails/many.liquid', files['/w/emails/many.liquid'], undefined, NOW, graph);
+    assert.equal(many.analysis.diagnostics.filter((d) => d.rule === 'unknown-partial').length, 2_000);
+    assert.equal(many.includes?.filter((i) => i.file === '/w/snippets/footer.liquid').length, 2_000);
+    assert.equal(stamps, 0, 'no file is looked for one by one');
+    assert.equal(listed.length, new Set(listed).size, `each folder is listed once: ${listed.join(', ')}`);
+  });
+
   test('mergewise.json\'s partials section maps names, globs and AMPscript keys, names and ids', () => {
     const schema = JSON.parse(SCHEMA);
     schema.templates = { 'sfmc/**': 'ampscript' };

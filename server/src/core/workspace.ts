@@ -19,6 +19,8 @@ export interface WorkspaceFileSystem {
   listFiles(dir: string): string[];
   /** Changes whenever the file does (its modification time and size); undefined when it does not exist. */
   stamp?(filePath: string): string | undefined;
+  /** The names in one folder (not below it); undefined when it cannot be listed. Spares a stat per file looked for. */
+  readDir?(dir: string): string[] | undefined;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;

@@ -107,6 +107,12 @@ export class Project {
       readText: (filePath) => this.openText(filePath) ?? this.readFromDisk(filePath),
       listFiles: (dir) => disk.listFiles(dir),
       stamp: (filePath) => (this.openText(filePath) !== undefined ? 'open' : disk.stamp?.(filePath)),
+      // Open documents count as files in their folder, saved or not.
+      readDir: (dir) => {
+        const open = this.openDocuments().map((document) => uriToPath(document.uri)).filter((file) => file && path.dirname(file) === dir).map((file) => path.basename(file!));
+        const names = disk.readDir?.(dir);
+        return names === undefined && open.length === 0 ? undefined : [...(names ?? []), ...open];
+      },
     });
     this.partials = new PartialWorkspace(this.schemas, {
       read: (filePath) => this.openText(filePath) ?? disk.readText(filePath),

@@ -43,6 +43,9 @@ const CONTENT_BUILDER_ROOT = /^content builder[\\/]/i;
 export class PartialResolver {
   private readonly answers = new Map<string, IncludeTarget>();
   private readonly existing = new Map<string, boolean>();
+  /** The names in each folder looked in, read once: most candidates do not exist, and a stat each was most of the work. */
+  private readonly listings = new Map<string, Set<string>>();
+  private readonly folderFiles = new Map<string, string[]>();
   private globbed: string[] | undefined;
 
   /**
@@ -79,6 +82,8 @@ export class PartialResolver {
   clear(): void {
     this.answers.clear();
     this.existing.clear();
+    this.listings.clear();
+    this.folderFiles.clear();
     this.globbed = undefined;
   }
 
@@ -177,7 +182,7 @@ export class PartialResolver {
     for (const dir of this.foldersUp(fromDir)) {
       for (const folder of CONVENTIONAL_FOLDERS[kind]) {
         if (!folder) continue;
-        for (const file of this.fs.listFiles(path.join(dir, folder))) {
+        for (const file of this.filesUnder(path.join(dir, folder))) {
           if (path.join(dir, folder, file) !== except) names.add(partialName(file));
         }
       }
@@ -185,8 +190,22 @@ export class PartialResolver {
     return [...names];
   }
 
+  /** The files under a conventional folder, listed once: every unknown name near it asks for them. */
+  private filesUnder(dir: string): string[] {
+    let files = this.folderFiles.get(dir);
+    if (!files) this.folderFiles.set(dir, (files = this.fs.listFiles(dir)));
+    return files;
+  }
+
   private exists(file: string): boolean {
     let known = this.existing.get(file);
+    if (known === undefined && this.fs.readDir) {
+      const dir = path.dirname(file);
+      let names = this.listings.get(dir);
+      if (names === undefined) this.listings.set(dir, (names = new Set(this.fs.readDir(dir) ?? [])));
+      known = names.has(path.basename(file));
+      this.existing.set(file, known);
+    }
     if (known === undefined) {
       try {
         known = this.fs.stamp ? this.fs.stamp(file) !== undefined : this.fs.readText(file) !== undefined;
