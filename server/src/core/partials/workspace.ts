@@ -89,6 +89,8 @@ export class PartialWorkspace {
   /** Partial to the files that include it; built on first need, kept up to date per changed file. */
   private includers: Map<string, Set<string>> | undefined;
   private readonly targetsByFile = new Map<string, string[]>();
+  /** The templates' common folder, where includes resolve without a schema. */
+  private templatesFolder: string | undefined;
 
   constructor(private readonly schemas: SchemaIndex, private readonly texts: TemplateTexts) {}
 
@@ -164,6 +166,7 @@ export class PartialWorkspace {
   /** Forgets a file that changed, appeared or disappeared, and every resolution (a new file may be the one a name wanted). */
   invalidate(file: string): void {
     for (const resolver of this.resolvers.values()) resolver.clear();
+    this.templatesFolder = undefined;
     if (path.basename(file) === 'mergewise.json') {
       this.entries.clear();
       this.sites.clear();
@@ -250,12 +253,9 @@ export class PartialWorkspace {
 
   /** Without a schema, includes resolve within the templates' common folder. */
   private workspaceRootOf(file: string): string {
-    const templates = this.texts.templates();
-    let root = path.dirname(file);
-    for (const template of templates) {
-      while (!`${template}${path.sep}`.startsWith(`${root}${path.sep}`) && path.dirname(root) !== root) root = path.dirname(root);
-    }
-    return root;
+    this.templatesFolder ??= this.texts.templates().reduce<string | undefined>(
+      (common, template) => commonFolder(common ?? path.dirname(template), template), undefined);
+    return commonFolder(this.templatesFolder ?? path.dirname(file), file);
   }
 
   /** The files that include `file` directly. */
@@ -372,6 +372,13 @@ export class PartialWorkspace {
       set.add(file);
     }
   }
+}
+
+/** The deepest folder that holds both `folder` and `file`. */
+function commonFolder(folder: string, file: string): string {
+  let common = folder;
+  while (!`${file}${path.sep}`.startsWith(`${common}${path.sep}`) && path.dirname(common) !== common) common = path.dirname(common);
+  return common;
 }
 
 function outcome(entry: Entry): GraphFile | { problem: string } | undefined {
