@@ -236,7 +236,11 @@ export const PANEL_SCRIPT = String.raw`
       post({ type: 'link', href: link.getAttribute('href') });
     }
     const mark = element.closest('mark[data-start]');
-    if (mark) post({ type: 'reveal', start: Number(mark.dataset.start), end: Number(mark.dataset.end), file: mark.dataset.file });
+    if (!mark) return;
+    // A mark inside a partial names the partial's file; a mark in the template itself names none.
+    const reveal = { type: 'reveal', start: Number(mark.dataset.start), end: Number(mark.dataset.end) };
+    if (mark.dataset.file) reveal.file = mark.dataset.file;
+    post(reveal);
   }
 
   function wireDocument(frame) {
