@@ -9,6 +9,7 @@ import {
   SOURCES,
   type FieldSpec,
   type FieldType,
+  type AudienceConfig,
   type PartialsConfig,
   type Purpose,
   type Schema,
@@ -24,7 +25,8 @@ export interface SchemaLoadResult {
   parsed: boolean;
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize', 'partials'];
+const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize', 'partials', 'audience'];
+const AUDIENCE_KEYS = ['columns', 'updatedAt', 'updatedAtColumns'];
 const FIELD_KEYS = [
   'type', 'description', 'source', 'expected', 'fallback', 'examples', 'sensitivity', 'maxAgeDays',
   'deprecated', 'aliases', 'required', 'items', 'fields',
@@ -157,6 +159,9 @@ class SchemaLoader {
         case 'partials':
           this.readPartials(value);
           break;
+        case 'audience':
+          this.readAudience(value);
+          break;
       }
     }
   }
@@ -180,6 +185,24 @@ class SchemaLoader {
       }
     }
     this.schema.partials = partials;
+  }
+
+  private readAudience(node: Node): void {
+    const audience: AudienceConfig = { columns: new Map(), updatedAtColumns: new Map() };
+    for (const [key, value] of this.properties(node, 'audience', AUDIENCE_KEYS)) {
+      switch (key) {
+        case 'columns':
+          this.readFileMap(value, 'audience: "columns"', audience.columns);
+          break;
+        case 'updatedAtColumns':
+          this.readFileMap(value, 'audience: "updatedAtColumns"', audience.updatedAtColumns);
+          break;
+        case 'updatedAt':
+          if (this.expectType(value, 'string', 'audience: "updatedAt"')) audience.updatedAt = value.value;
+          break;
+      }
+    }
+    this.schema.audience = audience;
   }
 
   /** `{ "name": "path/to/file" }`: each value a path relative to mergewise.json. */

@@ -56,6 +56,16 @@ export interface PartialsConfig {
   contentBlocks: { keys: Map<string, string>; names: Map<string, string>; ids: Map<string, string> };
 }
 
+/** How `mergewise audience` maps an audience export's columns to fields (`mergewise.json`'s `audience`). */
+export interface AudienceConfig {
+  /** Field path to the column (or `struct.member` / JSON path) that holds it, overriding the name rules. */
+  columns: Map<string, string>;
+  /** The column holding when each row was last updated, for `maxAgeDays`. */
+  updatedAt?: string;
+  /** Per field: the column holding when that field was last updated (wins over `updatedAt`). */
+  updatedAtColumns: Map<string, string>;
+}
+
 export interface Schema {
   /** Absolute path of the `mergewise.json` file. */
   file: string;
@@ -69,6 +79,7 @@ export interface Schema {
   rules: Partial<Record<RuleId, SeveritySetting>>;
   maxFileSize?: number;
   partials?: PartialsConfig;
+  audience?: AudienceConfig;
 }
 
 export function isCompletePurpose(purpose: Purpose): boolean {
