@@ -31,10 +31,16 @@ export function editBurst(text: string, count: number, seed: number): { changes:
 export function applyMs(text: string, changes: TextDocumentContentChangeEvent[]): number {
   return Math.min(...[1, 2].map(() => {
     const started = performance.now();
-    let document = TextDocument.create('', 'liquid', 1, text);
-    for (const change of changes) document = TextDocument.update(document, [change], document.version + 1);
+    applyEdits(text, changes);
     return performance.now() - started;
   }));
+}
+
+/** The text after applying `changes` as an editor does, with vscode-languageserver-textdocument. */
+export function applyEdits(text: string, changes: TextDocumentContentChangeEvent[]): string {
+  let document = TextDocument.create('', 'liquid', 1, text);
+  for (const change of changes) document = TextDocument.update(document, [change], document.version + 1);
+  return document.getText();
 }
 
 /** A small deterministic random number generator (mulberry32). */

@@ -89,6 +89,8 @@ export class PartialWorkspace {
   /** Partial to the files that include it; built on first need, kept up to date per changed file. */
   private includers: Map<string, Set<string>> | undefined;
   private readonly targetsByFile = new Map<string, string[]>();
+  /** Files edited since the includer index last read them. */
+  private readonly staleInIndex = new Set<string>();
   /** The templates' common folder, where includes resolve without a schema. */
   private templatesFolder: string | undefined;
 
@@ -160,7 +162,8 @@ export class PartialWorkspace {
   contentChanged(file: string): void {
     this.entries.delete(file);
     this.sites.delete(file);
-    if (this.includers) this.reindex(file);
+    // Read again when the index is next asked: a burst of keystrokes costs one scan, not one each.
+    if (this.includers) this.staleInIndex.add(file);
   }
 
   /** Forgets a file that changed, appeared or disappeared, and every resolution (a new file may be the one a name wanted). */
@@ -354,8 +357,11 @@ export class PartialWorkspace {
     if (!this.includers) {
       this.includers = new Map();
       this.targetsByFile.clear();
+      this.staleInIndex.clear();
       for (const template of this.texts.templates()) this.reindex(template);
     }
+    for (const file of this.staleInIndex) this.reindex(file);
+    this.staleInIndex.clear();
     return this.includers;
   }
 
