@@ -57,6 +57,7 @@ describe('every rule in the README exists with its default severity', () => {
     'deprecated-field': 'warning',
     'type-mismatch': 'warning',
     'purpose-incomplete': 'warning',
+    'schema-proposal': 'hint',
     'duplicate-branches': 'information',
     'unknown-partial': 'error',
     'partial-cycle': 'error',

@@ -3,8 +3,7 @@ import type { DialectId } from './dialects/ids';
 import { withSchemaFallbacks } from './dialects/schema-fallbacks';
 import { INTERNAL_ERROR, type Diagnostic, type DiagnosticData, type DiagnosticTag, type RuleId, type Severity, type SeveritySetting, type Span } from './model';
 import { purposesForTemplate } from './purposes';
-import { TEMPLATE_RULES } from './rules';
-import { checkPurposes, purposeIncompleteMeta } from './rules/purpose-incomplete';
+import { SCHEMA_RULES, TEMPLATE_RULES } from './rules';
 import type { Report, TemplateContext } from './rules/rule';
 import { resolveField, type Resolution } from './schema/resolve';
 import { readableMessage, type SchemaLoadResult } from './schema/load';
@@ -93,13 +92,23 @@ export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
   return { scan, resolutions, purposes: context.purposes, diagnostics, context };
 }
 
-/** The problems of `mergewise.json` itself: structure, then the `purpose-incomplete` rule. */
+/** The problems of `mergewise.json` itself: structure, then the rules that run on it (`SCHEMA_RULES`). */
 export function analyzeSchema(loaded: SchemaLoadResult, overrides?: SeverityOverrides): Diagnostic[] {
   const diagnostics = [...loaded.diagnostics];
-  const severity = severityFor(purposeIncompleteMeta.id, purposeIncompleteMeta.defaultSeverity, loaded.schema, overrides);
-  if (severity) {
-    for (const finding of checkPurposes(loaded.schema)) {
-      diagnostics.push({ ...finding, message: readableMessage(finding.message), rule: purposeIncompleteMeta.id, severity });
+  for (const rule of SCHEMA_RULES) {
+    const severity = severityFor(rule.meta.id, rule.meta.defaultSeverity, loaded.schema, overrides);
+    if (!severity) continue;
+    try {
+      for (const finding of rule.check(loaded.schema)) {
+        diagnostics.push({ ...finding, message: readableMessage(finding.message), rule: rule.meta.id, severity });
+      }
+    } catch (error) {
+      diagnostics.push({
+        rule: INTERNAL_ERROR,
+        severity: 'error',
+        span: { start: 0, end: 0 },
+        message: `Mergewise's ${rule.meta.id} check failed on mergewise.json (${error instanceof Error ? error.message : String(error)}); the other checks ran. Please report this.`,
+      });
     }
   }
   return diagnostics.sort((a, b) => a.span.start - b.span.start);

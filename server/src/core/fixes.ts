@@ -6,7 +6,7 @@
 import type { TemplateAnalysis } from './analyze';
 import type { TextEdit } from './dialects/dialect';
 import type { Diagnostic } from './model';
-import { TEMPLATE_RULES } from './rules';
+import { SCHEMA_RULES, TEMPLATE_RULES } from './rules';
 import { NO_FIXES, type Fix, type Fixes } from './rules/rule';
 
 export type { Fix, Fixes };
@@ -18,8 +18,15 @@ export function fixesFor(analysis: TemplateAnalysis, diagnostic: Diagnostic): Fi
   return RULES_BY_ID.get(diagnostic.rule)?.fixes?.(analysis.context, diagnostic) ?? NO_FIXES;
 }
 
-/** The finding of the analysis with this rule and span, if the analysis still has it. */
-export function findingAt(analysis: TemplateAnalysis, rule: string, start: number, end?: number): Diagnostic | undefined {
+const SCHEMA_RULES_BY_ID = new Map(SCHEMA_RULES.map((rule) => [rule.meta.id as string, rule]));
+
+/** What resolves one finding in `mergewise.json`, given the file's current text: built now, from the rule that reported it. */
+export function schemaFixesFor(text: string, diagnostic: Diagnostic): Fixes {
+  return SCHEMA_RULES_BY_ID.get(diagnostic.rule)?.fixes?.(text, diagnostic) ?? NO_FIXES;
+}
+
+/** The finding of the analysis (a template's, or `mergewise.json`'s findings) with this rule and span, if it still has it. */
+export function findingAt(analysis: Pick<TemplateAnalysis, 'diagnostics'>, rule: string, start: number, end?: number): Diagnostic | undefined {
   return analysis.diagnostics.find((d) => d.rule === rule && d.span.start === start && (end === undefined || d.span.end === end));
 }
 

@@ -40,6 +40,7 @@ export const RULE_IDS = [
   'deprecated-field',
   'type-mismatch',
   'purpose-incomplete',
+  'schema-proposal',
   'duplicate-branches',
   'unknown-partial',
   'partial-cycle',

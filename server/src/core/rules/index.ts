@@ -1,4 +1,6 @@
-import type { Rule, RuleMeta } from './rule';
+import type { Diagnostic } from '../model';
+import type { Schema } from '../schema/types';
+import type { Finding, Fixes, Rule, RuleMeta } from './rule';
 import { syntaxError } from './syntax-error';
 import { unknownField } from './unknown-field';
 import { missingFallback } from './missing-fallback';
@@ -8,7 +10,8 @@ import { staleData } from './stale-data';
 import { deprecatedField } from './deprecated-field';
 import { typeMismatch } from './type-mismatch';
 import { duplicateBranches } from './duplicate-branches';
-import { purposeIncompleteMeta } from './purpose-incomplete';
+import { checkPurposes, purposeIncompleteMeta } from './purpose-incomplete';
+import { checkSchemaProposals, schemaProposalFixes, schemaProposalMeta } from './schema-proposal';
 import { unknownPartial } from './unknown-partial';
 import { partialCycle } from './partial-cycle';
 import { partialParameter } from './partial-parameter';
@@ -32,8 +35,22 @@ export const TEMPLATE_RULES: Rule[] = [
   partialParameter,
 ];
 
+/** A rule that runs on `mergewise.json` itself rather than on a template. */
+export interface SchemaRule {
+  meta: RuleMeta;
+  check(schema: Schema): Finding[];
+  /** The edits that resolve one of its findings, in the current text of `mergewise.json`. */
+  fixes?(text: string, diagnostic: Diagnostic): Fixes;
+}
+
+/** Rules that run on `mergewise.json`, after its own structural checks. */
+export const SCHEMA_RULES: SchemaRule[] = [
+  { meta: purposeIncompleteMeta, check: checkPurposes },
+  { meta: schemaProposalMeta, check: checkSchemaProposals, fixes: schemaProposalFixes },
+];
+
 /** Every rule, for documentation and settings. */
-export const ALL_RULES: RuleMeta[] = [...TEMPLATE_RULES.map((rule) => rule.meta), purposeIncompleteMeta].sort(
+export const ALL_RULES: RuleMeta[] = [...TEMPLATE_RULES, ...SCHEMA_RULES].map((rule) => rule.meta).sort(
   (a, b) => order(a.id) - order(b.id));
 
 function order(id: (typeof RULE_IDS)[number]): number {

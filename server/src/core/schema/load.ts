@@ -255,7 +255,10 @@ class SchemaLoader {
           break;
         }
         case 'description':
-          if (this.expectType(value, 'string', `${where}: "description"`)) field.description = value.value;
+          if (this.expectType(value, 'string', `${where}: "description"`)) {
+            field.description = value.value;
+            field.descriptionSpan = spanOf(value);
+          }
           break;
         case 'expected':
           if (this.expectType(value, 'boolean', `${where}: "expected"`)) field.expected = value.value;

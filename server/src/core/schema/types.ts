@@ -26,6 +26,8 @@ export interface FieldSpec {
   required: boolean;
   /** Where the field's key is written in `mergewise.json`, for go-to-definition. */
   keySpan: Span;
+  /** Where the value of its `description` is written (quotes included), when it has one. */
+  descriptionSpan?: Span;
   /** True when the schema declares no sub-fields, so any sub-path is accepted. */
   open: boolean;
 }
