@@ -8,15 +8,17 @@ import {
   type CodeAction, type CodeActionParams, type Diagnostic as LspDiagnostic,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { compatibleFixes, findingAt, fixesFor, safeFixes, type Fix } from '../../core/fixes';
+import { compatibleFixes, findingAt, fixesFor, safeFixes, schemaFixesFor, type Fix } from '../../core/fixes';
 import type { Project } from '../project';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mergewise`;
 
 type TemplateState = Extract<ReturnType<Project['stateOf']>, { kind: 'template' }>;
+type SchemaState = Extract<ReturnType<Project['stateOf']>, { kind: 'schema' }>;
 
 export function codeActions(project: Project, document: TextDocument, params: CodeActionParams): CodeAction[] {
   const state = project.stateOf(document);
+  if (state.kind === 'schema') return schemaCodeActions(state, document, params);
   if (state.kind !== 'template') return [];
   const only = params.context.only;
   if (only && only.some((kind) => FIX_ALL_KIND.startsWith(kind) && kind.startsWith(CodeActionKind.SourceFixAll))) {
@@ -42,7 +44,20 @@ export function codeActions(project: Project, document: TextDocument, params: Co
   return actions;
 }
 
-function action(fix: Fix, state: TemplateState, document: TextDocument, diagnostic: LspDiagnostic, isPreferred: boolean): CodeAction {
+/** In `mergewise.json`: each finding's fixes, asked of the core with the file's text and offered one by one (no fix-all there). */
+function schemaCodeActions(state: SchemaState, document: TextDocument, params: CodeActionParams): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const diagnostic of params.context.diagnostics) {
+    if (diagnostic.source !== 'mergewise' || typeof diagnostic.code !== 'string') continue;
+    const finding = findingAt(state, diagnostic.code, state.lines.offsetAt(diagnostic.range.start), state.lines.offsetAt(diagnostic.range.end));
+    if (!finding) continue;
+    const { fix, suggestions } = schemaFixesFor(state.text, finding);
+    for (const [index, each] of [...(fix ? [fix] : []), ...suggestions].entries()) actions.push(action(each, state, document, diagnostic, index === 0));
+  }
+  return actions;
+}
+
+function action(fix: Fix, state: TemplateState | SchemaState, document: TextDocument, diagnostic: LspDiagnostic, isPreferred: boolean): CodeAction {
   return {
     title: fix.title,
     kind: CodeActionKind.QuickFix,
