@@ -6,6 +6,7 @@ import { unifiedDiff } from './diff';
 import { describeFixes } from './fix';
 import { jsonWriter, sarifWriter, textWriter, type OutputFormat, type ReportWriter } from './formats';
 import { runExplain } from './explain';
+import { runInit } from './init';
 import { runPreview, UsageError } from './preview';
 
 declare const MERGEWISE_VERSION: string | undefined;
@@ -32,6 +33,9 @@ const USAGE = `Usage:
       --fix          applies every safe fix and writes the files, then reports what is left
       --fix-dry-run  prints the unified diff --fix would make and writes nothing; what would be
                      left is reported on stderr
+  mergewise init [PATH...] [--merge] [--dry-run] [--alias FIELD=dialect:NAME] [--format text|json]
+      writes a mergewise.json declaring every field the templates use, and two sample recipients;
+      never replaces a file: with a mergewise.json there, shows what it would add (--merge adds it)
   mergewise preview TEMPLATE [--recipient NAME|all] [--out DIR]
   mergewise explain FILE:LINE:COL
       what the editor's hover says there, as text (1 when no merge field is there)
@@ -48,6 +52,7 @@ export function runCli(argv: string[], io: CliIo): number {
   try {
     switch (command) {
       case 'check': return check(rest, io);
+      case 'init': return init(rest, io);
       case 'preview': return preview(rest, io);
       case 'explain': return explain(rest, io);
       case 'lsp': return lsp(rest, io);
@@ -144,6 +149,25 @@ function explain(args: string[], io: CliIo): number {
   }
   io.stdout(`${run.text}\n`);
   return 0;
+}
+
+/** `mergewise init`: see init.ts. Exit 0 written or shown, 2 usage error or a file that cannot be written. */
+function init(args: string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      merge: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      alias: { type: 'string', multiple: true },
+      format: { type: 'string', default: 'text' },
+    },
+  });
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`init's --format is text or json, not "${values.format}".`);
+  return runInit({
+    paths: positionals, cwd: io.cwd, merge: values.merge ?? false, dryRun: values['dry-run'] ?? false,
+    aliases: values.alias ?? [], format: values.format, now: io.now,
+  }, io);
 }
 
 function preview(args: string[], io: CliIo): number {

@@ -1,0 +1,69 @@
+/**
+ * From evidence to the fields to declare: which paths are fields (a path only ever used as the
+ * parent of others, as in `{% if customer %}`, is a namespace and is left out), their types, and
+ * their fallbacks.
+ */
+import type { DialectId } from '../dialects/ids';
+import type { FieldType } from '../schema/types';
+import type { FieldEvidence, TypeEvidence } from './mine';
+
+export interface InferredField {
+  path: string;
+  type: FieldType;
+  /** False when the uses did not tell the type: it is written as `string`, the loader's default. */
+  typeKnown: boolean;
+  /** Uses told more than one type: the one kept and all of them. */
+  typeConflict?: TypeEvidence[];
+  /** The one fallback every use that gives one gives. */
+  fallback?: string;
+  /** Fallbacks that differ between uses, with how many uses give each: listed, not written. */
+  fallbackConflict?: { value: string; uses: number }[];
+  aliases: Partial<Record<DialectId, string>>;
+  /** Only tested in conditions (`if x`): a flag or text. */
+  conditionOnly: boolean;
+  uses: number;
+  dialects: DialectId[];
+}
+
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The fields to declare, sorted by path. */
+export function inferFields(evidence: Map<string, FieldEvidence>): InferredField[] {
+  // Every dotted prefix of a used path: such a prefix is a namespace unless it is a list.
+  const parents = new Set<string>();
+  for (const path of evidence.keys()) {
+    for (let at = path.lastIndexOf('.'); at > 0; at = path.lastIndexOf('.', at - 1)) parents.add(path.slice(0, at));
+  }
+  const fields: InferredField[] = [];
+  for (const item of evidence.values()) {
+    const isList = item.types.has('array');
+    if (parents.has(item.path) && !isList) continue;
+    fields.push(infer(item));
+  }
+  return fields.sort((a, b) => comparePaths(a.path, b.path));
+}
+
+function infer(item: FieldEvidence): InferredField {
+  const told = [...item.types.keys()].sort() as TypeEvidence[];
+  let type: FieldType = 'string';
+  if (told.includes('array')) type = 'array';
+  // A number is accepted where a date is expected (timestamps): `number` satisfies both uses.
+  else if (told.includes('number')) type = 'number';
+  else if (told.includes('date')) type = 'date';
+  const field: InferredField = {
+    path: item.path,
+    type,
+    typeKnown: told.length > 0,
+    aliases: Object.fromEntries([...item.aliases].sort(([a], [b]) => comparePaths(a, b))),
+    conditionOnly: item.conditionUses > 0 && item.conditionUses === item.uses,
+    uses: item.uses,
+    dialects: [...item.dialects].sort(),
+  };
+  if (told.length > 1) field.typeConflict = told;
+  const fallbacks = [...item.fallbacks].sort(([a], [b]) => comparePaths(a, b));
+  if (fallbacks.length === 1 && type !== 'array') field.fallback = fallbacks[0][0];
+  else if (fallbacks.length > 1) field.fallbackConflict = fallbacks.map(([value, uses]) => ({ value, uses }));
+  return field;
+}
