@@ -103,7 +103,13 @@ export interface CheckOptions {
  */
 export function runCheck(options: CheckOptions, sink: (file: FileReport) => void): CheckReport {
   const { cwd } = options;
-  const display = (file: string) => toPosix(path.relative(cwd, file)) || path.basename(file);
+  // Memoized: a partial's findings name every template that includes it, thousands of times over.
+  const displayed = new Map<string, string>();
+  const display = (file: string) => {
+    let shown = displayed.get(file);
+    if (shown === undefined) displayed.set(file, (shown = toPosix(path.relative(cwd, file)) || path.basename(file)));
+    return shown;
+  };
   const collected = collectFiles(options.paths.length ? options.paths : ['.'], cwd);
   const index = new SchemaIndex(nodeFileSystem);
   const report: CheckReport = {
@@ -117,7 +123,7 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
     // Files are read once per run, except those --fix writes, which are invalidated.
     version: () => 'this run',
     templates: () => includerUniverse(collected.templates, index),
-  });
+  }, { handOverScans: true });
   const schemaFiles = new Set(collected.schemas);
   const emit = (file: FileReport) => {
     report.summary.files++;

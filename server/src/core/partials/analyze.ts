@@ -73,8 +73,8 @@ export function analyzeAcrossFiles(graph: PartialWorkspace, input: CrossFileInpu
   const shown = (file: string) => toPosix(path.relative(own.schema?.dir ?? path.dirname(own.file), file));
   const diagnostics = [...found.values()].map(({ diagnostic, senders: affected }) => {
     const includedBy = senders.filter((sender) => affected.has(sender));
-    const names = includedBy.map(shown);
-    const listed = names.slice(0, NAMES_SHOWN).join(', ') + (names.length > NAMES_SHOWN ? `, and ${names.length - NAMES_SHOWN} more` : '');
+    const listed = includedBy.slice(0, NAMES_SHOWN).map(shown).join(', ') +
+      (includedBy.length > NAMES_SHOWN ? `, and ${includedBy.length - NAMES_SHOWN} more` : '');
     const every = senders.length === 1 ? 'the template that includes' : senders.length === 2 ? 'both templates that include' : `all ${senders.length} templates that include`;
     const where = includedBy.length === senders.length
       ? `in ${every} it: ${listed}`

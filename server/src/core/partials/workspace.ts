@@ -9,7 +9,7 @@ import { getDialect } from '../dialects/registry';
 import type { Schema } from '../schema/types';
 import { chooseDialect, formatBytes, looksBinary, maxFileSizeFor, toPosix, type SchemaIndex } from '../workspace';
 import { contextKey, innerContext, TOP_LEVEL, type CallContext } from './call-context';
-import { PartialResolver } from './resolve';
+import { PartialResolver, type IncludeTarget } from './resolve';
 
 /** Include chains deeper than this are not followed: a diagnostic says so at the include. */
 export const MAX_INCLUDE_DEPTH = 32;
@@ -89,12 +89,20 @@ export class PartialWorkspace {
   /** Partial to the files that include it; built on first need, kept up to date per changed file. */
   private includers: Map<string, Set<string>> | undefined;
   private readonly targetsByFile = new Map<string, string[]>();
+  /** Where each include site read so far resolves; sites are read again when their file changes. */
+  private targets = new WeakMap<IncludeSite, IncludeTarget>();
   /** Files edited since the includer index last read them. */
   private readonly staleInIndex = new Set<string>();
   /** The templates' common folder, where includes resolve without a schema. */
   private templatesFolder: string | undefined;
 
-  constructor(private readonly schemas: SchemaIndex, private readonly texts: TemplateTexts) {}
+  /**
+   * Scans made for the includer index, kept until the file's own analysis takes them (`handOverScans`):
+   * a run that analyses every template once, as `check` does, then scans each once, not twice.
+   */
+  private readonly unclaimedScans = new Map<string, { text: string; scan: TemplateScan }>();
+
+  constructor(private readonly schemas: SchemaIndex, private readonly texts: TemplateTexts, private readonly options: { handOverScans?: boolean } = {}) {}
 
   /** The file's text, dialect and scan, or why it cannot be used; undefined when it does not exist. */
   read(file: string): GraphFile | { problem: string } | undefined {
@@ -121,6 +129,11 @@ export class PartialWorkspace {
   scanned(file: string, text: string, schema: Schema | undefined, scan?: TemplateScan): GraphFile {
     const relativePath = toPosix(path.relative(schema?.dir ?? path.dirname(file), file));
     const dialect = getDialect(chooseDialect(schema, relativePath, text).id);
+    const unclaimed = this.unclaimedScans.get(file);
+    if (unclaimed) {
+      this.unclaimedScans.delete(file);
+      if (!scan && unclaimed.text === text) scan = unclaimed.scan;
+    }
     return { file, text, dialect, scan: scan ?? dialect.scan(text), schema };
   }
 
@@ -145,6 +158,7 @@ export class PartialWorkspace {
         const { scan } = this.scanned(file, text, this.schemas.schemaFor(file)?.result?.schema);
         entry.sites = scan.includes ?? [];
         entry.purposeDirectives = scan.purposeDirectives;
+        if (this.options.handOverScans) this.unclaimedScans.set(file, { text, scan });
       }
     } catch {
       // An unreadable template includes nothing; checking it says why.
@@ -169,6 +183,7 @@ export class PartialWorkspace {
   /** Forgets a file that changed, appeared or disappeared, and every resolution (a new file may be the one a name wanted). */
   invalidate(file: string): void {
     for (const resolver of this.resolvers.values()) resolver.clear();
+    this.targets = new WeakMap();
     this.templatesFolder = undefined;
     if (path.basename(file) === 'mergewise.json') {
       this.entries.clear();
@@ -244,7 +259,11 @@ export class PartialWorkspace {
   }
 
   private targetOf(file: string, site: IncludeSite): string | undefined {
-    return this.resolverFor(file, this.schemas.schemaFor(file)?.result?.schema).resolve(site, file).file;
+    const cached = this.targets.get(site);
+    if (cached) return cached.file;
+    const target = this.resolverFor(file, this.schemas.schemaFor(file)?.result?.schema).resolve(site, file);
+    this.targets.set(site, target);
+    return target.file;
   }
 
   private resolverFor(file: string, schema: Schema | undefined): PartialResolver {
