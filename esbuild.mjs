@@ -23,7 +23,8 @@ const builds = [
   { entryPoints: { server: 'server/src/lsp/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
   // Preview renderings run here, off the server's thread (see server/src/lsp/preview/render-pool.ts).
   { entryPoints: { 'render-worker': 'server/src/lsp/preview/render-worker.ts' } },
-  { entryPoints: { cli: 'server/src/cli/index.ts' } },
+  // DuckDB is a native module: it is loaded from node_modules at run time, not bundled.
+  { entryPoints: { cli: 'server/src/cli/index.ts' }, external: ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'] },
 ].map((options) => ({ ...common, outdir: 'dist', ...options }));
 
 if (watch) {

@@ -8,6 +8,7 @@ import { jsonWriter, sarifWriter, textWriter, type OutputFormat, type ReportWrit
 import { runExplain } from './explain';
 import { runInit } from './init';
 import { runPreview, UsageError } from './preview';
+import { AUDIENCE_USAGE, runAudience } from './audience';
 
 declare const MERGEWISE_VERSION: string | undefined;
 const VERSION = typeof MERGEWISE_VERSION === 'string' ? MERGEWISE_VERSION : 'development';
@@ -25,6 +26,11 @@ export interface CliIo {
    * and exits when its client says so. Absent where no server can start (in-process tests).
    */
   startLanguageServer?: (args: string[]) => void;
+  /**
+   * `mergewise audience` runs DuckDB, which is asynchronous: its exit code is the promise's, handed
+   * here; without it, `process.exitCode` is set when it ends (runCli then returns 0 at once).
+   */
+  pending?: (work: Promise<number>) => void;
 }
 
 const USAGE = `Usage:
@@ -39,6 +45,7 @@ const USAGE = `Usage:
   mergewise preview TEMPLATE [--recipient NAME|all] [--out DIR]
   mergewise explain FILE:LINE:COL
       what the editor's hover says there, as text (1 when no merge field is there)
+${AUDIENCE_USAGE}
   mergewise lsp [--stdio|--node-ipc|--socket=PORT|--pipe=NAME]
       the language server, for any editor's LSP client (over stdio unless told otherwise)
 
@@ -56,6 +63,7 @@ export function runCli(argv: string[], io: CliIo): number {
       case 'preview': return preview(rest, io);
       case 'explain': return explain(rest, io);
       case 'lsp': return lsp(rest, io);
+      case 'audience': return audience(rest, io);
       case '--version': case '-v': io.stdout(`${VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(`${USAGE}\n`); return command === undefined ? 2 : 0;
       default: throw new UsageError(`Unknown command "${command}".`);
@@ -227,4 +235,21 @@ function optionalCount(value: string | undefined, flag: string): number | undefi
 function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+/** `mergewise audience`: SIGINT interrupts the query; nothing is written and the exit code is 130. */
+function audience(args: string[], io: CliIo): number {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const work = runAudience(args, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, now: io.now, signal: controller.signal })
+    .catch((error: unknown) => {
+      // Not the error's text: DuckDB's can quote row values.
+      io.stderr(`mergewise audience: failed unexpectedly (${error instanceof Error ? error.name : 'error'}); nothing was written. Please report this.\n`);
+      return 2;
+    })
+    .finally(() => process.off('SIGINT', onSigint));
+  if (io.pending) io.pending(work);
+  else void work.then((code) => { process.exitCode = code; });
+  return 0;
 }

@@ -1,0 +1,427 @@
+/**
+ * `mergewise audience [TEMPLATE...] --data SOURCE`: measures the templates' coverage against an
+ * audience export with embedded DuckDB. The only module that touches DuckDB: it describes the
+ * source, runs the core's coverage query (rows stream through DuckDB; only aggregates come back)
+ * and, with `--snapshot`, writes `mergewise.audience.json` atomically.
+ *
+ * Privacy: no message, output or file here holds a row value. DuckDB's own error texts can quote
+ * the data (a malformed JSON line, a CSV row), so they are never shown as they are: each failure
+ * is described here, with file names and line numbers only.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { getDialect } from '../core/dialects/registry';
+import { chooseDialect, SchemaIndex, toPosix } from '../core/workspace';
+import { nodeFileSystem } from '../node-fs';
+import { mapColumns, quoteIdentifier, quoteString, sourceColumns, type ColumnMapping } from '../core/audience/columns';
+import { ConditionRegistry, planTemplate, type TemplatePlan } from '../core/audience/plan';
+import { buildCoverageQuery, readCoverage, type CoverageInput } from '../core/audience/query';
+import { AUDIENCE_SNAPSHOT_FILE_NAME, snapshotText, type AudienceReport } from '../core/audience/snapshot';
+import { collectFiles } from './collect';
+
+export interface AudienceIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  now?: Date;
+  /** Aborted on SIGINT: the running query is interrupted and nothing is written. */
+  signal?: AbortSignal;
+  /** Called before each DuckDB statement, with what it does (for tests of cancellation). */
+  onStage?: (stage: 'describe' | 'malformed' | 'coverage') => void;
+}
+
+export const AUDIENCE_USAGE = `  mergewise audience [TEMPLATE...] --data SOURCE [--table NAME] [--format text|json] [--snapshot]
+      coverage of the templates' fields, fallbacks and branches in an audience export (CSV, JSONL or
+      Parquet files or globs of them, or a DuckDB database); --snapshot writes mergewise.audience.json
+      (counts and shares only) beside mergewise.json`;
+
+/** A failure that stops the run: reported as it is, exit 2. */
+class AudienceError extends Error {}
+class Cancelled extends Error {}
+
+type SourceKind = 'csv' | 'json' | 'parquet' | 'duckdb';
+
+const KINDS: Record<string, SourceKind> = {
+  '.csv': 'csv', '.tsv': 'csv', '.txt': 'csv',
+  '.jsonl': 'json', '.ndjson': 'json', '.json': 'json',
+  '.parquet': 'parquet', '.pq': 'parquet',
+  '.duckdb': 'duckdb', '.db': 'duckdb', '.ddb': 'duckdb',
+};
+
+/** Runs the command; resolves to its exit code (0, 2 on bad input, 130 when cancelled). */
+export async function runAudience(args: string[], io: AudienceIo): Promise<number> {
+  let values: { data?: string[]; table?: string; format?: string; snapshot?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        data: { type: 'string', multiple: true },
+        table: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        snapshot: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    io.stderr(`mergewise audience: ${(error as Error).message}\n\nUsage:\n${AUDIENCE_USAGE}\n`);
+    return 2;
+  }
+  const format = values.format;
+  if (format !== 'text' && format !== 'json') {
+    io.stderr(`mergewise audience: --format must be text or json, not "${format}".\n`);
+    return 2;
+  }
+  if (!values.data?.length) {
+    io.stderr(`mergewise audience: --data SOURCE is required: a CSV, JSONL or Parquet file (or a glob of them), or a DuckDB database.\n\nUsage:\n${AUDIENCE_USAGE}\n`);
+    return 2;
+  }
+  try {
+    const report = await measure(values.data, values.table, positionals, io);
+    if (values.snapshot) {
+      const target = path.join(report.schemaDir, AUDIENCE_SNAPSHOT_FILE_NAME);
+      writeAtomically(target, snapshotText(report.snapshot));
+      io.stderr(`Wrote ${toPosix(path.relative(io.cwd, target)) || AUDIENCE_SNAPSHOT_FILE_NAME} (counts and shares only).\n`);
+    }
+    io.stdout(format === 'json' ? `${JSON.stringify(report.output, null, 2)}\n` : textReport(report.output));
+    return 0;
+  } catch (error) {
+    if (error instanceof Cancelled) {
+      io.stderr('mergewise audience: cancelled; nothing was written.\n');
+      return 130;
+    }
+    if (error instanceof AudienceError) {
+      io.stderr(`mergewise audience: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+interface Measured {
+  output: AudienceReport;
+  /** Template paths relative to mergewise.json's folder, for the snapshot the editor reads. */
+  snapshot: AudienceReport;
+  schemaDir: string;
+}
+
+async function measure(data: string[], table: string | undefined, templateArgs: string[], io: AudienceIo): Promise<Measured> {
+  const { signal } = io;
+  if (signal?.aborted) throw new Cancelled();
+  // Templates and the schema that governs them.
+  const collected = collectFiles(templateArgs.length ? templateArgs : ['.'], io.cwd);
+  if (collected.problems.length) throw new AudienceError(collected.problems.join(' '));
+  const index = new SchemaIndex(nodeFileSystem);
+  const schemaFiles = new Set<string>();
+  for (const file of collected.templates) {
+    const found = index.schemaFileFor(file);
+    if (found) schemaFiles.add(found);
+  }
+  for (const file of collected.schemas) schemaFiles.add(file);
+  if (!schemaFiles.size) {
+    const above = index.schemaFileFor(path.join(io.cwd, 'x'));
+    if (above) schemaFiles.add(above);
+  }
+  if (schemaFiles.size === 0) throw new AudienceError('no mergewise.json governs these templates: the fields to measure come from it. Create one (mergewise init) or run in its folder.');
+  if (schemaFiles.size > 1) throw new AudienceError(`these templates are governed by ${schemaFiles.size} mergewise.json files (${[...schemaFiles].map((f) => toPosix(path.relative(io.cwd, f))).join(', ')}): measure one at a time.`);
+  const schemaFile = [...schemaFiles][0];
+  const loaded = index.load(schemaFile);
+  if (!loaded.result) throw new AudienceError(loaded.readError ?? `${schemaFile} could not be read.`);
+  const schema = loaded.result.schema;
+
+  const files = resolveSources(data, io.cwd);
+  const kinds = new Set(files.map((f) => f.kind));
+  if (kinds.size > 1) throw new AudienceError(`--data mixes kinds of files (${[...kinds].join(', ')}): give one kind at a time.`);
+  const kind = files[0].kind;
+  if (kind === 'duckdb' && files.length > 1) throw new AudienceError('--data names more than one DuckDB database: give one.');
+
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const onAbort = () => connection.interrupt();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    await connection.run("SET TimeZone = 'UTC'");
+    const source = await describeSource(connection, kind, files, table, io);
+    const columns = sourceColumns(source.columns);
+    const mapping = mapColumns(schema, columns);
+    if (mapping.problems.length) throw new AudienceError(mapping.problems.join(' '));
+    if (!mapping.fields.length) {
+      throw new AudienceError(`no column of ${source.description} maps to a field of ${toPosix(path.relative(io.cwd, schemaFile))} ` +
+        `(columns: ${columns.slice(0, 20).map((c) => c.name).join(', ')}${columns.length > 20 ? ', …' : ''}). ` +
+        'Name columns as the fields\' paths or last segments, or map them in mergewise.json\'s "audience": {"columns": {…}}.');
+    }
+
+    const conditions = new ConditionRegistry();
+    const plans: { plan: TemplatePlan; file: string }[] = [];
+    for (const file of collected.templates) {
+      const text = fs.readFileSync(file, 'utf8');
+      const relative = toPosix(path.relative(schema.dir, file));
+      const dialect = getDialect(chooseDialect(schema, relative, text).id);
+      plans.push({ file, plan: planTemplate({ path: relative, text, scan: dialect.scan(text), dialect, schema, fields: mapping.fields, conditions }) });
+    }
+
+    const malformed = kind === 'json' ? await malformedJsonLines(connection, files, io) : undefined;
+    const input: CoverageInput = {
+      relation: source.relation,
+      // Malformed JSON lines are read as rows of nulls: leave them out.
+      where: malformed?.count ? columns.map((c) => `${quoteIdentifier(c.name)} IS NOT NULL`).join(' OR ') : undefined,
+      fields: mapping.fields,
+      templates: plans.map((p) => p.plan),
+      conditions,
+      now: io.now ?? new Date(),
+    };
+    const query = buildCoverageQuery(input);
+    io.onStage?.('coverage');
+    if (signal?.aborted) throw new Cancelled();
+    const result = await run(connection, query.sql, source.description, io);
+    const row = result[0] as Record<string, number | bigint | null>;
+    const rejects = kind === 'csv' ? await csvRejects(connection, io) : malformed;
+    const takenAt = `${input.now.toISOString().slice(0, 19)}Z`;
+    const fileOf = new Map(plans.map((p) => [p.plan, p.file]));
+    const output = readCoverage(input, row, { description: source.description, takenAt }, (plan) => toPosix(path.relative(io.cwd, fileOf.get(plan)!)) || plan.path);
+    const snapshot = readCoverage(input, row, { description: source.description, takenAt }, (plan) => plan.path);
+    for (const report of [output, snapshot]) addExtras(report, mapping, rejects);
+    if (output.source.rows === 0) throw new AudienceError(`${source.description} has no rows${rejects?.count ? ` it could read (${rejects.count} malformed)` : ''}.`);
+    return { output, snapshot, schemaDir: schema.dir };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+function addExtras(report: AudienceReport, mapping: ColumnMapping, rejects: Rejects | undefined): void {
+  if (mapping.unmappedFields.length) report.unmappedFields = mapping.unmappedFields;
+  if (mapping.unusedColumns.length) report.unusedColumns = mapping.unusedColumns;
+  if (rejects?.count) report.malformedRows = rejects;
+}
+
+interface SourceFile {
+  path: string;
+  shown: string;
+  kind: SourceKind;
+}
+
+/** Each `--data` argument: a file, or a glob expanded here (so a missing file is named, not a DuckDB error). */
+function resolveSources(data: string[], cwd: string): SourceFile[] {
+  const files: SourceFile[] = [];
+  for (const given of data) {
+    const absolute = path.resolve(cwd, given);
+    const matches = /[*?[{]/.test(given) ? expandGlob(absolute) : [absolute];
+    if (!matches.length) throw new AudienceError(`--data ${given}: no file matches.`);
+    for (const file of matches) {
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(file);
+      } catch {
+        throw new AudienceError(`--data ${given}: no such file.`);
+      }
+      if (!stat.isFile()) throw new AudienceError(`--data ${given}: not a file.`);
+      const kind = KINDS[path.extname(file).toLowerCase()];
+      if (!kind) throw new AudienceError(`--data ${toPosix(path.relative(cwd, file))}: unknown kind of file; use .csv, .tsv, .jsonl, .ndjson, .json, .parquet, .duckdb or .db.`);
+      if (kind !== 'duckdb' && kind !== 'parquet' && stat.size === 0) throw new AudienceError(`--data ${toPosix(path.relative(cwd, file))}: the file is empty.`);
+      files.push({ path: file, shown: toPosix(path.relative(cwd, file)) || path.basename(file), kind });
+    }
+  }
+  return files;
+}
+
+/** `*`, `?` and `**` in the file name and folders of a path. */
+function expandGlob(pattern: string): string[] {
+  const root = path.parse(pattern).root;
+  const parts = pattern.slice(root.length).split(/[\\/]/);
+  let current = [root];
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    const next: string[] = [];
+    for (const dir of current) {
+      if (!/[*?[{]/.test(part)) {
+        next.push(path.join(dir, part));
+        continue;
+      }
+      const regex = new RegExp(`^${part.replace(/[.+^$()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.').replace(/\{([^}]*)\}/g, (_, alts: string) => `(?:${alts.split(',').join('|')})`)}$`);
+      let entries: fs.Dirent[] = [];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        if (regex.test(entry.name) && (last ? entry.isFile() : entry.isDirectory())) next.push(path.join(dir, entry.name));
+      }
+    }
+    current = next;
+  }
+  return current.sort();
+}
+
+interface DescribedSource {
+  relation: string;
+  description: string;
+  columns: { name: string; type: string }[];
+}
+
+async function describeSource(connection: DuckDBConnection, kind: SourceKind, files: SourceFile[], table: string | undefined, io: AudienceIo): Promise<DescribedSource> {
+  const list = `[${files.map((f) => quoteString(f.path)).join(', ')}]`;
+  const description = files.length === 1 ? files[0].shown : `${files[0].shown} and ${files.length - 1} more`;
+  let relation: string;
+  switch (kind) {
+    case 'csv':
+      relation = `read_csv(${list}, auto_detect = true, store_rejects = true, rejects_limit = 0)`;
+      break;
+    case 'json':
+      relation = `read_json(${list}, format = 'newline_delimited', union_by_name = true, ignore_errors = true)`;
+      break;
+    case 'parquet':
+      relation = `read_parquet(${list}, union_by_name = true)`;
+      break;
+    case 'duckdb': {
+      io.onStage?.('describe');
+      try {
+        await connection.run(`ATTACH ${quoteString(files[0].path)} AS audience_source (READ_ONLY)`);
+      } catch (error) {
+        throw failure(error, `${files[0].shown} is not a DuckDB database Mergewise can open`);
+      }
+      const tables = (await run(connection, "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'audience_source' ORDER BY 1, 2", description, io))
+        .map((row) => ({ schema: String(row.schema_name), name: String(row.table_name) }));
+      const chosen = table !== undefined ? tables.find((t) => t.name === table || `${t.schema}.${t.name}` === table) : tables.length === 1 ? tables[0] : undefined;
+      if (!chosen) {
+        throw new AudienceError(table !== undefined
+          ? `${files[0].shown} has no table "${table}" (tables: ${tables.map((t) => t.name).join(', ') || 'none'}).`
+          : tables.length ? `${files[0].shown} has ${tables.length} tables (${tables.map((t) => t.name).join(', ')}): choose one with --table NAME.`
+            : `${files[0].shown} has no table.`);
+      }
+      relation = `audience_source.${quoteIdentifier(chosen.schema)}.${quoteIdentifier(chosen.name)}`;
+      return { relation, description: `${description} (table ${chosen.name})`, columns: await describe(connection, relation, description, io) };
+    }
+  }
+  if (table !== undefined) throw new AudienceError('--table only applies to a DuckDB database.');
+  const columns = await describe(connection, relation, description, io);
+  if (kind === 'csv' && columns.length === 1 && columns[0].name === 'column0') {
+    const encoding = await csvRejects(connection, io);
+    if (encoding?.encoding) throw new AudienceError(`${encoding.encoding.file} is not UTF-8 encoded (line ${encoding.encoding.line}): convert it to UTF-8 (for example with iconv).`);
+    throw new AudienceError(`${description} has no header row and no columns Mergewise can read: is it empty?`);
+  }
+  return { relation, description, columns };
+}
+
+async function describe(connection: DuckDBConnection, relation: string, description: string, io: AudienceIo): Promise<{ name: string; type: string }[]> {
+  io.onStage?.('describe');
+  const rows = await run(connection, `DESCRIBE SELECT * FROM ${relation}`, description, io);
+  return rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+}
+
+async function run(connection: DuckDBConnection, sql: string, description: string, io: AudienceIo): Promise<Record<string, unknown>[]> {
+  if (io.signal?.aborted) throw new Cancelled();
+  try {
+    const reader = await connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  } catch (error) {
+    if (io.signal?.aborted) throw new Cancelled();
+    throw failure(error, `${description} could not be read`);
+  }
+}
+
+/** DuckDB's error, described without quoting it: its text can hold row values. */
+function failure(error: unknown, fallback: string): AudienceError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/INTERRUPT/i.test(message)) return new Cancelled() as unknown as AudienceError;
+  if (/No files found that match/i.test(message)) return new AudienceError(`${fallback}: no such file.`);
+  if (/not utf-8|invalid unicode/i.test(message)) return new AudienceError(`${fallback}: it is not UTF-8 encoded; convert it to UTF-8 (for example with iconv).`);
+  if (/magic bytes|parquet/i.test(message)) return new AudienceError(`${fallback}: it is not a Parquet file.`);
+  if (/malformed json|json/i.test(message)) return new AudienceError(`${fallback}: it is not JSON lines.`);
+  if (/sniff|CSV Error|dialect/i.test(message)) return new AudienceError(`${fallback}: its CSV layout could not be detected (check the delimiter, quotes and header).`);
+  const kind = /^([A-Za-z ]+ Error):/.exec(message)?.[1];
+  return new AudienceError(`${fallback}${kind ? ` (DuckDB: ${kind})` : ''}.`);
+}
+
+interface Rejects {
+  count: number;
+  first: { file: string; line: number }[];
+  encoding?: { file: string; line: number };
+}
+
+/** CSV rows DuckDB rejected in the last scan: how many, and the first five by file and line (never their content). */
+async function csvRejects(connection: DuckDBConnection, io: AudienceIo): Promise<Rejects | undefined> {
+  let rows: Record<string, unknown>[];
+  try {
+    rows = (await connection.runAndReadAll(
+      `SELECT s.file_path AS file, e.line AS line, e.error_type AS kind, count(*) OVER () AS total
+       FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)
+       WHERE e.scan_id = (SELECT max(scan_id) FROM reject_errors)
+       ORDER BY s.file_path, e.line LIMIT 5`)).getRowObjectsJS() as Record<string, unknown>[];
+  } catch {
+    return undefined; // No rejects table: nothing was rejected.
+  }
+  if (!rows.length) return { count: 0, first: [] };
+  const shown = (file: unknown) => toPosix(path.relative(io.cwd, String(file))) || String(file);
+  const first = rows.map((row) => ({ file: shown(row.file), line: Number(row.line) }));
+  const encoding = rows.find((row) => String(row.kind).includes('ENCODING'));
+  // Rows with more than one error are counted once.
+  const distinct = await connection.runAndReadAll(
+    'SELECT count(DISTINCT (file_id, line)) AS n FROM reject_errors WHERE scan_id = (SELECT max(scan_id) FROM reject_errors)');
+  const count = Number((distinct.getRowObjectsJS()[0] as { n: bigint }).n);
+  return { count, first, ...(encoding ? { encoding: { file: shown(encoding.file), line: Number(encoding.line) } } : {}) };
+}
+
+/** JSON lines that do not parse: a streaming pass over each file's lines (line numbers only come back). */
+async function malformedJsonLines(connection: DuckDBConnection, files: SourceFile[], io: AudienceIo): Promise<Rejects> {
+  const rejects: Rejects = { count: 0, first: [] };
+  for (const file of files) {
+    io.onStage?.('malformed');
+    const rows = await run(connection,
+      `SELECT count(*) FILTER (WHERE NOT json_valid(line)) AS bad, min(n, 5) FILTER (WHERE NOT json_valid(line)) AS lines
+       FROM (SELECT line, row_number() OVER () AS n FROM read_csv(${quoteString(file.path)}, header = false, columns = {'line': 'VARCHAR'},
+         delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false, null_padding = true))
+       WHERE line IS NOT NULL AND trim(line) <> ''`, file.shown, io);
+    const bad = Number(rows[0]?.bad ?? 0);
+    rejects.count += bad;
+    const lines = (rows[0]?.lines as (number | bigint)[] | null) ?? [];
+    for (const line of [...lines].map(Number).sort((a, b) => a - b)) if (rejects.first.length < 5) rejects.first.push({ file: file.shown, line });
+  }
+  return rejects;
+}
+
+function writeAtomically(target: string, text: string): void {
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, target);
+  } catch (error) {
+    try { fs.rmSync(temporary, { force: true }); } catch { /* already gone */ }
+    throw new AudienceError(`${target} could not be written (${(error as Error).message}); nothing was changed.`);
+  }
+}
+
+const percent = (share: number | null) => (share === null ? '   n/a' : `${(share * 100).toFixed(1).padStart(5)}%`);
+
+function textReport(report: AudienceReport): string {
+  const out: string[] = [];
+  out.push(`${report.source.description}: ${report.source.rows} rows (taken ${report.source.takenAt})`);
+  if (report.malformedRows?.count) {
+    out.push(`  ${report.malformedRows.count} malformed row${report.malformedRows.count === 1 ? '' : 's'} skipped, first at ` +
+      report.malformedRows.first.map((m) => `${m.file}:${m.line}`).join(', '));
+  }
+  out.push('', 'Fields');
+  const names = Object.keys(report.fields);
+  const width = Math.max(5, ...names.map((n) => n.length));
+  out.push(`  ${'field'.padEnd(width)}  ${'filled'.padStart(6)}  ${'stale'.padStart(6)}  column`);
+  for (const name of names) {
+    const f = report.fields[name];
+    const extra = [f.unparsable ? `${f.unparsable} unparsable` : '', f.staleUnknown ? `${f.staleUnknown} with no readable update date` : ''].filter(Boolean).join(', ');
+    out.push(`  ${name.padEnd(width)}  ${percent(f.fillRate)}  ${percent(f.staleShare)}  ${f.column}${extra ? `  (${extra})` : ''}`);
+  }
+  if (report.unmappedFields?.length) out.push(`  Not in the source: ${report.unmappedFields.map((u) => u.field).join(', ')}`);
+  if (report.unusedColumns?.length) out.push(`  Columns no field reads: ${report.unusedColumns.join(', ')}`);
+  for (const t of report.templates) {
+    out.push('', `${t.path}${t.approximate ? ' (upper bounds: some conditions could not be translated)' : ''}`);
+    out.push(`  see a fallback ${percent(t.seeFallback)}   see a blank ${percent(t.seeBlank)}   see stale data ${percent(t.seeStale)}   aborted ${percent(t.aborted)}`);
+    for (const b of t.branches) out.push(`  ${percent(b.share)}  line ${b.range.start.line + 1}: ${b.condition}`);
+    for (const u of t.untranslated) out.push(`  not translated, line ${u.range.start.line + 1}: ${u.reason}`);
+    if (t.unmeasuredFields?.length) out.push(`  not measured (no column): ${t.unmeasuredFields.join(', ')}`);
+  }
+  return `${out.join('\n')}\n`;
+}

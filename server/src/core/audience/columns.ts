@@ -1,0 +1,272 @@
+/**
+ * Which column of an audience export holds each schema field: pure, from the source's column list
+ * (names and DuckDB types, as `DESCRIBE` gives them) and the schema.
+ *
+ * A field maps, in this order, by: `mergewise.json`'s `audience.columns` (a column, or
+ * `column.member…` inside a struct or JSON column); a column named exactly as its path; a column
+ * named as one of its aliases; a struct or JSON column holding it (`customer` with `first_name`);
+ * a column named as its last segment (`first_name`), when no other field ends the same way.
+ * Names compare exactly first, then without regard to case.
+ */
+import type { FieldSpec, Schema } from '../schema/types';
+
+/** One column of the source, with the members of a struct column. */
+export interface SourceColumn {
+  name: string;
+  /** The DuckDB type as written: `VARCHAR`, `BIGINT`, `VARCHAR[]`, `STRUCT(first_name VARCHAR)`, `JSON`. */
+  type: string;
+  members?: SourceColumn[];
+}
+
+/** How a value is tested for being filled, and how its type is checked. */
+export type ValueKind = 'text' | 'number' | 'boolean' | 'date' | 'list' | 'struct' | 'json' | 'other';
+
+/** A value in the source: its SQL expression and kind. */
+export interface ColumnValue {
+  /** As people read it: `first_name`, `customer.first_name` (struct member), `customer->first_name` (JSON). */
+  column: string;
+  /** The top-level column it is read from. */
+  top: string;
+  sql: string;
+  kind: ValueKind;
+}
+
+export type MappedBy = 'audience.columns' | 'path' | 'alias' | 'struct' | 'json' | 'last segment';
+
+export interface FieldColumn extends ColumnValue {
+  field: FieldSpec;
+  by: MappedBy;
+  /** When the field's value was last updated, for `maxAgeDays`. */
+  updatedAt?: ColumnValue;
+}
+
+export interface UnmappedField {
+  field: string;
+  reason: string;
+}
+
+export interface ColumnMapping {
+  fields: FieldColumn[];
+  unmappedFields: UnmappedField[];
+  /** Top-level columns no field and no updated-at reads. */
+  unusedColumns: string[];
+  /** Problems in `audience` that the user should fix (a named column the source lacks). */
+  problems: string[];
+}
+
+/** Column names taken as the rows' update time when `audience.updatedAt` names none. */
+export const DEFAULT_UPDATED_AT_COLUMNS = ['$updatedAt', 'updated_at', 'updatedAt'];
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function quoteString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Parses a DuckDB type string into the member columns of a struct (`STRUCT(a VARCHAR, "b c" INTEGER)`). */
+export function structMembers(type: string): SourceColumn[] | undefined {
+  const trimmed = type.trim();
+  if (!/^STRUCT\s*\(/i.test(trimmed) || !trimmed.endsWith(')')) return undefined;
+  const inner = trimmed.slice(trimmed.indexOf('(') + 1, -1);
+  const members: SourceColumn[] = [];
+  for (const part of splitTopLevel(inner)) {
+    const match = /^\s*(?:"((?:[^"]|"")*)"|([^\s"]+))\s+([\s\S]+?)\s*$/.exec(part);
+    if (!match) return undefined;
+    const name = match[1] !== undefined ? match[1].replace(/""/g, '"') : match[2];
+    const memberType = match[3];
+    members.push({ name, type: memberType, members: structMembers(memberType) });
+  }
+  return members;
+}
+
+/** A column list as DuckDB describes it, with struct members filled in. */
+export function sourceColumns(described: { name: string; type: string }[]): SourceColumn[] {
+  return described.map(({ name, type }) => ({ name, type, members: structMembers(type) }));
+}
+
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(from, i));
+      from = i + 1;
+    }
+  }
+  if (text.slice(from).trim()) parts.push(text.slice(from));
+  return parts;
+}
+
+/** The kind of a DuckDB type. */
+export function kindOfType(type: string): ValueKind {
+  const upper = type.trim().toUpperCase();
+  if (upper.endsWith(']') || upper.startsWith('LIST') || upper.startsWith('MAP')) return 'list';
+  if (upper.startsWith('STRUCT')) return 'struct';
+  if (upper === 'JSON') return 'json';
+  if (upper === 'VARCHAR' || upper.startsWith('VARCHAR') || upper === 'TEXT' || upper === 'STRING' || upper === 'UUID' || upper.startsWith('ENUM')) return 'text';
+  if (upper === 'BOOLEAN' || upper === 'BOOL') return 'boolean';
+  if (upper.startsWith('DATE') || upper.startsWith('TIMESTAMP') || upper.startsWith('TIME')) return 'date';
+  if (/^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC)/.test(upper)) return 'number';
+  return 'other';
+}
+
+function findByName<T extends { name: string }>(items: readonly T[] | undefined, name: string): T | undefined {
+  if (!items) return undefined;
+  return items.find((item) => item.name === name) ?? items.find((item) => item.name.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * The value at `segments` below a top-level column: the column itself, a struct member (any depth),
+ * or a member of a JSON column (or of a JSON member of a struct).
+ */
+export function valueAt(columns: readonly SourceColumn[], segments: string[]): ColumnValue | undefined {
+  const top = findByName(columns, segments[0]);
+  if (!top) return undefined;
+  let value: ColumnValue = { column: top.name, top: top.name, sql: quoteIdentifier(top.name), kind: kindOfType(top.type) };
+  let current: SourceColumn = top;
+  for (let i = 1; i < segments.length; i++) {
+    if (value.kind === 'json') {
+      const jsonPath = `$${segments.slice(i).map((s) => `.${JSON.stringify(s)}`).join('')}`;
+      return { column: `${value.column}->${segments.slice(i).join('.')}`, top: top.name, sql: `json_extract_string(${value.sql}, ${quoteString(jsonPath)})`, kind: 'text' };
+    }
+    const member = findByName(current.members, segments[i]);
+    if (!member) return undefined;
+    value = { column: `${value.column}.${member.name}`, top: top.name, sql: `struct_extract(${value.sql}, ${quoteString(member.name)})`, kind: kindOfType(member.type) };
+    current = member;
+  }
+  return value;
+}
+
+function lastSegment(path: string): string {
+  const parts = path.split('.');
+  return parts[parts.length - 1];
+}
+
+/** Maps the schema's fields to the source's columns. */
+export function mapColumns(schema: Schema, columns: readonly SourceColumn[]): ColumnMapping {
+  const audience = schema.audience;
+  const explicit = audience?.columns ?? new Map<string, string>();
+  const mapping: ColumnMapping = { fields: [], unmappedFields: [], unusedColumns: [], problems: [] };
+  const used = new Set<string>();
+  const fields = [...schema.fields.values()].filter((field) => !field.path.includes('[]'));
+  // Last segments that more than one field ends with: a column of that name is ambiguous.
+  const lastSegments = new Map<string, number>();
+  for (const field of fields) {
+    const last = lastSegment(field.path).toLowerCase();
+    lastSegments.set(last, (lastSegments.get(last) ?? 0) + 1);
+  }
+
+  for (const path of explicit.keys()) {
+    if (!schema.fields.has(path)) mapping.problems.push(`mergewise.json: audience: "columns" names "${path}", which is not a declared field.`);
+  }
+
+  for (const field of fields) {
+    let found: { value: ColumnValue; by: MappedBy } | undefined;
+    const named = explicit.get(field.path);
+    if (named !== undefined) {
+      const value = findByName(columns, named) ? valueAt(columns, [named]) : valueAt(columns, named.split('.'));
+      if (!value) {
+        mapping.problems.push(`mergewise.json: audience: "columns" maps "${field.path}" to "${named}", which the source has no column for.`);
+        mapping.unmappedFields.push({ field: field.path, reason: `audience.columns names "${named}", which the source lacks` });
+        continue;
+      }
+      found = { value, by: 'audience.columns' };
+    }
+    if (!found) {
+      const exact = findByName(columns, field.path);
+      if (exact) found = { value: valueAt(columns, [exact.name])!, by: 'path' };
+    }
+    if (!found) {
+      for (const alias of new Set(Object.values(field.aliases))) {
+        if (!alias) continue;
+        const value = findByName(columns, alias) ? valueAt(columns, [alias]) : undefined;
+        if (value) { found = { value, by: 'alias' }; break; }
+      }
+    }
+    if (!found && field.path.includes('.')) {
+      const value = valueAt(columns, field.path.split('.'));
+      if (value) found = { value, by: value.column.includes('->') ? 'json' : 'struct' };
+    }
+    if (!found && field.path.includes('.')) {
+      const last = lastSegment(field.path);
+      const column = findByName(columns, last);
+      if (column && (lastSegments.get(last.toLowerCase()) ?? 0) === 1) found = { value: valueAt(columns, [column.name])!, by: 'last segment' };
+      else if (column) {
+        mapping.unmappedFields.push({ field: field.path, reason: `column "${column.name}" could be any of the fields ending in "${last}": map it in audience.columns` });
+        continue;
+      }
+    }
+    if (!found) {
+      mapping.unmappedFields.push({ field: field.path, reason: 'no column by its path, last segment or aliases' });
+      continue;
+    }
+    used.add(found.value.top);
+    const updatedAt = updatedAtFor(field, columns, audience?.updatedAtColumns.get(field.path), audience?.updatedAt, mapping.problems);
+    if (updatedAt) used.add(updatedAt.top);
+    mapping.fields.push({ ...found.value, field, by: found.by, ...(updatedAt ? { updatedAt } : {}) });
+  }
+  // A row's updated-at column is read whether or not a field has maxAgeDays.
+  const rowUpdatedAt = audience?.updatedAt ?? DEFAULT_UPDATED_AT_COLUMNS.find((name) => findByName(columns, name));
+  const rowColumn = rowUpdatedAt !== undefined ? findByName(columns, rowUpdatedAt) : undefined;
+  if (rowColumn) used.add(rowColumn.name);
+  mapping.unusedColumns = columns.map((c) => c.name).filter((name) => !used.has(name));
+  return mapping;
+}
+
+/**
+ * The updated-at value of a field: `audience.updatedAtColumns`, else the row's (`audience.updatedAt`,
+ * else a `$updatedAt`, `updated_at` or `updatedAt` column). A struct or JSON `$updatedAt` column is
+ * read per field, by the field's path, as sample recipients write it.
+ */
+function updatedAtFor(field: FieldSpec, columns: readonly SourceColumn[], perField: string | undefined, row: string | undefined, problems: string[]): ColumnValue | undefined {
+  if (perField !== undefined) {
+    const value = findByName(columns, perField) ? valueAt(columns, [perField]) : valueAt(columns, perField.split('.'));
+    if (!value) problems.push(`mergewise.json: audience: "updatedAtColumns" names "${perField}" for "${field.path}", which the source has no column for.`);
+    return value;
+  }
+  if (row !== undefined) {
+    const value = findByName(columns, row) ? valueAt(columns, [row]) : valueAt(columns, row.split('.'));
+    if (!value && !problems.some((p) => p.includes('"updatedAt"'))) problems.push(`mergewise.json: audience: "updatedAt" names "${row}", which the source has no column for.`);
+    return value ? perFieldMember(value, columns, field) : undefined;
+  }
+  for (const name of DEFAULT_UPDATED_AT_COLUMNS) {
+    if (findByName(columns, name)) return perFieldMember(valueAt(columns, [name])!, columns, field);
+  }
+  return undefined;
+}
+
+/** In a struct or JSON updated-at column: the member named by the field's path, if any. */
+function perFieldMember(value: ColumnValue, columns: readonly SourceColumn[], field: FieldSpec): ColumnValue | undefined {
+  if (value.kind === 'json') {
+    return { column: `${value.column}->${field.path}`, top: value.top, sql: `json_extract_string(${value.sql}, ${quoteString(`$.${JSON.stringify(field.path)}`)})`, kind: 'text' };
+  }
+  if (value.kind !== 'struct') return value;
+  const top = findByName(columns, value.top);
+  const member = findByName(top?.members, field.path);
+  return member ? { column: `${value.column}.${member.name}`, top: value.top, sql: `struct_extract(${value.sql}, ${quoteString(member.name)})`, kind: kindOfType(member.type) } : undefined;
+}
+
+/** Characters that count as blank beside `\s`: no-break spaces and the byte order mark. */
+const NON_BLANK_PATTERN = "'[^\\s\\x{00A0}\\x{2007}\\x{202F}\\x{FEFF}]'";
+
+/** True when the value is filled: not null, and for text not empty or white space only, for lists not empty. */
+export function filledSql(value: Pick<ColumnValue, 'sql' | 'kind'>): string {
+  switch (value.kind) {
+    case 'text':
+    case 'json':
+      return `coalesce(regexp_matches(CAST(${value.sql} AS VARCHAR), ${NON_BLANK_PATTERN}), false)`;
+    case 'list':
+      return `coalesce(len(${value.sql}) > 0, false)`;
+    default:
+      return `(${value.sql} IS NOT NULL)`;
+  }
+}
