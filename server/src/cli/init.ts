@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDialectId, DIALECT_IDS } from '../core/dialects/ids';
 import { proposeSchema, type AliasConfirmation, type InitProposal, type InitSummary } from '../core/init';
-import { findingsWithSchema, readTemplates, type Findings, type TemplateText } from '../core/init/workspace';
+import { InitWorkspace, type Findings, type TemplateText } from '../core/init/workspace';
 import { loadSchema, SCHEMA_FILE_NAME } from '../core/schema/load';
 import { SchemaIndex, describeSkip, maxFileSizeFor, skipReason, toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
@@ -117,7 +117,8 @@ export function runInit(options: InitOptions, out: Output): number {
     texts.push({ file, text });
   }
 
-  const read = readTemplates(nodeFileSystem, schemaFile, existingText ?? '{}', texts);
+  const workspace = new InitWorkspace(nodeFileSystem, schemaFile, existingText ?? '{}', texts);
+  const read = workspace.read();
   notices.push(...read.problems);
   const proposal = proposeSchema({
     templates: read.templates,
@@ -126,7 +127,7 @@ export function runInit(options: InitOptions, out: Output): number {
     exists: (relative) => fs.existsSync(path.join(dir, relative)),
   });
   const mined = new Map(read.templates.map((t) => [t.path, t.dialect]));
-  const findings = findingsWithSchema(nodeFileSystem, schemaFile, proposal.schemaText, texts, mined, options.now);
+  const findings = workspace.findings(proposal.schemaText, mined, options.now);
 
   const planned: PlannedFile[] = [];
   if (existing) {

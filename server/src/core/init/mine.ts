@@ -81,7 +81,10 @@ function comparedWithNumber(text: string, use: FieldUse): boolean {
 /** Copy that shows the value as an amount: a currency sign right before the tag (`${{ cart.total }}`). */
 function shownAsMoney(text: string, use: FieldUse): boolean {
   if (use.context !== 'output') return false;
-  return /[$€£¥]\s?$/.test(text.slice(Math.max(0, use.tagSpan.start - 2), use.tagSpan.start));
+  let at = use.tagSpan.start - 1;
+  if (text.charCodeAt(at) === 32) at--;
+  const c = text.charCodeAt(at);
+  return c === 36 /* $ */ || c === 0x20ac /* € */ || c === 0xa3 /* £ */ || c === 0xa5 /* ¥ */;
 }
 
 /** What the first typed filter of a use says its value is, as `type-mismatch` reads the filters. */
@@ -98,6 +101,16 @@ function filterEvidence(dialect: DialectId, use: FieldUse): TypeEvidence | undef
 /** A name a field path cannot hold as written (Marketo's `lead.First Name`): spaces become `_`. */
 function pathFor(name: string): string {
   return name.replace(/\s+/g, '_');
+}
+
+interface Target {
+  field: FieldEvidence;
+  /** The use is of a list's item itself (`customer.tags[]`). */
+  isItem: boolean;
+  /** The lists the path goes through. */
+  lists: FieldEvidence[];
+  /** The name written, when the field is declared under another path. */
+  alias?: string;
 }
 
 export class Miner {
@@ -126,45 +139,70 @@ export class Miner {
     }
   }
 
+  /** Where each written name goes, per dialect: worked out once per distinct name (a workspace repeats them thousands of times). */
+  private readonly targets = new Map<DialectId, Map<string, Target | null>>();
+
+  private target(dialect: DialectId, written: string): Target | null {
+    let byName = this.targets.get(dialect);
+    if (!byName) this.targets.set(dialect, (byName = new Map()));
+    let target = byName.get(written);
+    if (target !== undefined) return target;
+    if (this.existing && resolveField(this.existing, dialect, written).kind !== 'unknown') {
+      target = null;
+    } else {
+      let path = written;
+      let alias: string | undefined;
+      const confirmed = this.confirmations.get(dialect)?.find((c) =>
+        path === c.name || path.startsWith(`${c.name}.`) || path.startsWith(`${c.name}[]`));
+      if (confirmed) {
+        path = confirmed.field + path.slice(confirmed.name.length);
+        if (path !== written) alias = written;
+      } else if (pathFor(path) !== path) {
+        path = pathFor(path);
+        alias = written;
+      }
+      // A loop item itself (`{{ tag }}` in a loop over `customer.tags`) says its list is a list.
+      const isItem = path.endsWith('[]');
+      const fieldPath = isItem ? path.slice(0, -2) : path;
+      const lists: FieldEvidence[] = [];
+      // Every list the path goes through is an array: `cart.items` in `cart.items[].title`.
+      if (!isItem) for (let at = path.indexOf('[]'); at !== -1; at = path.indexOf('[]', at + 2)) lists.push(this.field(path.slice(0, at)));
+      target = {
+        field: this.field(fieldPath), isItem, lists,
+        alias: alias === undefined ? undefined : isItem ? alias.replace(/\[\]$/, '') : alias,
+      };
+    }
+    byName.set(written, target);
+    return target;
+  }
+
   private addUse(template: string, source: UseSource, use: FieldUse): void {
     if (!use.path) return;
     const { dialect } = source;
-    if (this.existing && resolveField(this.existing, dialect, use.path).kind !== 'unknown') {
+    const target = this.target(dialect, use.path);
+    if (!target) {
       this.evidence.alreadyDeclared++;
       return;
     }
-    let path = use.path;
-    let alias: string | undefined;
-    const confirmed = this.confirmations.get(dialect)?.find((c) =>
-      path === c.name || path.startsWith(`${c.name}.`) || path.startsWith(`${c.name}[]`));
-    if (confirmed) {
-      path = confirmed.field + path.slice(confirmed.name.length);
-      if (path !== use.path) alias = use.path;
-    } else if (pathFor(path) !== path) {
-      path = pathFor(path);
-      alias = use.path;
-    }
-    // A loop item itself (`{{ tag }}` in a loop over `customer.tags`) says its list is a list.
-    const isItem = path.endsWith('[]');
-    const fieldPath = isItem ? path.slice(0, -2) : path;
-    const field = this.field(fieldPath);
+    const { field } = target;
     field.uses++;
     field.templates.add(template);
     field.dialects.add(dialect);
-    if (alias !== undefined) {
-      const aliasName = isItem ? alias.replace(/\[\]$/, '') : alias;
+    if (target.alias !== undefined) {
       const known = field.aliases.get(dialect);
-      if (known === undefined) field.aliases.set(dialect, aliasName);
-      else if (known !== aliasName) this.evidence.aliasConflicts.push(`${fieldPath}: ${dialect} writes it both "${known}" and "${aliasName}"; only "${known}" is kept as its alias.`);
+      if (known === undefined) field.aliases.set(dialect, target.alias);
+      else if (known !== target.alias) {
+        const conflict = `${field.path}: ${dialect} writes it both "${known}" and "${target.alias}"; only "${known}" is kept as its alias.`;
+        if (!this.evidence.aliasConflicts.includes(conflict)) this.evidence.aliasConflicts.push(conflict);
+      }
     }
-    if (isItem) {
+    if (target.isItem) {
       bump(field.types, 'array');
       return;
     }
-    // Every list the path goes through is an array: `cart.items` in `cart.items[].title`.
-    for (let at = path.indexOf('[]'); at !== -1; at = path.indexOf('[]', at + 2)) bump(this.field(path.slice(0, at)).types, 'array');
+    for (const list of target.lists) bump(list.types, 'array');
     if (use.context === 'loop') bump(field.types, 'array');
-    const filtered = filterEvidence(dialect, use);
+    const filtered = use.filters.length ? filterEvidence(dialect, use) : undefined;
     if (filtered) bump(field.types, filtered);
     if (comparedWithNumber(source.text, use) || shownAsMoney(source.text, use)) bump(field.types, 'number');
     if (use.context === 'output') {
