@@ -147,7 +147,7 @@ async function measure(data: string[], table: string | undefined, templateArgs: 
     const source = await describeSource(connection, kind, files, table, io);
     const columns = sourceColumns(source.columns);
     const mapping = mapColumns(schema, columns);
-    if (mapping.problems.length) throw new AudienceError(mapping.problems.join(' '));
+    for (const problem of mapping.problems) io.stderr(`mergewise audience: warning: ${problem}\n`);
     if (!mapping.fields.length) {
       throw new AudienceError(`no column of ${source.description} maps to a field of ${toPosix(path.relative(io.cwd, schemaFile))} ` +
         `(columns: ${columns.slice(0, 20).map((c) => c.name).join(', ')}${columns.length > 20 ? ', …' : ''}). ` +
@@ -179,6 +179,7 @@ async function measure(data: string[], table: string | undefined, templateArgs: 
     const result = await run(connection, query.sql, source.description, io);
     const row = result[0] as Record<string, number | bigint | null>;
     const rejects = kind === 'csv' ? await csvRejects(connection, io) : malformed;
+    if (rejects?.encoding) throw new AudienceError(`${rejects.encoding.file} is not UTF-8 encoded (line ${rejects.encoding.line}): convert it to UTF-8 (for example with iconv).`);
     const takenAt = `${input.now.toISOString().slice(0, 19)}Z`;
     const fileOf = new Map(plans.map((p) => [p.plan, p.file]));
     const output = readCoverage(input, row, { description: source.description, takenAt }, (plan) => toPosix(path.relative(io.cwd, fileOf.get(plan)!)) || plan.path);
@@ -349,10 +350,10 @@ async function csvRejects(connection: DuckDBConnection, io: AudienceIo): Promise
   let rows: Record<string, unknown>[];
   try {
     rows = (await connection.runAndReadAll(
-      `SELECT s.file_path AS file, e.line AS line, e.error_type AS kind, count(*) OVER () AS total
+      `SELECT DISTINCT s.file_path AS file, e.line AS line, min(e.error_type) OVER (PARTITION BY s.file_path, e.line) AS kind
        FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)
        WHERE e.scan_id = (SELECT max(scan_id) FROM reject_errors)
-       ORDER BY s.file_path, e.line LIMIT 5`)).getRowObjectsJS() as Record<string, unknown>[];
+       ORDER BY 1, 2 LIMIT 5`)).getRowObjectsJS() as Record<string, unknown>[];
   } catch {
     return undefined; // No rejects table: nothing was rejected.
   }

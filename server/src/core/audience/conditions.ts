@@ -201,6 +201,7 @@ function liquidBranch(text: string, tagSpan: Span, caseSubject: { expr: Expr; wr
 /** Liquid has no parentheses and no precedence: `a and b or c` is `a and (b or c)`. */
 function liquidCondition(tokens: Tokens): Expr {
   const left = liquidComparison(tokens);
+  if (left.t === 'bad') return left;
   for (const op of ['and', 'or'] as const) {
     if (tokens.word(op)) return { t: op, left, right: liquidCondition(tokens) };
   }
@@ -513,7 +514,7 @@ function comparison(op: CompareOp, left: Expr, right: Expr, resolver: OperandRes
         ? `coalesce(list_contains(${value.sql}, ${other.sql}), false)`
         : `coalesce(contains(CAST(${value.sql} AS VARCHAR), CAST(${other.sql} AS VARCHAR)), false)`;
     }
-    if (isNumeric(value) && isNumeric(other)) return `coalesce(TRY_CAST(${value.sql} AS DOUBLE) ${op} TRY_CAST(${other.sql} AS DOUBLE), false)`;
+    if (isNumeric(value) && isNumeric(other)) return `coalesce(TRY_CAST(${value.sql} AS DOUBLE) ${op as string} TRY_CAST(${other.sql} AS DOUBLE), false)`;
     throw new Untranslatable('the order of two fields that are not both numbers depends on their types at send time');
   }
   throw new Untranslatable('a comparison Mergewise does not translate');
@@ -555,5 +556,5 @@ function againstLiteral(op: CompareOp, value: ResolvedOperand, literal: Literal)
     right = quoteString(literal);
   }
   if (op === '!=') return `(NOT coalesce(${left} = ${right}, false))`;
-  return `coalesce(${left} ${op} ${right}, false)`;
+  return `coalesce(${left} ${op === '==' ? '=' : op} ${right}, false)`;
 }
