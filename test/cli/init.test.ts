@@ -2,7 +2,6 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { getDialect } from '../../server/src/core/dialects/registry';
 import type { DialectId } from '../../server/src/core/dialects/ids';
 import { loadSchema } from '../../server/src/core/schema/load';
 import { resolveField } from '../../server/src/core/schema/resolve';
@@ -382,4 +381,3 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-void getDialect;

@@ -4,7 +4,6 @@
  * a summary of what a person should look at. Plain data in, plain data out: the command line reads
  * the files and writes the results.
  */
-import * as path from 'node:path';
 import type { DialectId } from '../dialects/ids';
 import { loadSchema, SCHEMA_FILE_NAME } from '../schema/load';
 import type { Schema } from '../schema/types';
@@ -136,9 +135,4 @@ function sampleFields(fields: WrittenField[]): SampleField[] {
   }
   // Nested lists: an item's own items were attached to the copy kept in byPath.
   return top;
-}
-
-/** The path of the schema file in a folder, for messages. */
-export function schemaPathIn(dir: string): string {
-  return path.join(dir, SCHEMA_FILE_NAME);
 }
