@@ -100,6 +100,7 @@ export class Project {
   private readonly templateFiles = new Set<string>();
   /** The sending template last looked at: partials show their values through it. */
   private focusedTemplate: string | undefined;
+  private openIndex: Map<string, TextDocument> | undefined;
 
   constructor(private readonly disk: WorkspaceFileSystem, private readonly openDocuments: () => TextDocument[], readonly now: () => Date) {
     // Open documents win over the disk, so an unsaved mergewise.json already counts.
@@ -109,7 +110,7 @@ export class Project {
       stamp: (filePath) => (this.openText(filePath) !== undefined ? 'open' : disk.stamp?.(filePath)),
       // Open documents count as files in their folder, saved or not.
       readDir: (dir) => {
-        const open = this.openDocuments().map((document) => uriToPath(document.uri)).filter((file) => file && path.dirname(file) === dir).map((file) => path.basename(file!));
+        const open = [...this.openByPath().keys()].filter((file) => path.dirname(file) === dir).map((file) => path.basename(file));
         const names = disk.readDir?.(dir);
         return names === undefined && open.length === 0 ? undefined : [...(names ?? []), ...open];
       },
@@ -117,7 +118,7 @@ export class Project {
     this.partials = new PartialWorkspace(this.schemas, {
       read: (filePath) => this.openText(filePath) ?? disk.readText(filePath),
       version: (filePath) => {
-        const open = this.openDocuments().find((document) => uriToPath(document.uri) === filePath);
+        const open = this.openByPath().get(filePath);
         return open ? `open ${open.version}` : disk.stamp?.(filePath);
       },
       templates: () => [...new Set([...this.templateFiles, ...this.openTemplatePaths()])],
@@ -125,7 +126,7 @@ export class Project {
   }
 
   private openTemplatePaths(): string[] {
-    return this.openDocuments().map((document) => uriToPath(document.uri)).filter((filePath): filePath is string => !!filePath && isTemplateFile(filePath));
+    return [...this.openByPath().keys()].filter(isTemplateFile);
   }
 
   /**
@@ -352,10 +353,27 @@ export class Project {
   }
 
   private openText(filePath: string): string | undefined {
-    for (const document of this.openDocuments()) {
-      if (uriToPath(document.uri) === filePath) return document.getText();
+    return this.openByPath().get(filePath)?.getText();
+  }
+
+  /**
+   * The open documents by file path. The include graph asks for every template's version, often, so
+   * this is kept rather than found by parsing each open document's URI on every question.
+   */
+  private openByPath(): Map<string, TextDocument> {
+    if (!this.openIndex) {
+      this.openIndex = new Map();
+      for (const document of this.openDocuments()) {
+        const filePath = uriToPath(document.uri);
+        if (filePath) this.openIndex.set(filePath, document);
+      }
     }
-    return undefined;
+    return this.openIndex;
+  }
+
+  /** A document was opened or closed: the next question about open files looks again. */
+  openDocumentsChanged(): void {
+    this.openIndex = undefined;
   }
 }
 

@@ -96,6 +96,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   });
 
   documents.onDidOpen((event) => {
+    project.openDocumentsChanged();
     markUnpublished(event.document.uri);
     lookedAt(event.document);
   });
@@ -119,6 +120,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     if (filePath && isTemplateFile(filePath)) for (const uri of project.templateEdited(filePath)) markUnpublished(uri);
   });
   documents.onDidClose((event) => {
+    project.openDocumentsChanged();
     unpublished.delete(event.document.uri);
     project.forget(event.document.uri);
     const filePath = uriToPath(event.document.uri);
