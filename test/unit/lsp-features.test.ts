@@ -14,7 +14,7 @@ import { codeActions, FIX_ALL_KIND } from '../../server/src/lsp/features/code-ac
 import { completion } from '../../server/src/lsp/features/completion';
 import { hover } from '../../server/src/lsp/features/hover';
 import { inlayHints } from '../../server/src/lsp/features/inlay-hints';
-import { toLspDiagnostic, pathToUri } from '../../server/src/lsp/convert';
+import { toLspDiagnostic, pathToUri, RELATED_TEMPLATES_SHOWN } from '../../server/src/lsp/convert';
 import { clientFeatures } from '../../server/src/lsp/client-features';
 import { Project } from '../../server/src/lsp/project';
 import { SMALL_WORKSPACE } from '../helpers/lsp-workspace';
@@ -224,5 +224,19 @@ describe('completion in other dialects', () => {
     const { project, document, position } = openAt('{{ █ }}');
     const items = labels(completion(project, document, position, VS_CODE)?.items);
     assert.ok(!items.includes('default') && !items.includes('if'), items.join(', '));
+  });
+});
+
+describe('a finding in a partial, as the editor gets it', () => {
+  test('names the first 20 including templates as related information; the message gives the count', async () => {
+    const { LineIndex } = await import('../../server/src/core/positions');
+    const includedBy = Array.from({ length: 2000 }, (_, i) => `/w/emails/${String(i).padStart(4, '0')}.liquid`);
+    const lsp = toLspDiagnostic({
+      rule: 'missing-fallback', severity: 'warning', span: { start: 3, end: 9 }, field: 'customer.first_name', includedBy,
+      message: 'No fallback (in all 2000 templates that include it: 0000.liquid, 0001.liquid, 0002.liquid, and 1997 more)',
+    }, new LineIndex('Hi {{ name }}'));
+    assert.equal(lsp.relatedInformation?.length, RELATED_TEMPLATES_SHOWN);
+    assert.deepEqual(lsp.relatedInformation?.map((info) => info.location.uri), includedBy.slice(0, 20).map(pathToUri));
+    assert.match(String(lsp.message), /all 2000 templates/);
   });
 });

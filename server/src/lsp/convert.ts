@@ -20,6 +20,9 @@ const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
  * No `data`: quick fixes find their finding again in the current analysis by rule and range, so
  * clients that drop `data` lose nothing, and a large template's notification is smaller.
  */
+/** Including templates listed with a finding in a partial, at most. */
+export const RELATED_TEMPLATES_SHOWN = 20;
+
 export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex): LspDiagnostic {
   const lsp: LspDiagnostic = {
     range: lines.range(diagnostic.span),
@@ -31,9 +34,11 @@ export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex): LspDi
   };
   if (diagnostic.tags?.includes('deprecated')) lsp.tags = [DiagnosticTag.Deprecated];
   if (diagnostic.includedBy?.length) {
-    // The including templates, so that an editor can list them and open each.
+    // The including templates, so that an editor can list them and open each: the first few, as a
+    // partial thousands of templates include would otherwise send thousands with every publication
+    // (the message gives the count).
     const start = { line: 0, character: 0 };
-    lsp.relatedInformation = diagnostic.includedBy.map((file) => ({
+    lsp.relatedInformation = diagnostic.includedBy.slice(0, RELATED_TEMPLATES_SHOWN).map((file) => ({
       location: { uri: pathToUri(file), range: { start, end: start } },
       message: `Included by ${file.split(/[\\/]/).pop()}`,
     }));

@@ -101,6 +101,12 @@ export class Project {
   /** The sending template last looked at: partials show their values through it. */
   private focusedTemplate: string | undefined;
   private openIndex: Map<string, TextDocument> | undefined;
+  /**
+   * Closed templates' stamps on disk, as the include graph last read them. Kept until the file is
+   * reported changed when the client watches files for the server; otherwise read again each time
+   * the server catches up with the disk (before each answer and publication), once, not per question.
+   */
+  private readonly templateStamps = new Map<string, string | undefined>();
 
   constructor(private readonly disk: WorkspaceFileSystem, private readonly openDocuments: () => TextDocument[], readonly now: () => Date) {
     // Open documents win over the disk, so an unsaved mergewise.json already counts.
@@ -119,7 +125,9 @@ export class Project {
       read: (filePath) => this.openText(filePath) ?? disk.readText(filePath),
       version: (filePath) => {
         const open = this.openByPath().get(filePath);
-        return open ? `open ${open.version}` : disk.stamp?.(filePath);
+        if (open) return `open ${open.version}`;
+        if (!this.templateStamps.has(filePath)) this.templateStamps.set(filePath, disk.stamp?.(filePath));
+        return this.templateStamps.get(filePath);
       },
       templates: () => [...new Set([...this.templateFiles, ...this.openTemplatePaths()])],
     });
@@ -178,9 +186,11 @@ export class Project {
 
   /**
    * Schema and recipient files (and places a schema could appear) read from disk that changed since:
-   * what a client that does not watch files for the server has not told it.
+   * what a client that does not watch files for the server has not told it. Closed templates' stamps
+   * are forgotten too, to be read again when the include graph next asks.
    */
   changedOnDisk(): string[] {
+    this.templateStamps.clear();
     return [...this.diskStamps].filter(([filePath, read]) => this.disk.stamp?.(filePath) !== read).map(([filePath]) => filePath);
   }
 
@@ -200,6 +210,7 @@ export class Project {
   /** A file changed on disk or in an editor: drop what depends on it. */
   fileChanged(filePath: string): void {
     this.diskStamps.delete(filePath);
+    this.templateStamps.delete(filePath);
     this.schemas.invalidate(filePath);
     const isSchema = path.basename(filePath) === SCHEMA_FILE_NAME;
     // Recipients only feed hovers and inlay hints, computed per request; a schema feeds every analysis.

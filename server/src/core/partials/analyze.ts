@@ -8,8 +8,6 @@ import * as path from 'node:path';
 import { analyzeTemplate, type SeverityOverrides, type TemplateAnalysis } from '../analyze';
 import type { FieldUse } from '../dialects/dialect';
 import type { Diagnostic } from '../model';
-import { purposesForTemplate } from '../purposes';
-import type { Purpose, Schema } from '../schema/types';
 import { toPosix } from '../workspace';
 import { contextKey, contextOfDeclarations, scanInContext } from './call-context';
 import type { GraphFile, PartialWorkspace, ResolvedInclude } from './workspace';
@@ -51,23 +49,27 @@ export function analyzeAcrossFiles(graph: PartialWorkspace, input: CrossFileInpu
     return { analysis: analyzeTemplate({ ...base, scan: alone }), includes, includedBy: [] };
   }
   const senders = graph.sendersOf(own.file);
-  const analyses = new Map<string, TemplateAnalysis>();
-  const found = new Map<string, { diagnostic: Diagnostic; senders: Set<string> }>();
+  // One analysis per distinct context, with the senders that read the partial in it.
+  const analyses = new Map<string, { analysis: TemplateAnalysis; senders: string[] }>();
   let through: { analysis: TemplateAnalysis; sender: string } | undefined;
   for (const reach of reaches) {
-    const purposes = own.schema ? senderPurposes(graph, own.schema, reach.sender) : [];
+    const purposes = own.schema ? graph.purposesOf(reach.sender, own.schema) : [];
     const key = `${contextKey(reach.context)}#${purposes.map((p) => p.id).join(',')}`;
-    let analysis = analyses.get(key);
-    if (!analysis) {
-      analysis = analyzeTemplate({ ...base, scan: scanInContext(own.scan, reach.context), purposes });
-      analyses.set(key, analysis);
+    let group = analyses.get(key);
+    if (!group) {
+      group = { analysis: analyzeTemplate({ ...base, scan: scanInContext(own.scan, reach.context), purposes }), senders: [] };
+      analyses.set(key, group);
     }
-    if (!through || (reach.sender === input.shownThrough && through.sender !== input.shownThrough)) through = { analysis, sender: reach.sender };
+    group.senders.push(reach.sender);
+    if (!through || (reach.sender === input.shownThrough && through.sender !== input.shownThrough)) through = { analysis: group.analysis, sender: reach.sender };
+  }
+  const found = new Map<string, { diagnostic: Diagnostic; senders: Set<string> }>();
+  for (const { analysis, senders: readers } of analyses.values()) {
     for (const diagnostic of analysis.diagnostics) {
       const id = `${diagnostic.rule}\0${diagnostic.span.start}\0${diagnostic.span.end}\0${diagnostic.field ?? ''}\0${diagnostic.message}`;
       let entry = found.get(id);
       if (!entry) found.set(id, (entry = { diagnostic, senders: new Set() }));
-      entry.senders.add(reach.sender);
+      for (const sender of readers) entry.senders.add(sender);
     }
   }
   const shown = (file: string) => toPosix(path.relative(own.schema?.dir ?? path.dirname(own.file), file));
@@ -84,10 +86,6 @@ export function analyzeAcrossFiles(graph: PartialWorkspace, input: CrossFileInpu
     return { ...diagnostic, message, includedBy };
   }).sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return { analysis: { ...through!.analysis, diagnostics }, includes, includedBy: senders, shownThrough: through!.sender };
-}
-
-function senderPurposes(graph: PartialWorkspace, schema: Schema, sender: string): Purpose[] {
-  return purposesForTemplate(schema, toPosix(path.relative(schema.dir, sender)), graph.purposeDirectivesOf(sender));
 }
 
 /** A use inside a partial that a template sends, in the template's terms. */

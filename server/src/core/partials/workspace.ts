@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import type { Dialect, IncludeSite, ParameterDeclaration, PurposeDirective, TemplateScan } from '../dialects/dialect';
 import { getDialect } from '../dialects/registry';
-import type { Schema } from '../schema/types';
+import { purposesForTemplate } from '../purposes';
+import type { Purpose, Schema } from '../schema/types';
 import { chooseDialect, formatBytes, looksBinary, maxFileSizeFor, toPosix, type SchemaIndex } from '../workspace';
 import { contextKey, innerContext, TOP_LEVEL, type CallContext } from './call-context';
 import { PartialResolver, type IncludeTarget } from './resolve';
@@ -73,6 +74,8 @@ interface SitesEntry {
   sites: IncludeSite[];
   /** Its purpose directives: a partial is judged by the purposes of the templates that send it. */
   purposeDirectives: PurposeDirective[];
+  /** The purposes that cover it under a schema, worked out once per schema while the file is unchanged. */
+  purposes?: { schema: Schema; list: Purpose[] };
 }
 
 /**
@@ -167,9 +170,13 @@ export class PartialWorkspace {
     return entry;
   }
 
-  /** The purposes a sending template names in its own comments. */
-  purposeDirectivesOf(file: string): PurposeDirective[] {
-    return this.sitesEntry(file).purposeDirectives;
+  /** The purposes that cover a sending template: the schema's, by glob, and those it names in its own comments. */
+  purposesOf(file: string, schema: Schema): Purpose[] {
+    const entry = this.sitesEntry(file);
+    if (entry.purposes?.schema !== schema) {
+      entry.purposes = { schema, list: purposesForTemplate(schema, toPosix(path.relative(schema.dir, file)), entry.purposeDirectives) };
+    }
+    return entry.purposes.list;
   }
 
   /** A file's text changed (typing in an editor): what it includes is read again. */
