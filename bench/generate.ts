@@ -281,7 +281,7 @@ function fieldJson(def: FieldDef): Record<string, unknown> {
 
 // ---- Template pieces shared by both dialects --------------------------------------------------------
 
-const WORDS = (
+export const WORDS = (
   'booking clients salon chair schedule reminder deposit card reader team shift colour cut fade balayage ' +
   'appointment week month season offer free shipping checkout order thanks welcome update new feature guide ' +
   'tips payout report calendar online page review stars product bundle refill spring summer autumn winter ' +
@@ -289,8 +289,8 @@ const WORDS = (
   'time money busy quiet fully booked waitlist message text email link open tap swipe share invite friend'
 ).split(' ');
 
-const COLORS = ['#2b2b2b', '#5a5a5a', '#8a8a8a', '#b4533a', '#1f6f5c', '#f6f1ec', '#ffffff', '#eeeeee', '#3a4fb4', '#c2185b'];
-const FONTS = ['Helvetica,Arial,sans-serif', 'Georgia,serif', "'Segoe UI',Roboto,Arial,sans-serif"];
+export const COLORS = ['#2b2b2b', '#5a5a5a', '#8a8a8a', '#b4533a', '#1f6f5c', '#f6f1ec', '#ffffff', '#eeeeee', '#3a4fb4', '#c2185b'];
+export const FONTS = ['Helvetica,Arial,sans-serif', 'Georgia,serif', "'Segoe UI',Roboto,Arial,sans-serif"];
 
 /** A scalar field an output can show, with how it is formatted in each dialect. */
 interface OutputField {
@@ -305,7 +305,7 @@ const OUTPUT_FIELDS: OutputField[] = Object.entries(SCHEMA_FIELDS)
     path: name,
     kind: def.type === 'date' ? 'date' : def.type === 'number' ? (/price|total|subtotal|shipping|tax/.test(name) ? 'money' : 'number') : 'text',
   }));
-const TEXT_FIELDS = OUTPUT_FIELDS.filter((field) => field.kind === 'text');
+export const TEXT_FIELDS = OUTPUT_FIELDS.filter((field) => field.kind === 'text');
 const BOOLEAN_FIELDS = Object.entries(SCHEMA_FIELDS).filter(([, def]) => def.type === 'boolean').map(([name]) => name);
 /** Rare on purpose: sensitive, special-category and deprecated fields do turn up in real copy. */
 const RISKY_FIELDS = ['customer.nickname', 'customer.income_bracket', 'customer.health_notes', 'customer.predicted_churn_score'];
@@ -316,7 +316,7 @@ const LOOPS = [
 ];
 
 /** A misspelt path, as authors write them: two letters swapped, or a plausible wrong name. */
-function typo(random: Random, fieldPath: string): string {
+export function typo(random: Random, fieldPath: string): string {
   const dot = fieldPath.lastIndexOf('.');
   const segment = fieldPath.slice(dot + 1);
   if (segment.length < 4 || random.chance(0.3)) return `${fieldPath.slice(0, dot + 1)}${random.pick(['fname', 'firstname', 'name', 'totl', 'date'])}`;
@@ -693,22 +693,22 @@ export function sizeFileName(dialect: BenchDialect, label: string): string {
 
 // ---- Workspace -------------------------------------------------------------------------------------
 
-const FOLDERS = ['onboarding', 'lifecycle', 'transactional', 'promotions', 'newsletters', 'drafts'];
+export const FOLDERS = ['onboarding', 'lifecycle', 'transactional', 'promotions', 'newsletters', 'drafts'];
 
 /**
- * 2,000 template sizes adding up to about 80 MB: mostly 10-60 KB, a long tail of large newsletters,
- * as in a real template repository. Log-normal, then scaled to the total.
+ * Template sizes (2,000 adding up to about 80 MB unless told otherwise): mostly 10-60 KB, a long tail
+ * of large newsletters, as in a real template repository. Log-normal, then scaled to the total.
  */
-function workspaceSizes(random: Random): number[] {
+export function workspaceSizes(random: Random, templates = WORKSPACE_TEMPLATES, totalBytes = WORKSPACE_BYTES): number[] {
   const raw: number[] = [];
-  for (let i = 0; i < WORKSPACE_TEMPLATES; i++) {
+  for (let i = 0; i < templates; i++) {
     // Box-Muller for a normal deviate.
     const u = 1 - random.next();
     const v = random.next();
     const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     raw.push(Math.exp(0.7 * normal));
   }
-  const scale = WORKSPACE_BYTES / raw.reduce((sum, x) => sum + x, 0);
+  const scale = totalBytes / raw.reduce((sum, x) => sum + x, 0);
   return raw.map((x) => Math.max(3 * 1024, Math.min(400 * 1024, Math.round(x * scale))));
 }
 

@@ -21,10 +21,10 @@
  * a floor on samples).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 import { Liquid, Tokenizer } from 'liquidjs';
@@ -39,6 +39,9 @@ import {
   BENCH_DIR, GENERATED_DIR, LSP_TEMPLATE, LSP_WORKSPACE_DIR, SIZES, WORKSPACE_DIR,
   currentManifest, generateAll, sizeFileName, type BenchDialect, type Manifest,
 } from './generate';
+import {
+  GREETING_PARTIAL, INLINE_DIR, WITH_PARTIALS_DIR, currentPartialsManifest, generatePartialWorkspaces, type PartialsManifest,
+} from './partials';
 
 const ROOT = path.dirname(BENCH_DIR);
 const CORE_BUNDLE = path.join(GENERATED_DIR, 'core-bundle', 'core.cjs');
@@ -47,10 +50,13 @@ const NOW = new Date('2026-11-26T12:00:00Z');
 const QUICK = process.argv.includes('--quick');
 const SKIP_CLI = process.argv.includes('--no-cli');
 const SKIP_LSP = process.argv.includes('--no-lsp');
+/** `--no-partials` leaves out the checks across files (bench/partials.ts); `--partials-only` runs only them. */
+const SKIP_PARTIALS = process.argv.includes('--no-partials');
+const PARTIALS_ONLY = process.argv.includes('--partials-only');
 /** `--only=mergewise-liquid,regex-floor-liquid`: time only these contenders (for profiling; targets then show n/a). */
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 /** Only a complete run replaces bench/results.json; partial runs write into bench/generated/. */
-const RESULTS_FILE = QUICK || SKIP_CLI || SKIP_LSP || ONLY
+const RESULTS_FILE = QUICK || SKIP_CLI || SKIP_LSP || ONLY || SKIP_PARTIALS || PARTIALS_ONLY
   ? path.join(GENERATED_DIR, 'results-partial.json')
   : path.join(BENCH_DIR, 'results.json');
 
@@ -479,47 +485,76 @@ async function measureServerWork(file: string, text: string, runs: number): Prom
   return stats(times);
 }
 
-async function measureLspLatency(log: (line: string) => void): Promise<LspResult | { skipped: string }> {
-  const server = process.env.MERGEWISE_BENCH_SERVER ?? path.join(ROOT, 'dist', 'server.js');
-  if (!existsSync(server)) return { skipped: `${path.relative(ROOT, server)} does not exist (the language server is not built yet)` };
-  const file = path.join(LSP_WORKSPACE_DIR, LSP_TEMPLATE);
-  const uri = pathToFileURL(file).href;
-  let text = readFileSync(file, 'utf8');
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [server, '--stdio'], { cwd: LSP_WORKSPACE_DIR, stdio: 'pipe' });
+/** A language server spoken to over its stdio, as an editor would, and what it has published. */
+interface ServerSession {
+  connection: lsp.ProtocolConnection;
+  /** Every publishDiagnostics received, in order. */
+  published: Publication[];
+  /** The initialize result's change kind: how to send edits. */
+  changeKind: lsp.TextDocumentSyncKind;
+  /** Resolves when the server ends its "indexing templates" progress (only when started with `progress`). */
+  indexed: Promise<void>;
+  /** Resolves when `test` holds for a publication received so far or later. */
+  waitForPublication(test: (p: Publication) => boolean, ms: number, what: string): Promise<Publication>;
+  timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `node dist/server.js --stdio` (or MERGEWISE_BENCH_SERVER) on a workspace folder and
+ * initializes it, answering what a server may ask of its client with defaults. With `progress`, the
+ * client advertises workDoneProgress, so that `indexed` can tell when the workspace is indexed.
+ */
+async function startServer(server: string, workspace: string, progress = false): Promise<ServerSession> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [server, '--stdio'], { cwd: workspace, stdio: 'pipe' });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const connection = lsp.createProtocolConnection(new lsp.StreamMessageReader(child.stdout), new lsp.StreamMessageWriter(child.stdin));
-  // Answer what a server may ask of its client with defaults (this client advertises none of them).
+  // Answer what a server may ask of its client with defaults (this client advertises none of them, progress aside).
   connection.onRequest(lsp.ConfigurationRequest.type, (params) => params.items.map(() => null));
   for (const method of ['client/registerCapability', 'client/unregisterCapability', 'window/workDoneProgress/create',
     'workspace/inlayHint/refresh', 'workspace/diagnostic/refresh', 'workspace/codeLens/refresh', 'window/showMessageRequest']) {
     connection.onRequest(method, () => null);
   }
+  let indexingDone: () => void = () => undefined;
+  const indexed = new Promise<void>((resolve) => { indexingDone = resolve; });
+  connection.onNotification('$/progress', (params: { value?: { kind?: string } }) => {
+    if (params.value?.kind === 'end') indexingDone();
+  });
   const published: Publication[] = [];
-  let onPublish: (() => void) | undefined;
+  const waiters = new Set<() => void>();
   connection.onNotification(lsp.PublishDiagnosticsNotification.type, (params) => {
     published.push({ uri: params.uri, version: params.version, at: performance.now() });
-    onPublish?.();
+    for (const check of [...waiters]) check();
   });
   connection.listen();
-  const result: LspResult = { server: path.relative(ROOT, server), template: path.relative(ROOT, file), bytes: Buffer.byteLength(text), notes: [] };
   const timeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
     Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms${stderr ? ` (server stderr: ${stderr.trim().slice(0, 300)})` : ''}`)), ms))]);
-  /** The next publication for a document after `since` (for `version`, when the server sends versions). */
-  const diagnosticsAfter: DiagnosticsAfter = (since, version, forUri = uri, ms = 10_000) => timeout(new Promise<number>((resolve) => {
-    const check = () => {
-      const hit = published.find((p) => p.uri === forUri && p.at >= since && (p.version === undefined || p.version >= version));
-      if (hit) { onPublish = undefined; resolve(hit.at); }
-    };
-    onPublish = check;
-    check();
-  }), ms, `publishDiagnostics for version ${version}`);
-
+  const waitForPublication = (test: (p: Publication) => boolean, ms: number, what: string) => {
+    let check: () => void = () => undefined;
+    return timeout(new Promise<Publication>((resolve) => {
+      check = () => {
+        const hit = published.find(test);
+        if (hit) { waiters.delete(check); resolve(hit); }
+      };
+      waiters.add(check);
+      check();
+    }), ms, what).finally(() => waiters.delete(check));
+  };
+  const close = async () => {
+    try {
+      await timeout(connection.sendRequest(lsp.ShutdownRequest.type), 5_000, 'shutdown');
+      await connection.sendNotification(lsp.ExitNotification.type);
+    } finally {
+      connection.dispose();
+      if (child.exitCode === null) child.kill();
+    }
+  };
   try {
     const init = await timeout(connection.sendRequest(lsp.InitializeRequest.type, {
       processId: process.pid,
-      rootUri: pathToFileURL(LSP_WORKSPACE_DIR).href,
-      workspaceFolders: [{ uri: pathToFileURL(LSP_WORKSPACE_DIR).href, name: 'bench' }],
+      rootUri: pathToFileURL(workspace).href,
+      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'bench' }],
       capabilities: {
         textDocument: {
           publishDiagnostics: { versionSupport: true },
@@ -527,12 +562,36 @@ async function measureLspLatency(log: (line: string) => void): Promise<LspResult
           hover: { contentFormat: ['markdown', 'plaintext'] },
           synchronization: { didSave: false, dynamicRegistration: false },
         },
+        // As VS Code does: the server then learns of changed files from the client, instead of asking the disk.
+        workspace: { didChangeWatchedFiles: { dynamicRegistration: true } },
+        ...(progress ? { window: { workDoneProgress: true } } : {}),
       },
     }), 10_000, 'initialize');
     await connection.sendNotification(lsp.InitializedNotification.type, {});
     const sync = init.capabilities.textDocumentSync;
     const changeKind = typeof sync === 'number' ? sync : sync?.change ?? lsp.TextDocumentSyncKind.Full;
+    return { connection, published, changeKind, indexed, waitForPublication, timeout, close };
+  } catch (error) {
+    connection.dispose();
+    child.kill();
+    throw error;
+  }
+}
 
+async function measureLspLatency(log: (line: string) => void): Promise<LspResult | { skipped: string }> {
+  const server = process.env.MERGEWISE_BENCH_SERVER ?? path.join(ROOT, 'dist', 'server.js');
+  if (!existsSync(server)) return { skipped: `${path.relative(ROOT, server)} does not exist (the language server is not built yet)` };
+  const file = path.join(LSP_WORKSPACE_DIR, LSP_TEMPLATE);
+  const uri = pathToFileURL(file).href;
+  let text = readFileSync(file, 'utf8');
+  const session = await startServer(server, LSP_WORKSPACE_DIR);
+  const { connection, published, changeKind, timeout } = session;
+  const result: LspResult = { server: path.relative(ROOT, server), template: path.relative(ROOT, file), bytes: Buffer.byteLength(text), notes: [] };
+  /** The next publication for a document after `since` (for `version`, when the server sends versions). */
+  const diagnosticsAfter: DiagnosticsAfter = async (since, version, forUri = uri, ms = 10_000) => (await session.waitForPublication(
+    (p) => p.uri === forUri && p.at >= since && (p.version === undefined || p.version >= version), ms, `publishDiagnostics for version ${version}`)).at;
+
+  try {
     let version = 1;
     const opened = performance.now();
     await connection.sendNotification(lsp.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'liquid', version, text } });
@@ -600,11 +659,8 @@ async function measureLspLatency(log: (line: string) => void): Promise<LspResult
     result.notes.push('didChange -> diagnostics is measured here, in the client: it includes sending ~360 KB of diagnostics over stdio and parsing them; the server analyses as soon as it has handled every message it has read');
 
     result.burst = await measureBurst(connection, text, diagnosticsAfter, published, log);
-    await timeout(connection.sendRequest(lsp.ShutdownRequest.type), 5_000, 'shutdown');
-    await connection.sendNotification(lsp.ExitNotification.type);
   } finally {
-    connection.dispose();
-    if (child.exitCode === null) child.kill();
+    await session.close();
   }
   return result;
 }
@@ -659,6 +715,280 @@ async function measureBurst(connection: lsp.ProtocolConnection, text: string, di
   }
   const ratios = rounds.map((r) => r.ratio).sort((a, b) => a - b);
   return { edits, rounds, medianRatio: ratios[1], maxRatio: ratios[2] };
+}
+
+// ---- Checks across files: partials ----------------------------------------------------------------
+//
+// bench/partials.ts's two workspaces: 2,000 templates sharing 50 partials, and the same templates
+// with each partial's body pasted in where it was included. The command line on each, in turns; then
+// the language server while a partial that 200 open templates include is edited.
+
+interface PartialsCliRun {
+  wallMs: number;
+  peakRssMB: number;
+}
+
+interface PartialsCliResult {
+  command: string;
+  oneCore: boolean;
+  templates: number;
+  partials: number;
+  /** One pair per turn: the workspace with partials, then the one with them pasted inline. The first is a warm-up, not counted. */
+  pairs: { partials: PartialsCliRun; inline: PartialsCliRun; ratio: number }[];
+  /** Median over the counted pairs of (time with partials / time inline). */
+  medianRatio: number;
+  withPartials: { megabytes: number; wallMsMedian: number; peakRssMBMax: number; summary?: unknown; reportBytes?: number };
+  inline: { megabytes: number; wallMsMedian: number; peakRssMBMax: number; summary?: unknown; reportBytes?: number };
+}
+
+function measurePartialsCli(manifest: PartialsManifest, log: (line: string) => void): PartialsCliResult {
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench does).');
+  const usageFile = path.join(GENERATED_DIR, 'cli-usage.json');
+  const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+  const argsFor = (dir: string) => ['--require', path.join(BENCH_DIR, 'peak-rss.cjs'), cli, 'check', path.relative(ROOT, dir), '--format', 'json'];
+  const command = [...(pinned ? ['taskset', '-c', '0'] : []), 'node', 'dist/cli.js', 'check', '<workspace>', '--format', 'json'].join(' ') + ' > /dev/null';
+  /** One run; the warm-up's report goes to a file, for its summary and size, the timed ones to /dev/null. */
+  const run = (dir: string, reportFile?: string): PartialsCliRun => {
+    rmSync(usageFile, { force: true });
+    const out = openSync(reportFile ?? '/dev/null', 'w');
+    const args = argsFor(dir);
+    const start = performance.now();
+    const child = spawnSync(pinned ? 'taskset' : process.execPath, pinned ? ['-c', '0', process.execPath, ...args] : args, {
+      cwd: ROOT, stdio: ['ignore', out, 'pipe'], env: { ...process.env, MERGEWISE_BENCH_USAGE_FILE: usageFile, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024,
+    });
+    const wallMs = performance.now() - start;
+    closeSync(out);
+    // Exit code 1 means findings; anything else is a failure.
+    if (child.status !== 0 && child.status !== 1) throw new Error(`mergewise check ${path.relative(ROOT, dir)} exited ${child.status}: ${child.stderr?.toString().slice(0, 300)}`);
+    const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRssKiB: number } : undefined;
+    return { wallMs, peakRssMB: usage ? usage.maxRssKiB / 1024 : NaN };
+  };
+  /** The report's summary (it ends the JSON) and size. */
+  const readReport = (file: string) => {
+    const bytes = statSync(file).size;
+    const text = readFileSync(file, 'utf8');
+    const summary = JSON.parse(text).summary as unknown;
+    rmSync(file);
+    return { summary, reportBytes: bytes };
+  };
+  const pairs: PartialsCliResult['pairs'] = [];
+  const total = QUICK ? 3 : 6;
+  const reports = { partials: path.join(GENERATED_DIR, 'partials-report.json'), inline: path.join(GENERATED_DIR, 'inline-report.json') };
+  let partialsReport: ReturnType<typeof readReport> | undefined;
+  let inlineReport: ReturnType<typeof readReport> | undefined;
+  for (let i = 0; i < total; i++) {
+    const warmUp = i === 0;
+    const partials = run(WITH_PARTIALS_DIR, warmUp ? reports.partials : undefined);
+    const inline = run(INLINE_DIR, warmUp ? reports.inline : undefined);
+    const ratio = partials.wallMs / inline.wallMs;
+    log(`  pair ${i + 1}/${total}${warmUp ? ' (warm-up)' : ''}: with partials ${(partials.wallMs / 1000).toFixed(2)} s, inline ${(inline.wallMs / 1000).toFixed(2)} s, ratio ${ratio.toFixed(2)}`);
+    if (warmUp) {
+      partialsReport = readReport(reports.partials);
+      inlineReport = readReport(reports.inline);
+    } else {
+      pairs.push({ partials, inline, ratio });
+    }
+  }
+  const side = (key: 'partials' | 'inline', bytes: number, report?: ReturnType<typeof readReport>) => ({
+    megabytes: bytes / 1024 / 1024,
+    wallMsMedian: stats(pairs.map((p) => p[key].wallMs)).medianMs,
+    peakRssMBMax: Math.max(...pairs.map((p) => p[key].peakRssMB)),
+    ...report,
+  });
+  return {
+    command, oneCore: pinned, templates: manifest.templates, partials: manifest.partials, pairs,
+    medianRatio: stats(pairs.map((p) => p.ratio)).medianMs,
+    withPartials: side('partials', manifest.withPartials.bytes, partialsReport),
+    inline: side('inline', manifest.inline.bytes, inlineReport),
+  };
+}
+
+interface PartialEditResult {
+  server: string;
+  workspace: string;
+  partial: string;
+  /** Templates open besides the partial, each rendering it. */
+  openTemplates: number;
+  /** didOpen of all of them to the last one's diagnostics. */
+  openAllMs: number;
+  /** didChange of the partial to its own publishDiagnostics, seen by the client. */
+  didChangeToDiagnostics: Stats;
+  /** didChange of the partial to the last of the open templates' publications (informational). */
+  allTemplatesRepublished: Stats;
+  notes: string[];
+}
+
+/**
+ * Opens the greeting partial and 200 templates that render it, in the workspace with partials (all
+ * 2,000 templates indexed first), then edits the partial, alternating two versions of one line. Each
+ * edit waits for the partial's diagnostics (the timed latency) and then for every open template's
+ * diagnostics to be published again, so that each edit starts from a quiet server.
+ */
+async function measurePartialEdits(manifest: PartialsManifest, log: (line: string) => void): Promise<PartialEditResult | { skipped: string }> {
+  const server = process.env.MERGEWISE_BENCH_SERVER ?? path.join(ROOT, 'dist', 'server.js');
+  if (!existsSync(server)) return { skipped: `${path.relative(ROOT, server)} does not exist (the language server is not built yet)` };
+  const openCount = 200;
+  const partialFile = path.join(WITH_PARTIALS_DIR, GREETING_PARTIAL);
+  const partialUri = pathToFileURL(partialFile).href;
+  const templates = manifest.greetingIncluders.slice(0, openCount).map((file) => pathToFileURL(path.join(WITH_PARTIALS_DIR, file)).href);
+  const session = await startServer(server, WITH_PARTIALS_DIR, true);
+  const { connection, changeKind, timeout } = session;
+  try {
+    const indexStart = performance.now();
+    await timeout(session.indexed, 120_000, 'indexing the workspace');
+    log(`  partials workspace indexed by the server in ${formatMs(performance.now() - indexStart)}`);
+    const allPublishedAfter = (uris: string[], since: number, ms: number) =>
+      Promise.all(uris.map((uri) => session.waitForPublication((p) => p.uri === uri && p.at >= since, ms, `diagnostics of ${uri}`))).then((hits) => Math.max(...hits.map((h) => h.at)));
+
+    let text = readFileSync(partialFile, 'utf8');
+    const opened = performance.now();
+    await connection.sendNotification(lsp.DidOpenTextDocumentNotification.type, { textDocument: { uri: partialUri, languageId: 'liquid', version: 1, text } });
+    for (const uri of templates) {
+      await connection.sendNotification(lsp.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'liquid', version: 1, text: readFileSync(fileURLToPath(uri), 'utf8') } });
+    }
+    const openAllMs = (await allPublishedAfter([partialUri, ...templates], opened, 120_000)) - opened;
+    log(`  opened ${GREETING_PARTIAL} and ${templates.length} templates that render it: all diagnostics in ${formatMs(openAllMs)}`);
+
+    // Two versions of the greeting's line, in turn: "Hi {{ name }}," and "Hello {{ name }},".
+    const at = text.indexOf('>Hi {{') + 1;
+    if (at === 0) throw new Error(`no "Hi {{" in ${GREETING_PARTIAL}`);
+    const warmUpEdits = 10;
+    const edits = QUICK ? 20 : 60;
+    const partialTimes: number[] = [];
+    const allTimes: number[] = [];
+    let version = 1;
+    for (let i = 0; i < warmUpEdits + edits; i++) {
+      const [from, to] = text.startsWith('Hi ', at) ? ['Hi', 'Hello'] : ['Hello', 'Hi'];
+      const range = { start: positionAt(text, at), end: positionAt(text, at + from.length) };
+      text = text.slice(0, at) + to + text.slice(at + from.length);
+      version++;
+      const sent = performance.now();
+      await connection.sendNotification(lsp.DidChangeTextDocumentNotification.type, {
+        textDocument: { uri: partialUri, version },
+        contentChanges: changeKind === lsp.TextDocumentSyncKind.Incremental ? [{ range, text: to }] : [{ text }],
+      });
+      const own = await session.waitForPublication((p) => p.uri === partialUri && p.at >= sent && (p.version === undefined || p.version >= version), 30_000, `diagnostics of ${GREETING_PARTIAL}, version ${version}`);
+      const all = await allPublishedAfter(templates, sent, 60_000);
+      if (i >= warmUpEdits) {
+        partialTimes.push(own.at - sent);
+        allTimes.push(all - sent);
+      }
+    }
+    const result: PartialEditResult = {
+      server: path.relative(ROOT, server), workspace: path.relative(ROOT, WITH_PARTIALS_DIR), partial: GREETING_PARTIAL,
+      openTemplates: templates.length, openAllMs,
+      didChangeToDiagnostics: stats(partialTimes), allTemplatesRepublished: stats(allTimes),
+      notes: [
+        `${edits} edits timed after ${warmUpEdits} untimed; each waits until all ${templates.length} open templates are published again, so every edit starts from a quiet server`,
+        `the server knows all ${manifest.templates} templates of the workspace (indexed before the edits), each of which renders the partial`,
+      ],
+    };
+    log(`  didChange of ${GREETING_PARTIAL} -> its diagnostics: p50 ${formatMs(result.didChangeToDiagnostics.medianMs)}, p95 ${formatMs(result.didChangeToDiagnostics.p95Ms)}`);
+    log(`  didChange -> all ${templates.length} open templates republished: p50 ${formatMs(result.allTemplatesRepublished.medianMs)}, p95 ${formatMs(result.allTemplatesRepublished.p95Ms)}`);
+    return result;
+  } finally {
+    await session.close();
+  }
+}
+
+interface PartialsResult {
+  inputs: Omit<PartialsManifest, 'greetingIncluders'>;
+  cli: PartialsCliResult | { skipped: string };
+  lsp: PartialEditResult | { skipped: string };
+}
+
+/** The checks across files: bench/partials.ts's workspaces (generated when missing), the command line, then the language server. */
+async function measurePartials(log: (line: string) => void): Promise<PartialsResult> {
+  const manifest = currentPartialsManifest() ?? generatePartialWorkspaces(log);
+  const { greetingIncluders: _, ...inputs } = manifest;
+  let cli: PartialsResult['cli'];
+  if (SKIP_CLI) cli = { skipped: '--no-cli' };
+  else {
+    log(`\nPartials: mergewise check on ${manifest.templates} templates sharing ${manifest.partials} partials, and on the same with the partials pasted inline, in turns:`);
+    cli = measurePartialsCli(manifest, log);
+  }
+  let lspResult: PartialsResult['lsp'];
+  if (SKIP_LSP) lspResult = { skipped: '--no-lsp' };
+  else {
+    log('\nPartials: the language server while a partial that 200 open templates render is edited:');
+    try {
+      lspResult = await measurePartialEdits(manifest, log);
+    } catch (error) {
+      lspResult = { skipped: `failed: ${(error as Error).message}` };
+    }
+    if ('skipped' in lspResult) log(`  skipped: ${lspResult.skipped}`);
+  }
+  return { inputs, cli, lsp: lspResult };
+}
+
+function partialsTargets(partials: PartialsResult | { skipped: string }): Target[] {
+  const targets: Target[] = [];
+  const cli = 'cli' in partials ? partials.cli : partials;
+  const what = 'mergewise check, 2,000 templates sharing 50 partials vs the same pasted inline';
+  targets.push('pairs' in cli
+    ? {
+      what, target: 'within 1.5x',
+      measured: `${cli.medianRatio.toFixed(2)}x by median of ${cli.pairs.length} pairs (${(cli.withPartials.wallMsMedian / 1000).toFixed(2)} s vs ${(cli.inline.wallMsMedian / 1000).toFixed(2)} s${cli.oneCore ? ', taskset -c 0' : ', not pinned'})`,
+      status: cli.medianRatio <= 1.5 ? 'pass' : 'fail',
+    }
+    : { what, target: 'within 1.5x', measured: `not measured: ${cli.skipped}`, status: 'n/a' });
+  const lspResult = 'lsp' in partials ? partials.lsp : partials;
+  const edit = 'didChange to the partial\'s diagnostics, a partial 200 open templates render';
+  targets.push('didChangeToDiagnostics' in lspResult
+    ? {
+      what: edit, target: 'p95 under 50 ms',
+      measured: `p95 ${formatMs(lspResult.didChangeToDiagnostics.p95Ms)}, p50 ${formatMs(lspResult.didChangeToDiagnostics.medianMs)}; all ${lspResult.openTemplates} templates republished after p50 ${formatMs(lspResult.allTemplatesRepublished.medianMs)}`,
+      status: lspResult.didChangeToDiagnostics.p95Ms < 50 ? 'pass' : 'fail',
+    }
+    : { what: edit, target: 'p95 under 50 ms', measured: `not measured: ${lspResult.skipped}`, status: 'n/a' });
+  return targets;
+}
+
+function partialsLines(partials: PartialsResult | { skipped: string }): string[] {
+  if ('skipped' in partials) return [`Partials: skipped (${partials.skipped})`];
+  const out: string[] = [];
+  const { cli, lsp: lspResult } = partials;
+  if ('pairs' in cli) {
+    out.push(`Partials, command line: ${cli.command}`);
+    for (const [name, side] of [['with partials', cli.withPartials], ['pasted inline', cli.inline]] as const) {
+      out.push(`  ${name.padEnd(14)} ${side.megabytes.toFixed(1)} MB: ${(side.wallMsMedian / 1000).toFixed(2)} s wall (median of ${cli.pairs.length}), peak RSS ${side.peakRssMBMax.toFixed(0)} MB` +
+        (side.reportBytes ? `, JSON report ${(side.reportBytes / 1024 / 1024).toFixed(0)} MB` : ''));
+    }
+    out.push(`  with partials / inline: ${cli.medianRatio.toFixed(2)}x by median of the pairs' ratios (${cli.pairs.map((p) => p.ratio.toFixed(2)).join(', ')})`);
+  } else {
+    out.push(`Partials, command line: skipped (${cli.skipped})`);
+  }
+  if ('didChangeToDiagnostics' in lspResult) {
+    out.push(`Partials, language server (${lspResult.partial}, ${lspResult.openTemplates} open templates render it): didChange->its diagnostics p50 ${formatMs(lspResult.didChangeToDiagnostics.medianMs)}, p95 ${formatMs(lspResult.didChangeToDiagnostics.p95Ms)}; ` +
+      `all templates republished p50 ${formatMs(lspResult.allTemplatesRepublished.medianMs)}, p95 ${formatMs(lspResult.allTemplatesRepublished.p95Ms)}`);
+    for (const note of lspResult.notes) out.push(`  note: ${note}`);
+  } else {
+    out.push(`Partials, language server: not measured (${lspResult.skipped})`);
+  }
+  return out;
+}
+
+/** `--partials-only`: the checks across files alone, into bench/generated/results-partial.json. */
+async function mainPartialsOnly(log: (line: string) => void): Promise<void> {
+  const started = performance.now();
+  const loadBefore = os.loadavg()[0];
+  const partials = await measurePartials(log);
+  const targets = partialsTargets(partials);
+  console.log(['', ...partialsLines(partials), '', 'Targets:', ...targets.map((t) => `  [${t.status.toUpperCase().padEnd(4)}] ${t.what}: ${t.target}; measured ${t.measured}`)].join('\n'));
+  const cpus = os.cpus();
+  const results = {
+    generatedBy: 'npm run bench -- --partials-only (bench/run.ts)',
+    date: new Date().toISOString(),
+    quick: QUICK,
+    machine: { cpu: cpus[0]?.model, cores: cpus.length, node: process.version, loadAverage: { before: loadBefore, after: os.loadavg()[0] } },
+    code: gitDescription(),
+    partials,
+    targets,
+    totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
+  };
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)} in ${results.totalSeconds} s.`);
 }
 
 function positionAt(text: string, offset: number): { line: number; character: number } {
@@ -726,6 +1056,7 @@ function packageVersion(name: string): string {
 
 async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
+  if (PARTIALS_ONLY) return mainPartialsOnly(log);
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
   const manifest = currentManifest() ?? generateAll(log);
@@ -814,6 +1145,7 @@ async function main(): Promise<void> {
     }
     if ('skipped' in lspResult) log(`  skipped: ${lspResult.skipped}`);
   }
+  const partials: PartialsResult | { skipped: string } = SKIP_PARTIALS ? { skipped: '--no-partials' } : await measurePartials(log);
 
   // ---- Targets of issue 7 ----
   const targets: Target[] = [];
@@ -863,7 +1195,9 @@ async function main(): Promise<void> {
     targets.push({ what: 'workspace', target: 'under 5 s on one core, under 300 MB', measured: `not measured: ${cli.skipped}`, status: 'n/a' });
   }
 
-  printTable(measurements, all, growth, ratios, otherDialects.rows, cli, lspResult, targets);
+  targets.push(...partialsTargets(partials));
+
+  printTable(measurements, all, growth, ratios, otherDialects.rows, cli, lspResult, partials, targets);
   for (const note of handlebarsNotes()) log(`\nNote: ${note}`);
   if (cpuShare < 0.9) {
     log(`\nWARNING: while timing, this process got ${cpuShare.toFixed(2)} s of CPU per second (1-minute load average ${loadBefore.toFixed(1)} before the run, ` +
@@ -912,6 +1246,7 @@ async function main(): Promise<void> {
     otherDialects: otherDialects.rows,
     cli,
     lsp: lspResult,
+    partials,
     targets,
     totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
     sink,
@@ -924,7 +1259,7 @@ async function main(): Promise<void> {
 
 function printTable(
   measurements: Measurement[], all: Contender[], growth: Record<string, Growth>, ratios: Ratio[], otherDialects: ExampleRow[],
-  cli: CliResult | { skipped: string }, lspResult: LspResult | { skipped: string }, targets: Target[],
+  cli: CliResult | { skipped: string }, lspResult: LspResult | { skipped: string }, partials: PartialsResult | { skipped: string }, targets: Target[],
 ): void {
   const out: string[] = [];
   const sizes = SIZES.map((s) => s.label);
@@ -987,6 +1322,7 @@ function printTable(
     out.push(`Language server (${lspResult.template}): ${[line('didChange->diagnostics', lspResult.didChangeToDiagnostics), line('server work per change', lspResult.serverWorkPerChange), line('completion', lspResult.completion), line('hover', lspResult.hover)].join('; ')}`);
     for (const note of lspResult.notes) out.push(`  note: ${note}`);
   }
+  out.push(...partialsLines(partials));
   out.push('', 'Targets (issue 7):');
   for (const t of targets) out.push(`  [${t.status.toUpperCase().padEnd(4)}] ${t.what}: ${t.target}; measured ${t.measured}`);
   console.log(out.join('\n'));
