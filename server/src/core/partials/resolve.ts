@@ -148,6 +148,8 @@ export class PartialResolver {
     const bases = written ? [relative] : [relative, ...(kind === 'partial' || kind === 'render' || kind === 'include' ? [underscored(relative)] : [])];
     for (const dir of this.foldersUp(fromDir)) {
       for (const folder of CONVENTIONAL_FOLDERS[kind]) {
+        // A folder that is not there holds no candidate: skip its dozens of names.
+        if (folder && !this.mayHoldFiles(path.join(dir, folder))) continue;
         for (const base of bases) {
           const stem = path.join(dir, folder, base);
           if (written) {
@@ -195,6 +197,14 @@ export class PartialResolver {
     let files = this.folderFiles.get(dir);
     if (!files) this.folderFiles.set(dir, (files = this.fs.listFiles(dir)));
     return files;
+  }
+
+  /** False only for a folder known not to be there (a file system that cannot list folders knows none). */
+  private mayHoldFiles(dir: string): boolean {
+    if (!this.fs.readDir) return true;
+    let names = this.listings.get(dir);
+    if (names === undefined) this.listings.set(dir, (names = new Set(this.fs.readDir(dir) ?? [])));
+    return names.size > 0;
   }
 
   private exists(file: string): boolean {
