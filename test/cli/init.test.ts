@@ -294,6 +294,26 @@ describe('mergewise init with a mergewise.json already there', () => {
   });
 });
 
+describe('mergewise init leaves the type out where the uses do not tell it', () => {
+  test('an `{% if x %}` field is written untyped and listed; check right after finds no unknown-field', () => {
+    const dir = ws({ 'emails/a.liquid': '{% if customer.vip %}VIP {{ customer.first_name }}{% endif %} {{ trial.ends_at | date: "%b" }}' });
+    const run = cli(['init'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Type not told by the uses \(left out[^\n]*\): 2\n {2}customer\.first_name\n {2}customer\.vip \(only tested with if/);
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8'));
+    assert.equal('type' in written.fields['customer.vip'], false);
+    assert.equal('type' in written.fields['customer.first_name'], false);
+    assert.equal(written.fields['trial.ends_at'].type, 'date');
+    assert.equal(schemaIn(dir).fields.get('customer.vip')!.type, undefined);
+    const check = cli(['check', '--format', 'json'], dir);
+    assert.ok(check.code === 0 || check.code === 1, check.stderr);
+    const rules = rulesIn(JSON.parse(check.stdout) as CheckJson);
+    assert.equal(rules.get('unknown-field'), undefined);
+    assert.equal(rules.get('type-mismatch'), undefined);
+    assert.equal(rules.get('schema-error'), undefined);
+  });
+});
+
 describe('mergewise init never overwrites', () => {
   test('--dry-run prints the files and writes nothing', () => {
     const dir = ws({ 'emails/a.liquid': USES });

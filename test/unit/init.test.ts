@@ -149,6 +149,15 @@ describe('init: proposeSchema', () => {
     ]);
   });
 
+  test('where the uses do not tell the type, it is left out: the field is untyped', () => {
+    for (const path of proposal.summary.typeUnknown.map((f) => f.path)) assert.equal(fields.get(path)!.type, undefined, path);
+    assert.match(proposal.schemaText, /"customer\.vip": \{\n {6}"description"|"customer\.vip": \{\}/);
+    const ambiguous = proposeSchema({ templates: [template('a.liquid', 'liquid', '{% if x %}yes{% endif %}')] });
+    assert.deepEqual(JSON.parse(ambiguous.schemaText).fields, { x: {} });
+    assert.deepEqual(ambiguous.summary.typeUnknown, [{ path: 'x', conditionOnly: true }]);
+    assert.deepEqual(loadSchema(ambiguous.schemaText, '/w/mergewise.json', '/w').diagnostics, []);
+  });
+
   test('a fallback every use agrees on is written; differing ones are listed, not written', () => {
     assert.equal(fields.get('customer.first_name')!.fallback, 'there');
     assert.equal(fields.get('customer.city')!.fallback, undefined);

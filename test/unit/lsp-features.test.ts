@@ -97,6 +97,25 @@ describe('completion', () => {
   });
 });
 
+describe('an untyped field (no "type" in mergewise.json)', () => {
+  const files = { ...SMALL_WORKSPACE, 'mergewise.json': JSON.stringify({ dialect: 'liquid', fields: { 'customer.vip': { description: 'VIP flag' } } }) };
+  function openUntyped(source: string) {
+    const { text, offset } = cursor(source);
+    const document = TextDocument.create(pathToUri(path.join(ROOT, 'emails/draft.liquid')), 'liquid', 1, text);
+    return { project: new Project(workspaceFs(files), () => [document], () => NOW), document, position: document.positionAt(offset) };
+  }
+
+  test('completion and hover say the type is not declared', () => {
+    const completed = openUntyped('{{ customer.█ }}');
+    const vip = completion(completed.project, completed.document, completed.position, VS_CODE)!.items.find((item) => item.label === 'customer.vip')!;
+    assert.match(vip.detail ?? '', /^type not declared/);
+    const hovered = openUntyped('{% if customer.v█ip %}VIP{% endif %}');
+    const value = (hover(hovered.project, hovered.document, hovered.position, VS_CODE)!.contents as { value: string }).value;
+    assert.match(value, /\*\*customer\.vip\*\* · type not declared/);
+    assert.doesNotMatch(value, /undefined/);
+  });
+});
+
 describe('for a client without snippets or markdown', () => {
   test('a field with a fallback is inserted as plain text, with no tab stop left in the template', () => {
     const { project, document, position } = openAt('Hi {{ customer.█ }}');

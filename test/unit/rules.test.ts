@@ -443,6 +443,16 @@ describe('type-mismatch', () => {
     ].join('\n'), SCHEMA, 'type-mismatch');
   });
 
+  test('does not fire on a field mergewise.json gives no type: it is taken as it is', () => {
+    const untyped = schemaOf({ fields: { 'customer.vip': {}, 'customer.since': { description: 'x' } } });
+    expectNone([
+      '{% if customer.vip %}VIP{% endif %}',
+      '{% for x in customer.vip %}{{ x }}{% endfor %}',
+      '{{ customer.since | date: "%B %-d" }} {{ customer.since | plus: 1 }} {{ customer.vip }}',
+    ].join('\n'), untyped, 'type-mismatch');
+    assert.deepEqual(analyze('{{ customer.vip | join: ", " }}', untyped).diagnostics.filter((d) => d.rule === 'internal-error' || d.rule === 'unknown-field'), []);
+  });
+
   test('a filter named like an object\'s built-in property is an unknown filter, not a crash', () => {
     const analysis = analyze('{{ customer.city | toString }} {{ cart.total | constructor }} {{ cart.total | __proto__ }}', SCHEMA);
     assert.deepEqual(analysis.diagnostics.filter((d) => d.rule === 'internal-error' || d.rule === 'type-mismatch'), []);

@@ -174,7 +174,6 @@ describe('schema loader: each mistake on its own line, with what was expected', 
     [10, 'error', /Field "d": "type" must be one of .*; found 3/],
     [11, 'error', /Expected field "e" to be an object such as \{"type": "string"\}, found "string"/],
     [12, 'error', /Field "f": "maxAgeDays" must be a number of days above 0, found -1/],
-    [13, 'error', /Field "g" has no "type"; expected one of string, number/],
     [14, 'error', /Field "h": "sensitivity" must be one of none, personal, sensitive, special-category; found "secret"/],
     [15, 'error', /Field "i": "required" must be a boolean, found "yes"/],
     [16, 'error', /unknown dialect "mailchimpp" in "aliases"; expected one of liquid/],
@@ -205,7 +204,7 @@ describe('schema loader: each mistake on its own line, with what was expected', 
   test('the span is the offending key or value itself', () => {
     const { diagnostics } = load(text);
     const quotes = diagnostics.map((d) => quoted(text, d));
-    for (const expectedQuote of ['"dialekt"', '"liquidd"', '"strng"', '"souce"', '"guessed"', '3', '-1', '"g"', '"customer.frist_name"', '"missing-fallbak"', '"fatal"']) {
+    for (const expectedQuote of ['"dialekt"', '"liquidd"', '"strng"', '"souce"', '"guessed"', '3', '-1', '"customer.frist_name"', '"missing-fallbak"', '"fatal"']) {
       assert.ok(quotes.includes(expectedQuote), `no diagnostic spans ${expectedQuote}: ${JSON.stringify(quotes)}`);
     }
   });
@@ -213,6 +212,9 @@ describe('schema loader: each mistake on its own line, with what was expected', 
   test('what is valid still loads', () => {
     const { schema } = load(text);
     assert.ok(schema.fields.has('b'));
+    // A field with no "type" is untyped, not a mistake.
+    assert.equal(schema.fields.get('g')?.type, undefined);
+    assert.equal(schema.fields.get('g')?.description, 'no type');
     assert.equal(schema.fields.get('c')?.source, undefined);
     assert.equal(schema.purposes.get('p')?.tactic, 't');
     assert.deepEqual(schema.rules, {});
@@ -331,6 +333,17 @@ describe('schema loader: nested fields', () => {
     const diagnostic = only('{ "fields": { "x": { "type": "string", "items": { "fields": {} } } } }');
     assert.match(diagnostic.message, /Field "x" has sub-fields but "type" is "string"; expected "array"/);
     assert.match(only('{ "fields": { "x": { "type": "array", "fields": {} } } }').message, /expected "object"/);
+  });
+
+  test('a field with no "type" is untyped and accepted; sub-fields tell the type when none is written', () => {
+    const loaded = load('{ "fields": { "x": { "description": "?" }, "l": { "items": { "fields": { "t": {} } } }, "o": { "fields": { "m": {} } } } }');
+    assert.deepEqual(loaded.diagnostics, []);
+    assert.equal(loaded.schema.fields.get('x')?.type, undefined);
+    assert.equal(loaded.schema.fields.get('l')?.type, 'array');
+    assert.equal(loaded.schema.fields.get('o')?.type, 'object');
+    assert.equal(loaded.schema.fields.get('l[].t')?.type, undefined);
+    assert.equal(resolveField(loaded.schema, 'liquid', 'x').kind, 'field');
+    assert.equal(resolveField(loaded.schema, 'liquid', 'x.y').kind, 'unknown');
   });
 
   test('`items` takes only `fields`', () => {

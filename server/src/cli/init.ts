@@ -250,7 +250,7 @@ function summaryText(proposal: InitProposal, findings: Findings, planned: Planne
   if (proposal.merged && s.fields.length) text += `\nFields to add: ${s.fields.length}\n${list(s.fields)}`;
   if (s.aliasesAdded.length) text += `\nAliases to add: ${s.aliasesAdded.length}\n${list(s.aliasesAdded)}`;
   if (s.typeUnknown.length) {
-    text += `\nType not told by the uses (written as "string", mergewise.json needs one; check them): ${s.typeUnknown.length}\n` +
+    text += `\nType not told by the uses (left out: untyped, never type-checked; add one if you know it): ${s.typeUnknown.length}\n` +
       list(s.typeUnknown.map((f) => f.conditionOnly ? `${f.path} (only tested with if: a flag or text)` : f.path));
   }
   if (s.typeConflicts.length) {

@@ -20,7 +20,7 @@ export interface FieldDocOptions {
 
 /** One markdown description of a field, for hover and completion alike. */
 export function fieldMarkdown(field: FieldSpec, schema: Schema, options: FieldDocOptions = {}): string {
-  const lines: string[] = [`**${field.path}** · \`${field.type}\`${field.required ? ' · required' : ''}`];
+  const lines: string[] = [`**${field.path}** · ${field.type ? `\`${field.type}\`` : 'type not declared'}${field.required ? ' · required' : ''}`];
   if (field.deprecated) lines.push('', `⚠️ Deprecated${field.deprecated === 'deprecated' ? '' : `: ${field.deprecated}`}`);
   if (field.description) lines.push('', field.description);
   lines.push('');

@@ -145,7 +145,7 @@ function fieldOption(spec: FieldSpec, written: string, inOutput: boolean, dialec
   const option: CompletionOption = {
     label: written,
     kind: 'field',
-    detail: detail ?? [spec.type, spec.source, spec.deprecated ? 'deprecated' : undefined].filter(Boolean).join(' · '),
+    detail: detail ?? [spec.type ?? 'type not declared', spec.source, spec.deprecated ? 'deprecated' : undefined].filter(Boolean).join(' · '),
     insert: written,
     field: spec.path,
     ...(spec.deprecated ? { deprecated: true } : {}),

@@ -39,7 +39,8 @@ export interface BranchCondition {
 export interface ResolvedOperand {
   sql: string;
   kind: ValueKind;
-  fieldType: FieldType;
+  /** Undefined for a field `mergewise.json` gives no type. */
+  fieldType?: FieldType;
 }
 
 export interface OperandResolver {

@@ -34,7 +34,7 @@ export interface InitSummary {
   fields: string[];
   templates: number;
   dialects: { dialect: DialectId; templates: number }[];
-  /** Fields whose type the uses did not tell: written as "string". `conditionOnly` ones are only tested with `if`. */
+  /** Fields whose type the uses did not tell: written without a type. `conditionOnly` ones are only tested with `if`. */
   typeUnknown: { path: string; conditionOnly: boolean }[];
   /** Uses that told more than one type, and the type kept. */
   typeConflicts: { path: string; told: string[]; kept: string }[];
@@ -80,8 +80,8 @@ export function proposeSchema(input: InitInput): InitProposal {
     fields: fresh.map((f) => f.path),
     templates: templates.length,
     dialects: [...evidence.dialects].map(([dialect, count]) => ({ dialect, templates: count })).sort((a, b) => comparePaths(a.dialect, b.dialect)),
-    typeUnknown: fresh.filter((f) => !f.typeKnown).map((f) => ({ path: f.path, conditionOnly: f.conditionOnly })),
-    typeConflicts: fresh.filter((f) => f.typeConflict).map((f) => ({ path: f.path, told: f.typeConflict!, kept: f.type })),
+    typeUnknown: fresh.filter((f) => f.type === undefined).map((f) => ({ path: f.path, conditionOnly: f.conditionOnly })),
+    typeConflicts: fresh.filter((f) => f.typeConflict).map((f) => ({ path: f.path, told: f.typeConflict!, kept: f.type! })),
     fallbackConflicts: fresh.filter((f) => f.fallbackConflict).map((f) => ({ path: f.path, values: f.fallbackConflict! })),
     proposals: fresh.filter((f) => f.description?.includes(PROPOSAL_MARKER)).map((f) => ({ path: f.path, description: f.description! })),
     aliasCandidates: aliasCandidates(fresh.filter((f) => listParent(f.path) === undefined)

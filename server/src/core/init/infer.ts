@@ -9,9 +9,8 @@ import type { FieldEvidence, TypeEvidence } from './mine';
 
 export interface InferredField {
   path: string;
-  type: FieldType;
-  /** False when the uses did not tell the type: it is written as `string`, the loader's default. */
-  typeKnown: boolean;
+  /** Undefined when the uses did not tell the type: the field is written without one (untyped). */
+  type?: FieldType;
   /** Uses told more than one type: the one kept and all of them. */
   typeConflict?: TypeEvidence[];
   /** The one fallback every use that gives one gives. */
@@ -47,15 +46,14 @@ export function inferFields(evidence: Map<string, FieldEvidence>): InferredField
 
 function infer(item: FieldEvidence): InferredField {
   const told = [...item.types.keys()].sort() as TypeEvidence[];
-  let type: FieldType = 'string';
+  let type: FieldType | undefined;
   if (told.includes('array')) type = 'array';
   // A number is accepted where a date is expected (timestamps): `number` satisfies both uses.
   else if (told.includes('number')) type = 'number';
   else if (told.includes('date')) type = 'date';
   const field: InferredField = {
     path: item.path,
-    type,
-    typeKnown: told.length > 0,
+    ...(type ? { type } : {}),
     aliases: Object.fromEntries([...item.aliases].sort(([a], [b]) => comparePaths(a, b))),
     conditionOnly: item.conditionUses > 0 && item.conditionUses === item.uses,
     uses: item.uses,

@@ -7,7 +7,8 @@ import { words } from './proposals';
 
 export interface SampleField {
   path: string;
-  type: string;
+  /** Undefined for an untyped field: its value is guessed from its name, as text. */
+  type?: string;
   required?: boolean;
   /** For arrays: the item fields, by their path below the item. */
   items?: SampleField[];

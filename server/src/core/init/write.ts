@@ -16,7 +16,7 @@ type Json = Record<string, unknown>;
 
 /** A field's entry as written: its keys always in this order. */
 function fieldEntry(field: WrittenField, items: WrittenField[] | undefined, byParent: Map<string, WrittenField[]>): Json {
-  const entry: Json = { type: field.type };
+  const entry: Json = field.type ? { type: field.type } : {};
   if (field.description !== undefined) entry.description = field.description;
   if (field.fallback !== undefined) entry.fallback = field.fallback;
   if (Object.keys(field.aliases).length) entry.aliases = field.aliases;

@@ -51,15 +51,16 @@ function valueOf(schema: Schema, field: FieldSpec, now: Date): unknown {
   return standIn(field.type, now);
 }
 
-/** What "no data" looks like for a type: a blank string, an empty list, otherwise null. */
-export function emptyValue(type: FieldType): '' | [] | null {
+/** What "no data" looks like for a type: a blank string, an empty list, otherwise (an untyped field too) null. */
+export function emptyValue(type: FieldType | undefined): '' | [] | null {
   if (type === 'string') return '';
   if (type === 'array') return [];
   return null;
 }
 
-function standIn(type: FieldType, now: Date): unknown {
+function standIn(type: FieldType | undefined, now: Date): unknown {
   switch (type) {
+    case undefined:
     case 'string': return 'example';
     case 'number': return 0;
     case 'boolean': return false;

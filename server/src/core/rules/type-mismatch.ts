@@ -23,6 +23,8 @@ export const typeMismatch: Rule = {
       // A loop item (`customer.tags[]`) or a sub-field of an open object (`customer.prefs.color`) is
       // inside the field, not the field itself: its type is not declared.
       if (isInside(use.path, field.path)) continue;
+      // A field mergewise.json gives no type is taken as it is.
+      if (field.type === undefined) continue;
       if (use.context === 'loop' && field.type !== 'array' && !(field.type === 'object' && field.open)) {
         report(use.span, `${code(use.written)} is a ${field.type}, not a list: the loop would run once or not at all, so the recipient would see missing or garbled content. Loop over an array field.`, field.path);
         continue;

@@ -233,7 +233,7 @@ class SchemaLoader {
       return;
     }
     const field: FieldSpec = {
-      path, type: 'string', aliases: {}, required: false, keySpan: spanOf(keyNode), open: true,
+      path, aliases: {}, required: false, keySpan: spanOf(keyNode), open: true,
     };
     let typeSeen = false;
     let children: { node: Node; prefix: string; where: string } | undefined;
@@ -314,15 +314,16 @@ class SchemaLoader {
           break;
       }
     }
-    if (!typeSeen && !node.children?.some((p) => p.children?.[0]?.value === 'type')) {
-      this.problem(spanOf(keyNode), `${capitalize(where)} has no "type"; expected one of ${FIELD_TYPES.join(', ')}.`);
-    }
+    // A field with no "type" is untyped: accepted, its values taken as they are, never type-checked
+    // (`mergewise init` leaves the type out where the uses do not tell it).
     if (children) {
       field.open = false;
       const expectedType = children.prefix.endsWith('[].') ? 'array' : 'object';
       if (typeSeen && field.type !== expectedType) {
         this.problem(spanOf(keyNode), `${capitalize(where)} has sub-fields but "type" is "${field.type}"; expected "${expectedType}".`);
       }
+      // Sub-fields tell the type when none is written.
+      if (!node.children?.some((p) => p.children?.[0]?.value === 'type')) field.type = expectedType;
     }
     if (this.schema.fields.has(path)) {
       this.problem(spanOf(keyNode), `Field "${path}" is declared twice; the later declaration wins.`);

@@ -13,7 +13,8 @@ export type Sensitivity = (typeof SENSITIVITIES)[number];
 export interface FieldSpec {
   /** Dotted path; array items are written `cart.items[].title`. */
   path: string;
-  type: FieldType;
+  /** Undefined when `mergewise.json` does not declare it: an untyped field is accepted as it is, never type-checked. */
+  type?: FieldType;
   description?: string;
   source?: Source;
   expected?: boolean;
