@@ -20,6 +20,7 @@ import { ConditionRegistry, planTemplate, type TemplatePlan } from '../core/audi
 import { buildCoverageQuery, readCoverage, type CoverageInput } from '../core/audience/query';
 import { AUDIENCE_SNAPSHOT_FILE_NAME, snapshotText, type AudienceReport } from '../core/audience/snapshot';
 import { collectFiles } from './collect';
+import { PickRefused, runPick, type PickOptions, type PickSession } from './audience-pick';
 
 export interface AudienceIo {
   stdout: (text: string) => void;
@@ -35,10 +36,14 @@ export interface AudienceIo {
 export const AUDIENCE_USAGE = `  mergewise audience [TEMPLATE...] --data SOURCE [--table NAME] [--format text|json] [--snapshot]
       coverage of the templates' fields, fallbacks and branches in an audience export (CSV, JSONL or
       Parquet files or globs of them, or a DuckDB database); --snapshot writes mergewise.audience.json
-      (counts and shares only) beside mergewise.json`;
+      (counts and shares only) beside mergewise.json
+  mergewise audience [TEMPLATE...] --data SOURCE --pick N --out DIR [--keep-values] [--format text|json]
+      writes up to N real rows that together show every fallback, blank, stale value and branch, as
+      sample recipients DIR/audience-01.json, …; personal values are replaced by fakes unless
+      --keep-values; never replaces a file`;
 
 /** A failure that stops the run: reported as it is, exit 2. */
-class AudienceError extends Error {}
+export class AudienceError extends Error {}
 class Cancelled extends Error {}
 
 type SourceKind = 'csv' | 'json' | 'parquet' | 'duckdb';
@@ -52,7 +57,7 @@ const KINDS: Record<string, SourceKind> = {
 
 /** Runs the command; resolves to its exit code (0, 2 on bad input, 130 when cancelled). */
 export async function runAudience(args: string[], io: AudienceIo): Promise<number> {
-  let values: { data?: string[]; table?: string; format?: string; snapshot?: boolean };
+  let values: { data?: string[]; table?: string; format?: string; snapshot?: boolean; pick?: string; out?: string; 'keep-values'?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -63,6 +68,9 @@ export async function runAudience(args: string[], io: AudienceIo): Promise<numbe
         table: { type: 'string' },
         format: { type: 'string', default: 'text' },
         snapshot: { type: 'boolean', default: false },
+        pick: { type: 'string' },
+        out: { type: 'string' },
+        'keep-values': { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -78,8 +86,29 @@ export async function runAudience(args: string[], io: AudienceIo): Promise<numbe
     io.stderr(`mergewise audience: --data SOURCE is required: a CSV, JSONL or Parquet file (or a glob of them), or a DuckDB database.\n\nUsage:\n${AUDIENCE_USAGE}\n`);
     return 2;
   }
+  let pick: PickOptions | undefined;
+  if (values.pick !== undefined || values.out !== undefined || values['keep-values']) {
+    const count = Number(values.pick);
+    if (values.pick === undefined || !Number.isInteger(count) || count < 1 || count > 1000) {
+      io.stderr(`mergewise audience: --pick takes a number of rows from 1 to 1000${values.pick === undefined ? ' (--out and --keep-values go with it)' : `, not "${values.pick}"`}.\n`);
+      return 2;
+    }
+    if (values.out === undefined) {
+      io.stderr('mergewise audience: --pick needs --out DIR, the folder the picked rows are written to (e.g. --out recipients).\n');
+      return 2;
+    }
+    if (values.snapshot) {
+      io.stderr('mergewise audience: --pick and --snapshot are separate runs.\n');
+      return 2;
+    }
+    pick = { count, out: values.out, keepValues: values['keep-values'] ?? false, format };
+  }
   try {
-    const report = await measure(values.data, values.table, positionals, io);
+    if (pick) {
+      const options = pick;
+      return await measure(values.data, values.table, positionals, io, (session) => runPick(session, options, io)) as number;
+    }
+    const report = await measure(values.data, values.table, positionals, io) as Measured;
     if (values.snapshot) {
       const target = path.join(report.schemaDir, AUDIENCE_SNAPSHOT_FILE_NAME);
       writeAtomically(target, snapshotText(report.snapshot));
@@ -92,7 +121,7 @@ export async function runAudience(args: string[], io: AudienceIo): Promise<numbe
       io.stderr('mergewise audience: cancelled; nothing was written.\n');
       return 130;
     }
-    if (error instanceof AudienceError) {
+    if (error instanceof AudienceError || error instanceof PickRefused) {
       io.stderr(`mergewise audience: ${error.message}\n`);
       return 2;
     }
@@ -107,7 +136,9 @@ interface Measured {
   schemaDir: string;
 }
 
-async function measure(data: string[], table: string | undefined, templateArgs: string[], io: AudienceIo): Promise<Measured> {
+/** The coverage report; or, given `pick`, what it returns, run on the source once the templates are planned. */
+async function measure(data: string[], table: string | undefined, templateArgs: string[], io: AudienceIo,
+  pick?: (session: PickSession) => Promise<number>): Promise<Measured | number> {
   const { signal } = io;
   if (signal?.aborted) throw new Cancelled();
   // Templates and the schema that governs them.
@@ -164,6 +195,18 @@ async function measure(data: string[], table: string | undefined, templateArgs: 
     }
 
     const malformed = kind === 'json' ? await malformedJsonLines(connection, files, io) : undefined;
+    if (pick) {
+      const code = await pick({
+        query: (sql) => run(connection, sql, source.description, io),
+        relation: source.relation,
+        where: malformed?.count ? columns.map((c) => `${quoteIdentifier(c.name)} IS NOT NULL`).join(' OR ') : undefined,
+        description: source.description, schema, mapping, plans, conditions, now: io.now ?? new Date(), cwd: io.cwd,
+      });
+      const rejects = kind === 'csv' ? await csvRejects(connection, io) : malformed;
+      if (rejects?.encoding) throw new AudienceError(`${rejects.encoding.file} is not UTF-8 encoded (line ${rejects.encoding.line}): convert it to UTF-8 (for example with iconv).`);
+      if (rejects?.count) io.stderr(`mergewise audience: ${rejects.count} malformed row${rejects.count === 1 ? '' : 's'} skipped, first at ${rejects.first.map((m) => `${m.file}:${m.line}`).join(', ')}.\n`);
+      return code;
+    }
     const input: CoverageInput = {
       relation: source.relation,
       // Malformed JSON lines are read as rows of nulls: leave them out.
