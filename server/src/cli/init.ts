@@ -7,10 +7,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDialectId, DIALECT_IDS } from '../core/dialects/ids';
-import { proposeSchema, type AliasConfirmation, type InitProposal, type InitSummary } from '../core/init';
-import { InitWorkspace, type Findings, type TemplateText } from '../core/init/workspace';
+import type { AliasConfirmation, InitProposal, InitSummary } from '../core/init';
+import { plannedFiles, runInitIn, type InitFile } from '../core/init/run';
+import type { Findings } from '../core/init/workspace';
 import { loadSchema, SCHEMA_FILE_NAME } from '../core/schema/load';
-import { SchemaIndex, describeSkip, maxFileSizeFor, skipReason, toPosix } from '../core/workspace';
+import { toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { collectFiles } from './collect';
 import { unifiedDiff } from './diff';
@@ -33,13 +34,8 @@ interface Output {
   stderr: (text: string) => void;
 }
 
-interface PlannedFile {
-  /** Relative to the schema's folder. */
-  path: string;
-  action: 'create' | 'merge' | 'keep';
-  text?: string;
-  before?: string;
-}
+/** Relative to the schema's folder. */
+type PlannedFile = InitFile;
 
 /** Parses `--alias customer.first_name=mailchimp:FNAME`. */
 export function parseAlias(option: string): AliasConfirmation {
@@ -88,55 +84,18 @@ export function runInit(options: InitOptions, out: Output): number {
   const dryRun = options.dryRun || (existing !== undefined && !options.merge);
 
   // The templates this mergewise.json will govern: under its folder, and not under another one below it.
-  const index = new SchemaIndex(nodeFileSystem);
-  const limit = maxFileSizeFor(existing?.schema);
-  const texts: TemplateText[] = [];
-  for (const file of collected.templates) {
-    const relative = path.relative(dir, file);
-    if (relative.startsWith('..') || path.isAbsolute(relative)) {
-      notices.push(`${toPosix(path.relative(options.cwd, file))}: skipped, it is outside ${dir}, where mergewise.json goes.`);
-      continue;
-    }
-    const governing = index.schemaFileFor(file);
-    if (governing && governing !== schemaFile && path.dirname(governing).startsWith(dir + path.sep)) {
-      notices.push(`${toPosix(relative)}: skipped, ${toPosix(path.relative(dir, governing))} governs it.`);
-      continue;
-    }
-    let text: string;
-    try {
-      const size = fs.statSync(file).size;
-      const tooLarge = skipReason({ bytes: size }, limit);
-      if (tooLarge) { notices.push(`${toPosix(relative)}: skipped, ${describeSkip(tooLarge)}.`); continue; }
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      notices.push(`${toPosix(relative)}: skipped, it could not be read (${(error as Error).message}).`);
-      continue;
-    }
-    const binary = skipReason({ bytes: 0, text }, limit);
-    if (binary) { notices.push(`${toPosix(relative)}: skipped, ${describeSkip(binary)}.`); continue; }
-    texts.push({ file, text });
-  }
-
-  const workspace = new InitWorkspace(nodeFileSystem, schemaFile, existingText ?? '{}', texts);
-  const read = workspace.read();
-  notices.push(...read.problems);
-  const proposal = proposeSchema({
-    templates: read.templates,
-    existing: existing && existingText !== undefined ? { text: existingText, schema: existing.schema } : undefined,
+  const { proposal, findings, notices: skipped } = runInitIn({
+    fs: nodeFileSystem,
+    dir,
+    templates: collected.templates,
+    existing: existing && existingText !== undefined ? { text: existingText, loaded: existing } : undefined,
     aliases,
     exists: (relative) => fs.existsSync(path.join(dir, relative)),
-  });
-  const mined = new Map(read.templates.map((t) => [t.path, t.dialect]));
-  const findings = workspace.findings(proposal.schemaText, mined, options.now);
-
-  const planned: PlannedFile[] = [];
-  if (existing) {
-    if (proposal.changed) planned.push({ path: SCHEMA_FILE_NAME, action: 'merge', text: proposal.schemaText, before: existingText });
-  } else {
-    planned.push({ path: SCHEMA_FILE_NAME, action: 'create', text: proposal.schemaText });
-  }
-  for (const recipient of proposal.recipients) planned.push({ path: recipient.path, action: 'create', text: recipient.text });
-  for (const kept of proposal.recipientsKept) planned.push({ path: kept, action: 'keep' });
+    size: (file) => fs.statSync(file).size,
+    now: options.now,
+  }, (file) => toPosix(path.relative(options.cwd, file)));
+  notices.push(...skipped);
+  const planned = plannedFiles(proposal, existing ? existingText : undefined);
 
   let writeError: string | undefined;
   if (!dryRun) writeError = writeAll(dir, planned);

@@ -1,5 +1,6 @@
 import type { Span } from '../model';
 import type { DialectId } from './ids';
+import type { SystemTags, SystemUse } from './common/system-tags';
 
 /**
  * The dialect-neutral result of scanning one template. Rules only ever see this, so adding a
@@ -22,6 +23,8 @@ export interface TemplateScan {
 
 /**
  * How a platform pulls one file into another. Resolution conventions and whether the partial sees
+  /** Tags the platform fills in itself (`*|UNSUB|*`, `organization.name`): never fields. */
+  systemUses?: SystemUse[];
  * the caller's variables follow from it.
  */
 export type IncludeKind =
@@ -268,3 +271,5 @@ export interface Dialect {
    */
   schemaFallbacks?: boolean;
 }
+  /** The names the platform fills in itself, from its documentation (`<dialect>/system-tags.ts`). */
+  systemTags: SystemTags;

@@ -1,3 +1,4 @@
+import { AMPSCRIPT_SYSTEM_TAGS } from './system-tags';
 /** AMPscript's function names, for canonical casing, typo detection and completion. */
 export const FUNCTION_NAMES = [
   // Variables and attributes
@@ -43,16 +44,8 @@ export const TRANSFORMS = new Set([
   'LocalDateToSystemDate', 'DateParse', 'Base64Encode', 'WrapLongURL', 'TreatAsContent',
 ]);
 
-/** Personalization strings Marketing Cloud fills in itself: not recipient data. */
-export const SYSTEM_STRINGS = new Set([
-  'view_email_url', 'viewemailurl', 'unsub_center_url', 'profile_center_url', 'subscription_center_url', 'ftaf_url',
-  'forward_url', 'member_busname', 'member_addr', 'member_city', 'member_state', 'member_postalcode',
-  'member_country', 'xtmonth', 'xtmonthnumeric', 'xtday', 'xtdayofweek', 'xtyear', 'xtshortdate', 'xtlongdate',
-  'jobid', '_jobid', '_emailid', 'emailname_', '_messagecontext', '_preheader', '_subscriberkey', 'subscriberid',
-  '_subscriberid', 'listid', '_listname', '_datasourcename', 'double_opt_in_url', '_messagetypepreference',
-  '_replycontactname', '_replycontactemail', '_isteststage', 'mid', '_clientid', 'batchid', '_dataextensionname',
-  'linkname', '_subject', 'current_date', 'localdate', 'systemdate',
-]);
+/** Personalization strings Marketing Cloud fills in itself: not recipient data (the list: system-tags.ts). */
+export const SYSTEM_STRINGS = new Set(AMPSCRIPT_SYSTEM_TAGS.names().map((name) => name.toLowerCase()));
 
 export function isSystemString(name: string): boolean {
   return SYSTEM_STRINGS.has(name.toLowerCase());

@@ -3,6 +3,7 @@
  * `%%[ … ]%%` blocks with SET, IF/ELSEIF/ELSE/ENDIF, FOR/NEXT and functions such as
  * `AttributeValue`, `IIF`, `Empty`, `Lookup` and `ProperCase`.
  */
+import { AMPSCRIPT_SYSTEM_TAGS } from './system-tags';
 import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
 import { renderAmpscript } from './evaluator';
 import { scanAmpscript } from './scanner';
@@ -103,6 +104,7 @@ export const ampscript: Dialect = {
   filters: FUNCTIONS.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet })),
   tags: STATEMENTS.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet })),
   helpersAfterOpener: true,
+  systemTags: AMPSCRIPT_SYSTEM_TAGS,
   filterInputs: {
     FormatDate: 'date', DateAdd: 'date', DateDiff: 'date', DatePart: 'date', SystemDateToLocalDate: 'date', LocalDateToSystemDate: 'date',
     FormatNumber: 'number', FormatCurrency: 'number', Add: 'number', Subtract: 'number', Multiply: 'number', Divide: 'number', Mod: 'number',

@@ -13,6 +13,7 @@ import { ScanCollector } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
 import { isSystemString, TRANSFORMS } from './functions';
 import { lexAmpscript, type LexSink } from './lexer';
+import { AMPSCRIPT_SYSTEM_TAGS } from './system-tags';
 import { parseAmpscript, type Expr, type Stmt } from './parser';
 
 /** What a variable holds, as far as the scan can tell. */
@@ -107,6 +108,7 @@ class AmpScanner {
           this.vars = mergeStates([before, this.vars]);
           break;
         }
+        }
       }
     }
   }
@@ -188,7 +190,12 @@ class AmpScanner {
         });
         return { ...value, uses: [use] };
       }
-      case 'attribute':
+      case 'attribute': {
+        const system = AMPSCRIPT_SYSTEM_TAGS.find(expr.name);
+        if (system) {
+          this.collector.addSystemUse(system, this.text.slice(expr.nameSpan.start, expr.nameSpan.end), expr.nameSpan);
+          return UNKNOWN;
+        }
         if (isSystemString(expr.name)) return UNKNOWN;
         return this.field(expr.name, this.text.slice(expr.nameSpan.start, expr.nameSpan.end), expr.nameSpan, context, tagSpan, filters);
       case 'not':
@@ -210,6 +217,7 @@ class AmpScanner {
       return arg?.kind === 'string' && arg.span.end - arg.span.start >= 2 ? arg : undefined;
     };
     const rest = (from: number) => {
+      }
       for (let i = from; i < args.length; i++) this.value(args[i], 'argument', tagSpan);
     };
     const blockKind = CONTENT_BLOCKS.get(expr.name);

@@ -9,6 +9,7 @@
 import type { Span } from '../../model';
 import type { BranchGroup, FieldUse, IncludeSite, LoopScope, ParameterDeclaration, PurposeDirective, SyntaxProblem, TemplateScan } from '../dialect';
 import { findParameterDeclarations } from '../directives';
+import type { SystemTag, SystemUse } from './system-tags';
 
 export class ScanCollector {
   readonly uses: FieldUse[] = [];
@@ -18,6 +19,9 @@ export class ScanCollector {
   readonly loopScopes: LoopScope[] = [];
   readonly includes: IncludeSite[] = [];
   readonly parameters: ParameterDeclaration[] = [];
+  readonly systemUses: SystemUse[] = [];
+  /** Where system uses start, so a name read twice (a guard, then its output) is recorded once. */
+  private readonly systemStarts = new Set<number>();
   private readonly guardCounts = new Map<string, number>();
   /** The paths whose count is above 0, so that an include reads them without walking every path ever guarded. */
   private readonly guarded = new Set<string>();
@@ -69,6 +73,13 @@ export class ScanCollector {
     return recorded;
   }
 
+  /** Records a tag the platform fills in itself (see system-tags.ts). */
+  addSystemUse(tag: SystemTag, written: string, span: Span): void {
+    if (this.systemStarts.has(span.start)) return;
+    this.systemStarts.add(span.start);
+    this.systemUses.push({ name: tag.name, written, span, description: tag.description });
+  }
+
   result(): TemplateScan {
     const scan: TemplateScan = {
       uses: this.uses,
@@ -80,6 +91,7 @@ export class ScanCollector {
     // Only when there are some: most templates pull nothing in, and their scans keep their shape.
     if (this.includes.length > 0) scan.includes = this.includes;
     if (this.parameters.length > 0) scan.parameters = this.parameters;
+    if (this.systemUses.length > 0) scan.systemUses = this.systemUses;
     return scan;
   }
 }

@@ -25,6 +25,7 @@ export function djangoDialect(flavor: DjangoFlavor, options: DjangoDialectOption
     label: options.label,
     syntax: options.syntax,
     scan: (text) => scanDjango(text, flavor),
+    systemTags: flavor.systemTags,
     render: (request) => renderDjango(request, flavor),
     fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
       if (use.context !== 'output' && use.context !== 'assign') return undefined;

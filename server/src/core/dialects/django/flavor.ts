@@ -1,4 +1,5 @@
 import type { DialectId } from '../ids';
+import type { SystemTags } from '../common/system-tags';
 
 /** What differs between the Django-style dialects: Klaviyo (Django) and HubSpot HubL (Jinja). */
 export interface DjangoFlavor {
@@ -28,8 +29,10 @@ export interface DjangoFlavor {
   otherTags: string[];
   /** The loop's own variable: `forloop` (Django), `loop` (Jinja). */
   loopVariable: string;
-  /** Roots that are the platform's, not recipient data (`organization.name`). */
+  /** Roots that are the platform's, not recipient data (`organization.name`): those of `systemTags`. */
   systemRoots: string[];
+  /** The platform's own names, from its documentation (`<dialect>/system-tags.ts`). */
+  systemTags: SystemTags;
   /** The path as the schema's `aliases` write it: Klaviyo's `person.first_name` is `first_name`. */
   normalizePath(path: string): string;
   /** Whether `default` replaces this value. */

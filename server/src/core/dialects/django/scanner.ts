@@ -69,7 +69,12 @@ export class UseWalker {
             this.scopes[this.scopes.length - 1].set(binding.name, this.bindingOf(binding.value));
           }
           break;
-        case 'tag':
+        case 'tag': {
+          const system = this.flavor.standaloneTags.includes(node.name) ? this.flavor.systemTags.find(node.name) : undefined;
+          if (system?.tag) {
+            const start = this.text.indexOf(node.name, node.tagSpan.start);
+            if (start !== -1 && start < node.tagSpan.end) this.collector.addSystemUse(system, node.name, { start, end: start + node.name.length });
+          }
           for (const arg of node.args) this.collect(arg, 'argument', node.tagSpan);
           for (const arg of node.named) this.collect(arg.value, 'argument', node.tagSpan);
           if (node.body) {
@@ -80,6 +85,7 @@ export class UseWalker {
           if (node.captures) this.scopes[this.scopes.length - 1].set(node.captures, { local: true });
           if (node.include) this.include(node);
           break;
+        }
       }
     }
   }
@@ -266,7 +272,12 @@ export class UseWalker {
     if (expr.root === this.flavor.loopVariable) return undefined;
     const binding = this.lookup(expr.root);
     if (binding && 'local' in binding) return undefined;
-    if (!binding && this.flavor.systemRoots.includes(expr.root)) return undefined;
+    if (!binding && this.flavor.systemRoots.includes(expr.root)) {
+      const written = this.text.slice(expr.span.start, expr.span.end);
+      const system = this.flavor.systemTags.find(written) ?? this.flavor.systemTags.find(`${expr.root}.`) ?? this.flavor.systemTags.find(expr.root);
+      if (system) this.collector.addSystemUse(system, written, expr.span);
+      return undefined;
+    }
     let rest = '';
     for (const segment of expr.segments) rest += 'name' in segment ? `.${segment.name}` : '[]';
     if (binding) return binding.path + rest;

@@ -1,5 +1,6 @@
 import type { CompletionEntry } from '../dialect';
 import type { DialectId } from '../ids';
+import type { SystemTags } from '../common/system-tags';
 import { ownValue } from '../../own-value';
 
 /**
@@ -63,8 +64,8 @@ export interface HandlebarsFlavor {
   plainConditionsOnly?: boolean;
   /** Postmark's Mustachio: no helpers but `#each`, `.` for the current value, `../` for the parent scope. */
   mustachio?: boolean;
-  /** Names the platform fills in itself (unsubscribe links, sender details): not recipient data. */
-  platformTag(written: string): boolean;
+  /** Names the platform fills in itself (unsubscribe links, sender details): not recipient data. From `<dialect>/system-tags.ts`. */
+  systemTags: SystemTags;
   /** What the platform counts as empty, for telling a fallback from a value in previews (default: nothing, "", false, []). */
   emptyValue?(value: unknown): boolean;
   /** Placeholder values for platform tags in previews. */

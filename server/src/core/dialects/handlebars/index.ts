@@ -4,6 +4,7 @@ import { renderHandlebarsFamily, type HelperOptions } from './render';
 import { scanHandlebars } from './scanner';
 import { wrapInIf } from './tags';
 import { BRACES } from '../common/syntax';
+import { HANDLEBARS_SYSTEM_TAGS } from './system-tags';
 
 /**
  * Plain Handlebars, as Amazon SES and Mailgun run it: the built-in helpers, plus Mailgun's `equal`.
@@ -28,7 +29,7 @@ export const HANDLEBARS_FLAVOR: HandlebarsFlavor = {
   // handlebars.js, and the tools teams upload SES and Mailgun templates with, register partials
   // (`{{> footer}}`) and inline them before sending.
   partials: true,
-  platformTag: (written) => written === 'amazonSESUnsubscribeUrl',
+  systemTags: HANDLEBARS_SYSTEM_TAGS,
   platformValues: () => ({ amazonSESUnsubscribeUrl: 'https://unsubscribe.example/ses' }),
 };
 
@@ -54,6 +55,7 @@ export const handlebars: Dialect = {
   missingValueOutcome:
     'no email at all through Amazon SES, which fails the whole send (a Rendering Failure) when the template references a variable missing from the data; ' +
     'through Mailgun, nothing, leaving a gap in the copy (as in "Hi ,")',
+  systemTags: HANDLEBARS_FLAVOR.systemTags,
   filters: completions.filters,
   tags: completions.tags,
   helpersAfterOpener: true,

@@ -395,7 +395,10 @@ class HandlebarsScanner {
       this.noteTag(undefined);
       return;
     }
-    if (this.flavor.platformTag(written)) {
+    const system = this.flavor.systemTags.find(written);
+    if (system) {
+      const at = this.text.indexOf(written, start);
+      this.collector.addSystemUse(system, written, { start: at, end: at + written.length });
       this.noteTag(undefined);
       return;
     }
@@ -1007,7 +1010,11 @@ class HandlebarsScanner {
       if (segments[0] !== 'root' || segments.length < 2) return undefined;
       return this.joinedPath('', token, 1);
     }
-    if (this.flavor.platformTag(token.value)) return undefined;
+    const system = this.flavor.systemTags.find(token.value);
+    if (system) {
+      this.collector.addSystemUse(system, token.value, { start: token.start, end: token.end });
+      return undefined;
+    }
     if (token.plain && this.boundParams.size === 0) {
       // Most paths: names read from the current context, written as the data path they name.
       const base = this.frames[this.frames.length - 1].base;

@@ -4,6 +4,7 @@ import { renderHandlebarsFamily } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
 import { wrapInIf } from '../handlebars/tags';
 import { BRACES } from '../common/syntax';
+import { HML_SYSTEM_TAGS } from './system-tags';
 
 const MAX_DEPTH = 3;
 
@@ -23,8 +24,7 @@ export const HML_FLAVOR: HandlebarsFlavor = {
   partials: false,
   maxConditionalDepth: MAX_DEPTH,
   plainConditionsOnly: true,
-  platformTag: (written) => /^(Sender|Organization)\./.test(written) || /^Current_/.test(written) ||
-    written === 'View_Online' || written === 'Unsubscribe' || written === 'EmailPreferenceCenter',
+  systemTags: HML_SYSTEM_TAGS,
   platformValues: () => ({
     Current_Year: String(new Date().getFullYear()),
     View_Online: 'https://view.example/account-engagement',
@@ -52,6 +52,7 @@ export const hml: Dialect = {
   },
   missingValueOutcome:
     'the default value set for the field in Account Engagement, or, when none is set, nothing, leaving a gap in the copy (as in "Hi ,")',
+  systemTags: HML_FLAVOR.systemTags,
   filters: completions.filters,
   tags: completions.tags,
   helpersAfterOpener: true,

@@ -10,6 +10,7 @@ import { djangoDialect, type CompletionRow } from '../django/dialect';
 import { truthy } from '../django/filters';
 import type { DjangoFlavor } from '../django/flavor';
 import { BRACES_AND_TAGS } from '../common/syntax';
+import { HUBL_SYSTEM_TAGS } from './system-tags';
 
 const UNSUBSCRIBE_URL = 'https://hs-example.hubspot.example/hs/manage-preferences/unsubscribe';
 
@@ -37,12 +38,8 @@ export const hublFlavor: DjangoFlavor = {
     'video_player', 'widget_attribute', 'ifchanged', 'endifchanged',
   ],
   loopVariable: 'loop',
-  systemRoots: [
-    'site_settings', 'content', 'request', 'unsubscribe_link', 'unsubscribe_link_all', 'unsubscribe_anchor',
-    'unsubscribe_section', 'view_as_page_url', 'view_as_page_section', 'subscription_name', 'local_dt', 'year',
-    'email_body_padding', 'email_body_width', 'portal_id', 'hub_id', 'brand_settings', 'theme', 'module', 'widget',
-    'template_translations', 'widget_data',
-  ],
+  systemRoots: HUBL_SYSTEM_TAGS.roots(),
+  systemTags: HUBL_SYSTEM_TAGS,
   normalizePath: (path) => path,
   defaultReplaces: (value, args) => (args[0] === true ? !truthy(value) : value === undefined || value === null || value === ''),
   booleanText: ['true', 'false'],

@@ -6,6 +6,7 @@ import { quoted, replaceExpression, tagShape } from '../handlebars/tags';
 import { javaEmpty, registerIterableHelpers } from './helpers';
 import { BRACES } from '../common/syntax';
 
+import { ITERABLE_SYSTEM_TAGS } from './system-tags';
 const compare = (name: string, detail: string, guard: BlockHelper['guard']): BlockHelper => ({
   detail, guard, conditional: true, minParams: 2, snippet: `${name} \${1:field} \${2:value}}}$0{{/${name}`,
 });
@@ -97,7 +98,7 @@ export const ITERABLE_FLAVOR: HandlebarsFlavor = {
   sections: true,
   chainedElse: true,
   partials: false,
-  platformTag: (written) => ITERABLE_TAGS.has(written),
+  systemTags: ITERABLE_SYSTEM_TAGS,
   emptyValue: javaEmpty,
   platformValues: () => ({
     unsubscribeUrl: 'https://links.example/iterable/unsubscribe',
@@ -107,8 +108,6 @@ export const ITERABLE_FLAVOR: HandlebarsFlavor = {
   }),
 };
 
-/** Iterable fills these in for every send. */
-const ITERABLE_TAGS = new Set(['unsubscribeUrl', 'unsubscribeMessageTypeUrl', 'hostedUnsubscribeUrl', 'viewInBrowserUrl']);
 
 const completions = helperCompletions(ITERABLE_FLAVOR);
 
@@ -132,6 +131,7 @@ export const iterable: Dialect = {
   },
   missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,"): Iterable renders a field the profile lacks as empty text',
   filters: completions.filters,
+  systemTags: ITERABLE_FLAVOR.systemTags,
   tags: completions.tags,
   helpersAfterOpener: true,
   filterInputs: helperInputs(ITERABLE_FLAVOR),

@@ -11,6 +11,7 @@ import { djangoDialect, type CompletionRow } from '../django/dialect';
 import { truthy } from '../django/filters';
 import type { DjangoFlavor } from '../django/flavor';
 import { BRACES_AND_TAGS } from '../common/syntax';
+import { KLAVIYO_SYSTEM_TAGS } from './system-tags';
 
 const UNSUBSCRIBE_URL = 'https://manage.kmail-lists.com/subscriptions/unsubscribe';
 const PREFERENCES_URL = 'https://manage.kmail-lists.com/subscriptions/manage';
@@ -30,7 +31,8 @@ export const klaviyoFlavor: DjangoFlavor = {
   unknownTagsAreErrors: true,
   otherTags: [],
   loopVariable: 'forloop',
-  systemRoots: ['organization'],
+  systemRoots: KLAVIYO_SYSTEM_TAGS.roots(),
+  systemTags: KLAVIYO_SYSTEM_TAGS,
   // `{{ person.first_name }}` and `{{ first_name }}` are the same profile property; custom ones
   // (`person.Plan`, `person|lookup:'Favorite Service'`) are named by the property alone.
   normalizePath: (path) => (path.startsWith('person.') ? path.slice('person.'.length) : path),

@@ -2,6 +2,7 @@ import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
 import { quoteWithoutEscapes } from '../common/quote';
 import { renderLiquid } from './render';
 import { scanLiquid } from './scanner';
+import { LIQUID_SYSTEM_TAGS, withSystemUses } from './system-tags';
 import { BRACES_AND_TAGS } from '../common/syntax';
 
 const FILTERS: [string, string, string?][] = [
@@ -60,7 +61,8 @@ export const liquid: Dialect = {
   id: 'liquid',
   label: 'Liquid (Braze, Customer.io, Shopify)',
   syntax: { ...BRACES_AND_TAGS, extensions: ['.liquid'], signature: /\{%|\{\{/ },
-  scan: scanLiquid,
+  scan: (text) => withSystemUses(scanLiquid(text), LIQUID_SYSTEM_TAGS),
+  systemTags: LIQUID_SYSTEM_TAGS,
   render: renderLiquid,
   fallbackEdit(_text: string, use: FieldUse, fallback: string): TextEdit | undefined {
     if (use.context !== 'output' && use.context !== 'assign') return undefined;

@@ -185,6 +185,10 @@ function instrument(source: Source, idOf: (useIndex: number) => number): string 
     const close = use.tagSpan.end - (text.charCodeAt(use.tagSpan.end - 3) === 45 /* - */ ? 3 : 2);
     edits.push({ span: { start: close, end: close }, newText: ` | mw_mark: ${id} ` });
   });
+  // Braze's own values (`${braze_id}`, `campaign.${name}`): shown by name, as liquidjs cannot read `${…}`.
+  for (const system of scan.systemUses ?? []) {
+    if (system.written.includes('${')) edits.push({ span: system.span, newText: JSON.stringify(`(${system.written})`) });
+  }
   return applyEdits(text, edits);
 }
 

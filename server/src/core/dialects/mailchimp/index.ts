@@ -10,6 +10,7 @@ import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
 import { htmlPurposeDirective } from '../common/html-comments';
 import { renderMailchimp } from './render';
 import { scanMailchimp } from './scanner';
+import { MAILCHIMP_SYSTEM_TAGS } from './system-tags';
 
 const MODIFIERS: [string, string, string][] = [
   ['TITLE', 'Capitalizes Each Word: *|TITLE:FNAME|*', 'TITLE:${1:FNAME}'],
@@ -43,6 +44,7 @@ export const mailchimp: Dialect = {
   scan: scanMailchimp,
   render: renderMailchimp,
   schemaFallbacks: true,
+  systemTags: MAILCHIMP_SYSTEM_TAGS,
   fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
     if (use.context !== 'output') return undefined;
     const tag = text.slice(use.tagSpan.start, use.tagSpan.end);

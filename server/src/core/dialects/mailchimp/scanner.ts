@@ -9,6 +9,7 @@ import { closestNames } from '../../closest';
 import { ForwardIndex, LineEnds, ScanCollector, shortText } from '../common/scan-collector';
 import { findHtmlCommentDirectives } from '../common/html-comments';
 import { MAX_NESTING } from '../common/limits';
+import { MAILCHIMP_SYSTEM_TAGS } from './system-tags';
 import { BLOCKS, MODIFIERS, SYSTEM_PREFIXES, SYSTEM_TAGS, nextTag, readTag, type Condition } from './syntax';
 
 interface Frame {
@@ -47,6 +48,8 @@ export function scanMailchimp(text: string): TemplateScan {
     collector.guard(guards);
   };
   const conditionUse = (condition: Condition, tagSpan: Span) => {
+    const system = MAILCHIMP_SYSTEM_TAGS.find(condition.name);
+    if (system) return collector.addSystemUse(system, condition.name, condition.nameSpan);
     if (SYSTEM_TAGS.has(condition.name.toUpperCase())) return;
     collector.addUse({ path: condition.name, written: condition.name, span: condition.nameSpan, tagSpan, context: 'condition', fallback: null, filters: [] });
   };
@@ -69,8 +72,12 @@ export function scanMailchimp(text: string): TemplateScan {
           filters: tag.modifier ? [tag.modifier] : [],
         });
         break;
-      case 'system':
+      case 'system': {
+        const colon = tag.content.indexOf(':');
+        const system = MAILCHIMP_SYSTEM_TAGS.find(tag.content) ?? (colon === -1 ? undefined : MAILCHIMP_SYSTEM_TAGS.find(tag.content.slice(colon + 1)));
+        if (system) collector.addSystemUse(system, tag.content, { start: match.contentStart, end: match.contentStart + tag.content.length });
         break;
+      }
       case 'if':
       case 'ifnot':
       case 'elseif': {

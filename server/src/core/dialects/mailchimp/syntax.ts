@@ -5,20 +5,13 @@
  */
 import type { Span } from '../../model';
 import { indexBefore, type ForwardIndex, type LineEnds } from '../common/scan-collector';
+import { MAILCHIMP_SYSTEM_TAGS } from './system-tags';
 
-/** Tags Mailchimp fills in itself: links, audience and campaign details. */
-export const SYSTEM_TAGS = new Set([
-  'UNSUB', 'UPDATE_PROFILE', 'ARCHIVE', 'ARCHIVE_PAGE', 'FORWARD', 'ABOUT_LIST', 'CURRENT_YEAR', 'MC_PREVIEW_TEXT',
-  'MC_LANGUAGE', 'MC_LANGUAGE_LABEL', 'REWARDS', 'REWARDS_TEXT', 'CAMPAIGN_UID', 'UNIQID', 'EMAIL_UID', 'LIST_ADDRESS_HTML',
-  'LIST_ADDRESSLINE_TEXT', 'POSTAL_ADDRESS', 'USER_URL', 'MC_LOCATION', 'FACEBOOK', 'TWITTER', 'EMAIL_ID',
-]);
+/** Tags Mailchimp fills in itself: links, audience and campaign details (the list: system-tags.ts). */
+export const SYSTEM_TAGS = new Set(MAILCHIMP_SYSTEM_TAGS.names().map((name) => name.toUpperCase()));
 
 /** Prefixes of Mailchimp's own tags: `*|LIST:COMPANY|*`, `*|DATE:Y|*`, `*|MC:SUBJECT|*`. */
-export const SYSTEM_PREFIXES = new Set([
-  'LIST', 'MC', 'USER', 'DATE', 'TRANSLATE', 'FACEBOOK', 'TWITTER', 'SHARE', 'SURVEY', 'POLL', 'GOOGLE', 'RSSFEED',
-  'RSSITEM', 'FEED', 'FEEDITEM', 'PRODUCT', 'PRODUCT_RECS', 'PROMO_CODE', 'ABANDONED_CART', 'ORDER', 'ORDERS',
-  'REWARDS', 'PROFILE', 'SIGNUP', 'CONTENT',
-]);
+export const SYSTEM_PREFIXES = new Set(MAILCHIMP_SYSTEM_TAGS.entries.filter((entry) => entry.prefix).map((entry) => entry.name.slice(0, -1).toUpperCase()));
 
 /** Modifiers applied to a field: `*|TITLE:FNAME|*`. */
 export const MODIFIERS = new Set(['TITLE', 'UPPER', 'LOWER', 'HTML', 'URL']);

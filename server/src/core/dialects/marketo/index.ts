@@ -14,6 +14,7 @@ import { htmlPurposeDirective, findHtmlCommentDirectives } from '../common/html-
 import { dataPathOf, isEmptyValue, renderWithLimits, valueAtPath } from '../common/render-support';
 import { ForwardIndex, LineEnds, ScanCollector, shortText } from '../common/scan-collector';
 import { DATA_TYPES, SYSTEM_TYPES, nextToken, readToken } from './syntax';
+import { MARKETO_SYSTEM_TAGS } from './system-tags';
 import { ownValue } from '../../own-value';
 import { BRACES } from '../common/syntax';
 
@@ -37,6 +38,11 @@ export function scanMarketo(text: string): TemplateScan {
         : undefined;
       collector.error(token.span, `${token.message}: ${RAW}.` + (suggestion ? ` Did you mean \`${suggestion}.\`?` : ''));
       continue;
+    }
+    if (token.kind === 'system') {
+      const written = `${match.content.slice(0, token.type.length)}.${token.name}`;
+      const system = MARKETO_SYSTEM_TAGS.find(written);
+      if (system) collector.addSystemUse(system, written, { start: match.contentStart, end: match.contentStart + written.length });
     }
     if (token.kind === 'data') {
       collector.addUse({
@@ -119,4 +125,5 @@ export const marketo: Dialect = {
   tags: TOKENS.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet })),
   helpersAfterOpener: true,
   filterInputs: {},
+  systemTags: MARKETO_SYSTEM_TAGS,
 };

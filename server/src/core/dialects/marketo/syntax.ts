@@ -4,11 +4,12 @@
  */
 import type { Span } from '../../model';
 import { indexBefore, type ForwardIndex, type LineEnds } from '../common/scan-collector';
+import { MARKETO_SYSTEM_TAGS } from './system-tags';
 
 /** Token types that carry recipient or program data: the schema declares them (`lead.First Name`, `my.webinar_date`). */
 export const DATA_TYPES = ['lead', 'company', 'my', 'member', 'trigger', 'sfdc', 'opportunity', 'account'];
 /** Token types Marketo fills in itself. */
-export const SYSTEM_TYPES = ['system', 'campaign', 'program', 'social', 'forms', 'sp_send_alert_info'];
+export const SYSTEM_TYPES = MARKETO_SYSTEM_TAGS.roots().map((root) => root.toLowerCase());
 
 export type Token =
   | { kind: 'data'; type: string; path: string; pathSpan: Span; fallback: string | null }

@@ -4,6 +4,7 @@ import { isEmptyValue, renderHandlebarsFamily, type HelperOptions } from '../han
 import { scanHandlebars } from '../handlebars/scanner';
 import { literalText, tagShape } from '../handlebars/tags';
 import { BRACES } from '../common/syntax';
+import { POSTMARK_SYSTEM_TAGS } from './system-tags';
 
 /**
  * Postmark's Mustachio: `{{x}}`, `{{{x}}}`, sections `{{#x}}…{{/x}}` that scope to `x` and show only
@@ -21,7 +22,7 @@ export const POSTMARK_FLAVOR: HandlebarsFlavor = {
   chainedElse: false,
   partials: false,
   mustachio: true,
-  platformTag: (written) => written === 'pm:unsubscribe' || written === '@content',
+  systemTags: POSTMARK_SYSTEM_TAGS,
   platformValues: () => ({ 'pm:unsubscribe': 'https://unsubscribe.example/postmark' }),
 };
 
@@ -51,6 +52,7 @@ export const postmark: Dialect = {
     return `{{! mergewise purpose: ${purposeIds.join(', ')} }}`;
   },
   missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,"): Mustachio writes nothing for a missing value',
+  systemTags: POSTMARK_FLAVOR.systemTags,
   filters: completions.filters,
   tags: [
     ...completions.tags,

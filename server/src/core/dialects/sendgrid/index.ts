@@ -5,6 +5,7 @@ import { scanHandlebars } from '../handlebars/scanner';
 import { quoted, replaceExpression, tagShape, wrapInIf } from '../handlebars/tags';
 import { registerSendGridHelpers } from './helpers';
 import { BRACES } from '../common/syntax';
+import { SENDGRID_SYSTEM_TAGS, withSubstitutionTags } from './system-tags';
 
 /**
  * SendGrid Dynamic Transactional Templates and Marketing Campaigns designs: the helpers its
@@ -57,7 +58,7 @@ export const SENDGRID_FLAVOR: HandlebarsFlavor = {
   sections: false,
   chainedElse: true,
   partials: false,
-  platformTag: (written) => SENDGRID_TAGS.has(written),
+  systemTags: SENDGRID_SYSTEM_TAGS,
   platformValues: () => ({
     unsubscribe: 'https://unsubscribe.example/sendgrid', unsubscribe_preferences: 'https://preferences.example/sendgrid',
     Sender_Name: 'Shearly', Sender_Address: '500 Market St', Sender_City: 'San Francisco', Sender_State: 'CA', Sender_Zip: '94105',
@@ -65,10 +66,6 @@ export const SENDGRID_FLAVOR: HandlebarsFlavor = {
   }),
 };
 
-/** Marketing Campaigns fills these in from the sender and the send itself. */
-const SENDGRID_TAGS = new Set([
-  'unsubscribe', 'unsubscribe_preferences', 'Sender_Name', 'Sender_Address', 'Sender_City', 'Sender_State', 'Sender_Zip', 'Weblink',
-]);
 
 const completions = helperCompletions(SENDGRID_FLAVOR);
 
@@ -76,7 +73,7 @@ export const sendgrid: Dialect = {
   id: 'sendgrid',
   label: 'SendGrid Handlebars',
   syntax: { ...BRACES, extensions: [], signature: /\{\{\{?\s*(insert|formatDate)\s|\{\{#(equals|notEquals|greaterThan|lessThan)\s/ },
-  scan: (text) => scanHandlebars(text, SENDGRID_FLAVOR),
+  scan: (text) => withSubstitutionTags(scanHandlebars(text, SENDGRID_FLAVOR), text),
   render: (request) => renderHandlebarsFamily(request, SENDGRID_FLAVOR, registerSendGridHelpers),
   /** `{{x}}` becomes `{{insert x "default=there"}}`; other helpers are wrapped in `{{#if x}}…{{else}}there{{/if}}`. */
   fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
@@ -94,6 +91,7 @@ export const sendgrid: Dialect = {
     return `{{!-- mergewise purpose: ${purposeIds.join(', ')} --}}`;
   },
   missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,"): SendGrid renders a missing value as empty text',
+  systemTags: SENDGRID_FLAVOR.systemTags,
   filters: completions.filters,
   tags: completions.tags,
   helpersAfterOpener: true,

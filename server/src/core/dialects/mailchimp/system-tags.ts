@@ -1,0 +1,61 @@
+/**
+ * Mailchimp's own merge tags, from its merge tag reference ("All the Merge Tags Cheat Sheet"): what
+ * Mailchimp fills in from the audience, the campaign and the send, never the subscriber's fields.
+ * Written upper case; Mailchimp reads them in any case.
+ */
+import { SystemTags, type SystemTag } from '../common/system-tags';
+
+const ENTRIES: SystemTag[] = [
+  { name: 'UNSUB', description: 'The link to unsubscribe from the audience (required in every campaign).' },
+  { name: 'UPDATE_PROFILE', description: 'The link to the subscriber\'s update-profile form.' },
+  { name: 'ARCHIVE', description: 'The link to the campaign\'s web version in the archive.' },
+  { name: 'ARCHIVE_PAGE', description: 'True when the campaign is viewed on its archive page (for `*|IFNOT:ARCHIVE_PAGE|*`).' },
+  { name: 'FORWARD', description: 'The link to the forward-to-a-friend form.' },
+  { name: 'ABOUT_LIST', description: 'The link to the audience\'s about page.' },
+  { name: 'LIST', description: 'True when the campaign goes to an audience (for `*|IF:LIST|*` around the footer).' },
+  { name: 'CURRENT_YEAR', description: 'The year of the send, for copyright lines.' },
+  { name: 'MC_PREVIEW_TEXT', description: 'The campaign\'s preview text.' },
+  { name: 'MC_LANGUAGE', description: 'The subscriber\'s language code, as Mailchimp detected it.' },
+  { name: 'MC_LANGUAGE_LABEL', description: 'The subscriber\'s language, by name.' },
+  { name: 'MC_LOCATION', description: 'The subscriber\'s location, as Mailchimp geolocated it.' },
+  { name: 'REWARDS', description: 'The Mailchimp referral badge (free accounts).' },
+  { name: 'REWARDS_TEXT', description: 'The Mailchimp referral badge, as text.' },
+  { name: 'CAMPAIGN_UID', description: 'The campaign\'s unique id.' },
+  { name: 'UNIQID', description: 'The subscriber\'s unique id in the audience.' },
+  { name: 'EMAIL_UID', description: 'The unique id of this email send.' },
+  { name: 'EMAIL_ID', description: 'The id of this email.' },
+  { name: 'USER_URL', description: 'The account\'s website address.' },
+  { name: 'LIST_ADDRESS_HTML', description: 'The audience\'s postal address, as HTML (with a vCard link).' },
+  { name: 'LIST_ADDRESSLINE_TEXT', description: 'The audience\'s postal address, on one line.' },
+  { name: 'POSTAL_ADDRESS', description: 'The audience\'s postal address.' },
+  { name: 'FACEBOOK', description: 'The link to share the campaign on Facebook.' },
+  { name: 'TWITTER', description: 'The link to share the campaign on Twitter.' },
+  { name: 'EMAILERROR', description: 'On hosted signup forms: the message shown when the email address is refused.' },
+  { name: 'LIST:', prefix: true, example: 'LIST:COMPANY', description: 'An audience detail from its settings: `LIST:COMPANY`, `LIST:NAME`, `LIST:DESCRIPTION`, `LIST:ADDRESSLINE`, `LIST:URL`, `LIST:SUBSCRIBERS`….' },
+  { name: 'MC:', prefix: true, example: 'MC:SUBJECT', description: 'A campaign detail: `MC:SUBJECT`, `MC:TOC`, `MC:DATE`, `MC:SHARE`, `MC:TRANSLATE`….' },
+  { name: 'DATE:', prefix: true, example: 'DATE:Y', description: 'The date of the send, in the PHP date format written after the colon.' },
+  { name: 'USER:', prefix: true, example: 'USER:COMPANY', description: 'A detail of the Mailchimp account: `USER:COMPANY`, `USER:ADDRESS`, `USER:PHONE`….' },
+  { name: 'TRANSLATE:', prefix: true, example: 'TRANSLATE:fr', description: 'Links to the campaign translated by Google.' },
+  { name: 'FACEBOOK:', prefix: true, example: 'FACEBOOK:PROFILEURL', description: 'Facebook links and widgets from the account\'s connected profile.' },
+  { name: 'TWITTER:', prefix: true, example: 'TWITTER:FULLPROFILE', description: 'Twitter links and widgets from the account\'s connected profile.' },
+  { name: 'SHARE:', prefix: true, example: 'SHARE:Facebook,Twitter', description: 'Share buttons for the networks listed.' },
+  { name: 'SURVEY:', prefix: true, example: 'SURVEY:Yes', description: 'A one-question survey link.' },
+  { name: 'POLL:', prefix: true, example: 'POLL:RATING', description: 'A one-question poll in the campaign.' },
+  { name: 'GOOGLE:', prefix: true, example: 'GOOGLE:ANALYTICS', description: 'Google Analytics tracking for the campaign.' },
+  { name: 'RSSFEED:', prefix: true, example: 'RSSFEED:TITLE', description: 'A detail of the RSS feed of an RSS campaign.' },
+  { name: 'RSSITEM:', prefix: true, example: 'RSSITEM:TITLE', description: 'A detail of the current RSS item, inside `*|RSSITEMS:|*`.' },
+  { name: 'FEED:', prefix: true, example: 'FEED:https://example.com/rss', description: 'Content from an RSS feed.' },
+  { name: 'FEEDITEM:', prefix: true, example: 'FEEDITEM:TITLE', description: 'A detail of the current feed item.' },
+  { name: 'PRODUCT:', prefix: true, example: 'PRODUCT:TITLE', description: 'A detail of a product from the connected store.' },
+  { name: 'PRODUCT_RECS:', prefix: true, example: 'PRODUCT_RECS:TITLE', description: 'Product recommendations from the connected store.' },
+  { name: 'PROMO_CODE:', prefix: true, example: 'PROMO_CODE:CODE', description: 'A promo code from the connected store.' },
+  { name: 'ABANDONED_CART:', prefix: true, example: 'ABANDONED_CART:ITEMS', description: 'The subscriber\'s abandoned cart, from the connected store.' },
+  { name: 'ORDER:', prefix: true, example: 'ORDER:NUMBER', description: 'A detail of the order this automation is about.' },
+  { name: 'ORDERS:', prefix: true, example: 'ORDERS:TOTAL', description: 'The subscriber\'s orders.' },
+  { name: 'REWARDS:', prefix: true, example: 'REWARDS:LIGHT', description: 'A variant of the referral badge.' },
+  { name: 'PROFILE:', prefix: true, example: 'PROFILE:URL', description: 'Links to the subscriber\'s profile pages.' },
+  { name: 'SIGNUP:', prefix: true, example: 'SIGNUP:URL', description: 'Links to the audience\'s signup form.' },
+  { name: 'CONTENT:', prefix: true, example: 'CONTENT:x', description: 'Reusable content Mailchimp inserts.' },
+];
+
+export const MAILCHIMP_SYSTEM_TAGS = new SystemTags('Mailchimp', ENTRIES, true);
