@@ -40,6 +40,21 @@ export interface DocumentInfo {
   recipients: { name: string; file: string; jurisdiction?: string }[];
   active?: string;
   problems: string[];
+  /** From `mergewise.audience.json` beside mergewise.json, when there is one. */
+  audience?: AudienceInfo;
+}
+
+/** A template's coverage in the audience snapshot, for the status bar's tooltip. Shares are 0 to 1. */
+export interface AudienceInfo {
+  /** The day the snapshot was taken (`2026-11-30`). */
+  date: string;
+  rows: number;
+  /** Older than `audience.maxSnapshotAgeDays`. */
+  old: boolean;
+  /** Why the snapshot cannot be read; nothing else is set then but `date: ''` and `rows: 0`. */
+  problem?: string;
+  /** Undefined when the snapshot has no measurement of this template. */
+  template?: { recipients: number; seeFallback: number; seeBlank: number; seeStale: number; aborted: number | null; approximate: boolean };
 }
 
 export interface QuadrantEntry {

@@ -339,6 +339,7 @@ describe('mergewise check on examples/', () => {
     assert.deepEqual(at('emails/drafts/win-back-short.liquid', 'quadrant-unexpected-helpful'), [18]);
     assert.deepEqual(at('snippets/greeting.liquid', 'missing-fallback'), [10]);
     assert.deepEqual(at('emails/drafts/instant-payouts.liquid', 'missing-fallback'), [], 'reported in the snippet, not at the include');
+    assert.deepEqual(at('emails/drafts/black-friday.liquid', 'rare-branch'), [19], 'by examples/mergewise.audience.json');
     assert.deepEqual(at('emails/drafts/holiday-support.liquid', 'unknown-partial'), [14]);
     assert.deepEqual(at('emails/drafts/holiday-support.liquid', 'partial-parameter'), [6]);
     assert.deepEqual(at('snippets/holiday-banner.liquid', 'partial-cycle'), [6]);

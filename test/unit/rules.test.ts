@@ -59,6 +59,7 @@ describe('every rule in the README exists with its default severity', () => {
     'purpose-incomplete': 'warning',
     'schema-proposal': 'hint',
     'duplicate-branches': 'information',
+    'rare-branch': 'information',
     'unknown-partial': 'error',
     'partial-cycle': 'error',
     'partial-parameter': 'warning',

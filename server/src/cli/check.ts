@@ -193,7 +193,7 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
     }
     const text = nodeFileSystem.readText(schemaFile) ?? '';
     const lines = new LineIndex(text);
-    const diagnostics = schemaDiagnostics(loaded, options.severityOverrides);
+    const diagnostics = schemaDiagnostics(loaded, options.severityOverrides, { loaded: index.audienceFor(schemaFile), now: options.now ?? new Date(), text });
     const broken = diagnostics.filter((d) => d.rule === SCHEMA_ERROR && d.severity === 'error');
     if (broken.length) {
       const first = lines.range(broken[0].span).start;

@@ -9,6 +9,7 @@ import { resolveField, type Resolution } from './schema/resolve';
 import { readableMessage, type SchemaLoadResult } from './schema/load';
 import type { ResolvedInclude } from './partials/workspace';
 import type { Purpose, Schema } from './schema/types';
+import type { TemplateAudience } from './audience/editor';
 
 export type SeverityOverrides = Partial<Record<RuleId, SeveritySetting>>;
 
@@ -27,6 +28,8 @@ export interface TemplateInput {
   purposes?: Purpose[];
   /** The template's includes, resolved in its workspace. */
   includes?: ResolvedInclude[];
+  /** What the audience snapshot beside mergewise.json measured (see audience/editor.ts). */
+  audience?: TemplateAudience;
 }
 
 export interface TemplateAnalysis {
@@ -72,6 +75,7 @@ export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
     now: input.now ?? new Date(),
     includes: input.includes ?? [],
   };
+  if (input.audience) context.audience = input.audience;
   for (const rule of TEMPLATE_RULES) {
     if (rule.meta.needsSchema && !schema) continue;
     const severity = severityFor(rule.meta.id, rule.meta.defaultSeverity, schema, input.severityOverrides);

@@ -16,6 +16,8 @@ export interface FieldDocOptions {
   templatePurposes?: Purpose[];
   /** What each sample recipient sees here. */
   recipientValues?: { name: string; shown: ShownValue }[];
+  /** The field's coverage in the audience snapshot, in words (see audience/editor.ts). */
+  audience?: string;
 }
 
 /** One markdown description of a field, for hover and completion alike. */
@@ -34,6 +36,7 @@ export function fieldMarkdown(field: FieldSpec, schema: Schema, options: FieldDo
   if (field.sensitivity) lines.push(`- **Sensitivity:** ${field.sensitivity}`);
   lines.push(`- **Fallback:** ${field.fallback !== undefined ? `"${field.fallback}"` : 'none in the schema'}`);
   if (field.maxAgeDays !== undefined) lines.push(`- **Goes stale after:** ${field.maxAgeDays} days`);
+  if (options.audience) lines.push(`- **Audience:** ${options.audience}`);
   lines.push(`- **Purposes:** ${listing.length ? listing.map((p) => p.id).join(', ') : 'none lists this field'}`);
   const aliases = Object.entries(field.aliases);
   if (aliases.length) lines.push(`- **Also written:** ${aliases.map(([dialect, alias]) => `\`${alias}\` (${dialect})`).join(', ')}`);

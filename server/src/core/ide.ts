@@ -5,7 +5,7 @@
  * neither works anything out again.
  */
 import type { CompletionEntry, Dialect, FieldUse } from './dialects/dialect';
-import { systemTagMarkdown } from './dialects/common/system-tags';
+import { fieldCoverageText } from './audience/editor';
 import { fieldMarkdown } from './docs';
 import { findingAt } from './fixes';
 import type { Span } from './model';
@@ -26,9 +26,6 @@ export interface HoverAnswer {
 /** What hovering at `offset` tells: the field's description and what each sample recipient sees, or why the name is unknown. */
 export function hoverAt(document: DocumentAnalysis, offset: number, recipients: Recipient[], now: Date): HoverAnswer | undefined {
   const { analysis, schema } = document;
-  // A tag the platform fills in itself: what it fills in, with or without a schema.
-  const system = analysis.scan.systemUses?.find((candidate) => candidate.span.start <= offset && offset <= candidate.span.end);
-  if (system) return { span: system.span, markdown: systemTagMarkdown(system, analysis.context.dialect.systemTags.platform) };
   const found = useAt(analysis.scan, offset);
   if (!found || !schema) return undefined;
   const { use, index } = found;
@@ -44,7 +41,8 @@ export function hoverAt(document: DocumentAnalysis, offset: number, recipients: 
   }
   const field = resolution.field;
   const recipientValues = recipients.map((recipient) => ({ name: recipient.name, shown: shownValue(use, field, use.path, recipient, now) }));
-  return { span: use.span, markdown: fieldMarkdown(field, schema, { templatePurposes: analysis.purposes, recipientValues }) };
+  const audience = fieldCoverageText(document.audience, field);
+  return { span: use.span, markdown: fieldMarkdown(field, schema, { templatePurposes: analysis.purposes, recipientValues, ...(audience ? { audience } : {}) }) };
 }
 
 export interface ShownHint {

@@ -42,6 +42,7 @@ export const RULE_IDS = [
   'purpose-incomplete',
   'schema-proposal',
   'duplicate-branches',
+  'rare-branch',
   'unknown-partial',
   'partial-cycle',
   'partial-parameter',
@@ -54,7 +55,10 @@ export const SCHEMA_ERROR = 'schema-error';
 /** A rule that threw: reported on the file so that one broken rule never hides the others. */
 export const INTERNAL_ERROR = 'internal-error';
 
-export type DiagnosticCode = RuleId | typeof SCHEMA_ERROR | typeof INTERNAL_ERROR;
+/** Notes on `mergewise.audience.json` beside `mergewise.json`: unreadable, or older than `audience.maxSnapshotAgeDays`. */
+export const AUDIENCE_SNAPSHOT = 'audience-snapshot';
+
+export type DiagnosticCode = RuleId | typeof SCHEMA_ERROR | typeof INTERNAL_ERROR | typeof AUDIENCE_SNAPSHOT;
 
 export type DiagnosticTag = 'deprecated' | 'unnecessary';
 

@@ -10,6 +10,8 @@ import { loadSchema, SCHEMA_FILE_NAME, type SchemaLoadResult } from './schema/lo
 import type { Schema } from './schema/types';
 import { analyzeAcrossFiles } from './partials/analyze';
 import type { PartialWorkspace, ResolvedInclude } from './partials/workspace';
+import { readAudience, snapshotNotes, templateAudience, type LoadedAudience, type TemplateAudience } from './audience/editor';
+import { AUDIENCE_SNAPSHOT_FILE_NAME } from './audience/snapshot';
 
 /** The file access the core needs; the CLI passes the disk, the language server its open documents first. */
 export interface WorkspaceFileSystem {
@@ -44,6 +46,8 @@ export class SchemaIndex {
   private readonly schemaFileByDir = new Map<string, string | null>();
   private readonly loaded = new Map<string, LoadedSchema>();
   private readonly lastParsed = new Map<string, SchemaLoadResult>();
+  /** The audience snapshot beside each schema file, by the schema file; null when there is none. */
+  private readonly audiences = new Map<string, LoadedAudience | null>();
 
   constructor(private readonly fs: WorkspaceFileSystem) {}
 
@@ -94,6 +98,21 @@ export class SchemaIndex {
     return previous ? { ...result, schema: previous.schema } : result;
   }
 
+  /** `mergewise.audience.json` beside `schemaFile`: read once until it changes, undefined when there is none. */
+  audienceFor(schemaFile: string): LoadedAudience | undefined {
+    let loaded = this.audiences.get(schemaFile);
+    if (loaded === undefined) {
+      const file = path.join(path.dirname(schemaFile), AUDIENCE_SNAPSHOT_FILE_NAME);
+      try {
+        loaded = readAudience(file, this.fs.readText(file)) ?? null;
+      } catch (error) {
+        loaded = readAudience(file, undefined, error instanceof Error ? error.message : String(error)) ?? null;
+      }
+      this.audiences.set(schemaFile, loaded);
+    }
+    return loaded ?? undefined;
+  }
+
   schemaFor(templatePath: string): LoadedSchema | undefined {
     const file = this.schemaFileFor(templatePath);
     return file ? this.load(file) : undefined;
@@ -104,6 +123,7 @@ export class SchemaIndex {
     const resolved = path.resolve(changedPath);
     this.loaded.delete(resolved);
     if (path.basename(resolved) === SCHEMA_FILE_NAME) this.schemaFileByDir.clear();
+    if (path.basename(resolved) === AUDIENCE_SNAPSHOT_FILE_NAME) this.audiences.delete(path.join(path.dirname(resolved), SCHEMA_FILE_NAME));
   }
 
   private exists(filePath: string): boolean {
@@ -153,6 +173,8 @@ export interface DocumentAnalysis {
   includedBy?: string[];
   /** For a partial: the sending template its uses are shown through (see partials/analyze.ts). */
   shownThrough?: string;
+  /** What the audience snapshot beside mergewise.json measured, when there is one. */
+  audience?: TemplateAudience;
 }
 
 /**
@@ -168,13 +190,15 @@ export function analyzeDocument(
   const relativePath = toPosix(path.relative(baseDir, path.resolve(filePath)));
   const choice = chooseDialect(schema, relativePath, text);
   const dialect = getDialect(choice.id);
+  const audience = loaded && schema ? templateAudience(index.audienceFor(loaded.file), schema, relativePath) : undefined;
+  const withAudience = audience ? { audience } : {};
   if (partials) {
     const file = partials.scanned(path.resolve(filePath), text, schema);
-    const crossFile = analyzeAcrossFiles(partials, { file, relativePath, severityOverrides: overrides, now, shownThrough });
-    return { dialect, dialectChoice: choice, schema, ...crossFile };
+    const crossFile = analyzeAcrossFiles(partials, { file, relativePath, severityOverrides: overrides, now, shownThrough, audience });
+    return { dialect, dialectChoice: choice, schema, ...crossFile, ...withAudience };
   }
-  const analysis = analyzeTemplate({ text, relativePath, dialect, schema, severityOverrides: overrides, now });
-  return { dialect, dialectChoice: choice, schema, analysis };
+  const analysis = analyzeTemplate({ text, relativePath, dialect, schema, severityOverrides: overrides, now, audience });
+  return { dialect, dialectChoice: choice, schema, analysis, ...withAudience };
 }
 
 /**
@@ -207,8 +231,18 @@ export function usesOfDeclaredFields(uses: FieldUse[], resolutions: Resolution[]
   return declared;
 }
 
-export function schemaDiagnostics(loaded: LoadedSchema, overrides?: SeverityOverrides): Diagnostic[] {
-  return loaded.result ? analyzeSchema(loaded.result, overrides) : [];
+/**
+ * The problems of `mergewise.json`; given the audience snapshot beside it, with its notes (unreadable,
+ * or old), put on the `"audience"` key when there is one, else at the top.
+ */
+export function schemaDiagnostics(loaded: LoadedSchema, overrides?: SeverityOverrides, audience?: { loaded: LoadedAudience | undefined; now: Date; text: string }): Diagnostic[] {
+  if (!loaded.result) return [];
+  const diagnostics = analyzeSchema(loaded.result, overrides);
+  if (!audience?.loaded) return diagnostics;
+  const key = /"audience"\s*:/.exec(audience.text);
+  const span = key ? { start: key.index, end: key.index + '"audience"'.length } : { start: 0, end: Math.min(1, audience.text.length) };
+  const notes = snapshotNotes(audience.loaded, loaded.result.schema, audience.now, span);
+  return notes.length ? [...diagnostics, ...notes].sort((a, b) => a.span.start - b.span.start) : diagnostics;
 }
 
 export function toPosix(filePath: string): string {

@@ -13,6 +13,9 @@ import { PartialWorkspace } from '../core/partials/workspace';
 import { LineIndex } from '../core/positions';
 import { loadRecipients, type Recipient, type RecipientFileResult } from '../core/preview/recipients';
 import { SCHEMA_FILE_NAME } from '../core/schema/load';
+import { AUDIENCE_SNAPSHOT_FILE_NAME } from '../core/audience/snapshot';
+import { coverageSummary } from '../core/audience/editor';
+import type { AudienceInfo } from '../../../protocol/src/requests';
 import type { Schema } from '../core/schema/types';
 import {
   analyzeDocument, declaredFieldUses, DEFAULT_MAX_FILE_SIZE, describeSkip, isTemplateFile, maxFileSizeFor,
@@ -212,7 +215,8 @@ export class Project {
     this.diskStamps.delete(filePath);
     this.templateStamps.delete(filePath);
     this.schemas.invalidate(filePath);
-    const isSchema = path.basename(filePath) === SCHEMA_FILE_NAME;
+    // The audience snapshot feeds every analysis under its schema, and the schema's own notes.
+    const isSchema = path.basename(filePath) === SCHEMA_FILE_NAME || path.basename(filePath) === AUDIENCE_SNAPSHOT_FILE_NAME;
     // Recipients only feed hovers and inlay hints, computed per request; a schema feeds every analysis.
     if (filePath.endsWith('.json')) this.recipients.clear();
     if (isSchema) {
@@ -240,6 +244,13 @@ export class Project {
       this.recipients.set(schema.file, loaded);
     }
     return loaded;
+  }
+
+  /** The audience snapshot's word on a document (its template's coverage when measured), for the status bar. */
+  audienceInfo(schema: Schema, state: DocumentState | undefined): AudienceInfo | undefined {
+    const loaded = this.schemas.audienceFor(schema.file);
+    if (loaded?.error !== undefined) return { date: '', rows: 0, old: false, problem: loaded.error };
+    return coverageSummary(loaded, state?.kind === 'template' ? state.result.audience : undefined, schema, this.now());
   }
 
   /** The sample recipient that inlay hints show, per schema; the first one until the user picks. */
@@ -319,7 +330,8 @@ export class Project {
     const text = document.getText();
     if (path.basename(filePath) === SCHEMA_FILE_NAME) {
       const loaded = this.schemas.load(filePath);
-      return { kind: 'schema', version, text, lines: new LineIndex(text), filePath, diagnostics: schemaDiagnostics(loaded, this.settings.rules) };
+      const audience = { loaded: this.schemas.audienceFor(filePath), now: this.now(), text };
+      return { kind: 'schema', version, text, lines: new LineIndex(text), filePath, diagnostics: schemaDiagnostics(loaded, this.settings.rules, audience) };
     }
     const hasSchema = this.schemas.schemaFileFor(filePath) !== undefined;
     const extension = path.extname(filePath).toLowerCase();

@@ -166,6 +166,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
       recipients: recipients.map((r) => ({ name: r.name, file: r.file, jurisdiction: r.jurisdiction })),
       active: project.activeRecipient(schema)?.name,
       problems,
+      ...withAudience(project.audienceInfo(schema, state)),
     };
   });
   connection.onRequest(SET_RECIPIENT_REQUEST, (params: { uri: string; name: string }) => {
@@ -196,6 +197,10 @@ export function startServer(connection: Connection, dependencies: ServerDependen
       const document = documents.get(uri);
       return document ? answer(document, params) : none;
     };
+  }
+
+  function withAudience(audience: DocumentInfo['audience']): Pick<DocumentInfo, 'audience'> {
+    return audience ? { audience } : {};
   }
 
   function schemaOf(uri: string) {

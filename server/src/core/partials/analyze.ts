@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { analyzeTemplate, type SeverityOverrides, type TemplateAnalysis } from '../analyze';
+import type { TemplateAudience } from '../audience/editor';
 import type { FieldUse } from '../dialects/dialect';
 import type { Diagnostic } from '../model';
 import { toPosix } from '../workspace';
@@ -31,6 +32,8 @@ export interface CrossFileInput {
   now?: Date;
   /** For a partial: the sending template to show it through when it is one of them (the one last focused); else the first. */
   shownThrough?: string;
+  /** What the audience snapshot measured (see audience/editor.ts). */
+  audience?: TemplateAudience;
 }
 
 /** Names of the templates a finding in a partial affects, shown at most. */
@@ -41,7 +44,7 @@ export function analyzeAcrossFiles(graph: PartialWorkspace, input: CrossFileInpu
   const includes = graph.includesOf(own);
   const base = {
     text: own.text, relativePath: input.relativePath, dialect: own.dialect, schema: own.schema,
-    severityOverrides: input.severityOverrides, now: input.now, includes,
+    severityOverrides: input.severityOverrides, now: input.now, includes, audience: input.audience,
   };
   const reaches = graph.reachesOf(own.file);
   if (reaches.length === 0) {

@@ -10,6 +10,7 @@ import { staleData } from './stale-data';
 import { deprecatedField } from './deprecated-field';
 import { typeMismatch } from './type-mismatch';
 import { duplicateBranches } from './duplicate-branches';
+import { rareBranch } from './rare-branch';
 import { checkPurposes, purposeIncompleteMeta } from './purpose-incomplete';
 import { checkSchemaProposals, schemaProposalFixes, schemaProposalMeta } from './schema-proposal';
 import { unknownPartial } from './unknown-partial';
@@ -30,6 +31,7 @@ export const TEMPLATE_RULES: Rule[] = [
   deprecatedField,
   typeMismatch,
   duplicateBranches,
+  rareBranch,
   unknownPartial,
   partialCycle,
   partialParameter,

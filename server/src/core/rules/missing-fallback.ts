@@ -1,3 +1,4 @@
+import { blankCountText } from '../audience/editor';
 import type { DiagnosticData } from '../model';
 import type { FieldSpec } from '../schema/types';
 import { code, fallbackFix, fallbackHint, knownFieldUses, NO_FIXES, type Rule } from './rule';
@@ -28,6 +29,8 @@ export const missingFallback: Rule = {
       if (message === undefined) {
         message =
           `${code(use.written)} has no fallback: a recipient without it would see ${context.dialect.missingValueOutcome}. ` +
+          // From the field's fill rate in the audience snapshot: how many that is.
+          withPeriod(blankCountText(context.audience, field.path)) +
           `Add ${hint}` +
           (field.fallback === undefined ? ' with a sensible default' : ' (the schema\'s fallback)') +
           ', or show it only inside a conditional that checks it has a value.';
@@ -45,3 +48,7 @@ export const missingFallback: Rule = {
     return added.fromSchema ? { fix: added.fix, suggestions: [] } : { suggestions: [added.fix] };
   },
 };
+
+function withPeriod(text: string | undefined): string {
+  return text === undefined ? '' : `${text[0].toUpperCase()}${text.slice(1)}. `;
+}

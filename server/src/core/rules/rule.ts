@@ -3,6 +3,7 @@ import type { Diagnostic, DiagnosticData, DiagnosticTag, RuleId, Severity, Span 
 import type { ResolvedInclude } from '../partials/workspace';
 import type { Resolution } from '../schema/resolve';
 import type { FieldSpec, Purpose, Schema } from '../schema/types';
+import type { TemplateAudience } from '../audience/editor';
 
 export interface RuleMeta {
   id: RuleId;
@@ -26,6 +27,8 @@ export interface TemplateContext {
   now: Date;
   /** The template's includes, resolved in its workspace; empty when partials are not followed. */
   includes: ResolvedInclude[];
+  /** What the audience snapshot beside mergewise.json measured, when there is one. */
+  audience?: TemplateAudience;
 }
 
 export type Finding = Omit<Diagnostic, 'rule' | 'severity'>;

@@ -26,7 +26,7 @@ export interface SchemaLoadResult {
 }
 
 const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize', 'partials', 'audience'];
-const AUDIENCE_KEYS = ['columns', 'updatedAt', 'updatedAtColumns'];
+const AUDIENCE_KEYS = ['columns', 'updatedAt', 'updatedAtColumns', 'rareBranchShare', 'maxSnapshotAgeDays'];
 const FIELD_KEYS = [
   'type', 'description', 'source', 'expected', 'fallback', 'examples', 'sensitivity', 'maxAgeDays',
   'deprecated', 'aliases', 'required', 'items', 'fields',
@@ -199,6 +199,20 @@ class SchemaLoader {
           break;
         case 'updatedAt':
           if (this.expectType(value, 'string', 'audience: "updatedAt"')) audience.updatedAt = value.value;
+          break;
+        case 'rareBranchShare':
+          if (value.type !== 'number' || !(value.value >= 0 && value.value <= 1)) {
+            this.problem(spanOf(value), `audience: "rareBranchShare" must be a share from 0 to 1 (0.001 is 0.1% of recipients), found ${describeNode(value)}.`);
+          } else {
+            audience.rareBranchShare = value.value;
+          }
+          break;
+        case 'maxSnapshotAgeDays':
+          if (value.type !== 'number' || !(value.value > 0)) {
+            this.problem(spanOf(value), `audience: "maxSnapshotAgeDays" must be a number of days above 0, found ${describeNode(value)}.`);
+          } else {
+            audience.maxSnapshotAgeDays = value.value;
+          }
           break;
       }
     }

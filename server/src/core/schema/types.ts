@@ -67,6 +67,10 @@ export interface AudienceConfig {
   updatedAt?: string;
   /** Per field: the column holding when that field was last updated (wins over `updatedAt`). */
   updatedAtColumns: Map<string, string>;
+  /** `rare-branch`: a branch taken by a smaller share of the snapshot's recipients is reported (default 0.001). */
+  rareBranchShare?: number;
+  /** A `mergewise.audience.json` taken longer ago than this many days is noted on mergewise.json (default 30). */
+  maxSnapshotAgeDays?: number;
 }
 
 export interface Schema {
