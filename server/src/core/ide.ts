@@ -5,6 +5,7 @@
  * neither works anything out again.
  */
 import type { CompletionEntry, Dialect, FieldUse } from './dialects/dialect';
+import { systemTagMarkdown } from './dialects/common/system-tags';
 import { fieldCoverageText } from './audience/editor';
 import { fieldMarkdown } from './docs';
 import { findingAt } from './fixes';
@@ -26,6 +27,9 @@ export interface HoverAnswer {
 /** What hovering at `offset` tells: the field's description and what each sample recipient sees, or why the name is unknown. */
 export function hoverAt(document: DocumentAnalysis, offset: number, recipients: Recipient[], now: Date): HoverAnswer | undefined {
   const { analysis, schema } = document;
+  // A tag the platform fills in itself: what it fills in, with or without a schema.
+  const system = analysis.scan.systemUses?.find((candidate) => candidate.span.start <= offset && offset <= candidate.span.end);
+  if (system) return { span: system.span, markdown: systemTagMarkdown(system, analysis.context.dialect.systemTags.platform) };
   const found = useAt(analysis.scan, offset);
   if (!found || !schema) return undefined;
   const { use, index } = found;
