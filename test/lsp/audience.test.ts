@@ -57,8 +57,8 @@ describe('language server: the audience snapshot', () => {
         const first = await client.diagnostics(templateUri, (p) => p.diagnostics.some((d) => d.code === 'rare-branch'));
         const rare = first.diagnostics.find((d) => d.code === 'rare-branch')!;
         assert.deepEqual(rare.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 33 } });
-        assert.match(rare.message, /^Taken by 0\.02% of recipients \(241 of 1,204,332, audience of \d{4}-\d\d-\d\d\)/);
-        assert.match(first.diagnostics.find((d) => d.code === 'missing-fallback')!.message, /281,834 recipients \(23\.4%\) would see a blank/);
+        assert.match(rare.message as string, /^Taken by 0\.02% of recipients \(241 of 1,204,332, audience of \d{4}-\d\d-\d\d\)/);
+        assert.match(first.diagnostics.find((d) => d.code === 'missing-fallback')!.message as string, /281,834 recipients \(23\.4%\) would see a blank/);
 
         const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: templateUri }, position: { line: 1, character: 20 } }) as Hover;
         assert.match((hover.contents as MarkupContent).value, /Audience:\*\* empty for 23\.4% of 1,204,332 recipients/);
@@ -85,7 +85,7 @@ describe('language server: the audience snapshot', () => {
         }
         const broken = await client.connection.sendRequest(DOCUMENT_INFO_REQUEST, { uri: templateUri }) as DocumentInfo;
         assert.match(broken.audience?.problem ?? '', /mergewise\.audience\.json is not valid JSON/);
-        const after = await client.diagnostics(templateUri, (p) => p.diagnostics.some((d) => d.code === 'missing-fallback' && !/would see a blank \(audience/.test(d.message)));
+        const after = await client.diagnostics(templateUri, (p) => p.diagnostics.some((d) => d.code === 'missing-fallback' && !/would see a blank \(audience/.test(d.message as string)));
         assert.ok(!after.diagnostics.some((d) => d.code === 'internal-error'));
       } finally {
         await client.stop();
