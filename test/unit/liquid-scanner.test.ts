@@ -412,10 +412,11 @@ describe('liquid scanner: Braze', () => {
     assert.deepEqual(paths(scan), ['customer.first_name', 'customer.first_name']);
   });
 
-  test('`connected_content` saves into a local', () => {
+  test('`connected_content` reads the fields in its URL and saves connected data, not a field', () => {
     const scan = scanLiquid('{% connected_content https://api.example/x?id={{ customer.id }} :save offer %}{{ offer.title }}');
     assert.deepEqual(scan.syntaxErrors, []);
-    assert.deepEqual(paths(scan), []);
+    assert.deepEqual(paths(scan), ['customer.id']);
+    assert.deepEqual(scan.connected?.uses.map((use) => use.written), ['offer.title']);
   });
 });
 

@@ -18,6 +18,8 @@ import { nodeFileSystem } from '../node-fs';
 import { mapColumns, quoteIdentifier, quoteString, sourceColumns, type ColumnMapping } from '../core/audience/columns';
 import { ConditionRegistry, planTemplate, type TemplatePlan } from '../core/audience/plan';
 import { buildCoverageQuery, readCoverage, type CoverageInput } from '../core/audience/query';
+import { duckdb } from '../core/audience/sql';
+import { readImportedResult, WAREHOUSE_USAGE, WarehouseError, warehouseMode, type Warehouse } from './audience-warehouse';
 import { AUDIENCE_SNAPSHOT_FILE_NAME, snapshotText, type AudienceReport } from '../core/audience/snapshot';
 import { collectFiles } from './collect';
 import { PickRefused, runPick, type PickOptions, type PickSession } from './audience-pick';
@@ -37,6 +39,7 @@ export const AUDIENCE_USAGE = `  mergewise audience [TEMPLATE...] --data SOURCE 
       coverage of the templates' fields, fallbacks and branches in an audience export (CSV, JSONL or
       Parquet files or globs of them, or a DuckDB database); --snapshot writes mergewise.audience.json
       (counts and shares only) beside mergewise.json
+${WAREHOUSE_USAGE}
   mergewise audience [TEMPLATE...] --data SOURCE --pick N --out DIR [--keep-values] [--format text|json]
       writes up to N real rows that together show every fallback, blank, stale value and branch, as
       sample recipients DIR/audience-01.json, …; personal values are replaced by fakes unless
@@ -57,7 +60,7 @@ const KINDS: Record<string, SourceKind> = {
 
 /** Runs the command; resolves to its exit code (0, 2 on bad input, 130 when cancelled). */
 export async function runAudience(args: string[], io: AudienceIo): Promise<number> {
-  let values: { data?: string[]; table?: string; format?: string; snapshot?: boolean; pick?: string; out?: string; 'keep-values'?: boolean };
+  let values: { data?: string[]; table?: string; format?: string; snapshot?: boolean; 'emit-sql'?: string; 'import-result'?: string; 'taken-at'?: string; pick?: string; out?: string; 'keep-values'?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -68,6 +71,9 @@ export async function runAudience(args: string[], io: AudienceIo): Promise<numbe
         table: { type: 'string' },
         format: { type: 'string', default: 'text' },
         snapshot: { type: 'boolean', default: false },
+        'emit-sql': { type: 'string' },
+        'import-result': { type: 'string' },
+        'taken-at': { type: 'string' },
         pick: { type: 'string' },
         out: { type: 'string' },
         'keep-values': { type: 'boolean', default: false },
@@ -84,6 +90,14 @@ export async function runAudience(args: string[], io: AudienceIo): Promise<numbe
   }
   if (!values.data?.length) {
     io.stderr(`mergewise audience: --data SOURCE is required: a CSV, JSONL or Parquet file (or a glob of them), or a DuckDB database.\n\nUsage:\n${AUDIENCE_USAGE}\n`);
+    return 2;
+  }
+  let warehouse: Warehouse | undefined;
+  try {
+    warehouse = warehouseMode(values);
+  } catch (error) {
+    if (!(error instanceof WarehouseError)) throw error;
+    io.stderr(`mergewise audience: ${error.message}\n`);
     return 2;
   }
   let pick: PickOptions | undefined;
@@ -108,7 +122,11 @@ export async function runAudience(args: string[], io: AudienceIo): Promise<numbe
       const options = pick;
       return await measure(values.data, values.table, positionals, io, (session) => runPick(session, options, io)) as number;
     }
-    const report = await measure(values.data, values.table, positionals, io) as Measured;
+    const report = await measure(values.data, values.table, positionals, warehouse ? Object.assign({ warehouse }, io) : io) as Measured;
+    if ('emitted' in report) {
+      io.stdout(report.emitted);
+      return 0;
+    }
     if (values.snapshot) {
       const target = path.join(report.schemaDir, AUDIENCE_SNAPSHOT_FILE_NAME);
       writeAtomically(target, snapshotText(report.snapshot));
@@ -121,7 +139,7 @@ export async function runAudience(args: string[], io: AudienceIo): Promise<numbe
       io.stderr('mergewise audience: cancelled; nothing was written.\n');
       return 130;
     }
-    if (error instanceof AudienceError || error instanceof PickRefused) {
+    if (error instanceof AudienceError || error instanceof WarehouseError || error instanceof PickRefused) {
       io.stderr(`mergewise audience: ${error.message}\n`);
       return 2;
     }
@@ -129,7 +147,10 @@ export async function runAudience(args: string[], io: AudienceIo): Promise<numbe
   }
 }
 
-interface Measured {
+/** `--emit-sql`: the query, printed instead of a report. */
+type Measured = MeasuredReport | { emitted: string };
+
+interface MeasuredReport {
   output: AudienceReport;
   /** Template paths relative to mergewise.json's folder, for the snapshot the editor reads. */
   snapshot: AudienceReport;
@@ -141,6 +162,8 @@ async function measure(data: string[], table: string | undefined, templateArgs: 
   pick?: (session: PickSession) => Promise<number>): Promise<Measured | number> {
   const { signal } = io;
   if (signal?.aborted) throw new Cancelled();
+  const warehouse = (io as AudienceIo & { warehouse?: Warehouse }).warehouse;
+  const engine = warehouse?.engine ?? duckdb;
   // Templates and the schema that governs them.
   const collected = collectFiles(templateArgs.length ? templateArgs : ['.'], io.cwd);
   if (collected.problems.length) throw new AudienceError(collected.problems.join(' '));
@@ -175,9 +198,11 @@ async function measure(data: string[], table: string | undefined, templateArgs: 
   signal?.addEventListener('abort', onAbort);
   try {
     await connection.run("SET TimeZone = 'UTC'");
-    const source = await describeSource(connection, kind, files, table, io);
+    // --emit-sql with --table reads that table, not the sample (for DuckDB, a database's --table is its own table, as in a local run).
+    const tableRelation = warehouse?.table !== undefined && (engine.id !== 'duckdb' || kind !== 'duckdb') ? engine.table(warehouse.table) : undefined;
+    const source = await describeSource(connection, kind, files, tableRelation !== undefined ? undefined : table, io);
     const columns = sourceColumns(source.columns);
-    const mapping = mapColumns(schema, columns);
+    const mapping = mapColumns(schema, columns, engine);
     for (const problem of mapping.problems) io.stderr(`mergewise audience: warning: ${problem}\n`);
     if (!mapping.fields.length) {
       throw new AudienceError(`no column of ${source.description} maps to a field of ${toPosix(path.relative(io.cwd, schemaFile))} ` +
@@ -191,7 +216,7 @@ async function measure(data: string[], table: string | undefined, templateArgs: 
       const text = fs.readFileSync(file, 'utf8');
       const relative = toPosix(path.relative(schema.dir, file));
       const dialect = getDialect(chooseDialect(schema, relative, text).id);
-      plans.push({ file, plan: planTemplate({ path: relative, text, scan: dialect.scan(text), dialect, schema, fields: mapping.fields, conditions }) });
+      plans.push({ file, plan: planTemplate({ path: relative, text, scan: dialect.scan(text), dialect, schema, fields: mapping.fields, conditions, sql: engine }) });
     }
 
     const malformed = kind === 'json' ? await malformedJsonLines(connection, files, io) : undefined;
@@ -208,27 +233,31 @@ async function measure(data: string[], table: string | undefined, templateArgs: 
       return code;
     }
     const input: CoverageInput = {
-      relation: source.relation,
+      relation: tableRelation ?? source.relation,
       // Malformed JSON lines are read as rows of nulls: leave them out.
-      where: malformed?.count ? columns.map((c) => `${quoteIdentifier(c.name)} IS NOT NULL`).join(' OR ') : undefined,
+      where: tableRelation === undefined && malformed?.count ? columns.map((c) => `${quoteIdentifier(c.name)} IS NOT NULL`).join(' OR ') : undefined,
       fields: mapping.fields,
       templates: plans.map((p) => p.plan),
       conditions,
-      now: io.now ?? new Date(),
+      now: warehouse?.takenAt ?? io.now ?? new Date(),
+      sql: engine,
     };
     const query = buildCoverageQuery(input);
+    if (warehouse?.emit) return { emitted: `${query.sql};\n` };
+    const imported = warehouse?.importResult !== undefined ? readImportedResult(warehouse.importResult, query.columns, io.cwd) : undefined;
     io.onStage?.('coverage');
     if (signal?.aborted) throw new Cancelled();
-    const result = await run(connection, query.sql, source.description, io);
+    const result = imported ? [imported.row] : await run(connection, query.sql, source.description, io);
     const row = result[0] as Record<string, number | bigint | null>;
-    const rejects = kind === 'csv' ? await csvRejects(connection, io) : malformed;
+    const rejects = imported ? undefined : kind === 'csv' ? await csvRejects(connection, io) : malformed;
     if (rejects?.encoding) throw new AudienceError(`${rejects.encoding.file} is not UTF-8 encoded (line ${rejects.encoding.line}): convert it to UTF-8 (for example with iconv).`);
+    const description = imported?.description ?? source.description;
     const takenAt = `${input.now.toISOString().slice(0, 19)}Z`;
     const fileOf = new Map(plans.map((p) => [p.plan, p.file]));
-    const output = readCoverage(input, row, { description: source.description, takenAt }, (plan) => toPosix(path.relative(io.cwd, fileOf.get(plan)!)) || plan.path);
-    const snapshot = readCoverage(input, row, { description: source.description, takenAt }, (plan) => plan.path);
+    const output = readCoverage(input, row, { description, takenAt }, (plan) => toPosix(path.relative(io.cwd, fileOf.get(plan)!)) || plan.path);
+    const snapshot = readCoverage(input, row, { description, takenAt }, (plan) => plan.path);
     for (const report of [output, snapshot]) addExtras(report, mapping, rejects);
-    if (output.source.rows === 0) throw new AudienceError(`${source.description} has no rows${rejects?.count ? ` it could read (${rejects.count} malformed)` : ''}.`);
+    if (output.source.rows === 0) throw new AudienceError(`${description} has no rows${rejects?.count ? ` it could read (${rejects.count} malformed)` : ''}.`);
     return { output, snapshot, schemaDir: schema.dir };
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -339,7 +368,7 @@ async function describeSource(connection: DuckDBConnection, kind: SourceKind, fi
             : `${files[0].shown} has no table.`);
       }
       relation = `audience_source.${quoteIdentifier(chosen.schema)}.${quoteIdentifier(chosen.name)}`;
-      return { relation, description: `${description} (table ${chosen.name})`, columns: await describe(connection, relation, description, io) };
+      return timestampsAsUtc({ relation, description: `${description} (table ${chosen.name})`, columns: await describe(connection, relation, description, io) });
     }
   }
   if (table !== undefined) throw new AudienceError('--table only applies to a DuckDB database.');
@@ -349,7 +378,25 @@ async function describeSource(connection: DuckDBConnection, kind: SourceKind, fi
     if (encoding?.encoding) throw new AudienceError(`${encoding.encoding.file} is not UTF-8 encoded (line ${encoding.encoding.line}): convert it to UTF-8 (for example with iconv).`);
     throw new AudienceError(`${description} has no header row and no columns Mergewise can read: is it empty?`);
   }
-  return { relation, description, columns };
+  return timestampsAsUtc({ relation, description, columns });
+}
+
+/**
+ * TIMESTAMP columns (no time zone) read as TIMESTAMPTZ in UTC, once per row, by the source's relation.
+ * The coverage query compares update times as TIMESTAMPTZ, and DuckDB's cast from TIMESTAMP goes
+ * through ICU's calendar for every value: 6 such casts per row cost more than reading the whole
+ * row (10 million rows, 3 fields with maxAgeDays: 5.6 s of CPU). `make_timestamptz(epoch_us(…))`
+ * gives the same instant (the session's time zone is UTC) without ICU; a TIMESTAMPTZ needs no cast.
+ */
+function timestampsAsUtc(source: DescribedSource): DescribedSource {
+  const local = source.columns.filter((c) => c.type === 'TIMESTAMP');
+  if (!local.length) return source;
+  const replaced = local.map((c) => `make_timestamptz(epoch_us(${quoteIdentifier(c.name)})) AS ${quoteIdentifier(c.name)}`).join(', ');
+  return {
+    ...source,
+    relation: `(SELECT * REPLACE (${replaced}) FROM ${source.relation})`,
+    columns: source.columns.map((c) => (c.type === 'TIMESTAMP' ? { ...c, type: 'TIMESTAMP WITH TIME ZONE' } : c)),
+  };
 }
 
 async function describe(connection: DuckDBConnection, relation: string, description: string, io: AudienceIo): Promise<{ name: string; type: string }[]> {
@@ -468,4 +515,49 @@ function textReport(report: AudienceReport): string {
     if (t.unmeasuredFields?.length) out.push(`  not measured (no column): ${t.unmeasuredFields.join(', ')}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** A source opened for another command (`mergewise init --from-data`): its columns, and queries over it. */
+export interface OpenedSource {
+  relation: string;
+  /** Rows to leave out (malformed JSON lines), as a SQL condition. */
+  where?: string;
+  description: string;
+  columns: { name: string; type: string }[];
+  query: (sql: string) => Promise<Record<string, unknown>[]>;
+}
+
+/**
+ * Opens `--data` (and `--table`) as `mergewise audience` does, runs `use` on it, and closes it. Bad
+ * input throws an `AudienceError` whose message names what and where, never a row value.
+ */
+export async function readSource<T>(data: string[], table: string | undefined, io: AudienceIo, use: (source: OpenedSource) => Promise<T>): Promise<T> {
+  const files = resolveSources(data, io.cwd);
+  const kinds = new Set(files.map((f) => f.kind));
+  if (kinds.size > 1) throw new AudienceError(`--data mixes kinds of files (${[...kinds].join(', ')}): give one kind at a time.`);
+  const kind = files[0].kind;
+  if (kind === 'duckdb' && files.length > 1) throw new AudienceError('--data names more than one DuckDB database: give one.');
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await connection.run("SET TimeZone = 'UTC'");
+    const source = await describeSource(connection, kind, files, table, io);
+    if (!source.columns.length) throw new AudienceError(`${source.description} has no columns.`);
+    const malformed = kind === 'json' ? await malformedJsonLines(connection, files, io) : undefined;
+    const result = await use({
+      relation: source.relation,
+      where: malformed?.count ? source.columns.map((c) => `${quoteIdentifier(c.name)} IS NOT NULL`).join(' OR ') : undefined,
+      description: source.description,
+      columns: source.columns,
+      query: (sql) => run(connection, sql, source.description, io),
+    });
+    const rejects = kind === 'csv' ? await csvRejects(connection, io) : malformed;
+    if (rejects?.encoding) throw new AudienceError(`${rejects.encoding.file} is not UTF-8 encoded (line ${rejects.encoding.line}): convert it to UTF-8 (for example with iconv).`);
+    if (rejects?.count) io.stderr(`mergewise: ${rejects.count} malformed row${rejects.count === 1 ? '' : 's'} skipped, first at ${rejects.first.map((m) => `${m.file}:${m.line}`).join(', ')}.\n`);
+    return result;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }

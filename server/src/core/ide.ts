@@ -4,7 +4,7 @@
  * language server converts these to LSP, and the command line prints them (`mergewise explain`);
  * neither works anything out again.
  */
-import type { CompletionEntry, Dialect, FieldUse } from './dialects/dialect';
+import type { CompletionEntry, Dialect, FieldUse, TemplateScan } from './dialects/dialect';
 import { systemTagMarkdown } from './dialects/common/system-tags';
 import { fieldCoverageText } from './audience/editor';
 import { fieldMarkdown } from './docs';
@@ -14,7 +14,8 @@ import type { Recipient } from './preview/recipients';
 import { fieldQuadrant, type Quadrant } from './purposes';
 import { completionContextAt, loopScopesAt, useAt } from './query';
 import type { FieldSpec, Schema } from './schema/types';
-import { describeShown, shownValue, type ShownKind } from './values';
+import { describeShown, isBlank, shownValue, type ShownKind, type ShownValue } from './values';
+import { connectedMockValue, connectedUseAt, describeConnectedSource, type ConnectedDataSource } from './dialects/common/connected-data';
 import type { DocumentAnalysis } from './workspace';
 import { QUADRANTS } from '../../../protocol/src/quadrants';
 
@@ -31,7 +32,8 @@ export function hoverAt(document: DocumentAnalysis, offset: number, recipients: 
   const system = analysis.scan.systemUses?.find((candidate) => candidate.span.start <= offset && offset <= candidate.span.end);
   if (system) return { span: system.span, markdown: systemTagMarkdown(system, analysis.context.dialect.systemTags.platform) };
   const found = useAt(analysis.scan, offset);
-  if (!found || !schema) return undefined;
+  if (!found) return connectedHover(analysis.scan, offset, recipients);
+  if (!schema) return undefined;
   const { use, index } = found;
   const resolution = analysis.resolutions[index];
   if (resolution?.kind === 'namespace') return { span: use.span, markdown: `**${use.path}**: a group of fields in mergewise.json` };
@@ -47,6 +49,33 @@ export function hoverAt(document: DocumentAnalysis, offset: number, recipients: 
   const recipientValues = recipients.map((recipient) => ({ name: recipient.name, shown: shownValue(use, field, use.path, recipient, now) }));
   const audience = fieldCoverageText(document.audience, field);
   return { span: use.span, markdown: fieldMarkdown(field, schema, { templatePurposes: analysis.purposes, recipientValues, ...(audience ? { audience } : {}) }) };
+}
+
+/** Over a read of connected data: where the data comes from, and each sample recipient's mock response. */
+function connectedHover(scan: TemplateScan, offset: number, recipients: Recipient[]): HoverAnswer | undefined {
+  const use = connectedUseAt(scan.connected, offset);
+  if (!use) return undefined;
+  const source = scan.connected!.sources[use.source];
+  const lines = [
+    `**${use.written}**: ${describeConnectedSource(source)}. Fetched at send time, so neither a recipient field nor an unknown one; the preview never fetches it.`,
+  ];
+  if (recipients.length) {
+    lines.push('', '| Recipient | Sees |', '| --- | --- |');
+    for (const recipient of recipients) lines.push(`| ${recipient.name} | ${describeConnectedShown(connectedShown(recipient, source, use.written)).replace(/\|/g, '\\|')} |`);
+  }
+  return { span: use.span, markdown: lines.join('\n') };
+}
+
+/** What a recipient's mock response gives a read of connected data; blank, without a mock. */
+function connectedShown(recipient: Recipient, source: ConnectedDataSource, written: string): ShownValue & { mocked: boolean } {
+  const { mocked, value } = connectedMockValue(recipient.connected, source, written);
+  if (isBlank(value)) return { kind: 'blank', text: '', mocked };
+  const text = Array.isArray(value) ? `${value.length} item${value.length === 1 ? '' : 's'}` : typeof value === 'object' ? '{…}' : String(value);
+  return { kind: 'value', text, mocked };
+}
+
+function describeConnectedShown(shown: ShownValue & { mocked: boolean }): string {
+  return shown.mocked ? describeShown(shown) : 'blank (no mock: add "$connected" to the recipient file)';
 }
 
 export interface ShownHint {
@@ -66,6 +95,13 @@ export function shownHints(document: DocumentAnalysis, start: number, end: numbe
     const shown = shownValue(use, resolution?.kind === 'field' ? resolution.field : undefined, use.path, recipient, now);
     hints.push({ offset: use.tagSpan.end, label: `→ ${describeShown(shown)}`, kind: shown.kind });
   });
+  const connected = analysis.scan.connected;
+  for (const use of connected?.uses ?? []) {
+    if (use.context !== 'output' || use.tagSpan.end < start || use.tagSpan.end > end) continue;
+    const shown = connectedShown(recipient, connected!.sources[use.source], use.written);
+    hints.push({ offset: use.tagSpan.end, label: `→ ${shown.mocked ? describeShown(shown) : 'blank (no mock)'}`, kind: shown.kind });
+  }
+  if (connected?.uses.length) hints.sort((a, b) => a.offset - b.offset);
   return hints;
 }
 

@@ -9,6 +9,8 @@
  * Names compare exactly first, then without regard to case.
  */
 import type { FieldSpec, Schema } from '../schema/types';
+import type { SqlDialect } from './sql/dialect';
+import { duckdb } from './sql/duckdb';
 
 /** One column of the source, with the members of a struct column. */
 export interface SourceColumn {
@@ -57,12 +59,14 @@ export interface ColumnMapping {
 /** Column names taken as the rows' update time when `audience.updatedAt` names none. */
 export const DEFAULT_UPDATED_AT_COLUMNS = ['$updatedAt', 'updated_at', 'updatedAt'];
 
+/** A DuckDB identifier (the embedded engine's; other engines quote through their `SqlDialect`). */
 export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+  return duckdb.identifier(name);
 }
 
+/** A DuckDB string literal. */
 export function quoteString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  return duckdb.string(value);
 }
 
 /** Parses a DuckDB type string into the member columns of a struct (`STRUCT(a VARCHAR, "b c" INTEGER)`). */
@@ -128,23 +132,31 @@ function findByName<T extends { name: string }>(items: readonly T[] | undefined,
  * The value at `segments` below a top-level column: the column itself, a struct member (any depth),
  * or a member of a JSON column (or of a JSON member of a struct).
  */
-export function valueAt(columns: readonly SourceColumn[], segments: string[]): ColumnValue | undefined {
+export function valueAt(columns: readonly SourceColumn[], segments: string[], sql: SqlDialect = duckdb): ColumnValue | undefined {
   const top = findByName(columns, segments[0]);
   if (!top) return undefined;
-  let value: ColumnValue = { column: top.name, top: top.name, sql: quoteIdentifier(top.name), kind: kindOfType(top.type) };
+  let value: ColumnValue = { column: top.name, top: top.name, sql: sql.identifier(top.name), kind: kindOfType(top.type) };
   let current: SourceColumn = top;
   for (let i = 1; i < segments.length; i++) {
     if (value.kind === 'json') {
-      const jsonPath = `$${segments.slice(i).map((s) => `.${JSON.stringify(s)}`).join('')}`;
-      return { column: `${value.column}->${segments.slice(i).join('.')}`, top: top.name, sql: `json_extract_string(${value.sql}, ${quoteString(jsonPath)})`, kind: 'text' };
+      return { column: `${value.column}->${segments.slice(i).join('.')}`, top: top.name, sql: sql.jsonMember(value.sql, segments.slice(i)), kind: 'text' };
     }
     const member = findByName(current.members, segments[i]);
     if (!member) return undefined;
-    value = { column: `${value.column}.${member.name}`, top: top.name, sql: `struct_extract(${value.sql}, ${quoteString(member.name)})`, kind: kindOfType(member.type) };
+    value = { column: `${value.column}.${member.name}`, top: top.name, sql: sql.structMember(value.sql, member.name, memberKind(member.type)), kind: kindOfType(member.type) };
     current = member;
   }
   return value;
 }
+
+/** What a struct member is, for engines that read structs as JSON. */
+function memberKind(type: string): 'struct' | 'list' | 'value' {
+  const kind = kindOfType(type);
+  return kind === 'struct' || kind === 'list' ? kind : 'value';
+}
+
+/** `valueAt` in one engine's SQL, for the functions below that shadow its name. */
+const valueAtIn = valueAt;
 
 function lastSegment(path: string): string {
   const parts = path.split('.');
@@ -152,7 +164,8 @@ function lastSegment(path: string): string {
 }
 
 /** Maps the schema's fields to the source's columns. */
-export function mapColumns(schema: Schema, columns: readonly SourceColumn[]): ColumnMapping {
+export function mapColumns(schema: Schema, columns: readonly SourceColumn[], sql: SqlDialect = duckdb): ColumnMapping {
+  const valueAt = (cols: readonly SourceColumn[], segments: string[]) => valueAtIn(cols, segments, sql);
   const audience = schema.audience;
   const explicit = audience?.columns ?? new Map<string, string>();
   const mapping: ColumnMapping = { fields: [], unmappedFields: [], unusedColumns: [], problems: [] };
@@ -210,7 +223,7 @@ export function mapColumns(schema: Schema, columns: readonly SourceColumn[]): Co
       continue;
     }
     used.add(found.value.top);
-    const updatedAt = updatedAtFor(field, columns, audience?.updatedAtColumns.get(field.path), audience?.updatedAt, mapping.problems);
+    const updatedAt = updatedAtFor(field, columns, audience?.updatedAtColumns.get(field.path), audience?.updatedAt, mapping.problems, sql);
     if (updatedAt) used.add(updatedAt.top);
     mapping.fields.push({ ...found.value, field, by: found.by, ...(updatedAt ? { updatedAt } : {}) });
   }
@@ -227,7 +240,8 @@ export function mapColumns(schema: Schema, columns: readonly SourceColumn[]): Co
  * else a `$updatedAt`, `updated_at` or `updatedAt` column). A struct or JSON `$updatedAt` column is
  * read per field, by the field's path, as sample recipients write it.
  */
-function updatedAtFor(field: FieldSpec, columns: readonly SourceColumn[], perField: string | undefined, row: string | undefined, problems: string[]): ColumnValue | undefined {
+function updatedAtFor(field: FieldSpec, columns: readonly SourceColumn[], perField: string | undefined, row: string | undefined, problems: string[], sql: SqlDialect): ColumnValue | undefined {
+  const valueAt = (cols: readonly SourceColumn[], segments: string[]) => valueAtIn(cols, segments, sql);
   if (perField !== undefined) {
     const value = findByName(columns, perField) ? valueAt(columns, [perField]) : valueAt(columns, perField.split('.'));
     if (!value) problems.push(`mergewise.json: audience: "updatedAtColumns" names "${perField}" for "${field.path}", which the source has no column for.`);
@@ -236,36 +250,33 @@ function updatedAtFor(field: FieldSpec, columns: readonly SourceColumn[], perFie
   if (row !== undefined) {
     const value = findByName(columns, row) ? valueAt(columns, [row]) : valueAt(columns, row.split('.'));
     if (!value && !problems.some((p) => p.includes('"updatedAt"'))) problems.push(`mergewise.json: audience: "updatedAt" names "${row}", which the source has no column for.`);
-    return value ? perFieldMember(value, columns, field) : undefined;
+    return value ? perFieldMember(value, columns, field, sql) : undefined;
   }
   for (const name of DEFAULT_UPDATED_AT_COLUMNS) {
-    if (findByName(columns, name)) return perFieldMember(valueAt(columns, [name])!, columns, field);
+    if (findByName(columns, name)) return perFieldMember(valueAt(columns, [name])!, columns, field, sql);
   }
   return undefined;
 }
 
 /** In a struct or JSON updated-at column: the member named by the field's path, if any. */
-function perFieldMember(value: ColumnValue, columns: readonly SourceColumn[], field: FieldSpec): ColumnValue | undefined {
+function perFieldMember(value: ColumnValue, columns: readonly SourceColumn[], field: FieldSpec, sql: SqlDialect): ColumnValue | undefined {
   if (value.kind === 'json') {
-    return { column: `${value.column}->${field.path}`, top: value.top, sql: `json_extract_string(${value.sql}, ${quoteString(`$.${JSON.stringify(field.path)}`)})`, kind: 'text' };
+    return { column: `${value.column}->${field.path}`, top: value.top, sql: sql.jsonMember(value.sql, [field.path]), kind: 'text' };
   }
   if (value.kind !== 'struct') return value;
   const top = findByName(columns, value.top);
   const member = findByName(top?.members, field.path);
-  return member ? { column: `${value.column}.${member.name}`, top: value.top, sql: `struct_extract(${value.sql}, ${quoteString(member.name)})`, kind: kindOfType(member.type) } : undefined;
+  return member ? { column: `${value.column}.${member.name}`, top: value.top, sql: sql.structMember(value.sql, member.name, memberKind(member.type)), kind: kindOfType(member.type) } : undefined;
 }
 
-/** Characters that count as blank beside `\s`: no-break spaces and the byte order mark. */
-const NON_BLANK_PATTERN = "'[^\\s\\x{00A0}\\x{2007}\\x{202F}\\x{FEFF}]'";
-
 /** True when the value is filled: not null, and for text not empty or white space only, for lists not empty. */
-export function filledSql(value: Pick<ColumnValue, 'sql' | 'kind'>): string {
+export function filledSql(value: Pick<ColumnValue, 'sql' | 'kind'>, sql: SqlDialect = duckdb): string {
   switch (value.kind) {
     case 'text':
     case 'json':
-      return `coalesce(regexp_matches(CAST(${value.sql} AS VARCHAR), ${NON_BLANK_PATTERN}), false)`;
+      return sql.textFilled(sql.cast(value.sql, 'text'));
     case 'list':
-      return `coalesce(len(${value.sql}) > 0, false)`;
+      return sql.listFilled(value.sql);
     default:
       return `(${value.sql} IS NOT NULL)`;
   }

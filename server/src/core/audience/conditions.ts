@@ -10,7 +10,9 @@ import type { Branch, BranchGroup } from '../dialects/dialect';
 import type { DialectId } from '../dialects/ids';
 import type { Span } from '../model';
 import type { FieldType } from '../schema/types';
-import { filledSql, quoteString, type ValueKind } from './columns';
+import { filledSql, type ValueKind } from './columns';
+import type { SqlDialect } from './sql/dialect';
+import { duckdb } from './sql/duckdb';
 
 export type Literal = string | number | boolean | null;
 
@@ -452,9 +454,9 @@ function mailchimpBranch(text: string, tagSpan: Span): BranchCondition {
 // ---- SQL ----------------------------------------------------------------------------------------------
 
 /** The condition as a boolean SQL expression that is never NULL, or why it cannot be. */
-export function toSql(expr: Expr, resolver: OperandResolver): Translation {
+export function toSql(expr: Expr, resolver: OperandResolver, sql: SqlDialect = duckdb): Translation {
   try {
-    return { sql: boolean(expr, resolver) };
+    return { sql: boolean(expr, resolver, sql) };
   } catch (error) {
     if (error instanceof Untranslatable) return { reason: error.message };
     throw error;
@@ -469,12 +471,12 @@ function operand(expr: Expr & { t: 'ref' }, resolver: OperandResolver): Resolved
   return resolved;
 }
 
-function boolean(expr: Expr, resolver: OperandResolver): string {
+function boolean(expr: Expr, resolver: OperandResolver, sql: SqlDialect): string {
   switch (expr.t) {
     case 'bad': throw new Untranslatable(expr.reason);
-    case 'and': return `(${boolean(expr.left, resolver)} AND ${boolean(expr.right, resolver)})`;
-    case 'or': return `(${boolean(expr.left, resolver)} OR ${boolean(expr.right, resolver)})`;
-    case 'not': return `(NOT ${boolean(expr.operand, resolver)})`;
+    case 'and': return `(${boolean(expr.left, resolver, sql)} AND ${boolean(expr.right, resolver, sql)})`;
+    case 'or': return `(${boolean(expr.left, resolver, sql)} OR ${boolean(expr.right, resolver, sql)})`;
+    case 'not': return `(NOT ${boolean(expr.operand, resolver, sql)})`;
     case 'defined': {
       if (expr.operand.t !== 'ref') throw new Untranslatable('`is defined` on something other than a field');
       return `(${operand(expr.operand, resolver).sql} IS NOT NULL)`;
@@ -482,40 +484,40 @@ function boolean(expr: Expr, resolver: OperandResolver): string {
     case 'ref': {
       const value = operand(expr, resolver);
       // Liquid: everything but nil and false is true; a boolean field is read as one.
-      if (value.fieldType === 'boolean' || value.kind === 'boolean') return `coalesce(TRY_CAST(${value.sql} AS BOOLEAN), false)`;
-      return filledSql(value);
+      if (value.fieldType === 'boolean' || value.kind === 'boolean') return `coalesce(${sql.tryCast(value.sql, 'boolean')}, false)`;
+      return filledSql(value, sql);
     }
     case 'lit': return expr.value === null || expr.value === false ? 'false' : 'true';
     case 'blank': return 'false';
-    case 'cmp': return comparison(expr.op, expr.left, expr.right, resolver);
+    case 'cmp': return comparison(expr.op, expr.left, expr.right, resolver, sql);
   }
 }
 
 const FLIPPED: Record<CompareOp, CompareOp> = { '==': '==', '!=': '!=', '<': '>', '>': '<', '<=': '>=', '>=': '<=', contains: 'contains' };
 
-function comparison(op: CompareOp, left: Expr, right: Expr, resolver: OperandResolver): string {
+function comparison(op: CompareOp, left: Expr, right: Expr, resolver: OperandResolver, sql: SqlDialect): string {
   for (const side of [left, right]) if (side.t === 'bad') throw new Untranslatable(side.reason);
-  if (left.t !== 'ref' && right.t === 'ref' && op !== 'contains') return comparison(FLIPPED[op], right, left, resolver);
+  if (left.t !== 'ref' && right.t === 'ref' && op !== 'contains') return comparison(FLIPPED[op], right, left, resolver, sql);
   if (left.t !== 'ref') throw new Untranslatable('a comparison of two constants, or of something other than a field');
   const value = operand(left, resolver);
   if (right.t === 'blank') {
-    if (op === '==') return `(NOT ${filledSql(value)})`;
-    if (op === '!=') return filledSql(value);
+    if (op === '==') return `(NOT ${filledSql(value, sql)})`;
+    if (op === '!=') return filledSql(value, sql);
     throw new Untranslatable(`\`${op}\` against blank or empty`);
   }
-  if (right.t === 'lit') return againstLiteral(op, value, right.value);
+  if (right.t === 'lit') return againstLiteral(op, value, right.value, sql);
   if (right.t === 'ref') {
     const other = operand(right, resolver);
     if (op === '==' || op === '!=') {
-      const equal = `coalesce(CAST(${value.sql} AS VARCHAR) = CAST(${other.sql} AS VARCHAR), false)`;
+      const equal = `coalesce(${sql.cast(value.sql, 'text')} = ${sql.cast(other.sql, 'text')}, false)`;
       return op === '==' ? equal : `(NOT ${equal})`;
     }
     if (op === 'contains') {
       return value.kind === 'list'
-        ? `coalesce(list_contains(${value.sql}, ${other.sql}), false)`
-        : `coalesce(contains(CAST(${value.sql} AS VARCHAR), CAST(${other.sql} AS VARCHAR)), false)`;
+        ? `coalesce(${sql.listContains(value.sql, other.sql, false)}, false)`
+        : `coalesce(${sql.textContains(sql.cast(value.sql, 'text'), sql.cast(other.sql, 'text'))}, false)`;
     }
-    if (isNumeric(value) && isNumeric(other)) return `coalesce(TRY_CAST(${value.sql} AS DOUBLE) ${op as string} TRY_CAST(${other.sql} AS DOUBLE), false)`;
+    if (isNumeric(value) && isNumeric(other)) return `coalesce(${sql.tryCast(value.sql, 'double')} ${op as string} ${sql.tryCast(other.sql, 'double')}, false)`;
     throw new Untranslatable('the order of two fields that are not both numbers depends on their types at send time');
   }
   throw new Untranslatable('a comparison Mergewise does not translate');
@@ -525,7 +527,7 @@ function isNumeric(value: ResolvedOperand): boolean {
   return value.kind === 'number' || value.fieldType === 'number';
 }
 
-function againstLiteral(op: CompareOp, value: ResolvedOperand, literal: Literal): string {
+function againstLiteral(op: CompareOp, value: ResolvedOperand, literal: Literal, sql: SqlDialect): string {
   if (literal === null) {
     if (op === '==') return `(${value.sql} IS NULL)`;
     if (op === '!=') return `(${value.sql} IS NOT NULL)`;
@@ -534,27 +536,27 @@ function againstLiteral(op: CompareOp, value: ResolvedOperand, literal: Literal)
   if (op === 'contains') {
     if (typeof literal !== 'string') throw new Untranslatable('`contains` of something other than text');
     return value.kind === 'list'
-      ? `coalesce(list_contains(CAST(${value.sql} AS VARCHAR[]), ${quoteString(literal)}), false)`
-      : `coalesce(contains(CAST(${value.sql} AS VARCHAR), ${quoteString(literal)}), false)`;
+      ? `coalesce(${sql.listContains(value.sql, sql.string(literal), true)}, false)`
+      : `coalesce(${sql.textContains(sql.cast(value.sql, 'text'), sql.string(literal))}, false)`;
   }
   let left: string;
   let right: string;
   if (typeof literal === 'boolean') {
     if (op !== '==' && op !== '!=') throw new Untranslatable(`\`${op}\` against true or false`);
-    left = `TRY_CAST(${value.sql} AS BOOLEAN)`;
+    left = sql.tryCast(value.sql, 'boolean');
     right = String(literal);
   } else if (typeof literal === 'number') {
-    left = `TRY_CAST(${value.sql} AS DOUBLE)`;
+    left = sql.tryCast(value.sql, 'double');
     right = String(literal);
   } else if (value.fieldType === 'date' && op !== '==' && op !== '!=') {
-    left = `TRY_CAST(${value.sql} AS TIMESTAMPTZ)`;
-    right = `TRY_CAST(${quoteString(literal)} AS TIMESTAMPTZ)`;
+    left = sql.tryCast(value.sql, 'timestamp');
+    right = sql.tryCast(sql.string(literal), 'timestamp');
   } else if (isNumeric(value) && op !== '==' && op !== '!=' && /^-?\d+(\.\d+)?$/.test(literal.trim())) {
-    left = `TRY_CAST(${value.sql} AS DOUBLE)`;
+    left = sql.tryCast(value.sql, 'double');
     right = literal.trim();
   } else {
-    left = `CAST(${value.sql} AS VARCHAR)`;
-    right = quoteString(literal);
+    left = sql.cast(value.sql, 'text');
+    right = sql.string(literal);
   }
   if (op === '!=') return `(NOT coalesce(${left} = ${right}, false))`;
   return `coalesce(${left} ${op === '==' ? '=' : op} ${right}, false)`;

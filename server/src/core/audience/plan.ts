@@ -18,6 +18,7 @@ import { resolveField } from '../schema/resolve';
 import type { Schema } from '../schema/types';
 import type { FieldColumn } from './columns';
 import { branchCondition, groupConditions, toSql, type BranchCondition, type OperandResolver } from './conditions';
+import type { SqlDialect } from './sql/dialect';
 
 /** A condition under which a place is reached: exact SQL, or null when some part is untranslatable; `upper` always holds. */
 export interface Reach {
@@ -85,6 +86,8 @@ export interface PlanInput {
   schema: Schema;
   fields: FieldColumn[];
   conditions: ConditionRegistry;
+  /** The engine the conditions are written for (the fields' SQL must be too); DuckDB when not given. */
+  sql?: SqlDialect;
 }
 
 export function planTemplate(input: PlanInput): TemplatePlan {
@@ -151,7 +154,7 @@ export function planTemplate(input: PlanInput): TemplatePlan {
       const range = lines.range(condition.tagSpan);
       let own: { alias: string } | { reason: string } | null = null;
       if (condition.expr) {
-        const translated = toSql(condition.expr, resolver);
+        const translated = toSql(condition.expr, resolver, input.sql);
         own = 'sql' in translated ? { alias: conditions.alias(translated.sql) } : translated;
       }
       const parts: string[] = [];

@@ -1,16 +1,28 @@
 /**
  * The coverage query: pure SQL text over a relation (DuckDB's `read_csv(…)`, `read_parquet(…)` or a
- * table), so that it can be emitted for other engines later. One pass: a per-row projection of
- * flags (each field filled, stale, unparsable; each branch condition), then one aggregate row of
- * `count_if`s. Only counts come back; no row value leaves the engine.
+ * table), written through one engine's `SqlDialect` (`sql/`), so the text the embedded DuckDB runs is
+ * the text `--emit-sql duckdb` prints, and the other engines' differ only in spelling. One pass: a
+ * per-row projection of flags (each field filled, stale, unparsable; each branch condition), then
+ * one aggregate row of counts. Only counts come back; no row value leaves the engine.
+ *
+ * The result's columns, all counts of rows (`--import-result` reads them back by these names):
+ * `rows`; per mapped field, numbered `i` from 0 in the order of `mergewise.json`'s fields: `f{i}`
+ * filled, `s{i}` stale, `u{i}` unparsable (typed fields read from text only) and `k{i}` filled with no
+ * readable update date (fields with `maxAgeDays` and an update column only); per template, numbered
+ * `t` from 0 in the order the templates are listed: `t{t}_fallback`, `t{t}_blank`, `t{t}_stale`,
+ * `t{t}_aborted` (when every abort's condition is translated) and `t{t}_b{b}` per translated branch.
  */
 import type { FieldColumn, ColumnValue } from './columns';
 import { filledSql } from './columns';
 import { ConditionRegistry, filledFlag, staleFlag, type Reach, type TemplatePlan } from './plan';
 import type { AudienceReport, FieldCoverage, TemplateCoverage } from './snapshot';
+import type { SqlDialect } from './sql/dialect';
+import { duckdb } from './sql/duckdb';
 
 export interface CoverageQuery {
   sql: string;
+  /** The result's column names, in order. */
+  columns: string[];
 }
 
 export interface CoverageInput {
@@ -22,42 +34,51 @@ export interface CoverageInput {
   templates: TemplatePlan[];
   conditions: ConditionRegistry;
   now: Date;
+  /** The engine the query is written for (the fields' and conditions' SQL must be too); DuckDB when not given. */
+  sql?: SqlDialect;
 }
 
 const unparsableFlag = (i: number) => `u${i}`;
 const staleUnknownFlag = (i: number) => `k${i}`;
 
 /** True when a filled value does not read as the field's type (text in a date field). */
-export function unparsableSql(field: FieldColumn): string | undefined {
+export function unparsableSql(field: FieldColumn, sql: SqlDialect = duckdb): string | undefined {
   if (field.kind !== 'text' && field.kind !== 'json' && field.kind !== 'other') return undefined;
-  const cast = { date: 'TIMESTAMPTZ', number: 'DOUBLE', boolean: 'BOOLEAN' }[field.field.type as string];
+  const cast = ({ date: 'timestamp', number: 'double', boolean: 'boolean' } as const)[field.field.type as 'date' | 'number' | 'boolean'];
   if (!cast) return undefined;
-  return `(${filledSql(field)} AND TRY_CAST(CAST(${field.sql} AS VARCHAR) AS ${cast}) IS NULL)`;
+  return `(${filledSql(field, sql)} AND ${sql.tryCast(sql.cast(field.sql, 'text'), cast)} IS NULL)`;
 }
 
-function timestamp(value: ColumnValue): string {
-  return value.kind === 'date' ? `CAST(${value.sql} AS TIMESTAMPTZ)` : `TRY_CAST(CAST(${value.sql} AS VARCHAR) AS TIMESTAMPTZ)`;
+function timestamp(value: ColumnValue, sql: SqlDialect): string {
+  return value.kind === 'date' ? sql.cast(value.sql, 'timestamp') : sql.tryCast(sql.cast(value.sql, 'text'), 'timestamp');
 }
 
 export function buildCoverageQuery(input: CoverageInput): CoverageQuery {
+  const dialect = input.sql ?? duckdb;
   const now = input.now.toISOString();
   const flags: string[] = [];
-  const aggregates: string[] = ['count(*) AS "rows"'];
+  const aggregates: string[] = [`count(*) AS ${dialect.identifier('rows')}`];
+  const columns = ['rows'];
+  const count = (condition: string, name: string) => {
+    aggregates.push(`${dialect.countIf(condition)} AS ${dialect.identifier(name)}`);
+    columns.push(name);
+  };
   input.fields.forEach((field, i) => {
-    const filled = filledSql(field);
+    const filled = filledSql(field, dialect);
     flags.push(`${filled} AS ${filledFlag(i)}`);
-    aggregates.push(`count_if(${filledFlag(i)}) AS "${filledFlag(i)}"`);
-    const unparsable = unparsableSql(field);
+    count(filledFlag(i), filledFlag(i));
+    const unparsable = unparsableSql(field, dialect);
     if (unparsable) {
       flags.push(`${unparsable} AS ${unparsableFlag(i)}`);
-      aggregates.push(`count_if(${unparsableFlag(i)}) AS "${unparsableFlag(i)}"`);
+      count(unparsableFlag(i), unparsableFlag(i));
     }
     if (field.field.maxAgeDays !== undefined && field.updatedAt) {
-      const ts = timestamp(field.updatedAt);
-      const cutoff = `(TIMESTAMPTZ '${now}' - INTERVAL (${Math.floor(field.field.maxAgeDays)}) DAY)`;
+      const ts = timestamp(field.updatedAt, dialect);
+      const cutoff = dialect.daysBefore(dialect.timestamp(now), Math.floor(field.field.maxAgeDays));
       flags.push(`(${filled} AND coalesce(${ts} < ${cutoff}, false)) AS ${staleFlag(i)}`);
       flags.push(`(${filled} AND ${ts} IS NULL) AS ${staleUnknownFlag(i)}`);
-      aggregates.push(`count_if(${staleFlag(i)}) AS "${staleFlag(i)}"`, `count_if(${staleUnknownFlag(i)}) AS "${staleUnknownFlag(i)}"`);
+      count(staleFlag(i), staleFlag(i));
+      count(staleUnknownFlag(i), staleUnknownFlag(i));
     } else {
       flags.push(`false AS ${staleFlag(i)}`);
     }
@@ -65,12 +86,12 @@ export function buildCoverageQuery(input: CoverageInput): CoverageQuery {
   input.conditions.conditions.forEach((sql, j) => flags.push(`${sql} AS c${j}`));
   input.templates.forEach((template, t) => {
     const measures = templateMeasures(template);
-    for (const [name, sql] of Object.entries(measures)) if (sql !== null) aggregates.push(`count_if(${sql}) AS "t${t}_${name}"`);
+    for (const [name, sql] of Object.entries(measures)) if (sql !== null) count(sql, `t${t}_${name}`);
   });
   if (!flags.length) flags.push('true AS nothing');
   const sql = `WITH flags AS (\n  SELECT\n    ${flags.join(',\n    ')}\n  FROM ${input.relation}${input.where ? `\n  WHERE ${input.where}` : ''}\n)\n` +
     `SELECT\n  ${aggregates.join(',\n  ')}\nFROM flags`;
-  return { sql };
+  return { sql, columns };
 }
 
 /** Each measure of a template as a per-row condition over the flags (null when unknowable). */

@@ -8,6 +8,10 @@ import type { SystemTags, SystemUse } from './common/system-tags';
  */
 export interface TemplateScan {
   uses: FieldUse[];
+  /** Data fetched at send time and the reads of the variable it is saved in: neither fields nor unknown names. */
+  connected?: import('./common/connected-data').ConnectedData;
+  /** Braze outputs written inside a tag's markup (`{% if {{${x}}} == 1 %}`), read as the value they stand for. */
+  embeddedOutputs?: Span[];
   syntaxErrors: SyntaxProblem[];
   /** Conditionals with two or more branches, for `duplicate-branches`. */
   branchGroups: BranchGroup[];
@@ -189,6 +193,8 @@ export interface RenderRequest {
    * undefined when it resolves to no file. Absent when partials are not followed.
    */
   partial?(kind: IncludeKind, name: string): RenderPartial | undefined;
+  /** The sample recipient's mock responses for connected data, by saved variable (`$connected`); the preview never fetches. */
+  connected?: Record<string, unknown>;
 }
 
 /** A partial's text and scan, for rendering it where a template includes it. */
@@ -209,6 +215,8 @@ export interface RenderedValue {
   kind: RenderedValueKind;
   /** The partial's `file` when the output is inside included content. */
   partial?: string;
+  /** For an output of connected data: its index into `scan.connected.uses` (`useIndex` is then -1). */
+  connected?: number;
 }
 
 /**

@@ -46,7 +46,9 @@ export function markedEmailHtml(preview: RecipientPreview, options: EmailHtmlOpt
 
 function markElement(segment: PreviewSegment, text: string): string {
   const mark = segment.mark!;
-  const title = `${MARK_TITLES[mark.kind]}${mark.field ? `: ${mark.field}` : ''}${mark.updatedAt ? ` (updated ${mark.updatedAt.toISOString().slice(0, 10)})` : ''}`;
+  const title = `${MARK_TITLES[mark.kind]}${mark.field ? `: ${mark.field}` : ''}${mark.updatedAt ? ` (updated ${mark.updatedAt.toISOString().slice(0, 10)})` : ''}` +
+    (mark.connected ? `: ${mark.connected.written}, ${mark.connected.description.replace(/`/g, '')}` +
+      (mark.connected.mocked ? ' (mock response)' : '; not fetched in a preview: add a mock response under "$connected" in the recipient file') : '');
   // Inside included content, the merge tag is in the partial's file.
   const source = mark.span
     ? ` data-start="${mark.span.start}" data-end="${mark.span.end}"${mark.file ? ` data-file="${escapeHtml(mark.file)}"` : ''}`

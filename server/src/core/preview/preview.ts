@@ -9,6 +9,7 @@ import { resolveField } from '../schema/resolve';
 import { endsInsideRawText } from './raw-text';
 import type { FieldSpec, Schema } from '../schema/types';
 import type { Recipient } from './recipients';
+import { connectedMockValue, describeConnectedSource } from '../dialects/common/connected-data';
 
 /** `value` marks a field output that rendered normally; the others are what authors look for. */
 export type MarkKind = 'value' | 'fallback' | 'blank' | 'stale' | 'raw';
@@ -24,6 +25,11 @@ export interface PreviewMark {
   file?: string;
   /** For stale values: when the value was last updated. */
   updatedAt?: Date;
+  /**
+   * For an output of connected data (`{{offer.code}}` after `connected_content … :save offer`): what
+   * it reads, where from, and whether the recipient file mocks it (`$connected`); the preview never fetches.
+   */
+  connected?: { written: string; description: string; mocked: boolean };
 }
 
 export interface PreviewSegment {
@@ -96,6 +102,7 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
     schemaPathOf: (index) => fields[index]?.path,
     limits: input.limits ?? DEFAULT_RENDER_LIMITS,
     ...(input.partial ? { partial: followPartial } : {}),
+    ...(recipient.connected ? { connected: recipient.connected } : {}),
   });
   const counts: Record<NotableKind, number> = { fallback: 0, blank: 0, stale: 0, raw: 0 };
   const segments: PreviewSegment[] = [];
@@ -126,6 +133,13 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
     pushText(result.output.slice(last, match.index));
     last = match.index + match[0].length;
     const rendered = result.values[Number(match[1])];
+    if (rendered?.connected !== undefined) {
+      const kind = rendered.kind;
+      if (kind !== 'value') counts[kind]++;
+      rawTextElement = endsInsideRawText(match[2], rawTextElement);
+      segments.push({ text: match[2], mark: connectedMark(scan, rendered.connected, kind, recipient) });
+      continue;
+    }
     const file = rendered?.partial;
     const source = file === undefined ? template : partials.get(file)?.source;
     const useIndex = rendered?.useIndex ?? -1;
@@ -159,6 +173,14 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
     ...(result.aborted !== undefined ? { aborted: result.aborted } : {}),
     ...(result.error ? { error: result.error } : {}),
   };
+}
+
+/** The mark of an output of connected data: blank, and saying so, when the recipient file has no mock for it. */
+function connectedMark(scan: TemplateScan, index: number, kind: 'value' | 'fallback' | 'blank', recipient: Recipient): PreviewMark {
+  const use = scan.connected!.uses[index];
+  const source = scan.connected!.sources[use.source];
+  const mocked = connectedMockValue(recipient.connected, source, use.written).mocked;
+  return { kind, span: use.tagSpan, connected: { written: use.written, description: describeConnectedSource(source), mocked } };
 }
 
 export function summarize(counts: Record<NotableKind, number>): string {

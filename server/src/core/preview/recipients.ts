@@ -15,6 +15,12 @@ export interface Recipient {
   /** When each field path was last updated, from `$updatedAt`. */
   updatedAt: Map<string, Date>;
   jurisdiction?: string;
+  /**
+   * From `$connected`: a mock response for each variable that connected data is saved in
+   * (`{"offer": {"code": "SAVE10"}}` for Braze's `:save offer`), used by the preview and inline values
+   * instead of fetching.
+   */
+  connected?: Record<string, unknown>;
 }
 
 export interface RecipientFileResult {
@@ -60,7 +66,10 @@ function readRecipients(text: string, file: string): RecipientFileResult {
       problems.push(`${where}: expected a recipient object such as {"$name": "Ana", "customer": {"first_name": "Ana"}}.`);
       return;
     }
-    const { $name, $updatedAt, $jurisdiction, ...data } = object as Record<string, unknown>;
+    const { $name, $updatedAt, $jurisdiction, $connected, ...data } = object as Record<string, unknown>;
+    if ($connected !== undefined && !isPlainObject($connected)) {
+      problems.push(`${where}: "$connected" must map each saved variable to its mock response, as in {"offer": {"code": "SAVE10"}}.`);
+    }
     const updatedAt = new Map<string, Date>();
     if ($updatedAt !== undefined) {
       if (typeof $updatedAt !== 'object' || $updatedAt === null || Array.isArray($updatedAt)) {
@@ -79,6 +88,7 @@ function readRecipients(text: string, file: string): RecipientFileResult {
       data: expandDottedKeys(data),
       updatedAt,
       ...(typeof $jurisdiction === 'string' ? { jurisdiction: $jurisdiction } : {}),
+      ...(isPlainObject($connected) ? { connected: $connected } : {}),
     });
   });
   return { recipients, problems };

@@ -10,6 +10,7 @@
 import type { Span } from '../../model';
 import type { FieldUse, IncludeKind, TemplateScan, UseContext } from '../dialect';
 import { ScanCollector } from '../common/scan-collector';
+import type { ConnectedData } from '../common/connected-data';
 import { MAX_NESTING } from '../common/limits';
 import { isSystemString, TRANSFORMS } from './functions';
 import { lexAmpscript, type LexSink } from './lexer';
@@ -24,6 +25,10 @@ type Value =
   | { kind: 'rows'; path: string }
   /** One row of a rowset: `DE[]`. */
   | { kind: 'row'; path: string }
+  /** A response fetched at send time (`HTTPGet(url)`), before it is kept in a variable; `from` is the URL as written. */
+  | { kind: 'fetched'; from: string }
+  /** A variable that holds a fetched response: its index into the scan's connected data sources. */
+  | { kind: 'connected'; source: number }
   | { kind: 'unknown' };
 
 interface FieldValue {
@@ -73,12 +78,17 @@ export function parseTemplate(text: string, sink: LexSink): Stmt[] {
 export function scanAmpscript(text: string): TemplateScan {
   const collector = new ScanCollector(text);
   const statements = parseTemplate(text, collector);
-  new AmpScanner(text, collector).walk(statements);
-  return collector.result();
+  const scanner = new AmpScanner(text, collector);
+  scanner.walk(statements);
+  const scan = collector.result();
+  if (scanner.connected.sources.length > 0) scan.connected = scanner.connected;
+  return scan;
 }
 
 class AmpScanner {
   private vars = new Map<string, Value>();
+  /** `SET @json = HTTPGet(…)`: responses fetched at send time, and the reads of their variables. */
+  readonly connected: ConnectedData = { sources: [], uses: [] };
 
   constructor(private readonly text: string, private readonly collector: ScanCollector) {}
 
@@ -90,9 +100,15 @@ class AmpScanner {
         case 'output':
           this.value(statement.expr, 'output', statement.tagSpan);
           break;
-        case 'set':
-          this.vars.set(statement.variable.toLowerCase(), statement.value ? this.value(statement.value, 'assign', statement.span) : UNKNOWN);
+        case 'set': {
+          let value = statement.value ? this.value(statement.value, 'assign', statement.span) : UNKNOWN;
+          if (value.kind === 'fetched') {
+            this.connected.sources.push({ kind: 'http-get', name: statement.variable.startsWith('@') ? statement.variable : `@${statement.variable}`, from: value.from, tagSpan: statement.span });
+            value = { kind: 'connected', source: this.connected.sources.length - 1 };
+          }
+          this.vars.set(statement.variable.toLowerCase(), value);
           break;
+        }
         case 'call':
           this.value(statement.expr, 'argument', statement.span);
           break;
@@ -182,6 +198,10 @@ class AmpScanner {
         return { kind: 'literal', text: expr.value ? 'true' : 'false' };
       case 'variable': {
         const value = this.vars.get(expr.name.toLowerCase()) ?? UNKNOWN;
+        if (value.kind === 'connected') {
+          this.connected.uses.push({ source: value.source, written: this.text.slice(expr.span.start, expr.span.end), span: expr.span, tagSpan, context });
+          return value;
+        }
         if (context !== 'output' || value.kind !== 'field') return value;
         const use = this.collector.addUse({
           path: value.path, written: expr.name, span: expr.span, tagSpan, context,
@@ -245,6 +265,13 @@ class AmpScanner {
         if (!table) return UNKNOWN;
         this.collector.addUse({ path: table.value, written: table.value, span: inner(table.span), tagSpan, context: 'loop', fallback: null, filters: [expr.name] });
         return { kind: 'rows', path: table.value };
+      }
+      case 'HTTPGet':
+      case 'HTTPPost':
+      case 'HTTPPost2': {
+        // Fetched at send time: the arguments are read as usual, the response is connected data.
+        rest(0);
+        return args[0] ? { kind: 'fetched', from: this.text.slice(args[0].span.start, args[0].span.end) } : UNKNOWN;
       }
       case 'Row': {
         const rows = args[0] ? this.value(args[0], 'argument', tagSpan) : UNKNOWN;
@@ -468,6 +495,8 @@ function merge(values: readonly (Value | undefined)[]): Value {
   const first = values[0] ?? NEVER_SET;
   const firstText = first.kind === 'literal' ? first.text : undefined;
   const firstRows = first.kind === 'rows' ? first.path : undefined;
+  // The same fetched response on every path stays connected data.
+  if (first.kind === 'connected' && values.every((value) => value?.kind === 'connected' && value.source === first.source)) return first;
   let sameLiteral = firstText !== undefined;
   let sameRows = firstRows !== undefined;
   let field: FieldValue | undefined;

@@ -2,6 +2,7 @@ import type { Dialect, FieldUse, TextEdit } from '../dialect';
 import { CORE_BLOCK_HELPERS, helperCompletions, helperInputs, type BlockHelper, type HandlebarsFlavor, type InlineHelper } from '../handlebars/flavor';
 import { renderHandlebarsFamily } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
+import { scanWithDataFeeds } from './data-feeds';
 import { quoted, replaceExpression, tagShape } from '../handlebars/tags';
 import { javaEmpty, registerIterableHelpers } from './helpers';
 import { BRACES } from '../common/syntax';
@@ -115,7 +116,7 @@ export const iterable: Dialect = {
   id: 'iterable',
   label: 'Iterable Handlebars',
   syntax: { ...BRACES, extensions: [], signature: /\{\{\{?\s*defaultIfEmpty\s|\{\{#(ifEq|ifContainsStr|ifMatchesRegexStr|ifGt|ifGte|ifLt|ifLte)\s/ },
-  scan: (text) => scanHandlebars(text, ITERABLE_FLAVOR),
+  scan: (text) => scanWithDataFeeds(text, (masked) => scanHandlebars(masked, ITERABLE_FLAVOR)),
   render: (request) => renderHandlebarsFamily(request, ITERABLE_FLAVOR, registerIterableHelpers),
   /** `{{x}}` becomes `{{defaultIfEmpty x "there"}}`, `{{capitalize x}}` becomes `{{defaultIfEmpty (capitalize x) "there"}}`. */
   fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {

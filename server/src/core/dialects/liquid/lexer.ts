@@ -10,7 +10,9 @@ import { indexBefore, isSpace } from '../common/scan-collector';
 
 export type TokenKind =
   | 'path' | 'string' | 'number' | 'operator' | 'pipe' | 'colon' | 'comma' | 'equals'
-  | 'open-paren' | 'close-paren' | 'range-dots' | 'bad' | 'end';
+  | 'open-paren' | 'close-paren' | 'range-dots' | 'bad' | 'end'
+  /** Braze: `{{` and `}}` of an output written inside a tag's markup (`{% if {{${tier}}} == "gold" %}`). */
+  | 'nested-open' | 'nested-close';
 
 export interface Token {
   kind: TokenKind;
@@ -34,7 +36,7 @@ function makeToken(kind: TokenKind, start: number, end: number, value: string, t
 
 const CODE_0 = 48, CODE_9 = 57, CODE_A = 65, CODE_Z = 90, CODE_a = 97, CODE_z = 122;
 const UNDERSCORE = 95, DASH = 45, DOT = 46, QUESTION = 63, DOLLAR = 36, LBRACE = 123;
-const LBRACKET = 91, SQUOTE = 39, DQUOTE = 34, EQUALS = 61, BANG = 33, LESS = 60, GREATER = 62;
+const RBRACE = 125, LBRACKET = 91, SQUOTE = 39, DQUOTE = 34, EQUALS = 61, BANG = 33, LESS = 60, GREATER = 62;
 
 function isIdentStart(c: number): boolean {
   return (c >= CODE_a && c <= CODE_z) || (c >= CODE_A && c <= CODE_Z) || c === UNDERSCORE || c > 127;
@@ -65,6 +67,8 @@ export class MarkupLexer {
   /** Token objects handed out since the last `reset` come first; the rest wait to be reused. */
   private readonly pool: Token[] = [];
   private used = 0;
+  /** Outputs opened inside the markup and not yet closed: only then does `}}` close one. */
+  private nested = 0;
   /** One string per path written (see `intern`). */
   private readonly paths = new Map<string, string>();
 
@@ -76,6 +80,7 @@ export class MarkupLexer {
     this.end = end;
     this.peeked = undefined;
     this.used = 0;
+    this.nested = 0;
     return this;
   }
 
@@ -133,6 +138,19 @@ export class MarkupLexer {
       return this.token('operator', start, 2);
     }
     if (c === DOT && second === DOT) return this.token('range-dots', start, 2);
+    // Braze renders an output inside a tag first, and the tag reads what it stands for.
+    if (c === LBRACE && second === LBRACE) {
+      this.nested++;
+      return this.token('nested-open', start, text.charCodeAt(pos + 2) === DASH ? 3 : 2);
+    }
+    if (this.nested > 0 && c === RBRACE && second === RBRACE) {
+      this.nested--;
+      return this.token('nested-close', start, 2);
+    }
+    if (this.nested > 0 && c === DASH && second === RBRACE && text.charCodeAt(pos + 2) === RBRACE) {
+      this.nested--;
+      return this.token('nested-close', start, 3);
+    }
     switch (c) {
       case LESS: case GREATER: return this.token('operator', start, 1);
       case 124: return this.token('pipe', start, 1);

@@ -47,7 +47,7 @@ export function renderLiquid(request: RenderRequest): RenderResult {
   const engine = createEngine(request, state);
   try {
     // As globals, the recipient's fields stay readable inside `{% render %}`, which sees no caller variables.
-    const output = engine.parseAndRenderSync(instrument(request, (useIndex) => useIndex), request.data, { globals: request.data });
+    const output = engine.parseAndRenderSync(instrument(request, (useIndex) => useIndex, state.sites), request.data, { globals: request.data });
     if (output.length > request.limits.outputChars) {
       return {
         output: output.slice(0, request.limits.outputChars), values: state.values,
@@ -115,8 +115,23 @@ function createEngine(request: RenderRequest, state: RenderState): Liquid {
     },
   });
   // Braze tags that fetch remote content: the preview never goes to the network, so they render nothing.
-  for (const name of ['connected_content', 'content_blocks', 'catalog_items', 'promotion']) {
+  // Those that keep the response in a variable set it to the sample recipient's mock (`$connected`), or to nothing.
+  for (const name of ['content_blocks', 'promotion']) {
     engine.registerTag(name, { render() { return ''; } });
+  }
+  for (const name of ['connected_content', 'catalog_items', 'catalog_selection_items']) {
+    engine.registerTag(name, {
+      parse(token: TagToken) {
+        this.saved = name === 'connected_content' ? /(?:^|\s):save\s+([A-Za-z_][\w-]*)/.exec(token.args)?.[1] : 'items';
+      },
+      render(ctx: Context) {
+        const saved = this.saved as string | undefined;
+        if (saved === undefined) return '';
+        const mocks = request.connected;
+        ctx.bottom()[saved] = mocks && Object.prototype.hasOwnProperty.call(mocks, saved) ? mocks[saved] : undefined;
+        return '';
+      },
+    });
   }
   return engine;
 }
@@ -164,32 +179,98 @@ function partialText(request: RenderRequest, state: RenderState, name: string): 
  * Adds the marking filters (with the id `idOf` gives each use), writes aliased or Braze-style
  * references as schema paths, and turns Braze content blocks into partials.
  */
-function instrument(source: Source, idOf: (useIndex: number) => number): string {
+function instrument(source: Source, idOf: (useIndex: number) => number, sites?: MarkSite[]): string {
   const { text, scan } = source;
   const edits: TextEdit[] = [];
   const blocks = contentBlocks(text, scan);
   for (const block of blocks.values()) {
     edits.push({ span: block.tagSpan, newText: `{% ${CONTENT_BLOCK_TAG} ${JSON.stringify(block.name)} %}` });
   }
+  const embedded = embeddedOutputs(text, scan);
+  let nextEmbedded = 0;
+  const mark = (id: number, valueEnd: number, tagSpan: Span) => {
+    edits.push({ span: { start: valueEnd, end: valueEnd }, newText: ` | mw_begin: ${id}` });
+    const close = tagSpan.end - (text.charCodeAt(tagSpan.end - 3) === 45 /* - */ ? 3 : 2);
+    edits.push({ span: { start: close, end: close }, newText: ` | mw_mark: ${id} ` });
+  };
   scan.uses.forEach((use, index) => {
     if (blocks.has(use.tagSpan.start)) return;
     const schemaPath = source.schemaPathOf(index);
-    if (schemaPath && schemaPath !== use.path && (use.written === use.path || use.written.includes('${'))) {
-      edits.push({ span: use.span, newText: schemaPath });
-    } else if (use.written.includes('${')) {
-      edits.push({ span: use.span, newText: use.path });
+    let rewritten: string | undefined;
+    if (schemaPath && schemaPath !== use.path && (use.written === use.path || use.written.includes('${'))) rewritten = schemaPath;
+    else if (use.written.includes('${')) rewritten = use.path;
+    if (rewritten !== undefined) {
+      // Uses come in text order, as do the outputs nested in tags: one pass finds each use's.
+      while (nextEmbedded < embedded.length && embedded[nextEmbedded].span.end <= use.span.start) nextEmbedded++;
+      const hoisted = embedded[nextEmbedded];
+      if (hoisted?.hoist && hoisted.span.start <= use.span.start) hoisted.rewrites.push({ span: use.span, newText: rewritten });
+      else edits.push({ span: use.span, newText: rewritten });
     }
     if (use.context !== 'output' || !text.startsWith('{{', use.tagSpan.start)) return;
-    const id = idOf(index);
-    edits.push({ span: { start: use.span.end, end: use.span.end }, newText: ` | mw_begin: ${id}` });
-    const close = use.tagSpan.end - (text.charCodeAt(use.tagSpan.end - 3) === 45 /* - */ ? 3 : 2);
-    edits.push({ span: { start: close, end: close }, newText: ` | mw_mark: ${id} ` });
+    mark(idOf(index), use.span.end, use.tagSpan);
   });
+  // Outputs of connected data are marked as well, so that a value the recipient file does not mock shows as blank.
+  if (sites) {
+    scan.connected?.uses.forEach((use, index) => {
+      if (use.context !== 'output' || !text.startsWith('{{', use.tagSpan.start)) return;
+      sites.push({ useIndex: -1, connected: index });
+      mark(sites.length - 1, use.span.end, use.tagSpan);
+    });
+  }
   // Braze's own values (`${braze_id}`, `campaign.${name}`): shown by name, as liquidjs cannot read `${…}`.
   for (const system of scan.systemUses ?? []) {
     if (system.written.includes('${')) edits.push({ span: system.span, newText: JSON.stringify(`(${system.written})`) });
   }
+  embedded.forEach((output, index) => {
+    const { span, inner } = output;
+    if (!output.hoist) {
+      // In `assign`, `echo` and Braze's tags the output's text stands in place, filters and all.
+      edits.push({ span: { start: span.start, end: inner.start }, newText: '' });
+      edits.push({ span: { start: inner.end, end: span.end }, newText: '' });
+      return;
+    }
+    // A condition cannot take filters: the value is assigned first, as Braze renders the output first.
+    const name = `mw_nested_${index}`;
+    const value = applyEdits(text.slice(inner.start, inner.end),
+      output.rewrites.map((edit) => ({ span: { start: edit.span.start - inner.start, end: edit.span.end - inner.start }, newText: edit.newText })));
+    edits.push({ span: { start: output.hoistAt, end: output.hoistAt }, newText: `{% assign ${name} = ${value} %}` });
+    edits.push({ span, newText: name });
+  });
   return applyEdits(text, edits);
+}
+
+interface EmbeddedOutput {
+  span: Span;
+  /** Between `{{` and `}}` (and their `-`). */
+  inner: Span;
+  /** Its filters are moved into an `assign` at this offset, since the tag cannot take them. */
+  hoist: boolean;
+  hoistAt: number;
+  /** The rewrites of the uses inside a hoisted output. */
+  rewrites: TextEdit[];
+}
+
+/** Tags whose markup is a condition, where liquidjs takes no filters. */
+const CONDITION_TAGS = new Set(['if', 'elsif', 'unless', 'case', 'when']);
+/** Tags that only run when their block gets there: a value they need is assigned at the top instead. */
+const INNER_BRANCH_TAGS = new Set(['elsif', 'when']);
+
+/**
+ * Braze renders an output inside a tag (`{% if {{${first_name}}} != blank %}`) before the tag, which
+ * reads its value. liquidjs cannot parse that: the braces go, and where the tag is a condition and
+ * the output has filters, its value is assigned just before (before the whole template for `elsif`
+ * and `when`, whose own place only runs when an earlier branch was taken).
+ */
+function embeddedOutputs(text: string, scan: TemplateScan): EmbeddedOutput[] {
+  return (scan.embeddedOutputs ?? []).map((span) => {
+    const innerStart = span.start + (text.charCodeAt(span.start + 2) === 45 /* - */ ? 3 : 2);
+    const innerEnd = span.end - (text.charCodeAt(span.end - 3) === 45 ? 3 : 2);
+    const tagStart = text.lastIndexOf('{%', span.start);
+    const tag = /^\{%-?\s*(\w+)/.exec(text.slice(tagStart, tagStart + 40))?.[1] ?? '';
+    const filtered = text.slice(innerStart, innerEnd).includes('|');
+    const hoist = tagStart !== -1 && filtered && CONDITION_TAGS.has(tag);
+    return { span, inner: { start: innerStart, end: innerEnd }, hoist, hoistAt: INNER_BRANCH_TAGS.has(tag) ? 0 : tagStart, rewrites: [] };
+  });
 }
 
 const CONTENT_BLOCKS = 'content_blocks.';

@@ -10,10 +10,11 @@ import type { Span } from '../../model';
 import type { Branch, IncludeArgument, IncludeSite, LoopScope, TemplateScan, UseContext } from '../dialect';
 import { findParameterDeclarations, findPurposeDirectives } from '../directives';
 import { closestNames } from '../../closest';
-import { ForwardIndex, LineEnds, ScanCollector, TrimmedEnds, isSpace, trimmedEnd } from '../common/scan-collector';
+import { ForwardIndex, LineEnds, ScanCollector, TrimmedEnds, indexBefore, isSpace, trimmedEnd } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
 import { MarkupLexer, isLiteralKeyword, type Token } from './lexer';
 import { LiquidScope, type ResolvedReference } from './scope';
+import type { ConnectedData, ConnectedDataKind } from '../common/connected-data';
 
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, PERCENT = 37, DASH = 45, DOLLAR = 36;
 
@@ -25,7 +26,7 @@ const ARGUMENT_TAGS = new Set([
 ]);
 export const LIQUID_TAG_NAMES = [
   ...BLOCK_TAGS, 'elsif', 'else', 'when', 'assign', 'increment', 'decrement', 'echo', 'liquid', 'comment', 'raw',
-  'break', 'continue', 'connected_content', 'render', 'include', 'doc', ...ARGUMENT_TAGS,
+  'break', 'continue', 'connected_content', 'catalog_selection_items', 'render', 'include', 'doc', ...ARGUMENT_TAGS,
 ];
 const KNOWN_TAGS = new Set(LIQUID_TAG_NAMES);
 /** Filters that leave an empty value empty: a local assigned through them is as empty as its field. */
@@ -63,6 +64,18 @@ interface Operand {
   literal: boolean;
 }
 
+/** Braze's output inside a tag (`{{${first_name} | default: "x"}}`): the value it stands for, with its own filters. */
+interface NestedOperand extends Operand {
+  nested: { fallback: string | null; filters: string[] };
+}
+
+/** A value and the filters after it: `customer.first_name | default: "there"`. */
+interface FilteredValue {
+  value: Operand | undefined;
+  fallback: string | null;
+  filters: string[];
+}
+
 interface ConditionGuards {
   whenTrue: string[];
   whenFalse: string[];
@@ -88,6 +101,12 @@ class LiquidScanner {
   /** Every `{`, in turn: where the next tag may open, and whether a tag holds one before its close. */
   private readonly braces: ForwardIndex;
   private readonly lexer: MarkupLexer;
+  /** Connected data (`connected_content`, `catalog_items`) and the reads of its variables. */
+  private readonly connected: ConnectedData = { sources: [], uses: [] };
+  /** Braze outputs written inside tags, by their `{{…}}` span. */
+  private readonly embeddedOutputs: Span[] = [];
+  /** Inside such an output: another one there is a mistake, not a reason to recurse. */
+  private inNested = false;
 
   constructor(private readonly text: string) {
     this.collector = new ScanCollector(text);
@@ -118,7 +137,11 @@ class LiquidScanner {
         `\`${this.shortTag(block.tagSpan)}\` is never closed: Liquid fails to render and the recipient would get raw merge syntax, or no email. ` +
         `Add \`{% end${block.name} %}\` where the block should end.`);
     }
-    return this.collector.result();
+    const result = this.collector.result();
+    // Only when there are some, as with includes: most templates fetch nothing.
+    if (this.connected.sources.length > 0) result.connected = this.connected;
+    if (this.embeddedOutputs.length > 0) result.embeddedOutputs = this.embeddedOutputs;
+    return result;
   }
 
   // ---- Delimiters -------------------------------------------------------------------------------
@@ -430,12 +453,13 @@ class LiquidScanner {
       case 'echo':
         this.readValueWithFilters(markupStart, markupEnd, tagSpan, 'output');
         return;
-      case 'connected_content': {
-        // Braze: `{% connected_content URL :save name %}` fetches JSON into a local variable.
-        const saved = /:save\s+([\w-]+)/.exec(this.text.slice(markupStart, markupEnd));
-        this.scope.declareLocal(saved ? saved[1] : 'connected');
+      case 'connected_content':
+        this.readFetchTag(name, 'connected-content', markupStart, markupEnd, tagSpan);
         return;
-      }
+      case 'catalog_items':
+      case 'catalog_selection_items':
+        this.readFetchTag(name, 'catalog-items', markupStart, markupEnd, tagSpan);
+        return;
       case 'break':
       case 'continue':
         return;
@@ -529,16 +553,25 @@ class LiquidScanner {
   // ---- Markup -----------------------------------------------------------------------------------
 
   /** `value | filter: arg, key: arg | …` in outputs, `echo` and `assign`. */
-  private readValueWithFilters(start: number, end: number, tagSpan: Span, context: UseContext): void {
+  private readValueWithFilters(start: number, end: number, tagSpan: Span, context: UseContext): Operand | undefined {
     const lexer = this.lexer.reset(start, end);
     if (lexer.peek().kind === 'end') {
       if (context === 'assign') this.collector.error(tagSpan, '`{% assign %}` needs a value after `=`.');
-      return;
+      return undefined;
     }
-    const valueToken = lexer.peek();
+    const { value, fallback, filters } = this.readFiltered(lexer, tagSpan);
+    this.expectEnd(lexer, context);
+    if (value?.reference) this.addUse(value.token, value.reference, tagSpan, context, fallback, filters);
+    else if (value && !value.literal) this.addConnectedUse(value.token, tagSpan, context);
+    return value;
+  }
+
+  /** A value and its filters, read from where the lexer is; its use is for the caller to record. */
+  private readFiltered(lexer: MarkupLexer, tagSpan: Span): FilteredValue {
     const value = this.readOperand(lexer, tagSpan, undefined);
-    let filters = NONE;
-    let fallback: string | null = null;
+    // An output nested in the tag brings its own filters and fallback, which apply first.
+    let filters = value && 'nested' in value ? (value as NestedOperand).nested.filters : NONE;
+    let fallback: string | null = value && 'nested' in value ? (value as NestedOperand).nested.fallback : null;
     while (lexer.peek().kind === 'pipe') {
       const pipe = lexer.next();
       const filterName = lexer.next();
@@ -572,10 +605,45 @@ class LiquidScanner {
         lexer.next();
       }
     }
-    this.expectEnd(lexer, context);
-    if (value?.reference) {
-      this.addUse(valueToken, value.reference, tagSpan, context, fallback, filters);
+    return { value, fallback, filters };
+  }
+
+  /**
+   * Braze renders an output written inside a tag first (`{% if {{${first_name}}} != blank %}`), and
+   * the tag reads what it stands for: a use of its field, in the tag's context, with the output's
+   * own filters and fallback.
+   */
+  private readNested(lexer: MarkupLexer, open: Token, tagSpan: Span, context: UseContext | undefined): Operand | undefined {
+    const openStart = open.start;
+    if (this.inNested) {
+      this.unexpected(open, tagSpan);
+      return undefined;
     }
+    this.inNested = true;
+    const inner = this.readFiltered(lexer, tagSpan);
+    this.inNested = false;
+    const close = lexer.peek();
+    if (close.kind !== 'nested-close') {
+      this.collector.error({ start: openStart, end: close.kind === 'end' ? tagSpan.end : close.start },
+        'An output inside this tag is never closed with `}}`: the platform fails to render the tag. Close it with `}}`.');
+    } else {
+      lexer.next();
+      this.embeddedOutputs.push({ start: openStart, end: close.end });
+    }
+    const value = inner.value;
+    if (!value) {
+      this.collector.error({ start: openStart, end: close.end }, 'An empty `{{ }}` inside this tag: the platform fails to render it. Write the field inside, or remove the braces.');
+      return undefined;
+    }
+    if (context && value.reference) this.addUse(value.token, value.reference, tagSpan, context, inner.fallback, inner.filters);
+    else if (context && !value.literal) this.addConnectedUse(value.token, tagSpan, context);
+    // With a fallback the value is never blank, so a condition on it checks nothing about the field.
+    const reference = context === 'condition' && inner.fallback !== null ? undefined : value.reference;
+    const nested: NestedOperand = {
+      token: value.token, reference, literal: value.literal, blankLiteral: value.blankLiteral,
+      nested: { fallback: inner.fallback, filters: inner.filters },
+    };
+    return nested;
   }
 
   /** Named filter arguments look like `key: value`: the peeked path is followed by a colon. */
@@ -624,8 +692,11 @@ class LiquidScanner {
         }
         const reference = this.scope.resolve(token.value);
         if (reference && context) this.addUse(token, reference, tagSpan, context, null, NONE);
+        else if (!reference && context) this.addConnectedUse(token, tagSpan, context);
         return { token, reference, literal: false, blankLiteral: false };
       }
+      case 'nested-open':
+        return this.readNested(lexer, token, tagSpan, context);
       case 'end':
         return undefined;
       default:
@@ -732,6 +803,9 @@ class LiquidScanner {
     } else {
       this.scope.bindLoopVariable(variable.value, undefined);
       this.scope.declareLocal(variable.value);
+      // Each item of a fetched list is fetched data too.
+      const fetched = source && !source.literal ? this.scope.connectedSource(source.token.value) : undefined;
+      if (fetched !== undefined) this.scope.declareConnected(variable.value, fetched);
     }
     // The body only runs for items that exist, so the item itself (not its fields) is guarded there.
     if (source?.reference) this.enterGuards(block, [`${source.reference.path}[]`]);
@@ -749,7 +823,8 @@ class LiquidScanner {
     const uses = this.collector.uses;
     const usesBefore = uses.length;
     // Reading the value starts the lexer again, which reuses `variable`'s token: its name was kept.
-    this.readValueWithFilters(lexer.offset, end, tagSpan, 'assign');
+    const value = this.readValueWithFilters(lexer.offset, end, tagSpan, 'assign');
+    const fetched = value && !value.reference && !value.literal ? this.scope.connectedSource(value.token.value) : undefined;
     // Assigned after its value is read: `{% assign n = n | plus: 1 %}` reads the old `n`.
     // `{% assign name = customer.first_name %}`: the local is as empty as the field, so outputs of it
     // are uses of the field, and need the same fallback.
@@ -758,6 +833,91 @@ class LiquidScanner {
       !assigned.guarded && assigned.filters.every((filter) => BLANK_PRESERVING_FILTERS.has(filter));
     const carriesFallback = uses.length === usesBefore + 1 && assigned.context === 'assign' && assigned.fallback !== null;
     this.scope.assign(name, carriesField ? assigned.path : undefined, carriesFallback ? { path: assigned.path, fallback: assigned.fallback! } : undefined);
+    // `{% assign code = offer.code %}`: the local holds fetched data as well.
+    if (fetched !== undefined) this.scope.declareConnected(name, fetched);
+  }
+
+  /**
+   * Braze's `{% connected_content URL :method post :body a={{x}}&b=1 :headers {…} :save name %}`,
+   * `{% catalog_items games {{${id}}} %}` and `{% catalog_selection_items games picks %}`: the merge
+   * tags in the URL, body and ids are read as values, and the variable the response is kept in
+   * (`:save`'s, or `items`) is connected data. Without `:save`, Braze writes the response into the
+   * message and keeps nothing.
+   */
+  private readFetchTag(tag: string, kind: ConnectedDataKind, start: number, end: number, tagSpan: Span): void {
+    const text = this.text;
+    const words: Span[] = [];
+    let pos = start;
+    while (pos < end) {
+      while (pos < end && isSpace(text.charCodeAt(pos))) pos++;
+      if (pos >= end) break;
+      const wordStart = pos;
+      // Braces of a `:headers {…}` JSON object hold spaces; an output inside `{{ … }}` may too.
+      let depth = 0;
+      while (pos < end) {
+        const c = text.charCodeAt(pos);
+        if (c === OPEN_BRACE && text.charCodeAt(pos + 1) === OPEN_BRACE) {
+          const close = this.embeddedClose(pos + 2, end);
+          if (close === -1) {
+            this.collector.error({ start: pos, end }, `An output inside \`{% ${tag} %}\` is never closed with \`}}\`: Braze fails to render the tag. Close it with \`}}\`.`);
+            pos = end;
+            break;
+          }
+          this.readEmbedded(pos, close + 2, tagSpan, tag);
+          pos = close + 2;
+          continue;
+        }
+        if (c === OPEN_BRACE) depth++;
+        else if (c === CLOSE_BRACE && depth > 0) depth--;
+        else if (depth === 0 && isSpace(c)) break;
+        pos++;
+      }
+      words.push({ start: wordStart, end: pos });
+    }
+    let from: string | null = null;
+    let saved: string | undefined = kind === 'catalog-items' ? 'items' : undefined;
+    for (let i = 0; i < words.length; i++) {
+      const word = text.slice(words[i].start, words[i].end);
+      if (kind === 'connected-content' && word === ':save') {
+        const name = words[i + 1] ? text.slice(words[i + 1].start, words[i + 1].end) : '';
+        if (/^[A-Za-z_][\w-]*$/.test(name)) saved = name;
+        else this.collector.error(words[i], '`:save` needs the name of a variable to keep the response in, as in `:save offer`: Braze fails to render the tag.');
+        i++;
+      } else if (i === 0) {
+        from = word;
+      }
+    }
+    if (from === null || from.startsWith(':')) {
+      this.collector.error(tagSpan, kind === 'connected-content'
+        ? '`{% connected_content %}` needs a URL, as in `{% connected_content https://api.example.com/offers :save offer %}`: Braze fails to render it.'
+        : `\`{% ${tag} %}\` needs a catalog's name, as in \`{% ${tag} games 1234 %}\`: Braze fails to render it.`);
+    }
+    if (saved === undefined) return;
+    this.connected.sources.push({ kind, name: saved, from, tagSpan });
+    this.scope.declareConnected(saved, this.connected.sources.length - 1);
+  }
+
+  /** Where an output inside a tag's markup closes (`}}`), stepping over Braze's `${name}`; -1 when it does not. */
+  private embeddedClose(from: number, end: number): number {
+    const text = this.text;
+    for (let i = from; i + 1 < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === DOLLAR && text.charCodeAt(i + 1) === OPEN_BRACE) {
+        const close = indexBefore(text, '}', i + 2, end);
+        if (close === -1) return -1;
+        i = close;
+      } else if (c === CLOSE_BRACE && text.charCodeAt(i + 1) === CLOSE_BRACE) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** One output inside a tag's text that is not Liquid markup (a URL, a request body): its value is an argument. */
+  private readEmbedded(start: number, end: number, tagSpan: Span, tag: string): void {
+    const lexer = this.lexer.reset(start, end);
+    this.readOperand(lexer, tagSpan, 'argument');
+    this.expectEnd(lexer, tag);
   }
 
   /** Arguments of `render`, `include`, `cycle` and Braze's tags: any path is a use, `key:` names are not. */
@@ -810,6 +970,14 @@ class LiquidScanner {
       fallback,
       filters: reference.size ? ['size', ...filters] : filters,
     });
+  }
+
+  /** A read of connected data (`offer.code` after `:save offer`); nothing when the name holds none. */
+  private addConnectedUse(token: Token, tagSpan: Span, context: UseContext): void {
+    if (token.kind !== 'path') return;
+    const source = this.scope.connectedSource(token.value);
+    if (source === undefined) return;
+    this.connected.uses.push({ source, written: this.text.slice(token.start, token.end), span: { start: token.start, end: token.end }, tagSpan, context });
   }
 
   /** The reference as written; a plain path's value is that text already, and is shared rather than copied. */

@@ -25,16 +25,37 @@ export class LiquidScope {
   private readonly resolved = new Map<string, ResolvedReference | null>();
   /** The remembered paths by their first name, to forget only those a change of that name affects. */
   private readonly resolvedByRoot = new Map<string, string[]>();
+  /** Locals that hold connected data (`connected_content`'s `:save`, `catalog_items`' `items`): local name to its source's index. */
+  private readonly connected = new Map<string, number>();
 
-  /** A local that holds no field: `increment`, `connected_content`, a loop over something unknown. */
+  /** A local that holds no field: `increment`, a loop over something unknown. */
   declareLocal(name: string): void {
     this.locals.add(name);
+    this.connected.delete(name);
     this.forget(name);
+  }
+
+  /** A local that holds data fetched at send time: its reads are connected data, not fields. */
+  declareConnected(name: string, source: number): void {
+    this.locals.add(name);
+    this.loopBindings.delete(name);
+    this.assignedFields.delete(name);
+    this.fallbacksCarried.delete(name);
+    this.forget(name);
+    this.connected.set(name, source);
+  }
+
+  /** The connected data source a written path reads, when its first name holds connected data. */
+  connectedSource(written: string): number | undefined {
+    if (this.connected.size === 0) return undefined;
+    const root = written.slice(0, firstSeparator(written));
+    return this.loopBindings.has(root) ? undefined : this.connected.get(root);
   }
 
   /** `{% capture name %}`: a local, whatever it held before. */
   capture(name: string): void {
     this.locals.add(name);
+    this.connected.delete(name);
     this.assignedFields.delete(name);
     this.fallbacksCarried.delete(name);
     this.forget(name);
@@ -47,6 +68,7 @@ export class LiquidScope {
   assign(name: string, carriedField: string | undefined, withFallback?: { path: string; fallback: string }): void {
     this.locals.add(name);
     this.loopBindings.delete(name);
+    this.connected.delete(name);
     if (carriedField === undefined) this.assignedFields.delete(name);
     else this.assignedFields.set(name, carriedField);
     if (withFallback === undefined) this.fallbacksCarried.delete(name);

@@ -1,0 +1,85 @@
+/**
+ * Connected data: what a template fetches at send time and keeps in a variable of its own (Braze's
+ * `{% connected_content URL :save offer %}` and `{% catalog_items games 123 %}`, Iterable's data
+ * feeds read as `[[field]]`, AMPscript's `SET @json = HTTPGet(…)`). Its names are neither recipient
+ * fields (the schema does not describe them) nor unknown ones: their origin is the fetch.
+ *
+ * Scanners record each source and every read of its variable; the rules leave them alone, the hover
+ * says where the data comes from, and the preview fills them from a sample recipient's `$connected`
+ * mock responses, never from the network.
+ */
+import type { Span } from '../../model';
+import type { UseContext } from '../dialect';
+
+export type ConnectedDataKind = 'connected-content' | 'catalog-items' | 'data-feed' | 'http-get';
+
+export interface ConnectedDataSource {
+  kind: ConnectedDataKind;
+  /** The variable the data is saved as, which `$connected` mocks are keyed by: `offer`, `items`, `@json`. */
+  name: string;
+  /** Where it comes from, as written: the URL (with its merge tags), the catalog's name; null when unsaid. */
+  from: string | null;
+  /** The tag or call that fetches it. */
+  tagSpan: Span;
+}
+
+export interface ConnectedDataUse {
+  /** Index into `ConnectedData.sources`. */
+  source: number;
+  /** The reference as written: `offer.code`, `[[title]]`'s `title`. */
+  written: string;
+  span: Span;
+  tagSpan: Span;
+  context: UseContext;
+}
+
+export interface ConnectedData {
+  sources: ConnectedDataSource[];
+  uses: ConnectedDataUse[];
+}
+
+/** What a `ConnectedDataKind` is called in messages. */
+export const CONNECTED_KIND_NAMES: Record<ConnectedDataKind, string> = {
+  'connected-content': 'connected content',
+  'catalog-items': 'catalog items',
+  'data-feed': 'data feed',
+  'http-get': 'HTTP response',
+};
+
+/** "connected content saved as `offer` from https://api.example.com/u/…". */
+export function describeConnectedSource(source: ConnectedDataSource, maxLength = 60): string {
+  const from = source.from === null ? '' : ` from ${source.from.length > maxLength ? `${source.from.slice(0, maxLength - 1)}…` : source.from}`;
+  return `${CONNECTED_KIND_NAMES[source.kind]} saved as \`${source.name}\`${from}`;
+}
+
+/** The connected-data read at `offset`, if any. */
+export function connectedUseAt(connected: ConnectedData | undefined, offset: number): ConnectedDataUse | undefined {
+  return connected?.uses.find((use) => offset >= use.span.start && offset <= use.span.end);
+}
+
+/**
+ * The mock response a sample recipient's `$connected` gives a read: `offer.code` in
+ * `{"offer": {"code": "SAVE10"}}`. A read that does not start with the variable's name (an Iterable
+ * data feed's `[[title]]`) is looked up under it.
+ */
+export function connectedMockValue(mocks: Record<string, unknown> | undefined, source: ConnectedDataSource, written: string): { mocked: boolean; value: unknown } {
+  if (!mocks || !Object.prototype.hasOwnProperty.call(mocks, source.name)) return { mocked: false, value: undefined };
+  const named = written === source.name || written.startsWith(`${source.name}.`) || written.startsWith(`${source.name}[`);
+  const rest = named ? written.slice(source.name.length) : written;
+  let value = mocks[source.name];
+  for (const segment of rest.split(/[.[\]]/)) {
+    if (segment) value = stepInto(value, segment.replace(/^['"]|['"]$/g, ''));
+  }
+  return { mocked: true, value };
+}
+
+function stepInto(value: unknown, key: string): unknown {
+  if (Array.isArray(value)) {
+    const index = /^\d+$/.test(key) ? Number(key) : key === 'first' ? 0 : key === 'last' ? value.length - 1 : undefined;
+    if (index !== undefined) return value[index];
+    if (key === 'size') return value.length;
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+  return (value as Record<string, unknown>)[key];
+}
