@@ -5,8 +5,8 @@
  * neither works anything out again.
  */
 import type { CompletionEntry, Dialect, FieldUse, TemplateScan } from './dialects/dialect';
-import { systemTagMarkdown } from './dialects/common/system-tags';
 import { fieldCoverageText } from './audience/editor';
+import { systemTagMarkdown } from './dialects/common/system-tags';
 import { fieldMarkdown } from './docs';
 import { findingAt } from './fixes';
 import type { Span } from './model';

@@ -23,12 +23,12 @@ export interface TemplateScan {
   includes?: IncludeSite[];
   /** The parameters a partial declares it takes (LiquidDoc `@param`, or a `mergewise param` comment). */
   parameters?: ParameterDeclaration[];
+  /** Tags the platform fills in itself (`*|UNSUB|*`, `organization.name`): never fields. */
+  systemUses?: SystemUse[];
 }
 
 /**
  * How a platform pulls one file into another. Resolution conventions and whether the partial sees
-  /** Tags the platform fills in itself (`*|UNSUB|*`, `organization.name`): never fields. */
-  systemUses?: SystemUse[];
  * the caller's variables follow from it.
  */
 export type IncludeKind =
@@ -278,6 +278,6 @@ export interface Dialect {
    * the schema's `fallback` stands for it, so uses get it before the rules run and before rendering.
    */
   schemaFallbacks?: boolean;
-}
   /** The names the platform fills in itself, from its documentation (`<dialect>/system-tags.ts`). */
   systemTags: SystemTags;
+}

@@ -13,8 +13,8 @@ import { ScanCollector } from '../common/scan-collector';
 import type { ConnectedData } from '../common/connected-data';
 import { MAX_NESTING } from '../common/limits';
 import { isSystemString, TRANSFORMS } from './functions';
-import { lexAmpscript, type LexSink } from './lexer';
 import { AMPSCRIPT_SYSTEM_TAGS } from './system-tags';
+import { lexAmpscript, type LexSink } from './lexer';
 import { parseAmpscript, type Expr, type Stmt } from './parser';
 
 /** What a variable holds, as far as the scan can tell. */
@@ -124,7 +124,6 @@ class AmpScanner {
           this.vars = mergeStates([before, this.vars]);
           break;
         }
-        }
       }
     }
   }
@@ -218,6 +217,7 @@ class AmpScanner {
         }
         if (isSystemString(expr.name)) return UNKNOWN;
         return this.field(expr.name, this.text.slice(expr.nameSpan.start, expr.nameSpan.end), expr.nameSpan, context, tagSpan, filters);
+      }
       case 'not':
         this.value(expr.operand, context, tagSpan);
         return UNKNOWN;
@@ -237,7 +237,6 @@ class AmpScanner {
       return arg?.kind === 'string' && arg.span.end - arg.span.start >= 2 ? arg : undefined;
     };
     const rest = (from: number) => {
-      }
       for (let i = from; i < args.length; i++) this.value(args[i], 'argument', tagSpan);
     };
     const blockKind = CONTENT_BLOCKS.get(expr.name);
