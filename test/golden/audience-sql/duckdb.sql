@@ -27,7 +27,7 @@ WITH flags AS (
     coalesce(TRY_CAST(struct_extract("customer", 'signup') AS TIMESTAMPTZ) < TRY_CAST('2021-01-01' AS TIMESTAMPTZ), false) AS c4,
     (NOT coalesce(CAST(json_extract_string("prefs", '$."language"') AS VARCHAR) = 'de', false)) AS c5,
     coalesce(CAST(struct_extract("customer", 'plan') AS VARCHAR) = 'none', false) AS c6
-  FROM audience_source."main"."audience"
+  FROM (SELECT * REPLACE (make_timestamptz(epoch_us("updated_at")) AS "updated_at") FROM audience_source."main"."audience")
 )
 SELECT
   count(*) AS "rows",
