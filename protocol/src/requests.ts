@@ -125,3 +125,51 @@ export interface PreviewResult {
 }
 
 export type NewRecipientResult = { file: string; content: string } | { error: string };
+
+/** InitParams → InitResult: what `mergewise init` would create in a folder, as files for the client to create (never to replace). */
+export const INIT_REQUEST = 'mergewise/init';
+/**
+ * Server → client, once per session: a template has no mergewise.json above it. Sent instead of the
+ * "only syntax checks run" message to a client whose capabilities hold `experimental.mergewise.initOffer: true`.
+ */
+export const INIT_AVAILABLE_NOTIFICATION = 'mergewise/initAvailable';
+
+export interface InitAvailableParams {
+  /** The workspace folder the template is in (its URI): where mergewise.json would go. */
+  folder: string;
+  /** The template opened (its URI). */
+  template: string;
+  /** The notice other editors get, for a client that shows it as it is. */
+  message: string;
+}
+
+export interface InitParams {
+  /** The folder's URI; the first workspace folder without it. */
+  folder?: string;
+}
+
+export interface InitResult {
+  /** The folder's URI. */
+  folder: string;
+  /** Files to create, none of them already there. Empty when mergewise.json exists. */
+  files: { uri: string; path: string; text: string }[];
+  /** Sample recipient files already there, kept as they are (relative paths). */
+  kept: string[];
+  /** When mergewise.json is already there: nothing is created; `proposedText` is the file with what is missing added (a dry run). */
+  existing?: { uri: string; proposedText: string; changed: boolean };
+  summary: {
+    templates: number;
+    /** Fields declared (new ones, when mergewise.json exists). */
+    fields: number;
+    /** Fields whose source or sensitivity is proposed for review. */
+    proposals: string[];
+    /** Fields left untyped: the uses do not tell their type. */
+    typeUnknown: string[];
+    /** Findings per rule that check reports with the proposed mergewise.json (hints aside). */
+    findings: Record<string, number>;
+  };
+  /** Templates skipped, and why. */
+  notices: string[];
+  /** Why nothing can be proposed (no templates, a mergewise.json that is not valid JSON); the files and summary are empty then. */
+  error?: string;
+}

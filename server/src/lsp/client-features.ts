@@ -20,6 +20,8 @@ export interface ClientFeatures {
   watchFiles: boolean;
   refreshInlayHints: boolean;
   workDoneProgress: boolean;
+  /** `experimental.mergewise.initOffer`: the client offers to create mergewise.json itself (VS Code), given `mergewise/initAvailable`. */
+  initOffer: boolean;
 }
 
 export function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
@@ -33,5 +35,6 @@ export function clientFeatures(capabilities: ClientCapabilities): ClientFeatures
     watchFiles: workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     refreshInlayHints: workspace?.inlayHint?.refreshSupport === true,
     workDoneProgress: window?.workDoneProgress === true,
+    initOffer: (capabilities.experimental as { mergewise?: { initOffer?: unknown } } | undefined)?.mergewise?.initOffer === true,
   };
 }

@@ -12,7 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEDICATED_TEMPLATE_EXTENSIONS } from '../core/dialects/registry';
 import { GENERIC_TEMPLATE_EXTENSIONS, isTemplateFile, type WorkspaceFileSystem } from '../core/workspace';
 import { clientFeatures, type ClientFeatures } from './client-features';
-import { toLspDiagnostic, uriToPath } from './convert';
+import { pathToUri, toLspDiagnostic, uriToPath } from './convert';
 import { codeActions, FIX_ALL_KIND } from './features/code-actions';
 import { completion, COMPLETION_TRIGGERS, resolveCompletion } from './features/completion';
 import { hover } from './features/hover';
@@ -20,7 +20,11 @@ import { inlayHints } from './features/inlay-hints';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { modules } from './features/modules';
 import { quadrants } from './features/quadrants';
-import { DOCUMENT_INFO_REQUEST, MODULES_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST, type DocumentInfo } from '../../../protocol/src/requests';
+import {
+  DOCUMENT_INFO_REQUEST, INIT_AVAILABLE_NOTIFICATION, INIT_REQUEST, MODULES_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST,
+  type DocumentInfo, type InitAvailableParams, type InitParams, type InitResult,
+} from '../../../protocol/src/requests';
+import { initProposal } from './features/init';
 import type { CatchUp } from './inbox';
 import { Project, pushedSection, settingsFrom } from './project';
 import { registerPreview } from './preview/requests';
@@ -176,6 +180,11 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     if (changed) refreshInlayHints();
     return changed;
   });
+  connection.onRequest(INIT_REQUEST, (params: InitParams | undefined): InitResult | ResponseError => {
+    const folder = params?.folder ? uriToPath(params.folder) : workspaceFolders[0];
+    if (!folder) return new ResponseError(LSPErrorCodes.RequestFailed, 'Mergewise: open a folder to create mergewise.json in.');
+    return initProposal(project.fileSystem, folder, (dependencies.now ?? (() => new Date()))());
+  });
   // Previews render on a worker thread, so they never hold up diagnostics or completion.
   registerPreview(connection, project, documents);
   inbox.onCaughtUp(queuePublication);
@@ -262,8 +271,15 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     const state = project.stateOf(document);
     if ((state.kind === 'ignored' || state.kind === 'template') && state.notice && !noticesShown.has(state.notice.key)) {
       noticesShown.add(state.notice.key);
-      // A notification, not a request: there is nothing to answer, and no client may leave it pending.
-      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: state.notice.message });
+      // A client that offers `mergewise init` itself (VS Code) is told where instead, and shows one notification.
+      const folder = state.notice.key === 'no schema' && client.initOffer ? folderOf(uri) : undefined;
+      if (folder) {
+        const params: InitAvailableParams = { folder: pathToUri(folder), template: uri, message: state.notice.message };
+        void connection.sendNotification(INIT_AVAILABLE_NOTIFICATION, params);
+      } else {
+        // A notification, not a request: there is nothing to answer, and no client may leave it pending.
+        void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: state.notice.message });
+      }
     }
     if (state.kind === 'ignored') {
       void connection.sendDiagnostics({ uri, version: state.version, diagnostics: [] });
@@ -271,6 +287,14 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     }
     const diagnostics = state.kind === 'template' ? state.result.analysis.diagnostics : state.diagnostics;
     void connection.sendDiagnostics({ uri, version: state.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, state.lines)) });
+  }
+
+  /** The workspace folder a document is in (the innermost), or its own folder. */
+  function folderOf(uri: string): string | undefined {
+    const filePath = uriToPath(uri);
+    if (!filePath) return undefined;
+    const containing = workspaceFolders.filter((folder) => filePath.startsWith(folder + path.sep)).sort((a, b) => b.length - a.length);
+    return containing[0] ?? path.dirname(filePath);
   }
 
   function revalidateAll(): void {
