@@ -13,6 +13,8 @@ import {
   type DocumentInfo, type QuadrantEntry,
 } from '../../protocol/src/requests';
 import { QUADRANTS, type QuadrantId, type QuadrantInfo } from '../../protocol/src/quadrants';
+import { registerMeasureAudience } from './audience';
+import { coverageTooltip } from './audience-measure';
 import { registerModulesView } from './modules-view';
 import { quadrantsHtml } from './quadrants-view';
 import { registerPreview } from './preview/panel';
@@ -61,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('mergewise.showQuadrants', () => showQuadrants(client as LanguageClient)),
     ...registerPreview(client),
     registerModulesView(client),
+    registerMeasureAudience(context),
     vscode.window.onDidChangeActiveTextEditor(() => { void status.update(); void decorations.update(); }),
     vscode.languages.onDidChangeDiagnostics(() => void decorations.update()),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -94,7 +97,10 @@ class RecipientStatus implements vscode.Disposable {
     this.item.text = info.active ? `$(person) ${info.active} · ${dialect}` : `$(person) no sample recipient · ${dialect}`;
     this.item.tooltip = new vscode.MarkdownString(
       `**Mergewise**: inline previews show what **${info.active ?? 'nobody'}** sees.\n\n` +
-      `Dialect: ${info.dialect.label} (by ${info.dialect.reason}).\n\nClick to switch the sample recipient.`);
+      `Dialect: ${info.dialect.label} (by ${info.dialect.reason}).\n\n` +
+      // The template's fallback, blank and stale shares from mergewise.audience.json, when there is one.
+      (info.audience ? `${coverageTooltip(info.audience)}\n\n` : '') +
+      'Click to switch the sample recipient.');
     this.item.show();
   }
 
