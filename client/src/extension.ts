@@ -15,6 +15,7 @@ import {
 import { QUADRANTS, type QuadrantId, type QuadrantInfo } from '../../protocol/src/quadrants';
 import { registerMeasureAudience } from './audience';
 import { coverageTooltip } from './audience-measure';
+import { initOfferFeature, registerInit } from './init';
 import { registerModulesView } from './modules-view';
 import { quadrantsHtml } from './quadrants-view';
 import { registerPreview } from './preview/panel';
@@ -51,6 +52,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   client = new LanguageClient('mergewise', 'Mergewise', serverOptions, clientOptions);
+  // Before start: the capability goes in `initialize`, and the server's offer may come with the first diagnostics.
+  client.registerFeature(initOfferFeature);
+  const init = registerInit(client, context);
   await client.start();
 
   const status = new RecipientStatus(client);
@@ -63,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('mergewise.showQuadrants', () => showQuadrants(client as LanguageClient)),
     ...registerPreview(client),
     registerModulesView(client),
+    ...init,
     registerMeasureAudience(context),
     vscode.window.onDidChangeActiveTextEditor(() => { void status.update(); void decorations.update(); }),
     vscode.languages.onDidChangeDiagnostics(() => void decorations.update()),
