@@ -13,7 +13,7 @@ import { getDialect } from '../../server/src/core/dialects/registry';
 import { hoverAt } from '../../server/src/core/ide';
 import { analyzeDocument, SchemaIndex, schemaDiagnostics } from '../../server/src/core/workspace';
 import { memoryFs } from '../helpers/memory-fs';
-import { schemaOf } from '../helpers/schema';
+import { load, schemaOf } from '../helpers/schema';
 
 const NOW = new Date('2026-12-05T12:00:00Z');
 const SCHEMA_JSON = {
@@ -165,6 +165,15 @@ describe('audience snapshot in the editor', () => {
     const { index, analysed } = workspace(JSON.stringify(snapshot()));
     const summary = coverageSummary(index.audienceFor('/w/mergewise.json'), analysed.audience, analysed.schema, NOW);
     assert.deepEqual(summary, { date: '2026-11-30', rows: ROWS, old: false, template: { recipients: ROWS, seeFallback: 0, seeBlank: 0.234, seeStale: 0, aborted: 0, approximate: false } });
+  });
+
+  test('mergewise.json: audience.rareBranchShare and maxSnapshotAgeDays are read and checked', () => {
+    const good = load(JSON.stringify({ fields: {}, audience: { rareBranchShare: 0.01, maxSnapshotAgeDays: 7 } }));
+    assert.deepEqual(good.diagnostics, []);
+    assert.equal(good.schema.audience?.rareBranchShare, 0.01);
+    assert.equal(good.schema.audience?.maxSnapshotAgeDays, 7);
+    const bad = load(JSON.stringify({ fields: {}, audience: { rareBranchShare: 2, maxSnapshotAgeDays: 0 } }));
+    assert.deepEqual(bad.diagnostics.map((d) => d.message.match(/"(\w+)" must be/)?.[1]), ['rareBranchShare', 'maxSnapshotAgeDays']);
   });
 
   test('a field every recipient has gets no blank count', () => {
