@@ -17,6 +17,7 @@ import { collectFiles } from './collect';
 import { unifiedDiff } from './diff';
 import { writeFileAtomically } from './fix';
 import { UsageError } from './preview';
+import { dataSummaryText, type FromData } from '../core/init/from-data';
 
 export interface InitOptions {
   paths: string[];
@@ -27,6 +28,8 @@ export interface InitOptions {
   aliases: string[];
   format: 'text' | 'json';
   now?: Date;
+  /** `--from-data`: the source's columns and profile (read by cli/init-from-data.ts). Alone, no templates are read. */
+  fromData?: FromData;
 }
 
 interface Output {
@@ -61,8 +64,8 @@ export function runInit(options: InitOptions, out: Output): number {
     }
     seen.set(key, alias.name);
   }
-  const inputs = options.paths.length ? options.paths : ['.'];
-  const first = path.resolve(options.cwd, inputs[0]);
+  const inputs = options.paths.length ? options.paths : options.fromData ? [] : ['.'];
+  const first = path.resolve(options.cwd, inputs[0] ?? '.');
   const dir = inputs.length === 1 && isDirectory(first) ? first : options.cwd;
   const schemaFile = path.join(dir, SCHEMA_FILE_NAME);
   const collected = collectFiles(inputs, options.cwd);
@@ -84,7 +87,7 @@ export function runInit(options: InitOptions, out: Output): number {
   const dryRun = options.dryRun || (existing !== undefined && !options.merge);
 
   // The templates this mergewise.json will govern: under its folder, and not under another one below it.
-  const { proposal, findings, notices: skipped } = runInitIn({
+  const { proposal, findings, notices: skipped, fromData } = runInitIn({
     fs: nodeFileSystem,
     dir,
     templates: collected.templates,
@@ -93,6 +96,7 @@ export function runInit(options: InitOptions, out: Output): number {
     exists: (relative) => fs.existsSync(path.join(dir, relative)),
     size: (file) => fs.statSync(file).size,
     now: options.now,
+    fromData: options.fromData,
   }, (file) => toPosix(path.relative(options.cwd, file)));
   notices.push(...skipped);
   const planned = plannedFiles(proposal, existing ? existingText : undefined);
@@ -108,10 +112,12 @@ export function runInit(options: InitOptions, out: Output): number {
       summary: proposal.summary,
       findings,
       notices,
+      ...(fromData ? { fromData } : {}),
     }, null, 2)}\n`);
   } else {
     if (dryRun) out.stdout(dryRunText(planned, existing !== undefined && !options.merge));
     out.stdout(summaryText(proposal, findings, planned, dryRun, writeError !== undefined, shownDir));
+    if (fromData) out.stdout(dataSummaryText(fromData));
   }
   for (const notice of notices) out.stderr(`mergewise: ${notice}\n`);
   if (writeError) {

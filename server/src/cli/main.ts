@@ -6,7 +6,8 @@ import { unifiedDiff } from './diff';
 import { describeFixes } from './fix';
 import { jsonWriter, sarifWriter, textWriter, type OutputFormat, type ReportWriter } from './formats';
 import { runExplain } from './explain';
-import { runInit } from './init';
+import { runInit, type InitOptions } from './init';
+import { runInitFromData } from './init-from-data';
 import { runPreview, UsageError } from './preview';
 import { AUDIENCE_USAGE, runAudience } from './audience';
 
@@ -40,8 +41,11 @@ const USAGE = `Usage:
       --fix-dry-run  prints the unified diff --fix would make and writes nothing; what would be
                      left is reported on stderr
   mergewise init [PATH...] [--merge] [--dry-run] [--alias FIELD=dialect:NAME] [--format text|json]
+                 [--from-data SOURCE [--table NAME]]
       writes a mergewise.json declaring every field the templates use, and two sample recipients;
-      never replaces a file: with a mergewise.json there, shows what it would add (--merge adds it)
+      never replaces a file: with a mergewise.json there, shows what it would add (--merge adds it);
+      --from-data adds the columns of an audience export (types, required where always filled,
+      examples of non-personal fields, a proposed maxAgeDays); alone, it reads no templates
   mergewise preview TEMPLATE [--recipient NAME|all] [--out DIR]
   mergewise explain FILE:LINE:COL
       what the editor's hover says there, as text (1 when no merge field is there)
@@ -169,13 +173,30 @@ function init(args: string[], io: CliIo): number {
       'dry-run': { type: 'boolean', default: false },
       alias: { type: 'string', multiple: true },
       format: { type: 'string', default: 'text' },
+      'from-data': { type: 'string', multiple: true },
+      table: { type: 'string' },
     },
   });
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`init's --format is text or json, not "${values.format}".`);
-  return runInit({
+  const options: InitOptions = {
     paths: positionals, cwd: io.cwd, merge: values.merge ?? false, dryRun: values['dry-run'] ?? false,
     aliases: values.alias ?? [], format: values.format, now: io.now,
-  }, io);
+  };
+  if (values.table !== undefined && !values['from-data']?.length) throw new UsageError('init\'s --table goes with --from-data.');
+  if (!values['from-data']?.length) return runInit(options, io);
+  // DuckDB is asynchronous: the exit code is the promise's, as for `mergewise audience`.
+  const work = runInitFromData(options, values['from-data'], values.table, io).catch((error: unknown) => {
+    if (error instanceof UsageError) {
+      io.stderr(`mergewise: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    // Not the error's text: DuckDB's can quote row values.
+    io.stderr(`mergewise init: failed unexpectedly (${error instanceof Error ? error.name : 'error'}); nothing was written. Please report this.\n`);
+    return 2;
+  });
+  if (io.pending) io.pending(work);
+  else void work.then((code) => { process.exitCode = code; });
+  return 0;
 }
 
 function preview(args: string[], io: CliIo): number {

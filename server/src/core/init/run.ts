@@ -10,6 +10,7 @@ import { SCHEMA_FILE_NAME } from '../schema/load';
 import { SchemaIndex, describeSkip, maxFileSizeFor, skipReason, toPosix, type WorkspaceFileSystem } from '../workspace';
 import { proposeSchema, type AliasConfirmation, type InitProposal } from './index';
 import { InitWorkspace, type Findings, type TemplateText } from './workspace';
+import { addDataToProposal, type DataSummary, type FromData } from './from-data';
 
 export interface InitRunInput {
   fs: WorkspaceFileSystem;
@@ -25,6 +26,8 @@ export interface InitRunInput {
   /** A file's size in bytes, asked before reading it; without it, the size of the text read. */
   size?: (file: string) => number;
   now?: Date;
+  /** `--from-data`: the columns and profile of an audience export, added to what the templates tell. */
+  fromData?: FromData;
 }
 
 export interface InitRun {
@@ -33,6 +36,8 @@ export interface InitRun {
   findings: Findings;
   /** Templates skipped, and why, relative to `dir`. */
   notices: string[];
+  /** What `fromData` added. */
+  fromData?: DataSummary & { source: string };
 }
 
 /** The files a run would write, relative to `dir`: never one that exists (a `merge` carries the text before). */
@@ -87,9 +92,10 @@ export function runInitIn(input: InitRunInput, shown: (file: string) => string =
     aliases: input.aliases ?? [],
     exists: input.exists,
   });
+  const fromData = input.fromData && addDataToProposal(proposal, input.existing?.text, input.fromData, input.exists);
   const mined = new Map(read.templates.map((t) => [t.path, t.dialect]));
   const findings = workspace.findings(proposal.schemaText, mined, input.now);
-  return { proposal, findings, notices };
+  return { proposal, findings, notices, ...(fromData ? { fromData } : {}) };
 }
 
 /** The files a proposal writes: `mergewise.json` (new, or merged into the one there), then the sample recipients. */

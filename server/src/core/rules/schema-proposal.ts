@@ -18,7 +18,7 @@ export const schemaProposalMeta: RuleMeta = {
   needsSchema: true,
 };
 
-export type ProposedProperty = 'source' | 'sensitivity';
+export type ProposedProperty = 'source' | 'sensitivity' | 'maxAgeDays';
 
 export interface Proposal {
   property: ProposedProperty;
@@ -36,10 +36,16 @@ export interface ProposalText {
   proposals: Proposal[];
 }
 
-const ALLOWED: Record<ProposedProperty, readonly string[]> = { source: SOURCES, sensitivity: SENSITIVITIES };
+const ALLOWED: Record<ProposedProperty, (value: string) => boolean> = {
+  source: (value) => SOURCES.includes(value as never),
+  sensitivity: (value) => SENSITIVITIES.includes(value as never),
+  // `mergewise init --from-data` proposes one from the updated-at column: a whole number of days.
+  maxAgeDays: (value) => /^[1-9]\d{0,5}$/.test(value),
+};
+const PROPERTIES: Record<string, ProposedProperty> = { source: 'source', sensitivity: 'sensitivity', maxagedays: 'maxAgeDays' };
 /** Between the marker and the first proposal: `proposed: review — source …`, `proposed: review: source …`. */
 const LEAD = /^[\s—–:-]*/;
-const CLAUSE = /^(source|sensitivity)\s*[:=]?\s*"?([A-Za-z-]+)"?/i;
+const CLAUSE = /^(source|sensitivity|maxAgeDays)\s*[:=]?\s*"?([A-Za-z0-9-]+)"?/i;
 const BETWEEN = /^\s*[;,]\s*/;
 
 export function hasProposalMarker(description: string): boolean {
@@ -62,9 +68,9 @@ export function readProposal(description: string): ProposalText | undefined {
   for (;;) {
     const clause = CLAUSE.exec(description.slice(at));
     if (!clause) break;
-    const property = clause[1].toLowerCase() as ProposedProperty;
+    const property = PROPERTIES[clause[1].toLowerCase()];
     const value = clause[2].toLowerCase();
-    if (!ALLOWED[property].includes(value)) break;
+    if (!ALLOWED[property](value)) break;
     at += clause[0].length;
     const reason = parenthesized(description, at);
     const proposal: Proposal = { property, value };
@@ -119,9 +125,9 @@ function proposalMessage(field: FieldSpec, { proposals }: ProposalText): string 
   }
   const proposed = proposals.map((p) => {
     const current = field[p.property];
-    return `${p.property} "${p.value}"${p.reason ? ` (${p.reason})` : ''}${current && current !== p.value ? ` (now "${current}")` : ''}`;
+    return `${p.property} "${p.value}"${p.reason ? ` (${p.reason})` : ''}${current !== undefined && String(current) !== p.value ? ` (now "${current}")` : ''}`;
   });
-  const settings = proposals.map((p) => `"${p.property}": "${p.value}"`);
+  const settings = proposals.map(setting);
   const many = proposals.length > 1;
   return `Field "${field.path}": proposed ${proposed.join(' and ')} ${many ? 'are' : 'is'} waiting for review. ` +
     `Confirm ${many ? 'them' : 'it'} to set ${settings.join(' and ')}, or edit the description.`;
@@ -148,10 +154,10 @@ export function schemaProposalFixes(text: string, diagnostic: Diagnostic): Fixes
   const suggestions: Fix[] = [];
   if (proposal.proposals.length > 0) {
     let confirmed = text;
-    for (const { property, value } of proposal.proposals) confirmed = edited(confirmed, [...fieldPath, property], value, formatting);
+    for (const { property, value } of proposal.proposals) confirmed = edited(confirmed, [...fieldPath, property], property === 'maxAgeDays' ? Number(value) : value, formatting);
     confirmed = edited(confirmed, path, remaining || undefined, formatting);
     suggestions.push({
-      title: `Confirm: set ${proposal.proposals.map((p) => `"${p.property}": "${p.value}"`).join(' and ')}`,
+      title: `Confirm: set ${proposal.proposals.map(setting).join(' and ')}`,
       edits: [difference(text, confirmed)],
     });
   }
@@ -160,9 +166,14 @@ export function schemaProposalFixes(text: string, diagnostic: Diagnostic): Fixes
 }
 
 /** Where a property goes when added: after the ones a field usually lists before it. */
-const PROPERTY_ORDER = ['type', 'description', 'source', 'expected', 'fallback', 'examples', 'sensitivity'];
+const PROPERTY_ORDER = ['type', 'description', 'source', 'expected', 'fallback', 'examples', 'sensitivity', 'maxAgeDays'];
 
-function edited(text: string, path: JSONPath, value: string | undefined, formattingOptions: FormattingOptions): string {
+/** `"source": "inferred"`, `"maxAgeDays": 90`. */
+function setting(p: Proposal): string {
+  return p.property === 'maxAgeDays' ? `"maxAgeDays": ${p.value}` : `"${p.property}": "${p.value}"`;
+}
+
+function edited(text: string, path: JSONPath, value: string | number | undefined, formattingOptions: FormattingOptions): string {
   const key = String(path[path.length - 1]);
   const rank = PROPERTY_ORDER.indexOf(key);
   const edits = modify(text, path, value, {
