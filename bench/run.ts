@@ -42,6 +42,7 @@ import {
 import {
   GREETING_PARTIAL, INLINE_DIR, WITH_PARTIALS_DIR, currentPartialsManifest, generatePartialWorkspaces, type PartialsManifest,
 } from './partials';
+import { audienceLines, audienceTargets, measureAudience, type AudienceResult } from './audience';
 
 const ROOT = path.dirname(BENCH_DIR);
 const CORE_BUNDLE = path.join(GENERATED_DIR, 'core-bundle', 'core.cjs');
@@ -53,10 +54,13 @@ const SKIP_LSP = process.argv.includes('--no-lsp');
 /** `--no-partials` leaves out the checks across files (bench/partials.ts); `--partials-only` runs only them. */
 const SKIP_PARTIALS = process.argv.includes('--no-partials');
 const PARTIALS_ONLY = process.argv.includes('--partials-only');
+/** `--no-audience` leaves out audience coverage (bench/audience.ts); `--audience-only` runs only it. */
+const SKIP_AUDIENCE = process.argv.includes('--no-audience');
+const AUDIENCE_ONLY = process.argv.includes('--audience-only');
 /** `--only=mergewise-liquid,regex-floor-liquid`: time only these contenders (for profiling; targets then show n/a). */
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 /** Only a complete run replaces bench/results.json; partial runs write into bench/generated/. */
-const RESULTS_FILE = QUICK || SKIP_CLI || SKIP_LSP || ONLY || SKIP_PARTIALS || PARTIALS_ONLY
+const RESULTS_FILE = QUICK || SKIP_CLI || SKIP_LSP || ONLY || SKIP_PARTIALS || PARTIALS_ONLY || SKIP_AUDIENCE || AUDIENCE_ONLY
   ? path.join(GENERATED_DIR, 'results-partial.json')
   : path.join(BENCH_DIR, 'results.json');
 
@@ -991,6 +995,29 @@ async function mainPartialsOnly(log: (line: string) => void): Promise<void> {
   log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)} in ${results.totalSeconds} s.`);
 }
 
+/** `--audience-only`: audience coverage alone (bench/audience.ts), into bench/generated/results-partial.json. */
+async function mainAudienceOnly(log: (line: string) => void): Promise<void> {
+  const started = performance.now();
+  const loadBefore = os.loadavg()[0];
+  log('\nAudience coverage: mergewise audience on Parquet and CSV, and the baseline on the CSV, in turns:');
+  const audience = await measureAudience({ quick: QUICK, log });
+  const targets = audienceTargets(audience);
+  console.log(['', ...audienceLines(audience), '', 'Targets:', ...targets.map((t) => `  [${t.status.toUpperCase().padEnd(4)}] ${t.what}: ${t.target}; measured ${t.measured}`)].join('\n'));
+  const cpus = os.cpus();
+  const results = {
+    generatedBy: 'npm run bench -- --audience-only (bench/run.ts)',
+    date: new Date().toISOString(),
+    quick: QUICK,
+    machine: { cpu: cpus[0]?.model, cores: cpus.length, node: process.version, loadAverage: { before: loadBefore, after: os.loadavg()[0] } },
+    code: gitDescription(),
+    audience,
+    targets,
+    totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
+  };
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)} in ${results.totalSeconds} s.`);
+}
+
 function positionAt(text: string, offset: number): { line: number; character: number } {
   let line = 0;
   let lineStart = 0;
@@ -1057,6 +1084,7 @@ function packageVersion(name: string): string {
 async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   if (PARTIALS_ONLY) return mainPartialsOnly(log);
+  if (AUDIENCE_ONLY) return mainAudienceOnly(log);
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
   const manifest = currentManifest() ?? generateAll(log);
@@ -1146,6 +1174,12 @@ async function main(): Promise<void> {
     if ('skipped' in lspResult) log(`  skipped: ${lspResult.skipped}`);
   }
   const partials: PartialsResult | { skipped: string } = SKIP_PARTIALS ? { skipped: '--no-partials' } : await measurePartials(log);
+  let audience: AudienceResult | { skipped: string };
+  if (SKIP_AUDIENCE) audience = { skipped: '--no-audience' };
+  else {
+    log('\nAudience coverage: mergewise audience on Parquet and CSV, and the baseline on the CSV, in turns:');
+    audience = await measureAudience({ quick: QUICK, log });
+  }
 
   // ---- Targets of issue 7 ----
   const targets: Target[] = [];
@@ -1196,8 +1230,9 @@ async function main(): Promise<void> {
   }
 
   targets.push(...partialsTargets(partials));
+  targets.push(...audienceTargets(audience));
 
-  printTable(measurements, all, growth, ratios, otherDialects.rows, cli, lspResult, partials, targets);
+  printTable(measurements, all, growth, ratios, otherDialects.rows, cli, lspResult, partials, targets, audience);
   for (const note of handlebarsNotes()) log(`\nNote: ${note}`);
   if (cpuShare < 0.9) {
     log(`\nWARNING: while timing, this process got ${cpuShare.toFixed(2)} s of CPU per second (1-minute load average ${loadBefore.toFixed(1)} before the run, ` +
@@ -1247,6 +1282,7 @@ async function main(): Promise<void> {
     cli,
     lsp: lspResult,
     partials,
+    audience,
     targets,
     totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
     sink,
@@ -1260,6 +1296,7 @@ async function main(): Promise<void> {
 function printTable(
   measurements: Measurement[], all: Contender[], growth: Record<string, Growth>, ratios: Ratio[], otherDialects: ExampleRow[],
   cli: CliResult | { skipped: string }, lspResult: LspResult | { skipped: string }, partials: PartialsResult | { skipped: string }, targets: Target[],
+  audience: AudienceResult | { skipped: string },
 ): void {
   const out: string[] = [];
   const sizes = SIZES.map((s) => s.label);
@@ -1323,6 +1360,7 @@ function printTable(
     for (const note of lspResult.notes) out.push(`  note: ${note}`);
   }
   out.push(...partialsLines(partials));
+  out.push(...audienceLines(audience));
   out.push('', 'Targets (issue 7):');
   for (const t of targets) out.push(`  [${t.status.toUpperCase().padEnd(4)}] ${t.what}: ${t.target}; measured ${t.measured}`);
   console.log(out.join('\n'));
