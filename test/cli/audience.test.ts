@@ -237,13 +237,12 @@ describe('mergewise audience', () => {
 
   test('the command line runs it, with its exit code', async () => {
     const dir = project({ 'audience.csv': CSV });
-    let pending: Promise<number> | undefined;
     let stdout = '';
-    const immediate = runCli(['audience', '--data', 'audience.csv', '--format', 'json'], {
-      stdout: (t) => { stdout += t; }, stderr: () => {}, cwd: dir, color: false, now: NOW, pending: (work) => { pending = work; },
+    const code = runCli(['audience', '--data', 'audience.csv', '--format', 'json'], {
+      stdout: (t) => { stdout += t; }, stderr: () => {}, cwd: dir, color: false, now: NOW,
     });
-    assert.equal(immediate, 0);
-    assert.equal(await pending, 0);
+    assert.ok(code instanceof Promise, 'audience answers when DuckDB has');
+    assert.equal(await code, 0);
     assertCsvCounts(JSON.parse(stdout) as AudienceReport);
   });
 });

@@ -48,5 +48,6 @@ export function cli(args: string[], cwd: string): CliRun {
     color: false,
     now: NOW,
   });
+  if (typeof code !== 'number') throw new Error(`mergewise ${args[0]} answers asynchronously: run it with cliAsync`);
   return { code, stdout, stderr };
 }

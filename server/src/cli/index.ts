@@ -8,7 +8,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = runCli(process.argv.slice(2), {
+const exitCode = runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stdoutBytes: (bytes) => process.stdout.write(bytes),
   stderr: (text) => process.stderr.write(text),
@@ -22,3 +22,5 @@ process.exitCode = runCli(process.argv.slice(2), {
     require(server);
   },
 });
+if (typeof exitCode === 'number') process.exitCode = exitCode;
+else void exitCode.then((code) => { process.exitCode = code; });

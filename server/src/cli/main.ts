@@ -27,11 +27,6 @@ export interface CliIo {
    * and exits when its client says so. Absent where no server can start (in-process tests).
    */
   startLanguageServer?: (args: string[]) => void;
-  /**
-   * `mergewise audience` runs DuckDB, which is asynchronous: its exit code is the promise's, handed
-   * here; without it, `process.exitCode` is set when it ends (runCli then returns 0 at once).
-   */
-  pending?: (work: Promise<number>) => void;
 }
 
 const USAGE = `Usage:
@@ -57,8 +52,11 @@ Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings over th
 --fix or --fix-dry-run, the findings left after fixing), 2 usage or configuration error,
 3 --fix could not write a file (it is left as it was).`;
 
-/** Runs the command line and returns its exit code. */
-export function runCli(argv: string[], io: CliIo): number {
+/**
+ * Runs the command line and returns its exit code: at once, or when the work ends for the commands
+ * that read audience data (DuckDB answers asynchronously).
+ */
+export function runCli(argv: string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -164,7 +162,7 @@ function explain(args: string[], io: CliIo): number {
 }
 
 /** `mergewise init`: see init.ts. Exit 0 written or shown, 2 usage error or a file that cannot be written. */
-function init(args: string[], io: CliIo): number {
+function init(args: string[], io: CliIo): number | Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -185,7 +183,7 @@ function init(args: string[], io: CliIo): number {
   if (values.table !== undefined && !values['from-data']?.length) throw new UsageError('init\'s --table goes with --from-data.');
   if (!values['from-data']?.length) return runInit(options, io);
   // DuckDB is asynchronous: the exit code is the promise's, as for `mergewise audience`.
-  const work = runInitFromData(options, values['from-data'], values.table, io).catch((error: unknown) => {
+  return runInitFromData(options, values['from-data'], values.table, io).catch((error: unknown) => {
     if (error instanceof UsageError) {
       io.stderr(`mergewise: ${error.message}\n\n${USAGE}\n`);
       return 2;
@@ -194,9 +192,6 @@ function init(args: string[], io: CliIo): number {
     io.stderr(`mergewise init: failed unexpectedly (${error instanceof Error ? error.name : 'error'}); nothing was written. Please report this.\n`);
     return 2;
   });
-  if (io.pending) io.pending(work);
-  else void work.then((code) => { process.exitCode = code; });
-  return 0;
 }
 
 function preview(args: string[], io: CliIo): number {
@@ -259,18 +254,15 @@ function isParseArgsError(error: unknown): boolean {
 }
 
 /** `mergewise audience`: SIGINT interrupts the query; nothing is written and the exit code is 130. */
-function audience(args: string[], io: CliIo): number {
+function audience(args: string[], io: CliIo): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
-  const work = runAudience(args, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, now: io.now, signal: controller.signal })
+  return runAudience(args, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, now: io.now, signal: controller.signal })
     .catch((error: unknown) => {
       // Not the error's text: DuckDB's can quote row values.
       io.stderr(`mergewise audience: failed unexpectedly (${error instanceof Error ? error.name : 'error'}); nothing was written. Please report this.\n`);
       return 2;
     })
     .finally(() => process.off('SIGINT', onSigint));
-  if (io.pending) io.pending(work);
-  else void work.then((code) => { process.exitCode = code; });
-  return 0;
 }
