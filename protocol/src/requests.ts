@@ -104,6 +104,10 @@ export interface PreviewRecipient {
   aborted?: string;
   /** The rendering failed or hit a limit. */
   error?: string;
+  /** The rendered email's size in bytes (UTF-8 of the HTML as sent, without the preview's marks); absent when not rendered. */
+  size?: number;
+  /** Over Gmail's 102 KB (`GMAIL_CLIP_BYTES` in email-size.ts: 104,448 bytes): Gmail clips this email. Set with `size`. */
+  clipped?: boolean;
   /** The email body with `<mark>`s carrying `data-start`/`data-end` template offsets; empty when aborted or failed. */
   html: string;
 }

@@ -463,8 +463,8 @@ describe('mergewise preview', () => {
   test('renders each sample recipient, showing fallbacks, blanks and stale values', () => {
     const run = cli(['preview', 'emails/a.liquid'], ws(files));
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /── Ana: 0 fallbacks, 0 blanks, 1 stale ──\nHi Ana, \[Owner ← stale, updated 2020-01-01\]\./);
-    assert.match(run.stdout, /── Ben: 1 fallback, 1 blank, 0 stale ──\nHi \[there ← fallback\], \[blank: customer.job_title\]\./);
+    assert.match(run.stdout, /── Ana: 0 fallbacks, 0 blanks, 1 stale · 14 bytes ──\nHi Ana, \[Owner ← stale, updated 2020-01-01\]\./);
+    assert.match(run.stdout, /── Ben: 1 fallback, 1 blank, 0 stale · 11 bytes ──\nHi \[there ← fallback\], \[blank: customer.job_title\]\./);
   });
 
   test('--recipient picks one by name', () => {
@@ -488,6 +488,24 @@ describe('mergewise preview', () => {
     assert.match(unknown.stderr, /No sample recipient named "zoe"; the recipients are: Ana, Ben/);
     assert.equal(cli(['preview'], dir).code, 2);
     assert.match(cli(['preview', 'emails/none.liquid'], dir).stderr, /emails\/none.liquid: no such template/);
+  });
+
+  test('says each recipient\'s rendered size, and which ones Gmail clips (over 102 × 1024 bytes)', () => {
+    const row = `<tr><td style="padding:12px 16px;border-bottom:1px solid #e9ecef;font:14px Arial,sans-serif">{{ item.title }}</td><td style="padding:12px 16px;text-align:right">${'in your cart '.repeat(20)}</td></tr>`;
+    const items = (count: number) => Array.from({ length: count }, (_, i) => ({ title: `Item ${i + 1}` }));
+    const dir = ws({
+      'mergewise.json': JSON.stringify({ fields: { 'cart.items': { type: 'array', items: { fields: { title: { type: 'string' } } } } }, recipients: ['recipients/*.json'] }),
+      'recipients/many.json': JSON.stringify({ $name: 'Many', cart: { items: items(300) } }),
+      'recipients/few.json': JSON.stringify({ $name: 'Few', cart: { items: items(3) } }),
+      'emails/cart.liquid': `<table>{% for item in cart.items %}${row}{% endfor %}</table>`,
+    });
+    const run = cli(['preview', 'emails/cart.liquid'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /── Many: 0 fallbacks, 0 blanks, 0 stale · 1\d\d\.\d KB — Gmail clips this ──/);
+    assert.match(run.stdout, /── Few: 0 fallbacks, 0 blanks, 0 stale · \d\.\d KB ──/);
+    const out = cli(['preview', 'emails/cart.liquid', '--out', 'out'], dir);
+    assert.match(out.stdout, /^Many: .* · 1\d\d\.\d KB — Gmail clips this$/m);
+    assert.match(out.stdout, /^Few: .* · \d\.\d KB$/m);
   });
 
   test('a recipient file with bad JSON is reported as file:line:col; the others still render', () => {

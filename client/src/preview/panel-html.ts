@@ -12,6 +12,7 @@
  * links in them; with scripts off in the frame, that lends the template nothing.
  */
 import { emailDocument, escapeHtml, statusMessage } from '../../../protocol/src/email-document';
+import { emailSizeText, emailSizeTitle } from '../../../protocol/src/email-size';
 import type { PreviewRecipient, PreviewResult } from '../../../protocol/src/requests';
 
 export type PreviewLayout = 'sideBySide' | 'tabs';
@@ -108,7 +109,16 @@ function tabBadge(recipient: PreviewRecipient): string {
   if (recipient.aborted !== undefined) return ' <span class="badge abort" title="gets no email">no email</span>';
   if (recipient.error) return ' <span class="badge error" title="not rendered">!</span>';
   const notable = recipient.counts.fallback + recipient.counts.blank + recipient.counts.stale + recipient.counts.raw;
-  return notable ? ` <span class="badge" title="${escapeHtml(recipient.summary)}">${notable}</span>` : '';
+  const clipped = recipient.clipped && recipient.size !== undefined
+    ? ` <span class="badge clipped" title="${escapeHtml(emailSizeText(recipient.size))}">clipped</span>`
+    : '';
+  return (notable ? ` <span class="badge" title="${escapeHtml(recipient.summary)}">${notable}</span>` : '') + clipped;
+}
+
+/** The rendered size, and whether Gmail clips it: `4.1 KB`, `118.2 KB — Gmail clips this`. */
+function sizeLine(recipient: PreviewRecipient): string {
+  if (recipient.size === undefined) return '';
+  return `<p class="size${recipient.clipped ? ' clipped' : ''}" title="${escapeHtml(emailSizeTitle(recipient.size))}">${escapeHtml(emailSizeText(recipient.size))}</p>`;
 }
 
 function recipientCard(result: PreviewResult, recipient: PreviewRecipient, key: string, active: boolean, remoteContent: boolean): string {
@@ -122,7 +132,7 @@ function recipientCard(result: PreviewResult, recipient: PreviewRecipient, key: 
 <div class="card-head">
 <h2>${escapeHtml(recipient.name)}${recipient.jurisdiction ? ` <span class="dim">· ${escapeHtml(recipient.jurisdiction)}</span>` : ''}${recipient.picked ? ' <span class="dim">· picked</span>' : ''}</h2>
 <p class="summary ${level}">${escapeHtml(recipient.summary)}</p>
-<div class="actions"><button type="button" data-action="open" data-file="${escapeHtml(recipient.file)}" title="${escapeHtml(recipient.file)}">Open</button>${recipient.picked ? `<button type="button" data-action="unpick" data-file="${escapeHtml(recipient.file)}">Remove</button>` : ''}</div>
+${sizeLine(recipient)}<div class="actions"><button type="button" data-action="open" data-file="${escapeHtml(recipient.file)}" title="${escapeHtml(recipient.file)}">Open</button>${recipient.picked ? `<button type="button" data-action="unpick" data-file="${escapeHtml(recipient.file)}">Remove</button>` : ''}</div>
 </div>
 <div class="card-body">${body}</div>
 </section>`;
@@ -152,10 +162,13 @@ h2 { font-size: 1em; margin: 0; }
 .card { flex: 1 0 624px; max-width: 760px; display: flex; flex-direction: column; border: 1px solid var(--vscode-panel-border); border-radius: 4px; }
 .card-head { padding: 6px 8px; display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
 .card-head .summary { grid-column: 1; margin: 0; }
-.card-head .actions { grid-column: 2; grid-row: 1 / span 2; align-self: center; display: flex; gap: 4px; }
+.card-head .actions { grid-column: 2; grid-row: 1 / span 3; align-self: center; display: flex; gap: 4px; }
 .summary.ok { color: var(--vscode-testing-iconPassed, #388a34); }
 .summary.warn { color: var(--vscode-editorWarning-foreground, #bf8803); }
 .summary.bad { color: var(--vscode-editorError-foreground, #e51400); }
+.card-head .size { grid-column: 1; margin: 0; opacity: .8; }
+.card-head .size.clipped { opacity: 1; font-weight: 600; color: var(--vscode-editorError-foreground, #e51400); }
+.badge.clipped { background: var(--vscode-editorError-foreground, #e51400); color: #fff; }
 .card-body { flex: 1; }
 iframe.email { display: block; width: 100%; height: calc(100vh - 190px); min-height: 320px; border: 0; background: #fff; }
 .abort, .error { margin: 12px; font-weight: 600; color: var(--vscode-editorError-foreground, #e51400); }

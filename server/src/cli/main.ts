@@ -9,6 +9,7 @@ import { runExplain } from './explain';
 import { runInit, type InitOptions } from './init';
 import { runInitFromData } from './init-from-data';
 import { runPreview, UsageError } from './preview';
+import { summaryWithSize } from '../core/preview/html';
 import { AUDIENCE_USAGE, runAudience } from './audience';
 
 declare const MERGEWISE_VERSION: string | undefined;
@@ -206,7 +207,7 @@ function preview(args: string[], io: CliIo): number {
   });
   for (const problem of run.problems) io.stderr(`mergewise: ${problem}\n`);
   if (values.out) {
-    io.stdout(`${run.previews.map((p) => `${p.recipient.name}: ${p.summary}`).join('\n')}\nWrote ${run.written.length} files; open ${run.written[run.written.length - 1]}\n`);
+    io.stdout(`${run.previews.map((p) => `${p.recipient.name}: ${summaryWithSize(p)}`).join('\n')}\nWrote ${run.written.length} files; open ${run.written[run.written.length - 1]}\n`);
   } else {
     io.stdout(run.text);
   }

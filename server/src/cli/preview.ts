@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getDialect } from '../core/dialects/registry';
-import { indexPage, isPlainTextTemplate, recipientPage } from '../core/preview/html';
+import { indexPage, isPlainTextTemplate, recipientPage, summaryWithSize } from '../core/preview/html';
 import { previewTemplate, type RecipientPreview } from '../core/preview/preview';
 import { loadRecipients, type Recipient } from '../core/preview/recipients';
 import { partialLookup, partialSources } from '../core/partials/render';
@@ -88,7 +88,7 @@ function matchesRecipient(recipient: Recipient, wanted: string): boolean {
 /** The rendering as terminal text, with marks in brackets: `[there ← fallback]`, `[blank: customer.city]`. */
 export function formatPreviewText(preview: RecipientPreview, color: boolean): string {
   const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
-  const header = paint(1, `── ${preview.recipient.name}${preview.recipient.jurisdiction ? ` (${preview.recipient.jurisdiction})` : ''}: ${preview.summary} ──`);
+  const header = paint(1, `── ${preview.recipient.name}${preview.recipient.jurisdiction ? ` (${preview.recipient.jurisdiction})` : ''}: ${summaryWithSize(preview)} ──`);
   if (preview.aborted !== undefined) return `${header}\nThis recipient gets no email: the template stops the send (${preview.aborted}).\n`;
   if (preview.error) return `${header}\n${preview.error}\n`;
   let body = '';

@@ -1,4 +1,5 @@
 import { emailDocument, escapeHtml, statusMessage } from '../../../../protocol/src/email-document';
+import { emailSizeText } from '../../../../protocol/src/email-size';
 import type { PreviewSegment, RecipientPreview } from './preview';
 import { endsInsideRawText } from './raw-text';
 
@@ -76,7 +77,7 @@ export function recipientPage(preview: RecipientPreview, templateName: string, o
   const { recipient } = preview;
   const message = statusMessage(preview);
   const status = message ? `<p class="${preview.aborted !== undefined ? 'mw-abort' : 'mw-error'}">${escapeHtml(message)}</p>\n` : '';
-  const bar = `<div class="mw-bar"><strong>${escapeHtml(recipient.name)}</strong>${recipient.jurisdiction ? ` · ${escapeHtml(recipient.jurisdiction)}` : ''} · ${escapeHtml(preview.summary)}</div>\n`;
+  const bar = `<div class="mw-bar"><strong>${escapeHtml(recipient.name)}</strong>${recipient.jurisdiction ? ` · ${escapeHtml(recipient.jurisdiction)}` : ''} · ${escapeHtml(summaryWithSize(preview))}</div>\n`;
   return emailDocument(message ? '' : markedEmailHtml(preview, options), {
     title: `${templateName} for ${recipient.name}`,
     remote: false,
@@ -88,10 +89,15 @@ export function recipientPage(preview: RecipientPreview, templateName: string, o
   }) + '\n';
 }
 
+/** The summary and the rendered size, with Gmail's clipping when it applies: `0 fallbacks, 1 blank, 0 stale · 118.2 KB — Gmail clips this`. */
+export function summaryWithSize(preview: RecipientPreview): string {
+  return preview.size === undefined ? preview.summary : `${preview.summary} · ${emailSizeText(preview.size)}`;
+}
+
 /** The index page: every recipient's rendering side by side. */
 export function indexPage(templateName: string, pages: { file: string; preview: RecipientPreview }[]): string {
   const columns = pages.map(({ file, preview }) => `<section>
-<h2>${escapeHtml(preview.recipient.name)}</h2><p>${escapeHtml(preview.summary)}</p>
+<h2>${escapeHtml(preview.recipient.name)}</h2><p>${escapeHtml(summaryWithSize(preview))}</p>
 <iframe src="${escapeHtml(file)}" sandbox title="${escapeHtml(preview.recipient.name)}"></iframe>
 </section>`).join('\n');
   return `<!doctype html>

@@ -10,6 +10,7 @@ import { endsInsideRawText } from './raw-text';
 import type { FieldSpec, Schema } from '../schema/types';
 import type { Recipient } from './recipients';
 import { connectedMockValue, describeConnectedSource } from '../dialects/common/connected-data';
+import { isClipped, utf8Length } from '../../../../protocol/src/email-size';
 
 /** `value` marks a field output that rendered normally; the others are what authors look for. */
 export type MarkKind = 'value' | 'fallback' | 'blank' | 'stale' | 'raw';
@@ -46,6 +47,13 @@ export interface RecipientPreview {
   /** The template stops this recipient's send, with the reason it gives. */
   aborted?: string;
   error?: string;
+  /**
+   * The rendered email's size in bytes: the UTF-8 of the HTML as sent, without the preview's marks.
+   * Absent when nothing was rendered (an aborted send, an error).
+   */
+  size?: number;
+  /** Over Gmail's 102 KB (`GMAIL_CLIP_BYTES`, 104,448 bytes): Gmail clips this email. Set with `size`. */
+  clipped?: boolean;
 }
 
 export interface PreviewInput {
@@ -165,6 +173,9 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
     });
   }
   pushText(result.output.slice(last));
+  const rendered = result.aborted === undefined && !result.error;
+  let size = 0;
+  if (rendered) for (const segment of segments) size += utf8Length(segment.text);
   return {
     recipient,
     segments,
@@ -172,6 +183,7 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
     summary: result.aborted !== undefined ? `send stopped: ${result.aborted}` : result.error ? 'not rendered' : summarize(counts),
     ...(result.aborted !== undefined ? { aborted: result.aborted } : {}),
     ...(result.error ? { error: result.error } : {}),
+    ...(rendered ? { size, clipped: isClipped(size) } : {}),
   };
 }
 

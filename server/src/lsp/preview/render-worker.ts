@@ -57,6 +57,7 @@ function renderOne(job: RenderJob, index: number): PreviewRecipient {
       counts: preview.counts,
       ...(preview.aborted !== undefined ? { aborted: preview.aborted } : {}),
       ...(preview.error ? { error: preview.error } : {}),
+      ...(preview.size !== undefined ? { size: preview.size, clipped: preview.clipped ?? false } : {}),
       html: rendered ? markedEmailHtml(preview, { plainText: job.plainText }) : '',
     };
   } catch (error) {
