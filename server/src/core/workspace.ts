@@ -189,7 +189,7 @@ export function analyzeDocument(
   const baseDir = schema?.dir ?? path.dirname(path.resolve(filePath));
   const relativePath = toPosix(path.relative(baseDir, path.resolve(filePath)));
   const choice = chooseDialect(schema, relativePath, text);
-  const dialect = getDialect(choice.id);
+  const dialect = getDialect(choice.id, schema?.handlebarsFlavor);
   const audience = loaded && schema ? templateAudience(index.audienceFor(loaded.file), schema, relativePath) : undefined;
   const withAudience = audience ? { audience } : {};
   if (partials) {
@@ -209,7 +209,7 @@ export function analyzeDocument(
 export function declaredFieldUses(index: SchemaIndex, filePath: string, text: string): DeclaredUse[] | undefined {
   const schema = index.schemaFor(filePath)?.result?.schema;
   if (!schema) return undefined;
-  const dialect = getDialect(chooseDialect(schema, toPosix(path.relative(schema.dir, path.resolve(filePath))), text).id);
+  const dialect = getDialect(chooseDialect(schema, toPosix(path.relative(schema.dir, path.resolve(filePath))), text).id, schema.handlebarsFlavor);
   const { uses } = dialect.scan(text);
   return usesOfDeclaredFields(uses, resolveUses(schema, dialect.id, uses));
 }

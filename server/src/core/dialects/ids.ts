@@ -15,6 +15,15 @@ export const DIALECT_IDS = [
 
 export type DialectId = (typeof DIALECT_IDS)[number];
 
+/**
+ * Which platform runs a `handlebars` template (`mergewise.json`'s `"handlebars": {"flavor": …}`):
+ * Amazon SES and Mailgun run plain Handlebars; Mailchimp Transactional (Mandrill) has helpers and
+ * conditions of its own. A flavor, not a dialect: the id, aliases and output stay `handlebars`.
+ */
+export const HANDLEBARS_FLAVORS = ['ses', 'mailgun', 'mandrill'] as const;
+
+export type HandlebarsFlavorId = (typeof HANDLEBARS_FLAVORS)[number];
+
 export function isDialectId(value: unknown): value is DialectId {
   return typeof value === 'string' && (DIALECT_IDS as readonly string[]).includes(value);
 }

@@ -1,6 +1,7 @@
 import type { Dialect } from './dialect';
-import type { DialectId } from './ids';
+import type { DialectId, HandlebarsFlavorId } from './ids';
 import { handlebars } from './handlebars';
+import { mandrillHandlebars } from './handlebars/mandrill';
 import { hml } from './hml';
 import { iterable } from './iterable';
 import { liquid } from './liquid';
@@ -32,8 +33,12 @@ const DIALECTS: Record<DialectId, Dialect> = {
   marketo,
 };
 
-export function getDialect(id: DialectId): Dialect {
-  return DIALECTS[id];
+/**
+ * The dialect of an id; for `handlebars`, the platform's flavor when `mergewise.json` names one
+ * (`"handlebars": {"flavor": "mandrill"}`), with the same id.
+ */
+export function getDialect(id: DialectId, handlebarsFlavor?: HandlebarsFlavorId): Dialect {
+  return id === 'handlebars' && handlebarsFlavor === 'mandrill' ? mandrillHandlebars : DIALECTS[id];
 }
 
 export function implementedDialects(): Dialect[] {

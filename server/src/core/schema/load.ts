@@ -1,5 +1,5 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { DIALECT_IDS, isDialectId, type DialectId } from '../dialects/ids';
+import { DIALECT_IDS, HANDLEBARS_FLAVORS, isDialectId, type DialectId, type HandlebarsFlavorId } from '../dialects/ids';
 import { closestNames } from '../closest';
 import { globProblem } from '../purposes';
 import { RULE_IDS, SCHEMA_ERROR, SEVERITY_SETTINGS, type Diagnostic, type RuleId, type Severity, type SeveritySetting, type Span } from '../model';
@@ -25,7 +25,7 @@ export interface SchemaLoadResult {
   parsed: boolean;
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize', 'partials', 'audience'];
+const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'handlebars', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize', 'partials', 'audience'];
 const AUDIENCE_KEYS = ['columns', 'updatedAt', 'updatedAtColumns', 'rareBranchShare', 'maxSnapshotAgeDays'];
 const FIELD_KEYS = [
   'type', 'description', 'source', 'expected', 'fallback', 'examples', 'sensitivity', 'maxAgeDays',
@@ -124,6 +124,12 @@ class SchemaLoader {
           if (dialect) this.schema.dialect = dialect;
           break;
         }
+        case 'handlebars':
+          for (const [, flavorNode] of this.properties(value, '"handlebars"', ['flavor'])) {
+            const flavor = this.enumValue(flavorNode, HANDLEBARS_FLAVORS, 'handlebars: "flavor"');
+            if (flavor) this.schema.handlebarsFlavor = flavor as HandlebarsFlavorId;
+          }
+          break;
         case 'templates':
           for (const [glob, dialectNode, globNode] of this.properties(value, 'templates')) {
             this.checkGlobs(globNode, 'templates');

@@ -1,4 +1,4 @@
-import type { DialectId } from '../dialects/ids';
+import type { DialectId, HandlebarsFlavorId } from '../dialects/ids';
 import type { RuleId, SeveritySetting, Span } from '../model';
 
 export const FIELD_TYPES = ['string', 'number', 'boolean', 'date', 'array', 'object'] as const;
@@ -79,6 +79,8 @@ export interface Schema {
   /** The folder it governs; globs are relative to it. */
   dir: string;
   dialect?: DialectId;
+  /** The platform `handlebars` templates are written for (`"handlebars": {"flavor": "mandrill"}`); plain Handlebars without it. */
+  handlebarsFlavor?: HandlebarsFlavorId;
   templates: TemplateDialectOverride[];
   recipients: string[];
   fields: Map<string, FieldSpec>;

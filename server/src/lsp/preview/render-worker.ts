@@ -42,7 +42,7 @@ function renderOne(job: RenderJob, index: number): PreviewRecipient {
     ...(recipient.picked ? { picked: true } : {}),
   };
   try {
-    const dialect = getDialect(job.dialect);
+    const dialect = getDialect(job.dialect, job.schema?.handlebarsFlavor);
     if (!lastScan || lastScan.text !== job.text || lastScan.dialect !== job.dialect) {
       lastScan = { text: job.text, dialect: job.dialect, scan: dialect.scan(job.text) };
     }

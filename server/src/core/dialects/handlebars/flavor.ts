@@ -64,6 +64,13 @@ export interface HandlebarsFlavor {
   plainConditionsOnly?: boolean;
   /** Postmark's Mustachio: no helpers but `#each`, `.` for the current value, `../` for the parent scope. */
   mustachio?: boolean;
+  /**
+   * Mailchimp Transactional: a condition may be a comparison in backticks (``{{#if `purchases > 3`}}``,
+   * ``{{elseif `plan == "gold"`}}``), and `{{elseif …}}` chains like `{{else if …}}`.
+   */
+  backtickConditions?: boolean;
+  /** The template as handlebars.js reads it, for the parser's confirmation and the preview (a platform's own syntax rewritten). */
+  toHandlebars?(text: string): string;
   /** Names the platform fills in itself (unsubscribe links, sender details): not recipient data. From `<dialect>/system-tags.ts`. */
   systemTags: SystemTags;
   /** What the platform counts as empty, for telling a fallback from a value in previews (default: nothing, "", false, []). */

@@ -89,7 +89,7 @@ export function renderHandlebarsFamily(
   });
   try {
     const partials = includePartials(env, request, flavor, sites);
-    const template = env.compile(instrument(request.text, request.scan, (useIndex) => useIndex), COMPILE_OPTIONS);
+    const template = env.compile(forHandlebars(flavor, instrument(request.text, request.scan, (useIndex) => useIndex)), COMPILE_OPTIONS);
     const output = template(buildView(request, partials, flavor), RUNTIME_OPTIONS);
     if (output.length > request.limits.outputChars) {
       return {
@@ -105,6 +105,11 @@ export function renderHandlebarsFamily(
     const summary = lines.length > 1 ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0] ?? message;
     return { output: '', values: [], error: `${flavor.platform} could not render this template (handlebars.js: ${summary}).` };
   }
+}
+
+/** The instrumented template as handlebars.js reads it: the flavor's own syntax rewritten. */
+function forHandlebars(flavor: HandlebarsFlavor, text: string): string {
+  return flavor.toHandlebars ? flavor.toHandlebars(text) : text;
 }
 
 /** Every `each` iteration checks the budget, so nested loops over large lists stop in time. */
@@ -136,7 +141,7 @@ function includePartials(env: HandlebarsEnvironment, request: RenderRequest, fla
     if (!template) {
       const first = sites.length;
       partial.scan.uses.forEach((_, useIndex) => sites.push({ useIndex, partial: partial.file }));
-      template = env.compile(instrument(partial.text, partial.scan, (useIndex) => first + useIndex), COMPILE_OPTIONS);
+      template = env.compile(forHandlebars(flavor, instrument(partial.text, partial.scan, (useIndex) => first + useIndex)), COMPILE_OPTIONS);
       compiled.set(partial.file, template);
     }
     depth++;

@@ -25,12 +25,13 @@ import { MAX_NESTING } from '../common/limits';
 import { ForwardIndex, LineEnds, ScanCollector, StringEnds, TrimmedEnds, findMergewiseParameters, isSpace, isWhiteSpace, trimmedEnd } from '../common/scan-collector';
 import { blockHelper, inlineHelper, type BlockHelper, type GuardRule, type HandlebarsFlavor } from './flavor';
 import { isElse } from './tags';
+import { findComparisonOperator } from './comparison';
 import {
   ExpressionLexer, add, isIndex, isLiteral, literalValue, parsePartial, parseSubExpression,
   type ExpressionProblem, type HashPair, type Param, type SubExpression, type Token,
 } from './lexer';
 
-const OPEN_BRACE = 123, CLOSE_BRACE = 125, TILDE = 126, BACKSLASH = 92, QUOTE = 34, APOSTROPHE = 39;
+const OPEN_BRACE = 123, CLOSE_BRACE = 125, TILDE = 126, BACKSLASH = 92, QUOTE = 34, APOSTROPHE = 39, BACKTICK = 96;
 
 /** Templates larger than this are not re-parsed by handlebars.js, whose parser is superlinear (100 KB: ~60 ms). */
 const CONFIRM_LIMIT = 64 * 1024;
@@ -223,6 +224,8 @@ class HandlebarsScanner {
         break;
       default:
         if (!this.mustachio && isElse(text, first, end)) this.handleElse(first + 4, end, tagSpan);
+        // Mailchimp Transactional's `{{elseif x}}` is `{{else if x}}`: the rest after `else` is `if x`.
+        else if (this.flavor.backtickConditions && isElseIf(text, first, end)) this.handleElse(first + 4, end, tagSpan);
         else this.readOutput(start, end, tagSpan);
     }
     return tagEnd;
@@ -493,7 +496,12 @@ class HandlebarsScanner {
       this.openMustachioBlock(start, end, tagSpan, inverted);
       return;
     }
-    const sexpr = this.parse(start, end, tagSpan);
+    const comparison = this.flavor.backtickConditions ? this.backtickCondition(start, end, tagSpan) : undefined;
+    if (comparison) {
+      this.openComparisonBlock(comparison, tagSpan, inverted);
+      return;
+    }
+    const sexpr = comparison === null ? undefined : this.parse(start, end, tagSpan);
     if (!sexpr || sexpr.head.kind !== 'path') {
       this.noteTag(undefined);
       if (!sexpr) this.collector.error(tagSpan, `\`${this.shortTag(tagSpan)}\` names no block: ${this.flavor.refusal}. Write \`{{#if field}}\`, or remove the \`${inverted ? '^' : '#'}\`.`);
@@ -522,6 +530,86 @@ class HandlebarsScanner {
     this.unknownHelper(head, true);
     for (const param of sexpr.params) this.useParam(param, tagSpan, 'condition', NO_FILTERS, null);
     this.pushBlock(name, 'unknown', tagSpan);
+  }
+
+  /** ``{{#if `x > 3`}}``: the helper's block, guarded as the comparison says. */
+  private openComparisonBlock(comparison: Comparison, tagSpan: Span, inverted: boolean): void {
+    const { sexpr } = comparison;
+    const name = sexpr.head.value;
+    const helper = blockHelper(this.flavor, name);
+    this.noteTag(undefined);
+    if (!helper || helper.scope || !helper.conditional) {
+      if (!helper) this.unknownHelper(sexpr.head, true);
+      else this.collector.error(tagSpan, `\`{{#${name}}}\` takes a list or a value, not a comparison in backticks: ${this.flavor.refusal}. Compare in \`{{#if \`…\`}}\`.`);
+      for (const param of sexpr.params) this.useParam(param, tagSpan, 'condition', NO_FILTERS, null);
+      this.pushBlock(name, 'unknown', tagSpan);
+      return;
+    }
+    this.openHelperBlock(name, { ...helper, guard: comparisonRule(helper, comparison.rule) }, sexpr, tagSpan, inverted);
+  }
+
+  /**
+   * ``if `a OP b` `` in `text[start, end)`: the helper's name and the two values compared, or one
+   * value tested. Undefined when no backtick follows the name (read as usual); null when the
+   * comparison is malformed (reported).
+   */
+  private backtickCondition(start: number, end: number, tagSpan: Span): Comparison | null | undefined {
+    const text = this.text;
+    let p = start;
+    while (p < end && isWhiteSpace(text.charCodeAt(p))) p++;
+    const nameStart = p;
+    while (p < end && isNameChar(text.charCodeAt(p))) p++;
+    const nameEnd = p;
+    while (p < end && isWhiteSpace(text.charCodeAt(p))) p++;
+    if (nameEnd === nameStart || text.charCodeAt(p) !== BACKTICK) return undefined;
+    const open = p;
+    const close = text.indexOf('`', open + 1);
+    if (close === -1 || close >= end) {
+      this.collector.error(tagSpan, `In \`${this.shortTag(tagSpan)}\`, the comparison opened with \`\`\` is never closed with another: ${this.flavor.refusal}.`);
+      return null;
+    }
+    if (!isBlank(text, close + 1, end)) {
+      this.collector.error({ start: close + 1, end }, `In \`${this.shortTag(tagSpan)}\`, nothing may follow the comparison in backticks: ${this.flavor.refusal}.`);
+      return null;
+    }
+    const head = this.lexer.reset(nameStart, nameEnd).take();
+    const operator = findComparisonOperator(text, open + 1, close);
+    const ranges: [number, number][] = operator ? [[open + 1, operator.start], [operator.end, close]] : [[open + 1, close]];
+    const params: Token[] = [];
+    for (const [from, to] of ranges) {
+      const operand = this.comparisonOperand(from, to, tagSpan);
+      if (!operand) return null;
+      params.push(operand);
+    }
+    let rule: GuardRule = 'truthy';
+    if (operator) {
+      const op = operator.operator;
+      // `x > 3` tells that x has a value; `==` and `!=` read either order (see `conditionGuards`).
+      rule = op === '==' ? 'equals' : op === '!=' ? 'not-equals' : (op === '>' || op === '>=') && isLiteral(params[1]) ? 'greater' : 'none';
+    }
+    return { sexpr: { kind: 'sexpr', head, params, hash: [], blockParams: [], start: nameStart, end: close + 1 }, rule };
+  }
+
+  /** One side of a comparison in backticks: a path or a literal, strings in double quotes. */
+  private comparisonOperand(start: number, end: number, tagSpan: Span): Token | undefined {
+    const text = this.text;
+    const lexer = this.lexer.reset(start, end);
+    const kind = lexer.peek();
+    const problem = (message: string): undefined => {
+      this.collector.error(tagSpan, `In \`${this.shortTag(tagSpan)}\`, ${message}: ${this.flavor.refusal}.`);
+      return undefined;
+    };
+    if (kind === 'end') return problem('the comparison in backticks has no value on one side of its operator (`==`, `!=`, `>`, `>=`, `<`, `<=`)');
+    if (kind !== 'path' && kind !== 'string' && kind !== 'number' && kind !== 'boolean' && kind !== 'null' && kind !== 'undefined') {
+      return problem(`\`${text.slice(start, end).trim()}\` is not a field or a value to compare`);
+    }
+    const token = lexer.take();
+    if (token.invalid) return problem(`\`${text.slice(token.start, token.end)}\` is not a field or a value (${token.invalid})`);
+    if (lexer.peek() !== 'end') return problem(`\`${text.slice(start, end).trim()}\` is not one value: compare one field or value with one operator (\`==\`, \`!=\`, \`>\`, \`>=\`, \`<\`, \`<=\`)`);
+    if (token.kind === 'string' && text.charCodeAt(token.start) === APOSTROPHE) {
+      return problem(`${this.flavor.platform} compares strings only in double quotes, not \`${text.slice(token.start, token.end)}\``);
+    }
+    return token;
   }
 
   private openHelperBlock(name: string, helper: BlockHelper, sexpr: SubExpression, tagSpan: Span, inverted: boolean): void {
@@ -730,9 +818,11 @@ class HandlebarsScanner {
           `${this.flavor.platform} has no \`{{else if}}\`: ${this.flavor.refusal}. Nest a second \`{{#if}}\` inside \`{{else}}\`` +
           (this.flavor.maxConditionalDepth ? ` (at most ${this.flavor.maxConditionalDepth} conditionals deep).` : '.'));
       }
-      const sexpr = this.parse(restStart, restEnd, tagSpan);
+      const comparison = this.flavor.backtickConditions ? this.backtickCondition(restStart, restEnd, tagSpan) : undefined;
+      const sexpr = comparison ? comparison.sexpr : comparison === null ? undefined : this.parse(restStart, restEnd, tagSpan);
       const name = sexpr?.head.kind === 'path' ? sexpr.head.value : '';
-      const helper = blockHelper(this.flavor, name);
+      const found = blockHelper(this.flavor, name);
+      const helper = comparison && found ? { ...found, guard: comparisonRule(found, comparison.rule) } : found;
       if (!sexpr || !helper || helper.scope) {
         if (sexpr && !helper) this.unknownHelper(sexpr.head, true);
         else if (helper?.scope) this.collector.error(tagSpan, `\`{{else ${name}}}\` cannot chain a loop or context block: ${this.flavor.refusal}. Close the block and open \`{{#${name}}}\` after it.`);
@@ -1096,7 +1186,7 @@ class HandlebarsScanner {
   /** The scanner found nothing: ask handlebars.js, so a template it refuses is never called clean. */
   private confirmWithParser(): void {
     try {
-      Handlebars.parse(this.text);
+      Handlebars.parse(this.flavor.toHandlebars ? this.flavor.toHandlebars(this.text) : this.text);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const located = error as { lineNumber?: number; column?: number };
@@ -1115,6 +1205,27 @@ class HandlebarsScanner {
     const tag = this.text.slice(span.start, span.end).replace(/\s+/g, ' ');
     return tag.length > 60 ? `${tag.slice(0, 57)}…` : tag;
   }
+}
+
+/** A comparison in backticks, as a helper call: the helper's name as head, the values compared as params. */
+interface Comparison {
+  sexpr: SubExpression;
+  /** What the comparison tells about its values when it holds. */
+  rule: GuardRule;
+}
+
+/** What `if` (the comparison holds) or `unless` (it does not) tells about the values. */
+function comparisonRule(helper: BlockHelper, rule: GuardRule): GuardRule {
+  return helper.guard === 'falsy' ? invertRule(rule) : rule;
+}
+
+/** `elseif` as the first word of a tag. */
+function isElseIf(text: string, first: number, end: number): boolean {
+  return first + 6 <= end && text.startsWith('elseif', first) && (first + 6 === end || isWhiteSpace(text.charCodeAt(first + 6)));
+}
+
+function isNameChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
 }
 
 function invertRule(rule: GuardRule): GuardRule {
