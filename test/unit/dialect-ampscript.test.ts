@@ -7,7 +7,9 @@ import { applyEdits } from '../../server/src/core/dialects/edits';
 import { getDialect } from '../../server/src/core/dialects/registry';
 import { detectDialect } from '../../server/src/core/dialects/registry';
 import { marked } from '../helpers/cursor';
-import { NOW, schemaOf } from '../helpers/schema';
+import { load, NOW, schemaOf } from '../helpers/schema';
+import { hoverAt } from '../../server/src/core/ide';
+import type { DocumentAnalysis } from '../../server/src/core/workspace';
 
 function outputs(scan: TemplateScan): FieldUse[] {
   return scan.uses.filter((use) => use.context === 'output');
@@ -93,7 +95,7 @@ IF NOT Empty(@n) THEN SET @greeting = Concat("Hi ", @n) ELSE SET @greeting = "He
     assert.deepEqual(scan.uses.map((use) => [use.context, use.guarded]), [['condition', false], ['output', true]]);
   });
 
-  test('Lookup, LookupRows, Row and Field name data extension columns', () => {
+  test('Lookup, LookupRows, Row and Field read data extensions: connected data, not fields', () => {
     const scan = ampscript.scan(`%%[
 SET @next = Lookup("Appointments", "ServiceName", "SubscriberKey", _subscriberkey)
 SET @rows = LookupRows("Cart_Items", "SubscriberKey", _subscriberkey)
@@ -101,8 +103,11 @@ FOR @i = 1 TO RowCount(@rows) DO
   SET @row = Row(@rows, @i)
 ]%%<li>%%=v(Field(@row, "Title"))=%%</li>%%[
 NEXT @i ]%%`);
-    assert.deepEqual(scan.uses.map((use) => [use.path, use.context]), [
-      ['Appointments.ServiceName', 'assign'], ['Cart_Items', 'loop'], ['Cart_Items[].Title', 'output'],
+    assert.deepEqual(scan.uses, []);
+    assert.deepEqual(scan.connected!.sources.map((source) => [source.kind, source.object]), [['data-extension', 'Appointments'], ['data-extension', 'Cart_Items']]);
+    assert.deepEqual(scan.connected!.uses.map((use) => [use.source, use.written, use.property ?? null, use.context]), [
+      [0, 'Appointments', null, 'argument'], [0, 'ServiceName', 'ServiceName', 'argument'], [0, 'SubscriberKey', 'SubscriberKey', 'argument'],
+      [1, 'Cart_Items', null, 'argument'], [1, 'SubscriberKey', 'SubscriberKey', 'argument'], [1, 'Title', 'Title', 'output'],
     ]);
   });
 
@@ -198,14 +203,13 @@ describe('AMPscript preview rendering', () => {
     assert.match(out, /Thanks for staying with Shearly, \[blank:\]\./);
   });
 
-  test('reads data by schema path, loops over rows, formats numbers, and Concat', () => {
+  test('reads data extensions from the recipient\'s mocks, loops over rows, formats numbers, and Concat', () => {
     const text = `%%[ SET @rows = LookupRows("Cart_Items", "SubscriberKey", _subscriberkey)
 FOR @i = 1 TO RowCount(@rows) DO SET @row = Row(@rows, @i) ]%%<li>%%=Concat(@i, ". ", Field(@row, "Title"))=%% %%=FormatCurrency(Field(@row, "Price"))=%%</li>%%[ NEXT @i ]%%`;
     const scan = ampscript.scan(text);
-    const schemaPaths: Record<string, string> = { Cart_Items: 'cart.items', 'Cart_Items[].Title': 'cart.items[].title', 'Cart_Items[].Price': 'cart.items[].price' };
-    const data = { cart: { items: [{ title: 'Tap reader', price: 89 }, { title: 'SMS bundle', price: 1240.5 }] } };
-    const result = ampscript.render({ text, scan, data, schemaPathOf: (i) => schemaPaths[scan.uses[i].path], limits: DEFAULT_RENDER_LIMITS });
-    assert.equal(shown(result), '<li>[value:1. Tap reader] [value:$89.00]</li><li>[value:2. SMS bundle] [value:$1,240.50]</li>');
+    const connected = { Cart_Items: [{ Title: 'Tap reader', Price: 89 }, { Title: 'SMS bundle', Price: 1240.5 }] };
+    const result = ampscript.render({ text, scan, data: {}, connected, schemaPathOf: () => undefined, limits: DEFAULT_RENDER_LIMITS });
+    assert.equal(shown(result), '<li>1. Tap reader $89.00</li><li>2. SMS bundle $1,240.50</li>');
   });
 
   test('RaiseError stops the send for this recipient', () => {
@@ -250,5 +254,152 @@ describe('AMPscript analysis, end to end', () => {
   test('the dialect is registered, and detected from AMPscript delimiters', () => {
     assert.equal(getDialect('ampscript'), ampscript);
     assert.equal(detectDialect('<p>%%=v(@x)=%%</p>'), 'ampscript');
+  });
+});
+
+/** A Marketing Cloud loyalty email, as Content Builder holds it: data extensions, branches, tracked links. */
+const LOYALTY = `%%[
+/* Loyalty statement. Sendable DE: Loyalty_Members (SubscriberKey). */
+VAR @name, @points, @tier, @coupon, @orders, @row, @url
+IF NOT Empty(AttributeValue("FirstName")) THEN
+  SET @name = ProperCase(AttributeValue("FirstName"))
+ELSE
+  SET @name = "there"
+ENDIF
+SET @points = Lookup("Loyalty_Members", "Points", "SubscriberKey", _subscriberkey)
+SET @tier = Lookup("Loyalty_Members", "Tier", "SubscriberKey", _subscriberkey)
+SET @coupon = ClaimRow("Loyalty_Coupons", "IsClaimed", "SubscriberKey", _subscriberkey)
+SET @orders = LookupOrderedRows("Loyalty_Orders", 3, "OrderDate DESC", "SubscriberKey", _subscriberkey)
+SET @url = Concat("https://shearly.example/rewards?tier=", @tier, "&e=", AttributeValue("EmailAddress"))
+]%%
+<p>Hi %%=v(@name)=%%, you have %%=FormatNumber(@points, "N0")=%% points.</p>
+<p>Your code: %%=Field(@coupon, "CouponCode")=%%</p>
+%%[ FOR @i = 1 TO RowCount(@orders) DO
+  SET @row = Row(@orders, @i) ]%%
+<li>%%=Field(@row, "OrderName")=%%: %%=FIELD(@row, Concat("Line", @i))=%%</li>
+%%[ NEXT @i ]%%
+<a href="%%=RedirectTo(@url)=%%">See your rewards</a>
+<a href="%%=RedirectTo(Concat("https://shearly.example/u?e=", URLEncode(AttributeValue("EmailAddress"))))=%%">Update your details</a>`;
+
+describe('AMPscript data flow: branches, data extensions, links (issue 18 item 3)', () => {
+  const fields = {
+    'customer.first_name': { type: 'string', source: 'declared', aliases: { ampscript: 'FirstName' } },
+    'customer.nickname': { type: 'string', source: 'declared', aliases: { ampscript: 'Nickname' } },
+    'customer.last_name': { type: 'string', source: 'declared', aliases: { ampscript: 'LastName' } },
+    'customer.email': { type: 'string', source: 'declared', aliases: { ampscript: 'EmailAddress' } },
+  };
+  const analyze = (text: string, extra: object = {}) =>
+    analyzeTemplate({ text, relativePath: 'sfmc/loyalty.html', dialect: ampscript, schema: schemaOf({ fields, ...extra }), now: NOW });
+  const rules = (text: string, rule: string, extra: object = {}) =>
+    analyze(text, extra).diagnostics.filter((d) => d.rule === rule).map((d) => [d.field, text.slice(d.span.start, d.span.end)]);
+
+  test('a variable set in IF and ELSE carries its field, with the ELSE text as fallback', () => {
+    const [name] = outputs(ampscript.scan(LOYALTY)).filter((use) => use.written === '@name');
+    assert.deepEqual([name.path, name.fallback, name.filters], ['FirstName', 'there', ['ProperCase']]);
+    assert.deepEqual(rules(LOYALTY, 'missing-fallback').filter(([, written]) => written === '@name'), []);
+  });
+
+  test('branches that set different fields carry each origin; missing-fallback only where a path can show nothing', () => {
+    const both = `%%[
+IF NOT Empty(FirstName) THEN
+  SET @name = FirstName
+ELSEIF NOT Empty(Nickname) THEN
+  SET @name = Nickname
+ELSE
+  SET @name = "there"
+ENDIF
+]%%<p>Hi %%=v(@name)=%%</p>`;
+    assert.deepEqual(outputs(ampscript.scan(both)).map((use) => [use.path, use.fallback]), [['FirstName', 'there'], ['Nickname', 'there']]);
+    assert.deepEqual(rules(both, 'missing-fallback'), []);
+    // Every path guarded, no ELSE needed text: each output is guarded on its own path.
+    const guarded = `%%[ IF NOT Empty(FirstName) THEN SET @name = FirstName ELSE SET @name = "friend" ENDIF
+IF @formal == "yes" AND NOT Empty(LastName) THEN SET @name = LastName ENDIF ]%%Dear %%=v(@name)=%%`;
+    assert.deepEqual(rules(guarded, 'missing-fallback'), []);
+    // A branch that sets an unchecked field: that field can be empty there, the other cannot.
+    const unchecked = `%%[
+IF @formal == "yes" THEN
+  SET @name = LastName
+ELSEIF NOT Empty(FirstName) THEN
+  SET @name = FirstName
+ELSE
+  SET @name = "there"
+ENDIF ]%%Dear %%=v(@name)=%%`;
+    assert.deepEqual(rules(unchecked, 'missing-fallback'), [['customer.last_name', '@name']]);
+    // No ELSE: the variable is empty when neither condition held.
+    const noElse = `%%[ IF NOT Empty(FirstName) THEN SET @name = FirstName ELSEIF NOT Empty(Nickname) THEN SET @name = Nickname ENDIF ]%%Hi %%=v(@name)=%%`;
+    assert.deepEqual(rules(noElse, 'missing-fallback'), [['customer.first_name', '@name'], ['customer.nickname', '@name']]);
+  });
+
+  test('RedirectTo(@x), RedirectTo(URLEncode(@x)) and links in attributes are outputs', () => {
+    const text = `%%[ SET @url = Concat("https://shearly.example/p?e=", AttributeValue("EmailAddress")) ]%%
+<a href="%%=RedirectTo(@url)=%%">Plain</a> <a href="%%=RedirectTo(URLEncode(@url))=%%">Encoded</a>`;
+    assert.deepEqual(outputs(ampscript.scan(text)).map((use) => [use.path, use.written, use.filters]), [
+      ['EmailAddress', '@url', ['RedirectTo']], ['EmailAddress', '@url', ['URLEncode', 'RedirectTo']],
+    ]);
+    const links = outputs(ampscript.scan(LOYALTY)).filter((use) => use.filters.includes('RedirectTo')).map((use) => [use.path, use.written]);
+    assert.deepEqual(links, [['EmailAddress', '@url'], ['EmailAddress', 'EmailAddress']]);
+    // The same link carries the tier, from the data extension.
+    const tier = ampscript.scan(LOYALTY).connected!.uses.find((use) => use.written === '@url')!;
+    assert.deepEqual([tier.property, tier.context], ['Tier', 'output']);
+  });
+
+  test('data extension names and columns are connected data, not fields: no unknown-field', () => {
+    const scan = ampscript.scan(LOYALTY);
+    assert.deepEqual(scan.uses.map((use) => use.path).filter((path) => !['FirstName', 'EmailAddress'].includes(path)), []);
+    assert.deepEqual(scan.connected!.sources.map((source) => [source.kind, source.object]), [
+      ['data-extension', 'Loyalty_Members'], ['data-extension', 'Loyalty_Members'], ['data-extension', 'Loyalty_Coupons'], ['data-extension', 'Loyalty_Orders'],
+    ]);
+    const reads = scan.connected!.uses.filter((use) => use.context === 'output').map((use) => [scan.connected!.sources[use.source].object, use.written, use.property ?? null]);
+    assert.deepEqual(reads, [
+      ['Loyalty_Members', '@points', 'Points'], ['Loyalty_Coupons', 'CouponCode', 'CouponCode'], ['Loyalty_Orders', 'OrderName', 'OrderName'],
+      ['Loyalty_Members', '@url', 'Tier'],
+    ]);
+    assert.deepEqual(analyze(LOYALTY).diagnostics.filter((d) => d.rule === 'unknown-field' || d.rule === 'syntax-error'), []);
+  });
+
+  test('FIELD(@row, Concat("Name", @i)) reads the row\'s data extension, not a field', () => {
+    const text = `%%[ SET @rows = LookupRows("Wishlist", "SubscriberKey", _subscriberkey)
+FOR @i = 1 TO 3 DO SET @row = Row(@rows, 1) SET @item = FIELD(@row, Concat("Name", @i)) ]%%<li>%%=v(@item)=%%</li>%%[ NEXT @i ]%%`;
+    const scan = ampscript.scan(text);
+    assert.deepEqual(scan.uses, []);
+    const read = scan.connected!.uses.find((use) => use.written === '@item')!;
+    assert.deepEqual([scan.connected!.sources[read.source].object, read.property, read.context], ['Wishlist', undefined, 'output']);
+  });
+
+  test('with "dataExtensions" declared, an unknown data extension or column is reported, with the closest names', () => {
+    const dataExtensions = {
+      Loyalty_Members: { columns: { SubscriberKey: { type: 'string' }, Points: { type: 'number' }, Tier: { type: 'string' } } },
+      Loyalty_Coupons: { columns: { SubscriberKey: {}, IsClaimed: { type: 'boolean' }, CouponCode: {} } },
+      Loyalty_Orders: { description: 'Orders, newest first', columns: { SubscriberKey: {}, OrderDate: { type: 'date' }, OrderName: {} } },
+    };
+    assert.deepEqual(rules(LOYALTY, 'unknown-field', { dataExtensions }), []);
+    const typos = LOYALTY.replace('"Points"', '"Pionts"').replace('"Loyalty_Coupons"', '"Loyalty_Coupon"');
+    const found = analyze(typos, { dataExtensions }).diagnostics.filter((d) => d.rule === 'unknown-field');
+    assert.deepEqual(found.map((d) => [d.field, typos.slice(d.span.start, d.span.end), d.data?.suggestions]), [
+      ['Loyalty_Members.Pionts', 'Pionts', ['Points']],
+      ['Loyalty_Coupon', 'Loyalty_Coupon', ['Loyalty_Coupons']],
+    ]);
+    assert.match(found[0].message, /`Pionts` is not a column of the data extension `Loyalty_Members` in mergewise\.json/);
+    assert.match(found[1].message, /`Loyalty_Coupon` is not a data extension in mergewise\.json/);
+    // Names compare without case, as Marketing Cloud does.
+    assert.deepEqual(rules(LOYALTY.replace('"Points"', '"POINTS"'), 'unknown-field', { dataExtensions }), []);
+  });
+
+  test('"dataExtensions" in mergewise.json: mistakes are reported where written', () => {
+    const loaded = load(JSON.stringify({ dataExtensions: { Loyalty_Members: { columns: { Points: { type: 'integer' } }, key: 'x' } } }));
+    assert.deepEqual(loaded.diagnostics.map((d) => d.message).sort(), [
+      'Data extension "Loyalty_Members": column "Points": "type" must be one of string, number, boolean, date, array, object; found "integer".',
+      'Unknown property "key" in data extension "Loyalty_Members"; expected one of columns, description.',
+    ].sort());
+    assert.equal(loaded.schema.dataExtensions?.get('loyalty_members')?.columns.has('points'), true);
+  });
+
+  test('the hover says which data extension and column a value comes from', () => {
+    const analysis = analyze(LOYALTY);
+    const document = { dialect: ampscript, schema: analysis.context.schema, analysis } as unknown as DocumentAnalysis;
+    const hover = hoverAt(document, LOYALTY.indexOf('@points, "N0"') + 2, [], NOW);
+    assert.match(hover!.markdown, /^\*\*@points\*\*: data extension `Loyalty_Members`, column `Points`\. Read by the platform at send time, so neither a recipient field nor an unknown one/);
+    const name = hoverAt(document, LOYALTY.indexOf('Loyalty_Coupons') + 2, [], NOW);
+    assert.match(name!.markdown, /^\*\*Loyalty_Coupons\*\*: data extension `Loyalty_Coupons`\./);
   });
 });

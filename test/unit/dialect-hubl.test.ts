@@ -8,6 +8,9 @@ import { getDialect } from '../../server/src/core/dialects/registry';
 import { detectDialect } from '../../server/src/core/dialects/registry';
 import { marked } from '../helpers/cursor';
 import { NOW, schemaOf } from '../helpers/schema';
+import { hoverAt } from '../../server/src/core/ide';
+import { parseRecipients } from '../../server/src/core/preview/recipients';
+import type { DocumentAnalysis } from '../../server/src/core/workspace';
 
 function uses(scan: TemplateScan, path: string): FieldUse[] {
   return scan.uses.filter((use) => use.path === path);
@@ -202,5 +205,67 @@ describe('HubL analysis, end to end', () => {
     assert.equal(detectDialect(`{{ personalization_token('contact.firstname', 'there') }}`), 'hubl');
     assert.equal(detectDialect(`{% set x = 1 %}{{ x }}`), 'hubl');
     assert.equal(detectDialect(`Hi {{ company.name }}`), 'liquid');
+  });
+});
+
+/** A HubSpot programmable email module, as its CRM docs build one: a deal, its products, its associated contact. */
+const DEAL_UPDATE = `{# Programmable email: deal update. module.deal_id is the module's "Deal" field. #}
+{% set deal = crm_object("deal", module.deal_id, "dealname,amount,closedate") %}
+{% set products = crm_objects("product", "hs_sku__in=" ~ module.skus, "name,price") %}
+{% set associated = crm_associations(deal.hs_object_id, "HUBSPOT_DEFINED", 3, "limit=1", "firstname,email") %}
+<p>Hi {{ contact.firstname|default('there') }},</p>
+{% if deal.amount %}
+  <p>{{ deal.dealname }} for {{ company.name|default('your team') }}: {{ deal.amount|format_currency_value(locale='en-US', currency='USD') }},
+  closing {{ deal.closedate|format_date('long') }}.</p>
+{% endif %}
+<ul>
+{% for product in products.results %}
+  <li>{{ product.name }}: {{ product.price }}</li>
+{% endfor %}
+</ul>
+<p>Your contact: {{ associated.results[0].firstname }}. {{ module.signature }}</p>`;
+
+describe('HubL CRM data and module fields (issue 18 item 4)', () => {
+  const schema = schemaOf({
+    fields: {
+      'contact.firstname': { type: 'string', source: 'declared' },
+      'company.name': { type: 'string', source: 'declared' },
+    },
+  });
+  const analyze = (text: string) => analyzeTemplate({ text, relativePath: 'hubspot/deal-update.html', dialect: hubl, schema, now: NOW });
+
+  test('crm_object, crm_objects and crm_associations are connected data; contact and company stay fields', () => {
+    const scan = hubl.scan(DEAL_UPDATE);
+    assert.deepEqual(scan.syntaxErrors, []);
+    assert.deepEqual(scan.uses.map((use) => [use.path, use.context]), [['contact.firstname', 'output'], ['company.name', 'output']]);
+    assert.deepEqual(scan.connected!.sources.map((source) => [source.kind, source.name, source.object]), [
+      ['crm-object', 'deal', 'deal'], ['crm-object', 'products', 'product'], ['crm-object', 'associated', 'association'],
+    ]);
+    assert.deepEqual(scan.connected!.uses.filter((use) => use.context === 'output').map((use) => [use.written, use.property]), [
+      ['deal.dealname', 'dealname'], ['deal.amount', 'amount'], ['deal.closedate', 'closedate'],
+      ['product.name', 'name'], ['product.price', 'price'], ['associated.results[0].firstname', 'firstname'],
+    ]);
+    assert.deepEqual(scan.systemUses!.map((use) => use.written), ['module.deal_id', 'module.skus', 'module.signature']);
+  });
+
+  test('no unknown-field for CRM properties or module fields; a misspelled contact property still is one', () => {
+    assert.deepEqual(analyze(DEAL_UPDATE).diagnostics.filter((d) => d.rule === 'unknown-field' || d.rule === 'syntax-error'), []);
+    const typo = DEAL_UPDATE.replace('contact.firstname', 'contact.frstname');
+    assert.deepEqual(analyze(typo).diagnostics.filter((d) => d.rule === 'unknown-field').map((d) => d.field), ['contact.frstname']);
+  });
+
+  test('the hover says where CRM data comes from, and that module fields are module parameters', () => {
+    const analysis = analyze(DEAL_UPDATE);
+    const document = { dialect: hubl, schema, analysis } as unknown as DocumentAnalysis;
+    const { recipients } = parseRecipients('{"$name": "Ana", "contact": {"firstname": "Ana"}, "$connected": {"deal": {"amount": 1200}}}', 'ana.json');
+    const amount = hoverAt(document, DEAL_UPDATE.indexOf('deal.amount|') + 6, recipients, NOW)!;
+    assert.match(amount.markdown, /^\*\*deal\.amount\*\*: CRM deal, property `amount`, from `crm_object\("deal", module\.deal_id, "dealname,amount,closedate"\)`\. Read by the platform at send time/);
+    assert.match(amount.markdown, /\| Ana \| 1200 \|/);
+    const name = hoverAt(document, DEAL_UPDATE.indexOf('product.name') + 9, [], NOW)!;
+    assert.match(name.markdown, /^\*\*product\.name\*\*: CRM product, property `name`, from `crm_objects\("product", /);
+    const contact = hoverAt(document, DEAL_UPDATE.indexOf('associated.results') + 3, [], NOW)!;
+    assert.match(contact.markdown, /CRM association, property `firstname`/);
+    const module = hoverAt(document, DEAL_UPDATE.indexOf('module.signature') + 3, [], NOW)!;
+    assert.match(module.markdown, /^\*\*module\.signature\*\*: filled in by HubSpot, not recipient data\. A module parameter/);
   });
 });

@@ -15,7 +15,7 @@ import { fieldQuadrant, type Quadrant } from './purposes';
 import { completionContextAt, loopScopesAt, useAt } from './query';
 import type { FieldSpec, Schema } from './schema/types';
 import { describeShown, isBlank, shownValue, type ShownKind, type ShownValue } from './values';
-import { connectedMockValue, connectedUseAt, describeConnectedSource, type ConnectedDataSource } from './dialects/common/connected-data';
+import { connectedMockValue, connectedUseAt, describeConnectedUse, isStoredData, type ConnectedDataSource } from './dialects/common/connected-data';
 import type { DocumentAnalysis } from './workspace';
 import { QUADRANTS } from '../../../protocol/src/quadrants';
 
@@ -57,7 +57,9 @@ function connectedHover(scan: TemplateScan, offset: number, recipients: Recipien
   if (!use) return undefined;
   const source = scan.connected!.sources[use.source];
   const lines = [
-    `**${use.written}**: ${describeConnectedSource(source)}. Fetched at send time, so neither a recipient field nor an unknown one; the preview never fetches it.`,
+    isStoredData(source)
+      ? `**${use.written}**: ${describeConnectedUse(source, use, 120)}. Read by the platform at send time, so neither a recipient field nor an unknown one.`
+      : `**${use.written}**: ${describeConnectedUse(source, use)}. Fetched at send time, so neither a recipient field nor an unknown one; the preview never fetches it.`,
   ];
   if (recipients.length) {
     lines.push('', '| Recipient | Sees |', '| --- | --- |');

@@ -2,7 +2,8 @@ import { closestNames } from '../closest';
 import { knownNames } from '../schema/resolve';
 import type { Schema } from '../schema/types';
 import type { DialectId } from '../dialects/ids';
-import { code, findingUse, NO_FIXES, writtenLike, type Rule } from './rule';
+import type { Span } from '../model';
+import { code, findingUse, NO_FIXES, writtenLike, type Report, type Rule, type TemplateContext } from './rule';
 
 /**
  * Suggestions per schema, dialect and path, kept across analyses: the editor re-checks a template
@@ -48,15 +49,53 @@ export const unknownField: Rule = {
         use.path,
         { suggestions: replacements });
     });
+    checkDataExtensions(context, report);
   },
   fixes(context, diagnostic) {
-    const found = findingUse(context, diagnostic);
-    if (!found) return NO_FIXES;
+    // A data extension's name or column is not a use: its finding is at the name as written.
+    const span = findingUse(context, diagnostic)?.use.span ?? (connectedLiteralAt(context, diagnostic.span) ? diagnostic.span : undefined);
+    if (!span) return NO_FIXES;
     // A close name is a guess: offered, never applied unasked.
     return {
       suggestions: (diagnostic.data?.suggestions ?? []).map((replacement) => ({
-        title: `Change to ${replacement}`, edits: [{ span: found.use.span, newText: replacement }],
+        title: `Change to ${replacement}`, edits: [{ span, newText: replacement }],
       })),
     };
   },
 };
+
+function connectedLiteralAt(context: TemplateContext, span: Span): boolean {
+  return context.scan.connected?.uses.some((use) => use.literal && use.span.start === span.start && use.span.end === span.end) ?? false;
+}
+
+/**
+ * Data extensions are not fields: with `dataExtensions` in mergewise.json, the names a template reads
+ * (`Lookup("Loyalty_Members", "Points", …)`) are checked against it; without it, they are not checked.
+ */
+function checkDataExtensions(context: TemplateContext, report: Report): void {
+  const declared = context.schema?.dataExtensions;
+  const connected = context.scan.connected;
+  if (!declared || !connected) return;
+  for (const use of connected.uses) {
+    if (!use.literal) continue;
+    const source = connected.sources[use.source];
+    if (source.kind !== 'data-extension' || source.object === undefined) continue;
+    const extension = declared.get(source.object.toLowerCase());
+    if (use.property === undefined) {
+      if (extension) continue;
+      const suggestions = closestNames(source.object, [...declared.values()].map((each) => each.name));
+      report(use.span,
+        `${code(source.object)} is not a data extension in mergewise.json: Marketing Cloud raises an error at send time when a lookup names a data extension the account does not have. ` +
+          (suggestions.length ? `Did you mean ${suggestions.map(code).join(' or ')}? Otherwise declare it under "dataExtensions".` : 'Declare it under "dataExtensions", or fix the name.'),
+        source.object,
+        { suggestions });
+    } else if (extension && extension.columns.size > 0 && !extension.columns.has(use.property.toLowerCase())) {
+      const suggestions = closestNames(use.property, [...extension.columns.values()].map((column) => column.name));
+      report(use.span,
+        `${code(use.property)} is not a column of the data extension ${code(extension.name)} in mergewise.json: Marketing Cloud raises an error at send time for a column the data extension does not have. ` +
+          (suggestions.length ? `Did you mean ${suggestions.map(code).join(' or ')}? Otherwise declare it under its "columns".` : 'Declare it under its "columns", or fix the name.'),
+        `${extension.name}.${use.property}`,
+        { suggestions });
+    }
+  }
+}

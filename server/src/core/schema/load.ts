@@ -10,7 +10,10 @@ import {
   type FieldSpec,
   type FieldType,
   type AudienceConfig,
+  type DataExtensionColumn,
+  type DataExtensionSpec,
   type PartialsConfig,
+  type TemplateSubjects,
   type Purpose,
   type Schema,
 } from './types';
@@ -25,7 +28,7 @@ export interface SchemaLoadResult {
   parsed: boolean;
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'handlebars', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize', 'partials', 'audience'];
+const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'handlebars', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize', 'partials', 'audience', 'subjects', 'dataExtensions'];
 const AUDIENCE_KEYS = ['columns', 'updatedAt', 'updatedAtColumns', 'rareBranchShare', 'maxSnapshotAgeDays'];
 const FIELD_KEYS = [
   'type', 'description', 'source', 'expected', 'fallback', 'examples', 'sensitivity', 'maxAgeDays',
@@ -86,6 +89,8 @@ class SchemaLoader {
   /** Each entry of each purpose's "fields", where it is written, to check once every field is read. */
   private readonly purposeFieldEntries: { purpose: Purpose; path: string; span: Span }[] = [];
   readonly parsed: boolean = false;
+  /** The file's text: where a subject's characters are. */
+  private text = '';
 
   constructor(text: string, file: string, dir: string) {
     this.schema = {
@@ -112,6 +117,7 @@ class SchemaLoader {
       this.problem(spanOf(root), `Expected an object with "fields" at the top of mergewise.json, found ${describeNode(root)}.`);
       return;
     }
+    this.text = text;
     this.readRoot(root);
     this.checkPurposeFields();
   }
@@ -168,6 +174,12 @@ class SchemaLoader {
         case 'audience':
           this.readAudience(value);
           break;
+        case 'subjects':
+          this.readSubjects(value);
+          break;
+        case 'dataExtensions':
+          this.readDataExtensions(value);
+          break;
       }
     }
   }
@@ -191,6 +203,23 @@ class SchemaLoader {
       }
     }
     this.schema.partials = partials;
+  }
+
+  /** `{"emails/welcome.liquid": {"subject": "Welcome, {{ customer.first_name }}", "preheader": "…"}}`. */
+  private readSubjects(node: Node): void {
+    const subjects = new Map<string, TemplateSubjects>();
+    for (const [template, value, keyNode] of this.properties(node, 'subjects')) {
+      const where = `subjects: "${template}"`;
+      const entry: TemplateSubjects = { template: template.replace(/\\/g, '/').replace(/^\.\//, ''), keySpan: spanOf(keyNode) };
+      for (const [kind, lineNode] of this.properties(value, where, ['subject', 'preheader'])) {
+        if (!this.expectType(lineNode, 'string', `${where}: "${kind}"`)) continue;
+        const span = spanOf(lineNode);
+        const raw = this.text.slice(span.start + 1, span.end - 1);
+        entry[kind as 'subject' | 'preheader'] = { text: lineNode.value, span, ...(raw === lineNode.value ? { textStart: span.start + 1 } : {}) };
+      }
+      subjects.set(entry.template, entry);
+    }
+    this.schema.subjects = subjects;
   }
 
   private readAudience(node: Node): void {
@@ -223,6 +252,35 @@ class SchemaLoader {
       }
     }
     this.schema.audience = audience;
+  }
+
+  /** `{"Loyalty_Members": {"columns": {"Points": {"type": "number"}}}}`. */
+  private readDataExtensions(node: Node): void {
+    const dataExtensions = new Map<string, DataExtensionSpec>();
+    for (const [name, extensionNode, keyNode] of this.properties(node, 'dataExtensions')) {
+      const where = `data extension "${name}"`;
+      const spec: DataExtensionSpec = { name, columns: new Map(), keySpan: spanOf(keyNode) };
+      for (const [key, value] of this.properties(extensionNode, where, ['columns', 'description'])) {
+        if (key === 'description') {
+          if (this.expectType(value, 'string', `${where}: "description"`)) spec.description = value.value;
+          continue;
+        }
+        for (const [column, columnNode] of this.properties(value, `${where}: "columns"`)) {
+          const declared: DataExtensionColumn = { name: column };
+          for (const [columnKey, columnValue] of this.properties(columnNode, `${where}: column "${column}"`, ['type', 'description'])) {
+            if (columnKey === 'type') {
+              const type = this.enumValue(columnValue, FIELD_TYPES, `${where}: column "${column}": "type"`);
+              if (type) declared.type = type as FieldType;
+            } else if (this.expectType(columnValue, 'string', `${where}: column "${column}": "description"`)) {
+              declared.description = columnValue.value;
+            }
+          }
+          spec.columns.set(column.toLowerCase(), declared);
+        }
+      }
+      dataExtensions.set(name.toLowerCase(), spec);
+    }
+    this.schema.dataExtensions = dataExtensions;
   }
 
   /** `{ "name": "path/to/file" }`: each value a path relative to mergewise.json. */

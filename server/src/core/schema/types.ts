@@ -73,6 +73,43 @@ export interface AudienceConfig {
   maxSnapshotAgeDays?: number;
 }
 
+/** A column of a Marketing Cloud data extension (`mergewise.json`'s `dataExtensions`). */
+export interface DataExtensionColumn {
+  /** As declared. */
+  name: string;
+  type?: FieldType;
+  description?: string;
+}
+
+/** A data extension the templates read with `Lookup`, `LookupRows`, `ClaimRow`…: not recipient fields. */
+export interface DataExtensionSpec {
+  /** As declared. */
+  name: string;
+  description?: string;
+  /** By lower-cased name: Marketing Cloud compares data extension and column names without case. */
+  columns: Map<string, DataExtensionColumn>;
+  keySpan: Span;
+}
+
+/** A subject line or preheader written in `mergewise.json`'s `subjects`: a template in its own right. */
+export interface InboxLineSpec {
+  /** The line as written (the JSON string's value). */
+  text: string;
+  /** The JSON string in mergewise.json, quotes included. */
+  span: Span;
+  /** Where `text[0]` is in mergewise.json, when the JSON string has no escapes (so offsets map one to one). */
+  textStart?: number;
+}
+
+/** `"subjects": {"emails/welcome.liquid": {"subject": "Welcome, {{ customer.first_name }}", "preheader": "…"}}`. */
+export interface TemplateSubjects {
+  /** The template's path, relative to mergewise.json's folder. */
+  template: string;
+  subject?: InboxLineSpec;
+  preheader?: InboxLineSpec;
+  keySpan: Span;
+}
+
 export interface Schema {
   /** Absolute path of the `mergewise.json` file. */
   file: string;
@@ -89,6 +126,10 @@ export interface Schema {
   maxFileSize?: number;
   partials?: PartialsConfig;
   audience?: AudienceConfig;
+  /** The subject line and preheader kept beside the templates (`subjects`), by template path. */
+  subjects?: Map<string, TemplateSubjects>;
+  /** Data extensions by lower-cased name; when declared, the names templates read are checked against them. */
+  dataExtensions?: Map<string, DataExtensionSpec>;
 }
 
 export function isCompletePurpose(purpose: Purpose): boolean {

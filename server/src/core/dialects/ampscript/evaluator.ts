@@ -112,6 +112,16 @@ class Interpreter {
     this.out.field(useIndex, text === '' ? 'blank' : isEmptyValue(raw) ? 'fallback' : 'value', text);
   }
 
+  /**
+   * A data extension's rows: the sample recipient's mock under `$connected` (its name: a list of rows, or
+   * one row), else the recipient data under its name. The preview never reads Marketing Cloud.
+   */
+  private dataExtension(name: string): unknown {
+    const mocks = this.request.connected;
+    if (mocks && Object.prototype.hasOwnProperty.call(mocks, name)) return mocks[name];
+    return valueAtPath(this.request.data, name);
+  }
+
   private fieldValue(spanStart: number, path: string): unknown {
     const useIndex = this.useAt.get(spanStart);
     return valueAtPath(this.request.data, useIndex === undefined ? path : dataPathOf(this.request, useIndex));
@@ -238,13 +248,21 @@ class Interpreter {
       case 'Divide': return number(1) === 0 ? '' : number(0) / number(1);
       case 'Mod': return number(1) === 0 ? '' : number(0) % number(1);
       case 'Random': return number(0);
-      case 'Lookup': return args[0]?.kind === 'string' && args[1]?.kind === 'string' ? this.fieldValue(stringStart(1), `${text(0)}.${text(1)}`) : '';
+      case 'Lookup':
+      case 'ClaimRowValue': {
+        const rows = this.dataExtension(text(0));
+        return member(Array.isArray(rows) ? rows[0] : rows, text(1)) ?? (expr.name === 'ClaimRowValue' ? text(3) : '');
+      }
       case 'LookupRows':
       case 'LookupOrderedRows':
       case 'LookupRowsCS':
       case 'LookupOrderedRowsCS': {
-        const rows = this.fieldValue(stringStart(0), text(0));
-        return Array.isArray(rows) ? rows : [];
+        const rows = this.dataExtension(text(0));
+        return Array.isArray(rows) ? rows : rows === undefined || rows === null ? [] : [rows];
+      }
+      case 'ClaimRow': {
+        const rows = this.dataExtension(text(0));
+        return Array.isArray(rows) ? rows[0] : rows;
       }
       case 'Row': {
         const rows = arg(0);

@@ -40,7 +40,7 @@ export function canonicalFunction(name: string): string | undefined {
 /** Functions that return their first argument's value reworked: the field, formatted. */
 export const TRANSFORMS = new Set([
   'V', 'ProperCase', 'Uppercase', 'Lowercase', 'Trim', 'Format', 'FormatDate', 'FormatNumber', 'FormatCurrency',
-  'Substring', 'Replace', 'ReplaceList', 'URLEncode', 'StringToDate', 'DateAdd', 'SystemDateToLocalDate',
+  'Substring', 'Replace', 'ReplaceList', 'URLEncode', 'RedirectTo', 'StringToDate', 'DateAdd', 'SystemDateToLocalDate',
   'LocalDateToSystemDate', 'DateParse', 'Base64Encode', 'WrapLongURL', 'TreatAsContent',
 ]);
 

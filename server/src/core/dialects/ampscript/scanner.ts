@@ -4,13 +4,19 @@
  * Variables remember the attribute they came from, so `%%=v(@firstName)=%%` is a use of `FirstName`,
  * and what the branches of an IF did to them: after
  * `IF Empty(@firstName) THEN SET @firstName = "there" ENDIF` the variable is `FirstName` with the
- * fallback "there". The same holds for `IIF(Empty(@x), "there", @x)`. Variables are few, so copying
- * their states at each IF keeps the scan linear in practice.
+ * fallback "there". The same holds for `IIF(Empty(@x), "there", @x)`. A variable that the branches set
+ * from different places carries each of them (`IF … THEN SET @name = FirstName ELSE SET @name = Nickname`):
+ * its output is a use of each. Variables are few, so copying their states at each IF keeps the scan
+ * linear in practice.
+ *
+ * Data extensions (`Lookup`, `LookupRows`, `LookupOrderedRows`, `ClaimRow`, `ClaimRowValue`, then
+ * `Row` and `Field`) are read at send time from Marketing Cloud's own tables, not from the subscriber's
+ * profile: they are recorded as connected data (`data-extension`), with each name and column as written.
  */
 import type { Span } from '../../model';
 import type { FieldUse, IncludeKind, TemplateScan, UseContext } from '../dialect';
 import { ScanCollector } from '../common/scan-collector';
-import type { ConnectedData } from '../common/connected-data';
+import type { ConnectedData, ConnectedDataUse } from '../common/connected-data';
 import { MAX_NESTING } from '../common/limits';
 import { isSystemString, TRANSFORMS } from './functions';
 import { AMPSCRIPT_SYSTEM_TAGS } from './system-tags';
@@ -21,15 +27,28 @@ import { parseAmpscript, type Expr, type Stmt } from './parser';
 type Value =
   | { kind: 'literal'; text: string }
   | FieldValue
-  /** A rowset from `LookupRows("DE", …)`; `path` is the data extension. */
-  | { kind: 'rows'; path: string }
-  /** One row of a rowset: `DE[]`. */
-  | { kind: 'row'; path: string }
+  /** A rowset from `LookupRows("DE", …)`: its index into the scan's connected data sources. */
+  | { kind: 'rows'; source: number }
+  /** One row of a rowset (`Row(@rows, 1)`, `ClaimRow(…)`). */
+  | { kind: 'row'; source: number }
   /** A response fetched at send time (`HTTPGet(url)`), before it is kept in a variable; `from` is the URL as written. */
   | { kind: 'fetched'; from: string }
-  /** A variable that holds a fetched response: its index into the scan's connected data sources. */
-  | { kind: 'connected'; source: number }
+  | ConnectedValue
+  | EitherValue
   | { kind: 'unknown' };
+
+/** Connected data: a fetched response, or a data extension's value (`property`: its column, when known). */
+interface ConnectedValue {
+  kind: 'connected';
+  source: number;
+  property?: string;
+}
+
+/** A variable the branches set from different places: each origin, with what it means on its own paths. */
+interface EitherValue {
+  kind: 'either';
+  options: (FieldValue | ConnectedValue)[];
+}
 
 interface FieldValue {
   kind: 'field';
@@ -171,15 +190,18 @@ class AmpScanner {
   /** Applies facts: guards the fields, marks the variables. Returns the guarded paths, to unguard. */
   private apply(facts: Facts): string[] {
     const paths: string[] = [];
+    const mark = (key: Key, present: boolean) => {
+      const value = key.variable ? this.vars.get(key.variable) : undefined;
+      const marked = (field: FieldValue): FieldValue => ({ ...field, present, absent: !present });
+      if (!key.variable || !value) return;
+      if (value.kind === 'field') this.vars.set(key.variable, marked(value));
+      else if (value.kind === 'either') this.vars.set(key.variable, { kind: 'either', options: value.options.map((option) => option.kind === 'field' ? marked(option) : option) });
+    };
     for (const key of facts.present) {
       if (key.path) paths.push(key.path);
-      const value = key.variable ? this.vars.get(key.variable) : undefined;
-      if (key.variable && value?.kind === 'field') this.vars.set(key.variable, { ...value, present: true, absent: false });
+      mark(key, true);
     }
-    for (const key of facts.absent) {
-      const value = key.variable ? this.vars.get(key.variable) : undefined;
-      if (key.variable && value?.kind === 'field') this.vars.set(key.variable, { ...value, present: false, absent: true });
-    }
+    for (const key of facts.absent) mark(key, false);
     this.collector.guard(paths);
     return paths;
   }
@@ -198,16 +220,20 @@ class AmpScanner {
       case 'variable': {
         const value = this.vars.get(expr.name.toLowerCase()) ?? UNKNOWN;
         if (value.kind === 'connected') {
-          this.connected.uses.push({ source: value.source, written: this.text.slice(expr.span.start, expr.span.end), span: expr.span, tagSpan, context });
+          this.readConnected(value, expr.span, tagSpan, context);
           return value;
         }
+        if (value.kind === 'either') {
+          // Each origin is read here: a use of each field (when shown), a read of each connected value.
+          const options = value.options.map((option) => {
+            if (option.kind === 'connected') this.readConnected(option, expr.span, tagSpan, context);
+            else if (context === 'output') return this.outputUse(option, expr.name, expr.span, tagSpan, filters);
+            return option;
+          });
+          return { kind: 'either', options };
+        }
         if (context !== 'output' || value.kind !== 'field') return value;
-        const use = this.collector.addUse({
-          path: value.path, written: expr.name, span: expr.span, tagSpan, context,
-          fallback: value.fallback, filters: [...value.filters, ...filters],
-          guarded: this.collector.isGuarded(value.path) || value.present,
-        });
-        return { ...value, uses: [use] };
+        return this.outputUse(value, expr.name, expr.span, tagSpan, filters);
       }
       case 'attribute': {
         const system = AMPSCRIPT_SYSTEM_TAGS.find(expr.name);
@@ -230,6 +256,66 @@ class AmpScanner {
     }
   }
 
+  /** A variable holding a field, shown: a use of the field, with what the variable's paths tell. */
+  private outputUse(value: FieldValue, written: string, span: Span, tagSpan: Span, filters: string[]): FieldValue {
+    const use = this.collector.addUse({
+      path: value.path, written, span, tagSpan, context: 'output',
+      fallback: value.fallback, filters: [...value.filters, ...filters],
+      guarded: this.collector.isGuarded(value.path) || value.present,
+    });
+    return { ...value, uses: [use] };
+  }
+
+  private readConnected(value: ConnectedValue, span: Span, tagSpan: Span, context: UseContext): void {
+    const use: ConnectedDataUse = { source: value.source, written: this.text.slice(span.start, span.end), span, tagSpan, context };
+    if (value.property !== undefined) use.property = value.property;
+    this.connected.uses.push(use);
+  }
+
+  /** A data extension named in a call: a source of its own, and a read of its name as written. */
+  private dataExtension(call: Extract<Expr, { kind: 'call' }>, name: Extract<Expr, { kind: 'string' }>, tagSpan: Span): number {
+    const source = this.connected.sources.push({ kind: 'data-extension', name: name.value, from: name.value, object: name.value, tagSpan: call.span }) - 1;
+    this.connected.uses.push({ source, written: name.value, span: inner(name.span), tagSpan, context: 'argument', literal: true });
+    return source;
+  }
+
+  /** A column named in a string (`"Points"`); anything else is read as an argument. */
+  private column(source: number, arg: Expr | undefined, context: UseContext, tagSpan: Span): string | undefined {
+    if (!arg) return undefined;
+    if (arg.kind !== 'string' || arg.span.end - arg.span.start < 2) {
+      this.value(arg, 'argument', tagSpan);
+      return undefined;
+    }
+    this.connected.uses.push({ source, written: arg.value, span: inner(arg.span), tagSpan, context, property: arg.value, literal: true });
+    return arg.value;
+  }
+
+  /** `"KeyColumn", value, "OtherKey", value…` from `from` on: the names are columns, the values arguments. */
+  private keyPairs(source: number, args: Expr[], from: number, tagSpan: Span): void {
+    for (let i = from; i < args.length; i++) {
+      if ((i - from) % 2 === 0) this.column(source, args[i], 'argument', tagSpan);
+      else this.value(args[i], 'argument', tagSpan);
+    }
+  }
+
+  /** `LookupOrderedRows`' order: `"Points DESC, LastName ASC"`, each column a read of its own. */
+  private orderColumns(source: number, arg: Expr | undefined, tagSpan: Span): void {
+    if (!arg) return;
+    if (arg.kind !== 'string' || arg.span.end - arg.span.start < 2 || arg.span.end - arg.span.start - 2 !== arg.value.length) {
+      this.value(arg, 'argument', tagSpan);
+      return;
+    }
+    const start = arg.span.start + 1;
+    const pattern = /[^,]+/g;
+    for (let match = pattern.exec(arg.value); match; match = pattern.exec(arg.value)) {
+      const words = /^\s*(.*?)(?:\s+(?:ASC|DESC))?\s*$/i.exec(match[0]);
+      const name = words?.[1] ?? '';
+      if (!name) continue;
+      const offset = start + match.index + match[0].indexOf(name);
+      this.connected.uses.push({ source, written: name, span: { start: offset, end: offset + name.length }, tagSpan, context: 'argument', property: name, literal: true });
+    }
+  }
+
   private call(expr: Extract<Expr, { kind: 'call' }>, context: UseContext, tagSpan: Span, filters: string[]): Value {
     const args = expr.args;
     const stringArg = (index: number) => {
@@ -249,21 +335,51 @@ class AmpScanner {
         rest(name ? 1 : 0);
         return name ? this.field(name.value, name.value, inner(name.span), context, tagSpan, filters) : UNKNOWN;
       }
-      case 'Lookup': {
+      case 'Lookup':
+      case 'ClaimRowValue': {
+        // Lookup(DE, returnColumn, keyColumn, value…); ClaimRowValue(DE, returnColumn, claimColumn, default, claimantColumn, value…).
         const table = stringArg(0);
-        const column = stringArg(1);
-        rest(table && column ? 2 : 0);
-        return table && column ? this.field(`${table.value}.${column.value}`, column.value, inner(column.span), context, tagSpan, filters) : UNKNOWN;
+        if (!table) {
+          rest(0);
+          return UNKNOWN;
+        }
+        const source = this.dataExtension(expr, table, tagSpan);
+        const column = this.column(source, args[1], context === 'output' ? 'output' : 'argument', tagSpan);
+        if (expr.name === 'Lookup') {
+          this.keyPairs(source, args, 2, tagSpan);
+        } else {
+          this.column(source, args[2], 'argument', tagSpan);
+          if (args[3]) this.value(args[3], 'argument', tagSpan);
+          this.keyPairs(source, args, 4, tagSpan);
+        }
+        return column === undefined ? { kind: 'connected', source } : { kind: 'connected', source, property: column };
       }
       case 'LookupRows':
-      case 'LookupOrderedRows':
       case 'LookupRowsCS':
-      case 'LookupOrderedRowsCS': {
+      case 'LookupOrderedRows':
+      case 'LookupOrderedRowsCS':
+      case 'ClaimRow': {
+        // LookupRows(DE, keyColumn, value…); LookupOrderedRows(DE, count, "Column DESC", keyColumn, value…);
+        // ClaimRow(DE, claimColumn, claimantColumn, value…).
         const table = stringArg(0);
-        rest(table ? 1 : 0);
-        if (!table) return UNKNOWN;
-        this.collector.addUse({ path: table.value, written: table.value, span: inner(table.span), tagSpan, context: 'loop', fallback: null, filters: [expr.name] });
-        return { kind: 'rows', path: table.value };
+        if (!table) {
+          rest(0);
+          return UNKNOWN;
+        }
+        const source = this.dataExtension(expr, table, tagSpan);
+        if (expr.name === 'ClaimRow') {
+          this.column(source, args[1], 'argument', tagSpan);
+          this.keyPairs(source, args, 2, tagSpan);
+          return { kind: 'row', source };
+        }
+        if (expr.name.startsWith('LookupOrdered')) {
+          if (args[1]) this.value(args[1], 'argument', tagSpan);
+          this.orderColumns(source, args[2], tagSpan);
+          this.keyPairs(source, args, 3, tagSpan);
+        } else {
+          this.keyPairs(source, args, 1, tagSpan);
+        }
+        return { kind: 'rows', source };
       }
       case 'HTTPGet':
       case 'HTTPPost':
@@ -275,15 +391,18 @@ class AmpScanner {
       case 'Row': {
         const rows = args[0] ? this.value(args[0], 'argument', tagSpan) : UNKNOWN;
         rest(1);
-        return rows.kind === 'rows' ? { kind: 'row', path: `${rows.path}[]` } : UNKNOWN;
+        return rows.kind === 'rows' ? { kind: 'row', source: rows.source } : UNKNOWN;
       }
       case 'Field': {
+        // A column of a data extension's row; `Field(@row, Concat("Name", @i))` reads a column chosen at send time.
         const row = args[0] ? this.value(args[0], 'argument', tagSpan) : UNKNOWN;
-        const column = stringArg(1);
         rest(2);
-        if (row.kind === 'row' && column) return this.field(`${row.path}.${column.value}`, column.value, inner(column.span), context, tagSpan, filters);
-        if (args[1] && !column) this.value(args[1], 'argument', tagSpan);
-        return UNKNOWN;
+        if (row.kind !== 'row') {
+          if (args[1]) this.value(args[1], 'argument', tagSpan);
+          return UNKNOWN;
+        }
+        const column = this.column(row.source, args[1], context === 'output' ? 'output' : 'argument', tagSpan);
+        return column === undefined ? { kind: 'connected', source: row.source } : { kind: 'connected', source: row.source, property: column };
       }
       case 'IIF':
         return this.iif(expr, context, tagSpan, filters);
@@ -293,16 +412,20 @@ class AmpScanner {
         rest(1);
         return UNKNOWN;
       case 'Concat': {
-        let first: Value | undefined;
+        // The text carries every field and connected value joined into it (a link with the tier and the address).
+        const carried: (FieldValue | ConnectedValue)[] = [];
         let literal = '';
         let allLiteral = true;
         for (const arg of args) {
           const value = this.value(arg, context, tagSpan, filters);
           if (value.kind === 'literal') literal += value.text;
           else allLiteral = false;
-          if (value.kind === 'field' && !first) first = value;
+          if (value.kind === 'field' || value.kind === 'connected') carried.push(value);
+          else if (value.kind === 'either') carried.push(...value.options);
         }
-        return first ?? (allLiteral ? { kind: 'literal', text: literal } : UNKNOWN);
+        if (carried.length === 1) return carried[0];
+        if (carried.length > 1) return { kind: 'either', options: carried };
+        return allLiteral ? { kind: 'literal', text: literal } : UNKNOWN;
       }
       case 'Output':
       case 'OutputLine':
@@ -316,6 +439,9 @@ class AmpScanner {
         const value = this.value(args[0], context, tagSpan, [expr.name, ...filters]);
         rest(1);
         if (value.kind === 'field') return { ...value, filters: [...value.filters, expr.name] };
+        if (value.kind === 'either') {
+          return { kind: 'either', options: value.options.map((option) => option.kind === 'field' ? { ...option, filters: [...option.filters, expr.name] } : option) };
+        }
         return value.kind === 'literal' ? UNKNOWN : value;
       }
     }
@@ -338,8 +464,9 @@ class AmpScanner {
     const merged = merge([side(whenTrue, guards.whenTrue), side(whenFalse, guards.whenFalse)]);
     this.vars = saved;
     for (let i = 3; i < expr.args.length; i++) this.value(expr.args[i], 'argument', tagSpan);
-    if (merged.kind === 'field' && merged.fallback !== null) {
-      for (const use of merged.uses) if (use.fallback === null) use.fallback = merged.fallback;
+    for (const option of merged.kind === 'either' ? merged.options : [merged]) {
+      if (option.kind !== 'field' || option.fallback === null) continue;
+      for (const use of option.uses) if (use.fallback === null) use.fallback = option.fallback;
     }
     return merged;
   }
@@ -383,9 +510,8 @@ class AmpScanner {
       case 'attribute':
         return isSystemString(expr.name) ? undefined : { path: expr.name };
       case 'call': {
-        const [first, second] = expr.args;
+        const [first] = expr.args;
         if (expr.name === 'AttributeValue' && first?.kind === 'string') return { path: first.value };
-        if (expr.name === 'Lookup' && first?.kind === 'string' && second?.kind === 'string') return { path: `${first.value}.${second.value}` };
         if ((TRANSFORMS.has(expr.name) || expr.name === 'Length') && first) return this.keyOf(first);
         return undefined;
       }
@@ -485,48 +611,97 @@ function mergeStates(states: Map<string, Value>[]): Map<string, Value> {
 const NEVER_SET: Value = { kind: 'literal', text: '' };
 const NO_USES: FieldUse[] = [];
 
+/** One origin of a merged variable: a field, and what its paths tell about it. */
+interface FieldGroup {
+  first: FieldValue;
+  /** The first text another path shows instead (a literal, or this field's fallback where it may be empty). */
+  candidate: string | null;
+  /** A path where this field may be empty and nothing replaces it. */
+  blank: boolean;
+  /** Known to have a value on every path that gave it. */
+  present: boolean;
+  uses: FieldUse[];
+}
+
+/** The same literal, rowset, row or connected value. */
+function sameValue(a: Value, b: Value): boolean {
+  switch (a.kind) {
+    case 'literal': return b.kind === 'literal' && b.text === a.text;
+    case 'rows': return b.kind === 'rows' && b.source === a.source;
+    case 'row': return b.kind === 'row' && b.source === a.source;
+    case 'connected': return b.kind === 'connected' && b.source === a.source && b.property === a.property;
+    default: return false;
+  }
+}
+
 /**
- * What a variable holds after paths that gave it different values: the field, with a fallback when
- * every path where the field may be empty gave a text instead. One pass and no lists in between:
- * it runs for every variable at every IF.
+ * What a variable holds after paths that gave it different values: each field it may hold, with a
+ * fallback when every path where that field may be empty gave a text instead (and no path leaves the
+ * variable empty); each connected value; one of them alone, or all as `either`. It runs for every
+ * variable at every IF, so it makes one pass and a group per distinct field.
  */
 function merge(values: readonly (Value | undefined)[]): Value {
   const first = values[0] ?? NEVER_SET;
-  const firstText = first.kind === 'literal' ? first.text : undefined;
-  const firstRows = first.kind === 'rows' ? first.path : undefined;
-  // The same fetched response on every path stays connected data.
-  if (first.kind === 'connected' && values.every((value) => value?.kind === 'connected' && value.source === first.source)) return first;
-  let sameLiteral = firstText !== undefined;
-  let sameRows = firstRows !== undefined;
-  let field: FieldValue | undefined;
-  let unknown = false;
-  let present = true;
-  let blankPossible = false;
-  let candidate: string | null = null;
-  let uses = NO_USES;
+  if (first.kind === 'literal' || first.kind === 'rows' || first.kind === 'row' || first.kind === 'connected') {
+    let same = true;
+    for (const value of values) if (!sameValue(value ?? NEVER_SET, first)) { same = false; break; }
+    if (same) return first;
+  }
+  let literal = false;
+  let blankLiteral = false;
+  let firstText: string | null = null;
+  const groups = new Map<string, FieldGroup>();
+  const connected: ConnectedValue[] = [];
+  const addField = (value: FieldValue) => {
+    let group = groups.get(value.path);
+    if (!group) groups.set(value.path, (group = { first: value, candidate: firstText, blank: false, present: true, uses: NO_USES }));
+    if (!value.present) {
+      group.present = false;
+      if (value.fallback !== null) group.candidate ??= value.fallback;
+      else group.blank = true;
+    }
+    if (value.uses.length > 0) group.uses = group.uses === NO_USES ? value.uses : [...group.uses, ...value.uses];
+  };
+  const addConnected = (value: ConnectedValue) => {
+    if (!connected.some((each) => sameValue(each, value))) connected.push(value);
+  };
   for (const each of values) {
     const value = each ?? NEVER_SET;
-    if (sameLiteral && (value.kind !== 'literal' || value.text !== firstText)) sameLiteral = false;
-    if (sameRows && (value.kind !== 'rows' || value.path !== firstRows)) sameRows = false;
-    if (value.kind === 'literal') {
-      present = false;
-      if (value.text === '') blankPossible = true;
-      else candidate ??= value.text;
-    } else if (value.kind === 'field') {
-      if (!field) field = value;
-      else if (value.path !== field.path) unknown = true;
-      if (!value.present) {
-        present = false;
-        if (value.fallback !== null) candidate ??= value.fallback;
-        else blankPossible = true;
-      }
-      if (value.uses.length > 0) uses = uses === NO_USES ? value.uses : [...uses, ...value.uses];
-    } else {
-      unknown = true;
-      present = false;
+    switch (value.kind) {
+      case 'literal':
+        literal = true;
+        if (value.text === '') {
+          blankLiteral = true;
+        } else {
+          firstText ??= value.text;
+          for (const group of groups.values()) group.candidate ??= value.text;
+        }
+        break;
+      case 'field':
+        addField(value);
+        break;
+      case 'connected':
+        addConnected(value);
+        break;
+      case 'either':
+        for (const option of value.options) {
+          if (option.kind === 'field') addField(option);
+          else addConnected(option);
+        }
+        break;
+      default:
+        return UNKNOWN;
     }
   }
-  if (sameLiteral || sameRows) return first;
-  if (!field || unknown) return UNKNOWN;
-  return { kind: 'field', path: field.path, fallback: blankPossible ? null : candidate, filters: field.filters, present, absent: false, uses };
+  const options: (FieldValue | ConnectedValue)[] = [];
+  for (const [path, group] of groups) {
+    options.push({
+      kind: 'field', path, fallback: blankLiteral || group.blank ? null : group.candidate, filters: group.first.filters,
+      // A path that set a text means the field may not be shown there: the text is its fallback, not a guard.
+      present: group.present && !literal, absent: false, uses: group.uses,
+    });
+  }
+  options.push(...connected);
+  if (options.length === 0) return UNKNOWN;
+  return options.length === 1 ? options[0] : { kind: 'either', options };
 }

@@ -1,8 +1,12 @@
 /**
  * Connected data: what a template fetches at send time and keeps in a variable of its own (Braze's
  * `{% connected_content URL :save offer %}` and `{% catalog_items games 123 %}`, Iterable's data
- * feeds read as `[[field]]`, AMPscript's `SET @json = HTTPGet(…)`). Its names are neither recipient
- * fields (the schema does not describe them) nor unknown ones: their origin is the fetch.
+ * feeds read as `[[field]]`, AMPscript's `SET @json = HTTPGet(…)`), and data the platform reads for the
+ * send from its own stores: Marketing Cloud data extensions (`Lookup("Loyalty_Members", "Points", …)`,
+ * `LookupRows`, `ClaimRow`, then `Row`/`Field`) and HubSpot CRM objects (`crm_object("deal", id, "amount")`,
+ * `crm_objects`, `crm_associations`). Its names are neither recipient fields (the schema does not
+ * describe them) nor unknown ones: their origin is the fetch or the lookup. (Data extensions may be
+ * declared under `dataExtensions` in mergewise.json, which `unknown-field` checks their names against.)
  *
  * Scanners record each source and every read of its variable; the rules leave them alone, the hover
  * says where the data comes from, and the preview fills them from a sample recipient's `$connected`
@@ -11,7 +15,7 @@
 import type { Span } from '../../model';
 import type { UseContext } from '../dialect';
 
-export type ConnectedDataKind = 'connected-content' | 'catalog-items' | 'data-feed' | 'http-get';
+export type ConnectedDataKind = 'connected-content' | 'catalog-items' | 'data-feed' | 'http-get' | 'data-extension' | 'crm-object';
 
 export interface ConnectedDataSource {
   kind: ConnectedDataKind;
@@ -21,6 +25,8 @@ export interface ConnectedDataSource {
   from: string | null;
   /** The tag or call that fetches it. */
   tagSpan: Span;
+  /** What is read: the data extension's name (`Loyalty_Members`), the CRM object type (`deal`). */
+  object?: string;
 }
 
 export interface ConnectedDataUse {
@@ -31,6 +37,13 @@ export interface ConnectedDataUse {
   span: Span;
   tagSpan: Span;
   context: UseContext;
+  /** The column or property read: `Points` of a data extension, `amount` of a CRM deal. */
+  property?: string;
+  /**
+   * The name itself, written in a string: a data extension's name (no `property`) or a column's. Findings
+   * about the name (`dataExtensions` in mergewise.json) go here, not on the variables that carry the value.
+   */
+  literal?: true;
 }
 
 export interface ConnectedData {
@@ -44,12 +57,38 @@ export const CONNECTED_KIND_NAMES: Record<ConnectedDataKind, string> = {
   'catalog-items': 'catalog items',
   'data-feed': 'data feed',
   'http-get': 'HTTP response',
+  'data-extension': 'data extension',
+  'crm-object': 'CRM',
 };
+
+/** Read by the platform from its own stores at send time (not fetched from a URL). */
+export function isStoredData(source: ConnectedDataSource): boolean {
+  return source.kind === 'data-extension' || source.kind === 'crm-object';
+}
 
 /** "connected content saved as `offer` from https://api.example.com/u/…". */
 export function describeConnectedSource(source: ConnectedDataSource, maxLength = 60): string {
+  if (source.kind === 'data-extension') return `data extension \`${source.object ?? source.name}\``;
+  if (source.kind === 'crm-object') return `CRM ${source.object ?? 'object'}${source.from === null ? '' : ` from \`${clip(source.from, maxLength)}\``}`;
   const from = source.from === null ? '' : ` from ${source.from.length > maxLength ? `${source.from.slice(0, maxLength - 1)}…` : source.from}`;
   return `${CONNECTED_KIND_NAMES[source.kind]} saved as \`${source.name}\`${from}`;
+}
+
+/**
+ * What one read is, for the hover: "data extension `Loyalty_Members`, column `Points`", "CRM deal,
+ * property `amount`, from `crm_object("deal", module.deal_id, "amount")`".
+ */
+export function describeConnectedUse(source: ConnectedDataSource, use: ConnectedDataUse, maxLength = 60): string {
+  if (use.property === undefined) return describeConnectedSource(source, maxLength);
+  if (source.kind === 'data-extension') return `data extension \`${source.object ?? source.name}\`, column \`${use.property}\``;
+  if (source.kind === 'crm-object') {
+    return `CRM ${source.object ?? 'object'}, property \`${use.property}\`${source.from === null ? '' : `, from \`${clip(source.from, maxLength)}\``}`;
+  }
+  return describeConnectedSource(source, maxLength);
+}
+
+function clip(text: string, maxLength: number): string {
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 
 /** The connected-data read at `offset`, if any. */

@@ -4,9 +4,15 @@
  * Loop variables and plain `{% with name=field %}`/`{% set name = field %}` aliases resolve to the
  * field they stand for; variables holding anything else are local and are not uses. Guards are
  * counted per path by the collector, so the walk stays linear.
+ *
+ * HubL's CRM functions (`{% set deal = crm_object("deal", module.deal_id, "amount,closedate") %}`,
+ * `crm_objects`, `crm_associations`) read HubSpot's CRM at send time: the variable holds connected data
+ * (`crm-object`), and its reads (`deal.amount`, `product.name` in a loop over `products.results`) are
+ * neither recipient fields nor unknown names.
  */
 import type { Span } from '../../model';
 import type { IncludeArgument, IncludeSite, TemplateScan, UseContext } from '../dialect';
+import type { ConnectedData, ConnectedDataUse } from '../common/connected-data';
 import { ScanCollector } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
 import type { Expr, ForNode, IfNode, Node, PathExpr, TagNode } from './ast';
@@ -16,12 +22,24 @@ import { parseTemplate } from './template-parser';
 export function scanDjango(text: string, flavor: DjangoFlavor): TemplateScan {
   const collector = new ScanCollector(text);
   const nodes = parseTemplate(text, flavor, collector);
-  new UseWalker(text, flavor, collector).walk(nodes);
-  return collector.result();
+  const walker = new UseWalker(text, flavor, collector);
+  walker.walk(nodes);
+  const scan = collector.result();
+  if (walker.connected.sources.length > 0) scan.connected = walker.connected;
+  return scan;
 }
 
-/** What a variable stands for: a field path (an array's item for a loop variable), or a local value. */
-type Binding = { path: string; loop?: true } | { local: true };
+/**
+ * What a variable stands for: a field path (an array's item for a loop variable), connected data (its
+ * index into the scan's sources), or a local value.
+ */
+type Binding = { path: string; loop?: true } | { connected: number } | { local: true };
+
+/** HubL's functions that read HubSpot's CRM, with the object their first argument names (or what they return). */
+const CRM_FUNCTIONS = new Set(['crm_object', 'crm_objects', 'crm_associations']);
+
+/** Members of a CRM query's answer that are not properties: `products.results`, `deals.total`. */
+const CRM_ENVELOPE = new Set(['results', 'total', 'offset', 'has_more', 'hasMore', 'id']);
 
 interface Guards {
   whenTrue: string[];
@@ -35,6 +53,8 @@ const TRANSPARENT_FILTERS = new Set(['length', 'count', 'lower', 'upper', 'trim'
 
 export class UseWalker {
   private readonly scopes: Map<string, Binding>[] = [new Map()];
+  /** HubL CRM reads, kept in variables of the template's own. */
+  readonly connected: ConnectedData = { sources: [], uses: [] };
 
   constructor(private readonly text: string, private readonly flavor: DjangoFlavor, private readonly collector: ScanCollector) {}
 
@@ -66,7 +86,8 @@ export class UseWalker {
         case 'set':
           for (const binding of node.bindings) {
             if (binding.value) this.collect(binding.value, 'assign', node.tagSpan);
-            this.scopes[this.scopes.length - 1].set(binding.name, this.bindingOf(binding.value));
+            const crm = binding.value ? this.crmSource(binding.name, binding.value) : undefined;
+            this.scopes[this.scopes.length - 1].set(binding.name, crm === undefined ? this.bindingOf(binding.value) : { connected: crm });
           }
           break;
         case 'tag': {
@@ -115,9 +136,11 @@ export class UseWalker {
   private walkFor(node: ForNode): void {
     if (node.source) this.collect(node.source, 'loop', node.tagSpan);
     const source = node.source ? this.referenceOf(node.source, true) : undefined;
+    const connected = node.source ? this.connectedOf(node.source) : undefined;
     const scope = new Map<string, Binding>();
     node.variables.forEach((variable) => {
-      scope.set(variable.name, source && node.variables.length === 1 ? { path: `${source}[]`, loop: true } : { local: true });
+      scope.set(variable.name, connected !== undefined && node.variables.length === 1 ? { connected }
+        : source && node.variables.length === 1 ? { path: `${source}[]`, loop: true } : { local: true });
     });
     if (source && node.variables.length === 1) {
       this.collector.loopScopes.push({ variable: node.variables[0].name, itemPath: `${source}[]`, body: node.bodySpan });
@@ -178,6 +201,14 @@ export class UseWalker {
         return;
       case 'path': {
         for (const segment of expr.segments) if ('index' in segment) this.collect(segment.index, 'argument', tagSpan);
+        const connected = this.connectedOf(expr);
+        if (connected !== undefined) {
+          const use: ConnectedDataUse = { source: connected, written: this.text.slice(expr.span.start, expr.span.end), span: expr.span, tagSpan, context };
+          const property = crmProperty(expr);
+          if (property !== undefined) use.property = property;
+          this.connected.uses.push(use);
+          return;
+        }
         const path = this.resolve(expr);
         if (path !== undefined) {
           this.collector.addUse({ path, written: this.text.slice(expr.span.start, expr.span.end), span: expr.span, tagSpan, context, fallback, filters });
@@ -271,7 +302,7 @@ export class UseWalker {
   resolve(expr: PathExpr): string | undefined {
     if (expr.root === this.flavor.loopVariable) return undefined;
     const binding = this.lookup(expr.root);
-    if (binding && 'local' in binding) return undefined;
+    if (binding && ('local' in binding || 'connected' in binding)) return undefined;
     if (!binding && this.flavor.systemRoots.includes(expr.root)) {
       const written = this.text.slice(expr.span.start, expr.span.end);
       const system = this.flavor.systemTags.find(written) ?? this.flavor.systemTags.find(`${expr.root}.`) ?? this.flavor.systemTags.find(expr.root);
@@ -290,6 +321,29 @@ export class UseWalker {
       if (binding) return binding;
     }
     return undefined;
+  }
+
+  /** The connected data source a reference reads (`deal.amount` after `set deal = crm_object(…)`), if any. */
+  private connectedOf(expr: Expr): number | undefined {
+    if (expr.kind === 'filter') return this.connectedOf(expr.input);
+    if (expr.kind !== 'path') return undefined;
+    const binding = this.lookup(expr.root);
+    return binding && 'connected' in binding ? binding.connected : undefined;
+  }
+
+  /** `crm_object("deal", id, "amount")` and its kin, in HubL: a source of connected data saved as `name`. */
+  private crmSource(name: string, value: Expr): number | undefined {
+    if (this.flavor.id !== 'hubl' || value.kind !== 'call' || value.target || !CRM_FUNCTIONS.has(value.name)) {
+      const alias = this.connectedOf(value);
+      return alias;
+    }
+    const first = value.args[0];
+    const object = value.name === 'crm_associations' ? 'association' : first?.kind === 'literal' && typeof first.value === 'string' ? first.value : undefined;
+    this.connected.sources.push({
+      kind: 'crm-object', name, from: this.text.slice(value.span.start, value.span.end), tagSpan: value.span,
+      ...(object === undefined ? {} : { object }),
+    });
+    return this.connected.sources.length - 1;
   }
 
   /** A plain reference makes an alias of the field; anything else is a local value. */
@@ -375,4 +429,13 @@ export class UseWalker {
         return NO_GUARDS;
     }
   }
+}
+
+/** The CRM property a read names: its last member past the query's envelope (`amount` of `deal.amount`, `firstname` of `associated.results[0].firstname`). */
+function crmProperty(expr: PathExpr): string | undefined {
+  for (let i = expr.segments.length - 1; i >= 0; i--) {
+    const segment = expr.segments[i];
+    if ('name' in segment && !CRM_ENVELOPE.has(segment.name)) return segment.name;
+  }
+  return undefined;
 }

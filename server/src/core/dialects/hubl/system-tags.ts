@@ -23,7 +23,7 @@ const ENTRIES: SystemTag[] = [
   { name: 'request.', prefix: true, example: 'request.query_dict', description: 'The request the content is viewed through (web versions).' },
   { name: 'brand_settings.', prefix: true, example: 'brand_settings.primaryColor', description: 'The account\'s brand kit: logo, colors, fonts.' },
   { name: 'theme.', prefix: true, example: 'theme.colors', description: 'The theme\'s settings.' },
-  { name: 'module.', prefix: true, example: 'module.heading', description: 'A field of the current module, set in the editor.' },
+  { name: 'module.', prefix: true, example: 'module.heading', description: 'A module parameter: the value of one of the current module\'s fields, set in the editor when the email is built, the same for every recipient.' },
   { name: 'widget.', prefix: true, example: 'widget.body', description: 'A field of the current module (older templates).' },
   { name: 'widget_data.', prefix: true, example: 'widget_data.header', description: 'The modules\' values, set in the editor.' },
   { name: 'template_translations.', prefix: true, example: 'template_translations.unsubscribe', description: 'The template\'s translated strings.' },
