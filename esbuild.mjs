@@ -23,9 +23,25 @@ const builds = [
   { entryPoints: { server: 'server/src/lsp/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
   // Preview renderings run here, off the server's thread (see server/src/lsp/preview/render-pool.ts).
   { entryPoints: { 'render-worker': 'server/src/lsp/preview/render-worker.ts' } },
-  // DuckDB is a native module: it is loaded from node_modules at run time, not bundled.
-  { entryPoints: { cli: 'server/src/cli/index.ts' }, external: ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'] },
+  // DuckDB is a native module: it is loaded from node_modules at run time, not bundled. The template
+  // engines are bundles of their own, read only when a command first needs one (see core/dialects/common/engines.ts).
+  {
+    entryPoints: { cli: 'server/src/cli/index.ts' },
+    external: ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'],
+    plugins: [enginesApart()],
+  },
+  { entryPoints: { 'engines/liquidjs': 'liquidjs', 'engines/handlebars': 'handlebars' } },
 ].map((options) => ({ ...common, outdir: 'dist', ...options }));
+
+/** `require('liquidjs')` and `require('handlebars')` in the command line load dist/engines/*.js, beside it. */
+function enginesApart() {
+  return {
+    name: 'engines-apart',
+    setup(build) {
+      build.onResolve({ filter: /^(liquidjs|handlebars)$/ }, ({ path }) => ({ path: `./engines/${path}.js`, external: true }));
+    },
+  };
+}
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -1,4 +1,5 @@
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+import { handlebarsEngine } from '../common/engines';
 import {
   MARK_END, MARK_SEPARATOR, MARK_START,
   type RenderedValue, type RenderPartial, type RenderRequest, type RenderResult, type TemplateScan, type TextEdit,
@@ -66,7 +67,7 @@ export function renderHandlebarsFamily(
   const values: RenderedValue[] = [];
   const sites: MarkSite[] = request.scan.uses.map((_, useIndex) => ({ useIndex }));
   const budget = new RenderBudget(request.limits.timeMs, request.limits.outputChars);
-  const env = Handlebars.create();
+  const env = handlebarsEngine().create();
   for (const name of BUILT_INS) {
     if (blockHelper(flavor, name) || inlineHelper(flavor, name)) continue;
     env.registerHelper(name, () => {

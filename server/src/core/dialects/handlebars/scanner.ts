@@ -16,7 +16,7 @@
  * Invariants: every span lies inside the text; a mistake is reported and scanning goes on after it;
  * uses are recorded in text order.
  */
-import Handlebars from 'handlebars';
+import { handlebarsEngine } from '../common/engines';
 import { closestNames } from '../../closest';
 import type { Span } from '../../model';
 import type { Branch, IncludeArgument, IncludeKind, TemplateScan, UseContext } from '../dialect';
@@ -1186,7 +1186,7 @@ class HandlebarsScanner {
   /** The scanner found nothing: ask handlebars.js, so a template it refuses is never called clean. */
   private confirmWithParser(): void {
     try {
-      Handlebars.parse(this.flavor.toHandlebars ? this.flavor.toHandlebars(this.text) : this.text);
+      handlebarsEngine().parse(this.flavor.toHandlebars ? this.flavor.toHandlebars(this.text) : this.text);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const located = error as { lineNumber?: number; column?: number };

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { dateParts, formatJava, formatNumber, JAVA_STYLES, parseDate, toNumber } from '../handlebars/format';
 import { branch, splitArguments, stringify, type HandlebarsEnvironment, type HelperOptions } from '../handlebars/render';
 import { ownValue } from '../../own-value';
@@ -81,10 +81,12 @@ export function registerIterableHelpers(env: HandlebarsEnvironment): void {
   transform('urlEncode', (value) => encodeURIComponent(value));
   transform('base64', (value) => Buffer.from(value, 'utf8').toString('base64'));
   transform('breaklines', (value) => value.replace(/\r?\n/g, '<br>'));
+  // Loaded when a preview first hashes: node:crypto costs a command that never does a noticeable part of its start-up.
+  const crypto = () => require('node:crypto') as typeof Crypto;
   for (const algorithm of ['md5', 'sha1', 'sha256'] as const) {
-    transform(algorithm, (value) => createHash(algorithm).update(value, 'utf8').digest('hex'));
+    transform(algorithm, (value) => crypto().createHash(algorithm).update(value, 'utf8').digest('hex'));
   }
-  helper('hmacSHA1', ([value, key]) => createHmac('sha1', text(key)).update(text(value), 'utf8').digest('hex'));
+  helper('hmacSHA1', ([value, key]) => crypto().createHmac('sha1', text(key)).update(text(value), 'utf8').digest('hex'));
   // Snippets live in the Iterable project; the preview names the one it would insert.
   helper('snippet', ([name]) => `[snippet ${text(name)}]`);
 

@@ -1,4 +1,5 @@
-import { IncludeTag, Liquid, RenderTag, type Context, type Emitter, type TagToken, type TopLevelToken } from 'liquidjs';
+import type { IncludeTag, Liquid, RenderTag, Context, Emitter, TagToken, TopLevelToken } from 'liquidjs';
+import { liquidEngine } from '../common/engines';
 import {
   MARK_END, MARK_SEPARATOR, MARK_START,
   type IncludeKind, type RenderedValue, type RenderRequest, type RenderResult, type TemplateScan, type TextEdit,
@@ -64,6 +65,7 @@ export function renderLiquid(request: RenderRequest): RenderResult {
 
 function createEngine(request: RenderRequest, state: RenderState): Liquid {
   const read = (name: string) => partialText(request, state, name);
+  const { Liquid, RenderTag, IncludeTag } = liquidEngine();
   const engine = new Liquid({
     ownPropertyOnly: true,
     renderLimit: request.limits.timeMs,
