@@ -332,6 +332,10 @@ describe('mergewise check on examples/', () => {
     assert.deepEqual(at('emails/drafts/referral-invite.liquid', 'syntax-error'), [26]);
     assert.deepEqual(at('emails/drafts/stylist-spotlight.liquid', 'unknown-field'), [16]);
     assert.deepEqual(at('emails/drafts/loyalty-update.liquid', 'missing-fallback'), [17]);
+    assert.deepEqual(at('emails/drafts/city-guide.liquid', 'broken-link-field'), [16]);
+    assert.deepEqual(at('emails/drafts/city-guide.liquid', 'missing-fallback'), [], 'the image address is broken-link-field\'s');
+    assert.deepEqual(at('emails/drafts/city-guide.liquid', 'unescaped-field'), [17]);
+    assert.deepEqual(at('emails/drafts/city-guide.liquid', 'unencoded-url-field'), [20]);
     assert.deepEqual(at('emails/drafts/team-scheduling-launch.liquid', 'stale-data'), [18]);
     assert.deepEqual(at('emails/drafts/team-scheduling-launch.liquid', 'deprecated-field'), [16]);
     assert.deepEqual(at('emails/drafts/price-change.liquid', 'type-mismatch'), [17]);

@@ -4,6 +4,9 @@ import type { Finding, Fixes, Rule, RuleMeta } from './rule';
 import { syntaxError } from './syntax-error';
 import { unknownField } from './unknown-field';
 import { missingFallback } from './missing-fallback';
+import { brokenLinkField } from './broken-link-field';
+import { unencodedUrlField } from './unencoded-url-field';
+import { unescapedField } from './unescaped-field';
 import { quadrantExpectedUnhelpful, quadrantUnexpectedHelpful, quadrantUnexpectedUnhelpful } from './quadrants';
 import { sensitiveData } from './sensitive-data';
 import { staleData } from './stale-data';
@@ -23,6 +26,9 @@ export const TEMPLATE_RULES: Rule[] = [
   syntaxError,
   unknownField,
   missingFallback,
+  brokenLinkField,
+  unencodedUrlField,
+  unescapedField,
   quadrantUnexpectedUnhelpful,
   quadrantUnexpectedHelpful,
   quadrantExpectedUnhelpful,

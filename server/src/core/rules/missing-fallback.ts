@@ -1,6 +1,7 @@
 import { blankCountText } from '../audience/editor';
 import type { DiagnosticData } from '../model';
 import type { FieldSpec } from '../schema/types';
+import { breaksLink } from './broken-link-field';
 import { code, fallbackFix, fallbackHint, knownFieldUses, NO_FIXES, type Rule } from './rule';
 
 export const missingFallback: Rule = {
@@ -20,6 +21,8 @@ export const missingFallback: Rule = {
       const use = uses[i];
       const field = fields[i];
       if (use.context !== 'output' || use.fallback !== null || use.guarded || field.required) continue;
+      // The address of a link or image: `broken-link-field` reports it, saying what breaks.
+      if (breaksLink(context, use, field)) continue;
       const hint = fallbackHint(context, use, field);
       let byHint = messages.get(field);
       if (!byHint) messages.set(field, (byHint = new Map()));
