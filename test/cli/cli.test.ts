@@ -332,6 +332,8 @@ describe('mergewise check on examples/', () => {
     assert.deepEqual(at('emails/drafts/referral-invite.liquid', 'syntax-error'), [26]);
     assert.deepEqual(at('emails/drafts/stylist-spotlight.liquid', 'unknown-field'), [16]);
     assert.deepEqual(at('emails/drafts/loyalty-update.liquid', 'missing-fallback'), [17]);
+    assert.deepEqual(at('emails/drafts/booking-recap.liquid', 'subject-fallback'), [7]);
+    assert.deepEqual(at('emails/drafts/booking-recap.liquid', 'missing-fallback'), [], 'the subject line is subject-fallback\'s');
     assert.deepEqual(at('emails/drafts/city-guide.liquid', 'broken-link-field'), [16]);
     assert.deepEqual(at('emails/drafts/city-guide.liquid', 'missing-fallback'), [], 'the image address is broken-link-field\'s');
     assert.deepEqual(at('emails/drafts/city-guide.liquid', 'unescaped-field'), [17]);

@@ -49,6 +49,7 @@ describe('every rule in the README exists with its default severity', () => {
     'syntax-error': 'error',
     'unknown-field': 'error',
     'missing-fallback': 'warning',
+    'subject-fallback': 'error',
     'broken-link-field': 'error',
     'unencoded-url-field': 'warning',
     'unescaped-field': 'warning',

@@ -10,6 +10,7 @@ import { readableMessage, type SchemaLoadResult } from './schema/load';
 import type { ResolvedInclude } from './partials/workspace';
 import type { Purpose, Schema } from './schema/types';
 import type { TemplateAudience } from './audience/editor';
+import type { InboxLine } from './inbox-lines';
 
 export type SeverityOverrides = Partial<Record<RuleId, SeveritySetting>>;
 
@@ -30,6 +31,8 @@ export interface TemplateInput {
   includes?: ResolvedInclude[];
   /** What the audience snapshot beside mergewise.json measured (see audience/editor.ts). */
   audience?: TemplateAudience;
+  /** The subject and preheader lines, when the text is one (a subject in mergewise.json); else found in `text`. */
+  inboxLines?: InboxLine[];
 }
 
 export interface TemplateAnalysis {
@@ -76,6 +79,7 @@ export function analyzeTemplate(input: TemplateInput): TemplateAnalysis {
     includes: input.includes ?? [],
   };
   if (input.audience) context.audience = input.audience;
+  if (input.inboxLines) context.inboxLines = input.inboxLines;
   for (const rule of TEMPLATE_RULES) {
     if (rule.meta.needsSchema && !schema) continue;
     const severity = severityFor(rule.meta.id, rule.meta.defaultSeverity, schema, input.severityOverrides);

@@ -32,6 +32,7 @@ export const RULE_IDS = [
   'syntax-error',
   'unknown-field',
   'missing-fallback',
+  'subject-fallback',
   'broken-link-field',
   'unencoded-url-field',
   'unescaped-field',

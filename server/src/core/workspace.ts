@@ -12,6 +12,7 @@ import { analyzeAcrossFiles } from './partials/analyze';
 import type { PartialWorkspace, ResolvedInclude } from './partials/workspace';
 import { readAudience, snapshotNotes, templateAudience, type LoadedAudience, type TemplateAudience } from './audience/editor';
 import { AUDIENCE_SNAPSHOT_FILE_NAME } from './audience/snapshot';
+import { subjectDiagnostics } from './schema-subjects';
 
 /** The file access the core needs; the CLI passes the disk, the language server its open documents first. */
 export interface WorkspaceFileSystem {
@@ -238,6 +239,13 @@ export function usesOfDeclaredFields(uses: FieldUse[], resolutions: Resolution[]
 export function schemaDiagnostics(loaded: LoadedSchema, overrides?: SeverityOverrides, audience?: { loaded: LoadedAudience | undefined; now: Date; text: string }): Diagnostic[] {
   if (!loaded.result) return [];
   const diagnostics = analyzeSchema(loaded.result, overrides);
+  // A subject in "subjects" is a template of its own: checked in its template's dialect. Not while the
+  // text does not parse: the schema is then the last one that did, and its positions are stale.
+  const schema = loaded.result.schema;
+  if (loaded.result.parsed && schema.subjects?.size) {
+    diagnostics.push(...subjectDiagnostics(schema, (relativePath, text) => getDialect(chooseDialect(schema, relativePath, text).id), overrides));
+    diagnostics.sort((a, b) => a.span.start - b.span.start);
+  }
   if (!audience?.loaded) return diagnostics;
   const key = /"audience"\s*:/.exec(audience.text);
   const span = key ? { start: key.index, end: key.index + '"audience"'.length } : { start: 0, end: Math.min(1, audience.text.length) };

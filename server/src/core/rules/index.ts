@@ -4,6 +4,7 @@ import type { Finding, Fixes, Rule, RuleMeta } from './rule';
 import { syntaxError } from './syntax-error';
 import { unknownField } from './unknown-field';
 import { missingFallback } from './missing-fallback';
+import { subjectFallback } from './subject-fallback';
 import { brokenLinkField } from './broken-link-field';
 import { unencodedUrlField } from './unencoded-url-field';
 import { unescapedField } from './unescaped-field';
@@ -26,6 +27,7 @@ export const TEMPLATE_RULES: Rule[] = [
   syntaxError,
   unknownField,
   missingFallback,
+  subjectFallback,
   brokenLinkField,
   unencodedUrlField,
   unescapedField,

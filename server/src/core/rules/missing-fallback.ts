@@ -3,6 +3,7 @@ import type { DiagnosticData } from '../model';
 import type { FieldSpec } from '../schema/types';
 import { breaksLink } from './broken-link-field';
 import { code, fallbackFix, fallbackHint, knownFieldUses, NO_FIXES, type Rule } from './rule';
+import { inInboxLine } from './subject-fallback';
 
 export const missingFallback: Rule = {
   meta: {
@@ -21,6 +22,8 @@ export const missingFallback: Rule = {
       const use = uses[i];
       const field = fields[i];
       if (use.context !== 'output' || use.fallback !== null || use.guarded || field.required) continue;
+      // In the subject line or preheader: `subject-fallback` reports it, as an error.
+      if (inInboxLine(context, use.tagSpan)) continue;
       // The address of a link or image: `broken-link-field` reports it, saying what breaks.
       if (breaksLink(context, use, field)) continue;
       const hint = fallbackHint(context, use, field);

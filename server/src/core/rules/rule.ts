@@ -4,6 +4,7 @@ import type { ResolvedInclude } from '../partials/workspace';
 import type { Resolution } from '../schema/resolve';
 import type { FieldSpec, Purpose, Schema } from '../schema/types';
 import type { TemplateAudience } from '../audience/editor';
+import type { InboxLine } from '../inbox-lines';
 
 export interface RuleMeta {
   id: RuleId;
@@ -29,6 +30,8 @@ export interface TemplateContext {
   includes: ResolvedInclude[];
   /** What the audience snapshot beside mergewise.json measured, when there is one. */
   audience?: TemplateAudience;
+  /** The subject and preheader lines when the caller knows them (a subject in mergewise.json); else found in `text`. */
+  inboxLines?: InboxLine[];
 }
 
 export type Finding = Omit<Diagnostic, 'rule' | 'severity'>;
