@@ -91,7 +91,7 @@ describe('audience condition translation', () => {
     assert.equal(sqlOf('liquid', "{% if plan == 'gold' %}"), `coalesce(CAST("plan" AS VARCHAR) = 'gold', false)`);
     assert.equal(sqlOf('liquid', '{% if age >= 18 %}'), 'coalesce(TRY_CAST("age" AS DOUBLE) >= 18, false)');
     assert.match(sqlOf('liquid', "{% if tags contains 'vip' %}"), /contains\(CAST\("tags" AS VARCHAR\), 'vip'\)/);
-    assert.match(sqlOf('liquid', '{% if plan == blank %}'), /^\(NOT coalesce\(regexp_matches/);
+    assert.match(sqlOf('liquid', '{% if plan == blank %}'), /^\(NOT \(CASE WHEN .* THEN true ELSE coalesce\(regexp_matches/);
     assert.match(sqlOf('liquid', "{% if a and b or c %}"), /^\(.*"a".* AND \(.*"b".* OR .*"c".*\)\)$/);
     assert.match(sqlOf('liquid', "{% unless plan == 'gold' %}"), /^\(NOT coalesce/);
     assert.equal(branchCondition('liquid', '{% else %}', { start: 0, end: 10 }).expr, null);
@@ -102,7 +102,7 @@ describe('audience condition translation', () => {
     assert.match(sqlOf('handlebars', '{{#if (eq plan "gold")}}'), /= 'gold'/);
     assert.match(sqlOf('hubl', "{% if not plan == 'gold' and age > 3 %}"), /^\(\(NOT .*'gold'.*\) AND .*> 3/);
     assert.match(sqlOf('mailchimp', '*|IF:FNAME=Bob|*'), /"FNAME" AS VARCHAR\) = 'Bob'/);
-    assert.match(sqlOf('mailchimp', '*|IFNOT:FNAME|*'), /^\(NOT coalesce\(regexp_matches/);
+    assert.match(sqlOf('mailchimp', '*|IFNOT:FNAME|*'), /^\(NOT \(CASE WHEN .* THEN true ELSE coalesce\(regexp_matches/);
   });
 
   test('untranslatable conditions say why', () => {

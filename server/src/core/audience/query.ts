@@ -2,8 +2,10 @@
  * The coverage query: pure SQL text over a relation (DuckDB's `read_csv(…)`, `read_parquet(…)` or a
  * table), written through one engine's `SqlDialect` (`sql/`), so the text the embedded DuckDB runs is
  * the text `--emit-sql duckdb` prints, and the other engines' differ only in spelling. One pass: a
- * per-row projection of flags (each field filled, stale, unparsable; each branch condition), then
- * one aggregate row of counts. Only counts come back; no row value leaves the engine.
+ * per-row projection of facts, each distinct expression once (each field filled; each update time
+ * older than a cutoff, or missing; each typed value unreadable; each branch condition), then one
+ * aggregate row of counts, each a boolean formula over the facts with its constants folded
+ * (`formula.ts`). Only counts come back; no row value leaves the engine.
  *
  * The result's columns, all counts of rows (`--import-result` reads them back by these names):
  * `rows`; per mapped field, numbered `i` from 0 in the order of `mergewise.json`'s fields: `f{i}`
@@ -14,6 +16,7 @@
  */
 import type { FieldColumn, ColumnValue } from './columns';
 import { filledSql } from './columns';
+import { factName, FactRegistry, parseFormula, printFormula, simplify, type Formula } from './formula';
 import { ConditionRegistry, filledFlag, staleFlag, type Reach, type TemplatePlan } from './plan';
 import type { AudienceReport, FieldCoverage, TemplateCoverage } from './snapshot';
 import type { SqlDialect } from './sql/dialect';
@@ -41,12 +44,17 @@ export interface CoverageInput {
 const unparsableFlag = (i: number) => `u${i}`;
 const staleUnknownFlag = (i: number) => `k${i}`;
 
-/** True when a filled value does not read as the field's type (text in a date field). */
-export function unparsableSql(field: FieldColumn, sql: SqlDialect = duckdb): string | undefined {
+/** The value cast to the field's type (NULL when it does not read as one), for typed fields read from text only. */
+function typedCast(field: FieldColumn, sql: SqlDialect): string | undefined {
   if (field.kind !== 'text' && field.kind !== 'json' && field.kind !== 'other') return undefined;
   const cast = ({ date: 'timestamp', number: 'double', boolean: 'boolean' } as const)[field.field.type as 'date' | 'number' | 'boolean'];
-  if (!cast) return undefined;
-  return `(${filledSql(field, sql)} AND ${sql.tryCast(sql.cast(field.sql, 'text'), cast)} IS NULL)`;
+  return cast ? sql.tryCast(sql.cast(field.sql, 'text'), cast) : undefined;
+}
+
+/** True when a filled value does not read as the field's type (text in a date field). */
+export function unparsableSql(field: FieldColumn, sql: SqlDialect = duckdb): string | undefined {
+  const cast = typedCast(field, sql);
+  return cast ? `(${filledSql(field, sql)} AND ${cast} IS NULL)` : undefined;
 }
 
 function timestamp(value: ColumnValue, sql: SqlDialect): string {
@@ -56,41 +64,50 @@ function timestamp(value: ColumnValue, sql: SqlDialect): string {
 export function buildCoverageQuery(input: CoverageInput): CoverageQuery {
   const dialect = input.sql ?? duckdb;
   const now = input.now.toISOString();
-  const flags: string[] = [];
+  const facts = new FactRegistry();
   const aggregates: string[] = [`count(*) AS ${dialect.identifier('rows')}`];
   const columns = ['rows'];
-  const count = (condition: string, name: string) => {
-    aggregates.push(`${dialect.countIf(condition)} AS ${dialect.identifier(name)}`);
+  const count = (formula: Formula, name: string) => {
+    aggregates.push(`${dialect.countIf(printFormula(formula))} AS ${dialect.identifier(name)}`);
     columns.push(name);
   };
+  const and = (...operands: Formula[]) => simplify({ t: 'and', operands });
+  // What each flag name in the templates' measures stands for.
+  const flags = new Map<string, Formula>();
   input.fields.forEach((field, i) => {
-    const filled = filledSql(field, dialect);
-    flags.push(`${filled} AS ${filledFlag(i)}`);
-    count(filledFlag(i), filledFlag(i));
-    const unparsable = unparsableSql(field, dialect);
-    if (unparsable) {
-      flags.push(`${unparsable} AS ${unparsableFlag(i)}`);
-      count(unparsableFlag(i), unparsableFlag(i));
-    }
+    const filled = facts.fact(filledSql(field, dialect));
+    flags.set(filledFlag(i), filled);
+    count(filled, filledFlag(i));
+    const cast = typedCast(field, dialect);
+    if (cast) count(and(filled, facts.fact(`(${cast} IS NULL)`)), unparsableFlag(i));
     if (field.field.maxAgeDays !== undefined && field.updatedAt) {
       const ts = timestamp(field.updatedAt, dialect);
       const cutoff = dialect.daysBefore(dialect.timestamp(now), Math.floor(field.field.maxAgeDays));
-      flags.push(`(${filled} AND coalesce(${ts} < ${cutoff}, false)) AS ${staleFlag(i)}`);
-      flags.push(`(${filled} AND ${ts} IS NULL) AS ${staleUnknownFlag(i)}`);
-      count(staleFlag(i), staleFlag(i));
-      count(staleUnknownFlag(i), staleUnknownFlag(i));
+      const stale = and(filled, facts.fact(`coalesce(${ts} < ${cutoff}, false)`));
+      flags.set(staleFlag(i), stale);
+      count(stale, staleFlag(i));
+      count(and(filled, facts.fact(`(${ts} IS NULL)`)), staleUnknownFlag(i));
     } else {
-      flags.push(`false AS ${staleFlag(i)}`);
+      flags.set(staleFlag(i), false);
     }
   });
-  input.conditions.conditions.forEach((sql, j) => flags.push(`${sql} AS c${j}`));
+  const flag = (name: string): Formula => {
+    const known = flags.get(name);
+    if (known !== undefined) return known;
+    const condition = /^c(\d+)$/.exec(name);
+    if (!condition || Number(condition[1]) >= input.conditions.conditions.length) throw new Error(`unknown flag ${name} in a measure`);
+    const fact = facts.fact(input.conditions.conditions[Number(condition[1])]);
+    flags.set(name, fact);
+    return fact;
+  };
   input.templates.forEach((template, t) => {
     const measures = templateMeasures(template);
-    for (const [name, sql] of Object.entries(measures)) if (sql !== null) count(sql, `t${t}_${name}`);
+    for (const [name, sql] of Object.entries(measures)) if (sql !== null) count(parseFormula(sql, flag), `t${t}_${name}`);
   });
-  if (!flags.length) flags.push('true AS nothing');
-  const sql = `WITH flags AS (\n  SELECT\n    ${flags.join(',\n    ')}\n  FROM ${input.relation}${input.where ? `\n  WHERE ${input.where}` : ''}\n)\n` +
-    `SELECT\n  ${aggregates.join(',\n  ')}\nFROM flags`;
+  const projection = facts.facts.map((sql, k) => `${sql} AS ${factName(k)}`);
+  if (!projection.length) projection.push('true AS nothing');
+  const sql = `WITH facts AS (\n  SELECT\n    ${projection.join(',\n    ')}\n  FROM ${input.relation}${input.where ? `\n  WHERE ${input.where}` : ''}\n)\n` +
+    `SELECT\n  ${aggregates.join(',\n  ')}\nFROM facts`;
   return { sql, columns };
 }
 

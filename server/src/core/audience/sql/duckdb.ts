@@ -15,7 +15,12 @@ export const duckdb: SqlDialect = {
   table: (name) => tableName(name, identifier),
   cast: (sql, type) => `CAST(${sql} AS ${TYPES[type]})`,
   tryCast: (sql, type) => `TRY_CAST(${sql} AS ${TYPES[type]})`,
-  textFilled: (sql) => `coalesce(regexp_matches(${sql}, ${NON_BLANK_PATTERN}), false)`,
+  // A value whose first character is printable ASCII or a C1 control (U+0021 to U+009F: the byte
+  // range from '!' up to U+00A0's encoding) has a character that is not blank: filled, without the
+  // regular expression, which then reads only the rest (empty, leading white space, other scripts).
+  // The comparisons are byte-wise (DuckDB's default binary collation) and read a string's prefix.
+  // CASE evaluates the ELSE only for the rows the WHEN leaves; same result as the pattern alone.
+  textFilled: (sql) => `(CASE WHEN ${sql} >= '!' AND ${sql} < chr(160) THEN true ELSE coalesce(regexp_matches(${sql}, ${NON_BLANK_PATTERN}), false) END)`,
   listFilled: (sql) => `coalesce(len(${sql}) > 0, false)`,
   listContains: (list, item, itemsAsText) => `list_contains(${itemsAsText ? `CAST(${list} AS VARCHAR[])` : list}, ${item})`,
   textContains: (text, part) => `contains(${text}, ${part})`,
