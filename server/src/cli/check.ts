@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { SeverityOverrides, TemplateAnalysis } from '../core/analyze';
 import type { DialectId } from '../core/dialects/ids';
 import { fixText } from '../core/fixes';
-import { SCHEMA_ERROR, type Diagnostic, type Range, type Severity } from '../core/model';
+import { INTERNAL_ERROR, SCHEMA_ERROR, type Diagnostic, type Range, type Severity } from '../core/model';
 import {
   analyzeDocument, describeSkip, isTemplateFile, maxFileSizeFor, SchemaIndex, schemaDiagnostics, skipReason, toPosix, type DocumentAnalysis, type SkipReason,
 } from '../core/workspace';
@@ -100,50 +100,177 @@ export interface CheckOptions {
  * Checks every template, handing each file's report to `sink` as soon as it is done, so that a
  * workspace of thousands of templates never has to fit in memory at once. Templates come in the
  * order of the paths and folders walked (sorted by name), then the `mergewise.json` files.
+ * `mergewise check --jobs N` spreads the templates over worker threads instead (jobs.ts), with the
+ * same pieces: CheckRun around the run, TemplateChecker for each template.
  */
 export function runCheck(options: CheckOptions, sink: (file: FileReport) => void): CheckReport {
-  const { cwd } = options;
-  // Memoized: a partial's findings name every template that includes it, thousands of times over.
+  const run = new CheckRun(options, sink);
+  const checker = new TemplateChecker(options, run.templates, run.index);
+  for (const file of run.templates) {
+    run.noteTemplate(file);
+    const fileReport = checker.check(file, run.report);
+    if (fileReport) run.emit(fileReport);
+  }
+  return run.finish();
+}
+
+/** Memoized: a partial's findings name every template that includes it, thousands of times over. */
+export function displayPaths(cwd: string): (file: string) => string {
   const displayed = new Map<string, string>();
-  const display = (file: string) => {
+  return (file: string) => {
     let shown = displayed.get(file);
     if (shown === undefined) displayed.set(file, (shown = toPosix(path.relative(cwd, file)) || path.basename(file)));
     return shown;
   };
-  const collected = collectFiles(options.paths.length ? options.paths : ['.'], cwd);
-  const index = new SchemaIndex(nodeFileSystem);
-  const report: CheckReport = {
-    summary: { files: 0, errors: 0, warnings: 0, information: 0, hints: 0, skipped: 0 },
-    notices: [],
-    configurationErrors: [...collected.problems],
-    fixErrors: [],
-  };
-  const partials = new PartialWorkspace(index, {
-    read: (file) => nodeFileSystem.readText(file),
-    // Files are read once per run, except those --fix writes, which are invalidated.
-    version: () => 'this run',
-    templates: () => includerUniverse(collected.templates, index),
-  }, { handOverScans: true });
-  const schemaFiles = new Set(collected.schemas);
-  const emit = (file: FileReport) => {
-    report.summary.files++;
-    for (const diagnostic of file.diagnostics) {
-      const key = diagnostic.severity === 'error' ? 'errors' : diagnostic.severity === 'warning' ? 'warnings'
-        : diagnostic.severity === 'information' ? 'information' : 'hints';
-      report.summary[key]++;
-    }
-    sink(file);
-  };
-  const withoutSchema: string[] = [];
+}
 
-  for (const file of collected.templates) {
-    const shown = display(file);
+/**
+ * One check run around its templates: the files collected, the report's counts and notices, and at
+ * the end the notice about templates without a schema and each `mergewise.json`'s own report.
+ */
+export class CheckRun {
+  readonly report: CheckReport;
+  readonly templates: string[];
+  readonly index = new SchemaIndex(nodeFileSystem);
+  readonly display: (file: string) => string;
+  private readonly schemaFiles: Set<string>;
+  private readonly withoutSchema: string[] = [];
+
+  constructor(private readonly options: CheckOptions, private readonly sink: (file: FileReport) => void) {
+    this.display = displayPaths(options.cwd);
+    // A file a `templates` glob names is checked whatever its extension, or skipped with a notice.
+    const collected = collectFiles(options.paths.length ? options.paths : ['.'], options.cwd);
+    this.templates = collected.templates;
+    this.schemaFiles = new Set(collected.schemas);
+    this.report = {
+      summary: { files: 0, errors: 0, warnings: 0, information: 0, hints: 0, skipped: 0 },
+      notices: [],
+      configurationErrors: [...collected.problems],
+      fixErrors: [],
+    };
+  }
+
+  /** Notes which `mergewise.json` governs the template (or that none does), in the order checked. */
+  noteTemplate(file: string): void {
+    const schemaFile = this.index.schemaFileFor(file);
+    if (schemaFile) this.schemaFiles.add(schemaFile);
+    else this.withoutSchema.push(this.display(file));
+  }
+
+  /** Counts a file's findings and hands it to the sink. */
+  emit(file: FileReport): void {
+    this.count(1, severityCounts(file));
+    this.sink(file);
+  }
+
+  /** Counts files reported elsewhere (a worker's, written as bytes): how many, and their findings by severity. */
+  count(files: number, counts: SeverityCounts): void {
+    const { summary } = this.report;
+    summary.files += files;
+    summary.errors += counts[0];
+    summary.warnings += counts[1];
+    summary.information += counts[2];
+    summary.hints += counts[3];
+  }
+
+  /** The notice about templates without a schema, then each `mergewise.json`'s report. */
+  finish(): CheckReport {
+    const { report, options, withoutSchema, display, index } = this;
+    if (withoutSchema.length) {
+      report.notices.push(
+        `No ${'mergewise.json'} found above ${withoutSchema.length === 1 ? withoutSchema[0] : `${withoutSchema.length} templates (first: ${withoutSchema[0]})`}: ` +
+        'only syntax checks ran there. Create a mergewise.json in the templates\' folder or above it to check fields, fallbacks and quadrants.');
+    }
+
+    for (const schemaFile of [...this.schemaFiles].sort()) {
+      const shown = display(schemaFile);
+      const loaded = index.load(schemaFile);
+      if (loaded.readError) {
+        report.configurationErrors.push(`${shown}: ${loaded.readError}`);
+        continue;
+      }
+      const text = nodeFileSystem.readText(schemaFile) ?? '';
+      const lines = new LineIndex(text);
+      const diagnostics = schemaDiagnostics(loaded, options.severityOverrides, { loaded: index.audienceFor(schemaFile), now: options.now ?? new Date(), text });
+      const broken = diagnostics.filter((d) => d.rule === SCHEMA_ERROR && d.severity === 'error');
+      if (broken.length) {
+        const first = lines.range(broken[0].span).start;
+        report.configurationErrors.push(
+          `${shown}:${first.line + 1}:${first.character + 1}: ${broken[0].message}` +
+          (broken.length > 1 ? ` (and ${broken.length - 1} more problem${broken.length > 2 ? 's' : ''} in this file)` : ''));
+      }
+      this.emit({ path: shown, dialect: null, diagnostics: diagnostics.map((d) => toReport(d, lines, display)), fields: [] });
+    }
+    return report;
+  }
+}
+
+/** Findings by severity: error, warning, information, hint. */
+export type SeverityCounts = [number, number, number, number];
+
+export function severityCounts(file: FileReport): SeverityCounts {
+  const counts: SeverityCounts = [0, 0, 0, 0];
+  for (const { severity } of file.diagnostics) {
+    counts[severity === 'error' ? 0 : severity === 'warning' ? 1 : severity === 'information' ? 2 : 3]++;
+  }
+  return counts;
+}
+
+/**
+ * Only for tests of the command line: a template whose path contains this text fails unexpectedly
+ * while it is checked, as a bug in Mergewise would, on the main thread or in a worker alike.
+ */
+const FAIL_ON = process.env.MERGEWISE_TEST_FAIL_ON || undefined;
+
+/**
+ * Checks one template at a time: its schema, dialect, includes (through one PartialWorkspace over
+ * every template that can include it) and with `--fix` its fixes. Each check worker has its own.
+ */
+export class TemplateChecker {
+  readonly display: (file: string) => string;
+  private readonly partials: PartialWorkspace;
+
+  constructor(private readonly options: CheckOptions, templates: string[], private readonly index: SchemaIndex) {
+    this.display = displayPaths(options.cwd);
+    this.partials = new PartialWorkspace(index, {
+      read: (file) => nodeFileSystem.readText(file),
+      // Files are read once per run, except those --fix writes, which are invalidated.
+      version: () => 'this run',
+      templates: () => includerUniverse(templates, index),
+    }, { handOverScans: true });
+  }
+
+  /**
+   * The template's report, or undefined when it is skipped (the notice goes to `report`). A failure
+   * of Mergewise itself on the template is reported on it as an `internal-error`, and the run goes on.
+   */
+  check(file: string, report: CheckReport): FileReport | undefined {
+    const shown = this.display(file);
+    try {
+      return this.checkTemplate(file, shown, report);
+    } catch (error) {
+      return {
+        path: shown,
+        dialect: null,
+        diagnostics: [{
+          rule: INTERNAL_ERROR,
+          severity: 'error',
+          message: `Mergewise failed on this file (${error instanceof Error ? error.message : String(error)}), so none of its checks ran. Please report this.`,
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        }],
+        fields: [],
+        includes: [],
+      };
+    }
+  }
+
+  private checkTemplate(file: string, shown: string, report: CheckReport): FileReport | undefined {
+    const { index, partials, options, display } = this;
+    if (FAIL_ON !== undefined && shown.includes(FAIL_ON)) throw new Error(`injected failure on ${shown}`);
     const schemaFile = index.schemaFileFor(file);
-    if (schemaFile) schemaFiles.add(schemaFile);
-    else withoutSchema.push(shown);
     const limit = maxFileSizeFor(schemaFile ? index.load(schemaFile).result?.schema : undefined, options.maxFileSize);
     const read = readTemplate(file, shown, limit, report);
-    if (read === undefined) continue;
+    if (read === undefined) return undefined;
     const analysed = analyzeDocument(index, file, read.text, options.severityOverrides, options.now, partials);
     let text = read.text;
     let { analysis } = analysed;
@@ -175,36 +302,8 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
     };
     if (analysed.includes?.length) fileReport.fields.push(...partialFields(partials, file, display));
     if (fixes) fileReport.fixes = fixes;
-    emit(fileReport);
+    return fileReport;
   }
-
-  if (withoutSchema.length) {
-    report.notices.push(
-      `No ${'mergewise.json'} found above ${withoutSchema.length === 1 ? withoutSchema[0] : `${withoutSchema.length} templates (first: ${withoutSchema[0]})`}: ` +
-      'only syntax checks ran there. Create a mergewise.json in the templates\' folder or above it to check fields, fallbacks and quadrants.');
-  }
-
-  for (const schemaFile of [...schemaFiles].sort()) {
-    const shown = display(schemaFile);
-    const loaded = index.load(schemaFile);
-    if (loaded.readError) {
-      report.configurationErrors.push(`${shown}: ${loaded.readError}`);
-      continue;
-    }
-    const text = nodeFileSystem.readText(schemaFile) ?? '';
-    const lines = new LineIndex(text);
-    const diagnostics = schemaDiagnostics(loaded, options.severityOverrides, { loaded: index.audienceFor(schemaFile), now: options.now ?? new Date(), text });
-    const broken = diagnostics.filter((d) => d.rule === SCHEMA_ERROR && d.severity === 'error');
-    if (broken.length) {
-      const first = lines.range(broken[0].span).start;
-      report.configurationErrors.push(
-        `${shown}:${first.line + 1}:${first.character + 1}: ${broken[0].message}` +
-        (broken.length > 1 ? ` (and ${broken.length - 1} more problem${broken.length > 2 ? 's' : ''} in this file)` : ''));
-    }
-    emit({ path: shown, dialect: null, diagnostics: diagnostics.map((d) => toReport(d, lines, display)), fields: [] });
-  }
-
-  return report;
 }
 
 /**
