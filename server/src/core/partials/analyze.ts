@@ -10,7 +10,7 @@ import type { TemplateAudience } from '../audience/editor';
 import type { FieldUse } from '../dialects/dialect';
 import type { Diagnostic } from '../model';
 import { toPosix } from '../workspace';
-import { contextKey, contextOfDeclarations, scanInContext } from './call-context';
+import { contextOfDeclarations, scanInContext } from './call-context';
 import type { GraphFile, PartialWorkspace, ResolvedInclude } from './workspace';
 
 export interface CrossFileAnalysis {
@@ -57,7 +57,7 @@ export function analyzeAcrossFiles(graph: PartialWorkspace, input: CrossFileInpu
   let through: { analysis: TemplateAnalysis; sender: string } | undefined;
   for (const reach of reaches) {
     const purposes = own.schema ? graph.purposesOf(reach.sender, own.schema) : [];
-    const key = `${contextKey(reach.context)}#${purposes.map((p) => p.id).join(',')}`;
+    const key = `${reach.contextKey}#${purposes.map((p) => p.id).join(',')}`;
     let group = analyses.get(key);
     if (!group) {
       group = { analysis: analyzeTemplate({ ...base, scan: scanInContext(own.scan, reach.context), purposes }), senders: [] };

@@ -60,6 +60,8 @@ export interface GraphFile {
 export interface Reach {
   sender: string;
   context: CallContext;
+  /** `contextKey(context)`: reaches with the same key read the partial alike. */
+  contextKey: string;
 }
 
 interface Entry {
@@ -94,6 +96,9 @@ export class PartialWorkspace {
   private readonly targetsByFile = new Map<string, string[]>();
   /** Where each include site read so far resolves; sites are read again when their file changes. */
   private targets = new WeakMap<IncludeSite, IncludeTarget>();
+  /** Bumped whenever who-includes-what changes: answers derived from the index are then worked out again. */
+  private indexGeneration = 0;
+  private readonly reachCache = new Map<string, { reaches: Reach[]; through: Map<string, SitesEntry>; indexGeneration: number }>();
   /** Files edited since the includer index last read them. */
   private readonly staleInIndex = new Set<string>();
   /** The templates' common folder, where includes resolve without a schema. */
@@ -318,8 +323,15 @@ export class PartialWorkspace {
    * distinct context, with the caller's parameters, loops and guards.
    */
   reachesOf(file: string): Reach[] {
-    const reaches: Reach[] = [];
     const canReach = this.filesReaching(file);
+    // Kept while the index and the include sites of every file the walk went through are unchanged:
+    // typing in a partial that thousands of templates send walks none of them again.
+    const cached = this.reachCache.get(file);
+    if (cached && cached.indexGeneration === this.indexGeneration && [...cached.through].every(([at, entry]) => this.sitesEntry(at) === entry)) {
+      return cached.reaches;
+    }
+    const reaches: Reach[] = [];
+    const through = new Map<string, SitesEntry>();
     for (const sender of this.sendersOf(file)) {
       const seenContexts = new Set<string>();
       let paths = 0;
@@ -327,20 +339,23 @@ export class PartialWorkspace {
         [{ at: sender, context: TOP_LEVEL, depth: 0, chain: new Set([sender]) }];
       while (stack.length && paths < MAX_PATHS_PER_SENDER) {
         const { at, context, depth, chain } = stack.pop()!;
-        for (const site of this.sitesOf(at)) {
+        const entry = this.sitesEntry(at);
+        through.set(at, entry);
+        for (const site of entry.sites) {
           const target = this.targetOf(at, site);
           if (!target || !canReach.has(target) || chain.has(target) || depth >= MAX_INCLUDE_DEPTH) continue;
           const inner = innerContext(context, site);
           if (target === file) {
             paths++;
             const key = contextKey(inner);
-            if (!seenContexts.has(key)) { seenContexts.add(key); reaches.push({ sender, context: inner }); }
+            if (!seenContexts.has(key)) { seenContexts.add(key); reaches.push({ sender, context: inner, contextKey: key }); }
           } else {
             stack.push({ at: target, context: inner, depth: depth + 1, chain: new Set([...chain, target]) });
           }
         }
       }
     }
+    this.reachCache.set(file, { reaches, through, indexGeneration: this.indexGeneration });
     return reaches;
   }
 
@@ -381,6 +396,7 @@ export class PartialWorkspace {
 
   private includerIndex(): Map<string, Set<string>> {
     if (!this.includers) {
+      this.indexGeneration++;
       this.includers = new Map();
       this.targetsByFile.clear();
       this.staleInIndex.clear();
@@ -395,8 +411,10 @@ export class PartialWorkspace {
   private reindex(file: string): void {
     const index = this.includers;
     if (!index) return;
-    for (const target of this.targetsByFile.get(file) ?? []) index.get(target)?.delete(file);
+    const before = this.targetsByFile.get(file) ?? [];
+    for (const target of before) index.get(target)?.delete(file);
     const targets = this.targetsOf(file);
+    if (targets.length !== before.length || targets.some((target, i) => target !== before[i])) this.indexGeneration++;
     this.targetsByFile.set(file, targets);
     for (const target of targets) {
       let set = index.get(target);
