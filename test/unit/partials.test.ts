@@ -311,3 +311,46 @@ describe('partials: resolution', () => {
     assert.equal(hubl.includes?.[0].file, '/w/hubspot/partials/footer.html');
   });
 });
+
+describe('partials: what is kept between edits', () => {
+  /** The program with versioned texts, as the editor gives them: a change shows as a new version. */
+  function editable() {
+    const texts = new Map(Object.entries(PROGRAM));
+    const versions = new Map<string, number>();
+    let reads = 0;
+    const index = new SchemaIndex(memoryFs(PROGRAM));
+    const graph = new PartialWorkspace(index, {
+      read: (file) => { reads++; return texts.get(file); },
+      version: (file) => String(versions.get(file) ?? 0),
+      templates: () => [...texts.keys()].filter((file) => !file.endsWith('.json')),
+    });
+    const edit = (file: string, text: string) => {
+      texts.set(file, text);
+      versions.set(file, (versions.get(file) ?? 0) + 1);
+      graph.contentChanged(file);
+    };
+    const check = (file: string) => analyzeDocument(index, file, texts.get(file)!, undefined, NOW, graph);
+    return { edit, check, reads: () => reads };
+  }
+  const greeting = '/w/snippets/greeting.liquid';
+
+  test('typing in a partial reads none of the templates that send it again', () => {
+    const { edit, check, reads } = editable();
+    check(greeting);
+    const before = reads();
+    for (let i = 0; i < 5; i++) {
+      edit(greeting, PROGRAM[greeting].replace('Hi', i % 2 ? 'Hi' : 'Hello'));
+      check(greeting);
+    }
+    assert.equal(reads() - before, 5, 'only the partial itself is read again, once per edit');
+  });
+
+  test('a sender that passes another field is read again, and the partial is judged by it', () => {
+    const { edit, check } = editable();
+    assert.deepEqual(messages(check(greeting), 'missing-fallback').length, 1);
+    // welcome.liquid now renders the greeting only for recipients with a first name: none shows it bare.
+    edit('/w/emails/welcome.liquid', PROGRAM['/w/emails/welcome.liquid'].replace(
+      '{% render \'greeting\', name: customer.first_name %}', '{% if customer.first_name %}{% render \'greeting\', name: customer.first_name %}{% endif %}'));
+    assert.deepEqual(messages(check(greeting), 'missing-fallback'), []);
+  });
+});
