@@ -5,7 +5,7 @@ import type { DialectId } from '../core/dialects/ids';
 import { fixText } from '../core/fixes';
 import { INTERNAL_ERROR, SCHEMA_ERROR, type Diagnostic, type Range, type Severity } from '../core/model';
 import {
-  analyzeDocument, describeSkip, isTemplateFile, maxFileSizeFor, SchemaIndex, schemaDiagnostics, skipReason, toPosix, type DocumentAnalysis, type SkipReason,
+  analyzeDocument, describeSkip, isTemplateIn, maxFileSizeFor, SchemaIndex, schemaDiagnostics, skipReason, toPosix, type DocumentAnalysis, type SkipReason,
 } from '../core/workspace';
 import { usesThroughPartials } from '../core/partials/analyze';
 import { PartialWorkspace } from '../core/partials/workspace';
@@ -139,7 +139,7 @@ export class CheckRun {
   constructor(private readonly options: CheckOptions, private readonly sink: (file: FileReport) => void) {
     this.display = displayPaths(options.cwd);
     // A file a `templates` glob names is checked whatever its extension, or skipped with a notice.
-    const collected = collectFiles(options.paths.length ? options.paths : ['.'], options.cwd);
+    const collected = collectFiles(options.paths.length ? options.paths : ['.'], options.cwd, (file) => isTemplateIn(this.index, file));
     this.templates = collected.templates;
     this.schemaFiles = new Set(collected.schemas);
     this.report = {
@@ -431,7 +431,7 @@ function includerUniverse(templates: string[], index: SchemaIndex): string[] {
     if (schemaFile) dirs.add(path.dirname(schemaFile));
   }
   for (const dir of dirs) {
-    for (const file of nodeFileSystem.listFiles(dir)) if (isTemplateFile(file)) all.add(path.join(dir, file));
+    for (const file of nodeFileSystem.listFiles(dir)) if (isTemplateIn(index, path.join(dir, file))) all.add(path.join(dir, file));
   }
   return [...all];
 }

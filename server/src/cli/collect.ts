@@ -13,8 +13,11 @@ export interface CollectedFiles {
   problems: string[];
 }
 
-/** Expands the command line's paths into template files and `mergewise.json` files, in a stable order. */
-export function collectFiles(inputs: string[], cwd: string): CollectedFiles {
+/**
+ * Expands the command line's paths into template files and `mergewise.json` files, in a stable order.
+ * In folders, a template is a file `isTemplate` accepts (by default, by its extension).
+ */
+export function collectFiles(inputs: string[], cwd: string, isTemplate: (file: string) => boolean = isTemplateFile): CollectedFiles {
   const collected: CollectedFiles = { templates: [], schemas: [], problems: [] };
   for (const input of inputs) {
     const absolute = path.resolve(cwd, input);
@@ -25,7 +28,7 @@ export function collectFiles(inputs: string[], cwd: string): CollectedFiles {
       collected.problems.push(`${input}: no such file or folder.`);
       continue;
     }
-    if (stat.isDirectory()) walk(absolute, collected);
+    if (stat.isDirectory()) walk(absolute, collected, isTemplate);
     else if (path.basename(absolute) === SCHEMA_FILE_NAME) collected.schemas.push(absolute);
     else collected.templates.push(absolute);
   }
@@ -34,7 +37,7 @@ export function collectFiles(inputs: string[], cwd: string): CollectedFiles {
   return collected;
 }
 
-function walk(dir: string, collected: CollectedFiles): void {
+function walk(dir: string, collected: CollectedFiles, isTemplate: (file: string) => boolean): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -46,10 +49,10 @@ function walk(dir: string, collected: CollectedFiles): void {
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) walk(full, collected);
+      if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) walk(full, collected, isTemplate);
     } else if (entry.name === SCHEMA_FILE_NAME) {
       collected.schemas.push(full);
-    } else if (entry.isFile() && isTemplateFile(entry.name)) {
+    } else if (entry.isFile() && isTemplate(full)) {
       collected.templates.push(full);
     }
   }

@@ -144,6 +144,29 @@ export function isTemplateFile(fileName: string): boolean {
   return DEDICATED_TEMPLATE_EXTENSIONS.has(extension) || GENERIC_TEMPLATE_EXTENSIONS.has(extension);
 }
 
+/**
+ * Whether a file is a template here: its extension is a template's, or a `templates` glob of the
+ * `mergewise.json` that governs it matches it (`.mjml`, `.pug`, no extension at all). `check`, the
+ * workspace index and the editor all ask this, so no file a glob names is left out silently.
+ */
+export function isTemplateIn(index: SchemaIndex, filePath: string): boolean {
+  return isTemplateFile(filePath) || matchedByTemplatesGlob(index, filePath);
+}
+
+/**
+ * Whether a `templates` glob of the governing `mergewise.json` matches the file, relative to its folder
+ * as `chooseDialect` matches them; never the schema, its audience snapshot or its sample recipients.
+ */
+export function matchedByTemplatesGlob(index: SchemaIndex, filePath: string): boolean {
+  const name = path.basename(filePath);
+  if (name === SCHEMA_FILE_NAME || name === AUDIENCE_SNAPSHOT_FILE_NAME) return false;
+  const schema = index.schemaFor(filePath)?.result?.schema;
+  if (!schema?.templates.length) return false;
+  const relativePath = toPosix(path.relative(schema.dir, path.resolve(filePath)));
+  return schema.templates.some((override) => matchesGlob(override.glob, relativePath))
+    && !schema.recipients.some((glob) => matchesGlob(glob, relativePath));
+}
+
 export type DialectReason = 'templates glob' | 'schema default' | 'file extension' | 'content' | 'default';
 
 export interface DialectChoice {

@@ -18,7 +18,7 @@ import { coverageSummary } from '../core/audience/editor';
 import type { AudienceInfo } from '../../../protocol/src/requests';
 import type { Schema } from '../core/schema/types';
 import {
-  analyzeDocument, declaredFieldUses, DEFAULT_MAX_FILE_SIZE, describeSkip, isTemplateFile, maxFileSizeFor,
+  analyzeDocument, declaredFieldUses, DEFAULT_MAX_FILE_SIZE, describeSkip, isTemplateIn, maxFileSizeFor,
   SchemaIndex, schemaDiagnostics, skipReason, usesOfDeclaredFields, type DeclaredUse, type DocumentAnalysis, type SkipReason, type WorkspaceFileSystem,
 } from '../core/workspace';
 import { uriToPath } from './convert';
@@ -137,7 +137,12 @@ export class Project {
   }
 
   private openTemplatePaths(): string[] {
-    return [...this.openByPath().keys()].filter(isTemplateFile);
+    return [...this.openByPath().keys()].filter((filePath) => this.isTemplate(filePath));
+  }
+
+  /** A template here: a template's extension, or named by a `templates` glob of its `mergewise.json` (core/workspace.ts). */
+  isTemplate(filePath: string): boolean {
+    return isTemplateIn(this.schemas, filePath);
   }
 
   /**
@@ -156,7 +161,7 @@ export class Project {
   templateFocused(document: TextDocument): string[] {
     // Nothing is analysed here: this runs while messages are still being read (see inbox.ts).
     const filePath = uriToPath(document.uri);
-    if (!filePath || !isTemplateFile(filePath) || filePath === this.focusedTemplate) return [];
+    if (!filePath || !this.isTemplate(filePath) || filePath === this.focusedTemplate) return [];
     this.focusedTemplate = filePath;
     const partials: string[] = [];
     for (const [uri, other] of this.states) {
@@ -268,7 +273,7 @@ export class Project {
 
   /** Indexes one file on disk for references and rename; cheap when already indexed. */
   indexFile(filePath: string): void {
-    if (this.workspaceIndex.has(filePath) || !isTemplateFile(filePath)) return;
+    if (this.workspaceIndex.has(filePath) || !this.isTemplate(filePath)) return;
     let text: string | undefined;
     try {
       text = this.disk.readText(filePath);
@@ -335,7 +340,7 @@ export class Project {
     }
     const hasSchema = this.schemas.schemaFileFor(filePath) !== undefined;
     const extension = path.extname(filePath).toLowerCase();
-    if (!DEDICATED_TEMPLATE_EXTENSIONS.has(extension) && !(hasSchema && isTemplateFile(filePath))) return { kind: 'ignored', version };
+    if (!DEDICATED_TEMPLATE_EXTENSIONS.has(extension) && !(hasSchema && this.isTemplate(filePath))) return { kind: 'ignored', version };
     const skipped = this.skipReason(filePath, text);
     if (skipped) {
       const how = skipped.kind === 'too-large' ? ' (raise it with "maxFileSize" in mergewise.json or the mergewise.maxFileSize setting)' : '';

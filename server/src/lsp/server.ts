@@ -4,13 +4,14 @@
  */
 import * as path from 'node:path';
 import {
-  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, LSPErrorCodes, MessageType, ResponseError,
+  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, LSPErrorCodes, MessageType, ResponseError,
   ShowMessageNotification, TextDocuments, TextDocumentSyncKind,
-  type CancellationToken, type Connection, type InitializeParams, type InitializeResult,
+  type CancellationToken, type Connection, type Disposable, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEDICATED_TEMPLATE_EXTENSIONS } from '../core/dialects/registry';
-import { GENERIC_TEMPLATE_EXTENSIONS, isTemplateFile, type WorkspaceFileSystem } from '../core/workspace';
+import { GENERIC_TEMPLATE_EXTENSIONS, type WorkspaceFileSystem } from '../core/workspace';
+import { SCHEMA_FILE_NAME } from '../core/schema/load';
 import { clientFeatures, type ClientFeatures } from './client-features';
 import { pathToUri, toLspDiagnostic, uriToPath } from './convert';
 import { codeActions, FIX_ALL_KIND } from './features/code-actions';
@@ -41,6 +42,20 @@ const SCAN_BATCH = 25;
 /** What the server asks a client that watches files to report: schemas and recipients, and templates for the index. */
 const WATCHED_FILES = ['**/*.json', `**/*.{${[...DEDICATED_TEMPLATE_EXTENSIONS, ...GENERIC_TEMPLATE_EXTENSIONS].map((e) => e.slice(1)).join(',')}}`];
 
+/**
+ * What to watch for the files `templates` globs name beyond those extensions (`.mjml`, no extension):
+ * each glob under any folder, as a schema's folder is not known to the pattern. Wider than the glob, but
+ * only those files; a change re-checks the open templates, as any watched change does.
+ */
+export function templateGlobWatchers(globs: Iterable<string>): string[] {
+  const patterns = new Set<string>();
+  for (const glob of globs) {
+    const relative = glob.replace(/^(\.\/|\/)+/, '');
+    if (relative) patterns.add(relative.startsWith('**/') ? relative : `**/${relative}`);
+  }
+  return [...patterns].sort();
+}
+
 export function startServer(connection: Connection, dependencies: ServerDependencies): void {
   const { inbox } = dependencies;
   const documents = new TextDocuments(TextDocument);
@@ -55,6 +70,9 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   let client: ClientFeatures = clientFeatures({});
   let finishIndexing: () => void = () => undefined;
   const indexed = new Promise<void>((resolve) => { finishIndexing = resolve; });
+  /** The workspace's `mergewise.json` files, whose `templates` globs are watched beside WATCHED_FILES. */
+  const schemaFiles = new Set<string>();
+  let globWatchers: { key: string; registration: Promise<Disposable | undefined> } | undefined;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     workspaceFolders = (params.workspaceFolders ?? []).map((folder) => uriToPath(folder.uri)).filter((p): p is string => Boolean(p));
@@ -121,7 +139,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     if (filePath?.endsWith('.json')) editedFiles.add(filePath);
     markUnpublished(event.document.uri);
     // Templates that include it, or that it includes, are checked again after it.
-    if (filePath && isTemplateFile(filePath)) for (const uri of project.templateEdited(filePath)) markUnpublished(uri);
+    if (filePath && project.isTemplate(filePath)) for (const uri of project.templateEdited(filePath)) markUnpublished(uri);
   });
   documents.onDidClose((event) => {
     project.openDocumentsChanged();
@@ -133,12 +151,33 @@ export function startServer(connection: Connection, dependencies: ServerDependen
   });
 
   connection.onDidChangeWatchedFiles((params) => {
+    let schemasChanged = false;
     for (const change of params.changes) {
       const filePath = uriToPath(change.uri);
       if (filePath) project.fileChanged(filePath);
+      if (filePath && path.basename(filePath) === SCHEMA_FILE_NAME) {
+        if (change.type === FileChangeType.Deleted) schemaFiles.delete(filePath);
+        else schemaFiles.add(filePath);
+        schemasChanged = true;
+      }
     }
+    if (schemasChanged) watchTemplateGlobs();
     revalidateAll();
   });
+
+  /** Registers watchers for the files the `templates` globs name, again when they change; none when nothing watches. */
+  function watchTemplateGlobs(): void {
+    if (!client.watchFiles) return;
+    const globs = [...schemaFiles].flatMap((file) => project.schemas.load(file).result?.schema.templates.map((t) => t.glob) ?? []);
+    const patterns = templateGlobWatchers(globs);
+    const key = patterns.join('\n');
+    if (key === (globWatchers?.key ?? '')) return;
+    const previous = globWatchers;
+    globWatchers = patterns.length
+      ? { key, registration: connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: patterns.map((globPattern) => ({ globPattern })) }).catch(() => undefined) }
+      : undefined;
+    void previous?.registration.then((registration) => registration?.dispose());
+  }
 
   connection.onHover(onDocument((document, params) => {
     lookedAt(document);
@@ -334,8 +373,10 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     // A client that claims progress support may still refuse to create one: index without it then.
     const progress = client.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     try {
-      const files = workspaceFolders.flatMap((folder) =>
-        dependencies.fs.listFiles(folder).filter(isTemplateFile).map((file) => path.join(folder, file)));
+      const listed = workspaceFolders.flatMap((folder) => dependencies.fs.listFiles(folder).map((file) => path.join(folder, file)));
+      for (const file of listed) if (path.basename(file) === SCHEMA_FILE_NAME) schemaFiles.add(file);
+      watchTemplateGlobs();
+      const files = listed.filter((file) => project.isTemplate(file));
       progress?.begin('Mergewise: indexing templates', 0, `${files.length} files`, false);
       for (let i = 0; i < files.length; i += SCAN_BATCH) {
         for (const file of files.slice(i, i + SCAN_BATCH)) project.indexFile(file);
