@@ -3,6 +3,12 @@ import * as esbuild from 'esbuild';
 import { readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+// The README's `## Rules` part (to the next `## ` heading, as core/rules/help.ts's rulesPart reads it):
+// the command line's SARIF report gives each rule its section as help (see cli/readme-rules.ts).
+const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+const rulesStart = readme.search(/^## Rules$/m);
+const rulesEnd = readme.slice(rulesStart + 1).search(/^## /m);
+const readmeRules = rulesEnd === -1 ? readme.slice(rulesStart) : readme.slice(rulesStart, rulesStart + 1 + rulesEnd);
 const watch = process.argv.includes('--watch');
 
 const common = {
@@ -26,7 +32,9 @@ const builds = [
   // DuckDB is a native module: it is loaded from node_modules at run time, not bundled. The template
   // engines are bundles of their own, read only when a command first needs one (see core/dialects/common/engines.ts).
   {
-    entryPoints: { cli: 'server/src/cli/index.ts' },
+    // check-worker: `mergewise check --jobs N`'s worker threads (see server/src/cli/jobs.ts).
+    entryPoints: { cli: 'server/src/cli/index.ts', 'check-worker': 'server/src/cli/check-worker.ts' },
+    define: { ...common.define, MERGEWISE_README_RULES: JSON.stringify(readmeRules) },
     external: ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'],
     plugins: [enginesApart()],
   },

@@ -7,33 +7,50 @@ import { RULES_DOCS_URL, ruleDocsUrl } from '../core/rules/rule';
 import type { Range } from '../core/model';
 import type { CheckReport, FileReport } from './check';
 import { fragment, JsonBytes } from './json-bytes';
+import { ruleHelp } from '../core/rules/help';
+import { readmeRules } from './readme-rules';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'jsonl' | 'sarif';
 
 export interface ReportWriter {
   file(file: FileReport): void;
   end(report: CheckReport): void;
+  /** Hands on what is assembled so far (check workers take each batch's bytes this way; see jobs.ts). */
+  flush?(): void;
+}
+
+export interface JsonOptions {
+  /** Hints are left out of `diagnostics` (the summary still counts them) unless this is true (`--hints`). */
+  showHints: boolean;
+  /**
+   * JSON Lines (`--format jsonl`): each file's object on a line of its own, then one last line
+   * `{"summary":{...},"notices":[...]}`, so that a consumer can read it as it comes.
+   */
+  lines?: boolean;
 }
 
 /**
- * `{ "files": [...], "summary": {...}, "notices": [...] }`, one line per file, as `JSON.stringify` would write it.
- * With `--fix`, each template also has its `fixes` (see FixSummary).
+ * `{ "files": [...], "summary": {...}, "notices": [...] }`, one line per file, as `JSON.stringify` would write it;
+ * or, with `lines`, JSON Lines of the same objects. With `--fix`, each template also has its `fixes` (see FixSummary).
  */
-export function jsonWriter(write: (bytes: Uint8Array) => void): ReportWriter {
+export function jsonWriter(write: (bytes: Uint8Array) => void, options: JsonOptions = { showHints: true }): ReportWriter {
   const out = new JsonBytes(write);
+  const { showHints, lines = false } = options;
   let first = true;
-  out.raw(JSON_KEYS.start);
+  if (!lines) out.raw(JSON_KEYS.start);
   return {
     file(file) {
-      out.raw(first ? JSON_KEYS.firstFile : JSON_KEYS.nextFile);
+      out.raw(first || lines ? JSON_KEYS.firstFile : JSON_KEYS.nextFile);
       first = false;
       out.string(file.path);
       out.raw(JSON_KEYS.dialect);
       if (file.dialect === null) out.raw(JSON_KEYS.null);
       else out.string(file.dialect);
       out.raw(JSON_KEYS.diagnostics);
-      file.diagnostics.forEach((d, i) => {
-        out.raw(i === 0 ? JSON_KEYS.firstDiagnostic : JSON_KEYS.nextDiagnostic);
+      let written = 0;
+      for (const d of file.diagnostics) {
+        if (d.severity === 'hint' && !showHints) continue;
+        out.raw(written++ === 0 ? JSON_KEYS.firstDiagnostic : JSON_KEYS.nextDiagnostic);
         out.string(d.rule);
         out.raw(JSON_KEYS.severity);
         out.string(d.severity);
@@ -48,7 +65,7 @@ export function jsonWriter(write: (bytes: Uint8Array) => void): ReportWriter {
           out.raw(fragment(JSON.stringify(d.includedBy)));
         }
         writeRange(out, d.range);
-      });
+      }
       out.raw(JSON_KEYS.fields);
       file.fields.forEach((f, i) => {
         out.raw(i === 0 ? JSON_KEYS.firstField : JSON_KEYS.nextField);
@@ -79,11 +96,15 @@ export function jsonWriter(write: (bytes: Uint8Array) => void): ReportWriter {
       }
       // Only with --fix, and small: written as JSON.stringify writes it, last.
       out.raw(file.fixes ? fragment(`,"fixes":${JSON.stringify(file.fixes)}}`) : JSON_KEYS.fileEnd);
+      if (lines) out.raw(JSON_KEYS.newline);
     },
     end({ summary, notices }) {
-      out.raw(fragment(`\n],\n"summary":${JSON.stringify(summary)},\n"notices":${JSON.stringify(notices)}}\n`));
+      out.raw(fragment(lines
+        ? `{"summary":${JSON.stringify(summary)},"notices":${JSON.stringify(notices)}}\n`
+        : `\n],\n"summary":${JSON.stringify(summary)},\n"notices":${JSON.stringify(notices)}}\n`));
       out.flush();
     },
+    flush: () => out.flush(),
   };
 }
 
@@ -114,6 +135,7 @@ const JSON_KEYS = {
   includesEnd: fragment(']'),
   noIncludes: fragment(',"includes":[]'),
   fileEnd: fragment('}'),
+  newline: fragment('\n'),
   null: fragment('null'),
   rangeStart: fragment(',"range":{"start":{"line":'),
   character: fragment(',"character":'),
@@ -167,47 +189,87 @@ export function textWriter(write: (text: string) => void, options: TextOptions):
   };
 }
 
-/** SARIF 2.1.0, for code-scanning dashboards. Its lines and columns are 1-based. */
-export function sarifWriter(write: (text: string) => void, version: string): ReportWriter {
-  const level = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
+/**
+ * SARIF 2.1.0, for code-scanning dashboards (GitHub's among them: each rule has the `fullDescription`
+ * and `help` it requires, from the rule's section of the README). Its lines and columns are 1-based;
+ * hints are left out unless `showHints`, as in the other formats.
+ */
+export function sarifWriter(write: (bytes: Uint8Array) => void, options: { version: string; showHints: boolean }): ReportWriter {
+  const help = ruleHelp(readmeRules());
   const driver = {
     name: 'mergewise',
-    version,
+    version: options.version,
     informationUri: RULES_DOCS_URL,
-    rules: ALL_RULES.map((rule) => ({
-      id: rule.id,
-      shortDescription: { text: rule.summary },
-      helpUri: ruleDocsUrl(rule.id),
-      defaultConfiguration: { level: level[rule.defaultSeverity] },
-    })),
+    rules: ALL_RULES.map((rule) => {
+      const section = help.get(rule.id);
+      return {
+        id: rule.id,
+        name: rule.id.replace(/(?:^|-)([a-z])/g, (_, letter: string) => letter.toUpperCase()),
+        shortDescription: { text: rule.summary },
+        fullDescription: { text: section?.summary ?? rule.summary },
+        help: section ? { text: section.text, markdown: section.markdown } : { text: `${rule.summary}. See ${ruleDocsUrl(rule.id)}.` },
+        helpUri: ruleDocsUrl(rule.id),
+        defaultConfiguration: { level: SARIF_LEVEL[rule.defaultSeverity] },
+      };
+    }),
   };
+  const out = new JsonBytes(write);
   let first = true;
-  write(`{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{"tool":{"driver":${JSON.stringify(driver)}},"results":[\n`);
+  out.raw(fragment(`{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{"tool":{"driver":${JSON.stringify(driver)}},` +
+    '"columnKind":"utf16CodeUnits","results":[\n'));
   return {
     file(file) {
+      let uri: string | undefined;
       for (const d of file.diagnostics) {
-        const result = {
-          ruleId: d.rule,
-          level: level[d.severity],
-          message: { text: d.message },
-          locations: [{
-            physicalLocation: {
-              artifactLocation: { uri: file.path },
-              region: {
-                startLine: d.range.start.line + 1,
-                startColumn: d.range.start.character + 1,
-                endLine: d.range.end.line + 1,
-                endColumn: d.range.end.character + 1,
-              },
-            },
-          }],
-        };
-        write(`${first ? '' : ',\n'}${JSON.stringify(result)}`);
+        if (d.severity === 'hint' && !options.showHints) continue;
+        uri ??= uriReference(file.path);
+        out.raw(first ? SARIF_KEYS.firstResult : SARIF_KEYS.nextResult);
         first = false;
+        out.string(d.rule);
+        out.raw(SARIF_KEYS.level[d.severity]);
+        out.string(d.message);
+        out.raw(SARIF_KEYS.uri);
+        out.string(uri);
+        out.raw(SARIF_KEYS.startLine);
+        out.integer(d.range.start.line + 1);
+        out.raw(SARIF_KEYS.startColumn);
+        out.integer(d.range.start.character + 1);
+        out.raw(SARIF_KEYS.endLine);
+        out.integer(d.range.end.line + 1);
+        out.raw(SARIF_KEYS.endColumn);
+        out.integer(d.range.end.character + 1);
+        out.raw(SARIF_KEYS.resultEnd);
       }
     },
     end() {
-      write('\n]}]}\n');
+      out.raw(fragment('\n]}]}\n'));
+      out.flush();
     },
+    flush: () => out.flush(),
   };
+}
+
+const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
+
+/** A result's JSON around its values, in the order `JSON.stringify` would write the result object. */
+const SARIF_KEYS = {
+  firstResult: fragment('{"ruleId":'),
+  nextResult: fragment(',\n{"ruleId":'),
+  level: {
+    error: fragment(',"level":"error","message":{"text":'),
+    warning: fragment(',"level":"warning","message":{"text":'),
+    information: fragment(',"level":"note","message":{"text":'),
+    hint: fragment(',"level":"note","message":{"text":'),
+  },
+  uri: fragment('},"locations":[{"physicalLocation":{"artifactLocation":{"uri":'),
+  startLine: fragment('},"region":{"startLine":'),
+  startColumn: fragment(',"startColumn":'),
+  endLine: fragment(',"endLine":'),
+  endColumn: fragment(',"endColumn":'),
+  resultEnd: fragment('}}}]}'),
+};
+
+/** A relative path as a URI reference: each segment percent-encoded (a space, `#` or `%` in a file name). */
+function uriReference(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
 }

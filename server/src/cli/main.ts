@@ -11,14 +11,13 @@ import { runInitFromData } from './init-from-data';
 import { runPreview, UsageError } from './preview';
 import { summaryWithSize } from '../core/preview/html';
 import { AUDIENCE_USAGE, runAudience } from './audience';
-import { parseReportArgs, REPORT_USAGE, runReport } from './report';
 
 declare const MERGEWISE_VERSION: string | undefined;
 const VERSION = typeof MERGEWISE_VERSION === 'string' ? MERGEWISE_VERSION : 'development';
 
 export interface CliIo {
   stdout: (text: string) => void;
-  /** Writes UTF-8 as it is, for the JSON report; without it, the report is decoded and goes to `stdout`. */
+  /** Writes UTF-8 as it is, for the JSON and SARIF reports; without it, the report is decoded and goes to `stdout`. */
   stdoutBytes?: (bytes: Uint8Array) => void;
   stderr: (text: string) => void;
   cwd: string;
@@ -32,8 +31,9 @@ export interface CliIo {
 }
 
 const USAGE = `Usage:
-  mergewise check [PATH...] [--format text|json|sarif] [--max-warnings N] [--max-file-size BYTES]
+  mergewise check [PATH...] [--format text|json|jsonl|sarif] [--max-warnings N] [--max-file-size BYTES]
                   [--rule RULE=SEVERITY] [--hints] [--fix | --fix-dry-run]
+      --hints        reports hints too (every format counts them in its summary)
       --fix          applies every safe fix and writes the files, then reports what is left
       --fix-dry-run  prints the unified diff --fix would make and writes nothing; what would be
                      left is reported on stderr
@@ -47,7 +47,6 @@ const USAGE = `Usage:
   mergewise explain FILE:LINE:COL
       what the editor's hover says there, as text (1 when no merge field is there)
 ${AUDIENCE_USAGE}
-${REPORT_USAGE}
   mergewise lsp [--stdio|--node-ipc|--socket=PORT|--pipe=NAME]
       the language server, for any editor's LSP client (over stdio unless told otherwise)
 
@@ -69,7 +68,6 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
       case 'explain': return explain(rest, io);
       case 'lsp': return lsp(rest, io);
       case 'audience': return audience(rest, io);
-      case 'report': return report(rest, io);
       case '--version': case '-v': io.stdout(`${VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(`${USAGE}\n`); return command === undefined ? 2 : 0;
       default: throw new UsageError(`Unknown command "${command}".`);
@@ -98,7 +96,7 @@ function check(args: string[], io: CliIo): number {
     },
   });
   const format = values.format as OutputFormat;
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${values.format}".`);
+  if (!['text', 'json', 'jsonl', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json, jsonl or sarif, not "${values.format}".`);
   const maxWarnings = optionalCount(values['max-warnings'], '--max-warnings');
   const maxFileSize = optionalCount(values['max-file-size'], '--max-file-size');
   const severityOverrides = parseRuleOptions(values.rule ?? []);
@@ -108,9 +106,11 @@ function check(args: string[], io: CliIo): number {
     throw new UsageError(`--fix-dry-run prints a diff, not a ${format} report; use --fix --format ${format} to fix and report what is left.`);
   }
   // A dry run's stdout is the diff alone, so that it can go to \`git apply\`; the findings go to stderr.
-  const writer: ReportWriter = format === 'json' ? jsonWriter(io.stdoutBytes ?? asText(io.stdout))
-    : format === 'sarif' ? sarifWriter(io.stdout, VERSION)
-    : textWriter(dryRun ? io.stderr : io.stdout, { color: io.color, showHints: values.hints ?? false });
+  const showHints = values.hints ?? false;
+  const bytes = io.stdoutBytes ?? asText(io.stdout);
+  const writer: ReportWriter = format === 'json' || format === 'jsonl' ? jsonWriter(bytes, { showHints, lines: format === 'jsonl' })
+    : format === 'sarif' ? sarifWriter(bytes, { version: VERSION, showHints })
+    : textWriter(dryRun ? io.stderr : io.stdout, { color: io.color, showHints });
   const fixedTotal = { files: 0, fixes: 0 };
   const fixed = (file: FixedFile) => {
     fixedTotal.files++;
@@ -269,11 +269,4 @@ function audience(args: string[], io: CliIo): Promise<number> {
       return 2;
     })
     .finally(() => process.off('SIGINT', onSigint));
-}
-
-/** `mergewise report`: see report.ts. Exit 0 every item passes or warns, 1 an item fails, 2 usage error. */
-function report(args: string[], io: CliIo): number {
-  const run = runReport(parseReportArgs(args, io.cwd, io.now));
-  io.stdout(`${run.report.overall.ready} of ${run.report.overall.templates} templates ready to send; wrote ${run.written}\n`);
-  return run.exitCode;
 }
