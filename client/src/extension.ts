@@ -99,9 +99,12 @@ class RecipientStatus implements vscode.Disposable {
       return;
     }
     const dialect = info.dialect.label.replace(/ \(.*\)$/, '');
-    this.item.text = info.active ? `$(person) ${info.active} · ${dialect}` : `$(person) no sample recipient · ${dialect}`;
+    const through = info.shownThrough ? ` via ${info.shownThrough.split('/').pop()}` : '';
+    this.item.text = info.active ? `$(person) ${info.active}${through} · ${dialect}` : `$(person) no sample recipient · ${dialect}`;
     this.item.tooltip = new vscode.MarkdownString(
-      `**Mergewise**: inline previews show what **${info.active ?? 'nobody'}** sees.\n\n` +
+      `**Mergewise**: inline previews show what **${info.active ?? 'nobody'}** sees` +
+      // A partial's values depend on the template that includes it.
+      (info.shownThrough ? ` through **${info.shownThrough}**, which includes this file (the template last opened or hovered, else the first).\n\n` : '.\n\n') +
       `Dialect: ${info.dialect.label} (by ${info.dialect.reason}).\n\n` +
       // The template's fallback, blank and stale shares from mergewise.audience.json, when there is one.
       (info.audience ? `${coverageTooltip(info.audience)}\n\n` : '') +

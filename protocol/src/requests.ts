@@ -42,6 +42,11 @@ export interface DocumentInfo {
   problems: string[];
   /** From `mergewise.audience.json` beside mergewise.json, when there is one. */
   audience?: AudienceInfo;
+  /**
+   * For a partial: the sending template whose values its inlay hints and hover show (the one last
+   * focused, else the first), as a path relative to mergewise.json's folder.
+   */
+  shownThrough?: string;
 }
 
 /** A template's coverage in the audience snapshot, for the status bar's tooltip. Shares are 0 to 1. */

@@ -6,7 +6,7 @@ import {
   CompletionRequest, DefinitionRequest, HoverRequest, ReferencesRequest, RenameRequest,
   type CompletionList, type Hover, type Location, type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
-import type { ModuleEntry } from '../../protocol/src/requests';
+import { DOCUMENT_INFO_REQUEST, type DocumentInfo, type ModuleEntry } from '../../protocol/src/requests';
 import { LspTestClient, uri } from '../helpers/lsp-client';
 import { workspace } from '../helpers/workspace';
 
@@ -96,6 +96,18 @@ describe('language server: partials', () => {
     await client.diagnostics(welcomeUri, () => client.publications(welcomeUri) > before);
     await client.change(greetingUri, [{ text: read('snippets/greeting.liquid') }]);
     await client.close(greetingUri);
+  });
+
+  test('the status bar\'s information names the template a partial\'s values are shown through: the one last opened', async () => {
+    const cityUri = await client.open(file('snippets/city-line.liquid'), read('snippets/city-line.liquid'));
+    const info = () => client.connection.sendRequest<DocumentInfo>(DOCUMENT_INFO_REQUEST, { uri: cityUri });
+    assert.equal((await info()).shownThrough, 'emails/welcome.liquid');
+    const winbackUri = await client.open(file('emails/winback.liquid'), read('emails/winback.liquid'));
+    assert.equal((await info()).shownThrough, 'emails/winback.liquid');
+    await client.close(winbackUri);
+    await client.close(cityUri);
+    // A template that nothing includes is shown as itself.
+    assert.equal((await client.connection.sendRequest<DocumentInfo>(DOCUMENT_INFO_REQUEST, { uri: welcomeUri })).shownThrough, undefined);
   });
 
   test('references to a field include its uses inside partials, directly and through a parameter', async () => {

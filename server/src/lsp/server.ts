@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEDICATED_TEMPLATE_EXTENSIONS } from '../core/dialects/registry';
-import { GENERIC_TEMPLATE_EXTENSIONS, type WorkspaceFileSystem } from '../core/workspace';
+import { GENERIC_TEMPLATE_EXTENSIONS, toPosix, type WorkspaceFileSystem } from '../core/workspace';
 import { SCHEMA_FILE_NAME } from '../core/schema/load';
 import { clientFeatures, type ClientFeatures } from './client-features';
 import { pathToUri, toLspDiagnostic, uriToPath } from './convert';
@@ -210,6 +210,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
       active: project.activeRecipient(schema)?.name,
       problems,
       ...withAudience(project.audienceInfo(schema, state)),
+      ...(state?.kind === 'template' && state.result.shownThrough ? { shownThrough: toPosix(path.relative(schema.dir, state.result.shownThrough)) } : {}),
     };
   });
   connection.onRequest(SET_RECIPIENT_REQUEST, (params: { uri: string; name: string }) => {
