@@ -11,6 +11,7 @@ import { runInitFromData } from './init-from-data';
 import { runPreview, UsageError } from './preview';
 import { summaryWithSize } from '../core/preview/html';
 import { AUDIENCE_USAGE, runAudience } from './audience';
+import { parseReportArgs, REPORT_USAGE, runReport } from './report';
 
 declare const MERGEWISE_VERSION: string | undefined;
 const VERSION = typeof MERGEWISE_VERSION === 'string' ? MERGEWISE_VERSION : 'development';
@@ -47,6 +48,7 @@ const USAGE = `Usage:
   mergewise explain FILE:LINE:COL
       what the editor's hover says there, as text (1 when no merge field is there)
 ${AUDIENCE_USAGE}
+${REPORT_USAGE}
   mergewise lsp [--stdio|--node-ipc|--socket=PORT|--pipe=NAME]
       the language server, for any editor's LSP client (over stdio unless told otherwise)
 
@@ -68,6 +70,7 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
       case 'explain': return explain(rest, io);
       case 'lsp': return lsp(rest, io);
       case 'audience': return audience(rest, io);
+      case 'report': return report(rest, io);
       case '--version': case '-v': io.stdout(`${VERSION}\n`); return 0;
       case undefined: case 'help': case '--help': case '-h': io.stdout(`${USAGE}\n`); return command === undefined ? 2 : 0;
       default: throw new UsageError(`Unknown command "${command}".`);
@@ -269,4 +272,11 @@ function audience(args: string[], io: CliIo): Promise<number> {
       return 2;
     })
     .finally(() => process.off('SIGINT', onSigint));
+}
+
+/** `mergewise report`: see report.ts. Exit 0 every item passes or warns, 1 an item fails, 2 usage error. */
+function report(args: string[], io: CliIo): number {
+  const run = runReport(parseReportArgs(args, io.cwd, io.now));
+  io.stdout(`${run.report.overall.ready} of ${run.report.overall.templates} templates ready to send; wrote ${run.written}\n`);
+  return run.exitCode;
 }
