@@ -43,6 +43,7 @@ import {
   GREETING_PARTIAL, INLINE_DIR, WITH_PARTIALS_DIR, currentPartialsManifest, generatePartialWorkspaces, type PartialsManifest,
 } from './partials';
 import { audienceLines, audienceTargets, measureAudience, type AudienceResult } from './audience';
+import { initTargets, measureInit, type InitBenchResult } from './init';
 
 const ROOT = path.dirname(BENCH_DIR);
 const CORE_BUNDLE = path.join(GENERATED_DIR, 'core-bundle', 'core.cjs');
@@ -56,11 +57,13 @@ const SKIP_PARTIALS = process.argv.includes('--no-partials');
 const PARTIALS_ONLY = process.argv.includes('--partials-only');
 /** `--no-audience` leaves out audience coverage (bench/audience.ts); `--audience-only` runs only it. */
 const SKIP_AUDIENCE = process.argv.includes('--no-audience');
+/** `--no-init` leaves out `mergewise init` on the workspace (bench/init.ts). */
+const SKIP_INIT = process.argv.includes('--no-init');
 const AUDIENCE_ONLY = process.argv.includes('--audience-only');
 /** `--only=mergewise-liquid,regex-floor-liquid`: time only these contenders (for profiling; targets then show n/a). */
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 /** Only a complete run replaces bench/results.json; partial runs write into bench/generated/. */
-const RESULTS_FILE = QUICK || SKIP_CLI || SKIP_LSP || ONLY || SKIP_PARTIALS || PARTIALS_ONLY || SKIP_AUDIENCE || AUDIENCE_ONLY
+const RESULTS_FILE = QUICK || SKIP_CLI || SKIP_LSP || ONLY || SKIP_PARTIALS || PARTIALS_ONLY || SKIP_AUDIENCE || AUDIENCE_ONLY || SKIP_INIT
   ? path.join(GENERATED_DIR, 'results-partial.json')
   : path.join(BENCH_DIR, 'results.json');
 
@@ -1180,6 +1183,12 @@ async function main(): Promise<void> {
     log('\nAudience coverage: mergewise audience on Parquet and CSV, and the baseline on the CSV, in turns:');
     audience = await measureAudience({ quick: QUICK, log });
   }
+  let init: InitBenchResult | { skipped: string };
+  if (SKIP_INIT || SKIP_CLI) init = { skipped: SKIP_INIT ? '--no-init' : '--no-cli' };
+  else {
+    log('\nmergewise init --dry-run on the workspace, without and with its mergewise.json:');
+    init = measureInit({ runs: QUICK ? 2 : 3, log });
+  }
 
   // ---- Targets of issue 7 ----
   const targets: Target[] = [];
@@ -1231,6 +1240,7 @@ async function main(): Promise<void> {
 
   targets.push(...partialsTargets(partials));
   targets.push(...audienceTargets(audience));
+  targets.push(...initTargets(init));
 
   printTable(measurements, all, growth, ratios, otherDialects.rows, cli, lspResult, partials, targets, audience);
   for (const note of handlebarsNotes()) log(`\nNote: ${note}`);
@@ -1283,6 +1293,7 @@ async function main(): Promise<void> {
     lsp: lspResult,
     partials,
     audience,
+    init,
     targets,
     totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
     sink,
