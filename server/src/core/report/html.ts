@@ -186,9 +186,10 @@ function quadrantSection(report: SendReadinessReport): string {
     : '<table><caption class="muted">Per template</caption><thead><tr><th scope="col">Template</th>' +
       QUADRANT_ORDER.map((id) => `<th scope="col" class="num">${escapeHtml(QUADRANTS[id].name)}</th>`).join('') +
       '<th scope="col">Mix</th></tr></thead><tbody>' +
-      rows.map((t) => `<tr><td><a href="#${anchor(t)}">${escapeHtml(t.path)}</a></td>` +
+      rows.map((t, index) => `<tr><td><a href="#${anchor(t)}">${escapeHtml(t.path)}</a></td>` +
         QUADRANT_ORDER.map((id) => `<td class="num">${t.quadrants[id]}</td>`).join('') +
-        `<td>${stackedBar(QUADRANT_ORDER.map((id) => ({ value: t.quadrants[id], className: QUADRANT_CLASS[id] })))}</td></tr>`).join('') +
+        // The numbers say it all; the bars are drawn for the first templates only, to keep the page small.
+        `<td>${index < FULL_ARTICLES ? stackedBar(QUADRANT_ORDER.map((id) => ({ value: t.quadrants[id], className: QUADRANT_CLASS[id] }))) : ''}</td></tr>`).join('') +
       '</tbody></table>';
   return section('quadrants', 'Quadrant map', '<p>How many field uses fall in each personalization quadrant: did the recipient expect you to know this, and does a purpose make it helpful? Fields with no source are in none.</p>' +
     chart + overall + perTemplate);
@@ -202,8 +203,8 @@ function maturitySection(report: SendReadinessReport): string {
   }, RUNGS.map((rung) => ({ label: rung, value: m[rung], className: `c-${rung}` })));
   const legend = `<ul>${RUNGS.map((rung) => `<li>${escapeHtml(RUNG_TEXT[rung])}</li>`).join('')}</ul>`;
   const table = '<table><thead><tr><th scope="col">Template</th><th scope="col">Rung</th><th scope="col">Why</th></tr></thead><tbody>' +
-    report.templates.filter((t) => t.state === 'analysed').map((t) => `<tr><td><a href="#${anchor(t)}">${escapeHtml(t.path)}</a></td><td>${t.maturity.rung}</td>` +
-      `<td>${t.maturity.link ? `<a href="${escapeHtml(t.maturity.link)}">${escapeHtml(t.maturity.reason)}</a>` : escapeHtml(t.maturity.reason)}</td></tr>`).join('') +
+    report.templates.filter((t) => t.state === 'analysed').map((t, index) => `<tr><td><a href="#${anchor(t)}">${escapeHtml(t.path)}</a></td><td>${t.maturity.rung}</td>` +
+      `<td>${t.maturity.link && index < FULL_ARTICLES ? `<a href="${escapeHtml(t.maturity.link)}">${escapeHtml(t.maturity.reason)}</a>` : escapeHtml(t.maturity.reason)}</td></tr>`).join('') +
     '</tbody></table>';
   return section('maturity', 'Maturity ladder', legend + chart + table);
 }
@@ -256,10 +257,12 @@ function audienceSection(report: SendReadinessReport): string {
 
 function templatesSection(report: SendReadinessReport, frames: Map<string, PreviewFrame[]>): string {
   const note = report.previews.note ? `<p class="note">${escapeHtml(report.previews.note)}</p>` : '';
-  return section('templates', 'Templates', note + report.templates.map((t) => templateArticle(t, frames.get(t.path))).join('\n'));
+  const budget = { findings: FINDINGS_PER_PAGE };
+  // Past the first templates, items that pass are counted rather than listed, so that thousands of templates fit in 5 MB.
+  return section('templates', 'Templates', note + report.templates.map((t, index) => templateArticle(t, frames.get(t.path), budget, index >= FULL_ARTICLES)).join('\n'));
 }
 
-function templateArticle(t: TemplateReport, frames: PreviewFrame[] | undefined): string {
+function templateArticle(t: TemplateReport, frames: PreviewFrame[] | undefined, budget: { findings: number }, compact: boolean): string {
   const id = anchor(t);
   const facts = [
     t.dialect ? `dialect ${escapeHtml(t.dialect)}` : '',
@@ -267,9 +270,13 @@ function templateArticle(t: TemplateReport, frames: PreviewFrame[] | undefined):
     t.partial ? 'a partial: judged through the templates that include it, not previewed alone' : '',
     `rung: ${t.maturity.rung}`,
   ].filter(Boolean).join(' · ');
-  let body = `<article class="template" id="${id}" aria-labelledby="${id}-h"><h3 id="${id}-h"><a href="${escapeHtml(t.link)}">${escapeHtml(t.path)}</a></h3><p class="muted">${facts}</p>`;
+  let body = `<article class="template" id="${id}" aria-labelledby="${id}-h"><h3 id="${id}-h"><a href="${escapeHtml(t.link)}">${escapeHtml(t.path)}</a></h3>${compact ? '' : `<p class="muted">${facts}</p>`}`;
   if (t.state === 'skipped') body += `<p>${statusBadge('fail')} Not checked: ${escapeHtml(t.problem ?? '')}</p>`;
-  if (t.checklist.length) body += `<ul class="checklist" aria-label="Checklist for ${escapeHtml(t.path)}">${t.checklist.map(checklistItem).join('')}</ul>`;
+  const shown = compact ? t.checklist.filter((item) => item.status !== 'pass') : t.checklist;
+  if (compact) budget.findings = Math.min(budget.findings, FINDINGS_PER_PAGE);
+  const passed = t.checklist.length - shown.length;
+  if (shown.length) body += `<ul class="checklist" aria-label="Checklist for ${escapeHtml(t.path)}">${shown.map((item) => checklistItem(item, budget)).join('')}</ul>`;
+  if (passed) body += `<p>${statusBadge('pass')} ${shown.length ? `The other ${passed} items pass` : `All ${passed} items pass`}.</p>`;
   if (t.recipients.length) {
     body += '<table><caption class="muted">Sample recipients</caption><thead><tr><th scope="col">Recipient</th><th scope="col">Rendering</th><th scope="col" class="num">Size</th></tr></thead><tbody>' +
       t.recipients.map((r) => `<tr><td>${escapeHtml(r.recipient)}</td><td>${r.error !== undefined ? `<span class="s-fail">does not render:</span> ${escapeHtml(r.error)}` : escapeHtml(r.summary)}</td>` +
@@ -283,11 +290,19 @@ function templateArticle(t: TemplateReport, frames: PreviewFrame[] | undefined):
   return `${body}</article>`;
 }
 
-function checklistItem(item: ChecklistItem): string {
+/** Findings listed per item, and in the whole page: the rest are counted, and all are in `--format json`. */
+const FINDINGS_PER_ITEM = 5;
+const FINDINGS_PER_PAGE = 500;
+const FULL_ARTICLES = 50;
+
+function checklistItem(item: ChecklistItem, budget: { findings: number }): string {
+  const listed = item.findings.slice(0, Math.min(FINDINGS_PER_ITEM, budget.findings));
+  budget.findings -= listed.length;
+  const rest = item.findings.length - listed.length;
   const findings = item.findings.length
-    ? `<details><summary>${item.findings.length} finding${item.findings.length === 1 ? '' : 's'}</summary><ul class="findings">${item.findings.slice(0, 50).map((f) =>
+    ? `<details><summary>${item.findings.length} finding${item.findings.length === 1 ? '' : 's'}</summary><ul class="findings">${listed.map((f) =>
       `<li><a href="${escapeHtml(f.link)}">${escapeHtml(f.path)}:${f.range.start.line + 1}</a> <span class="muted">${escapeHtml(f.rule)}</span>: ${escapeHtml(f.message)}</li>`).join('')}` +
-      `${item.findings.length > 50 ? `<li>and ${item.findings.length - 50} more</li>` : ''}</ul></details>`
+      `${rest > 0 ? `<li>and ${rest} more (every finding is in <code>--format json</code> and <code>mergewise check</code>)</li>` : ''}</ul></details>`
     : '';
   return `<li>${statusBadge(item.status)} ${escapeHtml(item.title)} <span class="muted">(${escapeHtml(item.detail)})</span>${findings}</li>`;
 }
