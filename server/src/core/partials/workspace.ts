@@ -10,10 +10,10 @@ import { purposesForTemplate } from '../purposes';
 import type { Purpose, Schema } from '../schema/types';
 import { chooseDialect, formatBytes, looksBinary, maxFileSizeFor, toPosix, type SchemaIndex } from '../workspace';
 import { contextKey, innerContext, TOP_LEVEL, type CallContext } from './call-context';
+import { MAX_INCLUDE_DEPTH } from './limits';
 import { PartialResolver, type IncludeTarget } from './resolve';
 
-/** Include chains deeper than this are not followed: a diagnostic says so at the include. */
-export const MAX_INCLUDE_DEPTH = 32;
+export { MAX_INCLUDE_DEPTH };
 /** Distinct ways one sending template reaches one partial that are followed; more is a generated workspace, not a real one. */
 const MAX_PATHS_PER_SENDER = 64;
 

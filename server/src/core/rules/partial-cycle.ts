@@ -1,4 +1,4 @@
-import { MAX_INCLUDE_DEPTH } from '../partials/workspace';
+import { MAX_INCLUDE_DEPTH } from '../partials/limits';
 import { code, type Rule } from './rule';
 
 export const partialCycle: Rule = {
