@@ -63,7 +63,7 @@ export interface HtmlContext {
   readonly steps: number;
 }
 
-const LT = 60, GT = 62, SLASH = 47, EQ = 61, DQ = 34, SQ = 39, BANG = 33, QM = 63, HASH = 35, COLON = 58, LPAREN = 40, RPAREN = 41;
+const LT = 60, GT = 62, SLASH = 47, EQ = 61, DQ = 34, SQ = 39, BANG = 33, QM = 63, HASH = 35, COLON = 58;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
@@ -78,6 +78,23 @@ function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
+/** The first characters every merge-tag opener starts with: `{`, `%`, `*`, `[` (see `mergeTagEnd`). */
+const OPENER_CHARS = [123, 37, 42, 91];
+
+const OPENER_PATTERNS = new Map<string, RegExp>();
+
+/** A pattern finding the next of `codes` (one per key, reused: its `lastIndex` is set before each search); undefined for none. */
+function openerPattern(codes: number[]): RegExp | undefined {
+  if (codes.length === 0) return undefined;
+  const key = String.fromCharCode(...codes);
+  let pattern = OPENER_PATTERNS.get(key);
+  if (!pattern) OPENER_PATTERNS.set(key, (pattern = new RegExp(`[${codes.map((c) => `\\${String.fromCharCode(c)}`).join('')}]`, 'g')));
+  return pattern;
+}
+
+/** Cache slots of `Scanner.next`, one per character searched for. */
+const LT_SLOT = 0, GT_SLOT = 1, RPAREN_SLOT = 2;
+
 class Scanner {
   readonly starts: number[] = [];
   readonly ends: number[] = [];
@@ -89,10 +106,29 @@ class Scanner {
   /** Per delimiter pair: the next offset of its closer at or after where it was last looked for (-1: none left). */
   private readonly nextCloser: number[];
   private readonly closerFrom: number[];
+  /** Per opener's first character (by its code): the indices of the delimiter pairs whose opener starts with it. */
+  private readonly byFirst: number[][] = [];
+  /** Finds the next character that may open a merge tag (one of `OPENER_CHARS` some opener starts with). */
+  private readonly openerPattern: RegExp | undefined;
+  /**
+   * The next such character at or after where it was last looked for (-1: none left), cached twice:
+   * for the pass (always moving forward) and for `styleUrls`, which reads a `style` value again.
+   */
+  private readonly openerAt = [-2, -2];
+  private readonly openerFrom = [0, 0];
+  /** The same for single characters (`<`, `>`, `)`), by slot. */
+  private readonly charAt = [-2, -2, -2];
+  private readonly charFrom = [0, 0, 0];
+  /** The same for `url(` in any case. */
+  private urlAt = -2;
+  private urlFrom = 0;
 
   constructor(private readonly text: string, private readonly delimiters: ReadonlyArray<readonly [string, string]>) {
     this.nextCloser = delimiters.map(() => -2);
     this.closerFrom = delimiters.map(() => 0);
+    for (const c of OPENER_CHARS) this.byFirst[c] = [];
+    delimiters.forEach(([opener], k) => this.byFirst[opener.charCodeAt(0)]?.push(k));
+    this.openerPattern = openerPattern(OPENER_CHARS.filter((c) => this.byFirst[c].length > 0));
   }
 
   /** Where a text search lands, counting the characters it passed. */
@@ -100,6 +136,52 @@ class Scanner {
     const at = this.text.indexOf(needle, from);
     this.steps += (at === -1 ? this.text.length : at) - from + 1;
     return at;
+  }
+
+  /** The next `needle` (one character) at or after `from`, or -1; searched again only once passed (or when asked about an earlier offset). */
+  private next(slot: number, needle: string, from: number): number {
+    let at = this.charAt[slot];
+    if (at === -2 || this.charFrom[slot] > from || (at !== -1 && at < from)) {
+      at = this.find(needle, from);
+      this.charAt[slot] = at;
+      this.charFrom[slot] = from;
+    }
+    return at;
+  }
+
+  /** The next character at or after `from` that may open a merge tag, or -1 (`cache` 0 for the pass, 1 for `styleUrls`). */
+  private nextOpener(from: number, cache: number): number {
+    let at = this.openerAt[cache];
+    if (at === -2 || this.openerFrom[cache] > from || (at !== -1 && at < from)) {
+      const pattern = this.openerPattern;
+      if (pattern === undefined) {
+        at = -1;
+      } else {
+        pattern.lastIndex = from;
+        at = pattern.test(this.text) ? pattern.lastIndex - 1 : -1;
+      }
+      this.steps += (at === -1 ? this.text.length : at) - from + 1;
+      this.openerAt[cache] = at;
+      this.openerFrom[cache] = from;
+    }
+    return at;
+  }
+
+  /**
+   * The next `needle` (`<`, `>` or `)`, by its slot) at or after `i` and before `limit` outside merge
+   * tags, or -1: jumps from one merge-tag opener to the next (`cache` as for `nextOpener`), reading
+   * nothing in between character by character.
+   */
+  private nextOutside(slot: number, needle: string, i: number, limit: number, cache: number): number {
+    while (i < limit) {
+      const at = this.next(slot, needle, i);
+      if (at === -1) return -1;
+      const opener = this.nextOpener(i, cache);
+      if (opener === -1 || at < opener || opener >= limit) return at < limit ? at : -1;
+      const skipped = this.mergeTagEnd(opener);
+      i = skipped === -1 ? opener + 1 : skipped;
+    }
+    return -1;
   }
 
   /**
@@ -112,7 +194,9 @@ class Scanner {
     const c = text.charCodeAt(i);
     // Every opener starts with one of these: `{`, `%`, `*`, `[`.
     if (c !== 123 && c !== 37 && c !== 42 && c !== 91) return -1;
-    for (let k = 0; k < this.delimiters.length; k++) {
+    const candidates = this.byFirst[c];
+    for (let m = 0; m < candidates.length; m++) {
+      const k = candidates[m];
       const [opener, closer] = this.delimiters[k];
       if (!text.startsWith(opener, i)) continue;
       const from = i + opener.length;
@@ -133,26 +217,21 @@ class Scanner {
     const n = text.length;
     let i = 0;
     while (i < n) {
+      // Text up to the next `<` outside merge tags is jumped over, from opener to opener.
+      const lt = this.nextOutside(LT_SLOT, '<', i, n, 0);
+      if (lt === -1) return;
+      i = lt;
       this.steps++;
-      const skipped = this.mergeTagEnd(i);
-      if (skipped !== -1) {
-        i = skipped;
-        continue;
-      }
-      if (text.charCodeAt(i) !== LT) {
-        i++;
-        continue;
-      }
       const next = text.charCodeAt(i + 1);
       if (next === BANG) {
         if (text.startsWith('<!--', i)) {
           const end = this.find('-->', i + 4);
           i = end === -1 ? n : end + 3;
         } else {
-          i = this.skipPast(i + 2, GT);
+          i = this.skipPast(i + 2);
         }
       } else if (next === SLASH || next === QM) {
-        i = this.skipPast(i + 2, GT);
+        i = this.skipPast(i + 2);
       } else if (isLetter(next)) {
         i = this.startTag(i + 1);
       } else {
@@ -161,17 +240,10 @@ class Scanner {
     }
   }
 
-  /** Past the next `c` outside merge tags (the end of the text without one). */
-  private skipPast(i: number, c: number): number {
-    const text = this.text;
-    const n = text.length;
-    while (i < n) {
-      this.steps++;
-      const skipped = this.mergeTagEnd(i);
-      if (skipped !== -1) i = skipped;
-      else if (text.charCodeAt(i++) === c) return i;
-    }
-    return n;
+  /** Past the next `>` outside merge tags (the end of the text without one). */
+  private skipPast(i: number): number {
+    const at = this.nextOutside(GT_SLOT, '>', i, this.text.length, 0);
+    return at === -1 ? this.text.length : at + 1;
   }
 
   /** Reads a start tag from its name at `i`; returns the offset after it (after a `<script>`'s or `<style>`'s content). */
@@ -226,7 +298,7 @@ class Scanner {
     for (;;) {
       const at = this.find('</', i);
       if (at === -1) return text.length;
-      if (this.nameIs(at + 2, at + 2 + name.length, name)) return this.skipPast(at + 2 + name.length, GT);
+      if (this.nameIs(at + 2, at + 2 + name.length, name)) return this.skipPast(at + 2 + name.length);
       i = at + 2;
     }
   }
@@ -261,11 +333,11 @@ class Scanner {
     const quote = text.charCodeAt(j);
     if (quote === DQ || quote === SQ) {
       valueStart = j + 1;
-      valueEnd = this.valueEnd(valueStart, quote);
+      valueEnd = this.quotedValueEnd(valueStart, quote === DQ ? '"' : '\'');
       after = valueEnd < n ? valueEnd + 1 : n;
     } else {
       valueStart = j;
-      valueEnd = this.valueEnd(valueStart, 0);
+      valueEnd = this.valueEnd(valueStart);
       after = valueEnd;
     }
     const attribute = this.urlAttribute(nameStart, nameEnd);
@@ -274,8 +346,26 @@ class Scanner {
     return after;
   }
 
-  /** The end of a value: its closing quote, or for an unquoted one (`quote` 0) the next space or `>`, outside merge tags. */
-  private valueEnd(i: number, quote: number): number {
+  /**
+   * The end of a quoted value: its closing quote outside merge tags (the end of the text without
+   * one). The quote is found with one search, searched again only when a merge tag before it hid it.
+   */
+  private quotedValueEnd(i: number, quote: string): number {
+    const n = this.text.length;
+    let at = -2;
+    while (i < n) {
+      if (at !== -1 && at < i) at = this.find(quote, i);
+      if (at === -1) return n;
+      const opener = this.nextOpener(i, 0);
+      if (opener === -1 || at < opener) return at;
+      const skipped = this.mergeTagEnd(opener);
+      i = skipped === -1 ? opener + 1 : skipped;
+    }
+    return n;
+  }
+
+  /** The end of an unquoted value: the next space or `>`, outside merge tags. */
+  private valueEnd(i: number): number {
     const text = this.text;
     const n = text.length;
     while (i < n) {
@@ -286,7 +376,7 @@ class Scanner {
         continue;
       }
       const c = text.charCodeAt(i);
-      if (quote !== 0 ? c === quote : isSpace(c) || c === GT) return i;
+      if (isSpace(c) || c === GT) return i;
       i++;
     }
     return n;
@@ -297,42 +387,64 @@ class Scanner {
     return -1;
   }
 
-  /** Each `url(…)` in a `style` value, as a URL of its own (its quotes left out). */
+  /** The next `url(` (in any case) at or after `from`, or -1: found from its `(`, searched again only once passed. */
+  private nextUrl(from: number): number {
+    let at = this.urlAt;
+    if (at === -2 || this.urlFrom > from || (at !== -1 && at < from)) {
+      const text = this.text;
+      this.urlFrom = from;
+      let paren = from + 3;
+      for (;;) {
+        paren = this.find('(', paren);
+        if (paren === -1) {
+          at = -1;
+          break;
+        }
+        if (lower(text.charCodeAt(paren - 3)) === 117 && lower(text.charCodeAt(paren - 2)) === 114 && lower(text.charCodeAt(paren - 1)) === 108) {
+          at = paren - 3;
+          break;
+        }
+        paren++;
+      }
+      this.urlAt = at;
+    }
+    return at;
+  }
+
+  /**
+   * Each `url(…)` in a `style` value, as a URL of its own (its quotes left out). Jumps from one
+   * merge-tag opener or `url(` to the next; a `url(` inside a merge tag is skipped with it.
+   */
   private styleUrls(start: number, end: number): void {
     const text = this.text;
     let i = start;
     while (i < end) {
-      this.steps++;
-      const skipped = this.mergeTagEnd(i);
-      if (skipped !== -1) {
-        i = skipped;
+      const url = this.nextUrl(i);
+      if (url === -1 || url >= end) {
+        // No `url(` left in the value: its merge tags no longer matter.
+        return;
+      }
+      const opener = this.nextOpener(i, 1);
+      if (opener !== -1 && opener < url) {
+        const skipped = this.mergeTagEnd(opener);
+        i = skipped === -1 ? opener + 1 : skipped;
         continue;
       }
-      if (lower(text.charCodeAt(i)) === 117 && lower(text.charCodeAt(i + 1)) === 114 && lower(text.charCodeAt(i + 2)) === 108 && text.charCodeAt(i + 3) === LPAREN) {
-        let from = i + 4;
-        while (from < end && isSpace(text.charCodeAt(from))) from++;
-        let to = from;
-        while (to < end) {
-          this.steps++;
-          const tagEnd = this.mergeTagEnd(to);
-          if (tagEnd !== -1) to = tagEnd;
-          else if (text.charCodeAt(to) === RPAREN) break;
-          else to++;
-        }
-        const close = Math.min(to, end);
-        let valueStart = from;
-        let valueEnd = close;
-        while (valueEnd > valueStart && isSpace(text.charCodeAt(valueEnd - 1))) valueEnd--;
-        const q = text.charCodeAt(valueStart);
-        if ((q === DQ || q === SQ) && valueEnd > valueStart + 1 && text.charCodeAt(valueEnd - 1) === q) {
-          valueStart++;
-          valueEnd--;
-        }
-        this.record(5, valueStart, valueEnd);
-        i = close + 1;
-      } else {
-        i++;
+      this.steps++;
+      let from = url + 4;
+      while (from < end && isSpace(text.charCodeAt(from))) from++;
+      const paren = this.nextOutside(RPAREN_SLOT, ')', from, end, 1);
+      const close = paren === -1 ? end : paren;
+      let valueStart = from;
+      let valueEnd = close;
+      while (valueEnd > valueStart && isSpace(text.charCodeAt(valueEnd - 1))) valueEnd--;
+      const q = text.charCodeAt(valueStart);
+      if ((q === DQ || q === SQ) && valueEnd > valueStart + 1 && text.charCodeAt(valueEnd - 1) === q) {
+        valueStart++;
+        valueEnd--;
       }
+      this.record(5, valueStart, valueEnd);
+      i = close + 1;
     }
   }
 
