@@ -7,13 +7,18 @@
  *
  * Templates whose licence allows it are stored under test/real-world/fixtures/; the others are only
  * named in their key (repo, path, commit) and read from test/real-world/local/, which git ignores: put
- * them there to measure them too (SOURCES.md says how). A key whose template is absent is skipped.
+ * them there to measure them too (SOURCES.md says how). Every stored fixture's key is run; a key-only
+ * template absent from local/ is not, and the run names it (never a silent skip).
+ *
+ * Shopify keys are checked with `"liquid": {"platform": "shopify"}`, so Shopify's own names
+ * (`shop.name`, `email_title`) are its system tags rather than Braze's.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cli, workspacesRemovedAfter } from '../helpers/workspace';
+import { LIQUID_PLATFORMS } from '../../server/src/core/dialects/ids';
 
 const ROOT = path.join(__dirname, '..', 'real-world');
 const ws = workspacesRemovedAfter();
@@ -23,7 +28,7 @@ interface Key {
   platform: string;
   dialect: string;
   file: string;
-  source: { repo: string; path: string; commit: string; licence: string };
+  source: { repo: string; path: string; commit: string; licence: string; stored: 'fixtures' | 'local' };
   valid: boolean;
   /** [path, 1-based line] */
   fields: [string, number][];
@@ -45,6 +50,14 @@ const keys: Key[] = fs.readdirSync(path.join(ROOT, 'keys'))
   .sort()
   .map((name) => JSON.parse(fs.readFileSync(path.join(ROOT, 'keys', name), 'utf8')) as Key);
 const present = keys.filter((key) => fs.existsSync(path.join(ROOT, key.file)));
+const notRun = keys.filter((key) => !present.includes(key));
+/** The templates stored in the repository (MIT): always there, so always run. */
+const STORED_FIXTURES = 6;
+
+/** The mergewise.json options a key's platform needs: `"liquid": {"platform": …}` for Shopify. */
+function platformOptions(key: Key): Record<string, unknown> {
+  return key.dialect === 'liquid' && (LIQUID_PLATFORMS as readonly string[]).includes(key.platform) ? { liquid: { platform: key.platform } } : {};
+}
 
 /** AMPscript and Mailchimp names are compared as their platforms compare them: without case. */
 const norm = (dialect: string, name: string) => (dialect === 'ampscript' || dialect === 'mailchimp' ? name.toLowerCase() : name);
@@ -59,14 +72,19 @@ interface Outcome {
 
 function measure(): Outcome[] {
   const outcomes: Outcome[] = [];
-  const byDialect = new Map<string, Key[]>();
-  for (const key of present) byDialect.set(key.dialect, [...(byDialect.get(key.dialect) ?? []), key]);
-  for (const [dialect, group] of byDialect) {
-    const files: Record<string, string | Buffer> = { 'mergewise.json': JSON.stringify({ dialect, fields: {} }) };
-    for (const key of group) files[`t/${path.basename(key.file)}`] = fs.readFileSync(path.join(ROOT, key.file));
+  // One workspace per dialect and platform options: Shopify's Liquid is not Braze's.
+  const groups = new Map<string, Key[]>();
+  for (const key of present) {
+    const group = JSON.stringify({ dialect: key.dialect, ...platformOptions(key) });
+    groups.set(group, [...(groups.get(group) ?? []), key]);
+  }
+  for (const [group, members] of groups) {
+    const { dialect } = JSON.parse(group) as { dialect: string };
+    const files: Record<string, string | Buffer> = { 'mergewise.json': JSON.stringify({ ...JSON.parse(group), fields: {} }) };
+    for (const key of members) files[`t/${path.basename(key.file)}`] = fs.readFileSync(path.join(ROOT, key.file));
     const run = cli(['check', '--format', 'json'], ws(files));
     const report = JSON.parse(run.stdout) as Report;
-    for (const key of group) {
+    for (const key of members) {
       const file = report.files.find((f) => f.path === `t/${path.basename(key.file)}`);
       assert.ok(file, `${key.id}: not in the report (${run.stderr})`);
       const left = (file.fields ?? []).filter((f) => !f.file).map((f) => `${norm(dialect, f.path)}@${f.range.start.line + 1}`);
@@ -87,15 +105,27 @@ function measure(): Outcome[] {
   return outcomes;
 }
 
-describe('mergewise check on real public templates (issue 18)', () => {
+describe(`mergewise check on real public templates (issue 18): ${present.length} of ${keys.length} keys run`, () => {
   const outcomes = present.length > 0 ? measure() : [];
 
   test('every key names its source and a template line for each reference', () => {
-    assert.ok(keys.length >= 15, `${keys.length} keys`);
     for (const key of keys) {
       assert.match(key.source.commit, /^[0-9a-f]{40}$/, key.id);
       assert.ok(key.fields.length > 0, key.id);
+      assert.ok(key.source.stored === 'fixtures' || key.source.stored === 'local', `${key.id}: source.stored`);
+      assert.ok(key.file.startsWith(`${key.source.stored}/`), `${key.id}: ${key.file} is not under ${key.source.stored}/`);
     }
+  });
+
+  test(`every stored fixture's key is run (${present.length} run, ${notRun.length} key-only not in local/)`, (t) => {
+    const fixtures = keys.filter((key) => key.source.stored === 'fixtures');
+    const missing = fixtures.filter((key) => !present.includes(key)).map((key) => `${key.id}: ${key.file}`);
+    assert.deepEqual(missing, [], 'a stored fixture is missing from test/real-world/fixtures/');
+    assert.ok(fixtures.length >= STORED_FIXTURES, `${fixtures.length} stored fixtures, expected at least ${STORED_FIXTURES}`);
+    assert.ok(outcomes.length >= STORED_FIXTURES, `${outcomes.length} templates run`);
+    assert.equal(outcomes.length, present.length);
+    t.diagnostic(`${outcomes.length} of ${keys.length} keys run (${fixtures.length} stored fixtures, ${present.length - fixtures.length} key-only from test/real-world/local/)`);
+    for (const key of notRun) t.diagnostic(`not run, text not stored: ${key.id} (put ${key.source.repo}/${key.source.path} at test/real-world/${key.file}, see SOURCES.md)`);
   });
 
   test('field recall with exact lines is at least 98%, overall and per platform', (t) => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { DIALECT_IDS } from '../../server/src/core/dialects/ids';
+import { DIALECT_IDS, HANDLEBARS_FLAVORS, LIQUID_PLATFORMS } from '../../server/src/core/dialects/ids';
 import { RULE_IDS, SCHEMA_ERROR, type Diagnostic } from '../../server/src/core/model';
 import { LineIndex } from '../../server/src/core/positions';
 import { resolveField } from '../../server/src/core/schema/resolve';
@@ -416,6 +416,35 @@ describe('finding the schema of a template', () => {
   });
 });
 
+describe('"liquid": {"platform": …}', () => {
+  test('is read, and absent means Braze (no platform)', () => {
+    assert.equal(schemaOf({ dialect: 'liquid', liquid: { platform: 'shopify' }, fields: {} }).liquidPlatform, 'shopify');
+    assert.equal(schemaOf({ dialect: 'liquid', liquid: { platform: 'braze' }, fields: {} }).liquidPlatform, 'braze');
+    assert.equal(schemaOf({ dialect: 'liquid', fields: {} }).liquidPlatform, undefined);
+  });
+
+  test('an unknown platform or property is reported', () => {
+    const text = JSON.stringify({ liquid: { platform: 'shopfy', flavor: 'x' }, fields: {} });
+    const messages = load(text).diagnostics.map((d) => `${d.severity}: ${d.message}`);
+    assert.ok(messages.some((m) => /^error: .*platform.* must be one of braze, shopify; found "shopfy" \(did you mean "shopify"\?\)/i.test(m)), messages.join('\n'));
+    assert.ok(messages.some((m) => /^warning: Unknown property "flavor" in "liquid"/.test(m)), messages.join('\n'));
+    assert.equal(load(text).schema.liquidPlatform, undefined);
+  });
+
+  test('chooses the system tags a template is checked with: `shop.name` is Shopify\'s, a field for Braze', () => {
+    const text = '<p>{{ shop.name }} {{ customer.first_name }}</p>';
+    const shopify = new SchemaIndex(memoryFs({ '/repo/mergewise.json': JSON.stringify({ dialect: 'liquid', liquid: { platform: 'shopify' }, fields: {} }) }));
+    const braze = new SchemaIndex(memoryFs({ '/repo/mergewise.json': JSON.stringify({ dialect: 'liquid', fields: {} }) }));
+    const onShopify = analyzeDocument(shopify, '/repo/emails/x.liquid', text);
+    assert.equal(onShopify.dialect.id, 'liquid');
+    assert.deepEqual(onShopify.analysis.scan.systemUses?.map((use) => use.written), ['shop.name']);
+    assert.deepEqual(onShopify.analysis.diagnostics.filter((d) => d.rule === 'unknown-field').map((d) => d.field), ['customer.first_name']);
+    const onBraze = analyzeDocument(braze, '/repo/emails/x.liquid', text);
+    assert.deepEqual(onBraze.analysis.scan.systemUses ?? [], []);
+    assert.deepEqual(onBraze.analysis.diagnostics.filter((d) => d.rule === 'unknown-field').map((d) => d.field), ['shop.name', 'customer.first_name']);
+  });
+});
+
 describe('the shipped JSON Schema agrees with the loader', () => {
   const jsonSchema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/mergewise.schema.json'), 'utf8'));
   const definitions = jsonSchema.definitions;
@@ -427,6 +456,8 @@ describe('the shipped JSON Schema agrees with the loader', () => {
     assert.deepEqual(definitions.field.properties.source.enum, [...SOURCES]);
     assert.deepEqual(definitions.field.properties.sensitivity.enum, [...SENSITIVITIES]);
     assert.deepEqual(definitions.severity.enum, ['error', 'warning', 'information', 'hint', 'off']);
+    assert.deepEqual(jsonSchema.properties.handlebars.properties.flavor.enum, [...HANDLEBARS_FLAVORS]);
+    assert.deepEqual(jsonSchema.properties.liquid.properties.platform.enum, [...LIQUID_PLATFORMS]);
   });
 
   test('every property the JSON Schema allows is accepted by the loader', () => {

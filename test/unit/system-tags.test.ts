@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { analyzeTemplate } from '../../server/src/core/analyze';
 import type { Dialect } from '../../server/src/core/dialects/dialect';
 import type { SystemTag } from '../../server/src/core/dialects/common/system-tags';
-import { implementedDialects } from '../../server/src/core/dialects/registry';
+import { getDialect, implementedDialects } from '../../server/src/core/dialects/registry';
 import { hoverAt } from '../../server/src/core/ide';
 import type { DocumentAnalysis } from '../../server/src/core/workspace';
 import { NOW, schemaOf } from '../helpers/schema';
@@ -28,8 +28,11 @@ function templateFor(dialect: Dialect, entry: SystemTag): string {
 
 const EMPTY = schemaOf({ fields: {} });
 
-for (const dialect of implementedDialects()) {
-  describe(`${dialect.id}: the platform's own tags`, () => {
+/** Every dialect, and the variants a mergewise.json option chooses that have lists of their own. */
+const WITH_PLATFORM_LISTS = [...implementedDialects(), getDialect('liquid', undefined, 'shopify')];
+
+for (const dialect of WITH_PLATFORM_LISTS) {
+  describe(`${dialect.id} (${dialect.systemTags.platform}): the platform's own tags`, () => {
     test('the list is not empty, and every entry says what the platform fills in', () => {
       assert.ok(dialect.systemTags.entries.length > 0);
       for (const entry of dialect.systemTags.entries) assert.ok(entry.description.length > 10, entry.name);
@@ -66,6 +69,29 @@ describe('system tags in context', () => {
     const analysis = analyzeTemplate({ text, relativePath: 'a.liquid', dialect, schema: EMPTY, now: NOW });
     assert.deepEqual(analysis.scan.uses.map((use) => use.path), ['first_name']);
     assert.deepEqual(analysis.diagnostics.filter((d) => d.rule === 'unknown-field').map((d) => d.field), ['first_name']);
+  });
+
+  test('Shopify (`"liquid": {"platform": "shopify"}`): the store\'s details are system uses; order and customer data stay fields; Braze reads them as fields', () => {
+    const shopify = getDialect('liquid', undefined, 'shopify');
+    const text = '{{ shop.name }} <img src="{{ shop.email_logo_url }}"> {{ email_title }} {{ customer.first_name }} <a href="{{ order_status_url }}">{{ order_name }}</a>';
+    const analysis = analyzeTemplate({ text, relativePath: 'a.liquid', dialect: shopify, schema: EMPTY, now: NOW });
+    assert.deepEqual(analysis.scan.systemUses?.map((use) => use.written), ['shop.name', 'shop.email_logo_url', 'email_title', 'order_status_url']);
+    assert.deepEqual(analysis.diagnostics.filter((d) => d.rule === 'unknown-field').map((d) => d.field), ['customer.first_name', 'order_name']);
+    const document = { dialect: shopify, schema: EMPTY, analysis } as unknown as DocumentAnalysis;
+    assert.match(hoverAt(document, text.indexOf('shop.name') + 1, [], NOW)?.markdown ?? '', /filled in by Shopify.*Shopify: the store's name/);
+
+    const braze = getDialect('liquid');
+    const onBraze = analyzeTemplate({ text: '{{ shop.name }}', relativePath: 'a.liquid', dialect: braze, schema: EMPTY, now: NOW });
+    assert.deepEqual(onBraze.scan.systemUses ?? [], []);
+    assert.deepEqual(onBraze.diagnostics.filter((d) => d.rule === 'unknown-field').map((d) => d.field), ['shop.name']);
+  });
+
+  test('Klaviyo: `now` is the send\'s date as a tag and as a value', () => {
+    const dialect = getDialect('klaviyo');
+    const text = '<p>&copy; {{ now|date:"%Y" }} {% now %}</p>';
+    const analysis = analyzeTemplate({ text, relativePath: 'a.html', dialect, schema: EMPTY, now: NOW });
+    assert.deepEqual(analysis.diagnostics.filter((d) => d.rule === 'unknown-field' || d.rule === 'syntax-error').map((d) => d.message), []);
+    assert.deepEqual(analysis.scan.systemUses?.map((use) => use.written), ['now', 'now']);
   });
 
   test('AMPscript: system strings inside a block are read in any case', () => {

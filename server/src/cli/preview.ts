@@ -43,7 +43,7 @@ export function runPreview(options: PreviewOptions): PreviewRun {
   }
   const relativePath = toPosix(path.relative(schema.dir, templatePath));
   const choice = chooseDialect(schema, relativePath, text);
-  const dialect = getDialect(choice.id, schema.handlebarsFlavor);
+  const dialect = getDialect(choice.id, schema.handlebarsFlavor, schema.liquidPlatform);
 
   const { recipients, problems } = loadRecipients(schema, nodeFileSystem, (file) => toPosix(path.relative(options.cwd, file)));
   if (recipients.length === 0) {

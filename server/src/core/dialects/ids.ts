@@ -24,6 +24,15 @@ export const HANDLEBARS_FLAVORS = ['ses', 'mailgun', 'mandrill'] as const;
 
 export type HandlebarsFlavorId = (typeof HANDLEBARS_FLAVORS)[number];
 
+/**
+ * Which platform runs a `liquid` template (`mergewise.json`'s `"liquid": {"platform": …}`): Braze
+ * (the default) or Shopify's notifications. The platform decides which names it fills in itself
+ * (system tags, never unknown fields); the id, aliases and output stay `liquid`.
+ */
+export const LIQUID_PLATFORMS = ['braze', 'shopify'] as const;
+
+export type LiquidPlatformId = (typeof LIQUID_PLATFORMS)[number];
+
 export function isDialectId(value: unknown): value is DialectId {
   return typeof value === 'string' && (DIALECT_IDS as readonly string[]).includes(value);
 }

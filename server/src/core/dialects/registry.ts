@@ -1,10 +1,10 @@
 import type { Dialect } from './dialect';
-import type { DialectId, HandlebarsFlavorId } from './ids';
+import type { DialectId, HandlebarsFlavorId, LiquidPlatformId } from './ids';
 import { handlebars } from './handlebars';
 import { mandrillHandlebars } from './handlebars/mandrill';
 import { hml } from './hml';
 import { iterable } from './iterable';
-import { liquid } from './liquid';
+import { liquid, shopifyLiquid } from './liquid';
 import { postmark } from './postmark';
 import { sendgrid } from './sendgrid';
 import { klaviyo } from './klaviyo';
@@ -35,10 +35,13 @@ const DIALECTS: Record<DialectId, Dialect> = {
 
 /**
  * The dialect of an id; for `handlebars`, the platform's flavor when `mergewise.json` names one
- * (`"handlebars": {"flavor": "mandrill"}`), with the same id.
+ * (`"handlebars": {"flavor": "mandrill"}`), and for `liquid` the platform's system tags
+ * (`"liquid": {"platform": "shopify"}`), with the same id.
  */
-export function getDialect(id: DialectId, handlebarsFlavor?: HandlebarsFlavorId): Dialect {
-  return id === 'handlebars' && handlebarsFlavor === 'mandrill' ? mandrillHandlebars : DIALECTS[id];
+export function getDialect(id: DialectId, handlebarsFlavor?: HandlebarsFlavorId, liquidPlatform?: LiquidPlatformId): Dialect {
+  if (id === 'handlebars' && handlebarsFlavor === 'mandrill') return mandrillHandlebars;
+  if (id === 'liquid' && liquidPlatform === 'shopify') return shopifyLiquid;
+  return DIALECTS[id];
 }
 
 export function implementedDialects(): Dialect[] {

@@ -1,5 +1,5 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { DIALECT_IDS, HANDLEBARS_FLAVORS, isDialectId, type DialectId, type HandlebarsFlavorId } from '../dialects/ids';
+import { DIALECT_IDS, HANDLEBARS_FLAVORS, LIQUID_PLATFORMS, isDialectId, type DialectId, type HandlebarsFlavorId, type LiquidPlatformId } from '../dialects/ids';
 import { closestNames } from '../closest';
 import { globProblem } from '../purposes';
 import { RULE_IDS, SCHEMA_ERROR, SEVERITY_SETTINGS, type Diagnostic, type RuleId, type Severity, type SeveritySetting, type Span } from '../model';
@@ -28,7 +28,7 @@ export interface SchemaLoadResult {
   parsed: boolean;
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'handlebars', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize', 'partials', 'audience', 'subjects', 'dataExtensions'];
+const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'handlebars', 'liquid', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize', 'partials', 'audience', 'subjects', 'dataExtensions'];
 const AUDIENCE_KEYS = ['columns', 'updatedAt', 'updatedAtColumns', 'rareBranchShare', 'maxSnapshotAgeDays'];
 const FIELD_KEYS = [
   'type', 'description', 'source', 'expected', 'fallback', 'examples', 'sensitivity', 'maxAgeDays',
@@ -134,6 +134,12 @@ class SchemaLoader {
           for (const [, flavorNode] of this.properties(value, '"handlebars"', ['flavor'])) {
             const flavor = this.enumValue(flavorNode, HANDLEBARS_FLAVORS, 'handlebars: "flavor"');
             if (flavor) this.schema.handlebarsFlavor = flavor as HandlebarsFlavorId;
+          }
+          break;
+        case 'liquid':
+          for (const [, platformNode] of this.properties(value, '"liquid"', ['platform'])) {
+            const platform = this.enumValue(platformNode, LIQUID_PLATFORMS, 'liquid: "platform"');
+            if (platform) this.schema.liquidPlatform = platform as LiquidPlatformId;
           }
           break;
         case 'templates':

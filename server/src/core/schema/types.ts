@@ -1,4 +1,4 @@
-import type { DialectId, HandlebarsFlavorId } from '../dialects/ids';
+import type { DialectId, HandlebarsFlavorId, LiquidPlatformId } from '../dialects/ids';
 import type { RuleId, SeveritySetting, Span } from '../model';
 
 export const FIELD_TYPES = ['string', 'number', 'boolean', 'date', 'array', 'object'] as const;
@@ -118,6 +118,8 @@ export interface Schema {
   dialect?: DialectId;
   /** The platform `handlebars` templates are written for (`"handlebars": {"flavor": "mandrill"}`); plain Handlebars without it. */
   handlebarsFlavor?: HandlebarsFlavorId;
+  /** The platform `liquid` templates are sent through (`"liquid": {"platform": "shopify"}`), which decides its system tags; Braze without it. */
+  liquidPlatform?: LiquidPlatformId;
   templates: TemplateDialectOverride[];
   recipients: string[];
   fields: Map<string, FieldSpec>;

@@ -4,7 +4,7 @@
  * thread when one rendering runs over its time budget.
  */
 import { parentPort } from 'node:worker_threads';
-import type { TemplateScan } from '../../core/dialects/dialect';
+import type { Dialect, TemplateScan } from '../../core/dialects/dialect';
 import { getDialect } from '../../core/dialects/registry';
 import { markedEmailHtml } from '../../core/preview/html';
 import { partialLookup } from '../../core/partials/render';
@@ -16,7 +16,7 @@ const port = parentPort;
 if (!port) throw new Error('render-worker.js runs as a worker thread of the Mergewise language server.');
 
 /** The last scan, reused while the text is the same (each recipient of a job, and unchanged documents). */
-let lastScan: { text: string; dialect: string; scan: TemplateScan } | undefined;
+let lastScan: { text: string; dialect: Dialect; scan: TemplateScan } | undefined;
 
 port.on('message', (message: ToWorker) => {
   if (message.type !== 'render') return;
@@ -42,9 +42,9 @@ function renderOne(job: RenderJob, index: number): PreviewRecipient {
     ...(recipient.picked ? { picked: true } : {}),
   };
   try {
-    const dialect = getDialect(job.dialect, job.schema?.handlebarsFlavor);
-    if (!lastScan || lastScan.text !== job.text || lastScan.dialect !== job.dialect) {
-      lastScan = { text: job.text, dialect: job.dialect, scan: dialect.scan(job.text) };
+    const dialect = getDialect(job.dialect, job.schema?.handlebarsFlavor, job.schema?.liquidPlatform);
+    if (!lastScan || lastScan.text !== job.text || lastScan.dialect !== dialect) {
+      lastScan = { text: job.text, dialect, scan: dialect.scan(job.text) };
     }
     const partial = Object.keys(job.partials).length ? partialLookup(job.partials, dialect) : undefined;
     const preview = previewTemplate({

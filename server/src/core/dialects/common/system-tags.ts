@@ -40,7 +40,9 @@ export class SystemTags {
     readonly entries: readonly SystemTag[],
     private readonly caseInsensitive = false,
   ) {
-    for (const entry of entries) if (!entry.prefix) this.exact.set(this.key(entry.name), entry);
+    // A name listed both as a tag of its own and as a value (Klaviyo's `now`): the tag entry answers
+    // lookups, and the value entry makes its root a system root.
+    for (const entry of entries) if (!entry.prefix && !this.exact.get(this.key(entry.name))?.tag) this.exact.set(this.key(entry.name), entry);
     this.prefixes = entries.filter((entry) => entry.prefix).sort((a, b) => b.name.length - a.name.length);
   }
 

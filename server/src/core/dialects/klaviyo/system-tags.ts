@@ -4,6 +4,8 @@
  */
 import { SystemTags, type SystemTag } from '../common/system-tags';
 
+const NOW = 'The date and time of the send (`{% now %}`, or a value to format: `{{ now|date:\'%Y\' }}`).';
+
 const ENTRIES: SystemTag[] = [
   { name: 'organization.name', description: 'The organization name from the account settings.' },
   { name: 'organization.full_address', description: 'The organization\'s postal address from the account settings, on one line.' },
@@ -20,7 +22,9 @@ const ENTRIES: SystemTag[] = [
   { name: 'web_view_url', tag: true, description: 'The web version\'s address, for your own link.' },
   { name: 'current_year', tag: true, description: 'The year of the send.' },
   { name: 'today', tag: true, description: 'The date of the send (`{% today \'%B %d\' %}` formats it).' },
-  { name: 'now', tag: true, description: 'The date and time of the send.' },
+  { name: 'now', tag: true, description: NOW },
+  // Also a value: `{{ now|date:'%Y' }}`.
+  { name: 'now', description: NOW },
 ];
 
 export const KLAVIYO_SYSTEM_TAGS = new SystemTags('Klaviyo', ENTRIES);

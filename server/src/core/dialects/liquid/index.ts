@@ -2,7 +2,7 @@ import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
 import { quoteWithoutEscapes } from '../common/quote';
 import { renderLiquid } from './render';
 import { scanLiquid } from './scanner';
-import { LIQUID_SYSTEM_TAGS, withSystemUses } from './system-tags';
+import { LIQUID_SYSTEM_TAGS, SHOPIFY_SYSTEM_TAGS, withSystemUses } from './system-tags';
 import { BRACES_AND_TAGS } from '../common/syntax';
 
 const FILTERS: [string, string, string?][] = [
@@ -82,4 +82,16 @@ export const liquid: Dialect = {
     compact: 'array', concat: 'array', reverse: 'array', sum: 'array',
   },
   tags: TAGS.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet })),
+};
+
+/**
+ * The `liquid` dialect for Shopify's notification templates (`"liquid": {"platform": "shopify"}` in
+ * mergewise.json): the same syntax, with the names Shopify fills in (`shop.name`, `email_title`) as
+ * system tags rather than Braze's.
+ */
+export const shopifyLiquid: Dialect = {
+  ...liquid,
+  label: 'Liquid (Shopify)',
+  scan: (text) => withSystemUses(scanLiquid(text), SHOPIFY_SYSTEM_TAGS),
+  systemTags: SHOPIFY_SYSTEM_TAGS,
 };

@@ -1,6 +1,7 @@
 /**
  * What Braze fills in itself, from its "Supported personalization tags" reference, written as Braze
- * writes them (`${…}`), so Shopify's and Customer.io's plain names are never taken for them.
+ * writes them (`${…}`), so Shopify's and Customer.io's plain names are never taken for them. The
+ * default list of the `liquid` dialect; `"liquid": {"platform": "shopify"}` reads Shopify's below.
  * Braze's standard profile attributes (`${first_name}`, `${last_name}`, `${user_id}`,
  * `${date_of_birth}`, `${email_address}`, `${city}`, `${country}`, `${gender}`, `${language}`, `${phone_number}`,
  * `${time_zone}`) are the recipient's own data, empty for many recipients: they stay fields, which
@@ -32,12 +33,37 @@ const ENTRIES: SystemTag[] = [
 
 export const LIQUID_SYSTEM_TAGS = new SystemTags('Braze', ENTRIES);
 
+/**
+ * What Shopify fills in itself in its notification templates (`"liquid": {"platform": "shopify"}`),
+ * from its "Notification variables reference": the store's own details and the links and titles it
+ * builds. The order's and the customer's data (`order_name`, `customer.first_name`, `line_items`)
+ * differ for every message: they stay fields.
+ */
+const SHOPIFY_ENTRIES: SystemTag[] = [
+  { name: 'shop.name', description: 'Shopify: the store\'s name.' },
+  { name: 'shop.email', description: 'Shopify: the store\'s sender email address.' },
+  { name: 'shop.url', description: 'Shopify: the store\'s web address.' },
+  { name: 'shop.domain', description: 'Shopify: the store\'s primary domain.' },
+  { name: 'shop.email_logo_url', description: 'Shopify: the address of the logo set for notifications (Settings > Notifications > Customize).' },
+  { name: 'shop.email_logo_width', description: 'Shopify: the width, in pixels, set for the notification logo.' },
+  { name: 'shop.email_accent_color', description: 'Shopify: the accent colour set for notifications (buttons and links).' },
+  { name: 'shop.', prefix: true, example: 'shop.address.city', description: 'Shopify: a detail of the store from its settings (`address`, `phone`, `currency`, `money_format`, `permanent_domain`…).' },
+  { name: 'shop_name', description: 'Shopify: the store\'s name (older name of `shop.name`).' },
+  { name: 'email_title', description: 'Shopify: the notification\'s title, as set for that notification.' },
+  { name: 'order_status_url', description: 'Shopify: the link to the order status page, built by Shopify for each order.' },
+  { name: 'unsubscribe_url', description: 'Shopify: the link that unsubscribes the customer from marketing emails.' },
+  { name: 'unsubscribe_link', description: 'Shopify: the link that unsubscribes the customer from marketing emails.' },
+  { name: 'open_tracking', description: 'Shopify: the open-tracking pixel Shopify Email adds.' },
+];
+
+export const SHOPIFY_SYSTEM_TAGS = new SystemTags('Shopify', SHOPIFY_ENTRIES);
+
 /** Moves the uses that are system tags (as written) from `uses` to `systemUses`. */
 export function withSystemUses(scan: TemplateScan, tags: SystemTags): TemplateScan {
   let uses: FieldUse[] | undefined;
   const systemUses = scan.systemUses ? [...scan.systemUses] : [];
   scan.uses.forEach((use, index) => {
-    const system = use.written.includes('${') ? tags.find(use.written) : undefined;
+    const system = tags.find(use.written);
     if (!system) {
       uses?.push(use);
       return;
