@@ -2,7 +2,7 @@ import type { FieldUse } from '../dialects/dialect';
 import type { HtmlPlace } from '../html-context';
 import type { FieldSpec } from '../schema/types';
 import { htmlPlace } from './html-place';
-import { code, fallbackFix, fallbackHint, knownFieldUses, NO_FIXES, type Rule, type TemplateContext } from './rule';
+import { code, fallbackFixes, fallbackHint, knownFieldUses, type Rule, type TemplateContext } from './rule';
 
 /** Longest stretch of a URL quoted in a message. */
 const MAX_QUOTED = 80;
@@ -55,10 +55,6 @@ export const brokenLinkField: Rule = {
       );
     }
   },
-  fixes(context, diagnostic) {
-    // The same fallback `missing-fallback` offers, in the dialect's own syntax.
-    const added = fallbackFix(context, diagnostic);
-    if (!added) return NO_FIXES;
-    return added.fromSchema ? { fix: added.fix, suggestions: [] } : { suggestions: [added.fix] };
-  },
+  // The same fallback `missing-fallback` offers, in the dialect's own syntax.
+  fixes: fallbackFixes,
 };

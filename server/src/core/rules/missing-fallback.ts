@@ -2,7 +2,7 @@ import { blankCountText } from '../audience/editor';
 import type { DiagnosticData } from '../model';
 import type { FieldSpec } from '../schema/types';
 import { breaksLink } from './broken-link-field';
-import { code, fallbackFix, fallbackHint, knownFieldUses, NO_FIXES, type Rule } from './rule';
+import { code, fallbackFixes, fallbackHint, knownFieldUses, type Rule } from './rule';
 import { inInboxLine } from './subject-fallback';
 
 export const missingFallback: Rule = {
@@ -47,12 +47,7 @@ export const missingFallback: Rule = {
       report(use.span, message, field.path, fieldData);
     }
   },
-  fixes(context, diagnostic) {
-    const added = fallbackFix(context, diagnostic);
-    if (!added) return NO_FIXES;
-    // The schema's fallback is what the team chose for everyone without the value; a placeholder is not.
-    return added.fromSchema ? { fix: added.fix, suggestions: [] } : { suggestions: [added.fix] };
-  },
+  fixes: fallbackFixes,
 };
 
 function withPeriod(text: string | undefined): string {

@@ -171,6 +171,16 @@ export function fallbackFix(context: TemplateContext, diagnostic: Diagnostic): {
 }
 
 /**
+ * The fallback fix of a finding about a missing value: applied by fix-all when it is the schema's own
+ * fallback (what the team chose for everyone without the value), only offered when a placeholder.
+ */
+export function fallbackFixes(context: TemplateContext, diagnostic: Diagnostic): Fixes {
+  const added = fallbackFix(context, diagnostic);
+  if (!added) return NO_FIXES;
+  return added.fromSchema ? { fix: added.fix, suggestions: [] } : { suggestions: [added.fix] };
+}
+
+/**
  * Writes a schema path the way the template wrote the reference it replaces: inside
  * `{% for item in cart.items %}`, `cart.items[].title` is written `item.title`; Braze's `${frist_name}`
  * becomes `${first_name}`.

@@ -1,7 +1,7 @@
 import { describeInboxLine, findInboxLines, inboxLineAt, lineWithout, type InboxLine } from '../inbox-lines';
 import type { DiagnosticData, Span } from '../model';
 import type { FieldSpec } from '../schema/types';
-import { code, fallbackFix, fallbackHint, knownFieldUses, NO_FIXES, type Rule, type TemplateContext } from './rule';
+import { code, fallbackFixes, fallbackHint, knownFieldUses, type Rule, type TemplateContext } from './rule';
 
 /**
  * `missing-fallback` where it hurts most: in the subject line or the preheader, which the inbox
@@ -37,11 +37,8 @@ export const subjectFallback: Rule = {
       report(use.span, message, field.path, fieldData);
     }
   },
-  fixes(context, diagnostic) {
-    const added = fallbackFix(context, diagnostic);
-    if (!added) return NO_FIXES;
-    return added.fromSchema ? { fix: added.fix, suggestions: [] } : { suggestions: [added.fix] };
-  },
+  // The same fallback `missing-fallback` offers, in the dialect's own syntax.
+  fixes: fallbackFixes,
 };
 
 const linesCache = new WeakMap<TemplateContext, InboxLine[]>();
