@@ -185,19 +185,10 @@ async function measure(data: string[], table: string | undefined, templateArgs: 
   if (!loaded.result) throw new AudienceError(loaded.readError ?? `${schemaFile} could not be read.`);
   const schema = loaded.result.schema;
 
-  const files = resolveSources(data, io.cwd);
-  const kinds = new Set(files.map((f) => f.kind));
-  if (kinds.size > 1) throw new AudienceError(`--data mixes kinds of files (${[...kinds].join(', ')}): give one kind at a time.`);
-  const kind = files[0].kind;
-  if (kind === 'duckdb' && files.length > 1) throw new AudienceError('--data names more than one DuckDB database: give one.');
-
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
+  const { files, kind, instance, connection } = await openSources(data, io);
   const onAbort = () => connection.interrupt();
   signal?.addEventListener('abort', onAbort);
   try {
-    await connection.run("SET TimeZone = 'UTC'");
     // --emit-sql with --table reads that table, not the sample (for DuckDB, a database's --table is its own table, as in a local run).
     const tableRelation = warehouse?.table !== undefined && (engine.id !== 'duckdb' || kind !== 'duckdb') ? engine.table(warehouse.table) : undefined;
     const source = await describeSource(connection, kind, files, tableRelation !== undefined ? undefined : table, io);
@@ -527,11 +518,8 @@ export interface OpenedSource {
   query: (sql: string) => Promise<Record<string, unknown>[]>;
 }
 
-/**
- * Opens `--data` (and `--table`) as `mergewise audience` does, runs `use` on it, and closes it. Bad
- * input throws an `AudienceError` whose message names what and where, never a row value.
- */
-export async function readSource<T>(data: string[], table: string | undefined, io: AudienceIo, use: (source: OpenedSource) => Promise<T>): Promise<T> {
+/** The `--data` files (of one kind) and an embedded DuckDB connection, in UTC, to read them; the caller closes both. */
+async function openSources(data: string[], io: AudienceIo) {
   const files = resolveSources(data, io.cwd);
   const kinds = new Set(files.map((f) => f.kind));
   if (kinds.size > 1) throw new AudienceError(`--data mixes kinds of files (${[...kinds].join(', ')}): give one kind at a time.`);
@@ -542,6 +530,21 @@ export async function readSource<T>(data: string[], table: string | undefined, i
   const connection = await instance.connect();
   try {
     await connection.run("SET TimeZone = 'UTC'");
+  } catch (error) {
+    connection.closeSync();
+    instance.closeSync();
+    throw error;
+  }
+  return { files, kind, instance, connection };
+}
+
+/**
+ * Opens `--data` (and `--table`) as `mergewise audience` does, runs `use` on it, and closes it. Bad
+ * input throws an `AudienceError` whose message names what and where, never a row value.
+ */
+export async function readSource<T>(data: string[], table: string | undefined, io: AudienceIo, use: (source: OpenedSource) => Promise<T>): Promise<T> {
+  const { files, kind, instance, connection } = await openSources(data, io);
+  try {
     const source = await describeSource(connection, kind, files, table, io);
     if (!source.columns.length) throw new AudienceError(`${source.description} has no columns.`);
     const malformed = kind === 'json' ? await malformedJsonLines(connection, files, io) : undefined;
