@@ -136,7 +136,8 @@ export class CheckRun {
   private readonly schemaFiles: Set<string>;
   private readonly withoutSchema: string[] = [];
 
-  constructor(private readonly options: CheckOptions, private readonly sink: (file: FileReport) => void) {
+  /** `sink` gets each file's report; check workers (jobs.ts) swap it for the mergewise.json reports. */
+  constructor(private readonly options: CheckOptions, public sink: (file: FileReport) => void) {
     this.display = displayPaths(options.cwd);
     // A file a `templates` glob names is checked whatever its extension, or skipped with a notice.
     const collected = collectFiles(options.paths.length ? options.paths : ['.'], options.cwd, (file) => isTemplateIn(this.index, file));
@@ -230,13 +231,18 @@ export class TemplateChecker {
   readonly display: (file: string) => string;
   private readonly partials: PartialWorkspace;
 
-  constructor(private readonly options: CheckOptions, templates: string[], private readonly index: SchemaIndex) {
+  /**
+   * `universe`: the templates whose includes the include graph reads, by default `includerUniverse`'s.
+   * A check worker passes fewer (jobs.ts): only those that may include anything, and enough to span the same folders.
+   */
+  constructor(private readonly options: CheckOptions, templates: string[], private readonly index: SchemaIndex,
+    universe: () => string[] = () => includerUniverse(templates, index)) {
     this.display = displayPaths(options.cwd);
     this.partials = new PartialWorkspace(index, {
       read: (file) => nodeFileSystem.readText(file),
       // Files are read once per run, except those --fix writes, which are invalidated.
       version: () => 'this run',
-      templates: () => includerUniverse(templates, index),
+      templates: universe,
     }, { handOverScans: true });
   }
 
@@ -423,7 +429,7 @@ function partialFields(partials: PartialWorkspace, file: string, display: (file:
  * The templates whose includes say who includes what: those checked, and every template under the
  * `mergewise.json` that governs them, so that a partial checked alone still knows the templates that send it.
  */
-function includerUniverse(templates: string[], index: SchemaIndex): string[] {
+export function includerUniverse(templates: string[], index: SchemaIndex): string[] {
   const all = new Set(templates);
   const dirs = new Set<string>();
   for (const template of templates) {

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { SeverityOverrides } from '../core/analyze';
 import { RULE_IDS, SEVERITY_SETTINGS } from '../core/model';
-import { runCheck, type FixedFile } from './check';
+import type { CheckReport, FixedFile } from './check';
+import { parseJobs, runCheckJobs } from './jobs';
 import { unifiedDiff } from './diff';
 import { describeFixes } from './fix';
 import { jsonWriter, sarifWriter, textWriter, type OutputFormat, type ReportWriter } from './formats';
@@ -33,11 +34,12 @@ export interface CliIo {
 
 const USAGE = `Usage:
   mergewise check [PATH...] [--format text|json|jsonl|sarif] [--max-warnings N] [--max-file-size BYTES]
-                  [--rule RULE=SEVERITY] [--hints] [--fix | --fix-dry-run]
+                  [--rule RULE=SEVERITY] [--hints] [--fix | --fix-dry-run] [--jobs N]
       --hints        reports hints too (every format counts them in its summary)
       --fix          applies every safe fix and writes the files, then reports what is left
       --fix-dry-run  prints the unified diff --fix would make and writes nothing; what would be
                      left is reported on stderr
+      --jobs N       threads to check on (default: one per processor; --fix uses one)
   mergewise init [PATH...] [--merge] [--dry-run] [--alias FIELD=dialect:NAME] [--format text|json]
                  [--from-data SOURCE [--table NAME]]
       writes a mergewise.json declaring every field the templates use, and two sample recipients;
@@ -84,7 +86,7 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
   }
 }
 
-function check(args: string[], io: CliIo): number {
+function check(args: string[], io: CliIo): number | Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -96,6 +98,7 @@ function check(args: string[], io: CliIo): number {
       rule: { type: 'string', multiple: true },
       fix: { type: 'boolean', default: false },
       'fix-dry-run': { type: 'boolean', default: false },
+      jobs: { type: 'string' },
     },
   });
   const format = values.format as OutputFormat;
@@ -103,6 +106,7 @@ function check(args: string[], io: CliIo): number {
   const maxWarnings = optionalCount(values['max-warnings'], '--max-warnings');
   const maxFileSize = optionalCount(values['max-file-size'], '--max-file-size');
   const severityOverrides = parseRuleOptions(values.rule ?? []);
+  const jobs = parseJobs(values.jobs);
   const dryRun = values['fix-dry-run'] ?? false;
   if (dryRun && values.fix) throw new UsageError('--fix and --fix-dry-run cannot be used together: --fix-dry-run shows what --fix would write.');
   if (dryRun && format !== 'text') {
@@ -121,31 +125,36 @@ function check(args: string[], io: CliIo): number {
     if (dryRun) io.stdout(unifiedDiff(file.path, file.before, file.after));
     io.stderr(`mergewise: ${dryRun ? 'would fix' : 'fixed'} ${file.path}: ${describeFixes(file.summary)}\n`);
   };
-  const report = runCheck({
+  // On worker threads when there are enough templates (see jobs.ts); --fix on this one.
+  const checked = runCheckJobs({
     paths: positionals, cwd: io.cwd, maxFileSize, now: io.now,
     severityOverrides,
     fix: dryRun ? 'dry-run' : values.fix ? 'write' : undefined,
     fixed,
-  }, (file) => writer.file(file));
-  writer.end(report);
-  const fixErrors = report.fixErrors ?? [];
-  if (dryRun || values.fix) {
-    const { files, fixes } = fixedTotal;
-    if (files > 0) {
-      io.stderr(`mergewise: ${dryRun ? 'would fix' : 'fixed'} ${files} file${files === 1 ? '' : 's'} (${fixes} fix${fixes === 1 ? '' : 'es'})${dryRun ? '; nothing was written' : ''}.\n`);
-    } else if (!fixErrors.length) {
-      io.stderr('mergewise: no safe fixes to make.\n');
+  }, jobs, { format, showHints, color: io.color, writer, writeBytes: bytes, writeText: io.stdout, stderr: io.stderr });
+  return checked instanceof Promise ? checked.then(finish) : finish(checked);
+
+  function finish(report: CheckReport): number {
+    writer.end(report);
+    const fixErrors = report.fixErrors ?? [];
+    if (dryRun || values.fix) {
+      const { files, fixes } = fixedTotal;
+      if (files > 0) {
+        io.stderr(`mergewise: ${dryRun ? 'would fix' : 'fixed'} ${files} file${files === 1 ? '' : 's'} (${fixes} fix${fixes === 1 ? '' : 'es'})${dryRun ? '; nothing was written' : ''}.\n`);
+      } else if (!fixErrors.length) {
+        io.stderr('mergewise: no safe fixes to make.\n');
+      }
     }
+    for (const notice of report.notices) io.stderr(`mergewise: ${notice}\n`);
+    for (const error of fixErrors) io.stderr(`mergewise: fix failed: ${error}\n`);
+    if (report.configurationErrors.length) {
+      for (const error of report.configurationErrors) io.stderr(`mergewise: configuration error: ${error}\n`);
+      return 2;
+    }
+    if (fixErrors.length) return 3;
+    const { errors, warnings } = report.summary;
+    return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? 1 : 0;
   }
-  for (const notice of report.notices) io.stderr(`mergewise: ${notice}\n`);
-  for (const error of fixErrors) io.stderr(`mergewise: fix failed: ${error}\n`);
-  if (report.configurationErrors.length) {
-    for (const error of report.configurationErrors) io.stderr(`mergewise: configuration error: ${error}\n`);
-    return 2;
-  }
-  if (fixErrors.length) return 3;
-  const { errors, warnings } = report.summary;
-  return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? 1 : 0;
 }
 
 /** Bytes as text for a `stdout` that only takes text; each chunk holds whole characters (see JsonBytes). */

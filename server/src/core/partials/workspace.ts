@@ -84,7 +84,7 @@ interface SitesEntry {
  * What every include form starts with: a template without any includes nothing, and is not scanned
  * for the graph (tags, not bare words: "includes" and "render" are common in email copy).
  */
-const MAY_INCLUDE = /\{%-?\s*(?:render|include|import|from|extends)\b|content_blocks|\{\{~?#?>|snippet|ContentBlockBy|TreatAsContent/i;
+export const MAY_INCLUDE = /\{%-?\s*(?:render|include|import|from|extends)\b|content_blocks|\{\{~?#?>|snippet|ContentBlockBy|TreatAsContent/i;
 
 export class PartialWorkspace {
   /** Partials read whole, with their scans: few, and read again and again. */
@@ -425,7 +425,7 @@ export class PartialWorkspace {
 }
 
 /** The deepest folder that holds both `folder` and `file`. */
-function commonFolder(folder: string, file: string): string {
+export function commonFolder(folder: string, file: string): string {
   let common = folder;
   while (!`${file}${path.sep}`.startsWith(`${common}${path.sep}`) && path.dirname(common) !== common) common = path.dirname(common);
   return common;

@@ -1,0 +1,339 @@
+/**
+ * `mergewise check --jobs N` (issue 19 item 2): the templates spread over worker threads
+ * (check-worker.ts, bundled as dist/check-worker.js) when there are enough of them to pay for
+ * starting the workers. The report is byte for byte the one a single thread writes, in the same order.
+ *
+ * The main thread only collects the files and writes. The templates go out in batches of
+ * consecutive files, a few at a time to each worker as it finishes the last; each worker checks
+ * them with its own TemplateChecker (its own schema index and include graph: what one worker reads it
+ * reads once) and sends back, per batch, the report's bytes as the writer writes them (one
+ * transferred buffer) with the batch's counts and notices. The main thread writes the batches in
+ * order, keeping the few that arrive early. A writer's output for a file depends on what it wrote
+ * before only by the separator in front of it (JSON: `,\n` between files; SARIF: between results):
+ * a worker writes every file as if something came before, and the main thread puts the first
+ * separator right (`heads`, found by writing a probe file both ways). Text reports: a worker writes
+ * each batch's lines but the last printed finding, which the run's writer writes with one hidden hint
+ * if any was hidden (its summary line says whether anything was printed, and hints left out).
+ *
+ * Single-threaded: `--fix` and `--fix-dry-run` (a fix changes what the includes of later templates
+ * read), fewer than MIN_TEMPLATES_PER_WORKER templates per worker, less than MIN_BYTES of them, and
+ * a writer that cannot hand over its bytes per batch.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { commonFolder } from '../core/partials/workspace';
+import { CheckRun, includerUniverse, runCheck, TemplateChecker, type CheckOptions, type CheckReport, type FileReport, type SeverityCounts } from './check';
+import { jsonWriter, sarifWriter, type OutputFormat, type ReportWriter } from './formats';
+import { UsageError } from './preview';
+
+/** Below this many templates for each worker, one thread is faster: a worker takes about 0.1 s to start. */
+export const MIN_TEMPLATES_PER_WORKER = 25;
+/** And below this many bytes of templates in all (analysis runs at tens of MB a second). */
+export const MIN_BYTES = 1024 * 1024;
+/** Templates sent to a worker at a time, and batches a worker has in hand at most. */
+const BATCH_TEMPLATES = 4;
+const BATCHES_IN_HAND = 2;
+
+/** `--jobs N`: a whole number from 1; absent, the processors Node may use. */
+export function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--jobs takes a whole number of threads, 1 or more, not "${value}".`);
+  return Number(value);
+}
+
+export interface JobsOutput {
+  format: OutputFormat;
+  showHints: boolean;
+  /** Text reports: colored (as the run's writer is), and where they go. */
+  color: boolean;
+  writeText: (text: string) => void;
+  /** The run's writer: it writes the report's beginning and end, and the text report's files. */
+  writer: ReportWriter;
+  /** Where the writer writes bytes (JSON, SARIF): the workers' bytes go there too. */
+  writeBytes: (bytes: Uint8Array) => void;
+  /** With MERGEWISE_DEBUG_JOBS set, one line says how many threads checked the templates. */
+  stderr: (text: string) => void;
+}
+
+/** Options a worker can be given: `fixed` is a function and `fix` stays on the main thread. */
+export interface WorkerInit {
+  cwd: string;
+  maxFileSize?: number;
+  severityOverrides?: CheckOptions['severityOverrides'];
+  now?: number;
+  templates: string[];
+  /** The worker's share of the templates to test for includes first. */
+  prescan: string[];
+  format: OutputFormat;
+  showHints: boolean;
+  color: boolean;
+}
+
+export type MainMessage =
+  /** The templates the worker's include graph reads (see `runOnWorkers`). */
+  | { type: 'universe'; files: string[] }
+  | { type: 'batch'; batch: number; start: number; end: number };
+
+export type WorkerMessage =
+  /** Which of the templates given to `prescan` may include something, as the include graph tests them. */
+  | { type: 'prescan'; mayInclude: string[] }
+  | {
+    type: 'batch'; batch: number; bytes: ArrayBuffer; files: number; counts: SeverityCounts; notices: string[]; skipped: number;
+    /** Text reports: the batch's lines but the last, which `last` holds for the run's writer to write. */
+    text?: string; last?: FileReport;
+  };
+
+type BatchResult = Extract<WorkerMessage, { type: 'batch' }>;
+
+/**
+ * Checks as `runCheck` does, on `jobs` threads (default: `os.availableParallelism()`) when that pays;
+ * a promise then. The files go to `output.writer` (through the workers' bytes), not to a sink.
+ */
+export function runCheckJobs(options: CheckOptions, jobs: number | undefined, output: JobsOutput): CheckReport | Promise<CheckReport> {
+  const debug = process.env.MERGEWISE_DEBUG_JOBS ? output.stderr : undefined;
+  const single = (why: string) => {
+    debug?.(`mergewise: jobs: on the main thread (${why})\n`);
+    return runCheck(options, (file) => output.writer.file(file));
+  };
+  if (options.fix) return single('--fix');
+  if (jobs === 1) return single('--jobs 1');
+  const run = new CheckRun(options, (file) => output.writer.file(file));
+  const { templates } = run;
+  // Only for tests: MERGEWISE_JOBS_ANY_SIZE=1 spreads even a few small templates over the threads.
+  const anySize = Boolean(process.env.MERGEWISE_JOBS_ANY_SIZE);
+  const threads = Math.min(jobs ?? defaultJobs(), Math.floor(templates.length / (anySize ? 1 : MIN_TEMPLATES_PER_WORKER)));
+  const script = path.join(__dirname, 'check-worker.js');
+  const bytesFormat = output.format !== 'text';
+  const why = threads < 2 ? `fewer than ${MIN_TEMPLATES_PER_WORKER} per thread`
+    : !fs.existsSync(script) ? 'no check-worker.js beside the command line'
+    : bytesFormat && !output.writer.flush ? 'the writer cannot hand over bytes'
+    : !anySize && totalBytes(templates, MIN_BYTES) < MIN_BYTES ? `less than ${MIN_BYTES} bytes`
+    : undefined;
+  if (why !== undefined) {
+    debug?.(`mergewise: jobs: ${templates.length} templates on the main thread (${why})\n`);
+    const checker = new TemplateChecker(options, templates, run.index);
+    for (const file of templates) {
+      run.noteTemplate(file);
+      const report = checker.check(file, run.report);
+      if (report) run.emit(report);
+    }
+    return run.finish();
+  }
+  debug?.(`mergewise: jobs: ${templates.length} templates on ${threads} worker threads\n`);
+  return runOnWorkers(run, options, threads, script, output);
+}
+
+function defaultJobs(): number {
+  // Loaded here: a check of a few files never needs node:os (see test/cli/startup.test.ts).
+  const os = require('node:os') as typeof import('node:os');
+  return os.availableParallelism();
+}
+
+/** The templates' size on disk, counted up to `enough`. */
+function totalBytes(files: string[], enough: number): number {
+  let total = 0;
+  for (const file of files) {
+    try {
+      total += fs.statSync(file).size;
+    } catch {
+      // Reported when it is checked.
+    }
+    if (total >= enough) break;
+  }
+  return total;
+}
+
+async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: number, script: string, output: JobsOutput): Promise<CheckReport> {
+  const { Worker: WorkerClass } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { templates } = run;
+  for (const file of templates) run.noteTemplate(file);
+  // Each worker's include graph would read every template to find those that may include one
+  // (twice the reading on two threads): instead each tests a share of them, and every worker's graph
+  // reads the templates found, with those that make its templates' common folder the same.
+  const universe = includerUniverse(templates, run.index);
+  const spanning = spanningFiles(universe);
+  const mayInclude = new Set<string>();
+  let prescans = 0;
+  const init = (i: number): WorkerInit => ({
+    cwd: options.cwd,
+    maxFileSize: options.maxFileSize,
+    severityOverrides: options.severityOverrides,
+    now: options.now?.getTime(),
+    templates,
+    prescan: universe.slice(Math.floor(i * universe.length / threads), Math.floor((i + 1) * universe.length / threads)),
+    format: output.format,
+    showHints: output.showHints,
+    color: output.color,
+  });
+
+  // Bytes formats: the run's writer has written the report's beginning (to its buffer); the files
+  // follow it. The mergewise.json reports at the end are written by `serializer`, as the workers write.
+  const serializer = output.format === 'text' ? undefined : new FileSerializer(output.format, output.showHints);
+  let wroteAny = false;
+  const writeFiles = (bytes: Uint8Array) => {
+    if (bytes.length === 0) return;
+    if (!wroteAny) {
+      wroteAny = true;
+      bytes = serializer!.asFirst(bytes);
+    }
+    output.writeBytes(bytes);
+  };
+  output.writer.flush?.();
+
+  const batches = Math.ceil(templates.length / BATCH_TEMPLATES);
+  let sent = 0;
+  let next = 0;
+  const arrived = new Map<number, BatchResult>();
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const send = (worker: Worker) => {
+        if (sent >= batches) return;
+        const start = sent * BATCH_TEMPLATES;
+        worker.postMessage({ type: 'batch', batch: sent++, start, end: Math.min(templates.length, start + BATCH_TEMPLATES) } satisfies MainMessage);
+      };
+      const drain = () => {
+        for (let batch = arrived.get(next); batch; batch = arrived.get(next)) {
+          arrived.delete(next++);
+          run.report.notices.push(...batch.notices);
+          run.report.summary.skipped += batch.skipped;
+          run.count(batch.files, batch.counts);
+          if (serializer) {
+            writeFiles(new Uint8Array(batch.bytes));
+          } else {
+            if (batch.text) output.writeText(batch.text);
+            // Through the run's writer, so that it knows what it has printed and left out, for its summary line.
+            if (batch.last) output.writer.file(batch.last);
+          }
+        }
+        if (next === batches) resolve();
+      };
+      for (let i = 0; i < threads; i++) {
+        const worker = new WorkerClass(script, { workerData: init(i) });
+        workers.push(worker);
+        worker.on('message', (message: WorkerMessage) => {
+          if (message.type === 'prescan') {
+            for (const file of message.mayInclude) mayInclude.add(file);
+            if (++prescans < threads) return;
+            const files = universe.filter((file) => mayInclude.has(file) || spanning.has(file));
+            for (const each of workers) {
+              each.postMessage({ type: 'universe', files } satisfies MainMessage);
+              for (let k = 0; k < BATCHES_IN_HAND; k++) send(each);
+            }
+            return;
+          }
+          arrived.set(message.batch, message);
+          drain();
+          send(worker);
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (next < batches) reject(new Error(`a check worker stopped (exit code ${code}) before the check was done`));
+        });
+      }
+      if (batches === 0) resolve();
+    });
+  } finally {
+    for (const worker of workers) void worker.terminate();
+  }
+
+  if (serializer) {
+    // The mergewise.json reports, after the templates as on one thread.
+    run.sink = (file: FileReport) => writeFiles(serializer.file(file));
+  }
+  return run.finish();
+}
+
+/**
+ * Templates whose common folder is that of them all, as PartialWorkspace works it out: the first, and
+ * each that takes it a folder up. With others of the same list, in its order, it stays the same.
+ */
+export function spanningFiles(files: string[]): Set<string> {
+  const spanning = new Set<string>();
+  let common: string | undefined;
+  for (const file of files) {
+    const next = commonFolder(common ?? path.dirname(file), file);
+    if (next !== common) spanning.add(file);
+    common = next;
+  }
+  return spanning;
+}
+
+/** The writer a worker uses (bytes formats): built exactly as main.ts builds the run's writer. */
+export function byteWriter(format: OutputFormat, showHints: boolean, sink: (bytes: Uint8Array) => void): ReportWriter {
+  return format === 'sarif' ? sarifWriter(sink, { version: '', showHints }) : jsonWriter(sink, { showHints, lines: format === 'jsonl' });
+}
+
+/**
+ * Writes one file at a time to bytes, as the run's writer would write it after other files; and
+ * turns such bytes into those of the first file written (`asFirst`).
+ */
+export class FileSerializer {
+  private readonly chunks: Uint8Array[] = [];
+  private readonly writer: ReportWriter;
+  /** What the writer puts in front of the first file's output, and in front of any later one. */
+  private readonly heads: { first: Buffer; later: Buffer };
+
+  constructor(format: OutputFormat, showHints: boolean) {
+    const fresh = byteWriter(format, showHints, (bytes) => this.chunks.push(bytes));
+    this.take(fresh);
+    fresh.file(PROBE);
+    const first = this.take(fresh);
+    this.writer = byteWriter(format, showHints, (bytes) => this.chunks.push(bytes));
+    this.writer.file(PROBE);
+    this.take();
+    this.writer.file(PROBE);
+    const later = this.take();
+    let common = 0;
+    while (common < first.length && common < later.length && first[first.length - 1 - common] === later[later.length - 1 - common]) common++;
+    this.heads = { first: first.subarray(0, first.length - common), later: later.subarray(0, later.length - common) };
+  }
+
+  /** Writes the file's report, after others; `take` hands the bytes over. */
+  add(file: FileReport): void {
+    this.writer.file(file);
+  }
+
+  /** The file's bytes, written after others. */
+  file(file: FileReport): Buffer {
+    this.writer.file(file);
+    return this.take();
+  }
+
+  /** Bytes of files written after others, as the first files written. */
+  asFirst(bytes: Uint8Array): Uint8Array {
+    const { first, later } = this.heads;
+    if (first.equals(later)) return bytes;
+    if (!Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, later.length)).equals(later)) {
+      throw new Error('check workers: a file\'s report does not begin as the writer\'s probe did');
+    }
+    return Buffer.concat([first, bytes.subarray(later.length)]);
+  }
+
+  /**
+   * What the writer has assembled since, copied into one buffer of its own (that can be transferred:
+   * a chunk may be bytes the writer keeps).
+   */
+  take(writer = this.writer): Buffer {
+    writer.flush!();
+    const total = this.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    const bytes = Buffer.allocUnsafeSlow(total);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+    this.chunks.length = 0;
+    return bytes;
+  }
+}
+
+/** A file whose report every bytes format writes something for. */
+const PROBE: FileReport = {
+  path: 'probe.liquid',
+  dialect: 'liquid',
+  diagnostics: [{ rule: 'syntax-error', severity: 'error', message: 'probe', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }],
+  fields: [],
+  includes: [],
+};
