@@ -26,6 +26,7 @@ function check(cwd: string, args: string[], env: Record<string, string> = {}): R
   });
   const lines = child.stderr.toString('utf8').split('\n');
   const debug = lines.find((line) => line.startsWith('mergewise: jobs: '));
+  assert.ok(debug === undefined || lines.filter((line) => line.startsWith('mergewise: jobs: ')).length === 1);
   const threads = debug?.match(/ on (\d+) worker threads$/)?.[1];
   return {
     status: child.status,
@@ -115,6 +116,23 @@ describe('check --jobs: when it spreads', () => {
   test('a few small templates stay on the main thread', () => {
     const run = check(EXAMPLES, ['.', '--jobs', '2']);
     assert.equal(run.threads, undefined);
+  });
+
+  test('templates that nearly all render partials: on the main thread after all, the same report', () => {
+    const files: Record<string, string> = {
+      'mergewise.json': schemaText(),
+      'snippets/footer.liquid': '<p>Thanks, {{ name }}.</p>\n',
+    };
+    for (let i = 0; i < 60; i++) {
+      files[`emails/${i}.liquid`] = `${generateTemplate('liquid', 20 * 1024, `jobs-includes/${i}`)}\n{% render 'footer', name: customer.first_name %}\n`;
+    }
+    const dir = ws(files);
+    const single = check(dir, ['.', '--format', 'json', '--jobs', '1']);
+    const run = check(dir, ['.', '--format', 'json', '--jobs', '2']);
+    assert.equal(run.threads, undefined);
+    assert.ok(run.stdout.equals(single.stdout));
+    assert.equal(run.stderr, single.stderr);
+    assert.equal(run.status, single.status);
   });
 
   test('--jobs 0, --jobs abc, --jobs 1.5: usage errors (exit 2)', () => {

@@ -16,8 +16,9 @@
  * if any was hidden (its summary line says whether anything was printed, and hints left out).
  *
  * Single-threaded: `--fix` and `--fix-dry-run` (a fix changes what the includes of later templates
- * read), fewer than MIN_TEMPLATES_PER_WORKER templates per worker, less than MIN_BYTES of them, and
- * a writer that cannot hand over its bytes per batch.
+ * read), fewer than MIN_TEMPLATES_PER_WORKER templates per worker, less than MIN_BYTES of them, a
+ * writer that cannot hand over its bytes per batch, and, found once the workers have tested the
+ * templates for includes, more than one in MAX_INCLUDING_SHARE that may include partials.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -31,6 +32,12 @@ import { UsageError } from './preview';
 export const MIN_TEMPLATES_PER_WORKER = 25;
 /** And below this many bytes of templates in all (analysis runs at tens of MB a second). */
 export const MIN_BYTES = 1024 * 1024;
+/**
+ * Templates that may include partials, at most one in this many of those the include graph reads,
+ * for workers: each worker's graph scans every one of them (and keeps the scans of those another
+ * worker checks), so with many of them one thread is faster and smaller.
+ */
+export const MAX_INCLUDING_SHARE = 10;
 /** Templates sent to a worker at a time, and batches a worker has in hand at most. */
 const BATCH_TEMPLATES = 4;
 const BATCHES_IN_HAND = 2;
@@ -91,7 +98,7 @@ type BatchResult = Extract<WorkerMessage, { type: 'batch' }>;
  * a promise then. The files go to `output.writer` (through the workers' bytes), not to a sink.
  */
 export function runCheckJobs(options: CheckOptions, jobs: number | undefined, output: JobsOutput): CheckReport | Promise<CheckReport> {
-  const debug = process.env.MERGEWISE_DEBUG_JOBS ? output.stderr : undefined;
+  const debug = debugLine(output);
   const single = (why: string) => {
     debug?.(`mergewise: jobs: on the main thread (${why})\n`);
     return runCheck(options, (file) => output.writer.file(file));
@@ -120,7 +127,6 @@ export function runCheckJobs(options: CheckOptions, jobs: number | undefined, ou
     }
     return run.finish();
   }
-  debug?.(`mergewise: jobs: ${templates.length} templates on ${threads} worker threads\n`);
   return runOnWorkers(run, options, threads, script, output);
 }
 
@@ -144,7 +150,13 @@ function totalBytes(files: string[], enough: number): number {
   return total;
 }
 
+function debugLine(output: JobsOutput): ((line: string) => void) | undefined {
+  return process.env.MERGEWISE_DEBUG_JOBS ? output.stderr : undefined;
+}
+
 async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: number, script: string, output: JobsOutput): Promise<CheckReport> {
+  const debug = debugLine(output);
+  const anySize = Boolean(process.env.MERGEWISE_JOBS_ANY_SIZE);
   const { Worker: WorkerClass } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { templates } = run;
   for (const file of templates) run.noteTemplate(file);
@@ -187,7 +199,7 @@ async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: numbe
   const arrived = new Map<number, BatchResult>();
   const workers: Worker[] = [];
   try {
-    await new Promise<void>((resolve, reject) => {
+    const onWorkers = await new Promise<boolean>((resolve, reject) => {
       const send = (worker: Worker) => {
         if (sent >= batches) return;
         const start = sent * BATCH_TEMPLATES;
@@ -207,7 +219,7 @@ async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: numbe
             if (batch.last) output.writer.file(batch.last);
           }
         }
-        if (next === batches) resolve();
+        if (next === batches) resolve(true);
       };
       for (let i = 0; i < threads; i++) {
         const worker = new WorkerClass(script, { workerData: init(i) });
@@ -216,6 +228,12 @@ async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: numbe
           if (message.type === 'prescan') {
             for (const file of message.mayInclude) mayInclude.add(file);
             if (++prescans < threads) return;
+            if (!anySize && mayInclude.size * MAX_INCLUDING_SHARE > universe.length) {
+              debug?.(`mergewise: jobs: ${templates.length} templates on the main thread after all: ${mayInclude.size} of ${universe.length} may include partials\n`);
+              resolve(false);
+              return;
+            }
+            debug?.(`mergewise: jobs: ${templates.length} templates on ${threads} worker threads\n`);
             const files = universe.filter((file) => mayInclude.has(file) || spanning.has(file));
             for (const each of workers) {
               each.postMessage({ type: 'universe', files } satisfies MainMessage);
@@ -232,8 +250,19 @@ async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: numbe
           if (next < batches) reject(new Error(`a check worker stopped (exit code ${code}) before the check was done`));
         });
       }
-      if (batches === 0) resolve();
+      if (batches === 0) resolve(true);
     });
+    if (!onWorkers) {
+      // Every worker's include graph would scan nearly every template: one thread does it once,
+      // once the workers' memory is given back.
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      const checker = new TemplateChecker(options, templates, run.index);
+      for (const file of templates) {
+        const report = checker.check(file, run.report);
+        if (report) run.emit(report);
+      }
+      return run.finish();
+    }
   } finally {
     for (const worker of workers) void worker.terminate();
   }
