@@ -205,6 +205,8 @@ export const DEFAULT_SETTINGS = {
   'chat.commandCenter.enabled': false,
   'editor.inlayHints.enabled': 'on',
   'editor.minimap.enabled': false,
+  // The explorer's pinned folder rows cover the rows scrolled under them, where a test clicks.
+  'workbench.tree.enableStickyScroll': false,
   'window.commandCenter': false,
   'mergewise.trace.server': 'verbose',
 };

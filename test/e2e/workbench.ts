@@ -19,6 +19,8 @@ export class Workbench {
   /** Opens a file by clicking through the explorer tree: `openFile('emails', 'drafts', 'x.liquid')`. */
   async openFile(...segments: string[]): Promise<void> {
     await this.showSideBar();
+    // From a collapsed tree, whose top rows are all in view: the explorer renders only the rows it shows.
+    await this.runCommand('Collapse Folders in Explorer');
     for (const [index, name] of segments.entries()) {
       const row = this.page.locator('.explorer-folders-view').getByRole('treeitem', { name, exact: true });
       await row.waitFor({ timeout: UI_TIMEOUT });
