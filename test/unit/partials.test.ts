@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeDocument, SchemaIndex, type DocumentAnalysis } from '../../server/src/core/workspace';
-import { PartialWorkspace, MAX_INCLUDE_DEPTH } from '../../server/src/core/partials/workspace';
+import { PartialWorkspace } from '../../server/src/core/partials/workspace';
+import { MAX_INCLUDE_DEPTH } from '../../server/src/core/partials/limits';
 import { usesThroughPartials } from '../../server/src/core/partials/analyze';
 import { memoryFs } from '../helpers/memory-fs';
 import { NOW } from '../helpers/schema';

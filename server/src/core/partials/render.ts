@@ -3,7 +3,8 @@
  * writes it, with the partial's text. Plain data, so that it can cross to the render worker.
  */
 import type { Dialect, IncludeKind, RenderPartial } from '../dialects/dialect';
-import { MAX_INCLUDE_DEPTH, type PartialWorkspace } from './workspace';
+import { MAX_INCLUDE_DEPTH } from './limits';
+import type { PartialWorkspace } from './workspace';
 
 /** Partial texts by include kind and name (`render\0greeting`). */
 export type PartialSources = Record<string, { file: string; text: string }>;

@@ -199,20 +199,23 @@ export class PartialResolver {
     return files;
   }
 
-  /** False only for a folder known not to be there (a file system that cannot list folders knows none). */
-  private mayHoldFiles(dir: string): boolean {
-    if (!this.fs.readDir) return true;
+  /** The names in a folder, listed once; undefined when the file system cannot list folders. */
+  private listing(dir: string): Set<string> | undefined {
+    if (!this.fs.readDir) return undefined;
     let names = this.listings.get(dir);
     if (names === undefined) this.listings.set(dir, (names = new Set(this.fs.readDir(dir) ?? [])));
-    return names.size > 0;
+    return names;
+  }
+
+  /** False only for a folder known not to be there (a file system that cannot list folders knows none). */
+  private mayHoldFiles(dir: string): boolean {
+    return (this.listing(dir)?.size ?? 1) > 0;
   }
 
   private exists(file: string): boolean {
     let known = this.existing.get(file);
-    if (known === undefined && this.fs.readDir) {
-      const dir = path.dirname(file);
-      let names = this.listings.get(dir);
-      if (names === undefined) this.listings.set(dir, (names = new Set(this.fs.readDir(dir) ?? [])));
+    const names = known === undefined ? this.listing(path.dirname(file)) : undefined;
+    if (names) {
       known = names.has(path.basename(file));
       this.existing.set(file, known);
     }

@@ -13,7 +13,6 @@ import { contextKey, innerContext, TOP_LEVEL, type CallContext } from './call-co
 import { MAX_INCLUDE_DEPTH } from './limits';
 import { PartialResolver, type IncludeTarget } from './resolve';
 
-export { MAX_INCLUDE_DEPTH };
 /** Distinct ways one sending template reaches one partial that are followed; more is a generated workspace, not a real one. */
 const MAX_PATHS_PER_SENDER = 64;
 
@@ -327,9 +326,7 @@ export class PartialWorkspace {
     // Kept while the index and the include sites of every file the walk went through are unchanged:
     // typing in a partial that thousands of templates send walks none of them again.
     const cached = this.reachCache.get(file);
-    if (cached && cached.indexGeneration === this.indexGeneration && [...cached.through].every(([at, entry]) => this.sitesEntry(at) === entry)) {
-      return cached.reaches;
-    }
+    if (cached && cached.indexGeneration === this.indexGeneration && this.unchangedSites(cached.through)) return cached.reaches;
     const reaches: Reach[] = [];
     const through = new Map<string, SitesEntry>();
     for (const sender of this.sendersOf(file)) {
@@ -357,6 +354,12 @@ export class PartialWorkspace {
     }
     this.reachCache.set(file, { reaches, through, indexGeneration: this.indexGeneration });
     return reaches;
+  }
+
+  /** Whether every file's include sites are still the entry read then. */
+  private unchangedSites(read: Map<string, SitesEntry>): boolean {
+    for (const [file, entry] of read) if (this.sitesEntry(file) !== entry) return false;
+    return true;
   }
 
   /** `file` and every file that includes it, directly or not. */
