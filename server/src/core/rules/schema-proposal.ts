@@ -48,10 +48,6 @@ const LEAD = /^[\s—–:-]*/;
 const CLAUSE = /^(source|sensitivity|maxAgeDays)\s*[:=]?\s*"?([A-Za-z0-9-]+)"?/i;
 const BETWEEN = /^\s*[;,]\s*/;
 
-export function hasProposalMarker(description: string): boolean {
-  return description.toLowerCase().includes(PROPOSAL_MARKER);
-}
-
 /**
  * Reads the marker and what follows it: `source inferred (reason)`, `sensitivity special-category
  * (reason)`, or both separated by `; `. Tolerant: a value outside the schema's list ends the reading,
