@@ -118,11 +118,12 @@ export function mergeInto(text: string, existing: Schema, proposed: WrittenField
   };
   const added: string[] = [];
   const aliasesAdded: string[] = [];
+  // Where the fields already there are: adding a property never moves another, so once is enough.
+  const locations = fieldLocations(parseTree(text));
   // Top-level first so that each list exists before anything is added to it.
   for (const field of fresh) {
     const parent = listParent(field.path);
     if (parent !== undefined && freshPaths.has(parent)) continue; // written inside its new list
-    const locations = fieldLocations(parseTree(current));
     let at: JSONPath = ['fields', field.path];
     if (parent !== undefined && locations.has(parent)) {
       at = [...locations.get(parent)!, 'items', 'fields', field.path.slice(parent.length + 3)];
@@ -144,7 +145,7 @@ export function mergeInto(text: string, existing: Schema, proposed: WrittenField
     if (!declared) continue;
     for (const [dialect, name] of Object.entries(field.aliases) as [DialectId, string][]) {
       if (declared.aliases[dialect] !== undefined) continue;
-      const location = fieldLocations(parseTree(current)).get(field.path);
+      const location = locations.get(field.path);
       if (!location) continue;
       apply([...location, 'aliases', dialect], name);
       aliasesAdded.push(`${field.path}: ${dialect} "${name}"`);
