@@ -10,9 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { emailDocument } from '../../../protocol/src/email-document';
-import { rareBranches } from '../core/audience/editor';
+import { rareBranches, snapshotNotes } from '../core/audience/editor';
 import { AUDIENCE_SNAPSHOT_FILE_NAME } from '../core/audience/snapshot';
-import { snapshotNotes } from '../core/audience/editor';
 import { LineIndex } from '../core/positions';
 import { SCHEMA_ERROR, type Range } from '../core/model';
 import { partialLookup, partialSources } from '../core/partials/render';
@@ -114,7 +113,7 @@ export function runReport(options: ReportOptions): ReportRun {
   }
   const partials = new PartialWorkspace(index, {
     read: (file) => nodeFileSystem.readText(file), version: () => 'this run', templates: () => [...universe],
-  });
+  }, { handOverScans: true });
   const schemas = new Map<string, SchemaInfo>();
   const schemaInfo = (schemaFile: string): SchemaInfo => {
     let info = schemas.get(schemaFile);
