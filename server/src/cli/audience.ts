@@ -215,18 +215,18 @@ async function measure(data: string[], table: string | undefined, templateArgs: 
       const code = await pick({
         query: (sql) => run(connection, sql, source.description, io),
         relation: source.relation,
-        where: malformed?.count ? columns.map((c) => `${quoteIdentifier(c.name)} IS NOT NULL`).join(' OR ') : undefined,
+        where: malformedWhere(malformed, columns),
         description: source.description, schema, mapping, plans, conditions, now: io.now ?? new Date(), cwd: io.cwd,
       });
       const rejects = kind === 'csv' ? await csvRejects(connection, io) : malformed;
-      if (rejects?.encoding) throw new AudienceError(`${rejects.encoding.file} is not UTF-8 encoded (line ${rejects.encoding.line}): convert it to UTF-8 (for example with iconv).`);
-      if (rejects?.count) io.stderr(`mergewise audience: ${rejects.count} malformed row${rejects.count === 1 ? '' : 's'} skipped, first at ${rejects.first.map((m) => `${m.file}:${m.line}`).join(', ')}.\n`);
+      throwIfNotUtf8(rejects);
+      if (rejects?.count) io.stderr(`mergewise audience: ${skippedRows(rejects)}.\n`);
       return code;
     }
     const input: CoverageInput = {
       relation: tableRelation ?? source.relation,
       // Malformed JSON lines are read as rows of nulls: leave them out.
-      where: tableRelation === undefined && malformed?.count ? columns.map((c) => `${quoteIdentifier(c.name)} IS NOT NULL`).join(' OR ') : undefined,
+      where: tableRelation === undefined ? malformedWhere(malformed, columns) : undefined,
       fields: mapping.fields,
       templates: plans.map((p) => p.plan),
       conditions,
@@ -241,7 +241,7 @@ async function measure(data: string[], table: string | undefined, templateArgs: 
     const result = imported ? [imported.row] : await run(connection, query.sql, source.description, io);
     const row = result[0] as Record<string, number | bigint | null>;
     const rejects = imported ? undefined : kind === 'csv' ? await csvRejects(connection, io) : malformed;
-    if (rejects?.encoding) throw new AudienceError(`${rejects.encoding.file} is not UTF-8 encoded (line ${rejects.encoding.line}): convert it to UTF-8 (for example with iconv).`);
+    throwIfNotUtf8(rejects);
     const description = imported?.description ?? source.description;
     const takenAt = `${input.now.toISOString().slice(0, 19)}Z`;
     const fileOf = new Map(plans.map((p) => [p.plan, p.file]));
@@ -365,8 +365,7 @@ async function describeSource(connection: DuckDBConnection, kind: SourceKind, fi
   if (table !== undefined) throw new AudienceError('--table only applies to a DuckDB database.');
   const columns = await describe(connection, relation, description, io);
   if (kind === 'csv' && columns.length === 1 && columns[0].name === 'column0') {
-    const encoding = await csvRejects(connection, io);
-    if (encoding?.encoding) throw new AudienceError(`${encoding.encoding.file} is not UTF-8 encoded (line ${encoding.encoding.line}): convert it to UTF-8 (for example with iconv).`);
+    throwIfNotUtf8(await csvRejects(connection, io));
     throw new AudienceError(`${description} has no header row and no columns Mergewise can read: is it empty?`);
   }
   return timestampsAsUtc({ relation, description, columns });
@@ -424,6 +423,21 @@ interface Rejects {
   count: number;
   first: { file: string; line: number }[];
   encoding?: { file: string; line: number };
+}
+
+/** A source file that is not UTF-8 stops the run, naming the file and line. */
+function throwIfNotUtf8(rejects: Rejects | undefined): void {
+  if (rejects?.encoding) throw new AudienceError(`${rejects.encoding.file} is not UTF-8 encoded (line ${rejects.encoding.line}): convert it to UTF-8 (for example with iconv).`);
+}
+
+/** `N malformed rows skipped, first at FILE:LINE, …` (no row value). */
+function skippedRows(rejects: Pick<Rejects, 'count' | 'first'>): string {
+  return `${rejects.count} malformed row${rejects.count === 1 ? '' : 's'} skipped, first at ${rejects.first.map((m) => `${m.file}:${m.line}`).join(', ')}`;
+}
+
+/** Malformed JSON lines are read as rows of nulls: the condition that leaves them out, when there are any. */
+function malformedWhere(malformed: Rejects | undefined, columns: readonly { name: string }[]): string | undefined {
+  return malformed?.count ? columns.map((c) => `${quoteIdentifier(c.name)} IS NOT NULL`).join(' OR ') : undefined;
 }
 
 /** CSV rows DuckDB rejected in the last scan: how many, and the first five by file and line (never their content). */
@@ -484,8 +498,7 @@ function textReport(report: AudienceReport): string {
   const out: string[] = [];
   out.push(`${report.source.description}: ${report.source.rows} rows (taken ${report.source.takenAt})`);
   if (report.malformedRows?.count) {
-    out.push(`  ${report.malformedRows.count} malformed row${report.malformedRows.count === 1 ? '' : 's'} skipped, first at ` +
-      report.malformedRows.first.map((m) => `${m.file}:${m.line}`).join(', '));
+    out.push(`  ${skippedRows(report.malformedRows)}`);
   }
   out.push('', 'Fields');
   const names = Object.keys(report.fields);
@@ -550,14 +563,14 @@ export async function readSource<T>(data: string[], table: string | undefined, i
     const malformed = kind === 'json' ? await malformedJsonLines(connection, files, io) : undefined;
     const result = await use({
       relation: source.relation,
-      where: malformed?.count ? source.columns.map((c) => `${quoteIdentifier(c.name)} IS NOT NULL`).join(' OR ') : undefined,
+      where: malformedWhere(malformed, source.columns),
       description: source.description,
       columns: source.columns,
       query: (sql) => run(connection, sql, source.description, io),
     });
     const rejects = kind === 'csv' ? await csvRejects(connection, io) : malformed;
-    if (rejects?.encoding) throw new AudienceError(`${rejects.encoding.file} is not UTF-8 encoded (line ${rejects.encoding.line}): convert it to UTF-8 (for example with iconv).`);
-    if (rejects?.count) io.stderr(`mergewise: ${rejects.count} malformed row${rejects.count === 1 ? '' : 's'} skipped, first at ${rejects.first.map((m) => `${m.file}:${m.line}`).join(', ')}.\n`);
+    throwIfNotUtf8(rejects);
+    if (rejects?.count) io.stderr(`mergewise: ${skippedRows(rejects)}.\n`);
     return result;
   } finally {
     connection.closeSync();
