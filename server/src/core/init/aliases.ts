@@ -70,14 +70,18 @@ export function aliasCandidates(fields: AliasField[]): AliasCandidate[] {
     const byName = new Map<string, AliasField[]>();
     for (const field of sorted) {
       const key = lastName(field.path);
-      byName.set(key, [...(byName.get(key) ?? []), field]);
+      const group = byName.get(key);
+      if (group) group.push(field);
+      else byName.set(key, [field]);
     }
     for (const group of byName.values()) for (let i = 1; i < group.length; i++) pair(group[0], group[i]);
   }
   const groups = new Map<string, AliasField[]>();
   for (const field of sorted) {
     const root = find(field.path);
-    groups.set(root, [...(groups.get(root) ?? []), field]);
+    const group = groups.get(root);
+    if (group) group.push(field);
+    else groups.set(root, [field]);
   }
   const candidates: AliasCandidate[] = [];
   for (const group of groups.values()) {

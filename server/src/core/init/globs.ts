@@ -32,7 +32,9 @@ export function templateGlobs(templates: TemplateDialect[]): { glob: string; dia
   const byExtension = new Map<string, TemplateDialect[]>();
   for (const template of templates) {
     const extension = extensionOf(template.path);
-    byExtension.set(extension, [...(byExtension.get(extension) ?? []), template]);
+    const group = byExtension.get(extension);
+    if (group) group.push(template);
+    else byExtension.set(extension, [template]);
   }
   const globs: { glob: string; dialect: DialectId }[] = [];
   for (const [extension, files] of byExtension) {

@@ -45,7 +45,11 @@ export function nestFields(fields: WrittenField[]): { top: WrittenField[]; byPar
   for (const field of fields) {
     const parent = listParent(field.path);
     if (parent === undefined) top.push(field);
-    else byParent.set(parent, [...(byParent.get(parent) ?? []), field]);
+    else {
+      const siblings = byParent.get(parent);
+      if (siblings) siblings.push(field);
+      else byParent.set(parent, [field]);
+    }
   }
   return { top, byParent };
 }
