@@ -51,12 +51,6 @@ function typedCast(field: FieldColumn, sql: SqlDialect): string | undefined {
   return cast ? sql.tryCast(sql.cast(field.sql, 'text'), cast) : undefined;
 }
 
-/** True when a filled value does not read as the field's type (text in a date field). */
-export function unparsableSql(field: FieldColumn, sql: SqlDialect = duckdb): string | undefined {
-  const cast = typedCast(field, sql);
-  return cast ? `(${filledSql(field, sql)} AND ${cast} IS NULL)` : undefined;
-}
-
 function timestamp(value: ColumnValue, sql: SqlDialect): string {
   return value.kind === 'date' ? sql.cast(value.sql, 'timestamp') : sql.tryCast(sql.cast(value.sql, 'text'), 'timestamp');
 }
