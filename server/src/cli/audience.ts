@@ -246,8 +246,8 @@ async function measure(data: string[], table: string | undefined, templateArgs: 
     const takenAt = `${input.now.toISOString().slice(0, 19)}Z`;
     const fileOf = new Map(plans.map((p) => [p.plan, p.file]));
     const output = readCoverage(input, row, { description, takenAt }, (plan) => toPosix(path.relative(io.cwd, fileOf.get(plan)!)) || plan.path);
-    const snapshot = readCoverage(input, row, { description, takenAt }, (plan) => plan.path);
-    for (const report of [output, snapshot]) addExtras(report, mapping, rejects);
+    addExtras(output, mapping, rejects);
+    const snapshot: AudienceReport = { ...output, templates: output.templates.map((t, i) => ({ ...t, path: input.templates[i].path })) };
     if (output.source.rows === 0) throw new AudienceError(`${description} has no rows${rejects?.count ? ` it could read (${rejects.count} malformed)` : ''}.`);
     return { output, snapshot, schemaDir: schema.dir };
   } finally {
