@@ -88,12 +88,8 @@ export function dataFields(columns: readonly SourceColumn[], updatedAt?: string)
     const kind = kindOfType(type);
     const item = listItem(type);
     const members = structMembers(type);
-    if (kind === 'struct' && members?.length && sql !== undefined) {
-      for (const member of members) add(`${path}.${segment(member.name)}`, member.type, `struct_extract(${sql}, ${quoteString(member.name)})`);
-      return;
-    }
     if (kind === 'struct' && members?.length) {
-      for (const member of members) add(`${path}.${segment(member.name)}`, member.type, undefined);
+      for (const member of members) add(`${path}.${segment(member.name)}`, member.type, sql === undefined ? undefined : `struct_extract(${sql}, ${quoteString(member.name)})`);
       return;
     }
     const proposal = proposeFor(path);
