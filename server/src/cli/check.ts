@@ -104,14 +104,7 @@ export interface CheckOptions {
  * same pieces: CheckRun around the run, TemplateChecker for each template.
  */
 export function runCheck(options: CheckOptions, sink: (file: FileReport) => void): CheckReport {
-  const run = new CheckRun(options, sink);
-  const checker = new TemplateChecker(options, run.templates, run.index);
-  for (const file of run.templates) {
-    run.noteTemplate(file);
-    const fileReport = checker.check(file, run.report);
-    if (fileReport) run.emit(fileReport);
-  }
-  return run.finish();
+  return new CheckRun(options, sink).checkHere();
 }
 
 /** Memoized: a partial's findings name every template that includes it, thousands of times over. */
@@ -149,6 +142,17 @@ export class CheckRun {
       configurationErrors: [...collected.problems],
       fixErrors: [],
     };
+  }
+
+  /** Checks the templates one after another on this thread, and finishes the run. */
+  checkHere(): CheckReport {
+    const checker = new TemplateChecker(this.options, this.templates, this.index);
+    for (const file of this.templates) {
+      this.noteTemplate(file);
+      const fileReport = checker.check(file, this.report);
+      if (fileReport) this.emit(fileReport);
+    }
+    return this.finish();
   }
 
   /** Notes which `mergewise.json` governs the template (or that none does), in the order checked. */

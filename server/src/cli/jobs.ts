@@ -24,7 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { commonFolder } from '../core/partials/workspace';
-import { CheckRun, includerUniverse, runCheck, TemplateChecker, type CheckOptions, type CheckReport, type FileReport, type SeverityCounts } from './check';
+import { CheckRun, includerUniverse, runCheck, type CheckOptions, type CheckReport, type FileReport, type SeverityCounts } from './check';
 import { jsonWriter, sarifWriter, type OutputFormat, type ReportWriter } from './formats';
 import { UsageError } from './preview';
 
@@ -119,13 +119,7 @@ export function runCheckJobs(options: CheckOptions, jobs: number | undefined, ou
     : undefined;
   if (why !== undefined) {
     debug?.(`mergewise: jobs: ${templates.length} templates on the main thread (${why})\n`);
-    const checker = new TemplateChecker(options, templates, run.index);
-    for (const file of templates) {
-      run.noteTemplate(file);
-      const report = checker.check(file, run.report);
-      if (report) run.emit(report);
-    }
-    return run.finish();
+    return run.checkHere();
   }
   return runOnWorkers(run, options, threads, script, output);
 }
@@ -159,7 +153,6 @@ async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: numbe
   const anySize = Boolean(process.env.MERGEWISE_JOBS_ANY_SIZE);
   const { Worker: WorkerClass } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { templates } = run;
-  for (const file of templates) run.noteTemplate(file);
   // Each worker's include graph would read every template to find those that may include one
   // (twice the reading on two threads): instead each tests a share of them, and every worker's graph
   // reads the templates found, with those that make its templates' common folder the same.
@@ -256,16 +249,13 @@ async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: numbe
       // Every worker's include graph would scan nearly every template: one thread does it once,
       // once the workers' memory is given back.
       await Promise.all(workers.map((worker) => worker.terminate()));
-      const checker = new TemplateChecker(options, templates, run.index);
-      for (const file of templates) {
-        const report = checker.check(file, run.report);
-        if (report) run.emit(report);
-      }
-      return run.finish();
+      return run.checkHere();
     }
   } finally {
     for (const worker of workers) void worker.terminate();
   }
+
+  for (const file of templates) run.noteTemplate(file);
 
   if (serializer) {
     // The mergewise.json reports, after the templates as on one thread.
