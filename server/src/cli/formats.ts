@@ -29,6 +29,11 @@ export interface JsonOptions {
   lines?: boolean;
 }
 
+/** The writer of a bytes format (json, jsonl, sarif): the run's (main.ts) and the check workers' (jobs.ts) alike. */
+export function byteWriter(format: OutputFormat, showHints: boolean, write: (bytes: Uint8Array) => void, version = ''): ReportWriter {
+  return format === 'sarif' ? sarifWriter(write, { version, showHints }) : jsonWriter(write, { showHints, lines: format === 'jsonl' });
+}
+
 /**
  * `{ "files": [...], "summary": {...}, "notices": [...] }`, one line per file, as `JSON.stringify` would write it;
  * or, with `lines`, JSON Lines of the same objects. With `--fix`, each template also has its `fixes` (see FixSummary).

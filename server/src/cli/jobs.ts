@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { commonFolder } from '../core/partials/workspace';
 import { CheckRun, includerUniverse, runCheck, type CheckOptions, type CheckReport, type FileReport, type SeverityCounts } from './check';
-import { jsonWriter, sarifWriter, type OutputFormat, type ReportWriter } from './formats';
+import { byteWriter, type OutputFormat, type ReportWriter } from './formats';
 import { UsageError } from './preview';
 
 /** Below this many templates for each worker, one thread is faster: a worker takes about 0.1 s to start. */
@@ -277,11 +277,6 @@ export function spanningFiles(files: string[]): Set<string> {
     common = next;
   }
   return spanning;
-}
-
-/** The writer a worker uses (bytes formats): built exactly as main.ts builds the run's writer. */
-export function byteWriter(format: OutputFormat, showHints: boolean, sink: (bytes: Uint8Array) => void): ReportWriter {
-  return format === 'sarif' ? sarifWriter(sink, { version: '', showHints }) : jsonWriter(sink, { showHints, lines: format === 'jsonl' });
 }
 
 /**

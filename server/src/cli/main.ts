@@ -5,7 +5,7 @@ import type { CheckReport, FixedFile } from './check';
 import { parseJobs, runCheckJobs } from './jobs';
 import { unifiedDiff } from './diff';
 import { describeFixes } from './fix';
-import { jsonWriter, sarifWriter, textWriter, type OutputFormat, type ReportWriter } from './formats';
+import { byteWriter, textWriter, type OutputFormat, type ReportWriter } from './formats';
 import { runExplain } from './explain';
 import { runInit, type InitOptions } from './init';
 import { runInitFromData } from './init-from-data';
@@ -115,9 +115,8 @@ function check(args: string[], io: CliIo): number | Promise<number> {
   // A dry run's stdout is the diff alone, so that it can go to \`git apply\`; the findings go to stderr.
   const showHints = values.hints ?? false;
   const bytes = io.stdoutBytes ?? asText(io.stdout);
-  const writer: ReportWriter = format === 'json' || format === 'jsonl' ? jsonWriter(bytes, { showHints, lines: format === 'jsonl' })
-    : format === 'sarif' ? sarifWriter(bytes, { version: VERSION, showHints })
-    : textWriter(dryRun ? io.stderr : io.stdout, { color: io.color, showHints });
+  const writer: ReportWriter = format === 'text' ? textWriter(dryRun ? io.stderr : io.stdout, { color: io.color, showHints })
+    : byteWriter(format, showHints, bytes, VERSION);
   const fixedTotal = { files: 0, fixes: 0 };
   const fixed = (file: FixedFile) => {
     fixedTotal.files++;
