@@ -44,9 +44,7 @@ export const TRANSFORMS = new Set([
   'LocalDateToSystemDate', 'DateParse', 'Base64Encode', 'WrapLongURL', 'TreatAsContent',
 ]);
 
-/** Personalization strings Marketing Cloud fills in itself: not recipient data (the list: system-tags.ts). */
-export const SYSTEM_STRINGS = new Set(AMPSCRIPT_SYSTEM_TAGS.names().map((name) => name.toLowerCase()));
-
+/** A personalization string Marketing Cloud fills in itself: not recipient data (the list: system-tags.ts). */
 export function isSystemString(name: string): boolean {
-  return SYSTEM_STRINGS.has(name.toLowerCase());
+  return AMPSCRIPT_SYSTEM_TAGS.has(name);
 }

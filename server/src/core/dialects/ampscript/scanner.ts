@@ -241,7 +241,6 @@ class AmpScanner {
           this.collector.addSystemUse(system, this.text.slice(expr.nameSpan.start, expr.nameSpan.end), expr.nameSpan);
           return UNKNOWN;
         }
-        if (isSystemString(expr.name)) return UNKNOWN;
         return this.field(expr.name, this.text.slice(expr.nameSpan.start, expr.nameSpan.end), expr.nameSpan, context, tagSpan, filters);
       }
       case 'not':
