@@ -70,7 +70,7 @@ export function isStoredData(source: ConnectedDataSource): boolean {
 export function describeConnectedSource(source: ConnectedDataSource, maxLength = 60): string {
   if (source.kind === 'data-extension') return `data extension \`${source.object ?? source.name}\``;
   if (source.kind === 'crm-object') return `CRM ${source.object ?? 'object'}${source.from === null ? '' : ` from \`${clip(source.from, maxLength)}\``}`;
-  const from = source.from === null ? '' : ` from ${source.from.length > maxLength ? `${source.from.slice(0, maxLength - 1)}…` : source.from}`;
+  const from = source.from === null ? '' : ` from ${clip(source.from, maxLength)}`;
   return `${CONNECTED_KIND_NAMES[source.kind]} saved as \`${source.name}\`${from}`;
 }
 

@@ -31,8 +31,8 @@ export interface SystemUse {
 /** One platform's list, with the lookups its scanner needs. */
 export class SystemTags {
   private readonly exact = new Map<string, SystemTag>();
-  /** Longest first, so `most_recently_used_device.` wins over a shorter prefix. */
-  private readonly prefixes: SystemTag[];
+  /** Longest first, so `most_recently_used_device.` wins over a shorter prefix; each with its lookup key. */
+  private readonly prefixes: { key: string; entry: SystemTag }[];
 
   constructor(
     /** Who fills them in, for the hover: "Mailchimp". */
@@ -43,7 +43,7 @@ export class SystemTags {
     // A name listed both as a tag of its own and as a value (Klaviyo's `now`): the tag entry answers
     // lookups, and the value entry makes its root a system root.
     for (const entry of entries) if (!entry.prefix && !this.exact.get(this.key(entry.name))?.tag) this.exact.set(this.key(entry.name), entry);
-    this.prefixes = entries.filter((entry) => entry.prefix).sort((a, b) => b.name.length - a.name.length);
+    this.prefixes = entries.filter((entry) => entry.prefix).sort((a, b) => b.name.length - a.name.length).map((entry) => ({ key: this.key(entry.name), entry }));
   }
 
   /** The entry a written name is, exactly or by a prefix entry; undefined for anything else. */
@@ -51,7 +51,7 @@ export class SystemTags {
     const key = this.key(written);
     const exact = this.exact.get(key);
     if (exact) return exact;
-    for (const entry of this.prefixes) if (key.startsWith(this.key(entry.name)) && key.length >= entry.name.length) return entry;
+    for (const prefix of this.prefixes) if (key.startsWith(prefix.key)) return prefix.entry;
     return undefined;
   }
 
