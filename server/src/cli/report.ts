@@ -28,9 +28,10 @@ import {
   emptyQuadrants, type AudienceSection, type RecipientRender, type ReportFinding, type SendReadinessReport, type TemplateReport,
 } from '../core/report/model';
 import {
-  analyzeDocument, describeSkip, isTemplateFile, maxFileSizeFor, SchemaIndex, skipReason, toPosix,
+  analyzeDocument, describeSkip, maxFileSizeFor, SchemaIndex, skipReason, toPosix,
 } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
+import { includerUniverse } from './check';
 import { collectFiles } from './collect';
 import { UsageError } from './preview';
 
@@ -98,21 +99,14 @@ export function runReport(options: ReportOptions): ReportRun {
   if (collected.problems.length) throw new UsageError(collected.problems.join('\n'));
 
   const display = (file: string) => toPosix(path.relative(cwd, file)) || path.basename(file);
-  const linkTo = (file: string, range?: Range) => {
-    const relative = toPosix(path.relative(outDir, file)).split('/').map(encodeURIComponent).join('/');
-    return range ? `${relative}#L${range.start.line + 1}` : relative;
-  };
+  const linkTo = (file: string) => toPosix(path.relative(outDir, file)).split('/').map(encodeURIComponent).join('/');
+  // A template's findings number in the hundreds: its link is worked out once, and each finding adds its line.
+  const lineLink = (fileLink: string, range: Range) => `${fileLink}#L${range.start.line + 1}`;
   const index = new SchemaIndex(nodeFileSystem);
   const notices: string[] = [];
-  const universe = new Set(collected.templates);
-  for (const template of collected.templates) {
-    const schemaFile = index.schemaFileFor(template);
-    if (!schemaFile) continue;
-    const dir = path.dirname(schemaFile);
-    for (const file of nodeFileSystem.listFiles(dir)) if (isTemplateFile(file)) universe.add(path.join(dir, file));
-  }
+  // The templates whose includes say who includes what, as check reads them: each governing folder listed once.
   const partials = new PartialWorkspace(index, {
-    read: (file) => nodeFileSystem.readText(file), version: () => 'this run', templates: () => [...universe],
+    read: (file) => nodeFileSystem.readText(file), version: () => 'this run', templates: () => includerUniverse(collected.templates, index),
   }, { handOverScans: true });
   const schemas = new Map<string, SchemaInfo>();
   const schemaInfo = (schemaFile: string): SchemaInfo => {
@@ -145,11 +139,12 @@ export function runReport(options: ReportOptions): ReportRun {
 
   collected.templates.forEach((file, position) => {
     const shown = display(file);
+    const fileLink = linkTo(file);
     const schemaFile = index.schemaFileFor(file);
     const info = schemaFile ? schemaInfo(schemaFile) : undefined;
     const schema = schemaFile ? index.load(schemaFile).result?.schema : undefined;
     const base: TemplateReport = {
-      path: shown, link: linkTo(file), state: 'analysed', dialect: null, schema: info?.shown ?? null, partial: false,
+      path: shown, link: fileLink, state: 'analysed', dialect: null, schema: info?.shown ?? null, partial: false,
       checklist: [], findingCounts: {}, quadrants: emptyQuadrants(), maturity: { rung: 'basic', reason: 'not analysed' }, recipients: [],
     };
     const read = readTemplateText(file, maxFileSizeFor(schema));
@@ -169,10 +164,10 @@ export function runReport(options: ReportOptions): ReportRun {
     }
     const { analysis, dialect } = analysed;
     const lines = new LineIndex(text);
-    const locate = (range: Range) => ({ range, link: linkTo(file, range) });
+    const locate = (range: Range) => ({ range, link: lineLink(fileLink, range) });
     const findings: ReportFinding[] = analysis.diagnostics.map((d) => {
       const range = lines.range(d.span);
-      return { rule: d.rule, severity: d.severity, message: d.message, path: shown, range, link: linkTo(file, range) };
+      return { rule: d.rule, severity: d.severity, message: d.message, path: shown, range, link: lineLink(fileLink, range) };
     });
     const isPartial = (analysed.includedBy?.length ?? 0) > 0;
     if (info && schema) {
