@@ -209,7 +209,9 @@ FOR @i = 1 TO RowCount(@rows) DO SET @row = Row(@rows, @i) ]%%<li>%%=Concat(@i, 
     const scan = ampscript.scan(text);
     const connected = { Cart_Items: [{ Title: 'Tap reader', Price: 89 }, { Title: 'SMS bundle', Price: 1240.5 }] };
     const result = ampscript.render({ text, scan, data: {}, connected, schemaPathOf: () => undefined, limits: DEFAULT_RENDER_LIMITS });
-    assert.equal(shown(result), '<li>1. Tap reader $89.00</li><li>2. SMS bundle $1,240.50</li>');
+    // Outputs of data-extension data are marked, as connected data, so the preview can say where they come from.
+    assert.equal(shown(result), '<li>[value:1. Tap reader] [value:$89.00]</li><li>[value:2. SMS bundle] [value:$1,240.50]</li>');
+    assert.ok(result.values.every((value) => value.useIndex === -1 && value.connected !== undefined));
   });
 
   test('RaiseError stops the send for this recipient', () => {
@@ -389,7 +391,7 @@ FOR @i = 1 TO 3 DO SET @row = Row(@rows, 1) SET @item = FIELD(@row, Concat("Name
     const loaded = load(JSON.stringify({ dataExtensions: { Loyalty_Members: { columns: { Points: { type: 'integer' } }, key: 'x' } } }));
     assert.deepEqual(loaded.diagnostics.map((d) => d.message).sort(), [
       'Data extension "Loyalty_Members": column "Points": "type" must be one of string, number, boolean, date, array, object; found "integer".',
-      'Unknown property "key" in data extension "Loyalty_Members"; expected one of columns, description.',
+      'Unknown property "key" in data extension "Loyalty_Members"; expected one of columns, description, rows.',
     ].sort());
     assert.equal(loaded.schema.dataExtensions?.get('loyalty_members')?.columns.has('points'), true);
   });

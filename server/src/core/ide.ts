@@ -15,7 +15,7 @@ import { fieldQuadrant, type Quadrant } from './purposes';
 import { completionContextAt, loopScopesAt, useAt } from './query';
 import type { FieldSpec, Schema } from './schema/types';
 import { describeShown, isBlank, shownValue, type ShownKind, type ShownValue } from './values';
-import { connectedMockValue, connectedUseAt, describeConnectedUse, isStoredData, type ConnectedDataSource } from './dialects/common/connected-data';
+import { connectedMockValue, connectedUseAt, describeConnectedUse, isStoredData, previewMocks, type ConnectedDataSource, type ConnectedDataUse } from './dialects/common/connected-data';
 import type { DocumentAnalysis } from './workspace';
 import { QUADRANTS } from '../../../protocol/src/quadrants';
 
@@ -32,7 +32,7 @@ export function hoverAt(document: DocumentAnalysis, offset: number, recipients: 
   const system = analysis.scan.systemUses?.find((candidate) => candidate.span.start <= offset && offset <= candidate.span.end);
   if (system) return { span: system.span, markdown: systemTagMarkdown(system, analysis.context.dialect.systemTags.platform) };
   const found = useAt(analysis.scan, offset);
-  if (!found) return connectedHover(analysis.scan, offset, recipients);
+  if (!found) return connectedHover(analysis.scan, offset, recipients, schema);
   if (!schema) return undefined;
   const { use, index } = found;
   const resolution = analysis.resolutions[index];
@@ -52,7 +52,7 @@ export function hoverAt(document: DocumentAnalysis, offset: number, recipients: 
 }
 
 /** Over a read of connected data: where the data comes from, and each sample recipient's mock response. */
-function connectedHover(scan: TemplateScan, offset: number, recipients: Recipient[]): HoverAnswer | undefined {
+function connectedHover(scan: TemplateScan, offset: number, recipients: Recipient[], schema: Schema | undefined): HoverAnswer | undefined {
   const use = connectedUseAt(scan.connected, offset);
   if (!use) return undefined;
   const source = scan.connected!.sources[use.source];
@@ -63,21 +63,27 @@ function connectedHover(scan: TemplateScan, offset: number, recipients: Recipien
   ];
   if (recipients.length) {
     lines.push('', '| Recipient | Sees |', '| --- | --- |');
-    for (const recipient of recipients) lines.push(`| ${recipient.name} | ${describeConnectedShown(connectedShown(recipient, source, use.written)).replace(/\|/g, '\\|')} |`);
+    for (const recipient of recipients) lines.push(`| ${recipient.name} | ${describeConnectedShown(connectedShown(recipient, schema, source, use), source).replace(/\|/g, '\\|')} |`);
   }
   return { span: use.span, markdown: lines.join('\n') };
 }
 
-/** What a recipient's mock response gives a read of connected data; blank, without a mock. */
-function connectedShown(recipient: Recipient, source: ConnectedDataSource, written: string): ShownValue & { mocked: boolean } {
-  const { mocked, value } = connectedMockValue(recipient.connected, source, written);
+/**
+ * What a recipient's mock response (or a data extension's sample rows in mergewise.json, as the
+ * preview reads them) gives a read of connected data; blank, without one.
+ */
+function connectedShown(recipient: Recipient, schema: Schema | undefined, source: ConnectedDataSource, use: ConnectedDataUse): ShownValue & { mocked: boolean } {
+  const { mocked, value } = connectedMockValue(previewMocks(recipient.connected, schema?.dataExtensions), source, use);
   if (isBlank(value)) return { kind: 'blank', text: '', mocked };
   const text = Array.isArray(value) ? `${value.length} item${value.length === 1 ? '' : 's'}` : typeof value === 'object' ? '{…}' : String(value);
   return { kind: 'value', text, mocked };
 }
 
-function describeConnectedShown(shown: ShownValue & { mocked: boolean }): string {
-  return shown.mocked ? describeShown(shown) : 'blank (no mock: add "$connected" to the recipient file)';
+function describeConnectedShown(shown: ShownValue & { mocked: boolean }, source: ConnectedDataSource): string {
+  if (shown.mocked) return describeShown(shown);
+  return source.kind === 'data-extension'
+    ? 'blank (no sample: add "$connected" to the recipient file, or "rows" to the data extension in mergewise.json)'
+    : 'blank (no mock: add "$connected" to the recipient file)';
 }
 
 export interface ShownHint {
@@ -100,7 +106,7 @@ export function shownHints(document: DocumentAnalysis, start: number, end: numbe
   const connected = analysis.scan.connected;
   for (const use of connected?.uses ?? []) {
     if (use.context !== 'output' || use.tagSpan.end < start || use.tagSpan.end > end) continue;
-    const shown = connectedShown(recipient, connected!.sources[use.source], use.written);
+    const shown = connectedShown(recipient, document.schema, connected!.sources[use.source], use);
     hints.push({ offset: use.tagSpan.end, label: `→ ${shown.mocked ? describeShown(shown) : 'blank (no mock)'}`, kind: shown.kind });
   }
   if (connected?.uses.length) hints.sort((a, b) => a.offset - b.offset);

@@ -9,7 +9,7 @@ import { resolveField } from '../schema/resolve';
 import { endsInsideRawText } from './raw-text';
 import type { FieldSpec, Schema } from '../schema/types';
 import type { Recipient } from './recipients';
-import { connectedMockValue, describeConnectedSource } from '../dialects/common/connected-data';
+import { connectedMockValue, describeConnectedSource, previewMocks } from '../dialects/common/connected-data';
 import { isClipped, utf8Length } from '../../../../protocol/src/email-size';
 
 /** `value` marks a field output that rendered normally; the others are what authors look for. */
@@ -103,6 +103,7 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
     }
     return known.partial;
   };
+  const mocks = previewMocks(recipient.connected, schema?.dataExtensions);
   const result = input.dialect.render({
     text: input.text,
     scan: withSchemaFallbacks(input.dialect, scan, (index) => fields[index]?.fallback),
@@ -110,7 +111,7 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
     schemaPathOf: (index) => fields[index]?.path,
     limits: input.limits ?? DEFAULT_RENDER_LIMITS,
     ...(input.partial ? { partial: followPartial } : {}),
-    ...(recipient.connected ? { connected: recipient.connected } : {}),
+    ...(mocks ? { connected: mocks } : {}),
   });
   const counts: Record<NotableKind, number> = { fallback: 0, blank: 0, stale: 0, raw: 0 };
   const segments: PreviewSegment[] = [];
@@ -145,7 +146,7 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
       const kind = rendered.kind;
       if (kind !== 'value') counts[kind]++;
       rawTextElement = endsInsideRawText(match[2], rawTextElement);
-      segments.push({ text: match[2], mark: connectedMark(scan, rendered.connected, kind, recipient) });
+      segments.push({ text: match[2], mark: connectedMark(scan, rendered.connected, kind, mocks) });
       continue;
     }
     const file = rendered?.partial;
@@ -188,10 +189,10 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
 }
 
 /** The mark of an output of connected data: blank, and saying so, when the recipient file has no mock for it. */
-function connectedMark(scan: TemplateScan, index: number, kind: 'value' | 'fallback' | 'blank', recipient: Recipient): PreviewMark {
+function connectedMark(scan: TemplateScan, index: number, kind: 'value' | 'fallback' | 'blank', mocks: Record<string, unknown> | undefined): PreviewMark {
   const use = scan.connected!.uses[index];
   const source = scan.connected!.sources[use.source];
-  const mocked = connectedMockValue(recipient.connected, source, use.written).mocked;
+  const mocked = connectedMockValue(mocks, source, use).mocked;
   return { kind, span: use.tagSpan, connected: { written: use.written, description: describeConnectedSource(source), mocked } };
 }
 

@@ -266,9 +266,13 @@ class SchemaLoader {
     for (const [name, extensionNode, keyNode] of this.properties(node, 'dataExtensions')) {
       const where = `data extension "${name}"`;
       const spec: DataExtensionSpec = { name, columns: new Map(), keySpan: spanOf(keyNode) };
-      for (const [key, value] of this.properties(extensionNode, where, ['columns', 'description'])) {
+      for (const [key, value] of this.properties(extensionNode, where, ['columns', 'description', 'rows'])) {
         if (key === 'description') {
           if (this.expectType(value, 'string', `${where}: "description"`)) spec.description = value.value;
+          continue;
+        }
+        if (key === 'rows') {
+          spec.rows = this.sampleRows(value, where);
           continue;
         }
         for (const [column, columnNode] of this.properties(value, `${where}: "columns"`)) {
@@ -287,6 +291,16 @@ class SchemaLoader {
       dataExtensions.set(name.toLowerCase(), spec);
     }
     this.schema.dataExtensions = dataExtensions;
+  }
+
+  /** `"rows": [{"SubscriberKey": "ana", "Points": 1200}]`: each row an object; a row that is not is left out, with a problem. */
+  private sampleRows(node: Node, where: string): Record<string, unknown>[] | undefined {
+    if (!this.expectType(node, 'array', `${where}: "rows"`)) return undefined;
+    const rows: Record<string, unknown>[] = [];
+    (node.children ?? []).forEach((row, index) => {
+      if (this.expectType(row, 'object', `${where}: "rows"[${index}]`)) rows.push(nodeValue(row) as Record<string, unknown>);
+    });
+    return rows;
   }
 
   /** `{ "name": "path/to/file" }`: each value a path relative to mergewise.json. */

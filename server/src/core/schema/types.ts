@@ -88,6 +88,8 @@ export interface DataExtensionSpec {
   description?: string;
   /** By lower-cased name: Marketing Cloud compares data extension and column names without case. */
   columns: Map<string, DataExtensionColumn>;
+  /** Sample rows: what the preview and hover read for a recipient whose file does not mock the data extension. */
+  rows?: Record<string, unknown>[];
   keySpan: Span;
 }
 

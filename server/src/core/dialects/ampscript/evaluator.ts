@@ -11,6 +11,7 @@
 import type { IncludeKind, RenderRequest, RenderResult } from '../dialect';
 import { formatDotNetNumber, formatFixed, formatPatternDate, toDate, toNumber } from '../common/format';
 import { dataPathOf, isEmptyValue, member, RenderAbort, renderWithLimits, valueAtPath, type RenderOutput } from '../common/render-support';
+import { connectedMockValue, type ConnectedDataSource } from '../common/connected-data';
 import { isSystemString } from './functions';
 import type { Expr, Stmt } from './parser';
 import { parseTemplate } from './scanner';
@@ -39,6 +40,10 @@ const CONTENT_BLOCKS: Record<string, IncludeKind> = {
 class Interpreter {
   private readonly useAt = new Map<number, number>();
   private readonly outputUseAt = new Map<number, number>();
+  /** `SET @x = HTTPGet(…)` statements by start: the connected source each sets. */
+  private readonly fetchAt = new Map<number, number>();
+  /** Outputs of connected data by their tag's start: the index of the read, into `scan.connected.uses`. */
+  private readonly connectedOutputAt = new Map<number, number>();
   private readonly now = new Date();
 
   /** `vars` and `depth` are the caller's, for a content block's interpreter. */
@@ -52,6 +57,16 @@ class Interpreter {
       if (!this.useAt.has(use.span.start)) this.useAt.set(use.span.start, index);
       if (use.context === 'output' && !this.outputUseAt.has(use.tagSpan.start)) this.outputUseAt.set(use.tagSpan.start, index);
     });
+    const connected = request.scan.connected;
+    connected?.sources.forEach((source, index) => {
+      if (source.kind === 'http-get') this.fetchAt.set(source.tagSpan.start, index);
+    });
+    // A content block's reads index its own scan, which the preview's marks do not: only the template's are marked.
+    if (depth === 0) {
+      connected?.uses.forEach((use, index) => {
+        if (use.context === 'output' && !this.connectedOutputAt.has(use.tagSpan.start)) this.connectedOutputAt.set(use.tagSpan.start, index);
+      });
+    }
   }
 
   run(statements: Stmt[]): void {
@@ -65,7 +80,8 @@ class Interpreter {
           this.write(this.evaluate(statement.expr), statement.tagSpan.start);
           break;
         case 'set': {
-          const value = statement.value ? this.evaluate(statement.value) : '';
+          const fetched = this.fetchAt.get(statement.span.start);
+          const value = fetched !== undefined ? this.mockResponse(fetched) : statement.value ? this.evaluate(statement.value) : '';
           if (typeof value === 'string') this.out.allocate(value.length);
           this.vars.set(statement.variable.toLowerCase(), value);
           break;
@@ -104,7 +120,9 @@ class Interpreter {
     const text = textOf(value);
     const useIndex = this.outputUseAt.get(tagStart);
     if (useIndex === undefined) {
-      this.out.text(text);
+      const read = this.connectedOutputAt.get(tagStart);
+      if (read !== undefined) this.out.connected(read, text === '' ? 'blank' : 'value', text);
+      else this.out.text(text);
       return;
     }
     const use = this.request.scan.uses[useIndex];
@@ -113,13 +131,24 @@ class Interpreter {
   }
 
   /**
-   * A data extension's rows: the sample recipient's mock under `$connected` (its name: a list of rows, or
-   * one row), else the recipient data under its name. The preview never reads Marketing Cloud.
+   * A data extension's rows: the sample recipient's mock under `$connected` (its name, in any case: a list
+   * of rows, or one row), or the sample rows mergewise.json declares (which the preview puts among the
+   * mocks), else the recipient data under its name. The preview never reads Marketing Cloud.
    */
   private dataExtension(name: string): unknown {
-    const mocks = this.request.connected;
-    if (mocks && Object.prototype.hasOwnProperty.call(mocks, name)) return mocks[name];
-    return valueAtPath(this.request.data, name);
+    const source: ConnectedDataSource = { kind: 'data-extension', name, from: name, tagSpan: { start: 0, end: 0 } };
+    const { mocked, value } = connectedMockValue(this.request.connected, source, { written: name });
+    return mocked ? value : valueAtPath(this.request.data, name);
+  }
+
+  /**
+   * What `SET @x = HTTPGet(…)` keeps in a preview: the sample recipient's mock for `@x` (as text, as
+   * HTTPGet returns it: an object or list as its JSON), else nothing. The preview never fetches.
+   */
+  private mockResponse(sourceIndex: number): unknown {
+    const source = this.request.scan.connected!.sources[sourceIndex];
+    const { value } = connectedMockValue(this.request.connected, source, { written: source.name });
+    return value !== null && typeof value === 'object' ? JSON.stringify(value) : value ?? '';
   }
 
   private fieldValue(spanStart: number, path: string): unknown {

@@ -99,17 +99,66 @@ export function connectedUseAt(connected: ConnectedData | undefined, offset: num
 /**
  * The mock response a sample recipient's `$connected` gives a read: `offer.code` in
  * `{"offer": {"code": "SAVE10"}}`. A read that does not start with the variable's name (an Iterable
- * data feed's `[[title]]`) is looked up under it.
+ * data feed's `[[title]]`) is looked up under it. An AMPscript variable's mock may be keyed with or
+ * without its `@`; a data extension's by its name in any case (as Marketing Cloud compares names), and
+ * a read of one of its columns takes the column of the first row (the row `Lookup` returns).
  */
-export function connectedMockValue(mocks: Record<string, unknown> | undefined, source: ConnectedDataSource, written: string): { mocked: boolean; value: unknown } {
-  if (!mocks || !Object.prototype.hasOwnProperty.call(mocks, source.name)) return { mocked: false, value: undefined };
-  const named = written === source.name || written.startsWith(`${source.name}.`) || written.startsWith(`${source.name}[`);
-  const rest = named ? written.slice(source.name.length) : written;
-  let value = mocks[source.name];
+export function connectedMockValue(mocks: Record<string, unknown> | undefined, source: ConnectedDataSource, use: Pick<ConnectedDataUse, 'written' | 'property'>): { mocked: boolean; value: unknown } {
+  const key = mockKey(mocks, source);
+  if (key === undefined) return { mocked: false, value: undefined };
+  let value = mocks![key];
+  if (source.kind === 'data-extension') {
+    if (use.property === undefined) return { mocked: true, value };
+    return { mocked: true, value: columnOf(Array.isArray(value) ? value[0] : value, use.property) };
+  }
+  const { written } = use;
+  const named = [source.name, key].find((name) => written === name || written.startsWith(`${name}.`) || written.startsWith(`${name}[`));
+  const rest = named === undefined ? written : written.slice(named.length);
   for (const segment of rest.split(/[.[\]]/)) {
     if (segment) value = stepInto(value, segment.replace(/^['"]|['"]$/g, ''));
   }
   return { mocked: true, value };
+}
+
+/** The key of `mocks` that mocks `source`, if any. */
+function mockKey(mocks: Record<string, unknown> | undefined, source: ConnectedDataSource): string | undefined {
+  if (!mocks) return undefined;
+  const own = (key: string) => Object.prototype.hasOwnProperty.call(mocks, key);
+  if (own(source.name)) return source.name;
+  if (source.kind === 'http-get' && source.name.startsWith('@') && own(source.name.slice(1))) return source.name.slice(1);
+  if (source.kind === 'data-extension') return sameName(Object.keys(mocks), source.name);
+  return undefined;
+}
+
+/** The name in `names` equal to `name` without regard to case. */
+function sameName(names: Iterable<string>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const candidate of names) if (candidate.toLowerCase() === lower) return candidate;
+  return undefined;
+}
+
+/** A data extension row's column, by name in any case. */
+function columnOf(row: unknown, column: string): unknown {
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) return undefined;
+  const key = sameName(Object.keys(row), column);
+  return key === undefined ? undefined : (row as Record<string, unknown>)[key];
+}
+
+/**
+ * The mocks a preview reads for one sample recipient: its own `$connected`, and for each data extension
+ * it does not mock, the sample `rows` declared in mergewise.json (the same for every recipient, as the
+ * table is).
+ */
+export function previewMocks(
+  recipientMocks: Record<string, unknown> | undefined,
+  dataExtensions: ReadonlyMap<string, { name: string; rows?: Record<string, unknown>[] }> | undefined,
+): Record<string, unknown> | undefined {
+  let mocks = recipientMocks;
+  for (const extension of dataExtensions?.values() ?? []) {
+    if (extension.rows === undefined || (mocks && sameName(Object.keys(mocks), extension.name) !== undefined)) continue;
+    mocks = { ...mocks, [extension.name]: extension.rows };
+  }
+  return mocks;
 }
 
 function stepInto(value: unknown, key: string): unknown {

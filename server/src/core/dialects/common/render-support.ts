@@ -43,7 +43,16 @@ export class RenderOutput {
 
   /** A field's output, wrapped in the marks the preview reads. Mark characters in the value are dropped. */
   field(useIndex: number, kind: RenderedValueKind, text: string): void {
-    this.values.push({ useIndex, kind });
+    this.mark({ useIndex }, kind, text);
+  }
+
+  /** An output of connected data (index into `scan.connected.uses`), marked as a field's is. */
+  connected(connectedIndex: number, kind: RenderedValueKind, text: string): void {
+    this.mark({ useIndex: -1, connected: connectedIndex }, kind, text);
+  }
+
+  private mark(site: Omit<RenderedValue, 'kind'>, kind: RenderedValueKind, text: string): void {
+    this.values.push({ ...site, kind });
     const clean = text.replace(/[\uE000-\uE002]/g, '');
     this.text(`${MARK_START}${this.values.length - 1}${MARK_SEPARATOR}${clean}${MARK_END}`);
   }

@@ -1,4 +1,4 @@
-import type { CompletionEntry } from '../dialect';
+import type { CompletionEntry, TemplateScan } from '../dialect';
 import type { DialectId } from '../ids';
 import type { SystemTags } from '../common/system-tags';
 import { ownValue } from '../../own-value';
@@ -71,6 +71,12 @@ export interface HandlebarsFlavor {
   backtickConditions?: boolean;
   /** The template as handlebars.js reads it, for the parser's confirmation and the preview (a platform's own syntax rewritten). */
   toHandlebars?(text: string): string;
+  /**
+   * For the preview: the instrumented template with the platform's own reads of connected data (Iterable's
+   * `[[field]]`) turned into the renderer's `mw_connected N` (an output, marked) or `(mw_connected_value N)`
+   * (a value in a tag), N indexing `scan.connected.uses`.
+   */
+  fillConnected?(instrumented: string, scan: TemplateScan): string;
   /** Names the platform fills in itself (unsubscribe links, sender details): not recipient data. From `<dialect>/system-tags.ts`. */
   systemTags: SystemTags;
   /** What the platform counts as empty, for telling a fallback from a value in previews (default: nothing, "", false, []). */

@@ -5,6 +5,7 @@ import {
   type RenderedValue, type RenderPartial, type RenderRequest, type RenderResult, type TemplateScan, type TextEdit,
 } from '../dialect';
 import { applyEdits } from '../edits';
+import { connectedMockValue } from '../common/connected-data';
 import { blockHelper, inlineHelper, type HandlebarsFlavor } from './flavor';
 import { tagShape } from './tags';
 
@@ -88,9 +89,12 @@ export function renderHandlebarsFamily(
     const marked = `${MARK_START}${values.length - 1}${MARK_SEPARATOR}${text}${MARK_END}`;
     return safe ? new env.SafeString(marked) : marked;
   });
+  if (flavor.fillConnected) registerConnectedReads(env, request, budget, values);
   try {
     const partials = includePartials(env, request, flavor, sites);
-    const template = env.compile(forHandlebars(flavor, instrument(request.text, request.scan, (useIndex) => useIndex)), COMPILE_OPTIONS);
+    let instrumented = instrument(request.text, request.scan, (useIndex) => useIndex);
+    if (flavor.fillConnected) instrumented = flavor.fillConnected(instrumented, request.scan);
+    const template = env.compile(forHandlebars(flavor, instrumented), COMPILE_OPTIONS);
     const output = template(buildView(request, partials, flavor), RUNTIME_OPTIONS);
     if (output.length > request.limits.outputChars) {
       return {
@@ -106,6 +110,28 @@ export function renderHandlebarsFamily(
     const summary = lines.length > 1 ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0] ?? message;
     return { output: '', values: [], error: `${flavor.platform} could not render this template (handlebars.js: ${summary}).` };
   }
+}
+
+/**
+ * The helpers a flavor's `fillConnected` calls: `mw_connected N` writes the sample recipient's mock for
+ * the template's N-th read of connected data, marked (blank without a mock: the preview never
+ * fetches); `mw_connected_value N` gives the value itself, for a tag to use.
+ */
+function registerConnectedReads(env: HandlebarsEnvironment, request: RenderRequest, budget: RenderBudget, values: RenderedValue[]): void {
+  const mockOf = (read: number): unknown => {
+    const connected = request.scan.connected;
+    const use = connected?.uses[read];
+    return use ? connectedMockValue(request.connected, connected!.sources[use.source], use).value : undefined;
+  };
+  env.registerHelper('mw_connected_value', (read: number) => mockOf(read));
+  env.registerHelper('mw_connected', (read: number) => {
+    budget.check();
+    const value = mockOf(read);
+    const text = value !== null && typeof value === 'object' ? JSON.stringify(value) : stringify(value);
+    values.push({ useIndex: -1, connected: read, kind: text === '' ? 'blank' : 'value' });
+    budget.add(text.length);
+    return new env.SafeString(`${MARK_START}${values.length - 1}${MARK_SEPARATOR}${text.replace(/[\uE000-\uE002]/g, '')}${MARK_END}`);
+  });
 }
 
 /** The instrumented template as handlebars.js reads it: the flavor's own syntax rewritten. */

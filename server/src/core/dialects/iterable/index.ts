@@ -2,7 +2,7 @@ import type { Dialect, FieldUse, TextEdit } from '../dialect';
 import { CORE_BLOCK_HELPERS, helperCompletions, helperInputs, type BlockHelper, type HandlebarsFlavor, type InlineHelper } from '../handlebars/flavor';
 import { renderHandlebarsFamily } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
-import { scanWithDataFeeds } from './data-feeds';
+import { fillDataFeeds, scanWithDataFeeds } from './data-feeds';
 import { quoted, replaceExpression, tagShape } from '../handlebars/tags';
 import { javaEmpty, registerIterableHelpers } from './helpers';
 import { BRACES } from '../common/syntax';
@@ -100,6 +100,7 @@ export const ITERABLE_FLAVOR: HandlebarsFlavor = {
   chainedElse: true,
   partials: false,
   systemTags: ITERABLE_SYSTEM_TAGS,
+  fillConnected: fillDataFeeds,
   emptyValue: javaEmpty,
   platformValues: () => ({
     unsubscribeUrl: 'https://links.example/iterable/unsubscribe',
