@@ -182,3 +182,23 @@ export interface InitResult {
   /** Why nothing can be proposed (no templates, a mergewise.json that is not valid JSON); the files and summary are empty then. */
   error?: string;
 }
+
+/** ReportParams → ReportResult: the send-readiness report of a workspace folder, as `mergewise report` writes it, as a page for a webview. */
+export const REPORT_REQUEST = 'mergewise/report';
+
+export interface ReportParams {
+  /** The folder's URI; the first workspace folder without it. */
+  folder?: string;
+  /** The webview's nonce: the page's one script (protocol/src/report-panel.ts) runs under it, nothing else. */
+  nonce: string;
+}
+
+export interface ReportResult {
+  /** The folder's URI. Links in the page are relative to it (`emails/a.liquid#L12`). */
+  folder: string;
+  /** The whole page, with its Content-Security-Policy. */
+  html: string;
+  templates: number;
+  /** Templates with no failing item. */
+  ready: number;
+}

@@ -22,10 +22,11 @@ import { definition, prepareRename, references, rename } from './features/naviga
 import { modules } from './features/modules';
 import { quadrants } from './features/quadrants';
 import {
-  DOCUMENT_INFO_REQUEST, INIT_AVAILABLE_NOTIFICATION, INIT_REQUEST, MODULES_REQUEST, QUADRANTS_REQUEST, SET_RECIPIENT_REQUEST,
-  type DocumentInfo, type InitAvailableParams, type InitParams, type InitResult,
+  DOCUMENT_INFO_REQUEST, INIT_AVAILABLE_NOTIFICATION, INIT_REQUEST, MODULES_REQUEST, QUADRANTS_REQUEST, REPORT_REQUEST, SET_RECIPIENT_REQUEST,
+  type DocumentInfo, type InitAvailableParams, type InitParams, type InitResult, type ReportParams, type ReportResult,
 } from '../../../protocol/src/requests';
 import { initProposal } from './features/init';
+import { workspaceReport } from './features/report';
 import type { CatchUp } from './inbox';
 import { Project, pushedSection, settingsFrom } from './project';
 import { registerPreview } from './preview/requests';
@@ -224,6 +225,14 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     const folder = params?.folder ? uriToPath(params.folder) : workspaceFolders[0];
     if (!folder) return new ResponseError(LSPErrorCodes.RequestFailed, 'Mergewise: open a folder to create mergewise.json in.');
     return initProposal(project.fileSystem, folder, (dependencies.now ?? (() => new Date()))());
+  });
+  // After the workspace is indexed: until then, who includes which partial is not known.
+  connection.onRequest(REPORT_REQUEST, async (params: ReportParams): Promise<ReportResult | ResponseError> => {
+    const folder = params?.folder ? uriToPath(params.folder) : workspaceFolders[0];
+    if (!folder) return new ResponseError(LSPErrorCodes.RequestFailed, 'Mergewise: open a folder to report on.');
+    await indexed;
+    catchUpWithDisk();
+    return workspaceReport(project, folder, params.nonce, (dependencies.now ?? (() => new Date()))());
   });
   // Previews render on a worker thread, so they never hold up diagnostics or completion.
   registerPreview(connection, project, documents);

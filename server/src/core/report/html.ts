@@ -6,6 +6,7 @@
  */
 import { QUADRANTS, type QuadrantId } from '../../../../protocol/src/quadrants';
 import { escapeHtml } from '../../../../protocol/src/email-document';
+import { REPORT_PANEL_SCRIPT } from '../../../../protocol/src/report-panel';
 import { formatShare } from '../audience/editor';
 import type { BaselineDelta } from './baseline';
 import { countNoun } from './baseline';
@@ -24,6 +25,11 @@ export interface HtmlOptions {
   /** Frames by template path; a template absent here has no previews in the page. */
   frames: Map<string, PreviewFrame[]>;
   baseline?: BaselineDelta;
+  /**
+   * Shown in VS Code's webview: the page carries the panel's script (protocol/src/report-panel.ts),
+   * allowed by this nonce and nothing else, so that a click on a file link opens it in the editor.
+   */
+  webview?: { nonce: string };
 }
 
 /** The page's own policy: styles inline, images only as data, nothing else from anywhere. */
@@ -42,15 +48,19 @@ const RUNG_TEXT: Record<Rung, string> = {
 
 const STATUS_TEXT: Record<ItemStatus, string> = { pass: 'Pass', warning: 'Warning', fail: 'Fail' };
 
+const LIGHT = '--bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa; --link: #0550ae; ' +
+  '--pass: #1a7f37; --warn: #8a5a00; --fail: #cf222e; --eh: #2f9e44; --eu: #6e7781; --uh: #1c6fd1; --uu: #d1242f; ' +
+  '--fb: #bf8700; --bl: #cf222e; --st: #8250df; --track: #eaeef2;';
+const DARK = '--bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --panel: #151b23; --link: #4493f8; ' +
+  '--pass: #3fb950; --warn: #d29922; --fail: #ff7b72; --eh: #3fb950; --eu: #9198a1; --uh: #58a6ff; --uu: #ff7b72; ' +
+  '--fb: #d29922; --bl: #ff7b72; --st: #bc8cff; --track: #262c36;';
+
+/** The system's light or dark scheme; in VS Code's webview, the editor's theme (its body class) wins. */
 const STYLES = `
-:root { color-scheme: light dark; --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa; --link: #0550ae;
-  --pass: #1a7f37; --warn: #8a5a00; --fail: #cf222e; --eh: #2f9e44; --eu: #6e7781; --uh: #1c6fd1; --uu: #d1242f;
-  --fb: #bf8700; --bl: #cf222e; --st: #8250df; --track: #eaeef2; }
-@media (prefers-color-scheme: dark) {
-  :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --panel: #151b23; --link: #4493f8;
-    --pass: #3fb950; --warn: #d29922; --fail: #ff7b72; --eh: #3fb950; --eu: #9198a1; --uh: #58a6ff; --uu: #ff7b72;
-    --fb: #d29922; --bl: #ff7b72; --st: #bc8cff; --track: #262c36; }
-}
+:root { color-scheme: light dark; ${LIGHT} }
+@media (prefers-color-scheme: dark) { :root { ${DARK} } }
+body.vscode-light, body.vscode-high-contrast-light { color-scheme: light; ${LIGHT} }
+body.vscode-dark, body.vscode-high-contrast:not(.vscode-high-contrast-light) { color-scheme: dark; ${DARK} }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--fg); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
 a { color: var(--link); }
@@ -94,11 +104,16 @@ export function reportHtml(report: SendReadinessReport, options: HtmlOptions): s
     templatesSection(report, options.frames),
     ...(report.notices.length ? [noticeSection(report)] : []),
   ];
+  const { webview } = options;
+  const csp = webview ? `${REPORT_CSP}; script-src 'nonce-${escapeHtml(webview.nonce)}'` : REPORT_CSP;
+  const footer = webview
+    ? 'A link to a file opens it in the editor at that line. Every chart is drawn in this page, and each preview is a sandboxed frame that blocks scripts and remote content.'
+    : 'This page runs no script and loads nothing: every chart is drawn in it, and each preview is a sandboxed frame that blocks scripts and remote content.';
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Send-readiness report: ${escapeHtml(ready)}</title>
@@ -108,7 +123,7 @@ export function reportHtml(report: SendReadinessReport, options: HtmlOptions): s
 <a class="skip" href="#main">Skip to the report</a>
 <header>
 <h1>Send-readiness report</h1>
-<p>${escapeHtml(ready)}. Generated ${escapeHtml(report.generatedAt.slice(0, 16).replace('T', ' '))} UTC by <code>mergewise report</code>.</p>
+<p>${escapeHtml(ready)}. Generated ${escapeHtml(report.generatedAt.slice(0, 16).replace('T', ' '))} UTC by ${webview ? 'Mergewise in the editor' : '<code>mergewise report</code>'}.</p>
 <nav aria-label="Sections"><ul>
 <li><a href="#summary">Summary</a></li><li><a href="#quadrants">Quadrant map</a></li><li><a href="#maturity">Maturity ladder</a></li>
 <li><a href="#purposes">Purposes</a></li><li><a href="#audience">Audience coverage</a></li><li><a href="#templates">Templates</a></li>${report.notices.length ? '<li><a href="#notices">Notices</a></li>' : ''}
@@ -117,8 +132,8 @@ export function reportHtml(report: SendReadinessReport, options: HtmlOptions): s
 <main id="main">
 ${sections.join('\n')}
 </main>
-<footer><p class="muted">This page runs no script and loads nothing: every chart is drawn in it, and each preview is a sandboxed frame that blocks scripts and remote content.</p></footer>
-</body>
+<footer><p class="muted">${footer}</p></footer>
+${webview ? `<script nonce="${escapeHtml(webview.nonce)}">${REPORT_PANEL_SCRIPT}</script>\n` : ''}</body>
 </html>
 `;
 }
