@@ -19,6 +19,7 @@ import { initOfferFeature, registerInit } from './init';
 import { registerModulesView } from './modules-view';
 import { quadrantsHtml } from './quadrants-view';
 import { registerPreview } from './preview/panel';
+import { registerReport } from './report/panel';
 
 /** Languages whose files can hold merge tags. The server decides which files it checks. */
 export const TEMPLATE_LANGUAGES = ['liquid', 'html', 'plaintext', 'handlebars', 'ampscript', 'hubl', 'jinja', 'django-html'];
@@ -66,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('mergewise.selectRecipient', () => status.pick()),
     vscode.commands.registerCommand('mergewise.showQuadrants', () => showQuadrants(client as LanguageClient)),
     ...registerPreview(client),
+    ...registerReport(client),
     registerModulesView(client),
     ...init,
     registerMeasureAudience(context),
