@@ -315,6 +315,18 @@ describe('mergewise report: 60 templates', () => {
     assert.equal(report.previews.shown, frames);
     assert.equal(report.templates.filter((t) => t.recipients.length === 1).length, 60, 'every template still rendered');
   });
+
+  test('with no sample recipient, nothing is previewed, and the page claims no sample of previews', () => {
+    const files: Record<string, string> = { 'mergewise.json': SCHEMA };
+    for (let i = 0; i < 60; i++) files[`emails/t${String(i).padStart(2, '0')}.liquid`] = `Hi {{ customer.first_name | default: "there" }}, number ${i}\n`;
+    const dir = ws(files);
+    cli(['report', '--out', 'out'], dir);
+    const html = fs.readFileSync(path.join(dir, 'out', 'report.html'), 'utf8');
+    assert.equal(html.match(/<iframe /g), null);
+    assert.doesNotMatch(html, /Previews are shown/);
+    cli(['report', '--out', 'out', '--format', 'json'], dir);
+    assert.deepEqual(readJson(dir).previews, { shown: 0, previewable: 0, sampled: false });
+  });
 });
 
 describe('mergewise report: work that grows with the workspace', () => {

@@ -25,7 +25,7 @@ import { CLIPPED_COUNT, RENDER_ERROR_COUNT } from './baseline';
 import { checklist, maturity, quadrantCounts, recipientRender } from './facts';
 import type { PreviewFrame } from './html';
 import {
-  emptyQuadrants, type AudienceSection, type RecipientRender, type ReportFinding, type SendReadinessReport, type TemplateReport,
+  emptyQuadrants, type AudienceSection, type PreviewSampling, type RecipientRender, type ReportFinding, type SendReadinessReport, type TemplateReport,
 } from './model';
 
 export interface ReportRunInput {
@@ -208,7 +208,9 @@ export function runReportOver(input: ReportRunInput): ReportRunResult {
     return schema ? purposeReports(schema, info.shown, info.templates) : [];
   });
   const audience: AudienceSection[] = [...schemas.keys()].map((schemaFile) => audienceSection(index, schemaFile, display, now));
-  const sampling = { ...selection.sampling, shown: previewed };
+  // With no sample recipients, nothing was rendered: there are no previews to have sampled.
+  const rendered = templates.some((t) => t.recipients.length > 0);
+  const sampling: PreviewSampling = rendered ? { ...selection.sampling, shown: previewed } : { shown: 0, previewable: 0, sampled: false };
   if (framesLeftOut) {
     sampling.note = `${sampling.note ? `${sampling.note} ` : ''}${framesLeftOut} preview${framesLeftOut === 1 ? ' was' : 's were'} left out of this page to keep it under 5 MB ` +
       '(a single rendering over 300 KB, or the page\'s budget for previews spent); `mergewise preview TEMPLATE --out DIR` shows any of them.';
