@@ -13,6 +13,7 @@ import type { PartialWorkspace, ResolvedInclude } from './partials/workspace';
 import { readAudience, snapshotNotes, templateAudience, type LoadedAudience, type TemplateAudience } from './audience/editor';
 import { AUDIENCE_SNAPSHOT_FILE_NAME } from './audience/snapshot';
 import { subjectDiagnostics } from './schema-subjects';
+import { explainRepeatsOnce } from './repeats';
 
 /** The file access the core needs; the CLI passes the disk, the language server its open documents first. */
 export interface WorkspaceFileSystem {
@@ -219,10 +220,15 @@ export function analyzeDocument(
   if (partials) {
     const file = partials.scanned(path.resolve(filePath), text, schema);
     const crossFile = analyzeAcrossFiles(partials, { file, relativePath, severityOverrides: overrides, now, shownThrough, audience });
-    return { dialect, dialectChoice: choice, schema, ...crossFile, ...withAudience };
+    return { dialect, dialectChoice: choice, schema, ...crossFile, analysis: withRepeatsExplainedOnce(crossFile.analysis, text), ...withAudience };
   }
   const analysis = analyzeTemplate({ text, relativePath, dialect, schema, severityOverrides: overrides, now, audience });
-  return { dialect, dialectChoice: choice, schema, analysis, ...withAudience };
+  return { dialect, dialectChoice: choice, schema, analysis: withRepeatsExplainedOnce(analysis, text), ...withAudience };
+}
+
+function withRepeatsExplainedOnce(analysis: TemplateAnalysis, text: string): TemplateAnalysis {
+  const diagnostics = explainRepeatsOnce(analysis.diagnostics, text);
+  return diagnostics === analysis.diagnostics ? analysis : { ...analysis, diagnostics };
 }
 
 /**
