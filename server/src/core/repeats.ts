@@ -12,30 +12,45 @@ import { LineIndex } from './positions';
  * `: ` outside code and quotes) is kept whole.
  */
 export function explainRepeatsOnce(diagnostics: Diagnostic[], text: string): Diagnostic[] {
-  // Rule, then field, then message, to the first line: three lookups by strings that are mostly
-  // constants or interned, rather than a joined key built for every finding.
-  const firstLines = new Map<string, Map<string, Map<string, number>>>();
+  // Rule, then field (both constants or interned strings, cheap to look up), then the few distinct
+  // messages met for them, each with its short form built once: every repeat shares that string.
+  const firsts = new Map<string, Map<string, FirstPlace[]>>();
   let lines: LineIndex | undefined;
   let shortened: Diagnostic[] | undefined;
   diagnostics.forEach((diagnostic, i) => {
     if (diagnostic.field === undefined) return;
-    let byField = firstLines.get(diagnostic.rule);
-    if (!byField) firstLines.set(diagnostic.rule, (byField = new Map()));
-    let byMessage = byField.get(diagnostic.field);
-    if (!byMessage) byField.set(diagnostic.field, (byMessage = new Map()));
-    const first = byMessage.get(diagnostic.message);
-    if (first === undefined) {
+    let byField = firsts.get(diagnostic.rule);
+    if (!byField) firsts.set(diagnostic.rule, (byField = new Map()));
+    let places = byField.get(diagnostic.field);
+    if (!places) byField.set(diagnostic.field, (places = []));
+    const first = places.find((place) => place.message === diagnostic.message);
+    if (!first) {
       lines ??= new LineIndex(text);
-      byMessage.set(diagnostic.message, lines.positionAt(diagnostic.span.start).line);
+      const line = lines.positionAt(diagnostic.span.start).line;
+      const headline = headlineOf(diagnostic.message);
+      places.push({
+        message: diagnostic.message,
+        nextLineStart: lines.offsetAt({ line: line + 1, character: 0 }),
+        sameLine: headline === undefined ? undefined : `${headline}, as before on this line.`,
+        earlierLine: headline === undefined ? undefined : `${headline}, as on line ${line + 1}.`,
+      });
       return;
     }
-    const headline = headlineOf(diagnostic.message);
-    if (headline === undefined) return;
+    // Sorted by position: a repeat starting before the first's next line is on its line.
+    const message = diagnostic.span.start < first.nextLineStart ? first.sameLine : first.earlierLine;
+    if (message === undefined) return;
     shortened ??= diagnostics.slice();
-    const line = lines!.positionAt(diagnostic.span.start).line;
-    shortened[i] = { ...diagnostic, message: `${headline}, ${line === first ? 'as before on this line' : `as on line ${first + 1}`}.` };
+    shortened[i] = { ...diagnostic, message };
   });
   return shortened ?? diagnostics;
+}
+
+interface FirstPlace {
+  message: string;
+  nextLineStart: number;
+  /** The short forms; undefined when the message has no headline to shorten to. */
+  sameLine: string | undefined;
+  earlierLine: string | undefined;
 }
 
 /** The message up to its first `: ` that is not inside `code` or "quotes", or undefined. */

@@ -37,17 +37,21 @@ export const unknownField: Rule = {
     if (!schema) return;
     let names: string[] | undefined;
     const allNames = () => (names ??= knownNames(schema, context.dialect.id));
+    // One message per name as written, shared by its every use: a template repeats its unknown names.
+    const said = new Map<string, { written: string; message: string; replacements: string[] }>();
     context.scan.uses.forEach((use, index) => {
       if (context.resolutions[index]?.kind !== 'unknown') return;
-      const suggestions = suggestionsFor(schema, context.dialect.id, use.path, allNames);
-      const replacements = suggestions.map((suggestion) => writtenLike(use.written, use.path, suggestion));
-      report(use.span,
-          `${code(use.path)} is not a field in mergewise.json: every recipient would get ${context.dialect.missingValueOutcome}. ` +
+      let finding = said.get(use.path);
+      if (finding?.written !== use.written) {
+        const suggestions = suggestionsFor(schema, context.dialect.id, use.path, allNames);
+        const replacements = suggestions.map((suggestion) => writtenLike(use.written, use.path, suggestion));
+        const message = `${code(use.path)} is not a field in mergewise.json: every recipient would get ${context.dialect.missingValueOutcome}. ` +
           (replacements.length
             ? `Did you mean ${replacements.map(code).join(' or ')}? Otherwise declare it under "fields".`
-            : 'Declare it under "fields" in mergewise.json, or fix the name.'),
-        use.path,
-        { suggestions: replacements });
+            : 'Declare it under "fields" in mergewise.json, or fix the name.');
+        said.set(use.path, (finding = { written: use.written, message, replacements }));
+      }
+      report(use.span, finding.message, use.path, { suggestions: finding.replacements });
     });
     checkDataExtensions(context, report);
   },
