@@ -44,6 +44,7 @@ import {
 } from './partials';
 import { audienceLines, audienceTargets, measureAudience, type AudienceResult } from './audience';
 import { initTargets, measureInit, type InitBenchResult } from './init';
+import { measureReport, reportTargets, type ReportBenchResult } from './report';
 
 const ROOT = path.dirname(BENCH_DIR);
 const CORE_BUNDLE = path.join(GENERATED_DIR, 'core-bundle', 'core.cjs');
@@ -59,11 +60,13 @@ const PARTIALS_ONLY = process.argv.includes('--partials-only');
 const SKIP_AUDIENCE = process.argv.includes('--no-audience');
 /** `--no-init` leaves out `mergewise init` on the workspace (bench/init.ts). */
 const SKIP_INIT = process.argv.includes('--no-init');
+/** `--no-report` leaves out `mergewise report` on the workspace (bench/report.ts). */
+const SKIP_REPORT = process.argv.includes('--no-report');
 const AUDIENCE_ONLY = process.argv.includes('--audience-only');
 /** `--only=mergewise-liquid,regex-floor-liquid`: time only these contenders (for profiling; targets then show n/a). */
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 /** Only a complete run replaces bench/results.json; partial runs write into bench/generated/. */
-const RESULTS_FILE = QUICK || SKIP_CLI || SKIP_LSP || ONLY || SKIP_PARTIALS || PARTIALS_ONLY || SKIP_AUDIENCE || AUDIENCE_ONLY || SKIP_INIT
+const RESULTS_FILE = QUICK || SKIP_CLI || SKIP_LSP || ONLY || SKIP_PARTIALS || PARTIALS_ONLY || SKIP_AUDIENCE || AUDIENCE_ONLY || SKIP_INIT || SKIP_REPORT
   ? path.join(GENERATED_DIR, 'results-partial.json')
   : path.join(BENCH_DIR, 'results.json');
 
@@ -1189,6 +1192,12 @@ async function main(): Promise<void> {
     log('\nmergewise init --dry-run on the workspace, without and with its mergewise.json:');
     init = measureInit({ runs: QUICK ? 2 : 3, log });
   }
+  let report: ReportBenchResult | { skipped: string };
+  if (SKIP_REPORT || SKIP_CLI) report = { skipped: SKIP_REPORT ? '--no-report' : '--no-cli' };
+  else {
+    log('\nmergewise report on the workspace, without and with sample recipients, each in turn with check --jobs 1:');
+    report = measureReport({ quick: QUICK, log });
+  }
 
   // ---- Targets of issue 7 ----
   const targets: Target[] = [];
@@ -1241,6 +1250,7 @@ async function main(): Promise<void> {
   targets.push(...partialsTargets(partials));
   targets.push(...audienceTargets(audience));
   targets.push(...initTargets(init));
+  targets.push(...reportTargets(report));
 
   printTable(measurements, all, growth, ratios, otherDialects.rows, cli, lspResult, partials, targets, audience);
   for (const note of handlebarsNotes()) log(`\nNote: ${note}`);
@@ -1294,6 +1304,7 @@ async function main(): Promise<void> {
     partials,
     audience,
     init,
+    report,
     targets,
     totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
     sink,
