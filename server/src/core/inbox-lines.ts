@@ -121,6 +121,8 @@ export function findInboxLines(text: string): InboxLine[] {
         lines.push({ kind: 'preheader', span: { start: open.start, end: lt }, source: 'preheader block' });
         open = undefined;
         preheader = true;
+        // Nothing later can be an inbox line: the first title and the first preheader count.
+        if (title) break;
       }
       continue;
     }
@@ -136,6 +138,7 @@ export function findInboxLines(text: string): InboxLine[] {
       if (name === 'title' && !title) {
         lines.push({ kind: 'subject', span: { start: pos, end: close }, source: 'title' });
         title = true;
+        if (preheader) break;
       }
       pos = text.indexOf('>', close) + 1 || text.length;
       continue;
