@@ -6,7 +6,7 @@
  * helpers Mergewise does not know, ranges, lists, local variables, loop items, fields with no
  * column) is untranslatable, with the reason: its share is never guessed.
  */
-import type { Branch, BranchGroup } from '../dialects/dialect';
+import type { Branch, BranchGroup, TemplateScan } from '../dialects/dialect';
 import type { DialectId } from '../dialects/ids';
 import type { Span } from '../model';
 import type { FieldType } from '../schema/types';
@@ -35,6 +35,8 @@ export interface BranchCondition {
   tagSpan: Span;
   display: string;
   expr: Expr | null;
+  /** The tag reads a field as a condition but opens no conditional (a loop's `where`, a tag Mergewise does not read as one). */
+  notConditional?: true;
 }
 
 /** The value a reference in a condition names. */
@@ -71,6 +73,37 @@ export function branchCondition(dialect: DialectId, text: string, tagSpan: Span)
   const display = text.slice(tagSpan.start, tagSpan.end).trim();
   const name = dialect === 'ampscript' ? 'AMPscript' : 'Marketo (Velocity)';
   return { tagSpan, display, expr: { t: 'bad', reason: `${name} conditions are not translated to SQL yet` } };
+}
+
+/** A conditional: a group of branches the scan recorded, or a lone `if` without `else` (its tag only). */
+export interface Conditional {
+  start: number;
+  conditions: BranchCondition[];
+  /** The scan's group, which gives each branch's body; undefined for a lone conditional. */
+  group?: BranchGroup;
+}
+
+/**
+ * A template's conditionals in text order, as `mergewise audience` measures them and the editor
+ * matches them to the snapshot: each branch group, and each lone conditional, found as a tag holding
+ * a condition use that belongs to no group. Tags that read a condition but open no conditional are left out.
+ */
+export function templateConditionals(dialect: DialectId, text: string, scan: Pick<TemplateScan, 'branchGroups' | 'uses'>): Conditional[] {
+  const groupTags = new Set<number>();
+  for (const group of scan.branchGroups) {
+    groupTags.add(group.tagSpan.start);
+    for (const branch of group.branches) groupTags.add(branch.tagSpan.start);
+  }
+  const lone = new Map<number, Span>();
+  for (const use of scan.uses) {
+    if (use.context === 'condition' && !groupTags.has(use.tagSpan.start)) lone.set(use.tagSpan.start, use.tagSpan);
+  }
+  const conditionals: Conditional[] = scan.branchGroups.map((group) => ({ start: group.tagSpan.start, conditions: groupConditions(dialect, text, group), group }));
+  for (const tagSpan of lone.values()) {
+    const condition = branchCondition(dialect, text, tagSpan);
+    if (!condition.notConditional) conditionals.push({ start: tagSpan.start, conditions: [condition] });
+  }
+  return conditionals.sort((a, b) => a.start - b.start);
 }
 
 // ---- Tokens ---------------------------------------------------------------------------------------
@@ -197,7 +230,7 @@ function liquidBranch(text: string, tagSpan: Span, caseSubject: { expr: Expr; wr
       return { tagSpan, display: shown.join(' or '), expr: expr ?? bad('an empty `when`') };
     }
     default:
-      return { tagSpan, display: text.slice(tagSpan.start, tagSpan.end), expr: bad(`\`${name}\` is not a condition Mergewise reads`) };
+      return { tagSpan, display: text.slice(tagSpan.start, tagSpan.end), expr: bad(`\`${name}\` is not a condition Mergewise reads`), notConditional: true };
   }
 }
 
@@ -347,7 +380,7 @@ function djangoBranch(text: string, tagSpan: Span): BranchCondition {
   const markup = text.slice(start, end).trim();
   if (name === 'else') return { tagSpan, display: 'else', expr: null };
   if (name !== 'if' && name !== 'elif' && name !== 'unless') {
-    return { tagSpan, display: text.slice(tagSpan.start, tagSpan.end), expr: bad(`\`${name}\` is not a condition Mergewise reads`) };
+    return { tagSpan, display: text.slice(tagSpan.start, tagSpan.end), expr: bad(`\`${name}\` is not a condition Mergewise reads`), notConditional: true };
   }
   const tokens = new Tokens(tokenize(text, start, end));
   let expr = djangoOr(tokens);
@@ -430,7 +463,7 @@ function djangoPrimary(tokens: Tokens): Expr {
 function mailchimpBranch(text: string, tagSpan: Span): BranchCondition {
   const tag = text.slice(tagSpan.start, tagSpan.end);
   const match = /^\*\|\s*(IF|IFNOT|ELSEIF|ELSE)\s*:\s*([\s\S]*?)\s*\|\*$/i.exec(tag);
-  if (!match) return { tagSpan, display: tag, expr: bad('not a Mailchimp conditional Mergewise reads') };
+  if (!match) return { tagSpan, display: tag, expr: bad('not a Mailchimp conditional Mergewise reads'), notConditional: true };
   const kind = match[1].toUpperCase();
   if (kind === 'ELSE') return { tagSpan, display: 'else', expr: null };
   const body = match[2];

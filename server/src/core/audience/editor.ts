@@ -12,7 +12,7 @@ import type { Dialect, TemplateScan } from '../dialects/dialect';
 import { AUDIENCE_SNAPSHOT, type Diagnostic, type Span } from '../model';
 import { LineIndex } from '../positions';
 import type { FieldSpec, Schema } from '../schema/types';
-import { branchCondition, groupConditions, type BranchCondition } from './conditions';
+import { templateConditionals, type BranchCondition } from './conditions';
 import { AUDIENCE_SNAPSHOT_FILE_NAME, loadAudienceSnapshot, type AudienceReport, type FieldCoverage, type TemplateCoverage } from './snapshot';
 
 export const DEFAULT_RARE_BRANCH_SHARE = 0.001;
@@ -100,25 +100,9 @@ export function blankCountText(audience: TemplateAudience | undefined, fieldPath
   return `${formatCount(empty)} recipient${empty === 1 ? '' : 's'} (${formatShare(1 - coverage.fillRate)}) would see a blank (audience of ${audienceDate(audience.source.takenAt)})`;
 }
 
-/**
- * The template's branches with their conditions, found as `mergewise audience` found them (see
- * plan.ts): each group's branches, and each lone conditional (an `if` without `else`).
- */
+/** The template's branches with their conditions, found as `mergewise audience` found them. */
 export function templateBranches(dialect: Dialect, text: string, scan: TemplateScan): BranchCondition[] {
-  const branches: BranchCondition[] = [];
-  const branchTags = new Set<number>();
-  for (const group of scan.branchGroups) {
-    branchTags.add(group.tagSpan.start);
-    for (const branch of group.branches) branchTags.add(branch.tagSpan.start);
-    branches.push(...groupConditions(dialect.id, text, group));
-  }
-  const lone = new Set<number>();
-  for (const use of scan.uses) {
-    if (use.context !== 'condition' || branchTags.has(use.tagSpan.start) || lone.has(use.tagSpan.start)) continue;
-    lone.add(use.tagSpan.start);
-    branches.push(branchCondition(dialect.id, text, use.tagSpan));
-  }
-  return branches;
+  return templateConditionals(dialect.id, text, scan).flatMap((conditional) => conditional.conditions);
 }
 
 export interface RareBranch {

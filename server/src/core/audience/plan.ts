@@ -17,7 +17,7 @@ import { LineIndex } from '../positions';
 import { resolveField } from '../schema/resolve';
 import type { Schema } from '../schema/types';
 import type { FieldColumn } from './columns';
-import { branchCondition, groupConditions, toSql, type BranchCondition, type OperandResolver } from './conditions';
+import { templateConditionals, toSql, type OperandResolver } from './conditions';
 import type { SqlDialect } from './sql/dialect';
 
 /** A condition under which a place is reached: exact SQL, or null when some part is untranslatable; `upper` always holds. */
@@ -123,29 +123,15 @@ export function planTemplate(input: PlanInput): TemplatePlan {
   };
 
   // Groups and lone conditionals (an `if` without `else`), outermost first: a group's reach is known
-  // before the groups inside it are placed.
-  const branchTags = new Set<number>();
-  for (const group of scan.branchGroups) {
-    branchTags.add(group.tagSpan.start);
-    for (const branch of group.branches) branchTags.add(branch.tagSpan.start);
-  }
+  // before the groups inside it are placed. A lone conditional's body runs to its closing tag.
   const ends = blockEnds(dialect.id, text);
-  const lone = new Map<number, Span>();
-  for (const use of scan.uses) {
-    if (use.context === 'condition' && !branchTags.has(use.tagSpan.start)) lone.set(use.tagSpan.start, use.tagSpan);
-  }
-  const units: { start: number; conditions: BranchCondition[]; bodies: Span[] }[] = [
-    ...scan.branchGroups.map((group) => ({
-      start: group.tagSpan.start,
-      conditions: groupConditions(dialect.id, text, group),
-      bodies: group.branches.map((b) => b.body),
-    })),
-    ...[...lone.values()].map((tagSpan) => ({
-      start: tagSpan.start,
-      conditions: [branchCondition(dialect.id, text, tagSpan)],
-      bodies: [{ start: tagSpan.end, end: ends.get(tagSpan.start) ?? tagSpan.end }],
-    })).filter((unit) => !(unit.conditions[0].expr?.t === 'bad' && /is not a condition Mergewise reads|not a Mailchimp conditional/.test(unit.conditions[0].expr.reason))),
-  ].sort((a, b) => a.start - b.start);
+  const units = templateConditionals(dialect.id, text, scan).map((conditional) => ({
+    start: conditional.start,
+    conditions: conditional.conditions,
+    bodies: conditional.group
+      ? conditional.group.branches.map((b) => b.body)
+      : [{ start: conditional.conditions[0].tagSpan.end, end: ends.get(conditional.start) ?? conditional.conditions[0].tagSpan.end }],
+  }));
 
   for (const unit of units) {
     const reach = reachAt(unit.start);
