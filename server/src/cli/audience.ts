@@ -120,9 +120,9 @@ export async function runAudience(args: string[], io: AudienceIo): Promise<numbe
   try {
     if (pick) {
       const options = pick;
-      return await measure(values.data, values.table, positionals, io, (session) => runPick(session, options, io)) as number;
+      return await measure({ data: values.data, table: values.table, templates: positionals, pick: (session) => runPick(session, options, io) }, io) as number;
     }
-    const report = await measure(values.data, values.table, positionals, warehouse ? Object.assign({ warehouse }, io) : io) as Measured;
+    const report = await measure({ data: values.data, table: values.table, templates: positionals, warehouse }, io) as Measured;
     if ('emitted' in report) {
       io.stdout(report.emitted);
       return 0;
@@ -157,12 +157,23 @@ interface MeasuredReport {
   schemaDir: string;
 }
 
+interface MeasureRequest {
+  /** The source's files (or globs), as given to --data. */
+  data: string[];
+  table: string | undefined;
+  /** The templates' paths as given; the working folder when none. */
+  templates: string[];
+  /** Emitting or importing a warehouse's query instead of running it here. */
+  warehouse?: Warehouse;
+  /** --pick: run on the source once the templates are planned, instead of measuring. */
+  pick?: (session: PickSession) => Promise<number>;
+}
+
 /** The coverage report; or, given `pick`, what it returns, run on the source once the templates are planned. */
-async function measure(data: string[], table: string | undefined, templateArgs: string[], io: AudienceIo,
-  pick?: (session: PickSession) => Promise<number>): Promise<Measured | number> {
+async function measure(request: MeasureRequest, io: AudienceIo): Promise<Measured | number> {
+  const { data, table, templates: templateArgs, warehouse, pick } = request;
   const { signal } = io;
   if (signal?.aborted) throw new Cancelled();
-  const warehouse = (io as AudienceIo & { warehouse?: Warehouse }).warehouse;
   const engine = warehouse?.engine ?? duckdb;
   // Templates and the schema that governs them.
   const collected = collectFiles(templateArgs.length ? templateArgs : ['.'], io.cwd);
