@@ -270,3 +270,102 @@ describe('Braze: mergewise check on a small workspace', () => {
     assert.deepEqual(loyalty.fields.map((field) => field.path).sort(), ['language', 'language', 'tier']);
   });
 });
+
+/**
+ * Shaped on a real Braze campaign master (SafetyCulture's, test/real-world/SOURCES.md): shared content
+ * blocks set Liquid variables (`region`, `lang`, `region-domain`) that the message reads bare, while
+ * profile attributes are only ever written `${first_name}` or `custom_attribute.${…}`.
+ */
+const CAMPAIGN_MASTER = `<!DOCTYPE html>
+<html><head><title>{{ hero_title }}</title>
+<!--{{content_blocks.\${template-randomiser-email}}}
+{{content_blocks.\${core-formatting-blocks}}}-->
+</head>
+<body>
+{% assign use_seed_list = false %}{% assign mode = 'indicator-1' %}{{content_blocks.\${segmentation-template-indicators}}}
+<p>Hi {{\${first_name} | default: 'there'}},</p>
+<a href="{{region-domain}}/schedule" class="button">Book a demo</a>
+{% if custom_attribute.\${plan} == 'premium' %}<p>Thanks for going Premium.</p>{% endif %}
+<!--{{content_blocks.\${user-region-block}}}-->
+{% if region == 'apac' %}<a href="https://example.com/events?region=apac">Register now</a>
+{% elsif region == 'na' %}<a href="https://example.com/events?region=amer">Register now</a>
+{% else %}<a href="https://example.com/events">Register now</a>{% endif %}
+{% case lang %}{% when "es-ES","es" %}Hola{% else %}Hello{% endcase %}
+{% assign greeting_region = region | upcase %}<p>{{ greeting_region }} · {{ mode }}</p>
+{% for item in pl_templates %}<a href="{{region-domain-pl}}?id={{ item.id }}">{{ item.title }}</a>{% endfor %}
+</body></html>`;
+
+describe('Braze: variables a content block sets are not recipient fields', () => {
+  const schema = schemaOf({ fields: { first_name: SCHEMA.fields.first_name, plan: { type: 'string', source: 'declared' } } });
+  const scan = liquid.scan(CAMPAIGN_MASTER);
+  const line = (offset: number) => CAMPAIGN_MASTER.slice(0, offset).split('\n').length;
+
+  test('only the names written the way Braze reads the profile are fields', () => {
+    assert.deepEqual(scan.syntaxErrors, []);
+    assert.deepEqual(scan.uses.map((use) => [at(CAMPAIGN_MASTER, use), line(use.span.start)]), [
+      ['hero_title', 2], ['${first_name}', 8], ['custom_attribute.${plan}', 10],
+    ]);
+  });
+
+  test('a plain name the template never sets, read after a content block, is that block\'s data', () => {
+    const connected = scan.connected!;
+    const reads = connected.uses.map((use) => [use.written, connected.sources[use.source].kind, connected.sources[use.source].name]);
+    assert.deepEqual(reads, [
+      ['region-domain', 'content-block', 'region-domain'],
+      ['region', 'content-block', 'region'], ['region', 'content-block', 'region'],
+      ['lang', 'content-block', 'lang'],
+      ['region', 'content-block', 'region'],
+      // A local assigned from such a variable holds the block's data too; a loop over one, its items.
+      ['greeting_region', 'content-block', 'region'],
+      ['pl_templates', 'content-block', 'pl_templates'],
+      ['region-domain-pl', 'content-block', 'region-domain-pl'],
+      ['item.id', 'content-block', 'pl_templates'], ['item.title', 'content-block', 'pl_templates'],
+    ]);
+    const region = connected.sources.find((source) => source.name === 'region')!;
+    assert.equal(region.from, 'template-randomiser-email, core-formatting-blocks, segmentation-template-indicators, user-region-block');
+    // `mode` is the template's own local, set before the block that reads it.
+    assert.ok(!connected.uses.some((use) => use.written === 'mode'));
+  });
+
+  test('no unknown-field for them; a name read before any content block still is one', () => {
+    const unknown = analyze(CAMPAIGN_MASTER, schema).diagnostics.filter((d) => d.rule === 'unknown-field' || d.rule === 'syntax-error');
+    assert.deepEqual(unknown.map((d) => [d.rule, d.field, line(d.span.start)]), [["unknown-field", "hero_title", 2]]);
+  });
+
+  test('a profile attribute written bare is still a field when no content block comes before it', () => {
+    const plain = liquid.scan('<p>Hi {{ first_name }}</p>{{content_blocks.${footer}}}<p>{{ first_name }}</p>');
+    assert.deepEqual(plain.uses.map((use) => use.path), ['first_name']);
+    assert.deepEqual(plain.connected?.uses.map((use) => use.written), ['first_name']);
+  });
+
+  test('the hover says which content blocks may set it', () => {
+    const document = { dialect: liquid, schema, analysis: analyze(CAMPAIGN_MASTER, schema) } as unknown as DocumentAnalysis;
+    const hover = hoverAt(document, CAMPAIGN_MASTER.indexOf("region == 'apac'") + 2, [], NOW);
+    assert.match(hover!.markdown, /^\*\*region\*\*: a variable the template never sets, which a content block included above may set \(template-randomiser-email, /);
+    assert.match(hover!.markdown, /neither a recipient field nor an unknown one/);
+  });
+
+  test('the preview takes a block variable from $connected when the block is not in the workspace', () => {
+    const preview = (recipient: Recipient) =>
+      previewTemplate({ text: CAMPAIGN_MASTER, dialect: liquid, scan, schema, recipient, now: NOW }).segments.map((segment) => segment.text).join('');
+    const apac = preview(one('{"$name": "Ana", "first_name": "Ana", "$connected": {"region": "apac", "lang": "es", "region-domain": "https://au.example.com"}}'));
+    assert.match(apac, /region=apac/);
+    assert.match(apac, /Hola/);
+    assert.match(apac, /href="https:\/\/au\.example\.com\/schedule"/);
+    assert.match(apac, /APAC · indicator-1/);
+    const unmocked = preview(one('{"$name": "Ben", "first_name": "Ben"}'));
+    assert.match(unmocked, /events">Register now/);
+    assert.match(unmocked, /href="\/schedule"/);
+  });
+
+  test('a block in the workspace sets the variable in the preview by its own assign', () => {
+    const text = '{{content_blocks.${user-region-block}}}{% if region == "apac" %}APAC{% else %}elsewhere{% endif %}';
+    const blockText = '{% assign region = "apac" %}';
+    const partial = (kind: string, name: string) => kind === 'content-block' && name === 'user-region-block'
+      ? { file: 'content_blocks/user-region-block.liquid', text: blockText, scan: liquid.scan(blockText), schemaPathOf: () => undefined }
+      : undefined;
+    const shown = previewTemplate({ text, dialect: liquid, scan: liquid.scan(text), schema, recipient: one('{"$name": "Ana", "$connected": {"region": "na"}}'), now: NOW, partial })
+      .segments.map((segment) => segment.text).join('');
+    assert.equal(shown, 'APAC');
+  });
+});

@@ -4,7 +4,8 @@
  * feeds read as `[[field]]`, AMPscript's `SET @json = HTTPGet(…)`), and data the platform reads for the
  * send from its own stores: Marketing Cloud data extensions (`Lookup("Loyalty_Members", "Points", …)`,
  * `LookupRows`, `ClaimRow`, then `Row`/`Field`) and HubSpot CRM objects (`crm_object("deal", id, "amount")`,
- * `crm_objects`, `crm_associations`). Its names are neither recipient fields (the schema does not
+ * `crm_objects`, `crm_associations`), and the Liquid variables a Braze content block may set, read after
+ * `{{content_blocks.${name}}}` (the block runs in the message's scope). Its names are neither recipient fields (the schema does not
  * describe them) nor unknown ones: their origin is the fetch or the lookup. (Data extensions may be
  * declared under `dataExtensions` in mergewise.json, which `unknown-field` checks their names against.)
  *
@@ -15,13 +16,16 @@
 import type { Span } from '../../model';
 import type { UseContext } from '../dialect';
 
-export type ConnectedDataKind = 'connected-content' | 'catalog-items' | 'data-feed' | 'http-get' | 'data-extension' | 'crm-object';
+export type ConnectedDataKind =
+  | 'connected-content' | 'catalog-items' | 'data-feed' | 'http-get' | 'data-extension' | 'crm-object'
+  /** A Liquid variable a Braze content block included above may set (it runs in the message's scope). */
+  | 'content-block';
 
 export interface ConnectedDataSource {
   kind: ConnectedDataKind;
   /** The variable the data is saved as, which `$connected` mocks are keyed by: `offer`, `items`, `@json`. */
   name: string;
-  /** Where it comes from, as written: the URL (with its merge tags), the catalog's name; null when unsaid. */
+  /** Where it comes from, as written: the URL (with its merge tags), the catalog's name, the content blocks included before; null when unsaid. */
   from: string | null;
   /** The tag or call that fetches it. */
   tagSpan: Span;
@@ -59,17 +63,19 @@ export const CONNECTED_KIND_NAMES: Record<ConnectedDataKind, string> = {
   'http-get': 'HTTP response',
   'data-extension': 'data extension',
   'crm-object': 'CRM',
+  'content-block': 'content block variable',
 };
 
-/** Read by the platform from its own stores at send time (not fetched from a URL). */
+/** Read by the platform from its own stores at send time (not fetched from a URL): a content block is Braze's. */
 export function isStoredData(source: ConnectedDataSource): boolean {
-  return source.kind === 'data-extension' || source.kind === 'crm-object';
+  return source.kind === 'data-extension' || source.kind === 'crm-object' || source.kind === 'content-block';
 }
 
 /** "connected content saved as `offer` from https://api.example.com/u/…". */
 export function describeConnectedSource(source: ConnectedDataSource, maxLength = 60): string {
   if (source.kind === 'data-extension') return `data extension \`${source.object ?? source.name}\``;
   if (source.kind === 'crm-object') return `CRM ${source.object ?? 'object'}${source.from === null ? '' : ` from \`${clip(source.from, maxLength)}\``}`;
+  if (source.kind === 'content-block') return `a variable the template never sets, which a content block included above may set (${clip(source.from ?? '', maxLength)})`;
   const from = source.from === null ? '' : ` from ${clip(source.from, maxLength)}`;
   return `${CONNECTED_KIND_NAMES[source.kind]} saved as \`${source.name}\`${from}`;
 }

@@ -98,6 +98,20 @@ function createEngine(request: RenderRequest, state: RenderState): Liquid {
   engine.registerTag('include', partialTag(IncludeTag, 'include', state));
   // Braze inserts a content block's text in place, where it sees the message's variables: as an include does.
   engine.registerTag(CONTENT_BLOCK_TAG, partialTag(IncludeTag, 'content-block', state));
+  // A block not in the workspace renders nothing; the variables it would set take the recipient file's mocks (`$connected`).
+  engine.registerTag(BLOCK_VARIABLES_TAG, {
+    parse(token: TagToken) {
+      this.block = JSON.parse(token.args) as string;
+    },
+    render(ctx: Context) {
+      const mocks = request.connected;
+      if (!mocks || request.partial?.('content-block', this.block as string)) return '';
+      for (const source of request.scan.connected?.sources ?? []) {
+        if (source.kind === 'content-block' && Object.prototype.hasOwnProperty.call(mocks, source.name)) ctx.bottom()[source.name] = mocks[source.name];
+      }
+      return '';
+    },
+  });
   // LiquidDoc (Shopify's `{% doc %}`, which declares a snippet's parameters) renders nothing; liquidjs does not know it.
   engine.registerTag('doc', {
     parse(_token: TagToken, remainTokens: TopLevelToken[]) {
@@ -140,6 +154,8 @@ function createEngine(request: RenderRequest, state: RenderState): Liquid {
 
 /** What `{{content_blocks.${name}}}` is rewritten to, so that liquidjs renders the block as a partial. */
 const CONTENT_BLOCK_TAG = 'mw_content_block';
+/** Follows it: sets the mocked variables of a block that is not in the workspace. */
+const BLOCK_VARIABLES_TAG = 'mw_block_variables';
 
 type PartialTagClass = typeof RenderTag | typeof IncludeTag;
 
@@ -186,7 +202,8 @@ function instrument(source: Source, idOf: (useIndex: number) => number, sites?: 
   const edits: TextEdit[] = [];
   const blocks = contentBlocks(text, scan);
   for (const block of blocks.values()) {
-    edits.push({ span: block.tagSpan, newText: `{% ${CONTENT_BLOCK_TAG} ${JSON.stringify(block.name)} %}` });
+    const name = JSON.stringify(block.name);
+    edits.push({ span: block.tagSpan, newText: `{% ${CONTENT_BLOCK_TAG} ${name} %}{% ${BLOCK_VARIABLES_TAG} ${name} %}` });
   }
   const embedded = embeddedOutputs(text, scan);
   let nextEmbedded = 0;

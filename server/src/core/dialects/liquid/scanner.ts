@@ -13,7 +13,7 @@ import { closestNames } from '../../closest';
 import { ForwardIndex, LineEnds, ScanCollector, TrimmedEnds, indexBefore, isSpace, trimmedEnd } from '../common/scan-collector';
 import { MAX_NESTING } from '../common/limits';
 import { MarkupLexer, isLiteralKeyword, type Token } from './lexer';
-import { LiquidScope, type ResolvedReference } from './scope';
+import { LiquidScope, rootName, type ResolvedReference } from './scope';
 import type { ConnectedData, ConnectedDataKind } from '../common/connected-data';
 
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, PERCENT = 37, DASH = 45, DOLLAR = 36;
@@ -107,6 +107,14 @@ class LiquidScanner {
   private readonly embeddedOutputs: Span[] = [];
   /** Inside such an output: another one there is a mistake, not a reason to recurse. */
   private inNested = false;
+  /** Braze content blocks included so far, by name: they share the message's variables, both ways. */
+  private readonly includedBlocks = new Set<string>();
+  /** Their names for a message, joined, up to MAX_BLOCK_NAMES_SHOWN characters: a source made per variable copies it. */
+  private blockNamesShown = '';
+  /** The tag of the last of them. */
+  private lastBlockTag: Span | undefined;
+  /** Each name a content block may have set, read after it: to its connected-data source. */
+  private readonly blockVariables = new Map<string, number>();
 
   constructor(private readonly text: string) {
     this.collector = new ScanCollector(text);
@@ -217,6 +225,12 @@ class LiquidScanner {
     if (!match) return false;
     const nameStart = start + match.index + match[0].indexOf('${');
     this.addInclude('content-block', match[1], { start: nameStart, end: nameStart + match[1].length + 3 }, tagSpan, true, []);
+    if (!this.includedBlocks.has(match[1])) {
+      this.includedBlocks.add(match[1]);
+      if (this.blockNamesShown.length < MAX_BLOCK_NAMES_SHOWN) this.blockNamesShown += (this.blockNamesShown ? ', ' : '') + match[1];
+      else if (!this.blockNamesShown.endsWith('…')) this.blockNamesShown += ', …';
+    }
+    this.lastBlockTag = tagSpan;
     return true;
   }
 
@@ -690,7 +704,7 @@ class LiquidScanner {
         if (isLiteralKeyword(token.value)) {
           return { token, reference: undefined, literal: true, blankLiteral: token.value !== 'true' && token.value !== 'false' };
         }
-        const reference = this.scope.resolve(token.value);
+        const reference = this.blockVariableSource(token) === undefined ? this.scope.resolve(token.value) : undefined;
         if (reference && context) this.addUse(token, reference, tagSpan, context, null, NONE);
         else if (!reference && context) this.addConnectedUse(token, tagSpan, context);
         return { token, reference, literal: false, blankLiteral: false };
@@ -784,7 +798,7 @@ class LiquidScanner {
       if (option.kind === 'path' && lexer.peek().kind === 'colon') continue;
       if (option.kind === 'number' || option.kind === 'path') {
         if (option.kind === 'path') {
-          const reference = this.scope.resolve(option.value);
+          const reference = this.blockVariableSource(option) === undefined ? this.scope.resolve(option.value) : undefined;
           if (reference) this.addUse(option, reference, tagSpan, 'argument', null, NONE);
         }
         continue;
@@ -804,7 +818,7 @@ class LiquidScanner {
       this.scope.bindLoopVariable(variable.value, undefined);
       this.scope.declareLocal(variable.value);
       // Each item of a fetched list is fetched data too.
-      const fetched = source && !source.literal ? this.scope.connectedSource(source.token.value) : undefined;
+      const fetched = source && !source.literal ? this.connectedSourceOf(source.token) : undefined;
       if (fetched !== undefined) this.scope.declareConnected(variable.value, fetched);
     }
     // The body only runs for items that exist, so the item itself (not its fields) is guarded there.
@@ -824,7 +838,7 @@ class LiquidScanner {
     const usesBefore = uses.length;
     // Reading the value starts the lexer again, which reuses `variable`'s token: its name was kept.
     const value = this.readValueWithFilters(lexer.offset, end, tagSpan, 'assign');
-    const fetched = value && !value.reference && !value.literal ? this.scope.connectedSource(value.token.value) : undefined;
+    const fetched = value && !value.reference && !value.literal ? this.connectedSourceOf(value.token) : undefined;
     // Assigned after its value is read: `{% assign n = n | plus: 1 %}` reads the old `n`.
     // `{% assign name = customer.first_name %}`: the local is as empty as the field, so outputs of it
     // are uses of the field, and need the same fallback.
@@ -975,9 +989,33 @@ class LiquidScanner {
   /** A read of connected data (`offer.code` after `:save offer`); nothing when the name holds none. */
   private addConnectedUse(token: Token, tagSpan: Span, context: UseContext): void {
     if (token.kind !== 'path') return;
-    const source = this.scope.connectedSource(token.value);
+    const source = this.connectedSourceOf(token);
     if (source === undefined) return;
     this.connected.uses.push({ source, written: this.text.slice(token.start, token.end), span: { start: token.start, end: token.end }, tagSpan, context });
+  }
+
+  /** The connected data a path reads: a fetched variable's, or a name a content block included above may have set. */
+  private connectedSourceOf(token: Token): number | undefined {
+    return this.scope.connectedSource(token.value) ?? this.blockVariableSource(token);
+  }
+
+  /**
+   * Braze reads the recipient's profile only as `${first_name}`, `custom_attribute.${tier}` and the like:
+   * a plain name is a Liquid variable. One the template never set, read after a content block (which
+   * runs in the message's scope and may set it, as `{% assign region = … %}`), is that block's data,
+   * not a recipient field, nor an unknown one. The source is made at the name's first such read.
+   */
+  private blockVariableSource(token: Token): number | undefined {
+    if (this.lastBlockTag === undefined || token.kind !== 'path') return undefined;
+    const root = rootName(token.value);
+    if (!this.scope.isUnbound(root) || indexBefore(this.text, '${', token.start, token.end) !== -1) return undefined;
+    let source = this.blockVariables.get(root);
+    if (source === undefined) {
+      this.connected.sources.push({ kind: 'content-block', name: root, from: this.blockNamesShown, tagSpan: this.lastBlockTag });
+      source = this.connected.sources.length - 1;
+      this.blockVariables.set(root, source);
+    }
+    return source;
   }
 
   /** The reference as written; a plain path's value is that text already, and is shared rather than copied. */
@@ -1017,6 +1055,8 @@ function comparisonGuards(left: Operand, operator: string, right: Operand): { wh
 
 
 
+/** Characters of content block names a block variable's origin lists; the rest is `…`. */
+const MAX_BLOCK_NAMES_SHOWN = 200;
 /** `content_blocks.${name}`, as Braze writes a content block's output. */
 const CONTENT_BLOCK = /^\s*content_blocks\.\$\{\s*([^}\s]+)\s*\}\s*$/;
 /** Jekyll names included files without quotes: `{% include footer.html %}`. */

@@ -52,6 +52,11 @@ export class LiquidScope {
     return this.loopBindings.has(root) ? undefined : this.connected.get(root);
   }
 
+  /** The name is neither a local nor a loop variable here: the template itself never gave it a value. */
+  isUnbound(root: string): boolean {
+    return !this.locals.has(root) && !this.loopBindings.has(root);
+  }
+
   /** `{% capture name %}`: a local, whatever it held before. */
   capture(name: string): void {
     this.locals.add(name);
@@ -150,6 +155,11 @@ export class LiquidScope {
     if (size) path = path.slice(0, -'.size'.length);
     return { path, size };
   }
+}
+
+/** The first name of a path: `region` of `region.code` and of `region[0]`. */
+export function rootName(path: string): string {
+  return path.slice(0, firstSeparator(path));
 }
 
 function firstSeparator(path: string): number {
