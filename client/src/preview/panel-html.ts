@@ -75,11 +75,13 @@ export function previewPanelHtml(result: PreviewResult | undefined, options: Pan
   <button type="button" data-action="add" title="Creates a sample recipient whose every optional field is empty">Add sample recipient with missing data</button>
   <button type="button" data-action="pick" title="Adds a recipient JSON file from outside the recipients folder, for this session">Pick recipient file…</button>
 </header>
-<div class="legend" aria-label="Marks">
+<main>
+<div class="legend" role="group" aria-label="Marks">
   <mark class="mw-fallback">fallback</mark> <mark class="mw-blank">blank</mark> <mark class="mw-stale">stale</mark>
   <mark class="mw-raw">raw merge syntax</mark> <span class="hint">Click a mark to see its merge tag.${options.remoteContent ? '' : ' Remote content is blocked.'}</span>
 </div>
 <div id="content">${previewContentHtml(result, options)}</div>
+</main>
 <script nonce="${options.nonce}">${PANEL_SCRIPT}</script>
 </body></html>
 `;
@@ -102,7 +104,7 @@ export function previewContentHtml(result: PreviewResult | undefined, options: P
     }).join('')}</nav>`
     : '';
   const cards = result.recipients.map((recipient, index) => recipientCard(result, recipient, keys[index], keys[index] === active, options.remoteContent)).join('\n');
-  return `${heading}${notice}${problems}${tabs}<main id="cards">${cards}</main>`;
+  return `${heading}${notice}${problems}${tabs}<div id="cards">${cards}</div>`;
 }
 
 function tabBadge(recipient: PreviewRecipient): string {
@@ -138,7 +140,16 @@ ${sizeLine(recipient)}<div class="actions"><button type="button" data-action="op
 </section>`;
 }
 
+/*
+ * Text colours that keep a 4.5:1 contrast on the editor's background: VS Code's own warning and
+ * passed colours are meant for icons, and in the light themes fall short of that as text.
+ */
 const PANEL_STYLES = `
+body { --mw-ok: var(--vscode-testing-iconPassed, #388a34); --mw-warn: var(--vscode-editorWarning-foreground, #bf8803); --mw-bad: var(--vscode-editorError-foreground, #e51400); }
+body.vscode-light { --mw-ok: #1a7f37; --mw-warn: #8a5a00; --mw-bad: #cf222e; }
+body.vscode-dark { --mw-ok: #3fb950; --mw-warn: #d29922; --mw-bad: #ff7b72; }
+/* The page's own background: without it, the text's contrast is against whatever is behind the frame. */
+html { background: var(--vscode-editor-background); }
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); margin: 0; padding: 0 12px 12px; }
 .toolbar { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; align-items: center; gap: 8px; padding: 8px 0; background: var(--vscode-editor-background); border-bottom: 1px solid var(--vscode-panel-border); }
 .toolbar .spacer { flex: 1; }
@@ -146,37 +157,37 @@ button { font: inherit; color: var(--vscode-button-secondaryForeground); backgro
 button:hover { background: var(--vscode-button-secondaryHoverBackground); }
 .group { display: inline-flex; }
 .group button[aria-pressed="true"] { color: var(--vscode-button-foreground); background: var(--vscode-button-background); }
-.legend { margin: 6px 0; opacity: .9; }
+.legend { margin: 6px 0; }
 .legend mark { color: #000; border-radius: 2px; padding: 0 3px; }
 .legend .mw-fallback { background: #fff3bf; outline: 1px dashed #f08c00; }
 .legend .mw-blank { background: #ffe3e3; outline: 1px dashed #e03131; }
 .legend .mw-stale { background: #e5dbff; outline: 1px dashed #7048e8; }
 .legend .mw-raw { background: #ffc9c9; outline: 2px solid #c92a2a; }
-.hint, .dim { opacity: .7; font-weight: normal; }
+.hint, .dim { color: var(--vscode-descriptionForeground); font-weight: normal; }
 h1 { font-size: 1.1em; margin: 8px 0; }
 h2 { font-size: 1em; margin: 0; }
 .notice { padding: 8px; border-left: 3px solid var(--vscode-editorInfo-foreground, #3794ff); background: var(--vscode-textBlockQuote-background); }
-.problems { margin: 6px 0; color: var(--vscode-editorWarning-foreground); }
+.problems { margin: 6px 0; color: var(--mw-warn); }
 /* Each column is wide enough for a 600 px email; more recipients scroll sideways. */
 #cards { display: flex; gap: 12px; overflow-x: auto; align-items: stretch; }
 .card { flex: 1 0 624px; max-width: 760px; display: flex; flex-direction: column; border: 1px solid var(--vscode-panel-border); border-radius: 4px; }
 .card-head { padding: 6px 8px; display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
 .card-head .summary { grid-column: 1; margin: 0; }
 .card-head .actions { grid-column: 2; grid-row: 1 / span 3; align-self: center; display: flex; gap: 4px; }
-.summary.ok { color: var(--vscode-testing-iconPassed, #388a34); }
-.summary.warn { color: var(--vscode-editorWarning-foreground, #bf8803); }
-.summary.bad { color: var(--vscode-editorError-foreground, #e51400); }
-.card-head .size { grid-column: 1; margin: 0; opacity: .8; }
-.card-head .size.clipped { opacity: 1; font-weight: 600; color: var(--vscode-editorError-foreground, #e51400); }
-.badge.clipped { background: var(--vscode-editorError-foreground, #e51400); color: #fff; }
+.summary.ok { color: var(--mw-ok); }
+.summary.warn { color: var(--mw-warn); }
+.summary.bad { color: var(--mw-bad); }
+.card-head .size { grid-column: 1; margin: 0; color: var(--vscode-descriptionForeground); }
+.card-head .size.clipped { font-weight: 600; color: var(--mw-bad); }
+.badge.clipped { background: #cf222e; color: #fff; }
 .card-body { flex: 1; }
 iframe.email { display: block; width: 100%; height: calc(100vh - 190px); min-height: 320px; border: 0; background: #fff; }
-.abort, .error { margin: 12px; font-weight: 600; color: var(--vscode-editorError-foreground, #e51400); }
+.abort, .error { margin: 12px; font-weight: 600; color: var(--mw-bad); }
 .tabs { display: none; gap: 2px; border-bottom: 1px solid var(--vscode-panel-border); margin-bottom: 8px; flex-wrap: wrap; }
 .tabs button { border-radius: 2px 2px 0 0; }
 .tabs button.active { color: var(--vscode-button-foreground); background: var(--vscode-button-background); }
 .badge { display: inline-block; min-width: 1.2em; padding: 0 4px; margin-left: 4px; border-radius: 8px; font-size: .85em; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
-.badge.abort, .badge.error { background: var(--vscode-editorError-foreground, #e51400); color: #fff; }
+.badge.abort, .badge.error { background: #cf222e; color: #fff; }
 body[data-layout="tabs"] .tabs { display: flex; }
 body[data-layout="tabs"] #cards { display: block; }
 body[data-layout="tabs"] .card { max-width: none; }
