@@ -17,6 +17,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import {
   CHROMIUM, CHROMIUM_ARGS, REPO, installCodeServer, startCodeServer, type RunningCodeServer,
 } from '../../scripts/code-server.mjs';
+import { axeViolations, describeViolations, seriousOrCritical } from './axe';
 import { UI_TIMEOUT, Workbench, normalize, waitUntil } from './workbench';
 
 const RESULTS = path.join(REPO, 'test-results', 'e2e');
@@ -30,6 +31,15 @@ const packageJson = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 
 const contributedCommands: { command: string; title: string; category?: string }[] = packageJson.contributes?.commands ?? [];
 const previewCommand = contributedCommands.find((c) => c.command === 'mergewise.preview');
 if (!previewCommand) throw new Error('package.json contributes no mergewise.preview command');
+const reportCommand = contributedCommands.find((c) => c.command === 'mergewise.openReport');
+if (!reportCommand) throw new Error('package.json contributes no mergewise.openReport command');
+/** A command as the palette lists it: "Mergewise: Preview". */
+const paletteTitle = (command: { title: string; category?: string }) => `${command.category ? `${command.category}: ` : ''}${command.title}`;
+/** Something only the preview panel's page has, and only the report's. */
+const PREVIEW_PAGE = 'body > .toolbar [data-action="layout"]';
+const REPORT_PAGE = 'main#main #templates';
+/** The theme the editor starts in (the screenshots' theme), and the other one. */
+const THEMES = [{ name: 'Default Light Modern', kind: 'vscode-light' }, { name: 'Default Dark Modern', kind: 'vscode-dark' }] as const;
 
 let tmp: string;
 let workspace: string;
@@ -100,6 +110,32 @@ function clampClip(clip: { x: number; y: number; width: number; height: number }
 /** The text of the template on disk, in the workspace copy. */
 function templateOnDisk(): string {
   return fs.readFileSync(path.join(workspace, ...TEMPLATE), 'utf8');
+}
+
+/** Switches VS Code's colour theme as a user does: Preferences: Color Theme, then its name in the list. */
+async function setColorTheme(theme: (typeof THEMES)[number]): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill('>Preferences: Color Theme');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click();
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Default Dark Modern' }).first().waitFor();
+  await input.fill(theme.name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme.name }).first().click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  const workbenchClass = theme.kind === 'vscode-light' ? /(^|\s)vs(\s|$)/ : /(^|\s)vs-dark(\s|$)/;
+  await waitUntil(async () => workbenchClass.test((await page.locator('.monaco-workbench').getAttribute('class')) ?? ''), UI_TIMEOUT,
+    () => `the workbench in ${theme.name}`);
+}
+
+/** Shows the webview whose tab reads `tab`, in `theme`, and returns axe-core's serious and critical violations in it. */
+async function webviewViolations(tab: string, selector: string, theme: (typeof THEMES)[number]): Promise<string> {
+  await page.locator('.tabs-container .tab', { hasText: tab }).first().click();
+  const frame = await wb.webviewFrame(selector);
+  await waitUntil(async () => (await frame.evaluate<string>('document.body.className')).split(/\s+/).includes(theme.kind), UI_TIMEOUT,
+    () => `the ${tab} webview in ${theme.name}`);
+  const found = seriousOrCritical(await axeViolations(frame));
+  return found.length ? `${tab} in ${theme.name}:\n${describeViolations(found)}` : '';
 }
 
 describe('Mergewise in VS Code for the Web (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
@@ -261,7 +297,7 @@ describe('Mergewise in VS Code for the Web (code-server + Chromium)', { timeout:
     await wb.line('Hi {{').waitFor();
     await wb.hidePanel();
     await wb.hideSideBar();
-    await wb.runCommand(`${previewCommand.category ? `${previewCommand.category}: ` : ''}${previewCommand.title}`);
+    await wb.runCommand(paletteTitle(previewCommand));
     // The webview is an iframe in an iframe; each rendering may be a frame of its own.
     let found: Awaited<ReturnType<Workbench['framesWithText']>> = [];
     await waitUntil(async () => {
@@ -279,6 +315,44 @@ describe('Mergewise in VS Code for the Web (code-server + Chromium)', { timeout:
     await waitUntil(async () => ((await group.boundingBox())?.width ?? 0) > 1300, UI_TIMEOUT, () => 'the preview group to widen');
     await screenshot('preview');
     await page.setViewportSize(viewport);
+  });
+
+  step('opens the send-readiness report from the command palette, and a finding\'s link opens the file at its line', async (t) => {
+    await wb.runCommand(paletteTitle(reportCommand));
+    const report = await wb.webviewFrame(REPORT_PAGE);
+    const heading = normalize(await report.locator('header').innerText());
+    assert.match(heading, /Send-readiness report\s+\d+ of \d+ templates ready to send/);
+    t.diagnostic(`report: ${heading.split('\n').slice(0, 2).join(' / ')}`);
+    // The picture for the README: the report alone in the editor area, at its quadrant map.
+    await wb.hideSideBar();
+    await wb.runCommand('View: Toggle Maximize Editor Group');
+    await report.evaluate('document.getElementById("quadrants").scrollIntoView()');
+    await screenshot('report', (await page.locator('.editor-group-container.active').boundingBox())!);
+    await wb.runCommand('View: Toggle Maximize Editor Group');
+    await wb.showSideBar();
+    // A finding of the draft that uses inferred data: its list opens, and its link opens the template at the line.
+    const article = report.locator('article.template', { has: report.locator('h3', { hasText: 'emails/drafts/black-friday.liquid' }) });
+    const item = article.locator('ul.checklist > li', { hasText: 'surveillance' });
+    await item.locator('summary').click();
+    const link = item.locator('ul.findings a').first();
+    const href = (await link.getAttribute('href'))!;
+    const line = Number(/#L(\d+)$/.exec(href)?.[1]);
+    assert.ok(href.startsWith('emails/drafts/black-friday.liquid#L') && line > 0, href);
+    await link.click();
+    await page.locator('.tab.active[data-resource-name="black-friday.liquid"]').waitFor();
+    await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: `Ln ${line},` }).waitFor();
+    t.diagnostic(`clicked ${href}: black-friday.liquid opened at line ${line}`);
+  });
+
+  step('the preview and the report pass axe-core in the light and the dark theme', async (t) => {
+    const problems: string[] = [];
+    for (const theme of [...THEMES.slice(1), THEMES[0]]) {
+      await setColorTheme(theme);
+      problems.push(await webviewViolations('Preview:', PREVIEW_PAGE, theme));
+      problems.push(await webviewViolations('Send-readiness report', REPORT_PAGE, theme));
+      t.diagnostic(`checked both webviews in ${theme.name}`);
+    }
+    assert.equal(problems.filter(Boolean).join('\n'), '', 'no serious or critical violation');
   });
 
   step('completes a schema field after {{ customer.', async (t) => {

@@ -250,6 +250,24 @@ export class Workbench {
     return this.page.locator('.statusbar-item[id$="mergewise.recipient"]');
   }
 
+  /**
+   * The frame of a webview whose document has `selector`, once it shows (a webview is an iframe in an
+   * iframe, and a hidden one has none).
+   */
+  async webviewFrame(selector: string, timeout = UI_TIMEOUT): Promise<Frame> {
+    let found: Frame | undefined;
+    await waitUntil(async () => {
+      for (const frame of this.page.frames()) {
+        if (await frame.evaluate(`document.querySelector(${JSON.stringify(selector)}) !== null`).catch(() => false)) {
+          found = frame;
+          return true;
+        }
+      }
+      return false;
+    }, timeout, () => `a webview with ${selector}`);
+    return found!;
+  }
+
   /** Every frame of the page whose body text contains `text` (webviews are nested iframes). */
   async framesWithText(text: string): Promise<{ frame: Frame; text: string }[]> {
     const found: { frame: Frame; text: string }[] = [];
