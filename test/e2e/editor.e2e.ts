@@ -322,7 +322,7 @@ describe('Mergewise in VS Code for the Web (code-server + Chromium)', { timeout:
     const report = await wb.webviewFrame(REPORT_PAGE);
     const heading = normalize(await report.locator('header').innerText());
     assert.match(heading, /Send-readiness report\s+\d+ of \d+ templates ready to send/);
-    t.diagnostic(`report: ${heading.split('\n').slice(0, 2).join(' / ')}`);
+    t.diagnostic(`report: ${heading.split('\n').filter(Boolean).slice(0, 2).join(' / ')}`);
     // The picture for the README: the report alone in the editor area, at its quadrant map.
     await wb.hideSideBar();
     await wb.runCommand('View: Toggle Maximize Editor Group');
@@ -342,6 +342,17 @@ describe('Mergewise in VS Code for the Web (code-server + Chromium)', { timeout:
     await page.locator('.tab.active[data-resource-name="black-friday.liquid"]').waitFor();
     await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: `Ln ${line},` }).waitFor();
     t.diagnostic(`clicked ${href}: black-friday.liquid opened at line ${line}`);
+
+    // A template added on disk, then removed: the report is written again each time, by itself.
+    const readyLine = async () => /(\d+) of (\d+) templates ready to send/.exec(
+      await (await wb.webviewFrame(REPORT_PAGE)).locator('header').innerText().catch(() => ''))?.slice(1).map(Number);
+    const [ready, total] = (await readyLine())!;
+    const added = path.join(workspace, 'emails', 'report-refresh.liquid');
+    fs.writeFileSync(added, '<p>Hi {{ customer.first_name | default: "there" }}</p>\n');
+    await waitUntil(async () => (await readyLine())?.[1] === total + 1, UI_TIMEOUT, () => `the report to count ${total + 1} templates`);
+    fs.rmSync(added);
+    await waitUntil(async () => (await readyLine())?.join() === [ready, total].join(), UI_TIMEOUT, () => `the report to count ${total} templates again`);
+    t.diagnostic(`report refreshed: ${ready} of ${total} ready, then ${total + 1} templates, then ${total} again`);
   });
 
   step('the preview and the report pass axe-core in the light and the dark theme', async (t) => {
