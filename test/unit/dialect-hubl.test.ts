@@ -131,6 +131,45 @@ describe('HubL syntax errors', () => {
   });
 });
 
+describe('HubL: a broken tag is one mistake, and nothing after the mistake is a field', () => {
+  // Shaped on a real programmable-email module (test/real-world/SOURCES.md), published with the
+  // association type id still a placeholder: HubSpot refuses both tags.
+  const MODULE = `{# Get the contact associated to the deal #}
+{% set associated_contact = crm_associations(module.deal.id, "HUBSPOT_DEFINED", <INSERT ASSOCIATION TYPE ID>, "orderBy=-createdate") %}
+{# Get the line items associated to the deal #}
+{% set associated_line_items = crm_associations(module.deal.id, "HUBSPOT_DEFINED", <INSERT ASSOCIATION TYPE ID>, "orderBy=-createdate") %}
+<h2>Hello {{ associated_contact.results[0].firstname }}, thank you for visiting our store!</h2>
+{% for item in associated_line_items.results %}<li>{{ item.name }}</li>{% endfor %}
+<p>{{ contact.firstname|default("there") }}</p>`;
+  const scan = hubl.scan(MODULE);
+  const line = (offset: number) => MODULE.slice(0, offset).split('\n').length;
+
+  test('one syntax error per broken tag, at the placeholder', () => {
+    assert.deepEqual(scan.syntaxErrors.map((problem) => [line(problem.span.start), MODULE.slice(problem.span.start, problem.span.end)]), [[2, '<'], [4, '<']]);
+    assert.match(scan.syntaxErrors[0].message, /^Unexpected `<`: HubSpot .*will not publish or send the email/);
+  });
+
+  test('no word of the placeholder is read as a field; the tags after it are read as usual', () => {
+    assert.deepEqual(scan.uses.map((use) => [use.path, line(use.span.start)]), [['contact.firstname', 7]]);
+    assert.deepEqual(scan.connected?.sources.map((source) => source.name), ['associated_contact', 'associated_line_items']);
+  });
+
+  test('every other kind of mistake in a tag is reported once too', () => {
+    // Each used to add "never closed", "unexpected" or "needs a value" for the same tag.
+    for (const tag of [
+      '{{ contact.firstname|default(<FALLBACK>, true) }}',
+      '{% if contact.plan == <PLAN> or contact.tier %}x{% endif %}',
+      '{% set greeting = <GREETING> %}',
+      '{% for item in <LIST> %}{{ item }}{% endfor %}',
+      '{% set a = [1, 2 %}',
+      '{{ contact.firstname(( }}',
+    ]) {
+      assert.equal(errors(tag).length, 1, `${tag}: ${errors(tag).join(' | ')}`);
+    }
+    assert.deepEqual(hubl.scan('{% if contact.plan == <PLAN> or contact.tier %}x{% endif %}').uses.map((use) => use.path), ['contact.plan']);
+  });
+});
+
 describe('HubL fallback quick fix', () => {
   test('adds `|default(…)` after a reference, or the second argument of personalization_token', () => {
     const text = `{{ contact.firstname|title }} {{ personalization_token("contact.city") }} {{ contact.company }}`;

@@ -152,6 +152,34 @@ describe('Klaviyo syntax errors', () => {
   });
 });
 
+describe('Klaviyo: a broken tag is one mistake, and nothing after the mistake is a field', () => {
+  // An abandoned-cart flow email as a template pack ships it, with the placeholders left in.
+  const FLOW = `<p>Hi {{ first_name|default:'there' }},</p>
+{% if event.ItemCount > <MINIMUM ITEMS> and person.vip %}<p>Free shipping on us.</p>{% endif %}
+<p>{{ event.ItemNames|join:', ' [ADD MORE] organization.name }}</p>
+{% for item in event.Items %}<li>{{ item.ProductName }} × {{ item.Quantity }}</li>{% endfor %}
+<p>Total: {{ event.TotalPrice + shipping.price }}</p>`;
+  const scan = klaviyo.scan(FLOW);
+  const line = (offset: number) => FLOW.slice(0, offset).split('\n').length;
+
+  test('one syntax error per broken tag', () => {
+    assert.deepEqual(scan.syntaxErrors.map((problem) => line(problem.span.start)), [2, 3, 5]);
+    assert.match(scan.syntaxErrors[2].message, /no `\+` operator.*\|add:1/);
+  });
+
+  test('the fields before the mistake are read, none after it', () => {
+    assert.deepEqual(scan.uses.map((use) => [use.path, line(use.span.start)]), [
+      ['first_name', 1], ['event.ItemCount', 2], ['event.ItemNames', 3],
+      ['event.Items', 4], ['event.Items[].ProductName', 4], ['event.Items[].Quantity', 4], ['event.TotalPrice', 5],
+    ]);
+  });
+
+  test('a tag with parentheses is one mistake, whatever follows', () => {
+    assert.equal(errors("{% if (plan == 'trial') and (tier == 'gold' %}x{% endif %}").length, 1);
+    assert.equal(errors('{% for item in %}{% endfor %}').length, 1);
+  });
+});
+
 describe('Klaviyo fallback quick fix', () => {
   test('inserts `|default:` right after the reference, quoted so it parses', () => {
     const text = '<p>Hi {{ first_name|title }}, from {{ person|lookup:\'Salon Name\' }}</p>';

@@ -5,9 +5,12 @@
  * atoms. Django (Klaviyo) allows a subset: no parentheses, brackets, calls or arithmetic, and one
  * `:argument` per filter.
  *
- * It reports every mistake and goes on; its depth and the parts of one tag are bounded (limits.ts),
- * so the work stays linear. The template parser makes one per tag, and reads the tag's own words
- * (`for x in`, `as name`, `name=`) from its lexer.
+ * A tag with a mistake is reported once, at its first mistake, and the rest of it is skipped: what
+ * follows a mistake is no longer what its author wrote (a placeholder such as `<INSERT TYPE ID>` is
+ * not three fields), and the platform refuses the whole tag anyway. Scanning goes on at the next tag.
+ * Its depth and the parts of one tag are bounded (limits.ts), so the work stays linear. The template
+ * parser makes one per tag, reads the tag's own words (`for x in`, `as name`, `name=`) from its lexer,
+ * and reports its own mistakes about the tag through `report`, so that they count towards the one.
  */
 import type { Span } from '../../model';
 import { shortText, trimmedEnd } from '../common/scan-collector';
@@ -26,10 +29,10 @@ const LITERALS: Record<string, string | number | boolean | null> = {
 };
 
 export class ExpressionParser {
-  private arithmeticReported = false;
   /** Recursion depth and parts read so far, both bounded (limits.ts); past them the rest of the tag is skipped. */
   private depth = 0;
   private parts = 0;
+  /** A mistake was reported: the rest of the tag is skipped, and nothing more is said about it. */
   private gaveUp = false;
 
   constructor(
@@ -50,7 +53,7 @@ export class ExpressionParser {
     if (!value || !this.flavor.jinja || !this.lexer.acceptName('if')) return value;
     const test = this.parseOr();
     if (!test) {
-      this.error(this.tagSpan, 'An inline `if` needs a condition, as in `{{ a if b else c }}`.');
+      this.report(this.tagSpan, 'An inline `if` needs a condition, as in `{{ a if b else c }}`.');
       return value;
     }
     let otherwise: Expr | undefined;
@@ -63,7 +66,7 @@ export class ExpressionParser {
     while (left && this.lexer.peek().kind === 'name' && this.lexer.peek().value === 'or' && this.more()) {
       const operator = this.lexer.next();
       const right = this.parseAnd();
-      if (!right) return this.missingOperand(operator);
+      if (!right) return this.missingOperand(operator, left);
       left = { kind: 'binary', op: 'or', left, right, span: { start: left.span.start, end: right.span.end } };
     }
     return left;
@@ -74,7 +77,7 @@ export class ExpressionParser {
     while (left && this.lexer.peek().kind === 'name' && this.lexer.peek().value === 'and' && this.more()) {
       const operator = this.lexer.next();
       const right = this.parseNot();
-      if (!right) return this.missingOperand(operator);
+      if (!right) return this.missingOperand(operator, left);
       left = { kind: 'binary', op: 'and', left, right, span: { start: left.span.start, end: right.span.end } };
     }
     return left;
@@ -112,7 +115,7 @@ export class ExpressionParser {
         if (this.flavor.jinja) {
           const name = this.lexer.next();
           if (name.kind !== 'name') {
-            this.error(this.spanOf(name), 'A test must follow `is`, as in `x is defined`.');
+            this.report(this.spanOf(name), 'A test must follow `is`, as in `x is defined`.');
             return left;
           }
           const args: Expr[] = [];
@@ -129,7 +132,7 @@ export class ExpressionParser {
         return left;
       }
       const right = this.parseAdditive();
-      if (!right) return this.missingOperand(token);
+      if (!right) return this.missingOperand(token, left);
       left = { kind: 'binary', op, left, right, span: { start: left.span.start, end: right.span.end } };
     }
     return left;
@@ -143,7 +146,7 @@ export class ExpressionParser {
       this.lexer.next();
       this.checkArithmetic(token);
       const right = this.parseMultiplicative();
-      if (!right) return this.missingOperand(token);
+      if (!right) return this.missingOperand(token, left);
       left = { kind: 'binary', op: token.value, left, right, span: { start: left.span.start, end: right.span.end } };
     }
   }
@@ -156,7 +159,7 @@ export class ExpressionParser {
       this.lexer.next();
       this.checkArithmetic(token);
       const right = this.parseUnary();
-      if (!right) return this.missingOperand(token);
+      if (!right) return this.missingOperand(token, left);
       left = { kind: 'binary', op: token.value, left, right, span: { start: left.span.start, end: right.span.end } };
     }
   }
@@ -179,7 +182,7 @@ export class ExpressionParser {
       this.lexer.next();
       this.checkArithmetic(power);
       const exponent = this.nested(() => this.parseUnary());
-      if (!exponent) return this.missingOperand(power);
+      if (!exponent) return this.missingOperand(power, base);
       return { kind: 'binary', op: '**', left: base, right: exponent, span: { start: base.span.start, end: exponent.span.end } };
     }
     return base;
@@ -192,7 +195,7 @@ export class ExpressionParser {
       const pipe = this.lexer.next();
       const name = this.lexer.next();
       if (name.kind !== 'name') {
-        this.error({ start: pipe.start, end: Math.max(pipe.end, name.end) },
+        this.report({ start: pipe.start, end: Math.max(pipe.end, name.end) },
           `A \`|\` with no filter name after it: ${this.flavor.rejects}. Add a filter, as in ${this.flavor.jinja ? '`|default("there")`' : "`|default:'there'`"}, or remove the \`|\`.`);
         return value;
       }
@@ -207,7 +210,7 @@ export class ExpressionParser {
         const colon = this.lexer.next();
         const argument = this.parseFilterArgument();
         if (!argument) {
-          this.error({ start: name.start, end: colon.end },
+          this.report({ start: name.start, end: colon.end },
             `The filter \`${name.value}\` is followed by \`:\` but no value: ${this.flavor.rejects}. Add the value or remove the \`:\`.`);
         } else {
           args.push(argument);
@@ -247,7 +250,7 @@ export class ExpressionParser {
         this.lexer.next();
         const name = this.lexer.peek();
         if (name.kind !== 'name' && name.kind !== 'number') {
-          this.error({ start: value.span.start, end: token.end },
+          this.report({ start: value.span.start, end: token.end },
             `\`${this.text.slice(value.span.start, token.end)}\` ends with a dot: ${this.flavor.rejects}. Finish the property name or remove the dot.`);
           return value;
         }
@@ -268,7 +271,7 @@ export class ExpressionParser {
         const index = this.parseExpression();
         const close = this.lexer.peek();
         if (!index || close.kind !== 'close-bracket') {
-          this.error({ start: token.start, end: close.end }, `\`[\` is never closed with \`]\`: ${this.flavor.rejects}.`);
+          this.report({ start: token.start, end: close.end }, `\`[\` is never closed with \`]\`: ${this.flavor.rejects}.`);
           return value;
         }
         this.lexer.next();
@@ -315,7 +318,7 @@ export class ExpressionParser {
       case 'string': {
         this.lexer.next();
         if (token.terminated === false) {
-          this.error(span, `A text value is missing its closing quote: ${this.flavor.rejects}. Add the closing quote.`);
+          this.report(span, `A text value is missing its closing quote: ${this.flavor.rejects}. Add the closing quote.`);
         }
         return { kind: 'literal', value: token.value, span };
       }
@@ -325,12 +328,12 @@ export class ExpressionParser {
       case 'open-paren': {
         this.lexer.next();
         if (!this.flavor.jinja) {
-          this.error(span, `${this.flavor.platform}'s tags do not take parentheses: ${this.flavor.rejects}. Write the condition without them (\`and\` binds tighter than \`or\`).`);
+          this.report(span, `${this.flavor.platform}'s tags do not take parentheses: ${this.flavor.rejects}. Write the condition without them (\`and\` binds tighter than \`or\`).`);
         }
         const inner = this.parseExpression();
         const close = this.lexer.peek();
         if (close.kind !== 'close-paren') {
-          this.error({ start: token.start, end: close.end }, `\`(\` is never closed with \`)\`: ${this.flavor.rejects}.`);
+          this.report({ start: token.start, end: close.end }, `\`(\` is never closed with \`)\`: ${this.flavor.rejects}.`);
           return inner;
         }
         this.lexer.next();
@@ -361,7 +364,7 @@ export class ExpressionParser {
           this.lexer.next();
           end = close.end;
         } else {
-          this.error({ start: token.start, end: close.end }, `\`{\` is never closed with \`}\`: ${this.flavor.rejects}.`);
+          this.report({ start: token.start, end: close.end }, `\`{\` is never closed with \`}\`: ${this.flavor.rejects}.`);
         }
         return { kind: 'dict', entries, span: { start: token.start, end } };
       }
@@ -380,7 +383,7 @@ export class ExpressionParser {
     while (this.lexer.peek().kind !== close) {
       const token = this.lexer.peek();
       if (token.kind === 'end') {
-        this.error(this.tagSpan, `A \`${closer === ')' ? '(' : '['}\` is never closed with \`${closer}\`: ${this.flavor.rejects}.`);
+        this.report(this.tagSpan, `A \`${closer === ')' ? '(' : '['}\` is never closed with \`${closer}\`: ${this.flavor.rejects}.`);
         return token.end;
       }
       if (token.kind === 'name' && this.lexer.peek(1).kind === 'equals') {
@@ -413,7 +416,7 @@ export class ExpressionParser {
       return;
     }
     const end = trimmedEnd(this.text, token.start, this.lexer.end);
-    this.error({ start: token.start, end: Math.max(token.end, end) },
+    this.report({ start: token.start, end: Math.max(token.end, end) },
       `Unexpected \`${shortText(this.text, { start: token.start, end: Math.max(token.end, end) }, 30)}\` in ${what}: ${this.flavor.rejects}. ` +
       (what.startsWith('`{{')
         ? `Separate filters with \`|\`, as in ${this.flavor.jinja ? '`{{ contact.firstname|default("there") }}`' : "`{{ first_name|default:'there' }}`"}.`
@@ -423,22 +426,22 @@ export class ExpressionParser {
 
   unexpected(token: Token): void {
     if (token.kind === 'end') {
-      this.error(this.tagSpan, `This tag ends too early: ${this.flavor.rejects}. Finish the expression.`);
+      this.report(this.tagSpan, `This tag ends too early: ${this.flavor.rejects}. Finish the expression.`);
       return;
     }
     const span = this.spanOf(token);
-    this.error(span, `Unexpected \`${this.text.slice(span.start, span.end)}\`: ${this.flavor.rejects}. Check the tag's syntax.`);
+    this.report(span, `Unexpected \`${this.text.slice(span.start, span.end)}\`: ${this.flavor.rejects}. Check the tag's syntax.`);
   }
 
-  private missingOperand(operator: Token): undefined {
-    this.error(this.spanOf(operator), `\`${operator.value}\` needs a value after it: ${this.flavor.rejects}.`);
-    return undefined;
+  /** Reports an operator with nothing after it; what came before it is kept, so that its fields are still found. */
+  private missingOperand(operator: Token, before?: Expr): Expr | undefined {
+    this.report(this.spanOf(operator), `\`${operator.value}\` needs a value after it: ${this.flavor.rejects}.`);
+    return before;
   }
 
   private checkArithmetic(token: Token): void {
-    if (this.flavor.jinja || this.arithmeticReported) return;
-    this.arithmeticReported = true;
-    this.error(this.spanOf(token),
+    if (this.flavor.jinja) return;
+    this.report(this.spanOf(token),
       `${this.flavor.platform}'s Django templates have no \`${token.value}\` operator: ${this.flavor.rejects}. Use a filter such as \`|add:1\` instead.`);
   }
 
@@ -450,7 +453,7 @@ export class ExpressionParser {
   private nested<T>(parse: () => T | undefined): T | undefined {
     if (this.gaveUp) return undefined;
     if (this.depth >= MAX_NESTING) {
-      this.giveUp(tooDeepMessage('Parentheses, brackets or operators'));
+      this.report(this.tagSpan, tooDeepMessage('Parentheses, brackets or operators'));
       return undefined;
     }
     this.depth++;
@@ -463,18 +466,19 @@ export class ExpressionParser {
 
   /** Counts one more operator, filter or member access; past MAX_EXPRESSION_PARTS, gives up on the tag. */
   private more(): boolean {
-    if (++this.parts > MAX_EXPRESSION_PARTS) this.giveUp(tooLongMessage());
+    if (++this.parts > MAX_EXPRESSION_PARTS) this.report(this.tagSpan, tooLongMessage());
     return !this.gaveUp;
   }
 
-  private giveUp(message: string): void {
-    this.error(this.tagSpan, message);
+  /**
+   * The tag's one mistake: reported, then the rest of the tag is skipped. Later ones are not reported
+   * (the levels that unwind would each report a missing `)`, each word of a placeholder an unexpected
+   * name): the first says it all.
+   */
+  report(span: Span, message: string): void {
+    if (this.gaveUp) return;
+    this.sink.error(span, message);
     this.gaveUp = true;
     while (this.lexer.peek().kind !== 'end') this.lexer.next();
-  }
-
-  private error(span: Span, message: string): void {
-    // After giving up, the levels that unwind would each report a missing `)`: the one message says it all.
-    if (!this.gaveUp) this.sink.error(span, message);
   }
 }

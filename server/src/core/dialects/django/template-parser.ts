@@ -271,7 +271,7 @@ class TemplateParser {
     if (kind === 123 /* { */) {
       const parser = this.expressions(contentStart, contentEnd, tagSpan);
       if (parser.lexer.peek().kind === 'end') {
-        this.sink.error(tagSpan, `An empty \`{{ }}\`: ${this.flavor.rejects}. Put a property inside, or remove it.`);
+        parser.report(tagSpan, `An empty \`{{ }}\`: ${this.flavor.rejects}. Put a property inside, or remove it.`);
         this.current().push({ kind: 'output', tagSpan });
         return tagSpan.end;
       }
@@ -302,7 +302,7 @@ class TemplateParser {
       case 'unless': {
         if (name === 'unless' && !flavor.jinja) break;
         let test = parser.parseExpression();
-        if (!test) this.sink.error(tagSpan, `${tag} needs a condition, as in \`{% ${name} ${flavor.jinja ? 'contact.firstname' : 'first_name'} %}\`: ${flavor.rejects}.`);
+        if (!test) parser.report(tagSpan, `${tag} needs a condition, as in \`{% ${name} ${flavor.jinja ? 'contact.firstname' : 'first_name'} %}\`: ${flavor.rejects}.`);
         parser.expectEnd(tag);
         if (test && name === 'unless') test = { kind: 'unary', op: 'not', operand: test, span: test.span };
         const node: IfNode = { kind: 'if', tagSpan, branches: [{ tagSpan, test, body: [], bodySpan: { start: tagSpan.end, end: tagSpan.end } }] };
@@ -317,7 +317,7 @@ class TemplateParser {
         let test: Expr | undefined;
         if (name === 'elif') {
           test = parser.parseExpression();
-          if (!test) this.sink.error(tagSpan, `${tag} needs a condition: ${flavor.rejects}.`);
+          if (!test) parser.report(tagSpan, `${tag} needs a condition: ${flavor.rejects}.`);
         }
         parser.expectEnd(tag);
         if (frame?.node.kind === 'for' && (name === 'else' && flavor.jinja) && !frame.inOtherwise) {
@@ -328,17 +328,17 @@ class TemplateParser {
           return tagSpan.end;
         }
         if (frame?.node.kind === 'for' && name === 'else' && !flavor.jinja) {
-          this.sink.error(tagSpan, `${flavor.platform}'s loops take \`{% empty %}\` for an empty list, not ${tag}: ${flavor.rejects}. Write \`{% empty %}\`.`);
+          parser.report(tagSpan, `${flavor.platform}'s loops take \`{% empty %}\` for an empty list, not ${tag}: ${flavor.rejects}. Write \`{% empty %}\`.`);
           return tagSpan.end;
         }
         if (frame?.node.kind !== 'if') {
-          this.sink.error(tagSpan, `${tag} is outside \`{% if %}\`: ${flavor.rejects}. Move it inside the block, or remove it.`);
+          parser.report(tagSpan, `${tag} is outside \`{% if %}\`: ${flavor.rejects}. Move it inside the block, or remove it.`);
           return tagSpan.end;
         }
         const branches = frame.node.branches;
         const last = branches[branches.length - 1];
         if (branches.length > 1 && this.text.slice(last.tagSpan.start, last.tagSpan.end).replace(/[{}%\s+-]/g, '') === 'else') {
-          this.sink.error(tagSpan, `${tag} comes after \`{% else %}\`: ${flavor.rejects}. The \`{% else %}\` branch must be the last one.`);
+          parser.report(tagSpan, `${tag} comes after \`{% else %}\`: ${flavor.rejects}. The \`{% else %}\` branch must be the last one.`);
         }
         last.bodySpan.end = tagSpan.start;
         const branch = { tagSpan, test, body: [] as Node[], bodySpan: { start: tagSpan.end, end: tagSpan.end } };
@@ -352,7 +352,7 @@ class TemplateParser {
         parser.expectEnd(tag);
         const frame = this.stack[this.stack.length - 1];
         if (frame?.node.kind !== 'for' || frame.inOtherwise) {
-          this.sink.error(tagSpan, `${tag} is outside \`{% for %}\`: ${flavor.rejects}. Move it inside the loop, or remove it.`);
+          parser.report(tagSpan, `${tag} is outside \`{% for %}\`: ${flavor.rejects}. Move it inside the loop, or remove it.`);
           return tagSpan.end;
         }
         frame.node.bodySpan.end = tagSpan.start;
@@ -406,7 +406,7 @@ class TemplateParser {
       return tagSpan.end;
     }
     const suggestion = name ? closestNames(name, this.knownTags, 1)[0] : undefined;
-    this.sink.error(name ? nameSpan : tagSpan,
+    parser.report(name ? nameSpan : tagSpan,
       (name ? `Unknown ${flavor.platform} tag \`${name}\`` : `A tag with no name`) + `: ${flavor.rejects}. ` +
       (suggestion ? `Did you mean \`${suggestion}\`?` : 'Remove it, or write it as `{{ … }}` if it was meant as an output.'));
     return tagSpan.end;
@@ -423,7 +423,7 @@ class TemplateParser {
       return true;
     }
     if (!closes) {
-      this.sink.error(tagSpan, `\`{% ${name} %}\` has no matching opening tag: ${this.flavor.rejects}. Remove it, or add the opening tag.`);
+      parser.report(tagSpan, `\`{% ${name} %}\` has no matching opening tag: ${this.flavor.rejects}. Remove it, or add the opening tag.`);
       return true;
     }
     // Blocks left open inside the one being closed are reported, then closed with it.
@@ -492,11 +492,11 @@ class TemplateParser {
     let condition: Expr | undefined;
     let reversed = false;
     if (variables.length === 0 || !lexer.acceptName('in')) {
-      this.sink.error(tagSpan, `A \`{% for %}\` loop must read \`{% for item in list %}\`: ${this.flavor.rejects}.`);
+      parser.report(tagSpan, `A \`{% for %}\` loop must read \`{% for item in list %}\`: ${this.flavor.rejects}.`);
       while (lexer.peek().kind !== 'end') lexer.next();
     } else {
       source = this.flavor.jinja ? parser.parseOr() : parser.parseFiltered();
-      if (!source) this.sink.error(tagSpan, `\`{% for ${variables.map((v) => v.name).join(', ')} in %}\` needs a list to loop over: ${this.flavor.rejects}.`);
+      if (!source) parser.report(tagSpan, `\`{% for ${variables.map((v) => v.name).join(', ')} in %}\` needs a list to loop over: ${this.flavor.rejects}.`);
       if (!this.flavor.jinja) reversed = Boolean(lexer.acceptName('reversed'));
       else {
         if (lexer.acceptName('if')) condition = parser.parseExpression();
@@ -519,7 +519,7 @@ class TemplateParser {
         lexer.next();
         lexer.next();
         const value = parser.parseFiltered();
-        if (!value) this.sink.error(tagSpan, `\`${token.value}=\` needs a value in \`{% with %}\`: ${this.flavor.rejects}.`);
+        if (!value) parser.report(tagSpan, `\`${token.value}=\` needs a value in \`{% with %}\`: ${this.flavor.rejects}.`);
         bindings.push({ name: token.value, nameSpan: { start: token.start, end: token.end }, value });
         continue;
       }
@@ -527,13 +527,13 @@ class TemplateParser {
       const as = lexer.acceptName('as');
       const name = lexer.next();
       if (!value || !as || name.kind !== 'name') {
-        this.sink.error(tagSpan, `A \`{% with %}\` must read \`{% with name=value %}\`: ${this.flavor.rejects}.`);
+        parser.report(tagSpan, `A \`{% with %}\` must read \`{% with name=value %}\`: ${this.flavor.rejects}.`);
         while (lexer.peek().kind !== 'end') lexer.next();
         break;
       }
       bindings.push({ name: name.value, nameSpan: { start: name.start, end: name.end }, value });
     }
-    if (bindings.length === 0) this.sink.error(tagSpan, `A \`{% with %}\` needs at least one \`name=value\`: ${this.flavor.rejects}.`);
+    if (bindings.length === 0) parser.report(tagSpan, `A \`{% with %}\` needs at least one \`name=value\`: ${this.flavor.rejects}.`);
     return bindings;
   }
 
@@ -544,7 +544,7 @@ class TemplateParser {
     for (;;) {
       const token = lexer.next();
       if (token.kind !== 'name') {
-        this.sink.error(tagSpan, `A \`{% set %}\` must read \`{% set name = value %}\`: ${this.flavor.rejects}.`);
+        parser.report(tagSpan, `A \`{% set %}\` must read \`{% set name = value %}\`: ${this.flavor.rejects}.`);
         return;
       }
       names.push({ name: token.value, span: { start: token.start, end: token.end } });
@@ -558,14 +558,14 @@ class TemplateParser {
       return;
     }
     if (!lexer.accept('equals')) {
-      this.sink.error(tagSpan, `A \`{% set %}\` must read \`{% set name = value %}\`: ${this.flavor.rejects}.`);
+      parser.report(tagSpan, `A \`{% set %}\` must read \`{% set name = value %}\`: ${this.flavor.rejects}.`);
       return;
     }
     const values: Expr[] = [];
     for (;;) {
       const value = parser.parseExpression();
       if (!value) {
-        this.sink.error(tagSpan, `\`{% set ${names.map((n) => n.name).join(', ')} = %}\` needs a value: ${this.flavor.rejects}.`);
+        parser.report(tagSpan, `\`{% set ${names.map((n) => n.name).join(', ')} = %}\` needs a value: ${this.flavor.rejects}.`);
         break;
       }
       values.push(value);
@@ -592,7 +592,7 @@ class TemplateParser {
     const template = parser.parseExpression();
     const tag = `\`{% ${name} %}\``;
     if (!template) {
-      this.sink.error(tagSpan, `${tag} needs the template's name, as in \`{% ${name} "${name === 'extends' ? 'base' : 'footer'}.html" %}\`: ${this.flavor.rejects}.`);
+      parser.report(tagSpan, `${tag} needs the template's name, as in \`{% ${name} "${name === 'extends' ? 'base' : 'footer'}.html" %}\`: ${this.flavor.rejects}.`);
       while (lexer.peek().kind !== 'end') lexer.next();
       return node;
     }
