@@ -221,9 +221,14 @@ class LiquidScanner {
 
   /** Braze's `{{content_blocks.${name}}}` pulls in a content block: an include, not a field. */
   private readContentBlock(start: number, end: number, tagSpan: Span): boolean {
-    const match = CONTENT_BLOCK.exec(this.text.slice(start, end));
-    if (!match) return false;
-    const nameStart = start + match.index + match[0].indexOf('${');
+    // Read in place, rejected at its first letter: every output tag asks, and most are not blocks.
+    let at = start;
+    while (at < end && isSpace(this.text.charCodeAt(at))) at++;
+    if (this.text.charCodeAt(at) !== LOWER_C) return false;
+    CONTENT_BLOCK.lastIndex = at;
+    const match = CONTENT_BLOCK.exec(this.text);
+    if (!match || CONTENT_BLOCK.lastIndex !== end) return false;
+    const nameStart = match.index + match[0].indexOf('${');
     this.addInclude('content-block', match[1], { start: nameStart, end: nameStart + match[1].length + 3 }, tagSpan, true, []);
     if (!this.includedBlocks.has(match[1])) {
       this.includedBlocks.add(match[1]);
@@ -1058,7 +1063,9 @@ function comparisonGuards(left: Operand, operator: string, right: Operand): { wh
 /** Characters of content block names a block variable's origin lists; the rest is `…`. */
 const MAX_BLOCK_NAMES_SHOWN = 200;
 /** `content_blocks.${name}`, as Braze writes a content block's output. */
-const CONTENT_BLOCK = /^\s*content_blocks\.\$\{\s*([^}\s]+)\s*\}\s*$/;
+/** Sticky: matched where the output's content starts, and must end where it ends. */
+const CONTENT_BLOCK = /content_blocks\.\$\{\s*([^}\s]+)\s*\}\s*/y;
+const LOWER_C = 99;
 /** Jekyll names included files without quotes: `{% include footer.html %}`. */
 const JEKYLL_FILE = /\.(html?|liquid|md|txt)$/;
 
