@@ -54,10 +54,11 @@ export interface QuadrantCell {
  */
 export function quadrantMap(text: ChartText, cells: { expectedHelpful: QuadrantCell; expectedUnhelpful: QuadrantCell; unexpectedHelpful: QuadrantCell; unexpectedUnhelpful: QuadrantCell }): string {
   const width = 460;
-  const height = 330;
   const left = 110;
   const top = 36;
   const cell = 170;
+  // Two rows of cells below the column labels, with room for the bottom row's names.
+  const height = top + 2 * cell + 4;
   const total = Math.max(1, cells.expectedHelpful.value + cells.expectedUnhelpful.value + cells.unexpectedHelpful.value + cells.unexpectedUnhelpful.value);
   const grid = [
     [cells.expectedHelpful, cells.expectedUnhelpful],
