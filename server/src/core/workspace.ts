@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { analyzeSchema, analyzeTemplate, resolveUses, type SeverityOverrides, type TemplateAnalysis } from './analyze';
-import type { Dialect, FieldUse } from './dialects/dialect';
+import type { Dialect, FieldUse, TemplateScan } from './dialects/dialect';
 import type { DialectId } from './dialects/ids';
 import { DEDICATED_TEMPLATE_EXTENSIONS, detectDialect, dialectForExtension, getDialect } from './dialects/registry';
 import type { Diagnostic, Span } from './model';
@@ -192,6 +192,11 @@ export interface DocumentAnalysis {
   dialectChoice: DialectChoice;
   schema: Schema | undefined;
   analysis: TemplateAnalysis;
+  /**
+   * With partials followed: the template's own scan, as its dialect reads the text (the analysis's
+   * may have the schema's fallbacks in, or a partial's call context): what a preview renders.
+   */
+  scan?: TemplateScan;
   /** With partials followed: the template's includes, resolved. */
   includes?: ResolvedInclude[];
   /** With partials followed: the sending templates that include this file (absolute paths). */
@@ -220,7 +225,7 @@ export function analyzeDocument(
   if (partials) {
     const file = partials.scanned(path.resolve(filePath), text, schema);
     const crossFile = analyzeAcrossFiles(partials, { file, relativePath, severityOverrides: overrides, now, shownThrough, audience });
-    return { dialect, dialectChoice: choice, schema, ...crossFile, analysis: withRepeatsExplainedOnce(crossFile.analysis, text), ...withAudience };
+    return { dialect, dialectChoice: choice, schema, ...crossFile, scan: file.scan, analysis: withRepeatsExplainedOnce(crossFile.analysis, text), ...withAudience };
   }
   const analysis = analyzeTemplate({ text, relativePath, dialect, schema, severityOverrides: overrides, now, audience });
   return { dialect, dialectChoice: choice, schema, analysis: withRepeatsExplainedOnce(analysis, text), ...withAudience };

@@ -197,6 +197,13 @@ export interface RenderRequest {
   connected?: Record<string, unknown>;
 }
 
+/** What a rendering needs of the template, the same for every recipient. */
+export type RenderTemplate = Omit<RenderRequest, 'data' | 'connected'>;
+/** What a rendering needs of one recipient. */
+export type RenderRecipient = Pick<RenderRequest, 'data' | 'connected'>;
+/** A template made ready once (parsed or compiled), then rendered for one recipient at a time. */
+export type PreparedRender = (recipient: RenderRecipient) => RenderResult;
+
 /** A partial's text and scan, for rendering it where a template includes it. */
 export interface RenderPartial {
   /** Its file, as the workspace names it: marks of its outputs carry it. */
@@ -271,6 +278,12 @@ export interface Dialect {
   helpersAfterOpener?: boolean;
   /** Renders with the platform's real engine where one exists. */
   render(request: RenderRequest): RenderResult;
+  /**
+   * Parses or compiles the template once for many recipients (the report renders each template for
+   * every sample recipient); the renderings are those `render` gives. Without it, each recipient's
+   * rendering starts from the text.
+   */
+  prepareRender?(template: RenderTemplate): PreparedRender;
   /** The kind of value each typed filter or helper expects, for `type-mismatch`. */
   filterInputs: Record<string, 'date' | 'number' | 'array'>;
   /**

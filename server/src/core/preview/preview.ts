@@ -1,6 +1,6 @@
 import {
   DEFAULT_RENDER_LIMITS, MARK_END, MARK_SEPARATOR, MARK_START,
-  type Dialect, type IncludeKind, type RenderLimits, type RenderPartial, type TemplateScan,
+  type Dialect, type IncludeKind, type PreparedRender, type RenderLimits, type RenderPartial, type RenderResult, type RenderTemplate, type TemplateScan,
 } from '../dialects/dialect';
 import { RAW_MERGE_SYNTAX } from '../dialects/registry';
 import { withSchemaFallbacks } from '../dialects/schema-fallbacks';
@@ -56,12 +56,17 @@ export interface RecipientPreview {
   clipped?: boolean;
 }
 
-export interface PreviewInput {
+export interface PreviewInput extends TemplatePreviewInput {
+  recipient: Recipient;
+}
+
+/** What previews of one template share, whoever the recipient. */
+export interface TemplatePreviewInput {
   text: string;
   dialect: Dialect;
+  /** The template's scan, as its dialect reads the text. */
   scan: TemplateScan;
   schema: Schema | undefined;
-  recipient: Recipient;
   now: Date;
   limits?: RenderLimits;
   /** The partial an include pulls in (see `RenderRequest.partial`); absent when partials are not followed. */
@@ -80,7 +85,15 @@ const MARK_PATTERN = new RegExp(`${MARK_START}(\\d+)${MARK_SEPARATOR}([^${MARK_E
 
 /** Renders the template as one recipient gets it, marking fallbacks, blanks, stale values and raw syntax. */
 export function previewTemplate(input: PreviewInput): RecipientPreview {
-  const { scan, schema, recipient } = input;
+  return prepareTemplatePreview(input)(input.recipient);
+}
+
+/**
+ * One template's previews, recipient by recipient: its fields resolved and, where the dialect can
+ * (`Dialect.prepareRender`), its text parsed once for all of them.
+ */
+export function prepareTemplatePreview(input: TemplatePreviewInput): (recipient: Recipient) => RecipientPreview {
+  const { scan, schema } = input;
   const fieldAt = (path: string | undefined) => {
     if (!schema || path === undefined) return undefined;
     const resolution = resolveField(schema, input.dialect.id, path);
@@ -103,16 +116,28 @@ export function previewTemplate(input: PreviewInput): RecipientPreview {
     }
     return known.partial;
   };
-  const mocks = previewMocks(recipient.connected, schema?.dataExtensions);
-  const result = input.dialect.render({
+  const renderTemplate: RenderTemplate = {
     text: input.text,
     scan: withSchemaFallbacks(input.dialect, scan, (index) => fields[index]?.fallback),
-    data: recipient.data,
     schemaPathOf: (index) => fields[index]?.path,
     limits: input.limits ?? DEFAULT_RENDER_LIMITS,
     ...(input.partial ? { partial: followPartial } : {}),
-    ...(mocks ? { connected: mocks } : {}),
-  });
+  };
+  const { dialect } = input;
+  const render: PreparedRender = dialect.prepareRender?.(renderTemplate) ?? ((recipient) => dialect.render({ ...renderTemplate, ...recipient }));
+  return (recipient) => {
+    const mocks = previewMocks(recipient.connected, schema?.dataExtensions);
+    const result = render({ data: recipient.data, ...(mocks ? { connected: mocks } : {}) });
+    return previewOf(input, recipient, result, template, partials, mocks);
+  };
+}
+
+/** The rendering cut into text and marks, with what each mark means for this recipient. */
+function previewOf(
+  input: TemplatePreviewInput, recipient: Recipient, result: RenderResult, template: MarkSource,
+  partials: Map<string, { source: MarkSource }>, mocks: Record<string, unknown> | undefined,
+): RecipientPreview {
+  const { scan } = input;
   const counts: Record<NotableKind, number> = { fallback: 0, blank: 0, stale: 0, raw: 0 };
   const segments: PreviewSegment[] = [];
   // Braces in CSS (`@media(…){.a{…}}`) and scripts are not merge syntax.

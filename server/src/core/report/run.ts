@@ -15,7 +15,7 @@ import { partialLookup, partialSources } from '../partials/render';
 import type { PartialWorkspace } from '../partials/workspace';
 import { LineIndex } from '../positions';
 import { isPlainTextTemplate, markedEmailHtml } from '../preview/html';
-import { previewTemplate, type RecipientPreview } from '../preview/preview';
+import { prepareTemplatePreview, type RecipientPreview } from '../preview/preview';
 import { loadRecipients, type Recipient } from '../preview/recipients';
 import {
   analyzeDocument, describeSkip, maxFileSizeFor, skipReason, toPosix, type SchemaIndex, type WorkspaceFileSystem,
@@ -137,15 +137,18 @@ export function runReportOver(input: ReportRunInput): ReportRunResult {
     const wantFrames = selection.chosen(position);
     if (schema && info && info.recipients.length && !isPartial) {
       renders = [];
-      const scan = dialect.scan(text);
+      const scan = analysed.scan ?? dialect.scan(text);
       const sources = scan.includes?.length ? partialSources(partials, path.resolve(file)) : {};
       const partial = Object.keys(sources).length ? partialLookup(sources, dialect) : undefined;
       const plainText = isPlainTextTemplate(file);
       const templateFrames: PreviewFrame[] = [];
+      // Parsed once for every recipient; should preparing throw, it is each recipient's render error.
+      let previewFor: ((recipient: Recipient) => RecipientPreview) | undefined;
       for (const recipient of info.recipients) {
         let preview: RecipientPreview;
         try {
-          preview = previewTemplate({ text, dialect, scan, schema, recipient, now, ...(partial ? { partial } : {}) });
+          previewFor ??= prepareTemplatePreview({ text, dialect, scan, schema, now, ...(partial ? { partial } : {}) });
+          preview = previewFor(recipient);
         } catch (error) {
           preview = {
             recipient, segments: [], counts: { fallback: 0, blank: 0, stale: 0, raw: 0 }, summary: 'not rendered',

@@ -1,6 +1,6 @@
-import type { Dialect, FieldUse, RenderRequest, TextEdit } from '../dialect';
+import type { Dialect, FieldUse, TextEdit } from '../dialect';
 import { CORE_BLOCK_HELPERS, helperCompletions, helperInputs, type HandlebarsFlavor } from './flavor';
-import { renderHandlebarsFamily, type HelperOptions } from './render';
+import { handlebarsRendering, type HelperOptions } from './render';
 import { scanHandlebars } from './scanner';
 import { wrapInIf } from './tags';
 import { BRACES } from '../common/syntax';
@@ -40,7 +40,7 @@ export const handlebars: Dialect = {
   label: 'Handlebars (Amazon SES, Mailgun)',
   syntax: { ...BRACES, extensions: ['.hbs', '.handlebars'], signature: /\{\{\s*[#/^]|\{\{\s*insert\s/ },
   scan: (text) => scanHandlebars(text, HANDLEBARS_FLAVOR),
-  render: (request: RenderRequest) => renderHandlebarsFamily(request, HANDLEBARS_FLAVOR, (env) => {
+  ...handlebarsRendering(HANDLEBARS_FLAVOR, (env) => {
     env.registerHelper('equal', function equal(this: unknown, a: unknown, b: unknown, options: HelperOptions) {
       // Mailgun compares the values as text.
       return String(a ?? '') === String(b ?? '') ? options.fn(this) : options.inverse(this);

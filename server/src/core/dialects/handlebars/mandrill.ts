@@ -1,6 +1,6 @@
-import type { Dialect, FieldUse, RenderRequest, TextEdit } from '../dialect';
+import type { Dialect, FieldUse, TextEdit } from '../dialect';
 import { CORE_BLOCK_HELPERS, helperCompletions, helperInputs, type HandlebarsFlavor } from './flavor';
-import { renderHandlebarsFamily, splitArguments, stringify, type HelperOptions } from './render';
+import { handlebarsRendering, splitArguments, stringify, type HelperOptions } from './render';
 import { scanHandlebars } from './scanner';
 import { wrapInIf } from './tags';
 import { SystemTags } from '../common/system-tags';
@@ -45,7 +45,7 @@ export const mandrillHandlebars: Dialect = {
   ...handlebars,
   label: 'Handlebars (Mailchimp Transactional)',
   scan: (text) => scanHandlebars(text, MANDRILL_FLAVOR),
-  render: (request: RenderRequest) => renderHandlebarsFamily(request, MANDRILL_FLAVOR, registerMandrillHelpers),
+  ...handlebarsRendering(MANDRILL_FLAVOR, registerMandrillHelpers),
   fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
     return wrapInIf(text, use, fallback);
   },

@@ -2,7 +2,7 @@ import type Handlebars from 'handlebars';
 import { handlebarsEngine } from '../common/engines';
 import {
   MARK_END, MARK_SEPARATOR, MARK_START,
-  type RenderedValue, type RenderPartial, type RenderRequest, type RenderResult, type TemplateScan, type TextEdit,
+  type Dialect, type PreparedRender, type RenderedValue, type RenderPartial, type RenderRequest, type RenderTemplate, type TemplateScan, type TextEdit,
 } from '../dialect';
 import { applyEdits } from '../edits';
 import { connectedMockValue } from '../common/connected-data';
@@ -14,11 +14,17 @@ export type HelperOptions = Handlebars.HelperOptions;
 
 /** Stops a rendering that runs too long or writes too much; helpers call `check` as they go. */
 export class RenderBudget {
-  private readonly deadline: number;
+  private deadline: number;
   private written = 0;
 
   constructor(private readonly timeMs: number, private readonly outputChars: number) {
     this.deadline = Date.now() + timeMs;
+  }
+
+  /** A new rendering: the whole budget again. */
+  restart(): void {
+    this.deadline = Date.now() + this.timeMs;
+    this.written = 0;
   }
 
   check(): void {
@@ -54,20 +60,38 @@ const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
 const BUILT_INS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
 
 /**
- * Renders a Handlebars-family template with handlebars.js and the platform's helper shims.
+ * A Handlebars-family dialect's `render` and `prepareRender`: handlebars.js with the platform's helper shims.
  * Each field output `{{x}}` / `{{helper x …}}` becomes `{{mw_mark id (helper x …) x}}`, which wraps
  * the text with the marks the preview reads and tells a fallback (raw value empty, text not) from a
  * blank. Prototype access stays off, and every loop iteration checks the time and size budget.
  * Partials and snippets come from `request.partial`, marked the same way.
  */
-export function renderHandlebarsFamily(
-  request: RenderRequest,
+export function handlebarsRendering(
   flavor: HandlebarsFlavor,
   registerHelpers: (env: HandlebarsEnvironment, budget: RenderBudget) => void,
-): RenderResult {
-  const values: RenderedValue[] = [];
-  const sites: MarkSite[] = request.scan.uses.map((_, useIndex) => ({ useIndex }));
-  const budget = new RenderBudget(request.limits.timeMs, request.limits.outputChars);
+): Pick<Dialect, 'render' | 'prepareRender'> {
+  const prepareRender = (template: RenderTemplate) => prepareHandlebarsFamily(template, flavor, registerHelpers);
+  return { render: (request) => prepareRender(request)(request), prepareRender };
+}
+
+/** What one rendering writes into, reset for each recipient. */
+interface RenderState {
+  values: RenderedValue[];
+  connected: Record<string, unknown> | undefined;
+}
+
+/**
+ * The environment, helpers and partials set up and the template compiled once (handlebars.js compiles
+ * on the first rendering and keeps it); each recipient's rendering then only runs it, with the budget restarted.
+ */
+export function prepareHandlebarsFamily(
+  template: RenderTemplate,
+  flavor: HandlebarsFlavor,
+  registerHelpers: (env: HandlebarsEnvironment, budget: RenderBudget) => void,
+): PreparedRender {
+  const state: RenderState = { values: [], connected: undefined };
+  const sites: MarkSite[] = template.scan.uses.map((_, useIndex) => ({ useIndex }));
+  const budget = new RenderBudget(template.limits.timeMs, template.limits.outputChars);
   const env = handlebarsEngine().create();
   for (const name of BUILT_INS) {
     if (blockHelper(flavor, name) || inlineHelper(flavor, name)) continue;
@@ -84,32 +108,47 @@ export function renderHandlebarsFamily(
     const safe = isSafeString(value);
     const text = safe ? (value as { toHTML(): string }).toHTML() : stringify(value);
     const rawEmpty = args.length > 1 ? (flavor.emptyValue ?? isEmptyValue)(args[1]) : false;
-    values.push({ ...sites[id], kind: text === '' ? 'blank' : rawEmpty ? 'fallback' : 'value' });
+    state.values.push({ ...sites[id], kind: text === '' ? 'blank' : rawEmpty ? 'fallback' : 'value' });
     budget.add(text.length);
-    const marked = `${MARK_START}${values.length - 1}${MARK_SEPARATOR}${text}${MARK_END}`;
+    const marked = `${MARK_START}${state.values.length - 1}${MARK_SEPARATOR}${text}${MARK_END}`;
     return safe ? new env.SafeString(marked) : marked;
   });
-  if (flavor.fillConnected) registerConnectedReads(env, request, budget, values);
+  if (flavor.fillConnected) registerConnectedReads(env, template, state, budget);
+  let compiled: { run: Handlebars.TemplateDelegate; partials: RenderPartial[] };
   try {
-    const partials = includePartials(env, request, flavor, sites);
-    let instrumented = instrument(request.text, request.scan, (useIndex) => useIndex);
-    if (flavor.fillConnected) instrumented = flavor.fillConnected(instrumented, request.scan);
-    const template = env.compile(forHandlebars(flavor, instrumented), COMPILE_OPTIONS);
-    const output = template(buildView(request, partials, flavor), RUNTIME_OPTIONS);
-    if (output.length > request.limits.outputChars) {
-      return {
-        output: output.slice(0, request.limits.outputChars), values,
-        error: `The rendering is longer than ${request.limits.outputChars.toLocaleString('en')} characters and was cut off: check for a runaway loop.`,
-      };
-    }
-    return { output, values };
+    const partials = includePartials(env, template, flavor, sites);
+    let instrumented = instrument(template.text, template.scan, (useIndex) => useIndex);
+    if (flavor.fillConnected) instrumented = flavor.fillConnected(instrumented, template.scan);
+    compiled = { run: env.compile(forHandlebars(flavor, instrumented), COMPILE_OPTIONS), partials };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof RenderLimitError) return { output: '', values: [], error: message };
-    const lines = message.split('\n').filter((line) => line.trim() !== '' && !/^-*\^$/.test(line.trim()));
-    const summary = lines.length > 1 ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0] ?? message;
-    return { output: '', values: [], error: `${flavor.platform} could not render this template (handlebars.js: ${summary}).` };
+    const failed = describeFailure(error, flavor);
+    return () => ({ output: '', values: [], error: failed });
   }
+  return (recipient) => {
+    state.values = [];
+    state.connected = recipient.connected;
+    budget.restart();
+    try {
+      const output = compiled.run(buildView(template, recipient.data, compiled.partials, flavor), RUNTIME_OPTIONS);
+      if (output.length > template.limits.outputChars) {
+        return {
+          output: output.slice(0, template.limits.outputChars), values: state.values,
+          error: `The rendering is longer than ${template.limits.outputChars.toLocaleString('en')} characters and was cut off: check for a runaway loop.`,
+        };
+      }
+      return { output, values: state.values };
+    } catch (error) {
+      return { output: '', values: [], error: describeFailure(error, flavor) };
+    }
+  };
+}
+
+function describeFailure(error: unknown, flavor: HandlebarsFlavor): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RenderLimitError) return message;
+  const lines = message.split('\n').filter((line) => line.trim() !== '' && !/^-*\^$/.test(line.trim()));
+  const summary = lines.length > 1 ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0] ?? message;
+  return `${flavor.platform} could not render this template (handlebars.js: ${summary}).`;
 }
 
 /**
@@ -117,20 +156,20 @@ export function renderHandlebarsFamily(
  * the template's N-th read of connected data, marked (blank without a mock: the preview never
  * fetches); `mw_connected_value N` gives the value itself, for a tag to use.
  */
-function registerConnectedReads(env: HandlebarsEnvironment, request: RenderRequest, budget: RenderBudget, values: RenderedValue[]): void {
+function registerConnectedReads(env: HandlebarsEnvironment, template: RenderTemplate, state: RenderState, budget: RenderBudget): void {
   const mockOf = (read: number): unknown => {
-    const connected = request.scan.connected;
+    const connected = template.scan.connected;
     const use = connected?.uses[read];
-    return use ? connectedMockValue(request.connected, connected!.sources[use.source], use).value : undefined;
+    return use ? connectedMockValue(state.connected, connected!.sources[use.source], use).value : undefined;
   };
   env.registerHelper('mw_connected_value', (read: number) => mockOf(read));
   env.registerHelper('mw_connected', (read: number) => {
     budget.check();
     const value = mockOf(read);
     const text = value !== null && typeof value === 'object' ? JSON.stringify(value) : stringify(value);
-    values.push({ useIndex: -1, connected: read, kind: text === '' ? 'blank' : 'value' });
+    state.values.push({ useIndex: -1, connected: read, kind: text === '' ? 'blank' : 'value' });
     budget.add(text.length);
-    return new env.SafeString(`${MARK_START}${values.length - 1}${MARK_SEPARATOR}${text.replace(/[\uE000-\uE002]/g, '')}${MARK_END}`);
+    return new env.SafeString(`${MARK_START}${state.values.length - 1}${MARK_SEPARATOR}${text.replace(/[\uE000-\uE002]/g, '')}${MARK_END}`);
   });
 }
 
@@ -159,7 +198,7 @@ function guardLoops(env: HandlebarsEnvironment, budget: RenderBudget): void {
  * they reach) name, and the flavor's `snippet` helper, to render them from `request.partial`, each
  * compiled once with its outputs marked. Returns the partials registered.
  */
-function includePartials(env: HandlebarsEnvironment, request: RenderRequest, flavor: HandlebarsFlavor, sites: MarkSite[]): RenderPartial[] {
+function includePartials(env: HandlebarsEnvironment, request: RenderTemplate, flavor: HandlebarsFlavor, sites: MarkSite[]): RenderPartial[] {
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
   let depth = 0;
   const run = (partial: RenderPartial, context: unknown, options?: Handlebars.RuntimeOptions): string => {
@@ -235,9 +274,9 @@ export function instrument(text: string, scan: TemplateScan, idOf: (useIndex: nu
  * path the template (or a partial) writes (`Recipient.FirstName` from `customer.first_name`, item by
  * item through lists), plus placeholders for what the platform fills in itself.
  */
-function buildView(request: RenderRequest, partials: RenderPartial[], flavor: HandlebarsFlavor): Record<string, unknown> {
-  const view = cloneJson(request.data) as Record<string, unknown>;
-  for (const source of [request, ...partials]) copyAliases(request.data, view, source);
+function buildView(template: RenderTemplate, data: Record<string, unknown>, partials: RenderPartial[], flavor: HandlebarsFlavor): Record<string, unknown> {
+  const view = cloneJson(data) as Record<string, unknown>;
+  for (const source of [template, ...partials]) copyAliases(data, view, source);
   for (const [name, value] of Object.entries(flavor.platformValues?.() ?? {})) {
     if (getPath(view, name) === undefined) setPath(view, name, value);
   }

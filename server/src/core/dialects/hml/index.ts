@@ -1,6 +1,6 @@
 import type { Dialect, FieldUse, TextEdit } from '../dialect';
 import { CORE_BLOCK_HELPERS, helperCompletions, type HandlebarsFlavor } from '../handlebars/flavor';
-import { renderHandlebarsFamily } from '../handlebars/render';
+import { handlebarsRendering } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
 import { wrapInIf } from '../handlebars/tags';
 import { BRACES } from '../common/syntax';
@@ -41,7 +41,7 @@ export const hml: Dialect = {
   label: 'HML (Salesforce Account Engagement)',
   syntax: { ...BRACES, extensions: [], signature: /\{\{\{?\s*Recipient\.\w/ },
   scan: (text) => scanHandlebars(text, HML_FLAVOR),
-  render: (request) => renderHandlebarsFamily(request, HML_FLAVOR, () => undefined),
+  ...handlebarsRendering(HML_FLAVOR, () => undefined),
   /** `{{#if x}}{{x}}{{else}}there{{/if}}`, unless that would nest a fourth conditional. */
   fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
     if (conditionalDepthAt(text, use.tagSpan.start) >= MAX_DEPTH) return undefined;

@@ -1,6 +1,6 @@
 import type { Dialect, FieldUse, TextEdit } from '../dialect';
 import { CORE_BLOCK_HELPERS, helperCompletions, helperInputs, type BlockHelper, type HandlebarsFlavor, type InlineHelper } from '../handlebars/flavor';
-import { renderHandlebarsFamily } from '../handlebars/render';
+import { handlebarsRendering } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
 import { fillDataFeeds, scanWithDataFeeds } from './data-feeds';
 import { quoted, replaceExpression, tagShape } from '../handlebars/tags';
@@ -118,7 +118,7 @@ export const iterable: Dialect = {
   label: 'Iterable Handlebars',
   syntax: { ...BRACES, extensions: [], signature: /\{\{\{?\s*defaultIfEmpty\s|\{\{#(ifEq|ifContainsStr|ifMatchesRegexStr|ifGt|ifGte|ifLt|ifLte)\s/ },
   scan: (text) => scanWithDataFeeds(text, (masked) => scanHandlebars(masked, ITERABLE_FLAVOR)),
-  render: (request) => renderHandlebarsFamily(request, ITERABLE_FLAVOR, registerIterableHelpers),
+  ...handlebarsRendering(ITERABLE_FLAVOR, registerIterableHelpers),
   /** `{{x}}` becomes `{{defaultIfEmpty x "there"}}`, `{{capitalize x}}` becomes `{{defaultIfEmpty (capitalize x) "there"}}`. */
   fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
     if (use.context !== 'output' || use.fallback !== null) return undefined;

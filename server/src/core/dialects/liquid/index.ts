@@ -1,6 +1,6 @@
 import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
 import { quoteWithoutEscapes } from '../common/quote';
-import { renderLiquid } from './render';
+import { prepareLiquid, renderLiquid } from './render';
 import { scanLiquid } from './scanner';
 import { LIQUID_SYSTEM_TAGS, SHOPIFY_SYSTEM_TAGS, withSystemUses } from './system-tags';
 import { BRACES_AND_TAGS } from '../common/syntax';
@@ -64,6 +64,7 @@ export const liquid: Dialect = {
   scan: (text) => withSystemUses(scanLiquid(text), LIQUID_SYSTEM_TAGS),
   systemTags: LIQUID_SYSTEM_TAGS,
   render: renderLiquid,
+  prepareRender: prepareLiquid,
   fallbackEdit(_text: string, use: FieldUse, fallback: string): TextEdit | undefined {
     if (use.context !== 'output' && use.context !== 'assign') return undefined;
     return { span: { start: use.span.end, end: use.span.end }, newText: ` | default: ${quoteWithoutEscapes(fallback)}` };

@@ -1,8 +1,8 @@
-import type { IncludeTag, Liquid, RenderTag, Context, Emitter, TagToken, TopLevelToken } from 'liquidjs';
+import type { IncludeTag, Liquid, RenderTag, Context, Emitter, TagToken, Template, TopLevelToken } from 'liquidjs';
 import { liquidEngine } from '../common/engines';
 import {
   MARK_END, MARK_SEPARATOR, MARK_START,
-  type IncludeKind, type RenderedValue, type RenderRequest, type RenderResult, type TemplateScan, type TextEdit,
+  type IncludeKind, type PreparedRender, type RenderedValue, type RenderRequest, type RenderResult, type RenderTemplate, type TemplateScan, type TextEdit,
 } from '../dialect';
 import { applyEdits } from '../edits';
 import type { Span } from '../../model';
@@ -20,13 +20,17 @@ class SendAborted extends Error {
 type MarkSite = Omit<RenderedValue, 'kind'>;
 
 interface RenderState {
+  /** Per template: each marking id's site; a partial's are added when it is first read. */
   sites: MarkSite[];
+  /** Per template: each partial's instrumented text, by its file, so that its uses get their marking ids once. */
+  partialTexts: Map<string, string>;
+  /** Per rendering: the marked values, in the order written. */
   values: RenderedValue[];
   emptyBeforeFilters: Map<number, boolean>;
   /** The kinds of the includes being rendered, innermost last: the partial is looked up by the innermost one's kind. */
   includes: IncludeKind[];
-  /** Each partial's instrumented text, by its file, so that its uses get their marking ids once. */
-  partialTexts: Map<string, string>;
+  /** The recipient's mocks for connected data. */
+  connected: Record<string, unknown> | undefined;
 }
 
 /** The parts of a template or partial that instrumenting reads. */
@@ -38,33 +42,58 @@ type Source = Pick<RenderRequest, 'text' | 'scan' | 'schemaPathOf'>;
  * come from `request.partial` through a file system of liquidjs's, instrumented the same way.
  */
 export function renderLiquid(request: RenderRequest): RenderResult {
+  return prepareLiquid(request)(request);
+}
+
+/**
+ * The template instrumented and parsed once, with one engine; each recipient's rendering then only
+ * renders. Partials are parsed once too, on first use, by the kind of include that reads them.
+ */
+export function prepareLiquid(template: RenderTemplate): PreparedRender {
   const state: RenderState = {
-    sites: request.scan.uses.map((_, useIndex) => ({ useIndex })),
+    sites: template.scan.uses.map((_, useIndex) => ({ useIndex })),
+    partialTexts: new Map(),
     values: [],
     emptyBeforeFilters: new Map(),
     includes: [],
-    partialTexts: new Map(),
+    connected: undefined,
   };
-  const engine = createEngine(request, state);
+  const engine = createEngine(template, state);
+  let parsed: Template[];
   try {
-    // As globals, the recipient's fields stay readable inside `{% render %}`, which sees no caller variables.
-    const output = engine.parseAndRenderSync(instrument(request, (useIndex) => useIndex, state.sites), request.data, { globals: request.data });
-    if (output.length > request.limits.outputChars) {
-      return {
-        output: output.slice(0, request.limits.outputChars), values: state.values,
-        error: `The rendering is longer than ${request.limits.outputChars.toLocaleString('en')} characters and was cut off: check for a runaway loop.`,
-      };
-    }
-    return { output, values: state.values };
+    parsed = engine.parse(instrument(template, (useIndex) => useIndex, state.sites));
   } catch (error) {
-    const aborted = findAbort(error);
-    if (aborted) return { output: '', values: [], aborted: aborted.reason };
-    return { output: '', values: [], error: describeEngineError(error) };
+    const failed: RenderResult = { output: '', values: [], error: describeEngineError(error) };
+    return () => ({ ...failed, values: [] });
   }
+  return (recipient) => {
+    state.values = [];
+    state.emptyBeforeFilters.clear();
+    state.includes.length = 0;
+    state.connected = recipient.connected;
+    try {
+      // As globals, the recipient's fields stay readable inside `{% render %}`, which sees no caller variables.
+      const output: string = engine.renderSync(parsed, recipient.data, { globals: recipient.data });
+      if (output.length > template.limits.outputChars) {
+        return {
+          output: output.slice(0, template.limits.outputChars), values: state.values,
+          error: `The rendering is longer than ${template.limits.outputChars.toLocaleString('en')} characters and was cut off: check for a runaway loop.`,
+        };
+      }
+      return { output, values: state.values };
+    } catch (error) {
+      const aborted = findAbort(error);
+      if (aborted) return { output: '', values: [], aborted: aborted.reason };
+      return { output: '', values: [], error: describeEngineError(error) };
+    }
+  };
 }
 
-function createEngine(request: RenderRequest, state: RenderState): Liquid {
+function createEngine(request: RenderTemplate, state: RenderState): Liquid {
   const read = (name: string) => partialText(request, state, name);
+  // Parsed partials, by the kind of include that reads them and the name (which may resolve to different files per kind).
+  const parsedPartials = new Map<string, Template[] | Promise<Template[]>>();
+  const partialKey = (key: string) => `${state.includes[state.includes.length - 1] ?? ''}\0${key}`;
   const { Liquid, RenderTag, IncludeTag } = liquidEngine();
   const engine = new Liquid({
     ownPropertyOnly: true,
@@ -82,6 +111,11 @@ function createEngine(request: RenderRequest, state: RenderState): Liquid {
       readFileSync: read,
     },
     relativeReference: false,
+    cache: {
+      read: (key) => parsedPartials.get(partialKey(key)),
+      write: (key, value) => { parsedPartials.set(partialKey(key), value); },
+      remove: (key) => { parsedPartials.delete(partialKey(key)); },
+    },
   });
   engine.registerFilter('mw_begin', (value: unknown, id: number) => {
     state.emptyBeforeFilters.set(id, isEmpty(value));
@@ -104,7 +138,7 @@ function createEngine(request: RenderRequest, state: RenderState): Liquid {
       this.block = JSON.parse(token.args) as string;
     },
     render(ctx: Context) {
-      const mocks = request.connected;
+      const mocks = state.connected;
       if (!mocks || request.partial?.('content-block', this.block as string)) return '';
       for (const source of request.scan.connected?.sources ?? []) {
         if (source.kind === 'content-block' && Object.prototype.hasOwnProperty.call(mocks, source.name)) ctx.bottom()[source.name] = mocks[source.name];
@@ -143,7 +177,7 @@ function createEngine(request: RenderRequest, state: RenderState): Liquid {
       render(ctx: Context) {
         const saved = this.saved as string | undefined;
         if (saved === undefined) return '';
-        const mocks = request.connected;
+        const mocks = state.connected;
         ctx.bottom()[saved] = mocks && Object.prototype.hasOwnProperty.call(mocks, saved) ? mocks[saved] : undefined;
         return '';
       },
@@ -179,7 +213,7 @@ function partialTag(base: PartialTagClass, kind: IncludeKind, state: RenderState
  * The instrumented text of the partial the innermost include names; empty when it resolves to no
  * file, or when no include asks (liquidjs's `{% layout %}`, which no platform's email has).
  */
-function partialText(request: RenderRequest, state: RenderState, name: string): string {
+function partialText(request: RenderTemplate, state: RenderState, name: string): string {
   const kind = state.includes[state.includes.length - 1];
   const partial = kind && request.partial?.(kind, name);
   if (!partial) return '';

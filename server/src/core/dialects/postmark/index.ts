@@ -1,6 +1,6 @@
 import type { Dialect, FieldUse, TextEdit } from '../dialect';
 import { CORE_BLOCK_HELPERS, helperCompletions, type HandlebarsFlavor } from '../handlebars/flavor';
-import { isEmptyValue, renderHandlebarsFamily, type HelperOptions } from '../handlebars/render';
+import { isEmptyValue, handlebarsRendering, type HelperOptions } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
 import { literalText, tagShape } from '../handlebars/tags';
 import { BRACES } from '../common/syntax';
@@ -33,7 +33,7 @@ export const postmark: Dialect = {
   label: 'Mustachio (Postmark)',
   syntax: { ...BRACES, extensions: ['.mustache'], signature: /\{\{\{?\s*pm:unsubscribe\b|\{\{\{\s*@content\s*\}\}\}/ },
   scan: (text) => scanHandlebars(text, POSTMARK_FLAVOR),
-  render: (request) => renderHandlebarsFamily(request, POSTMARK_FLAVOR, (env) => {
+  ...handlebarsRendering(POSTMARK_FLAVOR, (env) => {
     // Mustachio shows a section when its value "exists": not null, false, 0, "" or an empty list or object.
     env.registerHelper('blockHelperMissing', function section(this: unknown, context: unknown, options: HelperOptions) {
       return mustachioExists(context) ? options.fn(context) : options.inverse(this);

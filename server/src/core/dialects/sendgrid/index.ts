@@ -1,6 +1,6 @@
 import type { Dialect, FieldUse, TextEdit } from '../dialect';
 import { CORE_BLOCK_HELPERS, helperCompletions, helperInputs, type HandlebarsFlavor } from '../handlebars/flavor';
-import { renderHandlebarsFamily } from '../handlebars/render';
+import { handlebarsRendering } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
 import { quoted, replaceExpression, tagShape, wrapInIf } from '../handlebars/tags';
 import { registerSendGridHelpers } from './helpers';
@@ -74,7 +74,7 @@ export const sendgrid: Dialect = {
   label: 'SendGrid Handlebars',
   syntax: { ...BRACES, extensions: [], signature: /\{\{\{?\s*(insert|formatDate)\s|\{\{#(equals|notEquals|greaterThan|lessThan)\s/ },
   scan: (text) => withSubstitutionTags(scanHandlebars(text, SENDGRID_FLAVOR), text),
-  render: (request) => renderHandlebarsFamily(request, SENDGRID_FLAVOR, registerSendGridHelpers),
+  ...handlebarsRendering(SENDGRID_FLAVOR, registerSendGridHelpers),
   /** `{{x}}` becomes `{{insert x "default=there"}}`; other helpers are wrapped in `{{#if x}}…{{else}}there{{/if}}`. */
   fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
     if (use.context !== 'output' || use.fallback !== null) return undefined;
