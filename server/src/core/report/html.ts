@@ -11,7 +11,7 @@ import { formatShare } from '../audience/editor';
 import type { BaselineDelta } from './baseline';
 import { countNoun } from './baseline';
 import {
-  QUADRANT_ORDER, RUNGS, type ChecklistItem, type ItemStatus, type Rung, type SendReadinessReport, type TemplateReport,
+  QUADRANT_ORDER, RUNGS, type ChecklistItem, type ItemStatus, type RecipientRender, type Rung, type SendReadinessReport, type TemplateReport,
 } from './model';
 import { barChart, quadrantMap, stackedBar } from './svg';
 
@@ -93,17 +93,30 @@ details > summary { cursor: pointer; }
 code { font: .92em ui-monospace, SFMono-Regular, Menlo, monospace; }
 `;
 
+/**
+ * The whole page stays under this size: charts, tables and every template's checklist first, then
+ * previews while they fit; what is left out is said on the page.
+ */
+export const PAGE_BUDGET_BYTES = 5 * 1024 * 1024;
+/** Kept free for the notes that say what was left out. */
+const BUDGET_MARGIN_BYTES = 8 * 1024;
+
 export function reportHtml(report: SendReadinessReport, options: HtmlOptions): string {
   const ready = `${report.overall.ready} of ${report.overall.templates} template${report.overall.templates === 1 ? '' : 's'} ready to send`;
-  const sections = [
+  const before = [
     summarySection(report, options.baseline),
     quadrantSection(report),
     maturitySection(report),
     purposeSection(report),
     audienceSection(report),
-    templatesSection(report, options.frames),
-    ...(report.notices.length ? [noticeSection(report)] : []),
   ];
+  const after = report.notices.length ? [noticeSection(report)] : [];
+  const page = (sections: string[]) => pageHtml(report, options, ready, sections);
+  const rest = PAGE_BUDGET_BYTES - BUDGET_MARGIN_BYTES - Buffer.byteLength(page([...before, ...after]));
+  return page([...before, templatesSection(report, options.frames, rest), ...after]);
+}
+
+function pageHtml(report: SendReadinessReport, options: HtmlOptions, ready: string, sections: string[]): string {
   const { webview } = options;
   const csp = webview ? `${REPORT_CSP}; script-src 'nonce-${escapeHtml(webview.nonce)}'` : REPORT_CSP;
   const footer = webview
@@ -270,14 +283,63 @@ function audienceSection(report: SendReadinessReport): string {
   return section('audience', 'Audience coverage', body);
 }
 
-function templatesSection(report: SendReadinessReport, frames: Map<string, PreviewFrame[]>): string {
-  const note = report.previews.note ? `<p class="note">${escapeHtml(report.previews.note)}</p>` : '';
-  const budget = { findings: FINDINGS_PER_PAGE };
-  // Past the first templates, items that pass are counted rather than listed, so that thousands of templates fit in 5 MB.
-  return section('templates', 'Templates', note + report.templates.map((t, index) => templateArticle(t, frames.get(t.path), budget, index >= FULL_ARTICLES)).join('\n'));
+/**
+ * Every template's article, within `budget` bytes: the checklists first (past the first templates,
+ * items that pass are counted rather than listed and the recipients fit on a line), then previews
+ * in order while they fit. Should the checklists alone overflow, the last templates are named only.
+ */
+function templatesSection(report: SendReadinessReport, frames: Map<string, PreviewFrame[]>, budget: number): string {
+  const findingsBudget = { findings: FINDINGS_PER_PAGE };
+  const articles = report.templates.map((t, index) => templateArticle(t, findingsBudget, index >= FULL_ARTICLES));
+  let left = budget - Buffer.byteLength(`${report.previews.note ?? ''}${FRAMES_LEFT_OUT_NOTE}${ARTICLES_LEFT_OUT_NOTE}`) * 2;
+  let kept = 0;
+  for (const article of articles) {
+    const bytes = Buffer.byteLength(article.body) + ARTICLE_END.length + 1;
+    if (bytes > left) break;
+    left -= bytes;
+    kept++;
+  }
+  let framesShown = 0;
+  let framesLeftOut = 0;
+  const withFrames = articles.slice(0, kept).map((article, index) => {
+    const t = report.templates[index];
+    const figures: string[] = [];
+    for (const f of frames.get(t.path) ?? []) {
+      const figure = `<figure><iframe sandbox loading="lazy" title="${escapeHtml(`${t.path} for ${f.recipient}`)}" srcdoc="${escapeHtml(f.document)}"></iframe>` +
+        `<figcaption>${escapeHtml(f.recipient)}</figcaption></figure>`;
+      const bytes = Buffer.byteLength(figure);
+      if (bytes + FRAMES_WRAPPER.length > left) {
+        framesLeftOut++;
+        continue;
+      }
+      left -= bytes;
+      figures.push(figure);
+    }
+    if (figures.length) left -= FRAMES_WRAPPER.length;
+    framesShown += figures.length;
+    return `${article.body}${figures.length ? `<div class="frames">${figures.join('')}</div>` : ''}${ARTICLE_END}`;
+  });
+  for (const t of report.templates.slice(kept)) framesLeftOut += frames.get(t.path)?.length ?? 0;
+  const notes = [
+    report.previews.note,
+    articles.length > FULL_ARTICLES ? `Past the first ${FULL_ARTICLES} templates, items that pass are counted and findings are listed only while the page's ${FINDINGS_PER_PAGE} last: ` +
+      'every finding is in --format json and mergewise check.' : '',
+    framesLeftOut ? `${FRAMES_LEFT_OUT_NOTE} ${framesLeftOut} more preview${framesLeftOut === 1 ? '' : 's'} (${framesShown} shown).` : '',
+    kept < articles.length ? `${ARTICLES_LEFT_OUT_NOTE} ${(articles.length - kept).toLocaleString('en')} more templates, from ${report.templates[kept].path}.` : '',
+  ].filter(Boolean);
+  const leftOut = kept < articles.length
+    ? `<p>Not shown here: ${report.templates.slice(kept).map((t) => escapeHtml(t.path)).slice(0, 20).join(', ')}${articles.length - kept > 20 ? ', …' : ''}.</p>`
+    : '';
+  return section('templates', 'Templates', notes.map((n) => `<p class="note">${escapeHtml(n!)}</p>`).join('') + withFrames.join('\n') + leftOut);
 }
 
-function templateArticle(t: TemplateReport, frames: PreviewFrame[] | undefined, budget: { findings: number }, compact: boolean): string {
+const ARTICLE_END = '</article>';
+const FRAMES_WRAPPER = '<div class="frames"></div>';
+const FRAMES_LEFT_OUT_NOTE = 'To keep this page under 5 MB, it leaves out';
+const ARTICLES_LEFT_OUT_NOTE = 'To keep this page under 5 MB, it leaves out the checklists of';
+
+/** A template's article without its previews and closing tag; `compact` past the first templates. */
+function templateArticle(t: TemplateReport, budget: { findings: number }, compact: boolean): { body: string } {
   const id = anchor(t);
   const facts = [
     t.dialect ? `dialect ${escapeHtml(t.dialect)}` : '',
@@ -290,19 +352,22 @@ function templateArticle(t: TemplateReport, frames: PreviewFrame[] | undefined, 
   const shown = compact ? t.checklist.filter((item) => item.status !== 'pass') : t.checklist;
   if (compact) budget.findings = Math.min(budget.findings, FINDINGS_PER_PAGE);
   const passed = t.checklist.length - shown.length;
-  if (shown.length) body += `<ul class="checklist" aria-label="Checklist for ${escapeHtml(t.path)}">${shown.map((item) => checklistItem(item, budget)).join('')}</ul>`;
+  if (shown.length) body += `<ul class="checklist" aria-label="Checklist for ${escapeHtml(t.path)}">${shown.map((item) => checklistItem(item, budget, compact)).join('')}</ul>`;
   if (passed) body += `<p>${statusBadge('pass')} ${shown.length ? `The other ${passed} items pass` : `All ${passed} items pass`}.</p>`;
-  if (t.recipients.length) {
+  if (t.recipients.length && compact) {
+    body += `<p>Sample recipients: ${t.recipients.map((r) => `${escapeHtml(r.recipient)}, ${r.error !== undefined ? `<span class="s-fail">does not render:</span> ${escapeHtml(r.error)}` : escapeHtml(r.summary)}` +
+      `${r.size === undefined ? '' : `, ${renderedSize(r)}`}`).join('; ')}.</p>`;
+  } else if (t.recipients.length) {
     body += '<table><caption class="muted">Sample recipients</caption><thead><tr><th scope="col">Recipient</th><th scope="col">Rendering</th><th scope="col" class="num">Size</th></tr></thead><tbody>' +
       t.recipients.map((r) => `<tr><td>${escapeHtml(r.recipient)}</td><td>${r.error !== undefined ? `<span class="s-fail">does not render:</span> ${escapeHtml(r.error)}` : escapeHtml(r.summary)}</td>` +
-        `<td class="num">${r.size === undefined ? '—' : `${(Math.ceil(r.size / 102.4) / 10).toFixed(1)} KB${r.clipped ? ' <span class="s-fail">clipped</span>' : ''}`}</td></tr>`).join('') +
+        `<td class="num">${r.size === undefined ? '—' : renderedSize(r)}</td></tr>`).join('') +
       '</tbody></table>';
   }
-  if (frames?.length) {
-    body += `<div class="frames">${frames.map((f) => `<figure><iframe sandbox loading="lazy" title="${escapeHtml(`${t.path} for ${f.recipient}`)}" srcdoc="${escapeHtml(f.document)}"></iframe>` +
-      `<figcaption>${escapeHtml(f.recipient)}</figcaption></figure>`).join('')}</div>`;
-  }
-  return `${body}</article>`;
+  return { body };
+}
+
+function renderedSize(r: RecipientRender): string {
+  return `${(Math.ceil(r.size! / 102.4) / 10).toFixed(1)} KB${r.clipped ? ' <span class="s-fail">clipped</span>' : ''}`;
 }
 
 /** Findings listed per item, and in the whole page: the rest are counted, and all are in `--format json`. */
@@ -310,11 +375,12 @@ const FINDINGS_PER_ITEM = 5;
 const FINDINGS_PER_PAGE = 500;
 const FULL_ARTICLES = 50;
 
-function checklistItem(item: ChecklistItem, budget: { findings: number }): string {
+/** An item, with its first findings while the page's budget for them lasts; `compact` leaves out a list that would name none. */
+function checklistItem(item: ChecklistItem, budget: { findings: number }, compact: boolean): string {
   const listed = item.findings.slice(0, Math.min(FINDINGS_PER_ITEM, budget.findings));
   budget.findings -= listed.length;
   const rest = item.findings.length - listed.length;
-  const findings = item.findings.length
+  const findings = item.findings.length && !(compact && listed.length === 0)
     ? `<details><summary>${item.findings.length} finding${item.findings.length === 1 ? '' : 's'}</summary><ul class="findings">${listed.map((f) =>
       `<li><a href="${escapeHtml(f.link)}">${escapeHtml(f.path)}:${f.range.start.line + 1}</a> <span class="muted">${escapeHtml(f.rule)}</span>: ${escapeHtml(f.message)}</li>`).join('')}` +
       `${rest > 0 ? `<li>and ${rest} more (every finding is in <code>--format json</code> and <code>mergewise check</code>)</li>` : ''}</ul></details>`
