@@ -5,7 +5,9 @@
  * - mergewise.json: a schema of the size and shape a lifecycle team keeps (about 90 fields, six purposes);
  * - liquid-10kb.liquid, liquid-100kb.liquid, liquid-1mb.liquid and the same three in Handlebars (.hbs);
  * - workspace/: 2,000 Liquid templates, about 80 MB in all, with its own mergewise.json;
- * - lsp-workspace/: the schema and the 100 KB Liquid template, for the language-server latencies.
+ * - lsp-workspace/: the schema and the 100 KB Liquid template, for the language-server latencies;
+ * - workspace-10k/ (generateLargeWorkspace, on demand): 10,000 Liquid templates, about 160 MB, for the
+ *   language server on a large workspace.
  *
  * The templates look like what ESP users write: table layouts with inline styles, a hidden preheader,
  * MSO conditional comments, outputs with and without fallbacks, guarded outputs, if/elsif/else,
@@ -773,6 +775,62 @@ export function generateAll(log: (line: string) => void = () => {}): Manifest {
   }
   log(`bench: wrote ${manifest.workspace.templates} workspace templates, ${(manifest.workspace.bytes / 1024 / 1024).toFixed(1)} MB`);
   writeFileSync(manifestPath(), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+// ---- The language server's large workspace ---------------------------------------------------------
+
+/** Bump when the large workspace's output changes, so that it is written again. */
+const LARGE_WORKSPACE_VERSION = 1;
+export const LARGE_WORKSPACE_DIR = path.join(GENERATED_DIR, 'workspace-10k');
+export const LARGE_WORKSPACE_TEMPLATES = 10_000;
+/**
+ * 16 KB a template on average (median 13 KB, 5% under 4 KB, 5% over 40 KB): the size of a hand-written
+ * email, smaller than the 2,000-template workspace's 40 KB average, so that the workspace stays at
+ * 160 MB on disk and a few seconds to write, rather than the 400 MB that average would make.
+ */
+export const LARGE_WORKSPACE_BYTES = 160 * 1024 * 1024;
+
+export interface LargeWorkspaceManifest {
+  version: number;
+  seed: string;
+  templates: number;
+  bytes: number;
+  /** The template an editor opens right after starting the server, relative to the workspace. */
+  opened: string;
+}
+
+/**
+ * Writes the 10,000-template workspace (the schema above, the templates spread over FOLDERS) unless
+ * this version of it is there. Its own manifest, so that `generateAll` leaves it alone.
+ */
+export function generateLargeWorkspace(log: (line: string) => void = () => {}): LargeWorkspaceManifest {
+  const manifestFile = path.join(LARGE_WORKSPACE_DIR, 'manifest.json');
+  try {
+    const existing = JSON.parse(readFileSync(manifestFile, 'utf8')) as LargeWorkspaceManifest;
+    if (existing.version === LARGE_WORKSPACE_VERSION && existing.seed === SEED) return existing;
+  } catch {
+    // Not written yet, or by an older generator.
+  }
+  rmSync(LARGE_WORKSPACE_DIR, { recursive: true, force: true });
+  for (const folder of FOLDERS) mkdirSync(path.join(LARGE_WORKSPACE_DIR, 'emails', folder), { recursive: true });
+  writeFileSync(path.join(LARGE_WORKSPACE_DIR, 'mergewise.json'), schemaText());
+  const random = new Random(`${SEED}/workspace-10k`);
+  const sizes = workspaceSizes(random, LARGE_WORKSPACE_TEMPLATES, LARGE_WORKSPACE_BYTES);
+  const manifest: LargeWorkspaceManifest = { version: LARGE_WORKSPACE_VERSION, seed: SEED, templates: 0, bytes: 0, opened: '' };
+  for (let i = 0; i < sizes.length; i++) {
+    const folder = FOLDERS[i % FOLDERS.length];
+    const extension = i % 5 === 4 ? 'html' : 'liquid';
+    const name = `${String(i).padStart(5, '0')}-${random.pick(WORDS)}-${random.pick(WORDS)}.${extension}`;
+    const text = generateTemplate('liquid', sizes[i], `workspace-10k/${i}`);
+    writeFileSync(path.join(LARGE_WORKSPACE_DIR, 'emails', folder, name), text);
+    // One from the middle of the listing, so that the index reaches it neither first nor last.
+    if (i === sizes.length >> 1) manifest.opened = `emails/${folder}/${name}`;
+    manifest.templates++;
+    manifest.bytes += Buffer.byteLength(text);
+  }
+  writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+  log(`bench: wrote ${manifest.templates} templates, ${(manifest.bytes / 1024 / 1024).toFixed(1)} MB, to ${path.relative(process.cwd(), LARGE_WORKSPACE_DIR)}/`);
   return manifest;
 }
 

@@ -36,8 +36,8 @@ import type { DialectId } from '../server/src/core/dialects/ids';
 import type * as CoreEntry from './core-entry';
 import type { Schema } from '../server/src/core/schema/types';
 import {
-  BENCH_DIR, GENERATED_DIR, LSP_TEMPLATE, LSP_WORKSPACE_DIR, SIZES, WORKSPACE_DIR,
-  currentManifest, generateAll, sizeFileName, type BenchDialect, type Manifest,
+  BENCH_DIR, GENERATED_DIR, LARGE_WORKSPACE_DIR, LSP_TEMPLATE, LSP_WORKSPACE_DIR, SIZES, WORKSPACE_DIR,
+  currentManifest, generateAll, generateLargeWorkspace, sizeFileName, type BenchDialect, type Manifest,
 } from './generate';
 import {
   GREETING_PARTIAL, INLINE_DIR, WITH_PARTIALS_DIR, currentPartialsManifest, generatePartialWorkspaces, type PartialsManifest,
@@ -63,10 +63,14 @@ const SKIP_INIT = process.argv.includes('--no-init');
 /** `--no-report` leaves out `mergewise report` on the workspace (bench/report.ts). */
 const SKIP_REPORT = process.argv.includes('--no-report');
 const AUDIENCE_ONLY = process.argv.includes('--audience-only');
+/** `--no-lsp10k` leaves out the language server on the 10,000-template workspace; `--lsp10k-only` runs only it. */
+const SKIP_LSP10K = process.argv.includes('--no-lsp10k');
+const LSP10K_ONLY = process.argv.includes('--lsp10k-only');
 /** `--only=mergewise-liquid,regex-floor-liquid`: time only these contenders (for profiling; targets then show n/a). */
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 /** Only a complete run replaces bench/results.json; partial runs write into bench/generated/. */
 const RESULTS_FILE = QUICK || SKIP_CLI || SKIP_LSP || ONLY || SKIP_PARTIALS || PARTIALS_ONLY || SKIP_AUDIENCE || AUDIENCE_ONLY || SKIP_INIT || SKIP_REPORT
+  || SKIP_LSP10K || LSP10K_ONLY
   ? path.join(GENERATED_DIR, 'results-partial.json')
   : path.join(BENCH_DIR, 'results.json');
 
@@ -495,6 +499,13 @@ async function measureServerWork(file: string, text: string, runs: number): Prom
   return stats(times);
 }
 
+interface ProgressEvent {
+  kind: string;
+  percentage?: number;
+  message?: string;
+  at: number;
+}
+
 /** A language server spoken to over its stdio, as an editor would, and what it has published. */
 interface ServerSession {
   connection: lsp.ProtocolConnection;
@@ -504,6 +515,12 @@ interface ServerSession {
   changeKind: lsp.TextDocumentSyncKind;
   /** Resolves when the server ends its "indexing templates" progress (only when started with `progress`). */
   indexed: Promise<void>;
+  /** Every `$/progress` value received, in order, with when it arrived. */
+  progress: ProgressEvent[];
+  /** When `initialized` was sent (performance.now()). */
+  initializedAt: number;
+  /** The server's process id, to read its memory. */
+  pid: number | undefined;
   /** Resolves when `test` holds for a publication received so far or later. */
   waitForPublication(test: (p: Publication) => boolean, ms: number, what: string): Promise<Publication>;
   timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T>;
@@ -528,7 +545,9 @@ async function startServer(server: string, workspace: string, progress = false):
   }
   let indexingDone: () => void = () => undefined;
   const indexed = new Promise<void>((resolve) => { indexingDone = resolve; });
-  connection.onNotification('$/progress', (params: { value?: { kind?: string } }) => {
+  const progressEvents: ProgressEvent[] = [];
+  connection.onNotification('$/progress', (params: { value?: { kind?: string; percentage?: number; message?: string } }) => {
+    if (params.value?.kind) progressEvents.push({ kind: params.value.kind, percentage: params.value.percentage, message: params.value.message, at: performance.now() });
     if (params.value?.kind === 'end') indexingDone();
   });
   const published: Publication[] = [];
@@ -577,10 +596,11 @@ async function startServer(server: string, workspace: string, progress = false):
         ...(progress ? { window: { workDoneProgress: true } } : {}),
       },
     }), 10_000, 'initialize');
+    const initializedAt = performance.now();
     await connection.sendNotification(lsp.InitializedNotification.type, {});
     const sync = init.capabilities.textDocumentSync;
     const changeKind = typeof sync === 'number' ? sync : sync?.change ?? lsp.TextDocumentSyncKind.Full;
-    return { connection, published, changeKind, indexed, waitForPublication, timeout, close };
+    return { connection, published, changeKind, indexed, progress: progressEvents, initializedAt, pid: child.pid, waitForPublication, timeout, close };
   } catch (error) {
     connection.dispose();
     child.kill();
@@ -725,6 +745,182 @@ async function measureBurst(connection: lsp.ProtocolConnection, text: string, di
   }
   const ratios = rounds.map((r) => r.ratio).sort((a, b) => a - b);
   return { edits, rounds, medianRatio: ratios[1], maxRatio: ratios[2] };
+}
+
+// ---- The language server on a large workspace (issue 19 item 6) ---------------------------------
+//
+// The 10,000-template workspace (bench/generate.ts, generateLargeWorkspace): the server started from
+// dist/server.js over stdio as an editor starts it (advertising workDoneProgress), a template opened
+// right after `initialized`; then its first diagnostics, the index's progress, hovers answered while
+// it indexes, a references request across the workspace once it is done, and the server's peak RSS.
+
+interface LargeWorkspaceResult {
+  server: string;
+  workspace: string;
+  templates: number;
+  megabytes: number;
+  opened: string;
+  /** From sending `initialized` to the opened template's first publishDiagnostics. */
+  initializedToDiagnosticsMs: number;
+  /** Whether those diagnostics came before the index's progress ended. */
+  diagnosticsBeforeIndexEnd: boolean;
+  /** The index's progress as received: each value, timed from `initialized`. */
+  progress: { begins: number; reports: number; ends: number; percentages: number[]; rising: boolean; firstMessage?: string; lastMessage?: string };
+  /** From `initialized` to the end of the index's progress. */
+  indexMs: number;
+  /** Hovers on the opened template sent one after another while the index runs. */
+  hoverWhileIndexing?: Stats;
+  /** References to a field across the indexed workspace, once the index is done: files found, and the time. */
+  references?: { files: number; ms: number };
+  /** The server process's peak resident memory (VmHWM), read after all of the above. */
+  peakRssMB: number;
+  /** Its resident memory then (VmRSS). */
+  rssMB: number;
+  notes: string[];
+}
+
+/** A process's peak and current resident memory from /proc, in MB; undefined where /proc is not. */
+function processMemory(pid: number | undefined): { peakMB: number; currentMB: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    return { peakMB: kb('VmHWM') / 1024, currentMB: kb('VmRSS') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+async function measureLargeWorkspace(log: (line: string) => void): Promise<LargeWorkspaceResult | { skipped: string }> {
+  const server = process.env.MERGEWISE_BENCH_SERVER ?? path.join(ROOT, 'dist', 'server.js');
+  if (!existsSync(server)) return { skipped: `${path.relative(ROOT, server)} does not exist (the language server is not built yet)` };
+  const manifest = generateLargeWorkspace(log);
+  const file = path.join(LARGE_WORKSPACE_DIR, manifest.opened);
+  const uri = pathToFileURL(file).href;
+  const text = readFileSync(file, 'utf8');
+  const session = await startServer(server, LARGE_WORKSPACE_DIR, true);
+  const { connection, initializedAt, timeout } = session;
+  const notes: string[] = [];
+  try {
+    await connection.sendNotification(lsp.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'liquid', version: 1, text } });
+    let indexEnded = false;
+    void session.indexed.then(() => { indexEnded = true; });
+    const first = await session.waitForPublication((p) => p.uri === uri, 120_000, `diagnostics for ${manifest.opened}`);
+    const initializedToDiagnosticsMs = first.at - initializedAt;
+    const diagnosticsBeforeIndexEnd = !indexEnded;
+    log(`  ${manifest.templates.toLocaleString('en')} templates: initialized -> diagnostics of ${manifest.opened}: ${formatMs(initializedToDiagnosticsMs)}${diagnosticsBeforeIndexEnd ? ', before the index ended' : ', after the index ended'}`);
+
+    // Hovers while the index runs: how long a request waits behind it.
+    const field = /\{\{-? customer\.([a-z_]+)/.exec(text);
+    if (!field) throw new Error(`no {{ customer.… }} output in ${manifest.opened} to hover`);
+    const hoverAt = positionAt(text, field.index + field[0].length - 2);
+    const hoverTimes: number[] = [];
+    while (!indexEnded) {
+      const sent = performance.now();
+      await timeout(connection.sendRequest(lsp.HoverRequest.type, { textDocument: { uri }, position: hoverAt }), 60_000, 'hover while indexing');
+      if (!indexEnded) hoverTimes.push(performance.now() - sent);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await timeout(session.indexed, 600_000, 'indexing the workspace');
+    const end = session.progress.find((p) => p.kind === 'end');
+    const indexMs = (end?.at ?? performance.now()) - initializedAt;
+    const percentages = session.progress.filter((p) => typeof p.percentage === 'number').map((p) => p.percentage!);
+    const progress = {
+      begins: session.progress.filter((p) => p.kind === 'begin').length,
+      reports: session.progress.filter((p) => p.kind === 'report').length,
+      ends: session.progress.filter((p) => p.kind === 'end').length,
+      percentages,
+      rising: percentages.every((p, i) => i === 0 || p >= percentages[i - 1]),
+      firstMessage: session.progress.find((p) => p.message)?.message,
+      lastMessage: session.progress.filter((p) => p.message).at(-1)?.message,
+    };
+    log(`  index: ended ${formatMs(indexMs)} after initialized; ${progress.begins} begin, ${progress.reports} reports (${percentages[0] ?? 'n/a'}% to ${percentages.at(-1) ?? 'n/a'}%${progress.rising ? ', rising' : ', NOT rising'}), ${progress.ends} end`);
+    const hoverWhileIndexing = hoverTimes.length ? stats(hoverTimes) : undefined;
+    if (hoverWhileIndexing) log(`  hover while indexing: p50 ${formatMs(hoverWhileIndexing.medianMs)}, p95 ${formatMs(hoverWhileIndexing.p95Ms)}, max ${formatMs(Math.max(...hoverTimes))} (${hoverTimes.length} hovers)`);
+
+    const referencesSent = performance.now();
+    const locations = await timeout(connection.sendRequest(lsp.ReferencesRequest.type, {
+      textDocument: { uri }, position: hoverAt, context: { includeDeclaration: false },
+    }), 600_000, 'references') ?? [];
+    const references = { files: new Set(locations.map((l) => l.uri)).size, ms: performance.now() - referencesSent };
+    log(`  references to customer.${field[1]} once indexed: ${references.files.toLocaleString('en')} files, ${formatMs(references.ms)}`);
+    const memory = processMemory(session.pid);
+    if (!memory) throw new Error('no /proc here to read the server\'s memory from');
+    log(`  server memory: peak RSS ${memory.peakMB.toFixed(0)} MB, ${memory.currentMB.toFixed(0)} MB at the end`);
+    notes.push(`${manifest.templates.toLocaleString('en')} templates, ${(manifest.bytes / 1024 / 1024).toFixed(0)} MB; ${manifest.opened} opened right after initialized`);
+    notes.push('peak RSS is the server process\'s VmHWM (/proc/PID/status), read after the index and a references request across the workspace');
+    return {
+      server: path.relative(ROOT, server), workspace: path.relative(ROOT, LARGE_WORKSPACE_DIR), templates: manifest.templates, megabytes: manifest.bytes / 1024 / 1024,
+      opened: manifest.opened, initializedToDiagnosticsMs, diagnosticsBeforeIndexEnd, progress, indexMs, hoverWhileIndexing, references,
+      peakRssMB: memory.peakMB, rssMB: memory.currentMB, notes,
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+/** Issue 19 item 6's three targets. */
+function largeWorkspaceTargets(result: LargeWorkspaceResult | { skipped: string }): Target[] {
+  const what = (thing: string) => `language server, 10,000 templates: ${thing}`;
+  if ('skipped' in result) {
+    return [
+      { what: what('first diagnostics of a file opened at start'), target: 'within 300 ms of initialized', measured: `not measured: ${result.skipped}`, status: 'n/a' },
+      { what: what('workspace index'), target: 'completes, with progress', measured: `not measured: ${result.skipped}`, status: 'n/a' },
+      { what: what('memory'), target: 'under 500 MB', measured: `not measured: ${result.skipped}`, status: 'n/a' },
+    ];
+  }
+  const { progress } = result;
+  const withProgress = progress.begins === 1 && progress.ends === 1 && progress.reports > 0 && progress.rising && progress.percentages.at(-1) === 100;
+  return [
+    {
+      what: what('first diagnostics of a file opened at start'), target: 'within 300 ms of initialized',
+      measured: `${formatMs(result.initializedToDiagnosticsMs)}${result.diagnosticsBeforeIndexEnd ? ', before the index ended' : ', after the index ended'}`,
+      status: result.initializedToDiagnosticsMs <= 300 ? 'pass' : 'fail',
+    },
+    {
+      what: what('workspace index'), target: 'completes, with progress',
+      measured: `in ${(result.indexMs / 1000).toFixed(1)} s; begin, ${progress.reports} reports from ${progress.percentages[0] ?? 'n/a'}% to ${progress.percentages.at(-1) ?? 'n/a'}%${progress.rising ? '' : ' (not rising)'}, end` +
+        (result.hoverWhileIndexing ? `; hovers meanwhile p95 ${formatMs(result.hoverWhileIndexing.p95Ms)}` : ''),
+      status: withProgress ? 'pass' : 'fail',
+    },
+    { what: what('memory'), target: 'under 500 MB', measured: `peak RSS ${result.peakRssMB.toFixed(0)} MB`, status: result.peakRssMB < 500 ? 'pass' : 'fail' },
+  ];
+}
+
+function largeWorkspaceLines(result: LargeWorkspaceResult | { skipped: string }): string[] {
+  if ('skipped' in result) return [`Language server, large workspace: not measured (${result.skipped})`];
+  const hover = result.hoverWhileIndexing;
+  return [
+    `Language server, ${result.templates.toLocaleString('en')} templates (${result.megabytes.toFixed(0)} MB): initialized->diagnostics ${formatMs(result.initializedToDiagnosticsMs)}; ` +
+      `index done ${(result.indexMs / 1000).toFixed(1)} s after initialized (${result.progress.reports} progress reports)` +
+      (hover ? `; hover while indexing p50 ${formatMs(hover.medianMs)}, p95 ${formatMs(hover.p95Ms)}` : '') +
+      (result.references ? `; references ${result.references.files.toLocaleString('en')} files in ${formatMs(result.references.ms)}` : '') +
+      `; peak RSS ${result.peakRssMB.toFixed(0)} MB`,
+    ...result.notes.map((note) => `  note: ${note}`),
+  ];
+}
+
+/** `--lsp10k-only`: the language server on the large workspace alone, into bench/generated/results-partial.json. */
+async function mainLargeWorkspaceOnly(log: (line: string) => void): Promise<void> {
+  const started = performance.now();
+  const loadBefore = os.loadavg()[0];
+  log('\nLanguage server on the 10,000-template workspace:');
+  const largeWorkspace = await measureLargeWorkspace(log);
+  const targets = largeWorkspaceTargets(largeWorkspace);
+  console.log(['', ...largeWorkspaceLines(largeWorkspace), '', 'Targets:', ...targets.map((t) => `  [${t.status.toUpperCase().padEnd(4)}] ${t.what}: ${t.target}; measured ${t.measured}`)].join('\n'));
+  const cpus = os.cpus();
+  const results = {
+    generatedBy: 'npm run bench -- --lsp10k-only (bench/run.ts)',
+    date: new Date().toISOString(),
+    quick: QUICK,
+    machine: { cpu: cpus[0]?.model, cores: cpus.length, node: process.version, loadAverage: { before: loadBefore, after: os.loadavg()[0] } },
+    code: gitDescription(),
+    largeWorkspace,
+    targets,
+    totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
+  };
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)} in ${results.totalSeconds} s.`);
 }
 
 // ---- Checks across files: partials ----------------------------------------------------------------
@@ -1091,6 +1287,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   if (PARTIALS_ONLY) return mainPartialsOnly(log);
   if (AUDIENCE_ONLY) return mainAudienceOnly(log);
+  if (LSP10K_ONLY) return mainLargeWorkspaceOnly(log);
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
   const manifest = currentManifest() ?? generateAll(log);
@@ -1179,6 +1376,17 @@ async function main(): Promise<void> {
     }
     if ('skipped' in lspResult) log(`  skipped: ${lspResult.skipped}`);
   }
+  let largeWorkspace: LargeWorkspaceResult | { skipped: string };
+  if (SKIP_LSP || SKIP_LSP10K) largeWorkspace = { skipped: SKIP_LSP ? '--no-lsp' : '--no-lsp10k' };
+  else {
+    log('\nLanguage server on the 10,000-template workspace:');
+    try {
+      largeWorkspace = await measureLargeWorkspace(log);
+    } catch (error) {
+      largeWorkspace = { skipped: `failed: ${(error as Error).message}` };
+    }
+    if ('skipped' in largeWorkspace) log(`  skipped: ${largeWorkspace.skipped}`);
+  }
   const partials: PartialsResult | { skipped: string } = SKIP_PARTIALS ? { skipped: '--no-partials' } : await measurePartials(log);
   let audience: AudienceResult | { skipped: string };
   if (SKIP_AUDIENCE) audience = { skipped: '--no-audience' };
@@ -1247,12 +1455,13 @@ async function main(): Promise<void> {
     targets.push({ what: 'workspace', target: 'under 5 s on one core, under 300 MB', measured: `not measured: ${cli.skipped}`, status: 'n/a' });
   }
 
+  targets.push(...largeWorkspaceTargets(largeWorkspace));
   targets.push(...partialsTargets(partials));
   targets.push(...audienceTargets(audience));
   targets.push(...initTargets(init));
   targets.push(...reportTargets(report));
 
-  printTable(measurements, all, growth, ratios, otherDialects.rows, cli, lspResult, partials, targets, audience);
+  printTable(measurements, all, growth, ratios, otherDialects.rows, cli, lspResult, largeWorkspace, partials, targets, audience);
   for (const note of handlebarsNotes()) log(`\nNote: ${note}`);
   if (cpuShare < 0.9) {
     log(`\nWARNING: while timing, this process got ${cpuShare.toFixed(2)} s of CPU per second (1-minute load average ${loadBefore.toFixed(1)} before the run, ` +
@@ -1301,6 +1510,7 @@ async function main(): Promise<void> {
     otherDialects: otherDialects.rows,
     cli,
     lsp: lspResult,
+    largeWorkspace,
     partials,
     audience,
     init,
@@ -1317,7 +1527,8 @@ async function main(): Promise<void> {
 
 function printTable(
   measurements: Measurement[], all: Contender[], growth: Record<string, Growth>, ratios: Ratio[], otherDialects: ExampleRow[],
-  cli: CliResult | { skipped: string }, lspResult: LspResult | { skipped: string }, partials: PartialsResult | { skipped: string }, targets: Target[],
+  cli: CliResult | { skipped: string }, lspResult: LspResult | { skipped: string }, largeWorkspace: LargeWorkspaceResult | { skipped: string },
+  partials: PartialsResult | { skipped: string }, targets: Target[],
   audience: AudienceResult | { skipped: string },
 ): void {
   const out: string[] = [];
@@ -1381,6 +1592,7 @@ function printTable(
     out.push(`Language server (${lspResult.template}): ${[line('didChange->diagnostics', lspResult.didChangeToDiagnostics), line('server work per change', lspResult.serverWorkPerChange), line('completion', lspResult.completion), line('hover', lspResult.hover)].join('; ')}`);
     for (const note of lspResult.notes) out.push(`  note: ${note}`);
   }
+  out.push(...largeWorkspaceLines(largeWorkspace));
   out.push(...partialsLines(partials));
   out.push(...audienceLines(audience));
   out.push('', 'Targets (issue 7):');

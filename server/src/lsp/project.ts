@@ -22,6 +22,7 @@ import {
   SchemaIndex, schemaDiagnostics, skipReason, usesOfDeclaredFields, type DeclaredUse, type DocumentAnalysis, type SkipReason, type WorkspaceFileSystem,
 } from '../core/workspace';
 import { uriToPath } from './convert';
+import { WorkspaceIndex } from './workspace-index';
 
 export interface Settings {
   rules: SeverityOverrides;
@@ -91,7 +92,7 @@ export class Project {
   private readonly states = new Map<string, DocumentState>();
   private readonly recipients = new Map<string, RecipientFileResult>();
   /** The uses of declared fields in each template on disk, by path. */
-  private readonly workspaceIndex = new Map<string, IndexedUse[]>();
+  private readonly workspaceIndex = new WorkspaceIndex();
   private indexStale = false;
   private readonly activeRecipientBySchema = new Map<string, string>();
   /** The stamp of each schema or recipient file when it was read from disk (see changedOnDisk). */
@@ -295,7 +296,7 @@ export class Project {
   usesOf(field: string): Map<string, IndexedUse[]> {
     if (this.indexStale) {
       this.indexStale = false;
-      const indexedPaths = [...this.workspaceIndex.keys()];
+      const indexedPaths = [...this.workspaceIndex.paths()];
       this.workspaceIndex.clear();
       for (const indexedPath of indexedPaths) this.indexFile(indexedPath);
     }
@@ -309,19 +310,24 @@ export class Project {
       const uses = withRanges(usesOfDeclaredFields(scan.uses, resolutions).filter((use) => use.field === field), state.lines);
       if (uses.length) found.set(state.filePath, uses);
     }
-    for (const [filePath, indexed] of this.workspaceIndex) {
+    for (const filePath of this.workspaceIndex.paths()) {
       if (openPaths.has(filePath)) continue;
-      const uses = indexed.filter((use) => use.field === field);
+      const uses = this.workspaceIndex.usesOf(filePath, field);
       if (uses.length) found.set(filePath, uses);
     }
     // In a partial, a parameter is the field its callers pass (`name` rendered with `name: customer.first_name`).
-    for (const filePath of new Set([...openPaths, ...this.workspaceIndex.keys()])) {
+    for (const filePath of new Set([...openPaths, ...this.workspaceIndex.paths()])) {
       const through = fieldUsesThroughCallers(this.partials, filePath);
       const known = new Set(found.get(filePath)?.map((use) => use.span.start));
       const added = through?.uses.filter((use) => use.field === field && !known.has(use.span.start)) ?? [];
       if (added.length) found.set(filePath, [...found.get(filePath) ?? [], ...withRanges(added, new LineIndex(through!.text))]);
     }
     return found;
+  }
+
+  /** What the workspace index holds (files, uses, distinct strings): what indexing keeps per template. */
+  indexCounts(): ReturnType<WorkspaceIndex['counts']> {
+    return this.workspaceIndex.counts();
   }
 
   get fileSystem(): WorkspaceFileSystem {

@@ -38,8 +38,11 @@ export interface ServerDependencies {
   now?: () => Date;
 }
 
-/** Files indexed between yields to the event loop during the workspace scan. */
-const SCAN_BATCH = 25;
+/**
+ * Time the workspace scan indexes for before it yields to the client's messages and to publications:
+ * short enough that a request or a keystroke waits little behind it, long enough that the yields cost little.
+ */
+const SCAN_SLICE_MS = 8;
 /** What the server asks a client that watches files to report: schemas and recipients, and templates for the index. */
 const WATCHED_FILES = ['**/*.json', `**/*.{${[...DEDICATED_TEMPLATE_EXTENSIONS, ...GENERIC_TEMPLATE_EXTENSIONS].map((e) => e.slice(1)).join(',')}}`];
 
@@ -378,20 +381,31 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     project.settingsChanged(settings);
   }
 
-  /** Indexes every template in the workspace for references and rename, yielding between batches. */
+  /**
+   * Indexes every template in the workspace for references and rename, in slices of SCAN_SLICE_MS.
+   * Before each slice, every message read is handled and every open document published: what the
+   * user is looking at comes first, and the index fills in when the server is otherwise idle.
+   */
   async function scanWorkspace(): Promise<void> {
     // A client that claims progress support may still refuse to create one: index without it then.
     const progress = client.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     try {
+      await untilIdle();
       const listed = workspaceFolders.flatMap((folder) => dependencies.fs.listFiles(folder).map((file) => path.join(folder, file)));
       for (const file of listed) if (path.basename(file) === SCHEMA_FILE_NAME) schemaFiles.add(file);
       watchTemplateGlobs();
-      const files = listed.filter((file) => project.isTemplate(file));
-      progress?.begin('Mergewise: indexing templates', 0, `${files.length} files`, false);
-      for (let i = 0; i < files.length; i += SCAN_BATCH) {
-        for (const file of files.slice(i, i + SCAN_BATCH)) project.indexFile(file);
-        progress?.report(Math.round(((i + SCAN_BATCH) / files.length) * 100), `${Math.min(i + SCAN_BATCH, files.length)} of ${files.length} files`);
-        await new Promise((resolve) => setImmediate(resolve));
+      // Which files are templates is asked per file as it is indexed (indexFile), not for all of them up front.
+      progress?.begin('Mergewise: indexing templates', 0, `${listed.length} files`, false);
+      let reported = 0;
+      for (let next = 0; next < listed.length;) {
+        await untilIdle();
+        const sliceEnd = performance.now() + SCAN_SLICE_MS;
+        do project.indexFile(listed[next++]); while (next < listed.length && performance.now() < sliceEnd);
+        const percentage = Math.floor((next / listed.length) * 100);
+        if (percentage > reported) {
+          reported = percentage;
+          progress?.report(percentage, `${next} of ${listed.length} files`);
+        }
       }
     } catch (error) {
       connection.console.error(`Mergewise could not index the workspace: ${error instanceof Error ? error.message : String(error)}`);
@@ -399,5 +413,13 @@ export function startServer(connection: Connection, dependencies: ServerDependen
       progress?.done();
       finishIndexing();
     }
+  }
+
+  /** Resolves on a later turn of the event loop once every message read is handled and every open document published. */
+  function untilIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => (inbox.caughtUp && unpublished.size === 0 && editedFiles.size === 0 ? resolve() : setImmediate(check));
+      setImmediate(check);
+    });
   }
 }
