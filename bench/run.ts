@@ -45,6 +45,8 @@ import {
 import { audienceLines, audienceTargets, measureAudience, type AudienceResult } from './audience';
 import { initTargets, measureInit, type InitBenchResult } from './init';
 import { measureReport, reportTargets, type ReportBenchResult } from './report';
+import { emails400Targets, measureEmails400, type Emails400Result } from './emails400';
+import { formatAllocation, measureAllocation, type AllocationRow } from './allocation';
 
 const ROOT = path.dirname(BENCH_DIR);
 const CORE_BUNDLE = path.join(GENERATED_DIR, 'core-bundle', 'core.cjs');
@@ -62,6 +64,10 @@ const SKIP_AUDIENCE = process.argv.includes('--no-audience');
 const SKIP_INIT = process.argv.includes('--no-init');
 /** `--no-report` leaves out `mergewise report` on the workspace (bench/report.ts). */
 const SKIP_REPORT = process.argv.includes('--no-report');
+/** `--no-emails400` leaves out check on 400 emails against toLiquidHtmlAST, whole processes (bench/emails400.ts). */
+const SKIP_EMAILS400 = process.argv.includes('--no-emails400');
+/** `--no-allocation` leaves out the bytes allocated per MB analysed (bench/allocation.ts). */
+const SKIP_ALLOCATION = process.argv.includes('--no-allocation');
 const AUDIENCE_ONLY = process.argv.includes('--audience-only');
 /** `--no-lsp10k` leaves out the language server on the 10,000-template workspace; `--lsp10k-only` runs only it. */
 const SKIP_LSP10K = process.argv.includes('--no-lsp10k');
@@ -70,7 +76,7 @@ const LSP10K_ONLY = process.argv.includes('--lsp10k-only');
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 /** Only a complete run replaces bench/results.json; partial runs write into bench/generated/. */
 const RESULTS_FILE = QUICK || SKIP_CLI || SKIP_LSP || ONLY || SKIP_PARTIALS || PARTIALS_ONLY || SKIP_AUDIENCE || AUDIENCE_ONLY || SKIP_INIT || SKIP_REPORT
-  || SKIP_LSP10K || LSP10K_ONLY
+  || SKIP_LSP10K || LSP10K_ONLY || SKIP_EMAILS400 || SKIP_ALLOCATION
   ? path.join(GENERATED_DIR, 'results-partial.json')
   : path.join(BENCH_DIR, 'results.json');
 
@@ -1400,6 +1406,19 @@ async function main(): Promise<void> {
     log('\nmergewise init --dry-run on the workspace, without and with its mergewise.json:');
     init = measureInit({ runs: QUICK ? 2 : 3, log });
   }
+  let emails400: Emails400Result | { skipped: string };
+  if (SKIP_EMAILS400 || SKIP_CLI) emails400 = { skipped: SKIP_EMAILS400 ? '--no-emails400' : '--no-cli' };
+  else {
+    log('\nmergewise check on 400 emails of 40 KB, each format in pairs with a process that only parses them with toLiquidHtmlAST:');
+    emails400 = measureEmails400(QUICK ? 2 : 6, log);
+  }
+  let allocation: AllocationRow[] | { skipped: string };
+  if (SKIP_ALLOCATION) allocation = { skipped: '--no-allocation' };
+  else {
+    log('\nBytes allocated per MB analysed, 1 MB templates (bench/allocation.ts):');
+    allocation = measureAllocation();
+    for (const line of formatAllocation(allocation)) log(`  ${line}`);
+  }
   let report: ReportBenchResult | { skipped: string };
   if (SKIP_REPORT || SKIP_CLI) report = { skipped: SKIP_REPORT ? '--no-report' : '--no-cli' };
   else {
@@ -1460,6 +1479,7 @@ async function main(): Promise<void> {
   targets.push(...audienceTargets(audience));
   targets.push(...initTargets(init));
   targets.push(...reportTargets(report));
+  targets.push(...emails400Targets(emails400));
 
   printTable(measurements, all, growth, ratios, otherDialects.rows, cli, lspResult, largeWorkspace, partials, targets, audience);
   for (const note of handlebarsNotes()) log(`\nNote: ${note}`);
@@ -1515,6 +1535,8 @@ async function main(): Promise<void> {
     audience,
     init,
     report,
+    emails400,
+    allocation,
     targets,
     totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
     sink,
