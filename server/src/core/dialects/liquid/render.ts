@@ -111,6 +111,7 @@ function createEngine(request: RenderTemplate, state: RenderState): Liquid {
       readFileSync: read,
     },
     relativeReference: false,
+    locale: defaultLocale(),
     cache: {
       read: (key) => parsedPartials.get(partialKey(key)),
       write: (key, value) => { parsedPartials.set(partialKey(key), value); },
@@ -184,6 +185,13 @@ function createEngine(request: RenderTemplate, state: RenderState): Liquid {
     });
   }
   return engine;
+}
+
+let systemLocale: string | undefined;
+
+/** liquidjs's default locale for dates, the system's: worked out once rather than by every engine. */
+function defaultLocale(): string {
+  return (systemLocale ??= new Intl.DateTimeFormat().resolvedOptions().locale ?? 'en-US');
 }
 
 /** What `{{content_blocks.${name}}}` is rewritten to, so that liquidjs renders the block as a partial. */
