@@ -11,8 +11,10 @@ import Handlebars from 'handlebars';
 import { Tokenizer } from 'liquidjs';
 import type { SendReadinessReport } from '../../server/src/core/report/model';
 import { liquid } from '../../server/src/core/dialects/liquid';
-import { previewTemplate } from '../../server/src/core/preview/preview';
-import { loadRecipients } from '../../server/src/core/preview/recipients';
+import { prepareTemplatePreview, previewTemplate } from '../../server/src/core/preview/preview';
+import { loadRecipients, parseRecipients } from '../../server/src/core/preview/recipients';
+import { utf8Length } from '../../protocol/src/email-size';
+import { schemaOf } from '../helpers/schema';
 import { loadSchema } from '../../server/src/core/schema/load';
 import { recipientRender } from '../../server/src/core/report/facts';
 import { nodeFileSystem } from '../../server/src/node-fs';
@@ -102,5 +104,39 @@ describe('mergewise report parses each template once for all its sample recipien
     const reported = report.templates.find((t) => t.path === 'emails/c.liquid')!.recipients;
     assert.deepEqual(reported, alone);
     assert.deepEqual(reported.map((r) => r.summary), ['0 fallbacks, 0 blanks, 0 stale', '0 fallbacks, 3 blanks, 0 stale', '0 fallbacks, 3 blanks, 0 stale', '0 fallbacks, 3 blanks, 0 stale']);
+  });
+});
+
+describe('an email the report does not show is counted and measured without being cut into segments', () => {
+  const schema = schemaOf({
+    fields: {
+      'customer.first_name': { type: 'string', fallback: 'there' },
+      'customer.job_title': { type: 'string', maxAgeDays: 365 },
+      'customer.city': { type: 'string' },
+    },
+  });
+  const text = '<style>.a{color:red}</style><p>Hi {{ customer.first_name | default: "there" }} ({{ customer.job_title }}), ' +
+    '{% if customer.city %}in {{ customer.city }}{% endif %} {{ customer.city }} é {% raw %}{{ leftover }}{% endraw %}</p>\n';
+  const recipients = [
+    { $name: 'Ana', customer: { first_name: 'Ana', job_title: 'Chef', city: 'Évora' }, $updatedAt: { 'customer.job_title': '2020-01-01' } },
+    { $name: 'Bo', customer: { first_name: '' } },
+    { $name: 'Cy' },
+  ].map((json) => parseRecipients(JSON.stringify(json), 'recipients/r.json').recipients[0]);
+
+  test('facts are the preview without its segments, and the size is that of the segments\' text', () => {
+    const previews = prepareTemplatePreview({ text, dialect: liquid, scan: liquid.scan(text), schema, now: NOW });
+    for (const recipient of recipients) {
+      const { segments, ...shown } = previews.preview(recipient);
+      assert.deepEqual(previews.facts(recipient), shown);
+      assert.equal(shown.size, segments.reduce((sum, segment) => sum + utf8Length(segment.text), 0));
+    }
+    // The `{{` and `}}` left in the email are each raw merge syntax; the braces in the style are not.
+    const counts = recipients.map((recipient) => previews.facts(recipient).counts);
+    assert.deepEqual(counts, [
+      { fallback: 0, blank: 0, stale: 1, raw: 2 },
+      { fallback: 1, blank: 2, stale: 0, raw: 2 },
+      { fallback: 1, blank: 2, stale: 0, raw: 2 },
+    ]);
+    assert.equal(previews.facts(recipients[0]).size, utf8Length('<style>.a{color:red}</style><p>Hi Ana (Chef), in Évora Évora é {{ leftover }}</p>\n'));
   });
 });

@@ -83,16 +83,26 @@ interface MarkSource {
 
 const MARK_PATTERN = new RegExp(`${MARK_START}(\\d+)${MARK_SEPARATOR}([^${MARK_END}]*)${MARK_END}`, 'g');
 
+/** What a preview counts and measures, without its text: all a report needs of an email it does not show. */
+export type PreviewFacts = Omit<RecipientPreview, 'segments'>;
+
+/** One template's previews, recipient by recipient. */
+export interface TemplatePreviews {
+  preview(recipient: Recipient): RecipientPreview;
+  /** The same rendering, counted and measured without keeping its text in segments. */
+  facts(recipient: Recipient): PreviewFacts;
+}
+
 /** Renders the template as one recipient gets it, marking fallbacks, blanks, stale values and raw syntax. */
 export function previewTemplate(input: PreviewInput): RecipientPreview {
-  return prepareTemplatePreview(input)(input.recipient);
+  return prepareTemplatePreview(input).preview(input.recipient);
 }
 
 /**
- * One template's previews, recipient by recipient: its fields resolved and, where the dialect can
- * (`Dialect.prepareRender`), its text parsed once for all of them.
+ * One template's previews: its fields resolved and, where the dialect can (`Dialect.prepareRender`),
+ * its text parsed once for every recipient.
  */
-export function prepareTemplatePreview(input: TemplatePreviewInput): (recipient: Recipient) => RecipientPreview {
+export function prepareTemplatePreview(input: TemplatePreviewInput): TemplatePreviews {
   const { scan, schema } = input;
   const fieldAt = (path: string | undefined) => {
     if (!schema || path === undefined) return undefined;
@@ -125,21 +135,41 @@ export function prepareTemplatePreview(input: TemplatePreviewInput): (recipient:
   };
   const { dialect } = input;
   const render: PreparedRender = dialect.prepareRender?.(renderTemplate) ?? ((recipient) => dialect.render({ ...renderTemplate, ...recipient }));
-  return (recipient) => {
+  const rendered = (recipient: Recipient, segments: PreviewSegment[] | undefined) => {
     const mocks = previewMocks(recipient.connected, schema?.dataExtensions);
     const result = render({ data: recipient.data, ...(mocks ? { connected: mocks } : {}) });
-    return previewOf(input, recipient, result, template, partials, mocks);
+    return previewOf(input, recipient, result, { template, partials, mocks, segments });
+  };
+  return {
+    preview: (recipient) => {
+      const segments: PreviewSegment[] = [];
+      // In the order a preview's keys have always had: recipient, segments, counts, summary, ….
+      return Object.assign({ recipient, segments }, rendered(recipient, segments));
+    },
+    facts: (recipient) => rendered(recipient, undefined),
   };
 }
 
-/** The rendering cut into text and marks, with what each mark means for this recipient. */
-function previewOf(
-  input: TemplatePreviewInput, recipient: Recipient, result: RenderResult, template: MarkSource,
-  partials: Map<string, { source: MarkSource }>, mocks: Record<string, unknown> | undefined,
-): RecipientPreview {
+interface MarkContext {
+  template: MarkSource;
+  partials: Map<string, { source: MarkSource }>;
+  mocks: Record<string, unknown> | undefined;
+  /** Where the text and marks go; undefined when only counts and size are wanted. */
+  segments: PreviewSegment[] | undefined;
+}
+
+/** The rendering cut into text and marks, with what each mark means for this recipient (into `segments` when given). */
+function previewOf(input: TemplatePreviewInput, recipient: Recipient, result: RenderResult, context: MarkContext): PreviewFacts {
   const { scan } = input;
+  const { template, partials, mocks, segments } = context;
   const counts: Record<NotableKind, number> = { fallback: 0, blank: 0, stale: 0, raw: 0 };
-  const segments: PreviewSegment[] = [];
+  let size = 0;
+  const push = (text: string, mark?: () => PreviewMark | undefined) => {
+    size += utf8Length(text);
+    if (!segments) return;
+    const made = mark?.();
+    segments.push(made ? { text, mark: made } : { text });
+  };
   // Braces in CSS (`@media(…){.a{…}}`) and scripts are not merge syntax.
   let rawTextElement: string | undefined;
   const pushText = (text: string) => {
@@ -149,17 +179,17 @@ function previewOf(
       rawTextElement = endsInsideRawText(text.slice(last, match.index), rawTextElement);
       if (rawTextElement === 'style' || rawTextElement === 'script') {
         rawTextElement = endsInsideRawText(match[0], rawTextElement);
-        segments.push({ text: text.slice(last, match.index + match[0].length) });
+        push(text.slice(last, match.index + match[0].length));
         last = match.index + match[0].length;
         continue;
       }
-      if (match.index > last) segments.push({ text: text.slice(last, match.index) });
-      segments.push({ text: match[0], mark: { kind: 'raw' } });
+      if (match.index > last) push(text.slice(last, match.index));
+      push(match[0], () => ({ kind: 'raw' }));
       counts.raw++;
       last = match.index + match[0].length;
     }
     rawTextElement = endsInsideRawText(text.slice(last), rawTextElement);
-    if (last < text.length) segments.push({ text: text.slice(last) });
+    if (last < text.length) push(text.slice(last));
   };
   let last = 0;
   MARK_PATTERN.lastIndex = 0;
@@ -171,7 +201,7 @@ function previewOf(
       const kind = rendered.kind;
       if (kind !== 'value') counts[kind]++;
       rawTextElement = endsInsideRawText(match[2], rawTextElement);
-      segments.push({ text: match[2], mark: connectedMark(scan, rendered.connected, kind, mocks) });
+      push(match[2], () => connectedMark(scan, rendered.connected!, kind, mocks));
       continue;
     }
     const file = rendered?.partial;
@@ -187,24 +217,16 @@ function previewOf(
     }
     if (kind !== 'value') counts[kind]++;
     rawTextElement = endsInsideRawText(match[2], rawTextElement);
-    segments.push({
-      text: match[2],
-      ...(use && source ? {
-        mark: {
-          kind, field: source.paths[useIndex], span: use.tagSpan,
-          ...(file !== undefined ? { file } : {}),
-          ...(kind === 'stale' ? { updatedAt } : {}),
-        },
-      } : {}),
-    });
+    push(match[2], () => use && source ? {
+      kind, field: source.paths[useIndex], span: use.tagSpan,
+      ...(file !== undefined ? { file } : {}),
+      ...(kind === 'stale' ? { updatedAt } : {}),
+    } : undefined);
   }
   pushText(result.output.slice(last));
   const rendered = result.aborted === undefined && !result.error;
-  let size = 0;
-  if (rendered) for (const segment of segments) size += utf8Length(segment.text);
   return {
     recipient,
-    segments,
     counts,
     summary: result.aborted !== undefined ? `send stopped: ${result.aborted}` : result.error ? 'not rendered' : summarize(counts),
     ...(result.aborted !== undefined ? { aborted: result.aborted } : {}),

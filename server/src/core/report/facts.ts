@@ -6,7 +6,7 @@ import type { FieldUse } from '../dialects/dialect';
 import { RULE_IDS, type Range, type Severity } from '../model';
 import { fieldQuadrant } from '../purposes';
 import { knownFieldUses, type TemplateContext } from '../rules/rule';
-import type { RecipientPreview } from '../preview/preview';
+import type { PreviewFacts } from '../preview/preview';
 import type { FieldSpec } from '../schema/types';
 import {
   emptyQuadrants, type ChecklistItem, type ChecklistItemId, type ItemStatus, type Maturity, type QuadrantCounts, type RecipientRender, type ReportFinding,
@@ -99,7 +99,7 @@ function kilobytes(bytes: number): string {
   return `${(Math.ceil(bytes / 102.4) / 10).toFixed(1)} KB`;
 }
 
-export function recipientRender(preview: RecipientPreview, file: string): RecipientRender {
+export function recipientRender(preview: PreviewFacts, file: string): RecipientRender {
   const render: RecipientRender = {
     recipient: preview.recipient.name, file, summary: preview.summary, counts: { ...preview.counts },
   };

@@ -15,7 +15,7 @@ import { partialLookup, partialSources } from '../partials/render';
 import type { PartialWorkspace } from '../partials/workspace';
 import { LineIndex } from '../positions';
 import { isPlainTextTemplate, markedEmailHtml } from '../preview/html';
-import { prepareTemplatePreview, type RecipientPreview } from '../preview/preview';
+import { prepareTemplatePreview, type PreviewFacts, type RecipientPreview, type TemplatePreviews } from '../preview/preview';
 import { loadRecipients, type Recipient } from '../preview/recipients';
 import {
   analyzeDocument, describeSkip, maxFileSizeFor, skipReason, toPosix, type SchemaIndex, type WorkspaceFileSystem,
@@ -143,20 +143,23 @@ export function runReportOver(input: ReportRunInput): ReportRunResult {
       const plainText = isPlainTextTemplate(file);
       const templateFrames: PreviewFrame[] = [];
       // Parsed once for every recipient; should preparing throw, it is each recipient's render error.
-      let previewFor: ((recipient: Recipient) => RecipientPreview) | undefined;
+      let previews: TemplatePreviews | undefined;
       for (const recipient of info.recipients) {
-        let preview: RecipientPreview;
+        let facts: PreviewFacts;
+        // Only an email shown in a frame has its text cut into marked segments.
+        let preview: RecipientPreview | undefined;
         try {
-          previewFor ??= prepareTemplatePreview({ text, dialect, scan, schema, now, ...(partial ? { partial } : {}) });
-          preview = previewFor(recipient);
+          previews ??= prepareTemplatePreview({ text, dialect, scan, schema, now, ...(partial ? { partial } : {}) });
+          facts = wantFrames ? (preview = previews.preview(recipient)) : previews.facts(recipient);
         } catch (error) {
-          preview = {
+          const failed: RecipientPreview = {
             recipient, segments: [], counts: { fallback: 0, blank: 0, stale: 0, raw: 0 }, summary: 'not rendered',
             error: `The preview failed: ${error instanceof Error ? error.message : String(error)}`,
           };
+          facts = preview = failed;
         }
-        renders.push(recipientRender(preview, display(recipient.file)));
-        if (!wantFrames) continue;
+        renders.push(recipientRender(facts, display(recipient.file)));
+        if (!wantFrames || !preview) continue;
         const document = emailDocument(preview.error || preview.aborted !== undefined ? '' : markedEmailHtml(preview, { plainText }), {
           title: `${shown} for ${recipient.name}`, remote: false,
           before: preview.error || preview.aborted !== undefined
