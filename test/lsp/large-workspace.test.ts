@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ReferencesRequest, type Location } from 'vscode-languageserver-protocol/node';
+import { DOCUMENT_INFO_REQUEST, type DocumentInfo } from '../../protocol/src/requests';
 import { LspTestClient } from '../helpers/lsp-client';
 import { SMALL_WORKSPACE } from '../helpers/lsp-workspace';
 import { workspace } from '../helpers/workspace';
@@ -99,5 +100,29 @@ test('on 2,000 templates, the opened template is published before the index ends
     await client?.stop();
     fs.rmSync(root, { recursive: true, force: true });
     fs.rmSync(warmUpRoot, { recursive: true, force: true });
+  }
+});
+
+test('a partial opened before the index is checked again once the index finds the templates that include it', async () => {
+  const files: Record<string, string> = {
+    'mergewise.json': JSON.stringify({ dialect: 'liquid', fields: { 'customer.city': { type: 'string', source: 'observed' } } }),
+    'snippets/city-line.liquid': '<p>See you in {{ customer.city }}!</p>\n',
+  };
+  for (let i = 0; i < 300; i++) files[`emails/email-${String(i).padStart(3, '0')}.liquid`] = `<p>Email ${i}</p>\n{% render 'city-line' %}\n`;
+  const root = workspace(files);
+  const client = new LspTestClient({ inProcess: true });
+  try {
+    await client.initialize(root);
+    const partial = path.join(root, 'snippets/city-line.liquid');
+    const uri = await client.open(partial, fs.readFileSync(partial, 'utf8'));
+    await client.diagnostics(uri);
+    assert.ok(!client.progress.some((p) => p.kind === 'end'), 'published before the index ended, when no template including it was known');
+    while (!client.progress.some((p) => p.kind === 'end')) await new Promise((resolve) => setTimeout(resolve, 20));
+    await client.diagnostics(uri, () => client.publications(uri) >= 2);
+    const info = await client.connection.sendRequest<DocumentInfo>(DOCUMENT_INFO_REQUEST, { uri });
+    assert.equal(info.shownThrough, 'emails/email-000.liquid', 'its values are shown through a template that includes it');
+  } finally {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });

@@ -292,6 +292,24 @@ export class Project {
     if (indexed) this.workspaceIndex.set(filePath, indexed);
   }
 
+  /**
+   * The workspace scan is done. The include graph was built from the templates known when it was first
+   * asked (often only the open ones, analysed before the scan): it is built again over all of them.
+   * Returns the URIs of open templates that other templates turn out to include, to publish again.
+   */
+  workspaceIndexed(workspaceFolder: string): string[] {
+    // What a file appearing does to the graph: who includes what is worked out again when next asked.
+    this.partials.invalidate(workspaceFolder);
+    const included: string[] = [];
+    for (const [uri, state] of this.states) {
+      if (state.kind !== 'template' || state.result.includedBy?.length) continue;
+      if (this.partials.directIncluders(state.filePath).length === 0) continue;
+      this.states.delete(uri);
+      included.push(uri);
+    }
+    return included;
+  }
+
   /** Uses of `field` in every indexed or open template, by file path. */
   usesOf(field: string): Map<string, IndexedUse[]> {
     if (this.indexStale) {
