@@ -84,7 +84,7 @@ interface RenderState {
  * The environment, helpers and partials set up and the template compiled once (handlebars.js compiles
  * on the first rendering and keeps it); each recipient's rendering then only runs it, with the budget restarted.
  */
-export function prepareHandlebarsFamily(
+function prepareHandlebarsFamily(
   template: RenderTemplate,
   flavor: HandlebarsFlavor,
   registerHelpers: (env: HandlebarsEnvironment, budget: RenderBudget) => void,

@@ -24,7 +24,7 @@ interface RenderState {
   sites: MarkSite[];
   /** Per template: each partial's instrumented text, by its file, so that its uses get their marking ids once. */
   partialTexts: Map<string, string>;
-  /** Per rendering: the marked values, in the order written. */
+  /** Per rendering, as are the fields below: the marked values, in the order written. */
   values: RenderedValue[];
   emptyBeforeFilters: Map<number, boolean>;
   /** The kinds of the includes being rendered, innermost last: the partial is looked up by the innermost one's kind. */
