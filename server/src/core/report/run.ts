@@ -52,7 +52,7 @@ export interface ReportRunResult {
   frames: Map<string, PreviewFrame[]>;
 }
 
-/** The largest frame kept, and all frames together: the page stays under 5 MB. */
+/** The largest frame kept, and all frames together, estimated: what the run keeps; the page's budget (html.ts) decides what it shows. */
 const MAX_FRAME_BYTES = 300 * 1024;
 const MAX_FRAMES_BYTES = 4 * 1024 * 1024;
 
