@@ -322,13 +322,13 @@ function templatesSection(report: SendReadinessReport, frames: Map<string, Previ
   for (const t of report.templates.slice(kept)) framesLeftOut += frames.get(t.path)?.length ?? 0;
   const notes = [
     report.previews.note,
-    articles.length > FULL_ARTICLES ? `Past the first ${FULL_ARTICLES} templates, items that pass are counted and findings are listed only while the page's ${FINDINGS_PER_PAGE} last: ` +
-      'every finding is in --format json and mergewise check.' : '',
-    framesLeftOut ? `${FRAMES_LEFT_OUT_NOTE} ${framesLeftOut} more preview${framesLeftOut === 1 ? '' : 's'} (${framesShown} shown).` : '',
+    articles.length > FULL_ARTICLES ? `Past the first ${FULL_ARTICLES} templates, items that pass are counted rather than listed, and the page lists ` +
+      `${FINDINGS_PER_PAGE} findings at most: every finding is in --format json and mergewise check.` : '',
+    framesLeftOut ? `${FRAMES_LEFT_OUT_NOTE} ${framesLeftOut} of the ${framesShown + framesLeftOut} previews made, and shows ${framesShown}.` : '',
     kept < articles.length ? `${ARTICLES_LEFT_OUT_NOTE} ${(articles.length - kept).toLocaleString('en')} more templates, from ${report.templates[kept].path}.` : '',
   ].filter(Boolean);
   const leftOut = kept < articles.length
-    ? `<p>Not shown here: ${report.templates.slice(kept).map((t) => escapeHtml(t.path)).slice(0, 20).join(', ')}${articles.length - kept > 20 ? ', …' : ''}.</p>`
+    ? `<p>Not shown here: ${report.templates.slice(kept, kept + 20).map((t) => escapeHtml(t.path)).join(', ')}${articles.length - kept > 20 ? ', …' : ''}.</p>`
     : '';
   return section('templates', 'Templates', notes.map((n) => `<p class="note">${escapeHtml(n!)}</p>`).join('') + withFrames.join('\n') + leftOut);
 }
