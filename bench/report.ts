@@ -26,7 +26,7 @@ const REPORT_WORKSPACE = path.join(GENERATED_DIR, 'report-workspace');
 const OUT_DIR = path.join(GENERATED_DIR, 'report-out');
 const USAGE_FILE = path.join(GENERATED_DIR, 'report-usage.json');
 const TARGET_MS = 10_000;
-const TARGET_HTML_BYTES = 5 * 1024 * 1024;
+const TARGET_HTML_BYTES = 5_000_000;
 /** What the page says when it samples previews (core/report/assemble.ts, previewSelection). */
 const SAMPLING_NOTE = /Previews are shown for the first 50 templates and for every/;
 
