@@ -17,6 +17,17 @@ export class RenderAbort extends Error {
   }
 }
 
+/** Why a rendering over its output limit was cut off. */
+function tooLong(limits: RenderLimits): string {
+  return `The rendering is longer than ${limits.outputChars.toLocaleString('en')} characters and was cut off: check for a runaway loop.`;
+}
+
+/** An engine's finished output as a result: cut off, with the reason, when it is over the limit. */
+export function limitedResult(output: string, values: RenderedValue[], limits: RenderLimits): RenderResult {
+  if (output.length <= limits.outputChars) return { output, values };
+  return { output: output.slice(0, limits.outputChars), values, error: tooLong(limits) };
+}
+
 /** How many steps run between two looks at the clock. */
 const CLOCK_EVERY = 256;
 
@@ -37,7 +48,7 @@ export class RenderOutput {
     this.parts.push(text);
     this.length += text.length;
     if (this.length > this.limits.outputChars) {
-      throw new RenderLimitError(`The rendering is longer than ${this.limits.outputChars.toLocaleString('en')} characters and was cut off: check for a runaway loop.`);
+      throw new RenderLimitError(tooLong(this.limits));
     }
   }
 

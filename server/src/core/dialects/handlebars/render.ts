@@ -5,6 +5,7 @@ import {
   type Dialect, type PreparedRender, type RenderedValue, type RenderPartial, type RenderRequest, type RenderTemplate, type TemplateScan, type TextEdit,
 } from '../dialect';
 import { applyEdits } from '../edits';
+import { limitedResult } from '../common/render-support';
 import { connectedMockValue } from '../common/connected-data';
 import { blockHelper, inlineHelper, type HandlebarsFlavor } from './flavor';
 import { tagShape } from './tags';
@@ -130,13 +131,7 @@ function prepareHandlebarsFamily(
     budget.restart();
     try {
       const output = compiled.run(buildView(template, recipient.data, compiled.partials, flavor), RUNTIME_OPTIONS);
-      if (output.length > template.limits.outputChars) {
-        return {
-          output: output.slice(0, template.limits.outputChars), values: state.values,
-          error: `The rendering is longer than ${template.limits.outputChars.toLocaleString('en')} characters and was cut off: check for a runaway loop.`,
-        };
-      }
-      return { output, values: state.values };
+      return limitedResult(output, state.values, template.limits);
     } catch (error) {
       return { output: '', values: [], error: describeFailure(error, flavor) };
     }

@@ -5,6 +5,7 @@ import {
   type IncludeKind, type PreparedRender, type RenderedValue, type RenderRequest, type RenderResult, type RenderTemplate, type TemplateScan, type TextEdit,
 } from '../dialect';
 import { applyEdits } from '../edits';
+import { limitedResult } from '../common/render-support';
 import type { Span } from '../../model';
 
 /** Deepest nesting of partials rendered: a partial that includes itself stops here instead of hanging. */
@@ -74,13 +75,7 @@ export function prepareLiquid(template: RenderTemplate): PreparedRender {
     try {
       // As globals, the recipient's fields stay readable inside `{% render %}`, which sees no caller variables.
       const output: string = engine.renderSync(parsed, recipient.data, { globals: recipient.data });
-      if (output.length > template.limits.outputChars) {
-        return {
-          output: output.slice(0, template.limits.outputChars), values: state.values,
-          error: `The rendering is longer than ${template.limits.outputChars.toLocaleString('en')} characters and was cut off: check for a runaway loop.`,
-        };
-      }
-      return { output, values: state.values };
+      return limitedResult(output, state.values, template.limits);
     } catch (error) {
       const aborted = findAbort(error);
       if (aborted) return { output: '', values: [], aborted: aborted.reason };
