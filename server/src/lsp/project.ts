@@ -297,9 +297,10 @@ export class Project {
    * asked (often only the open ones, analysed before the scan): it is built again over all of them.
    * Returns the URIs of open templates that other templates turn out to include, to publish again.
    */
-  workspaceIndexed(workspaceFolder: string): string[] {
+  workspaceIndexed(workspaceFolders: string[]): string[] {
     // What a file appearing does to the graph: who includes what is worked out again when next asked.
-    this.partials.invalidate(workspaceFolder);
+    if (!workspaceFolders.length) return [];
+    for (const folder of workspaceFolders) this.partials.invalidate(folder);
     const included: string[] = [];
     for (const [uri, state] of this.states) {
       if (state.kind !== 'template' || state.result.includedBy?.length) continue;

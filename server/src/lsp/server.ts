@@ -407,7 +407,7 @@ export function startServer(connection: Connection, dependencies: ServerDependen
           progress?.report(percentage, `${next} of ${listed.length} files`);
         }
       }
-      if (workspaceFolders.length) for (const uri of project.workspaceIndexed(workspaceFolders[0])) markUnpublished(uri);
+      for (const uri of project.workspaceIndexed(workspaceFolders)) markUnpublished(uri);
     } catch (error) {
       connection.console.error(`Mergewise could not index the workspace: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
