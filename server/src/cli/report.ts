@@ -12,7 +12,7 @@ import { compareReports, readBaseline, type BaselineDelta } from '../core/report
 import { reportHtml } from '../core/report/html';
 import { reportMarkdown } from '../core/report/markdown';
 import type { SendReadinessReport } from '../core/report/model';
-import { runReportOver } from '../core/report/run';
+import { relativeLink, runReportOver } from '../core/report/run';
 import { SchemaIndex, toPosix } from '../core/workspace';
 import { PartialWorkspace } from '../core/partials/workspace';
 import { nodeFileSystem } from '../node-fs';
@@ -84,7 +84,7 @@ export function runReport(options: ReportOptions): ReportRun {
     templates: collected.templates,
     paths: options.paths,
     display: (file) => toPosix(path.relative(cwd, file)) || path.basename(file),
-    linkTo: (file) => toPosix(path.relative(outDir, file)).split('/').map(encodeURIComponent).join('/'),
+    linkTo: (file) => relativeLink(outDir, file),
     size: (file) => fs.statSync(file).size,
     now,
   });

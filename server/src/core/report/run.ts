@@ -52,6 +52,11 @@ export interface ReportRunResult {
   frames: Map<string, PreviewFrame[]>;
 }
 
+/** A link from a page in `folder` to `file`: relative, with `/` and each segment URL-encoded. */
+export function relativeLink(folder: string, file: string): string {
+  return toPosix(path.relative(folder, file)).split('/').map(encodeURIComponent).join('/');
+}
+
 /** The largest frame kept, and all frames together, estimated: what the run keeps; the page's budget (html.ts) decides what it shows. */
 const MAX_FRAME_BYTES = 300 * 1024;
 const MAX_FRAMES_BYTES = 4 * 1024 * 1024;

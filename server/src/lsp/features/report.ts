@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { reportHtml } from '../../core/report/html';
-import { runReportOver } from '../../core/report/run';
+import { relativeLink, runReportOver } from '../../core/report/run';
 import { toPosix } from '../../core/workspace';
 import type { ReportResult } from '../../../../protocol/src/requests';
 import { pathToUri } from '../convert';
@@ -31,7 +31,7 @@ export function workspaceReport(project: Project, folder: string, nonce: string,
     templates,
     paths: ['.'],
     display: (file) => toPosix(path.relative(folder, file)) || path.basename(file),
-    linkTo: (file) => toPosix(path.relative(folder, file)).split('/').map(encodeURIComponent).join('/'),
+    linkTo: (file) => relativeLink(folder, file),
     now,
   });
   return {
