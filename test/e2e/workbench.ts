@@ -7,6 +7,8 @@ import type { Frame, Locator, Page } from 'playwright-core';
 
 /** How long a step may wait for the editor to show something. Generous: CI machines have 2 cores. */
 export const UI_TIMEOUT = 45_000;
+/** How long one frame is given to answer whether it holds an element, before the next is asked. */
+const FRAME_ANSWER_MS = 3_000;
 
 export class Workbench {
   constructor(readonly page: Page) {}
@@ -256,15 +258,20 @@ export class Workbench {
    */
   async webviewFrame(selector: string, timeout = UI_TIMEOUT): Promise<Frame> {
     let found: Frame | undefined;
+    let silent: string[] = [];
     await waitUntil(async () => {
+      silent = [];
       for (const frame of this.page.frames()) {
-        if (await frame.evaluate(`document.querySelector(${JSON.stringify(selector)}) !== null`).catch(() => false)) {
+        // A frame that does not answer within a few seconds is passed over, not waited on.
+        const answer = await settledWithin(frame.evaluate<boolean>(`document.querySelector(${JSON.stringify(selector)}) !== null`), FRAME_ANSWER_MS, undefined);
+        if (answer === undefined) silent.push(frame.url().slice(0, 120));
+        if (answer) {
           found = frame;
           return true;
         }
       }
       return false;
-    }, timeout, () => `a webview with ${selector}`);
+    }, timeout, () => `a webview with ${selector} (${this.page.frames().length} frames; not answering: ${JSON.stringify(silent)})`);
     return found!;
   }
 
@@ -311,12 +318,27 @@ export function normalize(text: string): string {
   return text.replace(/\u00a0/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
 }
 
-/** Polls `condition` until it holds, or throws with `describe()` after `timeout` ms. */
+/**
+ * Polls `condition` until it holds, or throws with `describe()` after `timeout` ms. One attempt that
+ * never settles (an evaluation in a frame that is being replaced can wait for a context that never
+ * comes) counts as false once the deadline passes, so the wait ends when it says it will.
+ */
 export async function waitUntil(condition: () => Promise<boolean> | boolean, timeout: number, describe: () => string): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    if (await condition()) return;
+    if (await settledWithin(Promise.resolve(condition()), Math.max(1000, deadline - Date.now()), false)) return;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** `promise`'s value, or `otherwise` if it has not settled within `ms` (or rejects). */
+export async function settledWithin<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => { timer = setTimeout(() => resolve(otherwise), ms); });
+  try {
+    return await Promise.race([promise.catch(() => otherwise), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
