@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CancellationTokenSource, HoverRequest, LSPErrorCodes, type ResponseError } from 'vscode-languageserver-protocol/node';
 import { REPORT_REQUEST, type ReportResult } from '../../protocol/src/requests';
 import { runReport } from '../../server/src/cli/report';
 import { LspTestClient, uri } from '../helpers/lsp-client';
@@ -91,6 +92,50 @@ test('a nonce that is not a random base64 value is refused with a message, not p
     for (const nonce of ['short', `${NONCE}"><script>alert(1)</script>`, undefined]) {
       await assert.rejects(client.connection.sendRequest(REPORT_REQUEST, { nonce }), /nonce of at least 16 base64 characters/);
     }
+  } finally {
+    await client.stop();
+  }
+});
+
+/** A workspace whose report takes many of the server's slices: 300 templates, each rendered for two recipients. */
+function largeWorkspace(): Record<string, string> {
+  const files: Record<string, string> = {
+    'mergewise.json': SCHEMA,
+    'recipients/ana.json': JSON.stringify({ $name: 'Ana', customer: { first_name: 'Ana', city: 'Porto' } }),
+    'recipients/ben.json': JSON.stringify({ $name: 'Ben', customer: {} }),
+  };
+  const paragraph = '<p>Hi {{ customer.first_name | default: "there" }}, news from {{ customer.city }}.</p>\n';
+  for (let i = 0; i < 300; i++) files[`emails/e${String(i).padStart(3, '0')}.liquid`] = paragraph.repeat(40);
+  return files;
+}
+
+test('while it writes the report of a large workspace, the server answers hovers; a cancelled report stops', async () => {
+  const root = workspace(largeWorkspace());
+  const client = new LspTestClient({ inProcess: true });
+  try {
+    await client.initialize(root);
+    const template = await client.open(path.join(root, 'emails/e000.liquid'), largeWorkspace()['emails/e000.liquid']);
+    const hover = () => client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: template }, position: { line: 0, character: 20 } });
+    assert.ok(await hover(), 'the hover answers');
+    // The first report waits for the workspace index; the second is only the writing.
+    assert.equal((await client.connection.sendRequest<ReportResult>(REPORT_REQUEST, { nonce: NONCE })).templates, 300);
+
+    let done = false;
+    const report = client.connection.sendRequest<ReportResult>(REPORT_REQUEST, { nonce: NONCE }).finally(() => { done = true; });
+    let answeredMeanwhile = 0;
+    while (!done) {
+      await hover();
+      if (!done) answeredMeanwhile++;
+    }
+    assert.equal((await report).templates, 300);
+    // Written in one go, the report would let one hover in at most: the one sent before it began.
+    assert.ok(answeredMeanwhile >= 3, `hovers answered while the report was written: ${answeredMeanwhile}`);
+
+    const cancellation = new CancellationTokenSource();
+    const cancelled = client.connection.sendRequest(REPORT_REQUEST, { nonce: NONCE }, cancellation.token);
+    await hover();
+    cancellation.cancel();
+    await assert.rejects(cancelled, (error: ResponseError<unknown>) => error.code === LSPErrorCodes.RequestCancelled);
   } finally {
     await client.stop();
   }

@@ -40,6 +40,8 @@ class ReportPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private requested = 0;
+  /** The request being answered: a newer one cancels it (the server stops writing it). */
+  private pending: vscode.CancellationTokenSource | undefined;
   /** Files changed while the panel was hidden: write the report again when it shows. */
   private stale = false;
 
@@ -79,6 +81,7 @@ class ReportPanel implements vscode.Disposable {
   dispose(): void {
     if (ReportPanel.current === this) ReportPanel.current = undefined;
     clearTimeout(this.timer);
+    this.pending?.cancel();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
     this.panel.dispose();
   }
@@ -96,15 +99,21 @@ class ReportPanel implements vscode.Disposable {
     }
     this.stale = false;
     const sequence = ++this.requested;
+    this.pending?.cancel();
+    const cancellation = new vscode.CancellationTokenSource();
+    this.pending = cancellation;
     const params: ReportParams = { folder: this.folder.uri.toString(), nonce: randomBytes(18).toString('base64') };
     let html: string;
     try {
-      const result = await this.client.sendRequest<ReportResult>(REPORT_REQUEST, params);
+      const result = await this.client.sendRequest<ReportResult>(REPORT_REQUEST, params, cancellation.token);
       html = result.html;
     } catch (error) {
       html = reportNoticeHtml(`The report could not be written: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      cancellation.dispose();
+      if (this.pending === cancellation) this.pending = undefined;
     }
-    // A newer request's answer wins, whichever comes back first.
+    // A newer request's answer wins, whichever comes back first (a cancelled one is replaced).
     if (sequence !== this.requested) return;
     this.panel.title = title(this.folder);
     this.panel.webview.html = html;

@@ -230,12 +230,12 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     return initProposal(project.fileSystem, folder, (dependencies.now ?? (() => new Date()))());
   });
   // After the workspace is indexed: until then, who includes which partial is not known.
-  connection.onRequest(REPORT_REQUEST, async (params: ReportParams): Promise<ReportResult | ResponseError> => {
+  connection.onRequest(REPORT_REQUEST, async (params: ReportParams, token): Promise<ReportResult | ResponseError> => {
     const folder = params?.folder ? uriToPath(params.folder) : workspaceFolders[0];
     if (!folder) return new ResponseError(LSPErrorCodes.RequestFailed, 'Mergewise: open a folder to report on.');
     await indexed;
     catchUpWithDisk();
-    return workspaceReport(project, folder, params.nonce, (dependencies.now ?? (() => new Date()))());
+    return workspaceReport(project, folder, params.nonce, (dependencies.now ?? (() => new Date()))(), token);
   });
   // Previews render on a worker thread, so they never hold up diagnostics or completion.
   registerPreview(connection, project, documents);

@@ -67,7 +67,19 @@ interface SchemaInfo {
   templates: PurposeTemplate[];
 }
 
+/** The whole run at once, as the command line wants it. */
 export function runReportOver(input: ReportRunInput): ReportRunResult {
+  const steps = reportSteps(input);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The run one template at a time: it yields after each, so that the language server can answer
+ * other requests between them (and stop a run that has been cancelled); its value is the result.
+ */
+export function* reportSteps(input: ReportRunInput): Generator<void, ReportRunResult, void> {
   const { index, partials, display, linkTo, now } = input;
   const notices: string[] = [];
   const schemas = new Map<string, SchemaInfo>();
@@ -99,7 +111,8 @@ export function runReportOver(input: ReportRunInput): ReportRunResult {
   const frames = new Map<string, PreviewFrame[]>();
   const templates: TemplateReport[] = [];
 
-  input.templates.forEach((file, position) => {
+  for (const [position, file] of input.templates.entries()) {
+    if (position > 0) yield;
     const shown = display(file);
     const fileLink = linkTo(file);
     const schemaFile = index.schemaFileFor(file);
@@ -113,7 +126,7 @@ export function runReportOver(input: ReportRunInput): ReportRunResult {
     if ('problem' in read) {
       templates.push({ ...base, state: 'skipped', problem: read.problem, maturity: { rung: 'basic', reason: `not analysed: ${read.problem}` } });
       notices.push(`${shown}: skipped, ${read.problem}.`);
-      return;
+      continue;
     }
     const { text } = read;
     let analysed: ReturnType<typeof analyzeDocument>;
@@ -122,7 +135,7 @@ export function runReportOver(input: ReportRunInput): ReportRunResult {
     } catch (error) {
       const problem = `it could not be analysed (${error instanceof Error ? error.message : String(error)})`;
       templates.push({ ...base, state: 'skipped', problem, maturity: { rung: 'basic', reason: `not analysed: ${problem}` } });
-      return;
+      continue;
     }
     const { analysis, dialect } = analysed;
     const lines = new LineIndex(text);
@@ -212,7 +225,7 @@ export function runReportOver(input: ReportRunInput): ReportRunResult {
       };
     }
     templates.push(report);
-  });
+  }
 
   const purposes = [...schemas.entries()].flatMap(([schemaFile, info]) => {
     const schema = index.load(schemaFile).result?.schema;

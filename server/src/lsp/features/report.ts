@@ -3,11 +3,15 @@
  * `mergewise report` (core/report/run.ts), over the project's view of the files (open documents
  * first, so unsaved edits count) and its include graph, as a page for the client's webview. Links
  * are relative to the folder; the page's one script runs under the client's nonce.
+ *
+ * A report of a large workspace takes seconds: it runs a template at a time, in slices of
+ * SLICE_MS, and lets the server answer other requests (a hover, a preview, diagnostics) between
+ * them. A request the client cancels (a newer one replaces it) stops at the next slice.
  */
 import * as path from 'node:path';
-import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
 import { reportHtml } from '../../core/report/html';
-import { relativeLink, runReportOver } from '../../core/report/run';
+import { relativeLink, reportSteps } from '../../core/report/run';
 import { toPosix } from '../../core/workspace';
 import type { ReportResult } from '../../../../protocol/src/requests';
 import { pathToUri } from '../convert';
@@ -16,7 +20,12 @@ import type { Project } from '../project';
 /** A nonce goes into the page's policy and an attribute: base64 from a random source, nothing else. */
 const NONCE = /^[A-Za-z0-9+/]{16,}={0,2}$/;
 
-export function workspaceReport(project: Project, folder: string, nonce: string, now: Date): ReportResult | ResponseError {
+/** How long the report works before it lets other requests in. */
+const SLICE_MS = 30;
+
+export async function workspaceReport(
+  project: Project, folder: string, nonce: string, now: Date, token?: CancellationToken,
+): Promise<ReportResult | ResponseError> {
   if (typeof nonce !== 'string' || !NONCE.test(nonce)) {
     return new ResponseError(LSPErrorCodes.RequestFailed, 'Mergewise: the report needs a nonce of at least 16 base64 characters for its page\'s script.');
   }
@@ -24,7 +33,7 @@ export function workspaceReport(project: Project, folder: string, nonce: string,
     .sort(bySegments)
     .map((file) => path.join(folder, file))
     .filter((file) => project.isTemplate(file));
-  const { report, frames } = runReportOver({
+  const steps = reportSteps({
     fs: project.fileSystem,
     index: project.schemas,
     partials: project.partials,
@@ -34,6 +43,17 @@ export function workspaceReport(project: Project, folder: string, nonce: string,
     linkTo: (file) => relativeLink(folder, file),
     now,
   });
+  let sliceStart = Date.now();
+  let step = steps.next();
+  while (!step.done) {
+    if (Date.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'The report was cancelled.');
+      sliceStart = Date.now();
+    }
+    step = steps.next();
+  }
+  const { report, frames } = step.value;
   return {
     folder: pathToUri(folder),
     html: reportHtml(report, { frames, webview: { nonce } }),
