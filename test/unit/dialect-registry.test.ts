@@ -38,3 +38,13 @@ test('content is recognised most specific first: a plain tag is Liquid, a Handle
   assert.equal(detectDialect('%%[ SET @a = 1 ]%% {{ x }}'), 'ampscript');
   assert.equal(detectDialect('plain text'), undefined);
 });
+
+test('a triple-stash is Handlebars (Liquid has none); SendGrid\'s unsubscribe tags are SendGrid', () => {
+  assert.equal(detectDialect('<a href="{{{c2a_link}}}">{{c2a_button}}</a>'), 'handlebars');
+  assert.equal(detectDialect('<a href="{{{ url }}}">Go</a>'), 'handlebars');
+  // SendGrid's dynamic templates, as its own examples end: the unsubscribe group's substitution tag.
+  assert.equal(detectDialect('<p>{{header}}</p><a href="<%asm_global_unsubscribe_raw_url%>">Unsubscribe</a>'), 'sendgrid');
+  assert.equal(detectDialect('<p>Hi {{name}}</p><a href="{{{unsubscribe}}}">Unsubscribe</a>'), 'sendgrid');
+  // Liquid's own tags stay Liquid, even with a brace beside a tag in CSS or text.
+  assert.equal(detectDialect('<style>a{ color: red }</style><p>{ {{ name }} }</p>'), 'liquid');
+});

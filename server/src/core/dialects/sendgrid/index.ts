@@ -72,7 +72,7 @@ const completions = helperCompletions(SENDGRID_FLAVOR);
 export const sendgrid: Dialect = {
   id: 'sendgrid',
   label: 'SendGrid Handlebars',
-  syntax: { ...BRACES, extensions: [], signature: /\{\{\{?\s*(insert|formatDate)\s|\{\{#(equals|notEquals|greaterThan|lessThan)\s/ },
+  syntax: { ...BRACES, extensions: [], signature: /\{\{\{?\s*(insert|formatDate)\s|\{\{#(equals|notEquals|greaterThan|lessThan)\s|<%asm_\w+%>|\{\{\{\s*unsubscribe(_preferences)?\s*\}\}\}/ },
   scan: (text) => withSubstitutionTags(scanHandlebars(text, SENDGRID_FLAVOR), text),
   ...handlebarsRendering(SENDGRID_FLAVOR, registerSendGridHelpers),
   /** `{{x}}` becomes `{{insert x "default=there"}}`; other helpers are wrapped in `{{#if x}}…{{else}}there{{/if}}`. */
