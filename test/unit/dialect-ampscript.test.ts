@@ -405,3 +405,41 @@ FOR @i = 1 TO 3 DO SET @row = Row(@rows, 1) SET @item = FIELD(@row, Concat("Name
     assert.match(name!.markdown, /^\*\*Loyalty_Coupons\*\*: data extension `Loyalty_Coupons`\./);
   });
 });
+
+describe('AMPscript TreatAsContent: a string rendered as content is read for its fields', () => {
+  /** Shaped like a real campaign's link tracking: personalization strings inside TreatAsContent's literal. */
+  const TRACKING = `%%[
+VAR @query, @expires
+SET @expires = [Offer_Expires]
+/* SET @x = TreatAsContent("%%Commented_Out%%") */
+SET @query = Concat(TreatAsContent("?channel=email&brand=%%Brand%%&pid=%%Program_ID%%&sub=%%_subscriberkey%%"), @adid)
+SET @note = TreatAsContent("<strong>VALID THROUGH %%=v(@expires)=%%</strong> for %%=ProperCase(AttributeValue(""First Name""))=%%")
+SET @area = TreatAsContentArea("promo", 'Hi %%Nickname%%', "Region1")
+SET @plain = TreatAsContent("no personalization here %%")
+]%%
+<a href="%%=RedirectTo(@query)=%%">Shop</a>`;
+
+  test('its %%Attribute%% strings and inline AMPscript are fields where written; system strings and comments are not', () => {
+    const scan = ampscript.scan(TRACKING);
+    const found = scan.uses.map((use) => `${use.path} ${use.context} ${TRACKING.slice(use.span.start, use.span.end)}`);
+    assert.deepEqual(found, [
+      'Offer_Expires assign Offer_Expires',
+      'Brand output Brand',
+      'Program_ID output Program_ID',
+      'Offer_Expires output @expires',
+      'First Name output First Name',
+      'Nickname output Nickname',
+    ]);
+    assert.deepEqual(scan.syntaxErrors, []);
+  });
+
+  test('a field inside the literal is checked against mergewise.json like any other', () => {
+    const result = analyzeTemplate({
+      text: TRACKING, relativePath: 'sfmc/offer.html', dialect: ampscript, now: NOW,
+      schema: schemaOf({ fields: { brand: { type: 'string', source: 'declared', aliases: { ampscript: 'Brand' } } } }),
+    });
+    const unknown = result.diagnostics.filter((d) => d.rule === 'unknown-field').map((d) => d.field);
+    assert.ok(unknown.includes('Program_ID') && unknown.includes('Nickname'), unknown.join(', '));
+    assert.ok(!unknown.includes('Brand') && !unknown.some((name) => /subscriberkey|Commented_Out/i.test(name ?? '')), unknown.join(', '));
+  });
+});

@@ -86,6 +86,9 @@ const CONTENT_BLOCKS = new Map<string, IncludeKind>([
   ['ContentBlockByKey', 'content-block-key'], ['ContentBlockByName', 'content-block-name'], ['ContentBlockByID', 'content-block-id'],
 ]);
 
+/** The most `TreatAsContent("…")` literals read as content in one template. */
+const MAX_INLINE_CONTENT = 200;
+
 const NO_FACTS: Facts = { present: [], absent: [] };
 const NO_GUARDS: Guards = { whenTrue: NO_FACTS, whenFalse: NO_FACTS };
 const UNKNOWN: Value = { kind: 'unknown' };
@@ -106,6 +109,8 @@ export function scanAmpscript(text: string): TemplateScan {
 
 class AmpScanner {
   private vars = new Map<string, Value>();
+  /** How many string literals have been scanned as content (see `content`). */
+  private inlineContents = 0;
   /** `SET @json = HTTPGet(…)`: responses fetched at send time, and the reads of their variables. */
   readonly connected: ConnectedData = { sources: [], uses: [] };
 
@@ -430,6 +435,17 @@ class AmpScanner {
       case 'OutputLine':
         for (const arg of args) this.value(arg, 'output', expr.span, filters);
         return UNKNOWN;
+      case 'TreatAsContent':
+      case 'TreatAsContentArea': {
+        // TreatAsContent(content), TreatAsContentArea(key, content, region): the content is rendered as
+        // if it came from a content area, its `%%FirstName%%` and `%%=v(@x)=%%` included.
+        const contentIndex = expr.name === 'TreatAsContent' ? 0 : 1;
+        args.forEach((arg, index) => {
+          if (index === contentIndex && arg.kind === 'string') this.content(arg.span);
+          else this.value(arg, 'argument', tagSpan);
+        });
+        return UNKNOWN;
+      }
       default: {
         if (!TRANSFORMS.has(expr.name) || !args[0]) {
           rest(0);
@@ -487,6 +503,27 @@ class AmpScanner {
       kind: blockKind ?? 'content-block-key', name: blockKind !== undefined && literal ? String(arg.value) : null,
       nameSpan: arg.span, tagSpan: expr.span, parameters: [], sharesScope: true, guards: this.collector.activeGuards(),
     });
+  }
+
+  /**
+   * The text of a string literal that AMPscript renders as content (`TreatAsContent("…%%FirstName%%…")`),
+   * scanned as a template of its own in the caller's variables. The literal is scanned where it stands:
+   * the rest of the template is blanked out, so every span is the template's. Mistakes in it are left
+   * to the send (it may be content that is never rendered); at most MAX_INLINE_CONTENT literals are
+   * read, so a template of thousands of them is not scanned thousands of times.
+   */
+  private content(literal: Span): void {
+    const start = literal.start + 1;
+    const end = literal.end - 1;
+    if (end <= start || this.inlineContents >= MAX_INLINE_CONTENT || this.text.indexOf('%%', start) === -1 || this.text.indexOf('%%', start) >= end) return;
+    this.inlineContents++;
+    // A quote inside the literal is written twice (`"…AttributeValue(""First Name"")…"`): each pair
+    // becomes one quote and a space, the space outside the inner string, so offsets stay the template's.
+    const quote = this.text[literal.start];
+    let opening = true;
+    const inner = this.text.slice(start, end).replaceAll(quote + quote, () => ((opening = !opening) ? quote + ' ' : ' ' + quote));
+    const blanked = ' '.repeat(start) + inner;
+    this.walk(parseTemplate(blanked, { error: () => undefined, purposeDirectives: [] }));
   }
 
   private field(path: string, written: string, span: Span, context: UseContext, tagSpan: Span, filters: string[]): FieldValue {
