@@ -47,6 +47,16 @@ describe('Marketo scanning', () => {
     assert.deepEqual(marketo.scan('{{lead.Title:default=}}').uses[0].fallback, '');
   });
 
+  test('trigger tokens are what Marketo fills in from the triggering activity: system tokens, not fields', () => {
+    // A form-fill follow-up, as Marketo's token reference lists them: {{trigger.Name}}, {{trigger.Web Page}}.
+    const text = '<p>Thanks for filling out {{trigger.Name}} on {{trigger.Web Page}}, {{lead.First Name:default=there}}.</p>';
+    const scan = marketo.scan(text);
+    assert.deepEqual(scan.syntaxErrors, []);
+    assert.deepEqual(scan.uses.map((use) => use.path), ['lead.First Name']);
+    const analysis = analyzeTemplate({ text, relativePath: 'emails/follow-up.html', dialect: marketo, schema: schemaOf({ fields: {} }), now: NOW });
+    assert.deepEqual(analysis.diagnostics.filter((d) => d.rule === 'unknown-field').map((d) => d.field), ['lead.First Name']);
+  });
+
   test('purpose directives live in HTML comments', () => {
     assert.deepEqual(marketo.scan(WEBINAR.text).purposeDirectives.map((d) => d.purpose), ['webinar-signups']);
     assert.equal(marketo.purposeDirective(['a', 'b']), '<!-- mergewise purpose: a, b -->');

@@ -7,7 +7,7 @@ import { indexBefore, type ForwardIndex, type LineEnds } from '../common/scan-co
 import { MARKETO_SYSTEM_TAGS } from './system-tags';
 
 /** Token types that carry recipient or program data: the schema declares them (`lead.First Name`, `my.webinar_date`). */
-export const DATA_TYPES = ['lead', 'company', 'my', 'member', 'trigger', 'sfdc', 'opportunity', 'account'];
+export const DATA_TYPES = ['lead', 'company', 'my', 'member', 'sfdc', 'opportunity', 'account'];
 /** Token types Marketo fills in itself. */
 export const SYSTEM_TYPES = MARKETO_SYSTEM_TAGS.roots().map((root) => root.toLowerCase());
 
