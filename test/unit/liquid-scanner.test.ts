@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FieldUse, TemplateScan } from '../../server/src/core/dialects/dialect';
+import { DEFAULT_RENDER_LIMITS, type FieldUse, type TemplateScan } from '../../server/src/core/dialects/dialect';
 import { scanLiquid } from '../../server/src/core/dialects/liquid/scanner';
+import { renderLiquid } from '../../server/src/core/dialects/liquid/render';
 import { LineIndex } from '../../server/src/core/positions';
 import { cursor, marked } from '../helpers/cursor';
 
@@ -144,6 +145,48 @@ describe('liquid scanner: blocks', () => {
     assert.equal(echo.span.start, offset);
     assert.equal(echo.context, 'output');
     assert.equal(echo.guarded, true);
+  });
+});
+
+describe('liquid scanner: brackets in conditions', () => {
+  // Shopify's own order confirmation writes this, and Shopify sends it (Ruby Liquid's lax parser
+  // passes over the brackets); every name inside is still a field.
+  const SHOPIFY_PAYMENT = '{% for transaction in transactions %}\n' +
+    '{% if (transaction.status == "success") and (transaction.kind == "authorization" or transaction.kind == "sale") %}' +
+    '{{ transaction.amount }}{% endif %}\n{% endfor %}';
+
+  test('brackets that group a condition are no error, and every field inside is read', () => {
+    const scan = scanLiquid(SHOPIFY_PAYMENT);
+    assert.deepEqual(scan.syntaxErrors, []);
+    assert.deepEqual(paths(scan), [
+      'transactions', 'transactions[].status', 'transactions[].kind', 'transactions[].kind', 'transactions[].amount',
+    ]);
+    assert.equal(textAt(SHOPIFY_PAYMENT, usesOf(scan, 'transactions[].kind')[1].span), 'transaction.kind');
+  });
+
+  test('an unmatched bracket in `elsif` and `unless` is passed over as well', () => {
+    const scan = scanLiquid('{% if a %}{% elsif (customer.vip == true %}x{% endif %}{% unless customer.opt_out) %}y{% endunless %}');
+    assert.deepEqual(scan.syntaxErrors, []);
+    assert.deepEqual(paths(scan), ['a', 'customer.vip', 'customer.opt_out']);
+  });
+
+  test('a range in a condition is still a range, and a broken one still an error', () => {
+    assert.deepEqual(scanLiquid('{% if (1..5) contains customer.tier %}x{% endif %}').syntaxErrors, []);
+    const errors = scanLiquid('{% if customer.tier == (1.. %}x{% endif %}').syntaxErrors;
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message, /A range must look like/);
+  });
+
+  test('the preview renders the condition as written, without the brackets', () => {
+    const scan = scanLiquid(SHOPIFY_PAYMENT);
+    const result = renderLiquid({
+      text: SHOPIFY_PAYMENT, scan, schemaPathOf: () => undefined, limits: DEFAULT_RENDER_LIMITS,
+      data: { transactions: [{ status: 'success', kind: 'sale', amount: 12 }, { status: 'failure', kind: 'sale', amount: 3 }] },
+    });
+    assert.equal(result.error, undefined);
+    assert.equal(result.values.length, 1);
+    assert.match(result.output, /12/);
+    assert.doesNotMatch(result.output, /3/);
   });
 });
 

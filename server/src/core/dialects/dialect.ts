@@ -12,6 +12,8 @@ export interface TemplateScan {
   connected?: import('./common/connected-data').ConnectedData;
   /** Braze outputs written inside a tag's markup (`{% if {{${x}}} == 1 %}`), read as the value they stand for. */
   embeddedOutputs?: Span[];
+  /** Liquid: the offsets of `(` and `)` that group a condition's parts (`{% if (a == 1) and b %}`), which Liquid passes over. */
+  conditionBrackets?: number[];
   syntaxErrors: SyntaxProblem[];
   /** Conditionals with two or more branches, for `duplicate-branches`. */
   branchGroups: BranchGroup[];

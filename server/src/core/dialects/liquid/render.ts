@@ -277,6 +277,8 @@ function instrument(source: Source, idOf: (useIndex: number) => number, sites?: 
   for (const system of scan.systemUses ?? []) {
     if (system.written.includes('${')) edits.push({ span: system.span, newText: JSON.stringify(`(${system.written})`) });
   }
+  // Brackets grouping a condition's parts, which Liquid passes over and liquidjs would read as a range.
+  for (const offset of scan.conditionBrackets ?? []) edits.push({ span: { start: offset, end: offset + 1 }, newText: ' ' });
   embedded.forEach((output, index) => {
     const { span, inner } = output;
     if (!output.hoist) {

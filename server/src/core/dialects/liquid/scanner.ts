@@ -105,6 +105,7 @@ class LiquidScanner {
   private readonly connected: ConnectedData = { sources: [], uses: [] };
   /** Braze outputs written inside tags, by their `{{…}}` span. */
   private readonly embeddedOutputs: Span[] = [];
+  private readonly conditionBrackets: number[] = [];
   /** Inside such an output: another one there is a mistake, not a reason to recurse. */
   private inNested = false;
   /** Braze content blocks included so far, by name: they share the message's variables, both ways. */
@@ -149,6 +150,7 @@ class LiquidScanner {
     // Only when there are some, as with includes: most templates fetch nothing.
     if (this.connected.sources.length > 0) result.connected = this.connected;
     if (this.embeddedOutputs.length > 0) result.embeddedOutputs = this.embeddedOutputs;
+    if (this.conditionBrackets.length > 0) result.conditionBrackets = this.conditionBrackets;
     return result;
   }
 
@@ -730,12 +732,16 @@ class LiquidScanner {
     let sawAnd = false;
     let sawOr = false;
     while (lexer.peek().kind !== 'end') {
+      this.skipGroupingParens(lexer, end);
       const left = this.readOperand(lexer, tagSpan, 'condition');
       if (!left) break;
+      this.skipGroupingParens(lexer, end);
       const operator = lexer.peek();
       if (operator.kind === 'operator' && operator.value !== 'and' && operator.value !== 'or') {
         lexer.next();
+        this.skipGroupingParens(lexer, end);
         const right = this.readOperand(lexer, tagSpan, 'condition');
+        this.skipGroupingParens(lexer, end);
         if (!right) {
           this.collector.error(tagSpan, `\`${operator.value}\` needs a value on its right in \`{% ${name} %}\`: Liquid fails to render this tag.`);
           break;
@@ -766,6 +772,34 @@ class LiquidScanner {
       return { whenTrue: NONE, whenFalse: clauses.flatMap((c) => c.whenFalse), empty: false };
     }
     return { whenTrue: NONE, whenFalse: NONE, empty: false };
+  }
+
+  /**
+   * Passes over `(` and `)` that group a condition rather than open a range, as Ruby Liquid's lax
+   * parser does: it reads `(transaction.status` as `transaction.status` and renders the tag. Shopify's
+   * own notification templates write `{% if (transaction.status == "success") and (… or …) %}`, and
+   * Shopify sends them; the brackets change nothing (Liquid still reads `and` and `or` right to left),
+   * but the names inside are read, and no error is reported. The renderer drops them (liquidjs
+   * would refuse them as a range).
+   */
+  private skipGroupingParens(lexer: MarkupLexer, end: number): void {
+    for (;;) {
+      const token = lexer.peek();
+      if (token.kind !== 'close-paren' && (token.kind !== 'open-paren' || this.opensRange(token.end, end))) return;
+      this.conditionBrackets.push(token.start);
+      lexer.next();
+    }
+  }
+
+  /** A `(` whose content has `..` before its `)`: a range such as `(1..5)`. */
+  private opensRange(from: number, end: number): boolean {
+    const text = this.text;
+    for (let pos = from; pos < end; pos++) {
+      const c = text.charCodeAt(pos);
+      if (c === 41 /* ) */ || c === 40 /* ( */) return false;
+      if (c === 46 /* . */ && text.charCodeAt(pos + 1) === 46) return true;
+    }
+    return false;
   }
 
   private readWhen(start: number, end: number, tagSpan: Span, subject: string | undefined): string[] {
