@@ -32,8 +32,9 @@ const builds = [
   // DuckDB is a native module: it is loaded from node_modules at run time, not bundled. The template
   // engines are bundles of their own, read only when a command first needs one (see core/dialects/common/engines.ts).
   {
-    // check-worker: `mergewise check --jobs N`'s worker threads (see server/src/cli/jobs.ts).
-    entryPoints: { cli: 'server/src/cli/index.ts', 'check-worker': 'server/src/cli/check-worker.ts' },
+    // check-worker and report-worker: `mergewise check --jobs N`'s and `mergewise report --jobs N`'s
+    // worker threads (see server/src/cli/jobs.ts and report-jobs.ts).
+    entryPoints: { cli: 'server/src/cli/index.ts', 'check-worker': 'server/src/cli/check-worker.ts', 'report-worker': 'server/src/cli/report-worker.ts' },
     define: { ...common.define, MERGEWISE_README_RULES: JSON.stringify(readmeRules) },
     external: ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'],
     plugins: [enginesApart()],

@@ -12,7 +12,7 @@ import { runInitFromData } from './init-from-data';
 import { runPreview, UsageError } from './preview';
 import { summaryWithSize } from '../core/preview/html';
 import { AUDIENCE_USAGE, runAudience } from './audience';
-import { parseReportArgs, REPORT_USAGE, runReport } from './report';
+import { parseReportArgs, REPORT_USAGE, runReportJobs } from './report';
 
 declare const MERGEWISE_VERSION: string | undefined;
 const VERSION = typeof MERGEWISE_VERSION === 'string' ? MERGEWISE_VERSION : 'development';
@@ -283,8 +283,9 @@ function audience(args: string[], io: CliIo): Promise<number> {
 }
 
 /** `mergewise report`: see report.ts. Exit 0 every item passes or warns, 1 an item fails, 2 usage error. */
-function report(args: string[], io: CliIo): number {
-  const run = runReport(parseReportArgs(args, io.cwd, io.now));
-  io.stdout(`${run.report.overall.ready} of ${run.report.overall.templates} templates ready to send; wrote ${run.written}\n`);
-  return run.exitCode;
+function report(args: string[], io: CliIo): Promise<number> {
+  return runReportJobs(parseReportArgs(args, io.cwd, io.now), process.env.MERGEWISE_DEBUG_JOBS ? io.stderr : undefined).then((run) => {
+    io.stdout(`${run.report.overall.ready} of ${run.report.overall.templates} templates ready to send; wrote ${run.written}\n`);
+    return run.exitCode;
+  });
 }

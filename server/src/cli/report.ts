@@ -12,19 +12,22 @@ import { compareReports, readBaseline, type BaselineDelta } from '../core/report
 import { reportHtml } from '../core/report/html';
 import { reportMarkdown } from '../core/report/markdown';
 import type { SendReadinessReport } from '../core/report/model';
-import { relativeLink, runReportOver } from '../core/report/run';
+import { relativeLink, runReportOver, type ReportRunInput, type ReportRunResult } from '../core/report/run';
 import { SchemaIndex, toPosix } from '../core/workspace';
 import { PartialWorkspace } from '../core/partials/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { includerUniverse } from './check';
 import { collectFiles } from './collect';
+import { parseJobs } from './jobs';
 import { UsageError } from './preview';
+import { runReportOnThreads, type ReportJob } from './report-jobs';
 
-export const REPORT_USAGE = `  mergewise report [PATH...] --out DIR [--format html|json|markdown] [--baseline OLD.json]
+export const REPORT_USAGE = `  mergewise report [PATH...] --out DIR [--format html|json|markdown] [--baseline OLD.json] [--jobs N]
       a send-readiness report: per template a checklist, the quadrant map, the maturity ladder,
       purposes, audience coverage and every sample recipient's preview; html (report.html, one
       self-contained file), json (report.json, the same facts) or markdown (report.md, for a pull
-      request); --baseline compares with an earlier report.json (exit 1 when an item fails)`;
+      request); --baseline compares with an earlier report.json (exit 1 when an item fails); --jobs N
+      renders on N threads (default: one per processor)`;
 
 export type ReportFormat = 'html' | 'json' | 'markdown';
 
@@ -35,6 +38,8 @@ export interface ReportOptions {
   format: ReportFormat;
   baseline?: string;
   now?: Date;
+  /** `--jobs N`: threads for `runReportJobs` (default: one per processor). */
+  jobs?: number;
 }
 
 export interface ReportRun {
@@ -46,19 +51,42 @@ export interface ReportRun {
 export function parseReportArgs(args: string[], cwd: string, now?: Date): ReportOptions {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { out: { type: 'string' }, format: { type: 'string', default: 'html' }, baseline: { type: 'string' } },
+    options: { out: { type: 'string' }, format: { type: 'string', default: 'html' }, baseline: { type: 'string' }, jobs: { type: 'string' } },
   });
   if (!values.out) throw new UsageError('report needs --out DIR: the folder the report is written to.');
   const format = values.format as ReportFormat;
   if (!['html', 'json', 'markdown'].includes(format)) throw new UsageError(`report's --format is html, json or markdown, not "${values.format}".`);
-  return { paths: positionals, cwd, outDir: values.out, format, baseline: values.baseline, now };
+  const jobs = parseJobs(values.jobs);
+  return { paths: positionals, cwd, outDir: values.out, format, baseline: values.baseline, now, ...(jobs ? { jobs } : {}) };
 }
 
 export function runReport(options: ReportOptions): ReportRun {
+  const prepared = prepareReport(options);
+  return writeReport(options, prepared, runReportOver(prepared.input));
+}
+
+/**
+ * `mergewise report` as the command line runs it: the templates spread over worker threads
+ * (report-jobs.ts) when there are enough of them, else `runReport`. The report is the same.
+ */
+export function runReportJobs(options: ReportOptions, debug?: (line: string) => void): Promise<ReportRun> {
+  // Prepared before the promise: a usage error (a baseline that is not a report) is thrown as one.
+  const prepared = prepareReport(options);
+  const { input } = prepared;
+  const job: ReportJob = { cwd: options.cwd, outDir: prepared.outDir, paths: options.paths, templates: input.templates, now: input.now.getTime() };
+  return runReportOnThreads(input, job, options.jobs, debug).then((result) => writeReport(options, prepared, result));
+}
+
+interface PreparedReport {
+  input: ReportRunInput;
+  outDir: string;
+  baseline?: SendReadinessReport;
+}
+
+function prepareReport(options: ReportOptions): PreparedReport {
   const { cwd } = options;
-  const now = options.now ?? new Date();
   const outDir = path.resolve(cwd, options.outDir);
-  let baselineReport: SendReadinessReport | undefined;
+  let baseline: SendReadinessReport | undefined;
   if (options.baseline !== undefined) {
     let text: string;
     try {
@@ -68,28 +96,38 @@ export function runReport(options: ReportOptions): ReportRun {
     }
     const read = readBaseline(text);
     if (!read.ok) throw new UsageError(`--baseline ${options.baseline}: ${read.error}.`);
-    baselineReport = read.report;
+    baseline = read.report;
   }
   const collected = collectFiles(options.paths.length ? options.paths : ['.'], cwd);
   if (collected.problems.length) throw new UsageError(collected.problems.join('\n'));
+  const input = reportRunInput({ cwd, outDir, paths: options.paths, templates: collected.templates, now: (options.now ?? new Date()).getTime() });
+  return { input, outDir, ...(baseline ? { baseline } : {}) };
+}
 
+/** What a run over these templates reads, on the main thread or a worker's: the files on disk, as `check` reads them. */
+export function reportRunInput(job: ReportJob): ReportRunInput {
+  const { cwd, outDir } = job;
   const index = new SchemaIndex(nodeFileSystem);
-  const { report, frames } = runReportOver({
+  return {
     fs: nodeFileSystem,
     index,
     // The templates whose includes say who includes what, as check reads them: each governing folder listed once.
     partials: new PartialWorkspace(index, {
-      read: (file) => nodeFileSystem.readText(file), version: () => 'this run', templates: () => includerUniverse(collected.templates, index),
+      read: (file) => nodeFileSystem.readText(file), version: () => 'this run', templates: () => includerUniverse(job.templates, index),
     }, { handOverScans: true }),
-    templates: collected.templates,
-    paths: options.paths,
+    templates: job.templates,
+    paths: job.paths,
     display: (file) => toPosix(path.relative(cwd, file)) || path.basename(file),
     linkTo: (file) => relativeLink(outDir, file),
     size: (file) => fs.statSync(file).size,
-    now,
-  });
-  const delta: BaselineDelta | undefined = baselineReport ? compareReports(baselineReport, report) : undefined;
+    now: new Date(job.now),
+  };
+}
 
+function writeReport(options: ReportOptions, prepared: PreparedReport, result: ReportRunResult): ReportRun {
+  const { report, frames } = result;
+  const { outDir, baseline } = prepared;
+  const delta: BaselineDelta | undefined = baseline ? compareReports(baseline, report) : undefined;
   fs.mkdirSync(outDir, { recursive: true });
   const [name, content] = options.format === 'json' ? ['report.json', `${JSON.stringify(report, null, 2)}\n`]
     : options.format === 'markdown' ? ['report.md', reportMarkdown(report, delta)]

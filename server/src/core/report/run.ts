@@ -64,7 +64,22 @@ const MAX_FRAMES_BYTES = 4 * 1024 * 1024;
 interface SchemaInfo {
   shown: string;
   recipients: Recipient[];
+  /** What loading it found wrong, said once, where its first template is added. */
+  notices: string[];
+  noticed: boolean;
   templates: PurposeTemplate[];
+}
+
+/** One template's share of the report, worked out on its own (on any thread): `ReportRun.add` takes them in order. */
+export interface TemplateOutcome {
+  report: TemplateReport;
+  schemaFile?: string;
+  /** Its entry in the purposes of its mergewise.json. */
+  purpose?: PurposeTemplate;
+  /** Why it was skipped, for the report's notices. */
+  notice?: string;
+  /** The preview frames made for it, each with its size estimated, before the run's budget is applied. */
+  frames: { frame: PreviewFrame; bytes: number }[];
 }
 
 /** The whole run at once, as the command line wants it. */
@@ -80,12 +95,39 @@ export function runReportOver(input: ReportRunInput): ReportRunResult {
  * other requests between them (and stop a run that has been cancelled); its value is the result.
  */
 export function* reportSteps(input: ReportRunInput): Generator<void, ReportRunResult, void> {
-  const { index, partials, display, linkTo, now } = input;
-  const notices: string[] = [];
-  const schemas = new Map<string, SchemaInfo>();
-  const schemaInfo = (schemaFile: string): SchemaInfo => {
-    let info = schemas.get(schemaFile);
+  const run = new ReportRun(input);
+  for (const [position, file] of input.templates.entries()) {
+    if (position > 0) yield;
+    run.add(run.template(file, position));
+  }
+  return run.finish();
+}
+
+/**
+ * The report over `input.templates`: `template` works out one template's outcome, which depends on
+ * nothing but the template and its position, so worker threads can work them out; `add` takes the
+ * outcomes in the templates' order and keeps what is shared (the frames' budget, the notices, the
+ * purposes); `finish` assembles the report.
+ */
+export class ReportRun {
+  private readonly notices: string[] = [];
+  private readonly schemas = new Map<string, SchemaInfo>();
+  private readonly selection: ReturnType<typeof previewSelection>;
+  private readonly frames = new Map<string, PreviewFrame[]>();
+  private readonly templates: TemplateReport[] = [];
+  private framesBytes = 0;
+  private framesLeftOut = 0;
+  private previewed = 0;
+
+  constructor(private readonly input: ReportRunInput) {
+    this.selection = previewSelection(input.templates.length);
+  }
+
+  private schemaInfo(schemaFile: string): SchemaInfo {
+    let info = this.schemas.get(schemaFile);
     if (!info) {
+      const { index, display } = this.input;
+      const notices: string[] = [];
       const loaded = index.load(schemaFile);
       const shown = display(schemaFile);
       if (loaded.readError) notices.push(`${shown}: ${loaded.readError}`);
@@ -94,48 +136,40 @@ export function* reportSteps(input: ReportRunInput): Generator<void, ReportRunRe
       if (result) {
         const broken = result.diagnostics.filter((d) => d.rule === SCHEMA_ERROR && d.severity === 'error');
         if (broken.length) notices.push(`${shown}: ${broken[0].message}${broken.length > 1 ? ` (and ${broken.length - 1} more problems)` : ''}`);
-        const read = loadRecipients(result.schema, input.fs, display);
+        const read = loadRecipients(result.schema, this.input.fs, display);
         recipients = read.recipients;
         notices.push(...read.problems.map((problem) => `Sample recipients: ${problem}`));
         if (result.schema.recipients.length === 0) notices.push(`${shown} has no "recipients": no previews, and no check that every recipient renders.`);
       }
-      schemas.set(schemaFile, (info = { shown, recipients, templates: [] }));
+      this.schemas.set(schemaFile, (info = { shown, recipients, notices, noticed: false, templates: [] }));
     }
     return info;
-  };
+  }
 
-  const selection = previewSelection(input.templates.length);
-  let framesBytes = 0;
-  let framesLeftOut = 0;
-  let previewed = 0;
-  const frames = new Map<string, PreviewFrame[]>();
-  const templates: TemplateReport[] = [];
-
-  for (const [position, file] of input.templates.entries()) {
-    if (position > 0) yield;
+  /** The template at `position` of `input.templates`, read, analysed and rendered for every sample recipient. */
+  template(file: string, position: number): TemplateOutcome {
+    const { index, partials, display, linkTo, now } = this.input;
     const shown = display(file);
     const fileLink = linkTo(file);
     const schemaFile = index.schemaFileFor(file);
-    const info = schemaFile ? schemaInfo(schemaFile) : undefined;
+    const info = schemaFile ? this.schemaInfo(schemaFile) : undefined;
     const schema = schemaFile ? index.load(schemaFile).result?.schema : undefined;
     const base: TemplateReport = {
       path: shown, link: fileLink, state: 'analysed', dialect: null, schema: info?.shown ?? null, partial: false,
       checklist: [], findingCounts: {}, quadrants: emptyQuadrants(), maturity: { rung: 'basic', reason: 'not analysed' }, recipients: [],
     };
-    const read = readTemplateText(input, file, maxFileSizeFor(schema));
-    if ('problem' in read) {
-      templates.push({ ...base, state: 'skipped', problem: read.problem, maturity: { rung: 'basic', reason: `not analysed: ${read.problem}` } });
-      notices.push(`${shown}: skipped, ${read.problem}.`);
-      continue;
-    }
+    const skipped = (problem: string, notice?: string): TemplateOutcome => ({
+      report: { ...base, state: 'skipped', problem, maturity: { rung: 'basic', reason: `not analysed: ${problem}` } },
+      ...(schemaFile ? { schemaFile } : {}), ...(notice ? { notice } : {}), frames: [],
+    });
+    const read = readTemplateText(this.input, file, maxFileSizeFor(schema));
+    if ('problem' in read) return skipped(read.problem, `${shown}: skipped, ${read.problem}.`);
     const { text } = read;
     let analysed: ReturnType<typeof analyzeDocument>;
     try {
       analysed = analyzeDocument(index, file, text, undefined, now, partials);
     } catch (error) {
-      const problem = `it could not be analysed (${error instanceof Error ? error.message : String(error)})`;
-      templates.push({ ...base, state: 'skipped', problem, maturity: { rung: 'basic', reason: `not analysed: ${problem}` } });
-      continue;
+      return skipped(`it could not be analysed (${error instanceof Error ? error.message : String(error)})`);
     }
     const { analysis, dialect } = analysed;
     const lines = new LineIndex(text);
@@ -146,20 +180,20 @@ export function* reportSteps(input: ReportRunInput): Generator<void, ReportRunRe
       return { rule: d.rule, severity: d.severity, message: d.message, path: shown, ...locate(range) };
     });
     const isPartial = (analysed.includedBy?.length ?? 0) > 0;
-    if (info && schema) {
-      info.templates.push({ path: shown, relativePath: toPosix(path.relative(schema.dir, file)), directives: analysis.scan.purposeDirectives.map((d) => d.purpose) });
-    }
+    const purpose: PurposeTemplate | undefined = info && schema
+      ? { path: shown, relativePath: toPosix(path.relative(schema.dir, file)), directives: analysis.scan.purposeDirectives.map((d) => d.purpose) }
+      : undefined;
 
     // Every sample recipient, through the preview core; a throw is that recipient's render error.
     let renders: RecipientRender[] | undefined;
-    const wantFrames = selection.chosen(position);
+    const frames: TemplateOutcome['frames'] = [];
+    const wantFrames = this.selection.chosen(position);
     if (schema && info && info.recipients.length && !isPartial) {
       renders = [];
       const scan = analysed.scan ?? dialect.scan(text);
       const sources = scan.includes?.length ? partialSources(partials, path.resolve(file)) : {};
       const partial = Object.keys(sources).length ? partialLookup(sources, dialect) : undefined;
       const plainText = isPlainTextTemplate(file);
-      const templateFrames: PreviewFrame[] = [];
       // Parsed once for every recipient; should preparing throw, it is each recipient's render error.
       let previews: TemplatePreviews | undefined;
       for (const recipient of info.recipients) {
@@ -185,17 +219,7 @@ export function* reportSteps(input: ReportRunInput): Generator<void, ReportRunRe
             : '',
         });
         // Escaped into an attribute, each byte of markup grows by up to six.
-        const bytes = Buffer.byteLength(document) * 1.3;
-        if (bytes > MAX_FRAME_BYTES || framesBytes + bytes > MAX_FRAMES_BYTES) {
-          framesLeftOut++;
-          continue;
-        }
-        framesBytes += bytes;
-        templateFrames.push({ recipient: recipient.name, document });
-      }
-      if (templateFrames.length) {
-        frames.set(shown, templateFrames);
-        previewed++;
+        frames.push({ frame: { recipient: recipient.name, document }, bytes: Buffer.byteLength(document) * 1.3 });
       }
     }
 
@@ -224,24 +248,53 @@ export function* reportSteps(input: ReportRunInput): Generator<void, ReportRunRe
         rareBranches: rareBranches(analysed.audience, dialect, text, analysis.scan).map((b) => ({ message: b.message, ...locate(lines.range(b.span)) })),
       };
     }
-    templates.push(report);
+    return { report, ...(schemaFile ? { schemaFile } : {}), ...(purpose ? { purpose } : {}), frames };
   }
 
-  const purposes = [...schemas.entries()].flatMap(([schemaFile, info]) => {
-    const schema = index.load(schemaFile).result?.schema;
-    return schema ? purposeReports(schema, info.shown, info.templates) : [];
-  });
-  const audience: AudienceSection[] = [...schemas.keys()].map((schemaFile) => audienceSection(index, schemaFile, display, now));
-  // With no sample recipients, nothing was rendered: there are no previews to have sampled.
-  const rendered = templates.some((t) => t.recipients.length > 0);
-  const sampling: PreviewSampling = rendered ? { ...selection.sampling, shown: previewed } : { shown: 0, previewable: 0, sampled: false };
-  if (framesLeftOut) {
-    sampling.note = `${sampling.note ? `${sampling.note} ` : ''}${framesLeftOut} preview${framesLeftOut === 1 ? ' was' : 's were'} left out of this page to keep it under 5 MB ` +
-      '(a single rendering over 300 KB, or the page\'s budget for previews spent); `mergewise preview TEMPLATE --out DIR` shows any of them.';
+  /** The next template's outcome, in the order of `input.templates`. */
+  add(outcome: TemplateOutcome): void {
+    const info = outcome.schemaFile ? this.schemaInfo(outcome.schemaFile) : undefined;
+    if (info && !info.noticed) {
+      info.noticed = true;
+      this.notices.push(...info.notices);
+    }
+    if (outcome.notice) this.notices.push(outcome.notice);
+    if (info && outcome.purpose) info.templates.push(outcome.purpose);
+    const kept: PreviewFrame[] = [];
+    for (const { frame, bytes } of outcome.frames) {
+      if (bytes > MAX_FRAME_BYTES || this.framesBytes + bytes > MAX_FRAMES_BYTES) {
+        this.framesLeftOut++;
+        continue;
+      }
+      this.framesBytes += bytes;
+      kept.push(frame);
+    }
+    if (kept.length) {
+      this.frames.set(outcome.report.path, kept);
+      this.previewed++;
+    }
+    this.templates.push(outcome.report);
   }
-  if (sampling.note) sampling.sampled = true;
-  const report = assembleReport({ generatedAt: now, paths: input.paths, templates, purposes, audience, previews: sampling, notices });
-  return { report, frames };
+
+  finish(): ReportRunResult {
+    const { index, display, now } = this.input;
+    const { templates, framesLeftOut } = this;
+    const purposes = [...this.schemas.entries()].flatMap(([schemaFile, info]) => {
+      const schema = index.load(schemaFile).result?.schema;
+      return schema ? purposeReports(schema, info.shown, info.templates) : [];
+    });
+    const audience: AudienceSection[] = [...this.schemas.keys()].map((schemaFile) => audienceSection(index, schemaFile, display, now));
+    // With no sample recipients, nothing was rendered: there are no previews to have sampled.
+    const rendered = templates.some((t) => t.recipients.length > 0);
+    const sampling: PreviewSampling = rendered ? { ...this.selection.sampling, shown: this.previewed } : { shown: 0, previewable: 0, sampled: false };
+    if (framesLeftOut) {
+      sampling.note = `${sampling.note ? `${sampling.note} ` : ''}${framesLeftOut} preview${framesLeftOut === 1 ? ' was' : 's were'} left out of this page to keep it under 5 MB ` +
+        '(a single rendering over 300 KB, or the page\'s budget for previews spent); `mergewise preview TEMPLATE --out DIR` shows any of them.';
+    }
+    if (sampling.note) sampling.sampled = true;
+    const report = assembleReport({ generatedAt: now, paths: this.input.paths, templates, purposes, audience, previews: sampling, notices: this.notices });
+    return { report, frames: this.frames };
+  }
 }
 
 function readTemplateText(input: ReportRunInput, file: string, limit: number): { text: string } | { problem: string } {
