@@ -239,6 +239,32 @@ describe('HubL analysis, end to end', () => {
     assert.deepEqual(unknown.map((d) => d.data?.suggestions), [['contact.firstname']]);
   });
 
+  test('the head includes and email settings of a coded HubSpot email template are HubSpot\'s, not unknown fields', () => {
+    // As `hs create template` writes a coded email template's head, and the email settings it may read.
+    const text = [
+      '<head>',
+      '  <title>{% if content.html_title %}{{ content.html_title }}{% else %}{{ content.body.subject }}{% endif %}</title>',
+      '  {{ dnd_area_stylesheet }}',
+      '  {{ email_header_includes }}',
+      '  {{ reset_css_stylesheet }}',
+      '  {{ standard_header_includes }}',
+      '</head>',
+      '<body style="background-color: {{ background_color }}; color: {{ primary_font_color }}; font: {{ primary_font_size }} {{ primary_font }}">',
+      '  <a style="color: {{ secondary_accent_color }}; border-color: {{ color_picker_favorite3 }}" href="{{ view_as_page_url }}">View</a>',
+      '  Hi {{ contact.firstname|default(\'there\') }} from {{ company_domain }} ({{ local_time_zone }}), {{ contact.frstname }}',
+      '  {{ standard_footer_includes }}',
+      '</body>',
+    ].join('\n');
+    const unknown = analyze(text).diagnostics.filter((d) => d.rule === 'unknown-field');
+    assert.deepEqual(unknown.map((d) => d.field ?? d.message), ['contact.frstname']);
+    const system = hubl.scan(text).systemUses!.map((use) => use.written);
+    for (const name of ['dnd_area_stylesheet', 'email_header_includes', 'reset_css_stylesheet', 'standard_header_includes', 'background_color',
+      'primary_font_color', 'primary_font_size', 'primary_font', 'secondary_accent_color', 'color_picker_favorite3', 'company_domain',
+      'local_time_zone', 'standard_footer_includes']) {
+      assert.ok(system.includes(name), `${name} is a system tag (${system.join(', ')})`);
+    }
+  });
+
   test('the dialect is registered, and detected from HubL-only syntax', () => {
     assert.equal(getDialect('hubl'), hubl);
     assert.equal(detectDialect(`{{ personalization_token('contact.firstname', 'there') }}`), 'hubl');
