@@ -158,3 +158,30 @@ describe('iterable: end to end', () => {
     assert.equal(detectDialect('{{#ifEq plan "trial"}}x{{/ifEq}}'), 'iterable');
   });
 });
+
+describe('iterable: #assign variables and catalog lookups (handlebars.java helpers)', () => {
+  /** Shaped like a real Iterable campaign: links built with #assign, copy looked up in a catalog. */
+  const OFFER = `{{#assign "couponPath"}}new-member-offer{{/assign}}
+{{#assign "couponLink"}}https://shop.example{{couponPath}}?plan={{defaultIfEmpty plan "yearly"}}&email={{#urlEncode}}{{email}}{{/urlEncode}}{{/assign}}
+{{#eq segment "trial"}}{{#assign "cta"}}Redeem{{/assign}}{{/eq}}
+<a href="{{couponLink}}">{{cta}}</a>
+{{#catalog "Localization" "offers" as |translations|}}
+{{#lookup translations language as |text|}}<h1>{{{text.title}}}</h1> {{firstName}}{{/lookup}}
+{{/catalog}}`;
+
+  test('are no syntax error; an assigned name and a catalog item are not recipient fields, the fields inside them are', () => {
+    const scan = iterable.scan(OFFER);
+    assert.deepEqual(scan.syntaxErrors.map((problem) => problem.message), []);
+    assert.deepEqual(scan.uses.map((use) => use.path), ['plan', 'email', 'segment', 'language', 'firstName']);
+  });
+
+  test('a name read before its #assign is still a field', () => {
+    const text = '{{cta}} {{#assign "cta"}}Go{{/assign}} {{cta}}';
+    assert.deepEqual(iterable.scan(text).uses.map((use) => `${use.path}@${use.span.start}`), ['cta@2']);
+  });
+
+  test('the preview shows the assigned content where the variable is read', () => {
+    const result = render('{{#assign "greeting"}}Hi {{firstName}}{{/assign}}<p>{{greeting}}!</p>', { firstName: 'Ana' });
+    assert.match(result.output, /<p>Hi .*Ana.*!<\/p>/);
+  });
+});

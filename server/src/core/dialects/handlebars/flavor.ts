@@ -26,6 +26,14 @@ export interface BlockHelper {
   minParams: number;
   /** Snippet after `{{#`, closing tag included up to its final `}}`. */
   snippet?: string;
+  /**
+   * `{{#assign "name"}}…{{/assign}}` (handlebars.java, so Iterable): sets the variable its first value
+   * names to the block's rendered content, for the rest of the template; `{{name}}` after it is that
+   * variable, not a recipient field.
+   */
+  assigns?: boolean;
+  /** Its block params (`{{#catalog "Products" id as |product|}}`) stand for what the platform looks up, not recipient fields. */
+  localParams?: boolean;
 }
 
 export interface InlineHelper {

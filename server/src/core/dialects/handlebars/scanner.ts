@@ -657,6 +657,14 @@ class HandlebarsScanner {
       }
       this.pushFrame({ base, blockParams });
       if (helper.scope === 'each' && base !== null) block.loop = { variable: sexpr.blockParams[0]?.value ?? 'this', itemPath: base };
+    } else if (helper.localParams && sexpr.blockParams.length > 0) {
+      this.pushFrame({ base: this.frames[this.frames.length - 1].base, blockParams: new Map(sexpr.blockParams.map((param) => [param.value, null])) });
+    }
+    if (helper.assigns && first?.kind === 'string' && first.value) {
+      // Bound for the rest of the template: no frame pops it.
+      const bound = this.boundParams.get(first.value);
+      if (bound) bound.push(null);
+      else this.boundParams.set(first.value, [null]);
     }
     this.addGuards(block, guards.whenTrue);
     block.guardsWhenAllFalse = guards.whenFalse;

@@ -89,6 +89,21 @@ export function registerIterableHelpers(env: HandlebarsEnvironment): void {
   helper('hmacSHA1', ([value, key]) => crypto().createHmac('sha1', text(key)).update(text(value), 'utf8').digest('hex'));
   // Snippets live in the Iterable project; the preview names the one it would insert.
   helper('snippet', ([name]) => `[snippet ${text(name)}]`);
+  // `{{#assign "name"}}…{{/assign}}` (handlebars.java): the variable holds the rendered content for the rest of the template.
+  helper('assign', ([name], options, context) => {
+    const root: unknown = options.data?.root;
+    if (typeof options.fn === 'function' && root && typeof root === 'object' && typeof name === 'string' && name !== '__proto__') {
+      (root as Record<string, unknown>)[name] = options.fn(context);
+    }
+    return '';
+  });
+  // Catalogs live in the Iterable project: the preview has no item, so it shows the block's `{{else}}`.
+  helper('catalog', (_values, options, context) => (typeof options.inverse === 'function' ? options.inverse(context) : ''));
+  helper('lookup', ([object, key], options, context) => {
+    const value = object && typeof object === 'object' && (typeof key === 'string' || typeof key === 'number') ? ownValue(object as Record<string, unknown>, String(key)) : undefined;
+    if (typeof options.fn !== 'function') return value;
+    return value === undefined || value === null ? (typeof options.inverse === 'function' ? options.inverse(context) : '') : options.fn(value, { blockParams: [value] });
+  });
 
   const test = (name: string, holds: (values: unknown[]) => boolean) =>
     helper(name, (values, options, context) => branch(context, holds(values), options));

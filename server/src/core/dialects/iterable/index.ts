@@ -49,6 +49,18 @@ export const ITERABLE_FLAVOR: HandlebarsFlavor = {
     md5: transform('md5', 'MD5 hash of its content'),
     sha1: transform('sha1', 'SHA-1 hash of its content'),
     sha256: transform('sha256', 'SHA-256 hash of its content'),
+    assign: {
+      detail: 'Sets a variable to its content, for the rest of the template: {{#assign "greeting"}}Hi {{firstName}}{{/assign}} then {{greeting}}',
+      guard: 'none', conditional: false, minParams: 1, assigns: true, snippet: 'assign "${1:name}"}}$0{{/assign',
+    },
+    catalog: {
+      detail: 'Looks up a catalog item: {{#catalog "Products" productId as |product|}}{{product.name}}{{/catalog}}',
+      guard: 'none', conditional: false, minParams: 1, localParams: true, snippet: 'catalog "${1:Catalog}" ${2:itemId} as |${3:item}|}}$0{{/catalog',
+    },
+    lookup: {
+      detail: 'Looks up a key in an object (a catalog item, a map): {{#lookup item key as |value|}}{{value}}{{/lookup}}',
+      guard: 'none', conditional: false, minParams: 2, localParams: true, snippet: 'lookup ${1:object} ${2:key} as |${3:value}|}}$0{{/lookup',
+    },
   },
   inlineHelpers: {
     defaultIfEmpty: {
