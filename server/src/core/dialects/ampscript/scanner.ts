@@ -331,6 +331,17 @@ class AmpScanner {
     };
     const blockKind = CONTENT_BLOCKS.get(expr.name);
     if (blockKind !== undefined || expr.name === 'TreatAsContent') this.include(expr, blockKind);
+    // TreatAsContent(content), TreatAsContentArea(key, content, region): content written as a literal is
+    // rendered as if it came from a content area, its `%%FirstName%%` and `%%=v(@x)=%%` included. Any
+    // other content (a variable's value) is read as before.
+    const contentIndex = expr.name === 'TreatAsContent' ? 0 : expr.name === 'TreatAsContentArea' ? 1 : -1;
+    if (contentIndex >= 0 && args[contentIndex]?.kind === 'string') {
+      args.forEach((arg, index) => {
+        if (index === contentIndex) this.content(arg.span);
+        else this.value(arg, 'argument', tagSpan);
+      });
+      return UNKNOWN;
+    }
     switch (expr.name) {
       case 'V':
         return args[0] ? this.value(args[0], context, tagSpan, filters) : UNKNOWN;
@@ -435,17 +446,7 @@ class AmpScanner {
       case 'OutputLine':
         for (const arg of args) this.value(arg, 'output', expr.span, filters);
         return UNKNOWN;
-      case 'TreatAsContent':
-      case 'TreatAsContentArea': {
-        // TreatAsContent(content), TreatAsContentArea(key, content, region): the content is rendered as
-        // if it came from a content area, its `%%FirstName%%` and `%%=v(@x)=%%` included.
-        const contentIndex = expr.name === 'TreatAsContent' ? 0 : 1;
-        args.forEach((arg, index) => {
-          if (index === contentIndex && arg.kind === 'string') this.content(arg.span);
-          else this.value(arg, 'argument', tagSpan);
-        });
-        return UNKNOWN;
-      }
+
       default: {
         if (!TRANSFORMS.has(expr.name) || !args[0]) {
           rest(0);
