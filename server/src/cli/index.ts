@@ -23,4 +23,11 @@ const exitCode = runCli(process.argv.slice(2), {
   },
 });
 if (typeof exitCode === 'number') process.exitCode = exitCode;
-else void exitCode.then((code) => { process.exitCode = code; });
+else {
+  exitCode.then((code) => { process.exitCode = code; }, (error: unknown) => {
+    // A worker thread that stopped, or a bug: said in one line, exit code 2, and nothing half-written
+    // (reports are written once the run is done).
+    process.stderr.write(`mergewise: ${error instanceof Error ? error.message : String(error)}. Please report this.\n`);
+    process.exitCode = 2;
+  });
+}
