@@ -12,7 +12,7 @@ import { runInitFromData } from './init-from-data';
 import { runPreview, UsageError } from './preview';
 import { summaryWithSize } from '../core/preview/html';
 import { AUDIENCE_USAGE, runAudience } from './audience';
-import { parseReportArgs, REPORT_USAGE, runReportJobs } from './report';
+import { parseReportArgs, REPORT_USAGE, runReportJobs, type ReportRun } from './report';
 
 declare const MERGEWISE_VERSION: string | undefined;
 const VERSION = typeof MERGEWISE_VERSION === 'string' ? MERGEWISE_VERSION : 'development';
@@ -283,9 +283,11 @@ function audience(args: string[], io: CliIo): Promise<number> {
 }
 
 /** `mergewise report`: see report.ts. Exit 0 every item passes or warns, 1 an item fails, 2 usage error. */
-function report(args: string[], io: CliIo): Promise<number> {
-  return runReportJobs(parseReportArgs(args, io.cwd, io.now), process.env.MERGEWISE_DEBUG_JOBS ? io.stderr : undefined).then((run) => {
+function report(args: string[], io: CliIo): number | Promise<number> {
+  const done = (run: ReportRun) => {
     io.stdout(`${run.report.overall.ready} of ${run.report.overall.templates} templates ready to send; wrote ${run.written}\n`);
     return run.exitCode;
-  });
+  };
+  const run = runReportJobs(parseReportArgs(args, io.cwd, io.now), process.env.MERGEWISE_DEBUG_JOBS ? io.stderr : undefined);
+  return run instanceof Promise ? run.then(done) : done(run);
 }

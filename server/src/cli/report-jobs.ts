@@ -31,11 +31,11 @@ const BATCHES_IN_HAND = 2;
 
 /**
  * The run over `input`, on `jobs` threads (default: one per processor) when there are at least
- * MIN_TEMPLATES_PER_WORKER templates for each; else on this one. `debug` hears which.
+ * MIN_TEMPLATES_PER_WORKER templates for each (a promise then); else on this one. `debug` hears which.
  */
-export async function runReportOnThreads(
+export function runReportOnThreads(
   input: ReportRunInput, job: ReportJob, jobs: number | undefined, debug?: (line: string) => void,
-): Promise<ReportRunResult> {
+): ReportRunResult | Promise<ReportRunResult> {
   const anySize = Boolean(process.env.MERGEWISE_JOBS_ANY_SIZE);
   const threads = Math.min(jobs ?? availableThreads(), Math.floor(input.templates.length / (anySize ? 1 : MIN_TEMPLATES_PER_WORKER)));
   const script = path.join(__dirname, 'report-worker.js');
@@ -45,6 +45,10 @@ export async function runReportOnThreads(
     return runReportOver(input);
   }
   debug?.(`mergewise: jobs: ${input.templates.length} templates on ${threads} worker threads\n`);
+  return runOnWorkers(input, job, threads, script);
+}
+
+async function runOnWorkers(input: ReportRunInput, job: ReportJob, threads: number, script: string): Promise<ReportRunResult> {
   const { Worker: WorkerClass } = require('node:worker_threads') as typeof import('node:worker_threads');
   const run = new ReportRun(input);
   const batches = Math.ceil(input.templates.length / BATCH_TEMPLATES);

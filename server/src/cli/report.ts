@@ -67,14 +67,16 @@ export function runReport(options: ReportOptions): ReportRun {
 
 /**
  * `mergewise report` as the command line runs it: the templates spread over worker threads
- * (report-jobs.ts) when there are enough of them, else `runReport`. The report is the same.
+ * (report-jobs.ts) when there are enough of them (a promise then), else at once as `runReport`
+ * runs. The report is the same.
  */
-export function runReportJobs(options: ReportOptions, debug?: (line: string) => void): Promise<ReportRun> {
-  // Prepared before the promise: a usage error (a baseline that is not a report) is thrown as one.
+export function runReportJobs(options: ReportOptions, debug?: (line: string) => void): ReportRun | Promise<ReportRun> {
+  // Prepared before any promise: a usage error (a baseline that is not a report) is thrown as one.
   const prepared = prepareReport(options);
   const { input } = prepared;
   const job: ReportJob = { cwd: options.cwd, outDir: prepared.outDir, paths: options.paths, templates: input.templates, now: input.now.getTime() };
-  return runReportOnThreads(input, job, options.jobs, debug).then((result) => writeReport(options, prepared, result));
+  const result = runReportOnThreads(input, job, options.jobs, debug);
+  return result instanceof Promise ? result.then((done) => writeReport(options, prepared, done)) : writeReport(options, prepared, result);
 }
 
 interface PreparedReport {
