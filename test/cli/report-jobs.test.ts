@@ -92,6 +92,18 @@ describe('report --jobs: the same report on any number of threads', () => {
     assert.ok(parsed.notices.some((n: string) => n.startsWith('Sample recipients:')), JSON.stringify(parsed.notices));
   });
 
+  test('60 templates: rendered on 2 workers for their sample recipients, analysed on the main thread without any', () => {
+    const files: Record<string, string> = {
+      'mergewise.json': JSON.stringify({ fields: { 'customer.first_name': { type: 'string', source: 'declared' } }, recipients: ['recipients/*.json'] }),
+    };
+    for (let i = 0; i < 60; i++) files[`emails/e${String(i).padStart(2, '0')}.liquid`] = `<p>Hi {{ customer.first_name | default: "there" }} ${i}</p>\n`;
+    const withoutRecipients = ws(files);
+    assert.equal(report(withoutRecipients, 'json', 2).threads, undefined, 'nothing to render: one thread');
+    const withRecipients = ws({ ...files, 'recipients/ana.json': JSON.stringify({ $name: 'Ana', customer: { first_name: 'Ana' } }) });
+    const single = assertSameAcrossJobs(withRecipients, 'json', [2]);
+    assert.equal(JSON.parse(single.written).templates.length, 60);
+  });
+
   test('few templates stay on the main thread unless told: workers would cost more than they save', () => {
     const root = ws({ 'mergewise.json': JSON.stringify({ fields: {} }), 'emails/a.liquid': '<p>Hi</p>\n' });
     assert.equal(report(root, 'json', 4).threads, undefined);

@@ -31,7 +31,8 @@ const BATCHES_IN_HAND = 2;
 
 /**
  * The run over `input`, on `jobs` threads (default: one per processor) when there are at least
- * MIN_TEMPLATES_PER_WORKER templates for each (a promise then); else on this one. `debug` hears which.
+ * MIN_TEMPLATES_PER_WORKER templates for each and sample recipients to render them for (a promise
+ * then); else on this one. `debug` hears which.
  */
 export function runReportOnThreads(
   input: ReportRunInput, job: ReportJob, jobs: number | undefined, debug?: (line: string) => void,
@@ -39,18 +40,22 @@ export function runReportOnThreads(
   const anySize = Boolean(process.env.MERGEWISE_JOBS_ANY_SIZE);
   const threads = Math.min(jobs ?? availableThreads(), Math.floor(input.templates.length / (anySize ? 1 : MIN_TEMPLATES_PER_WORKER)));
   const script = path.join(__dirname, 'report-worker.js');
-  const why = threads < 2 ? `fewer than ${MIN_TEMPLATES_PER_WORKER} templates per thread, or --jobs 1` : !fs.existsSync(script) ? 'no report-worker.js beside the command line' : undefined;
+  const run = new ReportRun(input);
+  const why = threads < 2 ? `fewer than ${MIN_TEMPLATES_PER_WORKER} templates per thread, or --jobs 1`
+    : !fs.existsSync(script) ? 'no report-worker.js beside the command line'
+    // Analysis alone is faster on one thread than the workers' start and their own schema indexes.
+    : !anySize && !run.rendersAny() ? 'no sample recipients to render for'
+    : undefined;
   if (why) {
     debug?.(`mergewise: jobs: ${input.templates.length} templates on the main thread (${why})\n`);
     return runReportOver(input);
   }
   debug?.(`mergewise: jobs: ${input.templates.length} templates on ${threads} worker threads\n`);
-  return runOnWorkers(input, job, threads, script);
+  return runOnWorkers(run, input, job, threads, script);
 }
 
-async function runOnWorkers(input: ReportRunInput, job: ReportJob, threads: number, script: string): Promise<ReportRunResult> {
+async function runOnWorkers(run: ReportRun, input: ReportRunInput, job: ReportJob, threads: number, script: string): Promise<ReportRunResult> {
   const { Worker: WorkerClass } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const run = new ReportRun(input);
   const batches = Math.ceil(input.templates.length / BATCH_TEMPLATES);
   const arrived = new Map<number, TemplateOutcome[]>();
   const workers: Worker[] = [];

@@ -146,6 +146,13 @@ export class ReportRun {
     return info;
   }
 
+  /** Whether any template has sample recipients to be rendered for: without them a report is only analysis. */
+  rendersAny(): boolean {
+    const { index } = this.input;
+    const schemaFiles = new Set(this.input.templates.map((file) => index.schemaFileFor(file)));
+    return [...schemaFiles].some((schemaFile) => schemaFile !== undefined && this.schemaInfo(schemaFile).recipients.length > 0);
+  }
+
   /** The template at `position` of `input.templates`, read, analysed and rendered for every sample recipient. */
   template(file: string, position: number): TemplateOutcome {
     const { index, partials, display, linkTo, now } = this.input;
