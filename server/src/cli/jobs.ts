@@ -124,7 +124,7 @@ export function runCheckJobs(options: CheckOptions, jobs: number | undefined, ou
   return runOnWorkers(run, options, threads, script, output);
 }
 
-function defaultJobs(): number {
+export function defaultJobs(): number {
   // Loaded here: a check of a few files never needs node:os (see test/cli/startup.test.ts).
   const os = require('node:os') as typeof import('node:os');
   return os.availableParallelism();

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { ReportRun, runReportOver, type ReportRunInput, type ReportRunResult, type TemplateOutcome } from '../core/report/run';
-import { MIN_TEMPLATES_PER_WORKER } from './jobs';
+import { defaultJobs, MIN_TEMPLATES_PER_WORKER } from './jobs';
 
 /** What a worker is given: enough to build the same run input as the main thread's (`reportRunInput`). */
 export interface ReportJob {
@@ -38,7 +38,7 @@ export function runReportOnThreads(
   input: ReportRunInput, job: ReportJob, jobs: number | undefined, debug?: (line: string) => void,
 ): ReportRunResult | Promise<ReportRunResult> {
   const anySize = Boolean(process.env.MERGEWISE_JOBS_ANY_SIZE);
-  const threads = Math.min(jobs ?? availableThreads(), Math.floor(input.templates.length / (anySize ? 1 : MIN_TEMPLATES_PER_WORKER)));
+  const threads = Math.min(jobs ?? defaultJobs(), Math.floor(input.templates.length / (anySize ? 1 : MIN_TEMPLATES_PER_WORKER)));
   const script = path.join(__dirname, 'report-worker.js');
   const run = new ReportRun(input);
   const why = threads < 2 ? `fewer than ${MIN_TEMPLATES_PER_WORKER} templates per thread, or --jobs 1`
@@ -91,9 +91,4 @@ async function runOnWorkers(run: ReportRun, input: ReportRunInput, job: ReportJo
     for (const worker of workers) void worker.terminate();
   }
   return run.finish();
-}
-
-function availableThreads(): number {
-  const os = require('node:os') as typeof import('node:os');
-  return os.availableParallelism();
 }
