@@ -258,20 +258,18 @@ export class Workbench {
    */
   async webviewFrame(selector: string, timeout = UI_TIMEOUT): Promise<Frame> {
     let found: Frame | undefined;
-    let silent: string[] = [];
+    let silent = 0;
     await waitUntil(async () => {
-      silent = [];
-      for (const frame of this.page.frames()) {
-        // A frame that does not answer within a few seconds is passed over, not waited on.
-        const answer = await settledWithin(frame.evaluate<boolean>(`document.querySelector(${JSON.stringify(selector)}) !== null`), FRAME_ANSWER_MS, undefined);
-        if (answer === undefined) silent.push(frame.url().slice(0, 120));
-        if (answer) {
-          found = frame;
-          return true;
-        }
-      }
-      return false;
-    }, timeout, () => `a webview with ${selector} (${this.page.frames().length} frames; not answering: ${JSON.stringify(silent)})`);
+      // Every frame is asked at once, and one that does not answer within a few seconds is passed
+      // over: the report's previews are sandboxed frames without scripts, where an evaluation waits
+      // for a context that never comes (138 frames, a dozen of them silent, once outlasted the wait).
+      const frames = this.page.frames();
+      const answers = await Promise.all(frames.map((frame) =>
+        settledWithin(frame.evaluate<boolean>(`document.querySelector(${JSON.stringify(selector)}) !== null`), FRAME_ANSWER_MS, undefined)));
+      silent = answers.filter((answer) => answer === undefined).length;
+      found = frames.find((_, i) => answers[i] === true);
+      return found !== undefined;
+    }, timeout, () => `a webview with ${selector} (${this.page.frames().length} frames, ${silent} not answering)`);
     return found!;
   }
 
