@@ -906,28 +906,6 @@ function largeWorkspaceLines(result: LargeWorkspaceResult | { skipped: string })
   ];
 }
 
-/** `--lsp10k-only`: the language server on the large workspace alone, into bench/generated/results-partial.json. */
-async function mainLargeWorkspaceOnly(log: (line: string) => void): Promise<void> {
-  const started = performance.now();
-  const loadBefore = os.loadavg()[0];
-  log('\nLanguage server on the 10,000-template workspace:');
-  const largeWorkspace = await measureLargeWorkspace(log);
-  const targets = largeWorkspaceTargets(largeWorkspace);
-  console.log(['', ...largeWorkspaceLines(largeWorkspace), '', 'Targets:', ...targets.map((t) => `  [${t.status.toUpperCase().padEnd(4)}] ${t.what}: ${t.target}; measured ${t.measured}`)].join('\n'));
-  const cpus = os.cpus();
-  const results = {
-    generatedBy: 'npm run bench -- --lsp10k-only (bench/run.ts)',
-    date: new Date().toISOString(),
-    quick: QUICK,
-    machine: { cpu: cpus[0]?.model, cores: cpus.length, node: process.version, loadAverage: { before: loadBefore, after: os.loadavg()[0] } },
-    code: gitDescription(),
-    largeWorkspace,
-    targets,
-    totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
-  };
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-  log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)} in ${results.totalSeconds} s.`);
-}
 
 // ---- Checks across files: partials ----------------------------------------------------------------
 //
@@ -1181,50 +1159,7 @@ function partialsLines(partials: PartialsResult | { skipped: string }): string[]
   return out;
 }
 
-/** `--partials-only`: the checks across files alone, into bench/generated/results-partial.json. */
-async function mainPartialsOnly(log: (line: string) => void): Promise<void> {
-  const started = performance.now();
-  const loadBefore = os.loadavg()[0];
-  const partials = await measurePartials(log);
-  const targets = partialsTargets(partials);
-  console.log(['', ...partialsLines(partials), '', 'Targets:', ...targets.map((t) => `  [${t.status.toUpperCase().padEnd(4)}] ${t.what}: ${t.target}; measured ${t.measured}`)].join('\n'));
-  const cpus = os.cpus();
-  const results = {
-    generatedBy: 'npm run bench -- --partials-only (bench/run.ts)',
-    date: new Date().toISOString(),
-    quick: QUICK,
-    machine: { cpu: cpus[0]?.model, cores: cpus.length, node: process.version, loadAverage: { before: loadBefore, after: os.loadavg()[0] } },
-    code: gitDescription(),
-    partials,
-    targets,
-    totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
-  };
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-  log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)} in ${results.totalSeconds} s.`);
-}
 
-/** `--audience-only`: audience coverage alone (bench/audience.ts), into bench/generated/results-partial.json. */
-async function mainAudienceOnly(log: (line: string) => void): Promise<void> {
-  const started = performance.now();
-  const loadBefore = os.loadavg()[0];
-  log('\nAudience coverage: mergewise audience on Parquet and CSV, and the baseline on the CSV, in turns:');
-  const audience = await measureAudience({ quick: QUICK, log });
-  const targets = audienceTargets(audience);
-  console.log(['', ...audienceLines(audience), '', 'Targets:', ...targets.map((t) => `  [${t.status.toUpperCase().padEnd(4)}] ${t.what}: ${t.target}; measured ${t.measured}`)].join('\n'));
-  const cpus = os.cpus();
-  const results = {
-    generatedBy: 'npm run bench -- --audience-only (bench/run.ts)',
-    date: new Date().toISOString(),
-    quick: QUICK,
-    machine: { cpu: cpus[0]?.model, cores: cpus.length, node: process.version, loadAverage: { before: loadBefore, after: os.loadavg()[0] } },
-    code: gitDescription(),
-    audience,
-    targets,
-    totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
-  };
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-  log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)} in ${results.totalSeconds} s.`);
-}
 
 function positionAt(text: string, offset: number): { line: number; character: number } {
   let line = 0;
@@ -1289,11 +1224,45 @@ function packageVersion(name: string): string {
   return (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** One part of the bench alone (`--partials-only`, `--audience-only`, `--lsp10k-only`), into bench/generated/results-partial.json. */
+async function mainOnePart<T>(log: (line: string) => void, part: {
+  option: string; key: string; measure: () => Promise<T>; lines: (result: T) => string[]; targets: (result: T) => Target[];
+}): Promise<void> {
+  const started = performance.now();
+  const loadBefore = os.loadavg()[0];
+  const measured = await part.measure();
+  const targets = part.targets(measured);
+  console.log(['', ...part.lines(measured), '', 'Targets:', ...targets.map((t) => `  [${t.status.toUpperCase().padEnd(4)}] ${t.what}: ${t.target}; measured ${t.measured}`)].join('\n'));
+  const cpus = os.cpus();
+  const results = {
+    generatedBy: `npm run bench -- ${part.option} (bench/run.ts)`,
+    date: new Date().toISOString(),
+    quick: QUICK,
+    machine: { cpu: cpus[0]?.model, cores: cpus.length, node: process.version, loadAverage: { before: loadBefore, after: os.loadavg()[0] } },
+    code: gitDescription(),
+    [part.key]: measured,
+    targets,
+    totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
+  };
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)} in ${results.totalSeconds} s.`);
+}
+
 async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
-  if (PARTIALS_ONLY) return mainPartialsOnly(log);
-  if (AUDIENCE_ONLY) return mainAudienceOnly(log);
-  if (LSP10K_ONLY) return mainLargeWorkspaceOnly(log);
+  if (PARTIALS_ONLY) {
+    return mainOnePart(log, { option: '--partials-only', key: 'partials', measure: () => measurePartials(log), lines: partialsLines, targets: partialsTargets });
+  }
+  if (AUDIENCE_ONLY) {
+    log('\nAudience coverage: mergewise audience on Parquet and CSV, and the baseline on the CSV, in turns:');
+    return mainOnePart(log, { option: '--audience-only', key: 'audience', measure: () => measureAudience({ quick: QUICK, log }), lines: audienceLines, targets: audienceTargets });
+  }
+  if (LSP10K_ONLY) {
+    log('\nLanguage server on the 10,000-template workspace:');
+    return mainOnePart(log, {
+      option: '--lsp10k-only', key: 'largeWorkspace', measure: () => measureLargeWorkspace(log), lines: largeWorkspaceLines, targets: largeWorkspaceTargets,
+    });
+  }
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
   const manifest = currentManifest() ?? generateAll(log);
