@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { ReportRun, runReportOver, type ReportRunInput, type ReportRunResult, type TemplateOutcome } from '../core/report/run';
+import { ReportRun, type ReportRunInput, type ReportRunResult, type TemplateOutcome } from '../core/report/run';
 import { defaultJobs, MIN_TEMPLATES_PER_WORKER } from './jobs';
 
 /** What a worker is given: enough to build the same run input as the main thread's (`reportRunInput`). */
@@ -48,7 +48,7 @@ export function runReportOnThreads(
     : undefined;
   if (why) {
     debug?.(`mergewise: jobs: ${input.templates.length} templates on the main thread (${why})\n`);
-    return runReportOver(input);
+    return run.runHere();
   }
   debug?.(`mergewise: jobs: ${input.templates.length} templates on ${threads} worker threads\n`);
   return runOnWorkers(run, input, job, threads, script);

@@ -73,15 +73,14 @@ export function runReport(options: ReportOptions): ReportRun {
 export function runReportJobs(options: ReportOptions, debug?: (line: string) => void): ReportRun | Promise<ReportRun> {
   // Prepared before any promise: a usage error (a baseline that is not a report) is thrown as one.
   const prepared = prepareReport(options);
-  const { input } = prepared;
-  const job: ReportJob = { cwd: options.cwd, outDir: prepared.outDir, paths: options.paths, templates: input.templates, now: input.now.getTime() };
-  const result = runReportOnThreads(input, job, options.jobs, debug);
+  const result = runReportOnThreads(prepared.input, prepared.job, options.jobs, debug);
   return result instanceof Promise ? result.then((done) => writeReport(options, prepared, done)) : writeReport(options, prepared, result);
 }
 
 interface PreparedReport {
+  /** What the run is given, and what a worker builds the same from. */
   input: ReportRunInput;
-  outDir: string;
+  job: ReportJob;
   baseline?: SendReadinessReport;
 }
 
@@ -102,8 +101,8 @@ function prepareReport(options: ReportOptions): PreparedReport {
   }
   const collected = collectFiles(options.paths.length ? options.paths : ['.'], cwd);
   if (collected.problems.length) throw new UsageError(collected.problems.join('\n'));
-  const input = reportRunInput({ cwd, outDir, paths: options.paths, templates: collected.templates, now: (options.now ?? new Date()).getTime() });
-  return { input, outDir, ...(baseline ? { baseline } : {}) };
+  const job: ReportJob = { cwd, outDir, paths: options.paths, templates: collected.templates, now: (options.now ?? new Date()).getTime() };
+  return { input: reportRunInput(job), job, ...(baseline ? { baseline } : {}) };
 }
 
 /** What a run over these templates reads, on the main thread or a worker's: the files on disk, as `check` reads them. */
@@ -128,7 +127,7 @@ export function reportRunInput(job: ReportJob): ReportRunInput {
 
 function writeReport(options: ReportOptions, prepared: PreparedReport, result: ReportRunResult): ReportRun {
   const { report, frames } = result;
-  const { outDir, baseline } = prepared;
+  const { job: { outDir }, baseline } = prepared;
   const delta: BaselineDelta | undefined = baseline ? compareReports(baseline, report) : undefined;
   fs.mkdirSync(outDir, { recursive: true });
   const [name, content] = options.format === 'json' ? ['report.json', `${JSON.stringify(report, null, 2)}\n`]

@@ -84,23 +84,7 @@ export interface TemplateOutcome {
 
 /** The whole run at once, as the command line wants it. */
 export function runReportOver(input: ReportRunInput): ReportRunResult {
-  const steps = reportSteps(input);
-  for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done) return step.value;
-  }
-}
-
-/**
- * The run one template at a time: it yields after each, so that the language server can answer
- * other requests between them (and stop a run that has been cancelled); its value is the result.
- */
-export function* reportSteps(input: ReportRunInput): Generator<void, ReportRunResult, void> {
-  const run = new ReportRun(input);
-  for (const [position, file] of input.templates.entries()) {
-    if (position > 0) yield;
-    run.add(run.template(file, position));
-  }
-  return run.finish();
+  return new ReportRun(input).runHere();
 }
 
 /**
@@ -144,6 +128,27 @@ export class ReportRun {
       this.schemas.set(schemaFile, (info = { shown, recipients, notices, noticed: false, templates: [] }));
     }
     return info;
+  }
+
+  /**
+   * The run one template at a time on this thread: it yields after each, so that the language
+   * server can answer other requests between them (and stop a run that has been cancelled); its
+   * value is the result.
+   */
+  *steps(): Generator<void, ReportRunResult, void> {
+    for (const [position, file] of this.input.templates.entries()) {
+      if (position > 0) yield;
+      this.add(this.template(file, position));
+    }
+    return this.finish();
+  }
+
+  /** Every template on this thread, at once. */
+  runHere(): ReportRunResult {
+    const steps = this.steps();
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+    }
   }
 
   /** Whether any template has sample recipients to be rendered for: without them a report is only analysis. */

@@ -11,7 +11,7 @@
 import * as path from 'node:path';
 import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
 import { reportHtml } from '../../core/report/html';
-import { relativeLink, reportSteps } from '../../core/report/run';
+import { relativeLink, ReportRun } from '../../core/report/run';
 import { toPosix } from '../../core/workspace';
 import type { ReportResult } from '../../../../protocol/src/requests';
 import { pathToUri } from '../convert';
@@ -33,7 +33,7 @@ export async function workspaceReport(
     .sort(bySegments)
     .map((file) => path.join(folder, file))
     .filter((file) => project.isTemplate(file));
-  const steps = reportSteps({
+  const steps = new ReportRun({
     fs: project.fileSystem,
     index: project.schemas,
     partials: project.partials,
@@ -42,7 +42,7 @@ export async function workspaceReport(
     display: (file) => toPosix(path.relative(folder, file)) || path.basename(file),
     linkTo: (file) => relativeLink(folder, file),
     now,
-  });
+  }).steps();
   let sliceStart = Date.now();
   let step = steps.next();
   while (!step.done) {
