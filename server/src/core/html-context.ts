@@ -73,6 +73,11 @@ function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+/** Whether `c` may start a merge-tag opener (`{`, `%`, `*`, `[`): only then is `mergeTagEnd` asked. */
+function mayOpen(c: number): boolean {
+  return c === 123 || c === 37 || c === 42 || c === 91;
+}
+
 /** Lower-cases an ASCII letter's code. */
 function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
@@ -197,7 +202,9 @@ class Scanner {
     const candidates = this.byFirst[c];
     for (let m = 0; m < candidates.length; m++) {
       const k = candidates[m];
-      const [opener, closer] = this.delimiters[k];
+      const pair = this.delimiters[k];
+      const opener = pair[0];
+      const closer = pair[1];
       if (!text.startsWith(opener, i)) continue;
       const from = i + opener.length;
       let at = this.nextCloser[k];
@@ -253,7 +260,7 @@ class Scanner {
     const nameStart = i;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (isSpace(c) || c === GT || c === SLASH || this.mergeTagEnd(i) !== -1) break;
+      if (isSpace(c) || c === GT || c === SLASH || (mayOpen(c) && this.mergeTagEnd(i) !== -1)) break;
       this.steps++;
       i++;
     }
@@ -262,7 +269,7 @@ class Scanner {
     while (i < n) {
       this.steps++;
       const c = text.charCodeAt(i);
-      const skipped = this.mergeTagEnd(i);
+      const skipped = mayOpen(c) ? this.mergeTagEnd(i) : -1;
       if (skipped !== -1) {
         i = skipped;
       } else if (c === GT) {
@@ -310,7 +317,7 @@ class Scanner {
     const nameStart = i;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (isSpace(c) || c === EQ || c === GT || c === SLASH || c === LT || (i > nameStart && this.mergeTagEnd(i) !== -1)) break;
+      if (isSpace(c) || c === EQ || c === GT || c === SLASH || c === LT || (i > nameStart && mayOpen(c) && this.mergeTagEnd(i) !== -1)) break;
       this.steps++;
       i++;
     }
