@@ -17,7 +17,11 @@ const BUNDLE = path.join(ROOT, 'dist/cli.js');
 const EXAMPLES = path.join(ROOT, 'examples');
 const ws = workspacesRemovedAfter();
 
-interface Run { status: number | null; stdout: Buffer; stderr: string; threads: number | undefined }
+interface Run {
+  status: number | null; stdout: Buffer; stderr: string; threads: number | undefined;
+  /** How many threads checked and why, as MERGEWISE_DEBUG_JOBS says it. */
+  jobsLine: string | undefined;
+}
 
 function check(cwd: string, args: string[], env: Record<string, string> = {}): Run {
   assert.ok(fs.existsSync(path.join(ROOT, 'dist/check-worker.js')), 'dist/check-worker.js is missing: run `npm run build` first (npm test does)');
@@ -33,6 +37,7 @@ function check(cwd: string, args: string[], env: Record<string, string> = {}): R
     stdout: child.stdout,
     stderr: lines.filter((line) => line !== debug).join('\n'),
     threads: threads === undefined ? undefined : Number(threads),
+    jobsLine: debug,
   };
 }
 
@@ -61,14 +66,17 @@ describe('check --jobs: the same report on any number of threads', () => {
     });
   }
 
-  // 120 generated templates, most of 10 KB: enough for workers without being told. A binary file
-  // and twenty clean ones come first (the first report written is not the first template's; a SARIF
-  // report's first result comes late), every tenth template renders a partial, a larger one is skipped.
+  // 120 generated templates, most of 10 KB (about 1.6 MB): enough for workers once the size that
+  // pays for them is lowered to 1 MB, so that they go through every other decision as a large
+  // workspace does. A binary file and twenty clean ones come first (the first report written is not
+  // the first template's; a SARIF report's first result comes late), every tenth template renders a
+  // partial, a larger one is skipped.
   const dir = ws(generatedWorkspace());
+  const env = { MERGEWISE_JOBS_MIN_BYTES: String(1 << 20) };
 
   for (const format of FORMATS) {
     test(`a generated workspace of 120 templates, --format ${format}`, () => {
-      const single = assertSameAcrossJobs(dir, ['.', '--format', format, '--max-file-size', '60000'], [2, 3]);
+      const single = assertSameAcrossJobs(dir, ['.', '--format', format, '--max-file-size', '60000'], [2, 3], env);
       assert.equal(single.status, 1);
       assert.match(single.stderr, /0000-binary\.liquid: skipped/);
       assert.match(single.stderr, /9999-large\.liquid: skipped/);
@@ -76,7 +84,7 @@ describe('check --jobs: the same report on any number of threads', () => {
   }
 
   test('in the order walked: folders and files by name, then mergewise.json', () => {
-    const run = check(dir, ['.', '--format', 'json', '--jobs', '3']);
+    const run = check(dir, ['.', '--format', 'json', '--jobs', '3'], env);
     assert.equal(run.threads, 3);
     const report = JSON.parse(run.stdout.toString('utf8')) as { files: { path: string }[] };
     const paths = report.files.map((file) => file.path);
@@ -87,28 +95,39 @@ describe('check --jobs: the same report on any number of threads', () => {
   });
 
   test('--hints, --rule and --max-warnings go to the workers as to one thread', () => {
-    assertSameAcrossJobs(dir, ['.', '--format', 'json', '--hints', '--rule', 'missing-fallback=off'], [2]);
-    const single = assertSameAcrossJobs(dir, ['.', '--format', 'text', '--rule', 'missing-fallback=off', '--max-warnings', '100000'], [2]);
+    assertSameAcrossJobs(dir, ['.', '--format', 'json', '--hints', '--rule', 'missing-fallback=off'], [2], env);
+    const single = assertSameAcrossJobs(dir, ['.', '--format', 'text', '--rule', 'missing-fallback=off', '--max-warnings', '100000'], [2], env);
     assert.ok(single.status === 0 || single.status === 1);
   });
 
   test('a template Mergewise fails on: an internal-error on it, the same on one thread and on workers', () => {
-    const env = { MERGEWISE_TEST_FAIL_ON: '0042-' };
-    const single = assertSameAcrossJobs(dir, ['.', '--format', 'json'], [2], env);
+    const failing = { ...env, MERGEWISE_TEST_FAIL_ON: '0042-' };
+    const single = assertSameAcrossJobs(dir, ['.', '--format', 'json'], [2], failing);
     const report = JSON.parse(single.stdout.toString('utf8')) as { files: { path: string; diagnostics: { rule: string; message: string }[] }[] };
     const failed = report.files.find((file) => file.path.includes('0042-'))!;
     assert.deepEqual(failed.diagnostics.map((d) => d.rule), ['internal-error']);
     assert.match(failed.diagnostics[0].message, /Mergewise failed on this file \(injected failure on .*0042-.*\)/);
     // The templates after it are checked.
     assert.ok(report.files.findIndex((file) => file.path.includes('0043-')) > 0);
-    assertSameAcrossJobs(dir, ['.', '--format', 'text'], [3], env);
+    assertSameAcrossJobs(dir, ['.', '--format', 'text'], [3], failing);
   });
 
   test('--fix stays on one thread', () => {
     const copy = ws({ 'mergewise.json': schemaText() });
     for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(copy, `t${i}.liquid`), generateTemplate('liquid', 20 * 1024, `jobs-fix/${i}`));
-    const run = check(copy, ['.', '--fix', '--format', 'json', '--jobs', '2']);
+    const run = check(copy, ['.', '--fix', '--format', 'json', '--jobs', '2'], env);
     assert.equal(run.threads, undefined);
+    assert.match(run.jobsLine ?? '', /on the main thread \(--fix\)/);
+  });
+
+  test('under 24 MB of templates, the check stays on the main thread unless told otherwise', () => {
+    // Two workers on a busy 2-core machine cost more than they save on a workspace this size.
+    const run = check(dir, ['.', '--format', 'json', '--jobs', '2']);
+    assert.equal(run.threads, undefined);
+    assert.match(run.jobsLine ?? '', /on the main thread \(less than 24 MB of templates\)/);
+    const lowered = check(dir, ['.', '--format', 'json', '--jobs', '2'], env);
+    assert.equal(lowered.threads, 2);
+    assert.ok(lowered.stdout.equals(run.stdout));
   });
 });
 
@@ -116,6 +135,7 @@ describe('check --jobs: when it spreads', () => {
   test('a few small templates stay on the main thread', () => {
     const run = check(EXAMPLES, ['.', '--jobs', '2']);
     assert.equal(run.threads, undefined);
+    assert.match(run.jobsLine ?? '', /on the main thread \(fewer than 25 per thread\)/);
   });
 
   test('templates that nearly all render partials: on the main thread after all, the same report', () => {
@@ -127,9 +147,12 @@ describe('check --jobs: when it spreads', () => {
       files[`emails/${i}.liquid`] = `${generateTemplate('liquid', 20 * 1024, `jobs-includes/${i}`)}\n{% render 'footer', name: customer.first_name %}\n`;
     }
     const dir = ws(files);
-    const single = check(dir, ['.', '--format', 'json', '--jobs', '1']);
-    const run = check(dir, ['.', '--format', 'json', '--jobs', '2']);
+    // Over the size that pays for workers once it is lowered to 1 MB: the partials keep it on one thread.
+    const lowered = { MERGEWISE_JOBS_MIN_BYTES: String(1 << 20) };
+    const single = check(dir, ['.', '--format', 'json', '--jobs', '1'], lowered);
+    const run = check(dir, ['.', '--format', 'json', '--jobs', '2'], lowered);
     assert.equal(run.threads, undefined);
+    assert.match(run.jobsLine ?? '', /on the main thread after all: 60 of \d+ may include partials/);
     assert.ok(run.stdout.equals(single.stdout));
     assert.equal(run.stderr, single.stderr);
     assert.equal(run.status, single.status);

@@ -30,8 +30,14 @@ import { UsageError } from './preview';
 
 /** Below this many templates for each worker, one thread is faster: a worker takes about 0.1 s to start. */
 export const MIN_TEMPLATES_PER_WORKER = 25;
-/** And below this many bytes of templates in all (analysis runs at tens of MB a second). */
-export const MIN_BYTES = 1024 * 1024;
+/**
+ * And below this many bytes of templates in all. Each worker loads and warms up the analysis for
+ * itself (about half a second of CPU) and two threads on a busy 2-core machine do not run twice as
+ * fast: there, 400 templates of 40 KB (16 MB) took 1.2x the wall time and 1.6x the CPU on two
+ * workers that they took on one thread, 26 MB broke even, and 43 MB and 86 MB gained 1.08x and
+ * 1.3x (paired whole runs, bench/generated/).
+ */
+export const MIN_BYTES = 24 * 1024 * 1024;
 /**
  * Templates that may include partials, at most one in this many of those the include graph reads,
  * for workers: each worker's graph scans every one of them (and keeps the scans of those another
@@ -109,13 +115,16 @@ export function runCheckJobs(options: CheckOptions, jobs: number | undefined, ou
   const { templates } = run;
   // Only for tests: MERGEWISE_JOBS_ANY_SIZE=1 spreads even a few small templates over the threads.
   const anySize = Boolean(process.env.MERGEWISE_JOBS_ANY_SIZE);
+  // Only for tests: MERGEWISE_JOBS_MIN_BYTES=N lowers the size that pays for workers, so that a small
+  // workspace goes through every other decision as a large one does.
+  const minBytes = Number(process.env.MERGEWISE_JOBS_MIN_BYTES) || MIN_BYTES;
   const threads = Math.min(jobs ?? defaultJobs(), Math.floor(templates.length / (anySize ? 1 : MIN_TEMPLATES_PER_WORKER)));
   const script = path.join(__dirname, 'check-worker.js');
   const bytesFormat = output.format !== 'text';
   const why = threads < 2 ? `fewer than ${MIN_TEMPLATES_PER_WORKER} per thread`
     : !fs.existsSync(script) ? 'no check-worker.js beside the command line'
     : bytesFormat && !output.writer.flush ? 'the writer cannot hand over bytes'
-    : !anySize && totalBytes(templates, MIN_BYTES) < MIN_BYTES ? `less than ${MIN_BYTES} bytes`
+    : !anySize && totalBytes(templates, minBytes) < minBytes ? `less than ${+(minBytes / (1024 * 1024)).toFixed(1)} MB of templates`
     : undefined;
   if (why !== undefined) {
     debug?.(`mergewise: jobs: ${templates.length} templates on the main thread (${why})\n`);
