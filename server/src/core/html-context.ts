@@ -73,11 +73,6 @@ function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-/** Whether `c` may start a merge-tag opener (`{`, `%`, `*`, `[`): only then is `mergeTagEnd` asked. */
-function mayOpen(c: number): boolean {
-  return c === 123 || c === 37 || c === 42 || c === 91;
-}
-
 /** Lower-cases an ASCII letter's code. */
 function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
@@ -85,6 +80,11 @@ function lower(c: number): number {
 
 /** The first characters every merge-tag opener starts with: `{`, `%`, `*`, `[` (see `mergeTagEnd`). */
 const OPENER_CHARS = [123, 37, 42, 91];
+
+/** Whether `c` is one of `OPENER_CHARS`: only then can a merge tag open at it. */
+function mayOpen(c: number): boolean {
+  return c === 123 || c === 37 || c === 42 || c === 91;
+}
 
 const OPENER_PATTERNS = new Map<string, RegExp>();
 
@@ -197,8 +197,7 @@ class Scanner {
   mergeTagEnd(i: number): number {
     const text = this.text;
     const c = text.charCodeAt(i);
-    // Every opener starts with one of these: `{`, `%`, `*`, `[`.
-    if (c !== 123 && c !== 37 && c !== 42 && c !== 91) return -1;
+    if (!mayOpen(c)) return -1;
     const candidates = this.byFirst[c];
     for (let m = 0; m < candidates.length; m++) {
       const k = candidates[m];
