@@ -113,12 +113,11 @@ export function runCheckJobs(options: CheckOptions, jobs: number | undefined, ou
   if (jobs === 1) return single('--jobs 1');
   const run = new CheckRun(options, (file) => output.writer.file(file));
   const { templates } = run;
-  // Only for tests: MERGEWISE_JOBS_ANY_SIZE=1 spreads even a few small templates over the threads.
-  const anySize = Boolean(process.env.MERGEWISE_JOBS_ANY_SIZE);
+  const anySize = anySizeForTests();
   // Only for tests: MERGEWISE_JOBS_MIN_BYTES=N lowers the size that pays for workers, so that a small
   // workspace goes through every other decision as a large one does.
   const minBytes = Number(process.env.MERGEWISE_JOBS_MIN_BYTES) || MIN_BYTES;
-  const threads = Math.min(jobs ?? defaultJobs(), Math.floor(templates.length / (anySize ? 1 : MIN_TEMPLATES_PER_WORKER)));
+  const threads = threadsFor(templates.length, jobs);
   const script = path.join(__dirname, 'check-worker.js');
   const bytesFormat = output.format !== 'text';
   const why = threads < 2 ? `fewer than ${MIN_TEMPLATES_PER_WORKER} per thread`
@@ -133,7 +132,17 @@ export function runCheckJobs(options: CheckOptions, jobs: number | undefined, ou
   return runOnWorkers(run, options, threads, script, output);
 }
 
-export function defaultJobs(): number {
+/** Only for tests: MERGEWISE_JOBS_ANY_SIZE=1 spreads even a few small templates over the threads. */
+export function anySizeForTests(): boolean {
+  return Boolean(process.env.MERGEWISE_JOBS_ANY_SIZE);
+}
+
+/** Threads for `count` templates: `jobs` (default: one per processor), at most one for every MIN_TEMPLATES_PER_WORKER. */
+export function threadsFor(count: number, jobs: number | undefined): number {
+  return Math.min(jobs ?? defaultJobs(), Math.floor(count / (anySizeForTests() ? 1 : MIN_TEMPLATES_PER_WORKER)));
+}
+
+function defaultJobs(): number {
   // Loaded here: a check of a few files never needs node:os (see test/cli/startup.test.ts).
   const os = require('node:os') as typeof import('node:os');
   return os.availableParallelism();
@@ -159,7 +168,7 @@ function debugLine(output: JobsOutput): ((line: string) => void) | undefined {
 
 async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: number, script: string, output: JobsOutput): Promise<CheckReport> {
   const debug = debugLine(output);
-  const anySize = Boolean(process.env.MERGEWISE_JOBS_ANY_SIZE);
+  const anySize = anySizeForTests();
   const { Worker: WorkerClass } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { templates } = run;
   // Each worker's include graph would read every template to find those that may include one

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { ReportRun, type ReportRunInput, type ReportRunResult, type TemplateOutcome } from '../core/report/run';
-import { defaultJobs, MIN_TEMPLATES_PER_WORKER } from './jobs';
+import { anySizeForTests, MIN_TEMPLATES_PER_WORKER, threadsFor } from './jobs';
 
 /** What a worker is given: enough to build the same run input as the main thread's (`reportRunInput`). */
 export interface ReportJob {
@@ -37,14 +37,13 @@ const BATCHES_IN_HAND = 2;
 export function runReportOnThreads(
   input: ReportRunInput, job: ReportJob, jobs: number | undefined, debug?: (line: string) => void,
 ): ReportRunResult | Promise<ReportRunResult> {
-  const anySize = Boolean(process.env.MERGEWISE_JOBS_ANY_SIZE);
-  const threads = Math.min(jobs ?? defaultJobs(), Math.floor(input.templates.length / (anySize ? 1 : MIN_TEMPLATES_PER_WORKER)));
+  const threads = threadsFor(input.templates.length, jobs);
   const script = path.join(__dirname, 'report-worker.js');
   const run = new ReportRun(input);
   const why = threads < 2 ? `fewer than ${MIN_TEMPLATES_PER_WORKER} templates per thread, or --jobs 1`
     : !fs.existsSync(script) ? 'no report-worker.js beside the command line'
     // Analysis alone is faster on one thread than the workers' start and their own schema indexes.
-    : !anySize && !run.rendersAny() ? 'no sample recipients to render for'
+    : !anySizeForTests() && !run.rendersAny() ? 'no sample recipients to render for'
     : undefined;
   if (why) {
     debug?.(`mergewise: jobs: ${input.templates.length} templates on the main thread (${why})\n`);

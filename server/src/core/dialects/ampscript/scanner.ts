@@ -446,7 +446,6 @@ class AmpScanner {
       case 'OutputLine':
         for (const arg of args) this.value(arg, 'output', expr.span, filters);
         return UNKNOWN;
-
       default: {
         if (!TRANSFORMS.has(expr.name) || !args[0]) {
           rest(0);
@@ -516,7 +515,8 @@ class AmpScanner {
   private content(literal: Span): void {
     const start = literal.start + 1;
     const end = literal.end - 1;
-    if (end <= start || this.inlineContents >= MAX_INLINE_CONTENT || this.text.indexOf('%%', start) === -1 || this.text.indexOf('%%', start) >= end) return;
+    const marker = this.text.indexOf('%%', start);
+    if (end <= start || this.inlineContents >= MAX_INLINE_CONTENT || marker === -1 || marker >= end) return;
     this.inlineContents++;
     // A quote inside the literal is written twice (`"…AttributeValue(""First Name"")…"`): each pair
     // becomes one quote and a space, the space outside the inner string, so offsets stay the template's.
