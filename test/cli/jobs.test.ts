@@ -1,6 +1,7 @@
 /**
- * `mergewise check --jobs N` (issue 19 item 2): the report written from worker threads is byte for
- * byte the single thread's, in the same order, with the same notices and exit code. Runs the bundle
+ * `mergewise check --jobs N` (issue 19 item 2): the report written from several threads (the main
+ * thread and workers, each taking part) is byte for byte the single thread's, in the same order, with
+ * the same notices and exit code. Runs the bundle
  * (dist/cli.js beside dist/check-worker.js) as a child; how many threads checked is read from the
  * MERGEWISE_DEBUG_JOBS line, never from timing.
  */
@@ -21,6 +22,8 @@ interface Run {
   status: number | null; stdout: Buffer; stderr: string; threads: number | undefined;
   /** How many threads checked and why, as MERGEWISE_DEBUG_JOBS says it. */
   jobsLine: string | undefined;
+  /** Spread over threads: how many batches each checked, the main thread's first. */
+  batchesByThread: number[] | undefined;
 }
 
 function check(cwd: string, args: string[], env: Record<string, string> = {}): Run {
@@ -29,15 +32,19 @@ function check(cwd: string, args: string[], env: Record<string, string> = {}): R
     cwd, env: { ...process.env, NO_COLOR: '1', MERGEWISE_DEBUG_JOBS: '1', ...env }, maxBuffer: 1 << 30,
   });
   const lines = child.stderr.toString('utf8').split('\n');
-  const debug = lines.find((line) => line.startsWith('mergewise: jobs: '));
-  assert.ok(debug === undefined || lines.filter((line) => line.startsWith('mergewise: jobs: ')).length === 1);
-  const threads = debug?.match(/ on (\d+) worker threads$/)?.[1];
+  const debugLines = lines.filter((line) => line.startsWith('mergewise: jobs: '));
+  const [debug, split] = debugLines;
+  const threads = debug?.match(/ on (\d+) threads \(the main thread and (\d+) workers?\)$/);
+  if (threads) assert.equal(Number(threads[2]), Number(threads[1]) - 1);
+  const batches = split?.match(/^mergewise: jobs: batches checked by each thread, the main thread's first: ([\d, ]+)$/)?.[1];
+  assert.equal(debugLines.length, threads ? 2 : debug === undefined ? 0 : 1, debugLines.join('\n'));
   return {
     status: child.status,
     stdout: child.stdout,
-    stderr: lines.filter((line) => line !== debug).join('\n'),
-    threads: threads === undefined ? undefined : Number(threads),
+    stderr: lines.filter((line) => !debugLines.includes(line)).join('\n'),
+    threads: threads ? Number(threads[1]) : undefined,
     jobsLine: debug,
+    batchesByThread: batches?.split(', ').map(Number),
   };
 }
 
@@ -47,7 +54,10 @@ function assertSameAcrossJobs(cwd: string, args: string[], jobs: number[], env: 
   assert.equal(single.threads, undefined);
   for (const n of jobs) {
     const spread = check(cwd, [...args, '--jobs', String(n)], env);
-    assert.equal(spread.threads, n, `--jobs ${n} ran on ${spread.threads ?? 'no'} worker threads`);
+    assert.equal(spread.threads, n, `--jobs ${n} ran on ${spread.threads ?? 'no'} threads`);
+    // Every thread took part, the main thread among them.
+    assert.equal(spread.batchesByThread?.length, n);
+    assert.ok(spread.batchesByThread!.every((count) => count > 0), `batches by thread: ${spread.batchesByThread!.join(', ')}`);
     assert.ok(spread.stdout.equals(single.stdout), `--jobs ${n} ${args.join(' ')}: the report differs from --jobs 1's`);
     assert.equal(spread.stderr, single.stderr);
     assert.equal(spread.status, single.status);

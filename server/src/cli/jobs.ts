@@ -1,50 +1,52 @@
 /**
- * `mergewise check --jobs N` (issue 19 item 2): the templates spread over worker threads
- * (check-worker.ts, bundled as dist/check-worker.js) when there are enough of them to pay for
- * starting the workers. The report is byte for byte the one a single thread writes, in the same order.
+ * `mergewise check --jobs N` (issue 19 item 2): the templates spread over N threads, the main thread
+ * and N - 1 workers (check-worker.ts, bundled as dist/check-worker.js), when there are enough of them
+ * to pay for starting the workers. The report is byte for byte the one a single thread writes, in the
+ * same order.
  *
- * The main thread only collects the files and writes. The templates go out in batches of
- * consecutive files, a few at a time to each worker as it finishes the last; each worker checks
- * them with its own TemplateChecker (its own schema index and include graph: what one worker reads it
- * reads once) and sends back, per batch, the report's bytes as the writer writes them (one
- * transferred buffer) with the batch's counts and notices. The main thread writes the batches in
- * order, keeping the few that arrive early. A writer's output for a file depends on what it wrote
- * before only by the separator in front of it (JSON: `,\n` between files; SARIF: between results):
- * a worker writes every file as if something came before, and the main thread puts the first
- * separator right (`heads`, found by writing a probe file both ways). Text reports: a worker writes
- * each batch's lines but the last printed finding, which the run's writer writes with one hidden hint
- * if any was hidden (its summary line says whether anything was printed, and hints left out).
+ * The templates go out in batches of consecutive files, a few at a time to each worker as it finishes
+ * the last; the main thread checks one batch at a time itself, reading the workers' messages in
+ * between. Each thread checks with its own TemplateChecker (its own include graph: what one thread
+ * reads it reads once) and writes, per batch, the report's bytes as the writer writes them
+ * (check-batch.ts; a worker sends them as one transferred buffer) with the batch's counts and
+ * notices. The main thread writes the batches in order, keeping the few that arrive early. A writer's
+ * output for a file depends on what it wrote before only by the separator in front of it (JSON: `,\n`
+ * between files; SARIF: between results): every batch is written as if something came before, and the
+ * main thread puts the first separator right (`heads`, found by writing a probe file both ways). Text
+ * reports: each batch's lines but the last printed finding, which the run's writer writes with one
+ * hidden hint if any was hidden (its summary line says whether anything was printed, and hints left out).
  *
  * Single-threaded: `--fix` and `--fix-dry-run` (a fix changes what the includes of later templates
  * read), fewer than MIN_TEMPLATES_PER_WORKER templates per worker, less than MIN_BYTES of them, a
- * writer that cannot hand over its bytes per batch, and, found once the workers have tested the
+ * writer that cannot hand over its bytes per batch, and, found once the threads have tested the
  * templates for includes, more than one in MAX_INCLUDING_SHARE that may include partials.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { commonFolder } from '../core/partials/workspace';
-import { CheckRun, includerUniverse, runCheck, type CheckOptions, type CheckReport, type FileReport, type SeverityCounts } from './check';
-import { byteWriter, type OutputFormat, type ReportWriter } from './formats';
+import { CheckRun, includerUniverse, runCheck, TemplateChecker, type CheckOptions, type CheckReport, type FileReport } from './check';
+import { BatchChecker, FileSerializer, mayIncludeAmong, type BatchFormat, type BatchResult } from './check-batch';
+import type { OutputFormat, ReportWriter } from './formats';
 import { UsageError } from './preview';
 
 /** Below this many templates for each worker, one thread is faster: a worker takes about 0.1 s to start. */
 export const MIN_TEMPLATES_PER_WORKER = 25;
 /**
- * And below this many bytes of templates in all. Each worker loads and warms up the analysis for
- * itself (about half a second of CPU) and two threads on a busy 2-core machine do not run twice as
- * fast: there, 400 templates of 40 KB (16 MB) took 1.2x the wall time and 1.6x the CPU on two
- * workers that they took on one thread, 26 MB broke even, and 43 MB and 86 MB gained 1.08x and
- * 1.3x (paired whole runs, bench/generated/).
+ * And below this many bytes of templates in all. A worker loads and warms up the analysis for itself
+ * (about half a second of CPU) and two threads on a busy 2-core machine do not run twice as fast:
+ * there, the main thread and one worker took 1.1x the wall time and 1.44x the CPU of one thread on
+ * 400 templates of 40 KB (16 MB), 30 MB broke even, and 44 MB and 86 MB gained 1.13x and 1.37x
+ * (paired whole runs, bench/generated/).
  */
 export const MIN_BYTES = 24 * 1024 * 1024;
 /**
  * Templates that may include partials, at most one in this many of those the include graph reads,
- * for workers: each worker's graph scans every one of them (and keeps the scans of those another
- * worker checks), so with many of them one thread is faster and smaller.
+ * for several threads: each thread's graph scans every one of them (and keeps the scans of those
+ * another thread checks), so with many of them one thread is faster and smaller.
  */
 export const MAX_INCLUDING_SHARE = 10;
-/** Templates sent to a worker at a time, and batches a worker has in hand at most. */
+/** Templates in a batch (what a thread checks at a time), and batches a worker has in hand at most. */
 const BATCH_TEMPLATES = 4;
 const BATCHES_IN_HAND = 2;
 
@@ -70,7 +72,7 @@ export interface JobsOutput {
 }
 
 /** Options a worker can be given: `fixed` is a function and `fix` stays on the main thread. */
-export interface WorkerInit {
+export interface WorkerInit extends BatchFormat {
   cwd: string;
   maxFileSize?: number;
   severityOverrides?: CheckOptions['severityOverrides'];
@@ -78,26 +80,17 @@ export interface WorkerInit {
   templates: string[];
   /** The worker's share of the templates to test for includes first. */
   prescan: string[];
-  format: OutputFormat;
-  showHints: boolean;
-  color: boolean;
 }
 
 export type MainMessage =
-  /** The templates the worker's include graph reads (see `runOnWorkers`). */
+  /** The templates the worker's include graph reads (see `runOnThreads`). */
   | { type: 'universe'; files: string[] }
   | { type: 'batch'; batch: number; start: number; end: number };
 
 export type WorkerMessage =
   /** Which of the templates given to `prescan` may include something, as the include graph tests them. */
   | { type: 'prescan'; mayInclude: string[] }
-  | {
-    type: 'batch'; batch: number; bytes: ArrayBuffer; files: number; counts: SeverityCounts; notices: string[]; skipped: number;
-    /** Text reports: the batch's lines but the last, which `last` holds for the run's writer to write. */
-    text?: string; last?: FileReport;
-  };
-
-type BatchResult = Extract<WorkerMessage, { type: 'batch' }>;
+  | BatchResult;
 
 /**
  * Checks as `runCheck` does, on `jobs` threads (default: `os.availableParallelism()`) when that pays;
@@ -129,7 +122,7 @@ export function runCheckJobs(options: CheckOptions, jobs: number | undefined, ou
     debug?.(`mergewise: jobs: ${templates.length} templates on the main thread (${why})\n`);
     return run.checkHere();
   }
-  return runOnWorkers(run, options, threads, script, output);
+  return runOnThreads(run, options, threads, script, output);
 }
 
 /** Only for tests: MERGEWISE_JOBS_ANY_SIZE=1 spreads even a few small templates over the threads. */
@@ -166,32 +159,30 @@ function debugLine(output: JobsOutput): ((line: string) => void) | undefined {
   return process.env.MERGEWISE_DEBUG_JOBS ? output.stderr : undefined;
 }
 
-async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: number, script: string, output: JobsOutput): Promise<CheckReport> {
+async function runOnThreads(run: CheckRun, options: CheckOptions, threads: number, script: string, output: JobsOutput): Promise<CheckReport> {
   const debug = debugLine(output);
   const anySize = anySizeForTests();
   const { Worker: WorkerClass } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { templates } = run;
-  // Each worker's include graph would read every template to find those that may include one
-  // (twice the reading on two threads): instead each tests a share of them, and every worker's graph
+  // Each thread's include graph would read every template to find those that may include one
+  // (twice the reading on two threads): instead each tests a share of them, and every thread's graph
   // reads the templates found, with those that make its templates' common folder the same.
   const universe = includerUniverse(templates, run.index);
   const spanning = spanningFiles(universe);
-  const mayInclude = new Set<string>();
-  let prescans = 0;
+  const share = (i: number) => universe.slice(Math.floor(i * universe.length / threads), Math.floor((i + 1) * universe.length / threads));
+  const format: BatchFormat = { format: output.format, showHints: output.showHints, color: output.color };
   const init = (i: number): WorkerInit => ({
     cwd: options.cwd,
     maxFileSize: options.maxFileSize,
     severityOverrides: options.severityOverrides,
     now: options.now?.getTime(),
     templates,
-    prescan: universe.slice(Math.floor(i * universe.length / threads), Math.floor((i + 1) * universe.length / threads)),
-    format: output.format,
-    showHints: output.showHints,
-    color: output.color,
+    prescan: share(i),
+    ...format,
   });
 
   // Bytes formats: the run's writer has written the report's beginning (to its buffer); the files
-  // follow it. The mergewise.json reports at the end are written by `serializer`, as the workers write.
+  // follow it. The mergewise.json reports at the end are written by `serializer`, as the threads write.
   const serializer = output.format === 'text' ? undefined : new FileSerializer(output.format, output.showHints);
   let wroteAny = false;
   const writeFiles = (bytes: Uint8Array) => {
@@ -208,13 +199,20 @@ async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: numbe
   let sent = 0;
   let next = 0;
   const arrived = new Map<number, BatchResult>();
+  /** Batches each thread checked, the main thread's first (for MERGEWISE_DEBUG_JOBS). */
+  const checkedBy: number[] = new Array<number>(threads).fill(0);
   const workers: Worker[] = [];
   try {
-    const onWorkers = await new Promise<boolean>((resolve, reject) => {
-      const send = (worker: Worker) => {
-        if (sent >= batches) return;
+    const onThreads = await new Promise<boolean>((resolve, reject) => {
+      /** The next batch's number and templates, or undefined when every batch has been handed out. */
+      const take = (): MainMessage & { type: 'batch' } | undefined => {
+        if (sent >= batches) return undefined;
         const start = sent * BATCH_TEMPLATES;
-        worker.postMessage({ type: 'batch', batch: sent++, start, end: Math.min(templates.length, start + BATCH_TEMPLATES) } satisfies MainMessage);
+        return { type: 'batch', batch: sent++, start, end: Math.min(templates.length, start + BATCH_TEMPLATES) };
+      };
+      const send = (worker: Worker) => {
+        const batch = take();
+        if (batch) worker.postMessage(batch);
       };
       const drain = () => {
         for (let batch = arrived.get(next); batch; batch = arrived.get(next)) {
@@ -232,27 +230,51 @@ async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: numbe
         }
         if (next === batches) resolve(true);
       };
-      for (let i = 0; i < threads; i++) {
+      // The main thread checks batches too, one at a time, reading the workers' messages in between
+      // (each worker has BATCHES_IN_HAND batches, so it is not kept waiting meanwhile).
+      let here: BatchChecker | undefined;
+      const checkHereNext = () => {
+        const batch = take();
+        if (!batch) return;
+        try {
+          arrived.set(batch.batch, here!.check(batch.batch, batch.start, batch.end));
+          checkedBy[0]++;
+          drain();
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        setImmediate(checkHereNext);
+      };
+      const mayInclude = new Set<string>();
+      let prescans = 0;
+      const prescanned = (found: string[]) => {
+        for (const file of found) mayInclude.add(file);
+        if (++prescans < threads) return;
+        if (!anySize && mayInclude.size * MAX_INCLUDING_SHARE > universe.length) {
+          debug?.(`mergewise: jobs: ${templates.length} templates on the main thread after all: ${mayInclude.size} of ${universe.length} may include partials\n`);
+          resolve(false);
+          return;
+        }
+        debug?.(`mergewise: jobs: ${templates.length} templates on ${threads} threads (the main thread and ${threads - 1} worker${threads === 2 ? '' : 's'})\n`);
+        const files = universe.filter((file) => mayInclude.has(file) || spanning.has(file));
+        for (const worker of workers) {
+          worker.postMessage({ type: 'universe', files } satisfies MainMessage);
+          for (let k = 0; k < BATCHES_IN_HAND; k++) send(worker);
+        }
+        here = new BatchChecker(new TemplateChecker(options, templates, run.index, () => files), templates, format);
+        checkHereNext();
+      };
+      for (let i = 1; i < threads; i++) {
         const worker = new WorkerClass(script, { workerData: init(i) });
         workers.push(worker);
         worker.on('message', (message: WorkerMessage) => {
           if (message.type === 'prescan') {
-            for (const file of message.mayInclude) mayInclude.add(file);
-            if (++prescans < threads) return;
-            if (!anySize && mayInclude.size * MAX_INCLUDING_SHARE > universe.length) {
-              debug?.(`mergewise: jobs: ${templates.length} templates on the main thread after all: ${mayInclude.size} of ${universe.length} may include partials\n`);
-              resolve(false);
-              return;
-            }
-            debug?.(`mergewise: jobs: ${templates.length} templates on ${threads} worker threads\n`);
-            const files = universe.filter((file) => mayInclude.has(file) || spanning.has(file));
-            for (const each of workers) {
-              each.postMessage({ type: 'universe', files } satisfies MainMessage);
-              for (let k = 0; k < BATCHES_IN_HAND; k++) send(each);
-            }
+            prescanned(message.mayInclude);
             return;
           }
           arrived.set(message.batch, message);
+          checkedBy[i]++;
           drain();
           send(worker);
         });
@@ -261,10 +283,12 @@ async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: numbe
           if (next < batches) reject(new Error(`a check worker stopped (exit code ${code}) before the check was done`));
         });
       }
+      // The main thread's share of the test for includes, while the workers start.
+      prescanned(mayIncludeAmong(share(0)));
       if (batches === 0) resolve(true);
     });
-    if (!onWorkers) {
-      // Every worker's include graph would scan nearly every template: one thread does it once,
+    if (!onThreads) {
+      // Every thread's include graph would scan nearly every template: one thread does it once,
       // once the workers' memory is given back.
       await Promise.all(workers.map((worker) => worker.terminate()));
       return run.checkHere();
@@ -273,6 +297,7 @@ async function runOnWorkers(run: CheckRun, options: CheckOptions, threads: numbe
     for (const worker of workers) void worker.terminate();
   }
 
+  debug?.(`mergewise: jobs: batches checked by each thread, the main thread's first: ${checkedBy.join(', ')}\n`);
   for (const file of templates) run.noteTemplate(file);
 
   if (serializer) {
@@ -296,76 +321,3 @@ export function spanningFiles(files: string[]): Set<string> {
   }
   return spanning;
 }
-
-/**
- * Writes one file at a time to bytes, as the run's writer would write it after other files; and
- * turns such bytes into those of the first file written (`asFirst`).
- */
-export class FileSerializer {
-  private readonly chunks: Uint8Array[] = [];
-  private readonly writer: ReportWriter;
-  /** What the writer puts in front of the first file's output, and in front of any later one. */
-  private readonly heads: { first: Buffer; later: Buffer };
-
-  constructor(format: OutputFormat, showHints: boolean) {
-    const fresh = byteWriter(format, showHints, (bytes) => this.chunks.push(bytes));
-    this.take(fresh);
-    fresh.file(PROBE);
-    const first = this.take(fresh);
-    this.writer = byteWriter(format, showHints, (bytes) => this.chunks.push(bytes));
-    this.writer.file(PROBE);
-    this.take();
-    this.writer.file(PROBE);
-    const later = this.take();
-    let common = 0;
-    while (common < first.length && common < later.length && first[first.length - 1 - common] === later[later.length - 1 - common]) common++;
-    this.heads = { first: first.subarray(0, first.length - common), later: later.subarray(0, later.length - common) };
-  }
-
-  /** Writes the file's report, after others; `take` hands the bytes over. */
-  add(file: FileReport): void {
-    this.writer.file(file);
-  }
-
-  /** The file's bytes, written after others. */
-  file(file: FileReport): Buffer {
-    this.writer.file(file);
-    return this.take();
-  }
-
-  /** Bytes of files written after others, as the first files written. */
-  asFirst(bytes: Uint8Array): Uint8Array {
-    const { first, later } = this.heads;
-    if (first.equals(later)) return bytes;
-    if (!Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, later.length)).equals(later)) {
-      throw new Error('check workers: a file\'s report does not begin as the writer\'s probe did');
-    }
-    return Buffer.concat([first, bytes.subarray(later.length)]);
-  }
-
-  /**
-   * What the writer has assembled since, copied into one buffer of its own (that can be transferred:
-   * a chunk may be bytes the writer keeps).
-   */
-  take(writer = this.writer): Buffer {
-    writer.flush!();
-    const total = this.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-    const bytes = Buffer.allocUnsafeSlow(total);
-    let at = 0;
-    for (const chunk of this.chunks) {
-      bytes.set(chunk, at);
-      at += chunk.length;
-    }
-    this.chunks.length = 0;
-    return bytes;
-  }
-}
-
-/** A file whose report every bytes format writes something for. */
-const PROBE: FileReport = {
-  path: 'probe.liquid',
-  dialect: 'liquid',
-  diagnostics: [{ rule: 'syntax-error', severity: 'error', message: 'probe', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }],
-  fields: [],
-  includes: [],
-};
