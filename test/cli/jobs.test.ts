@@ -22,8 +22,9 @@ interface Run {
   status: number | null; stdout: Buffer; stderr: string; threads: number | undefined;
   /** How many threads checked and why, as MERGEWISE_DEBUG_JOBS says it. */
   jobsLine: string | undefined;
-  /** Spread over threads: how many batches each checked, the main thread's first. */
+  /** Spread over threads: how many batches each checked, the main thread's first, and of how many. */
   batchesByThread: number[] | undefined;
+  batches: number | undefined;
 }
 
 function check(cwd: string, args: string[], env: Record<string, string> = {}): Run {
@@ -36,7 +37,7 @@ function check(cwd: string, args: string[], env: Record<string, string> = {}): R
   const [debug, split] = debugLines;
   const threads = debug?.match(/ on (\d+) threads \(the main thread and (\d+) workers?\)$/);
   if (threads) assert.equal(Number(threads[2]), Number(threads[1]) - 1);
-  const batches = split?.match(/^mergewise: jobs: batches checked by each thread, the main thread's first: ([\d, ]+)$/)?.[1];
+  const batches = split?.match(/^mergewise: jobs: batches checked by each thread, the main thread's first: ([\d, ]+) \(of (\d+)\)$/);
   assert.equal(debugLines.length, threads ? 2 : debug === undefined ? 0 : 1, debugLines.join('\n'));
   return {
     status: child.status,
@@ -44,7 +45,8 @@ function check(cwd: string, args: string[], env: Record<string, string> = {}): R
     stderr: lines.filter((line) => !debugLines.includes(line)).join('\n'),
     threads: threads ? Number(threads[1]) : undefined,
     jobsLine: debug,
-    batchesByThread: batches?.split(', ').map(Number),
+    batchesByThread: batches?.[1].split(', ').map(Number),
+    batches: batches ? Number(batches[2]) : undefined,
   };
 }
 
@@ -58,6 +60,7 @@ function assertSameAcrossJobs(cwd: string, args: string[], jobs: number[], env: 
     // Every thread took part, the main thread among them.
     assert.equal(spread.batchesByThread?.length, n);
     assert.ok(spread.batchesByThread!.every((count) => count > 0), `batches by thread: ${spread.batchesByThread!.join(', ')}`);
+    assert.equal(spread.batchesByThread!.reduce((sum, count) => sum + count, 0), spread.batches);
     assert.ok(spread.stdout.equals(single.stdout), `--jobs ${n} ${args.join(' ')}: the report differs from --jobs 1's`);
     assert.equal(spread.stderr, single.stderr);
     assert.equal(spread.status, single.status);
@@ -120,6 +123,17 @@ describe('check --jobs: the same report on any number of threads', () => {
     // The templates after it are checked.
     assert.ok(report.files.findIndex((file) => file.path.includes('0043-')) > 0);
     assertSameAcrossJobs(dir, ['.', '--format', 'text'], [3], failing);
+  });
+
+  test('a worker that stops: one line saying so, exit code 2, and the main thread stops checking too', () => {
+    const run = check(dir, ['.', '--format', 'json', '--jobs', '2'], { ...env, MERGEWISE_TEST_WORKER_STOPS: '1' });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^mergewise: a check worker stopped \(exit code 70\) before the check was done\. Please report this\.$/m);
+    // The worker stopped at the first of its batches: the main thread, which checks one batch at a
+    // time and reads the workers' news in between, gives up within a batch or two, not after all 36.
+    const [here, worker] = run.batchesByThread!;
+    assert.equal(worker, 0);
+    assert.ok(here < run.batches! / 2, `the main thread went on to check ${here} of ${run.batches} batches`);
   });
 
   test('--fix stays on one thread', () => {

@@ -12,6 +12,8 @@ import { SchemaIndex } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
 
 const init = workerData as WorkerInit;
+/** Only for tests of the command line: the worker stops at its first batch, as one that ran out of memory would. */
+const STOP_AT_FIRST_BATCH = Boolean(process.env.MERGEWISE_TEST_WORKER_STOPS);
 const port = parentPort!;
 let batches: BatchChecker | undefined;
 
@@ -30,6 +32,7 @@ port.on('message', (message: MainMessage) => {
     batches = new BatchChecker(checker, init.templates, init);
     return;
   }
+  if (STOP_AT_FIRST_BATCH) process.exit(70);
   const result = batches!.check(message.batch, message.start, message.end);
   port.postMessage(result, result.text === undefined ? [result.bytes] : []);
 });

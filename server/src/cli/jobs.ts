@@ -201,12 +201,20 @@ async function runOnThreads(run: CheckRun, options: CheckOptions, threads: numbe
   const arrived = new Map<number, BatchResult>();
   /** Batches each thread checked, the main thread's first (for MERGEWISE_DEBUG_JOBS). */
   const checkedBy: number[] = new Array<number>(threads).fill(0);
+  /** Resolved once the main thread checks no more batches: the run settles only after that. */
+  let mainThreadDone: Promise<void> | undefined;
   const workers: Worker[] = [];
   try {
-    const onThreads = await new Promise<boolean>((resolve, reject) => {
-      /** The next batch's number and templates, or undefined when every batch has been handed out. */
+    const onThreads = await new Promise<boolean>((resolve, rejectRun) => {
+      // Once the run has failed (a worker stopped), the main thread checks and writes nothing more.
+      let failed = false;
+      const reject = (error: unknown) => {
+        failed = true;
+        rejectRun(error);
+      };
+      /** The next batch's number and templates, or undefined when every batch has been handed out (or the run failed). */
       const take = (): MainMessage & { type: 'batch' } | undefined => {
-        if (sent >= batches) return undefined;
+        if (failed || sent >= batches) return undefined;
         const start = sent * BATCH_TEMPLATES;
         return { type: 'batch', batch: sent++, start, end: Math.min(templates.length, start + BATCH_TEMPLATES) };
       };
@@ -215,6 +223,7 @@ async function runOnThreads(run: CheckRun, options: CheckOptions, threads: numbe
         if (batch) worker.postMessage(batch);
       };
       const drain = () => {
+        if (failed) return;
         for (let batch = arrived.get(next); batch; batch = arrived.get(next)) {
           arrived.delete(next++);
           run.report.notices.push(...batch.notices);
@@ -233,16 +242,19 @@ async function runOnThreads(run: CheckRun, options: CheckOptions, threads: numbe
       // The main thread checks batches too, one at a time, reading the workers' messages in between
       // (each worker has BATCHES_IN_HAND batches, so it is not kept waiting meanwhile).
       let here: BatchChecker | undefined;
+      let stopped: () => void;
       const checkHereNext = () => {
         const batch = take();
-        if (!batch) return;
+        if (!batch) {
+          stopped();
+          return;
+        }
         try {
           arrived.set(batch.batch, here!.check(batch.batch, batch.start, batch.end));
           checkedBy[0]++;
           drain();
         } catch (error) {
           reject(error);
-          return;
         }
         setImmediate(checkHereNext);
       };
@@ -263,6 +275,7 @@ async function runOnThreads(run: CheckRun, options: CheckOptions, threads: numbe
           for (let k = 0; k < BATCHES_IN_HAND; k++) send(worker);
         }
         here = new BatchChecker(new TemplateChecker(options, templates, run.index, () => files), templates, format);
+        mainThreadDone = new Promise((resolveDone) => (stopped = resolveDone));
         checkHereNext();
       };
       for (let i = 1; i < threads; i++) {
@@ -295,9 +308,10 @@ async function runOnThreads(run: CheckRun, options: CheckOptions, threads: numbe
     }
   } finally {
     for (const worker of workers) void worker.terminate();
+    await mainThreadDone;
+    if (mainThreadDone) debug?.(`mergewise: jobs: batches checked by each thread, the main thread's first: ${checkedBy.join(', ')} (of ${batches})\n`);
   }
 
-  debug?.(`mergewise: jobs: batches checked by each thread, the main thread's first: ${checkedBy.join(', ')}\n`);
   for (const file of templates) run.noteTemplate(file);
 
   if (serializer) {
