@@ -46,6 +46,7 @@ import { audienceLines, audienceTargets, measureAudience, type AudienceResult } 
 import { initTargets, measureInit, type InitBenchResult } from './init';
 import { measureReport, reportTargets, type ReportBenchResult } from './report';
 import { emails400Targets, measureEmails400, type Emails400Result } from './emails400';
+import { jobsTargets, measureJobs, type JobsResult } from './jobs';
 import { formatAllocation, measureAllocation, type AllocationRow } from './allocation';
 
 const ROOT = path.dirname(BENCH_DIR);
@@ -66,6 +67,8 @@ const SKIP_INIT = process.argv.includes('--no-init');
 const SKIP_REPORT = process.argv.includes('--no-report');
 /** `--no-emails400` leaves out check on 400 emails against toLiquidHtmlAST, whole processes (bench/emails400.ts). */
 const SKIP_EMAILS400 = process.argv.includes('--no-emails400');
+/** `--no-jobs` leaves out check with the default --jobs against --jobs 1, whole processes (bench/jobs.ts). */
+const SKIP_JOBS = process.argv.includes('--no-jobs');
 /** `--no-allocation` leaves out the bytes allocated per MB analysed (bench/allocation.ts). */
 const SKIP_ALLOCATION = process.argv.includes('--no-allocation');
 const AUDIENCE_ONLY = process.argv.includes('--audience-only');
@@ -76,7 +79,7 @@ const LSP10K_ONLY = process.argv.includes('--lsp10k-only');
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 /** Only a complete run replaces bench/results.json; partial runs write into bench/generated/. */
 const RESULTS_FILE = QUICK || SKIP_CLI || SKIP_LSP || ONLY || SKIP_PARTIALS || PARTIALS_ONLY || SKIP_AUDIENCE || AUDIENCE_ONLY || SKIP_INIT || SKIP_REPORT
-  || SKIP_LSP10K || LSP10K_ONLY || SKIP_EMAILS400 || SKIP_ALLOCATION
+  || SKIP_LSP10K || LSP10K_ONLY || SKIP_EMAILS400 || SKIP_JOBS || SKIP_ALLOCATION
   ? path.join(GENERATED_DIR, 'results-partial.json')
   : path.join(BENCH_DIR, 'results.json');
 
@@ -1381,6 +1384,12 @@ async function main(): Promise<void> {
     log('\nmergewise check on 400 emails of 40 KB, each format in pairs with a process that only parses them with toLiquidHtmlAST:');
     emails400 = measureEmails400(QUICK ? 2 : 6, log);
   }
+  let jobs: JobsResult | { skipped: string };
+  if (SKIP_JOBS || SKIP_CLI) jobs = { skipped: SKIP_JOBS ? '--no-jobs' : '--no-cli' };
+  else {
+    log('\nmergewise check on the workspace, the default --jobs in pairs with --jobs 1, and two --jobs 1 processes on halves of it, in turn and side by side:');
+    jobs = await measureJobs(QUICK ? 2 : 6, log);
+  }
   let allocation: AllocationRow[] | { skipped: string };
   if (SKIP_ALLOCATION) allocation = { skipped: '--no-allocation' };
   else {
@@ -1449,6 +1458,7 @@ async function main(): Promise<void> {
   targets.push(...initTargets(init));
   targets.push(...reportTargets(report));
   targets.push(...emails400Targets(emails400));
+  targets.push(...jobsTargets(jobs));
 
   printTable(measurements, all, growth, ratios, otherDialects.rows, cli, lspResult, largeWorkspace, partials, targets, audience);
   for (const note of handlebarsNotes()) log(`\nNote: ${note}`);
@@ -1505,6 +1515,7 @@ async function main(): Promise<void> {
     init,
     report,
     emails400,
+    jobs,
     allocation,
     targets,
     totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
