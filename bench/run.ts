@@ -1387,7 +1387,7 @@ async function main(): Promise<void> {
   let jobs: JobsResult | { skipped: string };
   if (SKIP_JOBS || SKIP_CLI) jobs = { skipped: SKIP_JOBS ? '--no-jobs' : '--no-cli' };
   else {
-    log('\nmergewise check on the workspace, the default --jobs in pairs with --jobs 1, and two --jobs 1 processes on halves of it, in turn and side by side:');
+    log('\nmergewise check on the workspace, the default --jobs in pairs with --jobs 1, each pair beside two --jobs 1 processes side by side on a half of it each:');
     jobs = await measureJobs(QUICK ? 2 : 6, log);
   }
   let allocation: AllocationRow[] | { skipped: string };

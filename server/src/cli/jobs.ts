@@ -17,7 +17,7 @@
  * hidden hint if any was hidden (its summary line says whether anything was printed, and hints left out).
  *
  * Single-threaded: `--fix` and `--fix-dry-run` (a fix changes what the includes of later templates
- * read), fewer than MIN_TEMPLATES_PER_WORKER templates per worker, less than MIN_BYTES of them, a
+ * read), fewer than MIN_TEMPLATES_PER_WORKER templates per thread, less than MIN_BYTES of them, a
  * writer that cannot hand over its bytes per batch, and, found once the threads have tested the
  * templates for includes, more than one in MAX_INCLUDING_SHARE that may include partials.
  */
@@ -30,7 +30,7 @@ import { BatchChecker, FileSerializer, mayIncludeAmong, type BatchFormat, type B
 import type { OutputFormat, ReportWriter } from './formats';
 import { UsageError } from './preview';
 
-/** Below this many templates for each worker, one thread is faster: a worker takes about 0.1 s to start. */
+/** Below this many templates for each thread, one thread is faster: a worker takes about 0.1 s to start. */
 export const MIN_TEMPLATES_PER_WORKER = 25;
 /**
  * And below this many bytes of templates in all. A worker loads and warms up the analysis for itself
