@@ -129,11 +129,13 @@ describe('check --jobs: the same report on any number of threads', () => {
     const run = check(dir, ['.', '--format', 'json', '--jobs', '2'], { ...env, MERGEWISE_TEST_WORKER_STOPS: '1' });
     assert.equal(run.status, 2);
     assert.match(run.stderr, /^mergewise: a check worker stopped \(exit code 70\) before the check was done\. Please report this\.$/m);
-    // The worker stopped at the first of its batches: the main thread, which checks one batch at a
-    // time and reads the workers' news in between, gives up within a batch or two, not after all 36.
+    // The worker stopped at the first of the two batches it was handed: the main thread, which checks
+    // one batch at a time and reads the workers' news in between, gives up at its next batch, and so
+    // does not go on through all the others (34 of 36: what it did before). Its first batches are
+    // checked while the worker stops, however busy the machine, hence no tighter bound.
     const [here, worker] = run.batchesByThread!;
     assert.equal(worker, 0);
-    assert.ok(here < run.batches! / 2, `the main thread went on to check ${here} of ${run.batches} batches`);
+    assert.ok(here < run.batches! - 2, `the main thread went on to check ${here} of ${run.batches} batches`);
   });
 
   test('--fix stays on one thread', () => {
