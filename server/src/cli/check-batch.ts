@@ -29,10 +29,17 @@ export interface BatchResult {
   last?: FileReport;
 }
 
-/** Which of `files` may include something, as the include graph tests them (one it cannot read is counted in: the graph says why). */
-export function mayIncludeAmong(files: string[]): string[] {
+/**
+ * Which of `files` may include something, as the include graph tests them (one it cannot read is
+ * counted in: the graph says why), in order; the test stops once `enough` are found, or once
+ * `without` have been found to include nothing. `tested`: how many of `files` it read.
+ */
+export function mayIncludeAmong(files: string[], enough = Infinity, without = Infinity): { found: string[]; tested: number } {
   const found: string[] = [];
+  let tested = 0;
   for (const file of files) {
+    if (found.length >= enough || tested - found.length >= without) break;
+    tested++;
     let text: string | undefined;
     try {
       text = nodeFileSystem.readText(file);
@@ -42,7 +49,7 @@ export function mayIncludeAmong(files: string[]): string[] {
     }
     if (text !== undefined && MAY_INCLUDE.test(text)) found.push(file);
   }
-  return found;
+  return { found, tested };
 }
 
 /** Checks batches of `templates` with one thread's TemplateChecker and writes their reports. */

@@ -17,7 +17,7 @@ const STOP_AT_FIRST_BATCH = Boolean(process.env.MERGEWISE_TEST_WORKER_STOPS);
 const port = parentPort!;
 let batches: BatchChecker | undefined;
 
-port.postMessage({ type: 'prescan', mayInclude: mayIncludeAmong(init.prescan) } satisfies WorkerMessage);
+port.postMessage({ type: 'prescan', mayInclude: mayIncludeAmong(init.prescan).found } satisfies WorkerMessage);
 
 port.on('message', (message: MainMessage) => {
   if (message.type === 'universe') {

@@ -260,14 +260,21 @@ async function runOnThreads(run: CheckRun, options: CheckOptions, threads: numbe
       };
       const mayInclude = new Set<string>();
       let prescans = 0;
+      let decided = false;
       const prescanned = (found: string[]) => {
+        if (decided) return;
         for (const file of found) mayInclude.add(file);
-        if (++prescans < threads) return;
+        prescans++;
+        // Once more than one in MAX_INCLUDING_SHARE may include, whatever the other threads find
+        // cannot change the answer: the check goes to one thread without waiting for them.
         if (!anySize && mayInclude.size * MAX_INCLUDING_SHARE > universe.length) {
-          debug?.(`mergewise: jobs: ${templates.length} templates on the main thread after all: ${mayInclude.size} of ${universe.length} may include partials\n`);
+          decided = true;
+          debug?.(`mergewise: jobs: ${templates.length} templates on the main thread after all: at least ${mayInclude.size} of ${universe.length} may include partials${workers.length ? '' : ' (no worker started)'}\n`);
           resolve(false);
           return;
         }
+        if (prescans < threads) return;
+        decided = true;
         debug?.(`mergewise: jobs: ${templates.length} templates on ${threads} threads (the main thread and ${threads - 1} worker${threads === 2 ? '' : 's'})\n`);
         const files = universe.filter((file) => mayInclude.has(file) || spanning.has(file));
         for (const worker of workers) {
@@ -278,6 +285,16 @@ async function runOnThreads(run: CheckRun, options: CheckOptions, threads: numbe
         mainThreadDone = new Promise((resolveDone) => (stopped = resolveDone));
         checkHereNext();
       };
+      // The main thread tests its share for includes first, in order, until it has found enough to
+      // settle the question (the check then stays on this thread, and no worker starts) or as many
+      // that include nothing; then the workers start, and it tests the rest of its share meanwhile.
+      const own = share(0);
+      const enough = anySize ? Infinity : Math.floor(universe.length / MAX_INCLUDING_SHARE) + 1;
+      const first = mayIncludeAmong(own, enough, enough);
+      if (first.found.length >= enough) {
+        prescanned(first.found);
+        return;
+      }
       for (let i = 1; i < threads; i++) {
         const worker = new WorkerClass(script, { workerData: init(i) });
         workers.push(worker);
@@ -296,8 +313,8 @@ async function runOnThreads(run: CheckRun, options: CheckOptions, threads: numbe
           if (next < batches) reject(new Error(`a check worker stopped (exit code ${code}) before the check was done`));
         });
       }
-      // The main thread's share of the test for includes, while the workers start.
-      prescanned(mayIncludeAmong(share(0)));
+      const rest = mayIncludeAmong(own.slice(first.tested), enough - first.found.length);
+      prescanned([...first.found, ...rest.found]);
       if (batches === 0) resolve(true);
     });
     if (!onThreads) {
