@@ -18,8 +18,9 @@
  *
  * Single-threaded: `--fix` and `--fix-dry-run` (a fix changes what the includes of later templates
  * read), fewer than MIN_TEMPLATES_PER_WORKER templates per thread, less than MIN_BYTES of them, a
- * writer that cannot hand over its bytes per batch, and, found once the threads have tested the
- * templates for includes, more than one in MAX_INCLUDING_SHARE that may include partials.
+ * writer that cannot hand over its bytes per batch, and, found as the threads test the templates for
+ * includes (the main thread its first ones before any worker starts), more than one in
+ * MAX_INCLUDING_SHARE that may include partials.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
