@@ -6,7 +6,7 @@
  */
 import { severityCounts, type CheckReport, type DiagnosticReport, type FileReport, type SeverityCounts, type TemplateChecker } from './check';
 import { byteWriter, textWriter, type OutputFormat, type ReportWriter } from './formats';
-import { MAY_INCLUDE } from '../core/partials/workspace';
+import { mayInclude } from '../core/partials/workspace';
 import { nodeFileSystem } from '../node-fs';
 
 /** How a batch's report is written: the run's format and its options. */
@@ -30,9 +30,9 @@ export interface BatchResult {
 }
 
 /**
- * Which of `files` may include something, as the include graph tests them (one it cannot read is
- * counted in: the graph says why), in order; the test stops once `enough` are found, or once
- * `without` have been found to include nothing. `tested`: how many of `files` it read.
+ * Which of `files` may include something, as the include graph tests them (`mayInclude`; one it
+ * cannot read is counted in: the graph says why), in order; the test stops once `enough` are found,
+ * or once `without` have been found to include nothing. `tested`: how many of `files` it read.
  */
 export function mayIncludeAmong(files: string[], enough = Infinity, without = Infinity): { found: string[]; tested: number } {
   const found: string[] = [];
@@ -47,7 +47,7 @@ export function mayIncludeAmong(files: string[], enough = Infinity, without = In
       found.push(file);
       continue;
     }
-    if (text !== undefined && MAY_INCLUDE.test(text)) found.push(file);
+    if (text !== undefined && mayInclude(text)) found.push(file);
   }
   return { found, tested };
 }

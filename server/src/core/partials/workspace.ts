@@ -83,7 +83,12 @@ interface SitesEntry {
  * What every include form starts with: a template without any includes nothing, and is not scanned
  * for the graph (tags, not bare words: "includes" and "render" are common in email copy).
  */
-export const MAY_INCLUDE = /\{%-?\s*(?:render|include|import|from|extends)\b|content_blocks|\{\{~?#?>|snippet|ContentBlockBy|TreatAsContent/i;
+const MAY_INCLUDE = /\{%-?\s*(?:render|include|import|from|extends)\b|content_blocks|\{\{~?#?>|snippet|ContentBlockBy|TreatAsContent/i;
+
+/** Whether the include graph scans a template with this text for what it includes (see MAY_INCLUDE). */
+export function mayInclude(text: string): boolean {
+  return MAY_INCLUDE.test(text) && !looksBinary(text);
+}
 
 export class PartialWorkspace {
   /** Partials read whole, with their scans: few, and read again and again. */
@@ -161,7 +166,7 @@ export class PartialWorkspace {
     const entry: SitesEntry = { version, sites: [], purposeDirectives: [] };
     try {
       const text = this.texts.read(file);
-      if (text !== undefined && MAY_INCLUDE.test(text) && !looksBinary(text)) {
+      if (text !== undefined && mayInclude(text)) {
         const { scan } = this.scanned(file, text, this.schemas.schemaFor(file)?.result?.schema);
         entry.sites = scan.includes ?? [];
         entry.purposeDirectives = scan.purposeDirectives;
