@@ -20,6 +20,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statS
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_DIR, GENERATED_DIR, Random, SEED } from './generate';
+import { median } from './measure';
 
 /** Bump when the output changes, so that bench/run.ts regenerates stale files. */
 export const AUDIENCE_GENERATOR_VERSION = 1;
@@ -359,11 +360,6 @@ export async function measureAudience(options: { quick?: boolean; log?: (line: s
     if (!warmUp) rounds.push(round);
   }
   /** The middle value; with an even count, the mean of the two middle ones. */
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  };
   const side = (s: Side) => ({
     wallMs: median(rounds.map((r) => r[s].wallMs)),
     cpuMs: median(rounds.map((r) => r[s].cpuMs)),

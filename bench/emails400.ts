@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_DIR, GENERATED_DIR, generateTemplate } from './generate';
+import { median } from './measure';
 
 /** Bump when the output changes, so that stale files are regenerated. */
 export const EMAILS400_VERSION = 1;
@@ -79,12 +80,6 @@ function run(args: string[], out: string): Timed {
   if (child.error) throw child.error;
   return { ms, status: child.status };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 export interface Emails400Result {
   templates: number;

@@ -20,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_DIR, WORKSPACE_DIR } from './generate';
+import { median, readUsage } from './measure';
 
 const ROOT = path.dirname(BENCH_DIR);
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -57,17 +58,10 @@ function check(run: Launch): Promise<Usage> {
         reject(new Error(`node ${run.args.slice(2).join(' ')} exited with ${code}`));
         return;
       }
-      const usage = JSON.parse(readFileSync(run.usageFile, 'utf8')) as { maxRssKiB: number; userMs: number; systemMs: number };
-      resolve({ wallMs, cpuMs: usage.userMs + usage.systemMs, peakRssMB: usage.maxRssKiB / 1024 });
+      resolve({ wallMs, ...readUsage(run.usageFile) });
     });
   });
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 function digest(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -20,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_DIR, currentManifest, generateAll, GENERATED_DIR, SCHEMA_FIELDS, WORKSPACE_DIR } from './generate';
+import { median, readUsage } from './measure';
 
 const ROOT = path.dirname(BENCH_DIR);
 const REPORT_WORKSPACE = path.join(GENERATED_DIR, 'report-workspace');
@@ -94,14 +95,7 @@ function run(cli: string, cwd: string, args: string[]): ProcessRun {
   closeSync(devNull);
   // Exit 1 is the report's and check's answer for templates that fail; anything else is a crash.
   if (child.status !== 0 && child.status !== 1) throw new Error(`mergewise ${args[0]} exited ${child.status}: ${child.stderr.toString().slice(0, 500)}`);
-  const usage = JSON.parse(readFileSync(USAGE_FILE, 'utf8')) as { maxRssKiB: number; userMs: number; systemMs: number };
-  return { wallMs, cpuMs: usage.userMs + usage.systemMs, peakRssMB: usage.maxRssKiB / 1024, exitCode: child.status };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { wallMs, ...readUsage(USAGE_FILE), exitCode: child.status };
 }
 
 interface Side { wallMsMedian: number; cpuMsMedian: number; peakRssMBMax: number }

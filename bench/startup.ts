@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './measure';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -57,12 +58,6 @@ function wall(args: string[], cwd: string): number {
   if (child.error) throw child.error;
   return ms;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first.');
 for (let up = DIR; path.dirname(up) !== up; up = path.dirname(up)) {
