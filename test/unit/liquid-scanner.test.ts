@@ -203,6 +203,23 @@ describe('liquid scanner: raw and comment', () => {
     assert.deepEqual(scan.syntaxErrors, []);
   });
 
+  test('each body ends at its own end tag, whitespace control and all, one block after another', () => {
+    const scan = scanLiquid(
+      '{%- comment -%}{{ a }}{% endraw %}{%- endcomment -%}{{ b }}{% raw %}{{ c }}{% endcomment %}{% endraw %}' +
+      '{{ d }}{% doc %}{{ e }}{%   enddoc   %}{{ f }}{% comment %}{{ g }}{% endcomment %}{{ h }}');
+    assert.deepEqual(paths(scan), ['b', 'd', 'f', 'h']);
+    assert.deepEqual(scan.syntaxErrors, []);
+  });
+
+  test('a body never closed swallows the rest and is reported on its tag', () => {
+    const text = '{{ before }}{% raw %}{{ after }}';
+    const scan = scanLiquid(text);
+    assert.deepEqual(paths(scan), ['before']);
+    assert.equal(scan.syntaxErrors.length, 1);
+    assert.equal(textAt(text, scan.syntaxErrors[0].span), '{% raw %}');
+    assert.match(scan.syntaxErrors[0].message, /never closed.*\{% endraw %\}/);
+  });
+
   test('purpose directives in a comment, with the span of each id', () => {
     const source = '{% comment %}mergewise purpose: █trial-stylist-features, █cart-recovery{% endcomment %}';
     const { text, offsets } = marked(source);
