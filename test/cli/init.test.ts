@@ -314,6 +314,17 @@ describe('mergewise init leaves the type out where the uses do not tell it', () 
   });
 });
 
+describe('mergewise init on a list whose items have nested objects', () => {
+  test('check right after finds no unknown-field on the nested object tested on its own', () => {
+    const dir = ws({ 'emails/a.liquid': '{% for line in order.lines %}{% if line.plan %}{{ line.plan.name | default: "Plan" }}{% endif %}{% endfor %}' });
+    assert.equal(cli(['init'], dir).code, 0);
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8'));
+    assert.deepEqual(Object.keys(written.fields['order.lines'].items.fields), ['plan.name']);
+    const rules = rulesIn(checkJson(dir));
+    assert.equal(rules.get('unknown-field'), undefined);
+  });
+});
+
 describe('mergewise init never overwrites', () => {
   test('--dry-run prints the files and writes nothing', () => {
     const dir = ws({ 'emails/a.liquid': USES });

@@ -329,6 +329,15 @@ describe('schema loader: nested fields', () => {
     assert.equal(resolveField(schema, 'liquid', 'customer.address.zip').kind, 'unknown');
   });
 
+  test('a dotted sub-field name makes its parent a namespace, inside a list item too (as init writes them)', () => {
+    const schema = schemaOf('{ "fields": { "order.lines": { "type": "array", "items": { "fields": { "plan.name": {} } } }, "shop.name": {} } }');
+    assert.equal(resolveField(schema, 'liquid', 'order.lines[].plan.name').kind, 'field');
+    assert.equal(resolveField(schema, 'liquid', 'order.lines[].plan').kind, 'namespace');
+    assert.equal(resolveField(schema, 'liquid', 'shop').kind, 'namespace');
+    assert.equal(resolveField(schema, 'liquid', 'order.lines[].plan.price').kind, 'unknown');
+    assert.equal(resolveField(schema, 'liquid', 'order.lines[].planet').kind, 'unknown');
+  });
+
   test('a field with sub-fields of the wrong type says which type was expected', () => {
     const diagnostic = only('{ "fields": { "x": { "type": "string", "items": { "fields": {} } } } }');
     assert.match(diagnostic.message, /Field "x" has sub-fields but "type" is "string"; expected "array"/);

@@ -28,7 +28,11 @@ export function resolveField(schema: Schema, dialect: DialectId, path: string): 
   for (let cut = lastSeparator(path, path.length); cut > 0; cut = lastSeparator(path, cut)) {
     if (cut > longest) continue;
     const parent = schema.fields.get(path.slice(0, cut)) ?? aliasIndex(schema, dialect).get(path.slice(0, cut));
-    if (parent) return parent.open && (parent.type === 'object' || parent.type === 'array') ? { kind: 'field', field: parent } : { kind: 'unknown' };
+    if (parent) {
+      if (parent.open && (parent.type === 'object' || parent.type === 'array')) return { kind: 'field', field: parent };
+      // A closed parent still has its declared sub-fields' prefixes: `plan` in a list's item field `plan.name`.
+      break;
+    }
   }
   return namespaces(schema, dialect).has(path) ? { kind: 'namespace' } : { kind: 'unknown' };
 }
