@@ -231,6 +231,15 @@ describe('Klaviyo preview rendering', () => {
     assert.doesNotMatch(out, /Your cart is saved/);
   });
 
+  test('`{% currency_format %}` is a Klaviyo tag: its value is a use, and the preview shows it as money', () => {
+    const text = '<p>{% currency_format item.price %}</p><p>{% currency_format event.line_price|floatformat:2 %}</p>{% currency_format missing %}';
+    assert.deepEqual(errors(text), []);
+    const scan = klaviyo.scan(text);
+    assert.deepEqual(scan.uses.map((use) => use.path), ['item.price', 'event.line_price', 'missing']);
+    const result = render(text, { item: { price: 1234.5 }, event: { line_price: '3.5' } });
+    assert.equal(result.output, '<p>$1,234.50</p><p>$3.50</p>');
+  });
+
   test('`{% empty %}` runs for an empty list, and dates use Django formats', () => {
     const result = render(`{% for item in items %}{{ item }}{% empty %}none{% endfor %} {{ trial_end|date:'F j, Y' }}`, {
       items: [], trial_end: '2026-12-03T10:00:00Z',

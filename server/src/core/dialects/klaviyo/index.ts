@@ -1,7 +1,7 @@
 /**
  * Klaviyo: Django templates. `{{ first_name|default:'there' }}`, `{% if %}`/`{% elif %}`,
  * `{% for %}…{% empty %}`, `{% with %}`, `person|lookup:'Property Name'`, and Klaviyo's own tags
- * (`{% unsubscribe %}`, `{% manage_preferences %}`, `{% web_view %}`).
+ * (`{% unsubscribe %}`, `{% manage_preferences %}`, `{% web_view %}`, `{% currency_format price %}`).
  *
  * Klaviyo's `default` fires on any falsy value, not only a missing one: an order count of 0 or a
  * `False` flag shows the fallback too.
@@ -27,6 +27,7 @@ export const klaviyoFlavor: DjangoFlavor = {
   standaloneTags: [
     'unsubscribe', 'unsubscribe_link', 'unsubscribe_url', 'manage_preferences', 'manage_preferences_link',
     'manage_preferences_url', 'web_view', 'web_view_link', 'web_view_url', 'current_year', 'today', 'now',
+    'currency_format',
   ],
   unknownTagsAreErrors: true,
   otherTags: [],
@@ -49,11 +50,19 @@ export const klaviyoFlavor: DjangoFlavor = {
       case 'web_view_link': case 'web_view_url': return WEB_VIEW_URL;
       case 'current_year': return String(new Date().getUTCFullYear());
       case 'today': case 'now': return formatDjangoDate(new Date(), label ?? 'N j, Y');
+      // In the account's currency, which the preview cannot know: dollars stand in for it.
+      case 'currency_format': return currencyText(args[0]);
       default: return '';
     }
   },
   systemValue: (path) => `(${path})`,
 };
+
+/** `{% currency_format price %}` as the preview shows it: `$1,234.50`, nothing for a missing or non-numeric value. */
+function currencyText(value: unknown): string {
+  const amount = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(amount) ? `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}` : '';
+}
 
 const FILTERS: CompletionRow[] = [
   ['default', "Value to show when the property is missing or falsy: Klaviyo's default also replaces 0, False and empty text", "default:'${1:there}'"],

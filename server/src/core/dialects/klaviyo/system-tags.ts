@@ -20,6 +20,7 @@ const ENTRIES: SystemTag[] = [
   { name: 'web_view', tag: true, description: 'A link to the email\'s web version.' },
   { name: 'web_view_link', tag: true, description: 'The web version\'s address, for your own link.' },
   { name: 'web_view_url', tag: true, description: 'The web version\'s address, for your own link.' },
+  { name: 'currency_format', tag: true, description: 'A price in the account\'s currency: `{% currency_format event.value|floatformat:2 %}`.' },
   { name: 'current_year', tag: true, description: 'The year of the send.' },
   { name: 'today', tag: true, description: 'The date of the send (`{% today \'%B %d\' %}` formats it).' },
   { name: 'now', tag: true, description: NOW },
