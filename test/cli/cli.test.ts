@@ -473,6 +473,20 @@ describe('mergewise preview', () => {
     assert.match(run.stdout, /── Ben: 1 fallback, 1 blank, 0 stale · 11 bytes ──\nHi \[there ← fallback\], \[blank: customer.job_title\]\./);
   });
 
+  test('connected data is said to be not fetched, or blank in its mock, by what the template reads', () => {
+    const dir = ws({
+      'mergewise.json': JSON.stringify({ recipients: ['recipients/*.json'], fields: { fav_game_id: {} } }),
+      'recipients/ana.json': JSON.stringify({ $name: 'Ana', fav_game_id: 'g1', $connected: { offer: { other: 1 } } }),
+      'emails/a.liquid': '{% catalog_items games {{custom_attribute.${fav_game_id}}} %}<p>{{ items[0].title }}</p>\n' +
+        '{% connected_content https://api.example.com/x :save offer %}<p>{{ offer.code }}</p>',
+    });
+    const run = cli(['preview', 'emails/a.liquid'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /<p>\[not fetched: items\[0\]\.title; mock it under "\$connected" in the recipient file\]<\/p>/);
+    assert.match(run.stdout, /<p>\[blank: offer\.code in the mock response\]<\/p>/);
+    assert.doesNotMatch(run.stdout, /undefined/);
+  });
+
   test('--recipient picks one by name', () => {
     const run = cli(['preview', 'emails/a.liquid', '--recipient', 'ben'], ws(files));
     assert.doesNotMatch(run.stdout, /Ana/);

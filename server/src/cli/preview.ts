@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getDialect } from '../core/dialects/registry';
 import { indexPage, isPlainTextTemplate, recipientPage, summaryWithSize } from '../core/preview/html';
-import { previewTemplate, type RecipientPreview } from '../core/preview/preview';
+import { previewTemplate, type PreviewMark, type RecipientPreview } from '../core/preview/preview';
 import { loadRecipients, type Recipient } from '../core/preview/recipients';
 import { partialLookup, partialSources } from '../core/partials/render';
 import { PartialWorkspace } from '../core/partials/workspace';
@@ -96,11 +96,19 @@ export function formatPreviewText(preview: RecipientPreview, color: boolean): st
     const mark = segment.mark;
     if (!mark || mark.kind === 'value') { body += segment.text; continue; }
     if (mark.kind === 'fallback') body += paint(33, `[${segment.text} ← fallback]`);
-    else if (mark.kind === 'blank') body += paint(31, `[blank: ${mark.field}]`);
+    else if (mark.kind === 'blank') body += paint(31, blankText(mark));
     else if (mark.kind === 'stale') body += paint(35, `[${segment.text} ← stale, updated ${mark.updatedAt?.toISOString().slice(0, 10)}]`);
     else body += paint(41, `[raw: ${segment.text}]`);
   }
   return `${header}\n${body.replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}
+
+/** A blank field by its name; connected data, which has none in the schema, by what the template reads and why it is empty. */
+function blankText(mark: PreviewMark): string {
+  const connected = mark.connected;
+  if (connected && !connected.mocked) return `[not fetched: ${connected.written}; mock it under "$connected" in the recipient file]`;
+  if (connected) return `[blank: ${connected.written} in the mock response]`;
+  return `[blank: ${mark.field ?? 'a value'}]`;
 }
 
 function slug(name: string): string {
