@@ -497,6 +497,19 @@ describe('liquid scanner: guards', () => {
   test('`{% if x == "gold" %}` guards x (it has that value)', () => assert.equal(guardedOutput('{% if x == "gold" %}{{ x }}{% endif %}'), true));
   test('`{% if x.size > 0 %}` guards x', () => assert.equal(guardedOutput('{% if x.size > 0 %}{{ x | join: ", " }}{% endif %}'), true));
 
+  test('a count above zero, `!= empty` or `!= blank` guards the list\'s first and last item; `{% if list %}` and `!= nil` do not', () => {
+    const item = (source: string) => guardedOutput(source, 'list[]');
+    assert.equal(item('{% if list.size > 0 %}{{ list.first }}{% endif %}'), true);
+    assert.equal(item('{% if list.size >= 1 %}{{ list.last }}{% endif %}'), true);
+    assert.equal(item('{% if list.size != 0 %}{{ list.first }}{% endif %}'), true);
+    assert.equal(item('{% if list != empty %}{{ list.first }}{% endif %}'), true);
+    assert.equal(item('{% if list == empty %}none{% else %}{{ list.last }}{% endif %}'), true);
+    assert.equal(item('{% if list %}{{ list.first }}{% endif %}'), false);
+    assert.equal(item('{% if list != blank %}{{ list.first }}{% endif %}'), true);
+    assert.equal(item('{% if list != nil %}{{ list.first }}{% endif %}'), false);
+    assert.equal(item('{% if other.size > 0 %}{{ list.first }}{% endif %}'), false);
+  });
+
   test('`{% unless x %}` does not guard x', () => assert.equal(guardedOutput('{% unless x %}{{ x }}{% endunless %}'), false));
   test('`{% if x == blank %}` does not guard x', () => assert.equal(guardedOutput('{% if x == blank %}{{ x }}{% endif %}'), false));
   test('`{% if x != "gold" %}` does not guard x', () => assert.equal(guardedOutput('{% if x != "gold" %}{{ x }}{% endif %}'), false));

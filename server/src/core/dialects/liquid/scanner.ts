@@ -1085,15 +1085,20 @@ function comparisonGuards(left: Operand, operator: string, right: Operand): { wh
   if (!field.reference) return { whenTrue: NONE, whenFalse: NONE };
   const path = field.reference.path;
   const otherIsBlank = other.blankLiteral || (field.reference.size && other.token.value === '0');
+  // A list with items has a first and a last (`list.first` reads as `list[]`): a count above zero,
+  // `!= empty` or `!= blank` says so, where `{% if list %}` does not (an empty list is truthy in Liquid).
+  const hasItems = field.reference.size || (!other.reference && (other.token.value === 'empty' || other.token.value === 'blank'));
+  const present = hasItems ? [path, `${path}[]`] : [path];
   switch (operator) {
     case '!=':
     case '<>':
-      return otherIsBlank ? { whenTrue: [path], whenFalse: NONE } : { whenTrue: NONE, whenFalse: NONE };
+      return otherIsBlank ? { whenTrue: present, whenFalse: NONE } : { whenTrue: NONE, whenFalse: NONE };
     case '==':
-      if (otherIsBlank) return { whenTrue: NONE, whenFalse: [path] };
+      if (otherIsBlank) return { whenTrue: NONE, whenFalse: present };
       return other.literal ? { whenTrue: [path], whenFalse: NONE } : { whenTrue: NONE, whenFalse: NONE };
     case '>':
     case '>=':
+      return { whenTrue: field === left ? present : [path], whenFalse: NONE };
     case 'contains':
       return { whenTrue: [path], whenFalse: NONE };
     default:
