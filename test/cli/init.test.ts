@@ -325,6 +325,18 @@ describe('mergewise init on a list whose items have nested objects', () => {
   });
 });
 
+describe('mergewise init on a list of lists', () => {
+  test('the outer list is declared open, and check right after runs without a configuration error or unknown-field', () => {
+    const dir = ws({ 'emails/a.hbs': '{{#each pages}}{{#each this}}<p>{{#if title}}{{title}}{{else}}Untitled{{/if}}</p>{{/each}}{{/each}}' });
+    const run = cli(['init'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8'));
+    assert.deepEqual(written.fields, { pages: { type: 'array' } });
+    schemaIn(dir);
+    assert.equal(rulesIn(checkJson(dir)).get('unknown-field'), undefined);
+  });
+});
+
 describe('mergewise init never overwrites', () => {
   test('--dry-run prints the files and writes nothing', () => {
     const dir = ws({ 'emails/a.liquid': USES });

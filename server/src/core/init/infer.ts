@@ -35,13 +35,35 @@ export function inferFields(evidence: Map<string, FieldEvidence>): InferredField
   for (const path of evidence.keys()) {
     for (let at = path.lastIndexOf('.'); at > 0; at = path.lastIndexOf('.', at - 1)) parents.add(path.slice(0, at));
   }
+  const listsOfLists = listsHoldingLists(evidence.keys());
   const fields: InferredField[] = [];
   for (const item of evidence.values()) {
     const isList = item.types.has('array');
     if (parents.has(item.path) && !isList) continue;
+    if (insideAny(item.path, listsOfLists)) continue;
     fields.push(infer(item));
   }
   return fields.sort((a, b) => comparePaths(a.path, b.path));
+}
+
+/**
+ * Lists whose items are lists (`{{#each pages}}{{#each this}}`: `pages[][].title`). mergewise.json
+ * cannot describe an item that is itself a list, so such a list is declared open, an `array`
+ * without `items`, and everything under its items is left to it.
+ */
+function listsHoldingLists(paths: Iterable<string>): string[] {
+  const lists = new Set<string>();
+  for (const path of paths) {
+    const nested = path.indexOf('[][]');
+    if (nested !== -1) lists.add(path.slice(0, nested));
+    else if (path.endsWith('[]')) lists.add(path.slice(0, -2));
+  }
+  return [...lists];
+}
+
+/** Whether `path` is an item of one of `lists`, or below one. */
+function insideAny(path: string, lists: string[]): boolean {
+  return lists.some((list) => path.startsWith(`${list}[]`));
 }
 
 function infer(item: FieldEvidence): InferredField {
