@@ -257,6 +257,11 @@ describe('AMPscript analysis, end to end', () => {
     assert.equal(getDialect('ampscript'), ampscript);
     assert.equal(detectDialect('<p>%%=v(@x)=%%</p>'), 'ampscript');
   });
+
+  test('a content block with personalization strings alone is AMPscript too; a percentage is not', () => {
+    assert.equal(detectDialect('<p>Hi %%FirstName%%,</p><a href="%%unsub_center_url%%">Unsubscribe</a>'), 'ampscript');
+    assert.equal(detectDialect('<td width="100%">{{ name }}</td><p>50%% off%</p>'), 'liquid');
+  });
 });
 
 /** A Marketing Cloud loyalty email, as Content Builder holds it: data extensions, branches, tracked links. */

@@ -208,4 +208,10 @@ describe('handlebars (SES, Mailgun): end to end', () => {
     assert.equal(getDialect('handlebars'), handlebars);
     assert.equal(detectDialect('{{#each items}}{{name}}{{/each}}'), 'handlebars');
   });
+
+  test('a layout with only comments, partials and plain outputs is Handlebars, not Liquid', () => {
+    assert.equal(detectDialect('{{!-- base layout --}}\n<title>{{subject}}</title>\n{{> body}}'), 'handlebars');
+    assert.equal(detectDialect('<title>{{subject}}</title>{{~> footer}}'), 'handlebars');
+    assert.equal(detectDialect('<title>{{ subject }}</title>{% if x %}{% endif %}'), 'liquid');
+  });
 });

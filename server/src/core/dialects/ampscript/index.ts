@@ -72,7 +72,10 @@ export const ampscript: Dialect = {
   label: 'AMPscript (Salesforce Marketing Cloud)',
   syntax: {
     extensions: ['.ampscript', '.amp'],
-    signature: /%%\[|%%=/,
+    // Or a personalization string alone (`%%FirstName%%`, `%%view_email_url%%`): footers and plain
+    // content blocks often hold nothing else, and no other dialect here writes a name between `%%`s
+    // (Account Engagement's older `%%first_name%%` tags read the same way).
+    signature: /%%\[|%%=|%%[A-Za-z_][\w]*%%/,
     openers: ['%%=', '%%[', '%%'],
     closers: ['=%%', ']%%'],
     rawSyntax: /%%\[|\]%%|%%=|=%%/,

@@ -38,7 +38,7 @@ const completions = helperCompletions(HANDLEBARS_FLAVOR);
 export const handlebars: Dialect = {
   id: 'handlebars',
   label: 'Handlebars (Amazon SES, Mailgun)',
-  syntax: { ...BRACES, extensions: ['.hbs', '.handlebars'], signature: /\{\{\s*[#/^]|\{\{\s*insert\s|\{\{\{\s*[\w@]/ },
+  syntax: { ...BRACES, extensions: ['.hbs', '.handlebars'], signature: /\{\{~?\s*[#/^!>]|\{\{\s*insert\s|\{\{\{\s*[\w@]/ },
   scan: (text) => scanHandlebars(text, HANDLEBARS_FLAVOR),
   ...handlebarsRendering(HANDLEBARS_FLAVOR, (env) => {
     env.registerHelper('equal', function equal(this: unknown, a: unknown, b: unknown, options: HelperOptions) {
