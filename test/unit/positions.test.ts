@@ -28,4 +28,17 @@ describe('LineIndex', () => {
       }
     }
   });
+
+  test('a byte-order mark is not a character: positions are those of the text without it, as the editor shows it', () => {
+    for (const text of TEXTS) {
+      const withMark = `\uFEFF${text}`;
+      const expected = TextDocument.create('file:///t', 'plaintext', 1, text);
+      const lines = new LineIndex(withMark);
+      for (let offset = 0; offset <= text.length; offset++) {
+        assert.deepEqual(lines.positionAt(offset + 1), expected.positionAt(offset), `${JSON.stringify(text)} at ${offset}`);
+        assert.equal(lines.offsetAt(expected.positionAt(offset)), expected.offsetAt(expected.positionAt(offset)) + 1, `${JSON.stringify(text)} at ${offset}`);
+      }
+      assert.deepEqual(lines.positionAt(0), { line: 0, character: 0 });
+    }
+  });
 });

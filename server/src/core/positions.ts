@@ -11,6 +11,9 @@ export class LineIndex {
 
   constructor(private readonly text: string) {
     this.starts = text.includes('\r') ? anyLineStarts(text) : lfLineStarts(text);
+    // A byte-order mark is no character to an editor (VS Code and Neovim hide it, and send no text
+    // with it): the first line starts after it, or every finding on it is one column off.
+    if (text.charCodeAt(0) === BOM) this.starts[0] = 1;
   }
 
   range(span: Span): Range {
@@ -19,7 +22,7 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const { starts, text } = this;
-    offset = Math.max(Math.min(offset, text.length), 0);
+    offset = Math.max(Math.min(offset, text.length), starts[0]);
     // The last line starting at or before the offset.
     let low = 0;
     let high = starts.length;
@@ -48,7 +51,7 @@ export class LineIndex {
   }
 }
 
-const CR = 13, LF = 10;
+const CR = 13, LF = 10, BOM = 0xfeff;
 
 function isLineBreak(code: number): boolean {
   return code === CR || code === LF;
