@@ -187,6 +187,13 @@ describe('partials: the include rules', () => {
     assert.deepEqual(finding.data?.suggestions, ['greeting']);
   });
 
+  test('unknown-partial without a close name reads as one sentence after another', () => {
+    const { check } = graphOf({ ...PROGRAM, '/w/emails/none.liquid': '{% render \'zzzzzz\' %}' });
+    const [finding] = check('/w/emails/none.liquid').analysis.diagnostics.filter((d) => d.rule === 'unknown-partial');
+    assert.match(finding.message, /^`zzzzzz` resolves to no snippet in this workspace \([^)]*\)\. The platform fails to send/);
+    assert.doesNotMatch(finding.message, /  /);
+  });
+
   test('a dynamic include is information saying it is not followed', () => {
     const { check } = graphOf({ ...PROGRAM, '/w/emails/dynamic.liquid': '{% include promo_name %}' });
     const [finding] = check('/w/emails/dynamic.liquid').analysis.diagnostics.filter((d) => d.rule === 'unknown-partial');

@@ -25,7 +25,7 @@ export const unknownPartial: Rule = {
       if (include.file) continue;
       report(site.nameSpan,
         `${code(site.name)} resolves to no ${INCLUDE_WORDS[site.kind]} in this workspace (${include.how})` +
-        (include.suggestions.length ? `. Did you mean ${include.suggestions.map(code).join(', ')}?` : '. ') +
+        (include.suggestions.length ? `. Did you mean ${include.suggestions.map(code).join(', ')}?` : '.') +
         ` The platform fails to send, or sends without it. Add the file, or map the name in mergewise.json's "partials".`,
         undefined, include.suggestions.length ? { suggestions: include.suggestions } : undefined);
     }
