@@ -139,6 +139,10 @@ describe('AMPscript syntax errors', () => {
     assert.match(errors('%%[ IF @a == 1 THEN ELSE ELSE ENDIF ]%%')[0], /second `ELSE`/);
   });
 
+  test('Redirect (for landing pages) and RedirectTo are functions', () => {
+    assert.deepEqual(errors('%%[ Redirect("https://example.com") ]%%<a href="%%=RedirectTo(@url)=%%">x</a>'), []);
+  });
+
   test('statement and expression mistakes; scanning goes on after them', () => {
     assert.match(errors('%%[ IF @plan = "trial" THEN ENDIF ]%%')[0], /compares with `==`/);
     assert.match(errors('%%[ SET @a = Propercase(AttributeValue("FirstName")) SET @b = AttribueValue("LastName") ]%%')[0], /`AttribueValue` is not an AMPscript function.*Did you mean `AttributeValue`\?/);

@@ -19,7 +19,7 @@ export const FUNCTION_NAMES = [
   'ClaimRow', 'ClaimRowValue', 'DataExtensionRowCount',
   // Content and links
   'ContentBlockByKey', 'ContentBlockByID', 'ContentBlockByName', 'ContentArea', 'ContentAreaByName',
-  'ContentImageByKey', 'ContentImageByID', 'CloudPagesURL', 'MicrositeURL', 'LiveContentMicrositeURL', 'RedirectTo',
+  'ContentImageByKey', 'ContentImageByID', 'CloudPagesURL', 'MicrositeURL', 'LiveContentMicrositeURL', 'RedirectTo', 'Redirect',
   'RequestParameter', 'QueryParameter', 'HTTPGet', 'HTTPPost', 'HTTPPost2', 'HTTPRequestHeader', 'BarcodeURL', 'Image',
   'BeginImpressionRegion', 'EndImpressionRegion', 'AttachFile', 'GetPortfolioItem', 'GetJWT', 'GetJWTByKeyName',
   // Errors and Salesforce
