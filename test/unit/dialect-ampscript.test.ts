@@ -139,6 +139,14 @@ describe('AMPscript syntax errors', () => {
     assert.match(errors('%%[ IF @a == 1 THEN ELSE ELSE ENDIF ]%%')[0], /second `ELSE`/);
   });
 
+  test('AttributeValue of a system string reads the system string, as the bare name does: no field', () => {
+    const text = '%%[ SET @k = AttributeValue("_subscriberkey") SET @j = AttributeValue("jobid") SET @c = AttributeValue("City") ]%%%%=v(@k)=%% %%=v(@j)=%% %%=v(@c)=%%';
+    const scan = ampscript.scan(text);
+    assert.deepEqual([...new Set(scan.uses.map((use) => use.path))], ['City']);
+    assert.deepEqual(scan.systemUses?.map((use) => use.name), ['_subscriberkey', 'jobid']);
+    assert.equal(shown(render(text, { City: 'Lyon' })).replace(/\[\w+:([^\]]*)\]/g, '$1'), '(_subscriberkey) (jobid) Lyon');
+  });
+
   test('Redirect (for landing pages) and RedirectTo are functions', () => {
     assert.deepEqual(errors('%%[ Redirect("https://example.com") ]%%<a href="%%=RedirectTo(@url)=%%">x</a>'), []);
   });

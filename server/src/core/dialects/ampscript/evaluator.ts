@@ -195,7 +195,10 @@ class Interpreter {
     const stringStart = (index: number) => (args[index]?.kind === 'string' ? args[index].span.start + 1 : -1);
     switch (expr.name) {
       case 'V': return arg(0);
-      case 'AttributeValue': return this.fieldValue(stringStart(0), text(0));
+      case 'AttributeValue': {
+        const name = text(0);
+        return isSystemString(name) ? this.systemString(name) : this.fieldValue(stringStart(0), name);
+      }
       case 'Empty': return isEmptyValue(arg(0));
       case 'IsNull': { const value = arg(0); return value === undefined || value === null || value === ''; }
       case 'IIF': return isTrue(arg(0)) ? arg(1) : arg(2);

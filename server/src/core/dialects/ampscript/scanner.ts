@@ -348,7 +348,14 @@ class AmpScanner {
       case 'AttributeValue': {
         const name = stringArg(0);
         rest(name ? 1 : 0);
-        return name ? this.field(name.value, name.value, inner(name.span), context, tagSpan, filters) : UNKNOWN;
+        if (!name) return UNKNOWN;
+        // `AttributeValue("_subscriberkey")` reads the same system string as `_subscriberkey` does.
+        const system = AMPSCRIPT_SYSTEM_TAGS.find(name.value);
+        if (system) {
+          this.collector.addSystemUse(system, name.value, inner(name.span));
+          return UNKNOWN;
+        }
+        return this.field(name.value, name.value, inner(name.span), context, tagSpan, filters);
       }
       case 'Lookup':
       case 'ClaimRowValue': {
@@ -548,7 +555,7 @@ class AmpScanner {
         return isSystemString(expr.name) ? undefined : { path: expr.name };
       case 'call': {
         const [first] = expr.args;
-        if (expr.name === 'AttributeValue' && first?.kind === 'string') return { path: first.value };
+        if (expr.name === 'AttributeValue' && first?.kind === 'string') return isSystemString(first.value) ? undefined : { path: first.value };
         if ((TRANSFORMS.has(expr.name) || expr.name === 'Length') && first) return this.keyOf(first);
         return undefined;
       }
