@@ -209,6 +209,20 @@ describe('handlebars (SES, Mailgun): end to end', () => {
     assert.equal(detectDialect('{{#each items}}{{name}}{{/each}}'), 'handlebars');
   });
 
+  test('`list.length` is a use of the list, counted; its test guards the list; the preview counts the items', () => {
+    const text = '<p>{{items.length}} items</p>{{#if updates.length}}{{updates}}{{/if}}{{#each items}}{{this.length}}{{/each}}{{length}}';
+    const scan = handlebars.scan(text);
+    assert.deepEqual(scan.uses.map((use) => [use.path, use.context, use.filters, use.guarded]), [
+      ['items', 'output', ['length'], false],
+      ['updates', 'condition', ['length'], false],
+      ['updates', 'output', [], true],
+      ['items', 'loop', [], false],
+      ['items[]', 'output', ['length'], false],
+      ['length', 'output', [], false],
+    ]);
+    assert.equal(shown(render('{{items.length}} items', { items: ['a', 'b'] })), '[value:2] items');
+  });
+
   test('a layout with only comments, partials and plain outputs is Handlebars, not Liquid', () => {
     assert.equal(detectDialect('{{!-- base layout --}}\n<title>{{subject}}</title>\n{{> body}}'), 'handlebars');
     assert.equal(detectDialect('<title>{{subject}}</title>{{~> footer}}'), 'handlebars');

@@ -41,6 +41,14 @@ const MAX_PATH_LENGTH = 512;
 
 /** Shared by every use without filters, and by the frames, guards and branches that have none (nothing changes them). */
 const NO_FILTERS: string[] = [];
+/** The filters of a count written `list.length`; shared, never pushed to. */
+const LENGTH = ['length'];
+const LENGTH_SUFFIX = '.length';
+
+/** `list.length` (not `length` alone, nor `@index.length`): a count of the list's items. */
+function countsItems(token: Token): boolean {
+  return !token.data && token.value.endsWith(LENGTH_SUFFIX) && token.value.length > LENGTH_SUFFIX.length;
+}
 const NO_BLOCK_PARAMS: ReadonlyMap<string, string | null> = new Map();
 const NO_PATHS: readonly string[] = [];
 
@@ -481,6 +489,7 @@ class HandlebarsScanner {
   private usePath(token: Token, tagSpan: Span, context: UseContext, fallback: string | null, filters: string[]): void {
     const path = this.resolve(token);
     if (path === undefined) return;
+    if (countsItems(token)) filters = filters.length === 0 ? LENGTH : ['length', ...filters];
     this.collector.addUse({ path, written: token.value, span: { start: token.start, end: token.end }, tagSpan, context, fallback, filters });
   }
 
@@ -1103,6 +1112,12 @@ class HandlebarsScanner {
    * Neither handlebars.js (without `compat`) nor Mustachio looks a name up in outer contexts.
    */
   private resolve(token: Token): string | undefined {
+    const path = this.resolveWritten(token);
+    // `list.length` is the list's count, as JavaScript reads it: a use of the list, not a field of its own.
+    return path !== undefined && countsItems(token) ? path.slice(0, -LENGTH_SUFFIX.length) : path;
+  }
+
+  private resolveWritten(token: Token): string | undefined {
     if (token.data) {
       const segments = token.segments;
       if (segments[0] !== 'root' || segments.length < 2) return undefined;
