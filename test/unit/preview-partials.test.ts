@@ -148,7 +148,15 @@ describe('preview of partials: Handlebars and Iterable', () => {
     card: '[{{title}}]',
     looping: 'again {{> looping}}',
     promo: '{{!-- mergewise @param {string} who --}}Promo for {{defaultIfEmpty who "you"}} in {{defaultIfEmpty customer.city "town"}}',
+    layout: '<body>{{> @partial-block }}</body>',
   };
+
+  test('a layout renders the block that includes it where it writes `{{> @partial-block}}`; inline partials are the template\'s own', () => {
+    const result = preview('handlebars', '{{#> layout}}Hi {{customer.first_name}}{{/layout}}{{#*inline "sig"}}- {{customer.job_title}}{{/inline}} {{> sig}}', files);
+    assert.equal(result.error, undefined);
+    assert.equal(rendered(result), '<body>Hi Ana</body> - Stylist');
+    assert.deepEqual(result.asked, ['partial:layout']);
+  });
 
   test('a partial with a hash parameter shows the recipient\'s value, marked with its file and span', () => {
     const result = preview('handlebars', 'A {{> greeting name=customer.first_name}} B', files);

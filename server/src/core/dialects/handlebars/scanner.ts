@@ -51,6 +51,9 @@ function countsItems(token: Token): boolean {
 }
 const NO_BLOCK_PARAMS: ReadonlyMap<string, string | null> = new Map();
 const NO_PATHS: readonly string[] = [];
+const NO_NAMES: ReadonlySet<string> = new Set();
+/** `{{#*inline "name"}}` (quoted either way, or not at all), with the name in group 2. */
+const INLINE_PARTIAL = /\{\{~?#\*inline\s+(["']?)([^"'\s}~]+)\1/g;
 
 interface Frame {
   /** Data path of the context: `` at the root, `cart.items[]` in a loop; null when it cannot be known. */
@@ -132,6 +135,8 @@ class HandlebarsScanner {
   private readonly lexer: ExpressionLexer;
   /** Problems of the expression just parsed, reported against its tag. */
   private readonly problems: ExpressionProblem[] = [];
+  /** Partials the template defines itself (`{{#*inline "sig"}}`): including one follows no file. */
+  private readonly inlinePartials: ReadonlySet<string>;
 
   constructor(private readonly text: string, private readonly flavor: HandlebarsFlavor) {
     this.collector = new ScanCollector(text);
@@ -141,6 +146,9 @@ class HandlebarsScanner {
     this.strings = new StringEnds(text, true);
     this.trimmedEnds = new TrimmedEnds(text);
     this.lexer = new ExpressionLexer(text, this.mustachio);
+    // Found before the pass: handlebars.js defines a block's inline partials before running it, so
+    // one may be included above its definition.
+    this.inlinePartials = text.includes('*inline') ? new Set(Array.from(text.matchAll(INLINE_PARTIAL), (match) => match[2])) : NO_NAMES;
   }
 
   scan(): TemplateScan {
@@ -773,6 +781,9 @@ class HandlebarsScanner {
     const contextPath = context === undefined ? this.frames[this.frames.length - 1].base : context.kind === 'path' ? this.resolve(context) : undefined;
     // A `(…)` computes the name at send time; a path is the partial's name as written, never looked up.
     const name = call.name.kind === 'sexpr' ? null : call.name.value;
+    // `{{> @partial-block}}` is the content of the block that included this layout, and an inline
+    // partial is this template's own: neither is a file to find.
+    if (name !== null && (name.startsWith('@') || this.inlinePartials.has(name))) return;
     this.addInclude('partial', name, call.name, tagSpan, this.namedArguments(call.hash, []), contextPath || undefined);
   }
 
