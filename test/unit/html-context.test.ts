@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { htmlContext, placeOf, type HtmlPlace } from '../../server/src/core/html-context';
+import { htmlContext, placeAfterWritten, placeOf, withoutMergeTags, type HtmlPlace } from '../../server/src/core/html-context';
 
 /** The place of the first occurrence of `tag` in `text`, as attribute, part and scheme. */
 function at(text: string, tag: string, occurrence = 0): Pick<HtmlPlace, 'attribute' | 'part' | 'scheme'> | undefined {
@@ -126,5 +126,31 @@ describe('html context: any text', () => {
     fc.assert(fc.property(template, (text) => {
       assert.ok(htmlContext(text).steps <= 8 * text.length + 8, `${htmlContext(text).steps} steps for ${text.length} characters`);
     }), { seed: 19, numRuns: 300 });
+  });
+});
+
+describe('text a tag writes in front of a value, and text without its merge tags', () => {
+  const whole: HtmlPlace = { attribute: 'href', value: { start: 0, end: 10 }, part: 'whole' };
+
+  test('the text joined in front places the value: host, path, query, fragment, with its scheme', () => {
+    const part = (before: string) => { const place = placeAfterWritten(whole, before); return [place.part, place.scheme]; };
+    assert.deepEqual(part('https://'), ['scheme-host', 'https']);
+    assert.deepEqual(part('https://x.example'), ['scheme-host', 'https']);
+    assert.deepEqual(part('https://x.example/c/'), ['path', 'https']);
+    assert.deepEqual(part('https://x.example/?e='), ['query', 'https']);
+    assert.deepEqual(part('https://x.example/#'), ['fragment', 'https']);
+    assert.deepEqual(part('mailto:'), ['path', 'mailto']);
+    assert.deepEqual(part('/c/'), ['path', undefined]);
+  });
+
+  test('elsewhere in the value, the joined text only moves the value further along', () => {
+    assert.equal(placeAfterWritten({ ...whole, part: 'path' }, '?q=').part, 'query');
+    assert.equal(placeAfterWritten({ ...whole, part: 'query' }, 'x/').part, 'query');
+  });
+
+  test('every dialect\'s merge tags are left out, an unclosed one to the end', () => {
+    assert.equal(withoutMergeTags('{% if a %}/x{{ b }}{% endif %}?c=%%City%%&d=%%=v(@d)=%%*|E|*[[f]]'), '/x?c=&d=');
+    assert.equal(withoutMergeTags('https://x/{{ broken'), 'https://x/');
+    assert.equal(withoutMergeTags('100% and 20%'), '100% and 20%');
   });
 });

@@ -69,6 +69,26 @@ describe('broken-link-field', () => {
     assert.deepEqual(found('ampscript', fixed(analysis, findings[0]), RULE).findings, []);
   });
 
+  test('AMPscript: a field joined after a link\'s query by Concat leaves a link that opens; one joined after its host does not', () => {
+    const text = [
+      '<a href="%%=RedirectTo(Concat(\'https://x.example/?e=\', AttributeValue("City")))=%%">A</a>',
+      '<a href="%%=Concat("https://x.example/r/", AttributeValue("RefCode"))=%%">B</a>',
+      '%%[ SET @url = Concat("https://x.example/?r=", AttributeValue("RefCode")) ]%%<a href="%%=RedirectTo(@url)=%%">C</a>',
+    ].join('\n');
+    const { analysis, findings, written } = found('ampscript', text, RULE);
+    assert.deepEqual(written, ['RefCode']);
+    assert.match(findings[0].message, /a link to `https:\/\/x\.example\/r\/`/);
+    // The fallback goes around the field's reference, inside the Concat: the rest of the link stays.
+    assert.equal(fixed(analysis, findings[0]).split('\n')[1],
+      '<a href="%%=Concat("https://x.example/r/", IIF(Empty(AttributeValue("RefCode")), "welcome", AttributeValue("RefCode")))=%%">B</a>');
+  });
+
+  test('the address quoted leaves out the other merge tags, whose values the message cannot know', () => {
+    const text = '<a href="{{#if reset}}{{customer.ref_code}}/settings{{else}}https://x.example/{{/if}}">Go</a>';
+    const { findings } = found('handlebars', text, RULE);
+    assert.match(findings[0].message, /a link to `\/settingshttps:\/\/x\.example\/`/);
+  });
+
   test('HubL: |default(…) in the image address', () => {
     const text = '<img src="https://cdn.example/avatars/{{ contact.avatar_url }}" alt="">\n<a href="https://shop.example/r/{{ contact.ref_code }}">Claim</a>';
     const { analysis, findings, written } = found('hubl', text, RULE);

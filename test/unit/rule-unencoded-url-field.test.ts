@@ -70,6 +70,22 @@ describe('unencoded-url-field', () => {
     assert.equal(fixed(analysis, findings[0]), '<a href="https://x.example/?c=%%=URLEncode(AttributeValue("City"), true, true)=%%&b=%%=URLEncode(AttributeValue("Bio"))=%%">Go</a>');
   });
 
+  test('AMPscript: a field joined into a link by Concat sits where the joined text leaves it; the fix encodes the field alone', () => {
+    const text = [
+      '<a href="%%=RedirectTo(Concat(\'https://x.example/?e=\', AttributeValue("City")))=%%">A</a>',
+      '<a href="%%=Concat("mailto:", AttributeValue("Bio"))=%%">B</a>',
+      '<a href="%%=Concat("https://x.example/c/", [Bio], "/stylists")=%%">C</a>',
+    ].join('\n');
+    const { analysis, findings, written } = found('ampscript', text, RULE);
+    assert.deepEqual(written, ['City', 'Bio'], 'a mailto address is no path');
+    assert.match(findings[0].message, /query string/);
+    assert.match(findings[1].message, /path/);
+    assert.equal(fixed(analysis, findings[0]).split('\n')[0],
+      '<a href="%%=RedirectTo(Concat(\'https://x.example/?e=\', URLEncode(AttributeValue("City"), true, true)))=%%">A</a>');
+    assert.equal(fixed(analysis, findings[1]).split('\n')[2],
+      '<a href="%%=Concat("https://x.example/c/", URLEncode([Bio], true, true), "/stylists")=%%">C</a>');
+  });
+
   test('Mailchimp: *|URL:…|*; a tag with another modifier is reported without a fix', () => {
     const text = '<a href="https://x.example/?c=*|CITY|*&n=*|URL:FNAME|*&b=*|TITLE:BIO|*">Go</a>';
     const { analysis, findings, written } = found('mailchimp', text, RULE);

@@ -559,6 +559,56 @@ export function placeOf(context: HtmlContext, text: string, span: Span): HtmlPla
   return scheme === undefined ? { attribute, value, part } : { attribute, value, part, scheme };
 }
 
+/**
+ * `text` with every merge tag left out (any dialect's, and AMPscript's `%%Name%%`): the literal
+ * text around them, for a message quoting what a link is left with. An unclosed tag runs to the end.
+ */
+export function withoutMergeTags(text: string): string {
+  let kept = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const pair = MERGE_DELIMITERS.find(([opener]) => text.startsWith(opener, i));
+    if (!pair) continue;
+    const close = text.indexOf(pair[1], i + pair[0].length);
+    kept += text.slice(from, i);
+    from = close === -1 ? text.length : close + pair[1].length;
+    i = from - 1;
+  }
+  return (kept + text.slice(from)).replace(/%%[A-Za-z_]\w*%%/g, '');
+}
+
+/** The parts of a URL in the order they come. */
+const PART_ORDER: readonly UrlPart[] = ['whole', 'scheme-host', 'path', 'query', 'fragment'];
+
+/**
+ * Where a value lands when the tag writes `before` in front of it (see `FieldUse.writtenBefore`):
+ * `https://x.example/?e=` puts it in the query. A tag that is the whole attribute value, or starts
+ * it, is placed by that text alone (and takes its scheme); elsewhere the text can only move it
+ * further along the URL.
+ */
+export function placeAfterWritten(place: HtmlPlace, before: string): HtmlPlace {
+  const text = before.trimStart();
+  const scheme = schemeOf(text, 0, text.length);
+  const written = partAfter(text, scheme);
+  if (place.part === 'whole' || place.part === 'scheme-host') {
+    const placed: HtmlPlace = { attribute: place.attribute, value: place.value, part: written };
+    if (scheme !== undefined) placed.scheme = scheme;
+    return placed;
+  }
+  return PART_ORDER.indexOf(written) > PART_ORDER.indexOf(place.part) ? { ...place, part: written } : place;
+}
+
+/** The part of a URL that `text` (with its `scheme`, if any) leaves the next character in. */
+function partAfter(text: string, scheme: string | undefined): UrlPart {
+  if (text.includes('#')) return 'fragment';
+  if (text.includes('?')) return 'query';
+  if (scheme !== undefined && text.startsWith('//', scheme.length + 1)) {
+    // The host runs to the first `/` after `//`: written up to there, the value is still the host's.
+    return text.indexOf('/', scheme.length + 3) === -1 ? 'scheme-host' : 'path';
+  }
+  return 'path';
+}
+
 /** The end of a URL scheme's letters from `start` (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`). */
 function schemeEnd(text: string, start: number, end: number): number {
   let s = start;

@@ -134,6 +134,12 @@ export interface FieldUse {
   guarded: boolean;
   /** Names of the filters or helpers applied to the value, in order. */
   filters: string[];
+  /**
+   * For an output built in the tag by joining literal text in front of the value (AMPscript's
+   * `%%=RedirectTo(Concat("https://x.example/?e=", AttributeValue("City")))=%%`): that text, which
+   * says where in a URL the value lands when the tag is the whole attribute value.
+   */
+  writtenBefore?: string;
 }
 
 export interface SyntaxProblem {

@@ -1,5 +1,5 @@
 import type { FieldUse } from '../dialects/dialect';
-import type { HtmlPlace } from '../html-context';
+import { withoutMergeTags, type HtmlPlace } from '../html-context';
 import type { FieldSpec } from '../schema/types';
 import { htmlPlace } from './html-place';
 import { code, fallbackFixes, fallbackHint, knownFieldUses, type Rule, type TemplateContext } from './rule';
@@ -35,7 +35,10 @@ export const brokenLinkField: Rule = {
       const place = breaksLink(context, use, field);
       if (!place) continue;
       const { text } = context;
-      const left = (text.slice(place.value.start, use.tagSpan.start) + text.slice(use.tagSpan.end, place.value.end)).trim();
+      // What the address is left with: the literal text around the tag (and what the tag joins in
+      // front of the value), without the other merge tags, which the message cannot know the values of.
+      const before = text.slice(place.value.start, use.tagSpan.start) + (use.writtenBefore ?? '');
+      const left = withoutMergeTags(before + text.slice(use.tagSpan.end, place.value.end)).trim();
       const quoted = left.length > MAX_QUOTED ? `${left.slice(0, MAX_QUOTED)}…` : left;
       const outcome = place.attribute === 'href'
         ? left === ''

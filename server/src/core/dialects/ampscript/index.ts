@@ -6,24 +6,8 @@
 import { AMPSCRIPT_SYSTEM_TAGS } from './system-tags';
 import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
 import { renderAmpscript } from './evaluator';
+import { attributeReferenceSpan, quote, referenceOf } from './reference';
 import { scanAmpscript } from './scanner';
-
-/** An AMPscript string: double quotes, a quote inside doubled. */
-function quote(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-/**
- * How to read the field a use names, for `Empty(…)`: the variable, the bare or bracketed attribute,
- * or `AttributeValue("…")` for a name written in a string.
- */
-function referenceOf(text: string, use: FieldUse): string | undefined {
-  if (use.written.startsWith('@')) return use.written;
-  const before = text.slice(Math.max(0, use.span.start - 40), use.span.start);
-  if (/AttributeValue\s*\(\s*["']$/i.test(before)) return `AttributeValue(${quote(use.path)})`;
-  if (/["']$/.test(before)) return undefined;
-  return text.charCodeAt(use.span.start - 1) === 91 /* [ */ ? `[${use.written}]` : use.written;
-}
 
 const FUNCTIONS: [string, string, string][] = [
   ['AttributeValue', 'A subscriber attribute; empty (not an error) when the sending data extension lacks it', 'AttributeValue("${1:FirstName}")'],
@@ -84,6 +68,15 @@ export const ampscript: Dialect = {
   render: renderAmpscript,
   fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
     if (use.context !== 'output') return undefined;
+    // Joined into a longer text (`Concat("https://x.example/?e=", AttributeValue("City"))`): the
+    // fallback goes around the field's own reference, not the whole output, which would replace the
+    // rest of the link with it. A variable joined so is fixed where it is set, which is not here.
+    if (use.writtenBefore !== undefined) {
+      const span = attributeReferenceSpan(text, use);
+      if (!span) return undefined;
+      const reference = text.slice(span.start, span.end);
+      return { span, newText: `IIF(Empty(${reference}), ${quote(fallback)}, ${reference})` };
+    }
     const tag = text.slice(use.tagSpan.start, use.tagSpan.end);
     if (tag.startsWith('%%=') && tag.endsWith('=%%')) {
       // `%%=v(@x)=%%` -> `%%=IIF(Empty(@x), "there", v(@x))=%%`

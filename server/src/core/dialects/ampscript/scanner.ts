@@ -63,6 +63,8 @@ interface FieldValue {
   absent: boolean;
   /** Output uses this value was shown through, to add a fallback found later (IIF). */
   uses: FieldUse[];
+  /** The literal text a `Concat` joined in front of the field (`"https://x.example/?e="`). */
+  writtenBefore?: string;
 }
 
 /** A guarded thing: a variable, and the field it holds or an attribute. */
@@ -109,6 +111,11 @@ export function scanAmpscript(text: string): TemplateScan {
 
 class AmpScanner {
   private vars = new Map<string, Value>();
+  /**
+   * While a `Concat`'s arguments are read: the literal text it joins in front of the one being read
+   * (null when something not literal comes first); undefined outside every `Concat`.
+   */
+  private literalBefore: string | null | undefined;
   /** How many string literals have been scanned as content (see `content`). */
   private inlineContents = 0;
   /** `SET @json = HTTPGet(…)`: responses fetched at send time, and the reads of their variables. */
@@ -267,6 +274,9 @@ class AmpScanner {
       fallback: value.fallback, filters: [...value.filters, ...filters],
       guarded: this.collector.isGuarded(value.path) || value.present,
     });
+    // A variable built by `Concat` keeps the text joined in front of its field, after whatever this output joins in front of it.
+    const before = (this.literalBefore ?? '') + (value.writtenBefore ?? '');
+    if (this.literalBefore !== null && before) use.writtenBefore = before;
     return { ...value, uses: [use] };
   }
 
@@ -438,13 +448,16 @@ class AmpScanner {
         const carried: (FieldValue | ConnectedValue)[] = [];
         let literal = '';
         let allLiteral = true;
+        const outer = this.literalBefore;
         for (const arg of args) {
+          this.literalBefore = outer === null || !allLiteral ? null : (outer ?? '') + literal;
           const value = this.value(arg, context, tagSpan, filters);
           if (value.kind === 'literal') literal += value.text;
           else allLiteral = false;
           if (value.kind === 'field' || value.kind === 'connected') carried.push(value);
           else if (value.kind === 'either') carried.push(...value.options);
         }
+        this.literalBefore = outer;
         if (carried.length === 1) return carried[0];
         if (carried.length > 1) return { kind: 'either', options: carried };
         return allLiteral ? { kind: 'literal', text: literal } : UNKNOWN;
@@ -535,11 +548,15 @@ class AmpScanner {
   }
 
   private field(path: string, written: string, span: Span, context: UseContext, tagSpan: Span, filters: string[]): FieldValue {
+    const before = this.literalBefore;
     const use = this.collector.addUse({ path, written, span, tagSpan, context, fallback: null, filters });
-    return {
+    if (context === 'output' && before) use.writtenBefore = before;
+    const value: FieldValue = {
       kind: 'field', path, fallback: null, filters: [], present: this.collector.isGuarded(path), absent: false,
       uses: context === 'output' ? [use] : [],
     };
+    if (before) value.writtenBefore = before;
+    return value;
   }
 
   // ---- Guards ---------------------------------------------------------------------------------

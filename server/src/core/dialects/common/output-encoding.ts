@@ -12,6 +12,8 @@
 import type { Span } from '../../model';
 import type { FieldUse, TextEdit } from '../dialect';
 import type { DialectId } from '../ids';
+// The one dialect whose references need reading back from the text to wrap them.
+import { attributeReferenceSpan } from '../ampscript/reference';
 
 export interface UrlEncoding {
   /** How the encoding is written, for messages: `| url_encode`. */
@@ -182,6 +184,12 @@ const ampscript: OutputEncoding = {
     isEncoded: (_text, use) => use.filters.some((f) => f.toLowerCase() === 'urlencode'),
     edit(text, use) {
       if (use.context !== 'output') return undefined;
+      if (use.writtenBefore !== undefined) {
+        // Joined into a link (`Concat("https://x.example/?e=", AttributeValue("City"))`): encoding the
+        // whole output would encode the link itself, so only the field's reference is encoded.
+        const span = attributeReferenceSpan(text, use);
+        return span && { span, newText: `URLEncode(${text.slice(span.start, span.end)}, true, true)` };
+      }
       const found = ampscriptExpression(text, use);
       if (!found) return undefined;
       // Both flags: without them URLEncode only turns spaces into %20 and leaves `&` as it is.
