@@ -510,6 +510,13 @@ describe('mergewise preview', () => {
     assert.match(cli(['preview', 'emails/none.liquid'], dir).stderr, /emails\/none.liquid: no such template/);
   });
 
+  test('a workspace without sample recipients is said alone, without the usage', () => {
+    const dir = ws({ 'mergewise.json': '{ "fields": {} }', 'emails/a.liquid': 'Hi' });
+    const run = cli(['preview', 'emails/a.liquid'], dir);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, 'mergewise: mergewise.json has no "recipients": add globs of sample recipient files, as in "recipients": ["recipients/*.json"].\n');
+  });
+
   test('says each recipient\'s rendered size, and which ones Gmail clips (over 102 × 1024 bytes)', () => {
     const row = `<tr><td style="padding:12px 16px;border-bottom:1px solid #e9ecef;font:14px Arial,sans-serif">{{ item.title }}</td><td style="padding:12px 16px;text-align:right">${'in your cart '.repeat(20)}</td></tr>`;
     const items = (count: number) => Array.from({ length: count }, (_, i) => ({ title: `Item ${i + 1}` }));

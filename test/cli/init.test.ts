@@ -337,6 +337,17 @@ describe('mergewise init on a list of lists', () => {
   });
 });
 
+describe('mergewise init reads the files an existing mergewise.json names', () => {
+  test('a `templates` glob makes any extension a template for init, as for check', () => {
+    const dir = ws({ 'emails/a.pug': 'p Hi *|FNAME|*', 'mergewise.json': '{ "templates": { "**/*.pug": "mailchimp" } }\n' });
+    const run = cli(['init', '--merge'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /1 new field from 1 template in \. \(mailchimp 1\)/);
+    assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8')).fields), ['FNAME']);
+    assert.equal(rulesIn(checkJson(dir)).get('unknown-field'), undefined);
+  });
+});
+
 describe('mergewise init never overwrites', () => {
   test('--dry-run prints the files and writes nothing', () => {
     const dir = ws({ 'emails/a.liquid': USES });

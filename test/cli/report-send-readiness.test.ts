@@ -294,6 +294,15 @@ describe('mergewise report: bad input appears in the report', () => {
   });
 });
 
+describe('mergewise report: the files mergewise.json names', () => {
+  test('a `templates` glob makes any extension a template for report, as for check', () => {
+    const dir = ws({ 'mergewise.json': '{ "templates": { "**/*.pug": "mailchimp" }, "fields": { "FNAME": {} } }', 'emails/a.pug': 'p Hi *|FNAME|*' });
+    const run = cli(['report', '--out', 'out', '--format', 'json'], dir);
+    assert.ok(run.code === 0 || run.code === 1, run.stderr);
+    assert.equal(template(readJson(dir), 'emails/a.pug').dialect, 'mailchimp');
+  });
+});
+
 describe('mergewise report: 60 templates', () => {
   test('previews beyond the first 50 templates are sampled, and the page says so', () => {
     const files: Record<string, string> = {

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { getDialect } from '../core/dialects/registry';
-import { chooseDialect, SchemaIndex, toPosix } from '../core/workspace';
+import { chooseDialect, isTemplateIn, SchemaIndex, toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { mapColumns, quoteIdentifier, quoteString, sourceColumns, type ColumnMapping } from '../core/audience/columns';
 import { ConditionRegistry, planTemplate, type TemplatePlan } from '../core/audience/plan';
@@ -176,9 +176,9 @@ async function measure(request: MeasureRequest, io: AudienceIo): Promise<Measure
   if (signal?.aborted) throw new Cancelled();
   const engine = warehouse?.engine ?? duckdb;
   // Templates and the schema that governs them.
-  const collected = collectFiles(templateArgs.length ? templateArgs : ['.'], io.cwd);
-  if (collected.problems.length) throw new AudienceError(collected.problems.join(' '));
   const index = new SchemaIndex(nodeFileSystem);
+  const collected = collectFiles(templateArgs.length ? templateArgs : ['.'], io.cwd, (file) => isTemplateIn(index, file));
+  if (collected.problems.length) throw new AudienceError(collected.problems.join(' '));
   const schemaFiles = new Set<string>();
   for (const file of collected.templates) {
     const found = index.schemaFileFor(file);

@@ -10,7 +10,7 @@ import { LineIndex } from '../core/positions';
 import { loadRecipients } from '../core/preview/recipients';
 import { analyzeDocument, SchemaIndex, toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
-import { UsageError } from './preview';
+import { UsageError, WorkspaceNotReady } from './preview';
 
 export interface ExplainRun {
   /** The explanation, or undefined when no merge field is at that place. */
@@ -28,7 +28,7 @@ export function runExplain(location: string, cwd: string, now = new Date()): Exp
   if (text === undefined) throw new UsageError(`${file}: no such file.`);
   const index = new SchemaIndex(nodeFileSystem);
   const loaded = index.schemaFor(filePath);
-  if (!loaded?.result) throw new UsageError(loaded?.readError ?? `No mergewise.json found above ${file}: there is nothing to explain a field by.`);
+  if (!loaded?.result) throw new WorkspaceNotReady(loaded?.readError ?? `No mergewise.json found above ${file}: there is nothing to explain a field by.`);
   const analysed = analyzeDocument(index, filePath, text);
   const lines = new LineIndex(text);
   const offset = lines.offsetAt({ line: Number(line) - 1, character: Number(column) - 1 });

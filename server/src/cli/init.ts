@@ -11,7 +11,7 @@ import type { AliasConfirmation, InitProposal, InitSummary } from '../core/init'
 import { plannedFiles, runInitIn, type InitFile } from '../core/init/run';
 import type { Findings } from '../core/init/workspace';
 import { loadSchema, SCHEMA_FILE_NAME } from '../core/schema/load';
-import { toPosix } from '../core/workspace';
+import { isTemplateIn, SchemaIndex, toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { collectFiles } from './collect';
 import { unifiedDiff } from './diff';
@@ -68,7 +68,9 @@ export function runInit(options: InitOptions, out: Output): number {
   const first = path.resolve(options.cwd, inputs[0] ?? '.');
   const dir = inputs.length === 1 && isDirectory(first) ? first : options.cwd;
   const schemaFile = path.join(dir, SCHEMA_FILE_NAME);
-  const collected = collectFiles(inputs, options.cwd);
+  // As check collects them: a file an existing mergewise.json's `templates` glob names is a template whatever its extension.
+  const index = new SchemaIndex(nodeFileSystem);
+  const collected = collectFiles(inputs, options.cwd, (file) => isTemplateIn(index, file));
   if (collected.problems.length) throw new UsageError(collected.problems.join(' '));
   const notices: string[] = [];
 

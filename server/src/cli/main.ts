@@ -9,7 +9,7 @@ import { byteWriter, textWriter, type OutputFormat, type ReportWriter } from './
 import { runExplain } from './explain';
 import { runInit, type InitOptions } from './init';
 import { runInitFromData } from './init-from-data';
-import { runPreview, UsageError } from './preview';
+import { runPreview, UsageError, WorkspaceNotReady } from './preview';
 import { summaryWithSize } from '../core/preview/html';
 import { AUDIENCE_USAGE, runAudience } from './audience';
 import { parseReportArgs, REPORT_USAGE, runReportJobs, type ReportRun } from './report';
@@ -78,6 +78,10 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
       default: throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (error) {
+    if (error instanceof WorkspaceNotReady) {
+      io.stderr(`mergewise: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.stderr(`mergewise: ${(error as Error).message}\n\n${USAGE}\n`);
       return 2;

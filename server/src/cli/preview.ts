@@ -20,6 +20,12 @@ export interface PreviewOptions {
 
 export class UsageError extends Error {}
 
+/**
+ * What the workspace lacks rather than what the command line got wrong (no mergewise.json, no
+ * sample recipients): said alone, without the usage, which would bury it and not help.
+ */
+export class WorkspaceNotReady extends UsageError {}
+
 export interface PreviewRun {
   previews: RecipientPreview[];
   /** Files written with --out. */
@@ -35,11 +41,11 @@ export function runPreview(options: PreviewOptions): PreviewRun {
   if (text === undefined) throw new UsageError(`${options.template}: no such template.`);
   const index = new SchemaIndex(nodeFileSystem);
   const loaded = index.schemaFor(templatePath);
-  if (!loaded) throw new UsageError(`No mergewise.json found above ${options.template}: previews need its "recipients" to know whom to render for.`);
-  if (!loaded.result) throw new UsageError(loaded.readError ?? `${loaded.file} could not be read.`);
+  if (!loaded) throw new WorkspaceNotReady(`No mergewise.json found above ${options.template}: previews need its "recipients" to know whom to render for.`);
+  if (!loaded.result) throw new WorkspaceNotReady(loaded.readError ?? `${loaded.file} could not be read.`);
   const schema = loaded.result.schema;
   if (schema.recipients.length === 0) {
-    throw new UsageError(`${path.relative(options.cwd, loaded.file)} has no "recipients": add globs of sample recipient files, as in "recipients": ["recipients/*.json"].`);
+    throw new WorkspaceNotReady(`${path.relative(options.cwd, loaded.file)} has no "recipients": add globs of sample recipient files, as in "recipients": ["recipients/*.json"].`);
   }
   const relativePath = toPosix(path.relative(schema.dir, templatePath));
   const choice = chooseDialect(schema, relativePath, text);
@@ -47,12 +53,12 @@ export function runPreview(options: PreviewOptions): PreviewRun {
 
   const { recipients, problems } = loadRecipients(schema, nodeFileSystem, (file) => toPosix(path.relative(options.cwd, file)));
   if (recipients.length === 0) {
-    throw new UsageError(`No sample recipients match ${schema.recipients.map((g) => `"${g}"`).join(', ')} in ${path.relative(options.cwd, loaded.file)}.` +
+    throw new WorkspaceNotReady(`No sample recipients match ${schema.recipients.map((g) => `"${g}"`).join(', ')} in ${path.relative(options.cwd, loaded.file)}.` +
       (problems.length ? `\n${problems.join('\n')}` : ''));
   }
   const chosen = options.recipient === 'all' ? recipients : recipients.filter((r) => matchesRecipient(r, options.recipient));
   if (chosen.length === 0) {
-    throw new UsageError(`No sample recipient named "${options.recipient}"; the recipients are: ${recipients.map((r) => r.name).join(', ')}.`);
+    throw new WorkspaceNotReady(`No sample recipient named "${options.recipient}"; the recipients are: ${recipients.map((r) => r.name).join(', ')}.`);
   }
 
   const scan = dialect.scan(text);

@@ -13,7 +13,7 @@ import { reportHtml } from '../core/report/html';
 import { reportMarkdown } from '../core/report/markdown';
 import type { SendReadinessReport } from '../core/report/model';
 import { relativeLink, runReportOver, type ReportRunInput, type ReportRunResult } from '../core/report/run';
-import { SchemaIndex, toPosix } from '../core/workspace';
+import { isTemplateIn, SchemaIndex, toPosix } from '../core/workspace';
 import { PartialWorkspace } from '../core/partials/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { includerUniverse } from './check';
@@ -99,7 +99,8 @@ function prepareReport(options: ReportOptions): PreparedReport {
     if (!read.ok) throw new UsageError(`--baseline ${options.baseline}: ${read.error}.`);
     baseline = read.report;
   }
-  const collected = collectFiles(options.paths.length ? options.paths : ['.'], cwd);
+  const index = new SchemaIndex(nodeFileSystem);
+  const collected = collectFiles(options.paths.length ? options.paths : ['.'], cwd, (file) => isTemplateIn(index, file));
   if (collected.problems.length) throw new UsageError(collected.problems.join('\n'));
   const job: ReportJob = { cwd, outDir, paths: options.paths, templates: collected.templates, now: (options.now ?? new Date()).getTime() };
   return { input: reportRunInput(job), job, ...(baseline ? { baseline } : {}) };
