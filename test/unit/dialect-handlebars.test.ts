@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { analyzeTemplate } from '../../server/src/core/analyze';
 import { DEFAULT_RENDER_LIMITS, MARK_END, MARK_SEPARATOR, MARK_START, type FieldUse, type RenderResult, type TemplateScan } from '../../server/src/core/dialects/dialect';
 import { applyEdits } from '../../server/src/core/dialects/edits';
-import { handlebars } from '../../server/src/core/dialects/handlebars';
+import { handlebars, handlebarsWithHelpers } from '../../server/src/core/dialects/handlebars';
 import { getDialect } from '../../server/src/core/dialects/registry';
 import { detectDialect } from '../../server/src/core/dialects/registry';
 import { marked } from '../helpers/cursor';
@@ -221,6 +221,25 @@ describe('handlebars (SES, Mailgun): end to end', () => {
       ['length', 'output', [], false],
     ]);
     assert.equal(shown(render('{{items.length}} items', { items: ['a', 'b'] })), '[value:2] items');
+  });
+
+  test('the application\'s own helpers: the preview shows an inline one\'s first value and a block\'s main content', () => {
+    const own = handlebarsWithHelpers(['currency', 'ifCond']);
+    const text = '{{currency amount code="USD"}} {{#ifCond plan "gold"}}Gold{{else}}Other{{/ifCond}} {{currency}}';
+    const scan = own.scan(text);
+    assert.deepEqual(scan.syntaxErrors, []);
+    const result = own.render({ text, scan, data: { amount: 12, plan: 'silver' }, schemaPathOf: () => undefined, limits: DEFAULT_RENDER_LIMITS });
+    assert.equal(result.error, undefined);
+    assert.equal(shown(result), '[value:12] Gold ');
+    assert.equal(handlebarsWithHelpers(['currency', 'ifCond']), own, 'one dialect per list of names');
+  });
+
+  test('a helper nobody registered: the preview says so, not handlebars.js\'s internals', () => {
+    const text = '{{currency amount}}';
+    const result = handlebars.render({ text, scan: handlebars.scan(text), data: { currency: 'USD', amount: 1 }, schemaPathOf: () => undefined, limits: DEFAULT_RENDER_LIMITS });
+    assert.match(result.error ?? '', /calls a helper the platform does not have.*"handlebars": \{"helpers": \["name"\]\}/);
+    const missing = handlebars.render({ text, scan: handlebars.scan(text), data: { amount: 1 }, schemaPathOf: () => undefined, limits: DEFAULT_RENDER_LIMITS });
+    assert.match(missing.error ?? '', /calls `currency`, a helper the platform does not have/);
   });
 
   test('a layout with only comments, partials and plain outputs is Handlebars, not Liquid', () => {

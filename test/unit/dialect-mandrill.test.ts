@@ -19,7 +19,7 @@ const FIELDS = {
 };
 const MANDRILL_SCHEMA = schemaOf({ handlebars: { flavor: 'mandrill' }, fields: FIELDS });
 const PLAIN_SCHEMA = schemaOf({ fields: FIELDS });
-const mandrill = getDialect('handlebars', 'mandrill');
+const mandrill = getDialect('handlebars', { handlebarsFlavor: 'mandrill' });
 const plain = getDialect('handlebars');
 
 function analyze(text: string, dialect = mandrill, schema = MANDRILL_SCHEMA) {
@@ -35,7 +35,7 @@ describe('Mailchimp Transactional (Mandrill) Handlebars', () => {
     assert.equal(MANDRILL_SCHEMA.handlebarsFlavor, 'mandrill');
     assert.equal(mandrill.id, 'handlebars');
     assert.notEqual(mandrill, plain);
-    assert.equal(getDialect('handlebars', 'ses'), plain);
+    assert.equal(getDialect('handlebars', { handlebarsFlavor: 'ses' }), plain);
     const refused = load(JSON.stringify({ handlebars: { flavor: 'mandril' } }));
     assert.match(refused.diagnostics.map((d) => d.message).join('\n'), /"flavor" must be one of ses, mailgun, mandrill.*did you mean "mandrill"/);
   });

@@ -454,6 +454,29 @@ describe('"liquid": {"platform": …}', () => {
   });
 });
 
+describe('"handlebars": {"helpers": […]}', () => {
+  test('names the application\'s own helpers; a name Handlebars cannot call is reported, the others kept', () => {
+    assert.deepEqual(schemaOf({ handlebars: { helpers: ['currency', 'ifCond', 'format-date'] }, fields: {} }).handlebarsHelpers, ['currency', 'ifCond', 'format-date']);
+    const loaded = load(JSON.stringify({ handlebars: { helpers: ['ok', 'bad name', 'a.b', 3] }, fields: {} }));
+    assert.deepEqual(loaded.schema.handlebarsHelpers, ['ok']);
+    assert.deepEqual(loaded.diagnostics.map((d) => d.message), [
+      'Handlebars: "helpers": "bad name" is not a helper name: a name has no spaces, dots, slashes or quotes, as in "formatPrice".',
+      'Handlebars: "helpers": "a.b" is not a helper name: a name has no spaces, dots, slashes or quotes, as in "formatPrice".',
+      'Each entry of handlebars: "helpers" must be a string, found 3.',
+    ]);
+  });
+
+  test('a template calling them is checked as the application renders it: no syntax error, its values are uses, the preview shows them', () => {
+    const index = new SchemaIndex(memoryFs({ '/repo/mergewise.json': JSON.stringify({ handlebars: { helpers: ['currency', 'ifCond'] }, fields: { amount: { type: 'number' }, plan: {} } }) }));
+    const text = '<p>{{currency amount code="USD"}}</p>{{#ifCond plan "gold"}}Gold{{else}}Other{{/ifCond}}';
+    const analyzed = analyzeDocument(index, '/repo/emails/x.hbs', text);
+    assert.deepEqual(analyzed.analysis.diagnostics.filter((d) => d.rule === 'syntax-error'), []);
+    assert.deepEqual(analyzed.analysis.scan.uses.map((use) => [use.path, use.filters]), [['amount', ['currency']], ['plan', []]]);
+    const plain = analyzeDocument(new SchemaIndex(memoryFs({ '/repo/mergewise.json': '{ "fields": {} }' })), '/repo/emails/x.hbs', text);
+    assert.match(plain.analysis.diagnostics.find((d) => d.rule === 'syntax-error')!.message, /declare it in mergewise.json: "handlebars": \{"helpers": \["currency"\]\}/);
+  });
+});
+
 describe('the shipped JSON Schema agrees with the loader', () => {
   const jsonSchema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/mergewise.schema.json'), 'utf8'));
   const definitions = jsonSchema.definitions;

@@ -29,7 +29,7 @@ function templateFor(dialect: Dialect, entry: SystemTag): string {
 const EMPTY = schemaOf({ fields: {} });
 
 /** Every dialect, and the variants a mergewise.json option chooses that have lists of their own. */
-const WITH_PLATFORM_LISTS = [...implementedDialects(), getDialect('liquid', undefined, 'shopify')];
+const WITH_PLATFORM_LISTS = [...implementedDialects(), getDialect('liquid', { liquidPlatform: 'shopify' })];
 
 for (const dialect of WITH_PLATFORM_LISTS) {
   describe(`${dialect.id} (${dialect.systemTags.platform}): the platform's own tags`, () => {
@@ -72,7 +72,7 @@ describe('system tags in context', () => {
   });
 
   test('Shopify (`"liquid": {"platform": "shopify"}`): the store\'s details are system uses; order and customer data stay fields; Braze reads them as fields', () => {
-    const shopify = getDialect('liquid', undefined, 'shopify');
+    const shopify = getDialect('liquid', { liquidPlatform: 'shopify' });
     const text = '{{ shop.name }} <img src="{{ shop.email_logo_url }}"> {{ email_title }} {{ customer.first_name }} <a href="{{ order_status_url }}">{{ order_name }}</a>';
     const analysis = analyzeTemplate({ text, relativePath: 'a.liquid', dialect: shopify, schema: EMPTY, now: NOW });
     assert.deepEqual(analysis.scan.systemUses?.map((use) => use.written), ['shop.name', 'shop.email_logo_url', 'email_title', 'order_status_url']);

@@ -217,7 +217,7 @@ async function measure(request: MeasureRequest, io: AudienceIo): Promise<Measure
     for (const file of collected.templates) {
       const text = fs.readFileSync(file, 'utf8');
       const relative = toPosix(path.relative(schema.dir, file));
-      const dialect = getDialect(chooseDialect(schema, relative, text).id, schema.handlebarsFlavor, schema.liquidPlatform);
+      const dialect = getDialect(chooseDialect(schema, relative, text).id, schema);
       plans.push({ file, plan: planTemplate({ path: relative, text, scan: dialect.scan(text), dialect, schema, fields: mapping.fields, conditions, sql: engine }) });
     }
 

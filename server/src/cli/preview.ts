@@ -49,7 +49,7 @@ export function runPreview(options: PreviewOptions): PreviewRun {
   }
   const relativePath = toPosix(path.relative(schema.dir, templatePath));
   const choice = chooseDialect(schema, relativePath, text);
-  const dialect = getDialect(choice.id, schema.handlebarsFlavor, schema.liquidPlatform);
+  const dialect = getDialect(choice.id, schema);
 
   const { recipients, problems } = loadRecipients(schema, nodeFileSystem, (file) => toPosix(path.relative(options.cwd, file)));
   if (recipients.length === 0) {

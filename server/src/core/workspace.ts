@@ -219,7 +219,7 @@ export function analyzeDocument(
   const baseDir = schema?.dir ?? path.dirname(path.resolve(filePath));
   const relativePath = toPosix(path.relative(baseDir, path.resolve(filePath)));
   const choice = chooseDialect(schema, relativePath, text);
-  const dialect = getDialect(choice.id, schema?.handlebarsFlavor, schema?.liquidPlatform);
+  const dialect = getDialect(choice.id, schema);
   const audience = loaded && schema ? templateAudience(index.audienceFor(loaded.file), schema, relativePath) : undefined;
   const withAudience = audience ? { audience } : {};
   if (partials) {
@@ -244,7 +244,7 @@ function withRepeatsExplainedOnce(analysis: TemplateAnalysis, text: string): Tem
 export function declaredFieldUses(index: SchemaIndex, filePath: string, text: string): DeclaredUse[] | undefined {
   const schema = index.schemaFor(filePath)?.result?.schema;
   if (!schema) return undefined;
-  const dialect = getDialect(chooseDialect(schema, toPosix(path.relative(schema.dir, path.resolve(filePath))), text).id, schema.handlebarsFlavor, schema.liquidPlatform);
+  const dialect = getDialect(chooseDialect(schema, toPosix(path.relative(schema.dir, path.resolve(filePath))), text).id, schema);
   const { uses } = dialect.scan(text);
   return usesOfDeclaredFields(uses, resolveUses(schema, dialect.id, uses));
 }
@@ -277,7 +277,7 @@ export function schemaDiagnostics(loaded: LoadedSchema, overrides?: SeverityOver
   // text does not parse: the schema is then the last one that did, and its positions are stale.
   const schema = loaded.result.schema;
   if (loaded.result.parsed && schema.subjects?.size) {
-    diagnostics.push(...subjectDiagnostics(schema, (relativePath, text) => getDialect(chooseDialect(schema, relativePath, text).id, schema.handlebarsFlavor, schema.liquidPlatform), overrides));
+    diagnostics.push(...subjectDiagnostics(schema, (relativePath, text) => getDialect(chooseDialect(schema, relativePath, text).id, schema), overrides));
     diagnostics.sort((a, b) => a.span.start - b.span.start);
   }
   if (!audience?.loaded) return diagnostics;

@@ -1,6 +1,6 @@
 import type { Dialect } from './dialect';
 import type { DialectId, HandlebarsFlavorId, LiquidPlatformId } from './ids';
-import { handlebars } from './handlebars';
+import { handlebars, handlebarsWithHelpers } from './handlebars';
 import { mandrillHandlebars } from './handlebars/mandrill';
 import { hml } from './hml';
 import { iterable } from './iterable';
@@ -33,14 +33,23 @@ const DIALECTS: Record<DialectId, Dialect> = {
   marketo,
 };
 
+/** What `mergewise.json` says about its dialects' platforms (see schema/types.ts). */
+export interface DialectSettings {
+  handlebarsFlavor?: HandlebarsFlavorId;
+  handlebarsHelpers?: string[];
+  liquidPlatform?: LiquidPlatformId;
+}
+
 /**
- * The dialect of an id; for `handlebars`, the platform's flavor when `mergewise.json` names one
- * (`"handlebars": {"flavor": "mandrill"}`), and for `liquid` the platform's system tags
- * (`"liquid": {"platform": "shopify"}`), with the same id.
+ * The dialect of an id, as a workspace's `mergewise.json` sets it up: for `handlebars`, the
+ * platform's flavor when it names one (`"handlebars": {"flavor": "mandrill"}`), or the
+ * application's own helpers (`"helpers": ["currency"]`); for `liquid`, the platform's system tags
+ * (`"liquid": {"platform": "shopify"}`); always with the same id.
  */
-export function getDialect(id: DialectId, handlebarsFlavor?: HandlebarsFlavorId, liquidPlatform?: LiquidPlatformId): Dialect {
-  if (id === 'handlebars' && handlebarsFlavor === 'mandrill') return mandrillHandlebars;
-  if (id === 'liquid' && liquidPlatform === 'shopify') return shopifyLiquid;
+export function getDialect(id: DialectId, settings?: DialectSettings): Dialect {
+  if (id === 'handlebars' && settings?.handlebarsFlavor === 'mandrill') return mandrillHandlebars;
+  if (id === 'handlebars' && settings?.handlebarsHelpers?.length) return handlebarsWithHelpers(settings.handlebarsHelpers);
+  if (id === 'liquid' && settings?.liquidPlatform === 'shopify') return shopifyLiquid;
   return DIALECTS[id];
 }
 

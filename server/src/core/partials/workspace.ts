@@ -140,7 +140,7 @@ export class PartialWorkspace {
   /** A file's text read as the analysis reads it: its dialect chosen as `check` chooses it, and scanned unless the scan is given. */
   scanned(file: string, text: string, schema: Schema | undefined, scan?: TemplateScan): GraphFile {
     const relativePath = toPosix(path.relative(schema?.dir ?? path.dirname(file), file));
-    const dialect = getDialect(chooseDialect(schema, relativePath, text).id, schema?.handlebarsFlavor, schema?.liquidPlatform);
+    const dialect = getDialect(chooseDialect(schema, relativePath, text).id, schema);
     const unclaimed = this.unclaimedScans.get(file);
     if (unclaimed) {
       this.unclaimedScans.delete(file);

@@ -28,6 +28,9 @@ export interface SchemaLoadResult {
   parsed: boolean;
 }
 
+/** A name handlebars.js reads as one helper: no whitespace, and none of the characters its IDs exclude. */
+const HELPER_NAME = /^[^\s!"#%&'()*+,./;<=>@[\\\]^`{|}~]+$/;
+
 const TOP_LEVEL_KEYS = ['$schema', 'dialect', 'handlebars', 'liquid', 'templates', 'recipients', 'fields', 'purposes', 'rules', 'maxFileSize', 'partials', 'audience', 'subjects', 'dataExtensions'];
 const AUDIENCE_KEYS = ['columns', 'updatedAt', 'updatedAtColumns', 'rareBranchShare', 'maxSnapshotAgeDays'];
 const FIELD_KEYS = [
@@ -131,8 +134,13 @@ class SchemaLoader {
           break;
         }
         case 'handlebars':
-          for (const [, flavorNode] of this.properties(value, '"handlebars"', ['flavor'])) {
-            const flavor = this.enumValue(flavorNode, HANDLEBARS_FLAVORS, 'handlebars: "flavor"');
+          for (const [option, optionNode] of this.properties(value, '"handlebars"', ['flavor', 'helpers'])) {
+            if (option === 'helpers') {
+              const helpers = this.helperNames(optionNode);
+              if (helpers.length) this.schema.handlebarsHelpers = helpers;
+              continue;
+            }
+            const flavor = this.enumValue(optionNode, HANDLEBARS_FLAVORS, 'handlebars: "flavor"');
             if (flavor) this.schema.handlebarsFlavor = flavor as HandlebarsFlavorId;
           }
           break;
@@ -521,6 +529,18 @@ class SchemaLoader {
       const problem = item.type === 'string' ? globProblem(item.value) : undefined;
       if (problem) this.problem(spanOf(item), `${capitalize(where)}: "${item.value}" is too complex a glob to match safely (${problem}), so it matches nothing. Simplify it.`);
     }
+  }
+
+  /** `handlebars.helpers`: names as Handlebars reads a helper's (an identifier, no dots or spaces). */
+  private helperNames(node: Node): string[] {
+    if (!this.expectType(node, 'array', 'handlebars: "helpers"')) return [];
+    const names: string[] = [];
+    for (const item of node.children ?? []) {
+      if (!this.expectType(item, 'string', 'each entry of handlebars: "helpers"')) continue;
+      if (HELPER_NAME.test(item.value)) names.push(item.value);
+      else this.problem(spanOf(item), `Handlebars: "helpers": "${item.value}" is not a helper name: a name has no spaces, dots, slashes or quotes, as in "formatPrice".`);
+    }
+    return names;
   }
 
   private stringArray(node: Node, where: string): string[] {

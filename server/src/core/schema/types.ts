@@ -120,6 +120,11 @@ export interface Schema {
   dialect?: DialectId;
   /** The platform `handlebars` templates are written for (`"handlebars": {"flavor": "mandrill"}`); plain Handlebars without it. */
   handlebarsFlavor?: HandlebarsFlavorId;
+  /**
+   * Helpers the application registers for plain `handlebars` templates (`"handlebars": {"helpers":
+   * ["currency", "ifCond"]}`): names the templates may call, inline or as blocks.
+   */
+  handlebarsHelpers?: string[];
   /** The platform `liquid` templates are sent through (`"liquid": {"platform": "shopify"}`), which decides its system tags; Braze without it. */
   liquidPlatform?: LiquidPlatformId;
   templates: TemplateDialectOverride[];

@@ -42,7 +42,7 @@ function renderOne(job: RenderJob, index: number): PreviewRecipient {
     ...(recipient.picked ? { picked: true } : {}),
   };
   try {
-    const dialect = getDialect(job.dialect, job.schema?.handlebarsFlavor, job.schema?.liquidPlatform);
+    const dialect = getDialect(job.dialect, job.schema);
     if (!lastScan || lastScan.text !== job.text || lastScan.dialect !== dialect) {
       lastScan = { text: job.text, dialect, scan: dialect.scan(job.text) };
     }

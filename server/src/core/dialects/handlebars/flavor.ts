@@ -50,6 +50,8 @@ export interface InlineHelper {
   input?: 'date' | 'number' | 'array';
   /** Pulls in the reusable content its first value names, passing it the other values (Iterable's `snippet`). */
   include?: 'snippet';
+  /** The application's own (`handlebars.helpers`): called inline, it changes its first value, though it may be a block too. */
+  own?: boolean;
 }
 
 /** One platform's variant of Handlebars: the shared scanner and renderer are driven by it. */

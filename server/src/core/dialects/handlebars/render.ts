@@ -141,6 +141,14 @@ function prepareHandlebarsFamily(
 function describeFailure(error: unknown, flavor: HandlebarsFlavor): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof RenderLimitError) return message;
+  // A call of a helper nobody registered: handlebars.js says `Missing helper: "x"`, or, when a value
+  // of the data has the helper's name, fails calling it (`(lookupProperty(...) …).call is not a function`).
+  const missing = /^Missing helper: "([^"]+)"/.exec(message);
+  if (missing || (error instanceof TypeError && /\.call is not a function/.test(message))) {
+    const called = missing ? `\`${missing[1]}\`, a helper` : 'a helper';
+    return `${flavor.platform} could not render this template: it calls ${called} the platform does not have (the syntax-error findings name it)` +
+      (flavor.id === 'handlebars' ? '. An application\'s own helpers are declared in mergewise.json: "handlebars": {"helpers": ["name"]}.' : '.');
+  }
   const lines = message.split('\n').filter((line) => line.trim() !== '' && !/^-*\^$/.test(line.trim()));
   const summary = lines.length > 1 ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0] ?? message;
   return `${flavor.platform} could not render this template (handlebars.js: ${summary}).`;

@@ -471,7 +471,7 @@ class HandlebarsScanner {
     }
     const isCondition = context === 'condition' || context === 'loop';
     // Comparison helpers test values; transforming helpers (`formatDate`, `length`) change them.
-    const transforms = !(inline?.guard !== undefined || block !== undefined);
+    const transforms = inline?.own === true || !(inline?.guard !== undefined || block !== undefined);
     const filters = transforms ? (outerFilters.length === 0 ? [name] : [name, ...outerFilters]) : outerFilters;
     let fallback = outerFallback;
     if (inline?.fallback) fallback ??= fallbackText(name, params[1]);
@@ -1198,7 +1198,9 @@ class HandlebarsScanner {
     this.collector.error(span,
       `\`${head.value}\` is not a ${block ? 'block ' : ''}helper ${this.flavor.platform} knows: ${this.flavor.refusal}. ` +
       (suggestion ? `Did you mean \`${suggestion}\`?` : `${known}.`) +
-      (block && this.flavor.sections ? ` A \`{{#field}}\` section takes no values after the name.` : ''));
+      (block && this.flavor.sections ? ` A \`{{#field}}\` section takes no values after the name.` : '') +
+      // Plain Handlebars is also what applications send with, registering helpers of their own.
+      (this.flavor.id === 'handlebars' ? ` If your application registers it, declare it in mergewise.json: "handlebars": {"helpers": ["${head.value}"]}.` : ''));
   }
 
   /** Parses the expression `text[start, end)` of a tag, and reports its problems. */
