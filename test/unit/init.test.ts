@@ -5,6 +5,7 @@ import type { DialectId } from '../../server/src/core/dialects/ids';
 import { proposeSchema, PROPOSAL_MARKER, type InitTemplate } from '../../server/src/core/init';
 import { aliasCandidates, similarNames } from '../../server/src/core/init/aliases';
 import { templateGlobs } from '../../server/src/core/init/globs';
+import { sampleValue } from '../../server/src/core/init/recipients';
 import { PROPOSAL_MARKER as MARKER, proposalDescription, proposeFor } from '../../server/src/core/init/proposals';
 import { readProposal } from '../../server/src/core/rules/schema-proposal';
 import { loadSchema } from '../../server/src/core/schema/load';
@@ -183,6 +184,21 @@ describe('init: proposeSchema', () => {
     assert.equal(empty.customer.first_name, '');
     assert.deepEqual(empty.cart.items, []);
     assert.equal(empty.customer.orders_count, null);
+  });
+
+  test('a sample value follows a name\'s last word: an address, a colour, a size, a count, a shop\'s or an order\'s name', () => {
+    const sample = (path: string) => sampleValue({ path });
+    assert.equal(sample('shop.email_logo_url'), 'https://example.com/img/sample-1.png');
+    assert.equal(sample('shop.url'), 'https://example.com/shop-url/1');
+    assert.equal(sample('customer.email'), 'ana@example.com');
+    assert.equal(sample('contact_email_address'), 'ana@example.com');
+    assert.equal(sample('email_title'), 'Your order is confirmed');
+    assert.equal(sample('shop.email_accent_color'), '#2b6cb0');
+    assert.equal(sample('shop.email_logo_width'), '200');
+    assert.equal(sample('item_count'), '2');
+    assert.equal(sample('shop.name'), 'Shearly');
+    assert.equal(sample('order_name'), '#1001');
+    assert.equal(sample('image_alt'), 'Sample image alt');
   });
 
   test('existing sample recipients are kept', () => {

@@ -24,6 +24,11 @@ export const SAMPLE_RECIPIENT_FILES = ['recipients/sample-complete.json', 'recip
 
 const DATE = '2026-12-03T10:00:00Z';
 
+const URL_WORDS = new Set(['url', 'link', 'href', 'src', 'uri']);
+const IMAGE_WORDS = new Set(['image', 'img', 'photo', 'logo', 'avatar', 'icon', 'picture', 'thumbnail']);
+const EMAIL_WORDS = new Set(['email', 'emailaddr', 'emailaddress', 'mail']);
+const COUNT_WORDS = new Set(['count', 'quantity', 'qty']);
+
 /** A plausible value for a field, from its name and type. `index` varies list items. */
 export function sampleValue(field: SampleField, index = 0): unknown {
   const w = words(field.path);
@@ -47,10 +52,18 @@ export function sampleValue(field: SampleField, index = 0): unknown {
     case 'object':
       return {};
   }
-  if (has('email', 'emailaddr', 'mail')) return ['ana@example.com', 'ben@example.com'][index % 2];
-  if (has('url', 'link', 'href', 'image', 'img', 'photo', 'logo', 'avatar')) {
-    return has('image', 'img', 'photo', 'logo', 'avatar') ? `https://example.com/img/sample-${index + 1}.png` : `https://example.com/${w.slice(-2).join('-')}/${index + 1}`;
+  // The last word says what the value is (`shop.email_logo_url` is an address, `email_title` a
+  // title); the others only narrow it.
+  if (URL_WORDS.has(last) || IMAGE_WORDS.has(last)) {
+    return w.some((word) => IMAGE_WORDS.has(word)) ? `https://example.com/img/sample-${index + 1}.png` : `https://example.com/${w.slice(-2).join('-')}/${index + 1}`;
   }
+  if (EMAIL_WORDS.has(last) || (has('email') && (last === 'address' || last === 'addr'))) return ['ana@example.com', 'ben@example.com'][index % 2];
+  if (last === 'color' || last === 'colour') return ['#2b6cb0', '#c05621'][index % 2];
+  if (last === 'width' || last === 'height') return '200';
+  if (COUNT_WORDS.has(last)) return String([2, 3][index % 2]);
+  if (last === 'name' && has('shop', 'store', 'brand', 'company', 'organization', 'organisation', 'business')) return 'Shearly';
+  if (last === 'name' && has('order')) return ['#1001', '#1002'][index % 2];
+  if (last === 'title' && has('email', 'subject', 'page')) return 'Your order is confirmed';
   if (has('fname', 'firstname') || (has('first') && has('name')) || last === 'givenname') return ['Ana', 'Ben'][index % 2];
   if (has('lname', 'lastname', 'surname') || (has('last') && has('name'))) return ['Reyes', 'Okafor'][index % 2];
   if (has('city', 'town')) return ['Oakland', 'Leeds'][index % 2];
