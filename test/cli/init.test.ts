@@ -348,6 +348,31 @@ describe('mergewise init reads the files an existing mergewise.json names', () =
   });
 });
 
+describe('mergewise init on Shopify notifications', () => {
+  test('Shopify\'s own names make it write "liquid": {"platform": "shopify"} and declare none of them; check right after agrees', () => {
+    const dir = ws({
+      'notifications/order.liquid': '<img src="{{ shop.email_logo_url }}" width="{{ shop.email_logo_width }}"><h1>{{ email_title }}</h1>' +
+        '<a href="{{ order_status_url }}">View</a><p>Hi {{ customer.first_name | default: "there" }}, from {{ shop.name }}</p>',
+    });
+    const run = cli(['init'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Shopify notifications: written with "liquid": \{"platform": "shopify"\}[^\n]*: 5\n {2}email_title\n/);
+    assert.match(run.stdout, /mergewise check reports no findings/);
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8'));
+    assert.deepEqual(written.liquid, { platform: 'shopify' });
+    assert.deepEqual(Object.keys(written.fields), ['customer.first_name']);
+    assert.equal(rulesIn(checkJson(dir)).get('unknown-field'), undefined);
+  });
+
+  test('one Shopify-looking name alone is not enough: a Braze template with a `shop` field stays Braze', () => {
+    const dir = ws({ 'emails/a.liquid': '{{ shop.name | default: "us" }} {{ customer.first_name | default: "there" }}' });
+    assert.equal(cli(['init'], dir).code, 0);
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8'));
+    assert.equal(written.liquid, undefined);
+    assert.deepEqual(Object.keys(written.fields), ['customer.first_name', 'shop.name']);
+  });
+});
+
 describe('mergewise init never overwrites', () => {
   test('--dry-run prints the files and writes nothing', () => {
     const dir = ws({ 'emails/a.liquid': USES });

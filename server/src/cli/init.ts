@@ -215,6 +215,10 @@ function summaryText(proposal: InitProposal, findings: Findings, planned: Planne
   else text += 'mergewise.json already declares every field the templates use.\n';
   if (kept.length) text += `Kept as they are (never replaced): ${kept.join(', ')}\n`;
   if (proposal.merged && s.fields.length) text += `\nFields to add: ${s.fields.length}\n${list(s.fields)}`;
+  if (s.shopify) {
+    text += `\nShopify notifications: written with "liquid": {"platform": "shopify"}, so the names Shopify fills in are not declared as fields: ${s.shopify.names.length}\n` +
+      list(s.shopify.names);
+  }
   if (s.aliasesAdded.length) text += `\nAliases to add: ${s.aliasesAdded.length}\n${list(s.aliasesAdded)}`;
   if (s.typeUnknown.length) {
     text += `\nType not told by the uses (left out: untyped, never type-checked; add one if you know it): ${s.typeUnknown.length}\n` +

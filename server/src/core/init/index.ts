@@ -5,6 +5,7 @@
  * the files and writes the results.
  */
 import type { DialectId } from '../dialects/ids';
+import { getDialect } from '../dialects/registry';
 import { loadSchema, SCHEMA_FILE_NAME } from '../schema/load';
 import type { Schema } from '../schema/types';
 import { chooseDialect } from '../workspace';
@@ -50,6 +51,11 @@ export interface InitSummary {
   alreadyDeclared: number;
   /** When merging: confirmed aliases added to declared fields. */
   aliasesAdded: string[];
+  /**
+   * Shopify's own names the `liquid` templates use (`shop.name`, `order_status_url`): with two or
+   * more, a new mergewise.json says `"liquid": {"platform": "shopify"}` and declares none of them.
+   */
+  shopify?: { names: string[] };
 }
 
 export interface InitProposal {
@@ -70,11 +76,13 @@ export function proposeSchema(input: InitInput): InitProposal {
   for (const template of templates) miner.add(template);
   const { evidence } = miner;
   const inferred = inferFields(evidence.fields);
-  const written: WrittenField[] = inferred.map((field) => {
+  let written: WrittenField[] = inferred.map((field) => {
     const description = input.existing?.schema.fields.has(field.path) ? undefined : proposalDescription(proposeFor(field.path));
     return description === undefined ? field : { ...field, description };
   });
   const existing = input.existing;
+  const shopify = existing ? undefined : shopifyNames(written);
+  if (shopify) written = written.filter((f) => !shopify.includes(f.path));
   const fresh = existing ? written.filter((f) => !existing.schema.fields.has(f.path)) : written;
   const summary: InitSummary = {
     fields: fresh.map((f) => f.path),
@@ -91,6 +99,7 @@ export function proposeSchema(input: InitInput): InitProposal {
     alreadyDeclared: evidence.alreadyDeclared,
     aliasesAdded: [],
   };
+  if (shopify) summary.shopify = { names: shopify };
 
   if (existing) {
     const merged = mergeInto(existing.text, existing.schema, written);
@@ -100,13 +109,14 @@ export function proposeSchema(input: InitInput): InitProposal {
 
   const recipientGlob = 'recipients/*.json';
   let globs = templateGlobs(templates.map((t) => ({ path: t.path, dialect: t.dialect })));
-  let text = schemaText({ templates: globs, recipients: [recipientGlob], fields: written });
+  const liquidPlatform = shopify ? 'shopify' : undefined;
+  let text = schemaText({ templates: globs, liquidPlatform, recipients: [recipientGlob], fields: written });
   // Every template must keep its dialect: one a glob misses is named first.
   const loaded = loadSchema(text, SCHEMA_FILE_NAME, '.').schema;
   const missed = templates.filter((t) => chooseDialect(loaded, t.path, '').id !== t.dialect);
   if (missed.length) {
     globs = [...missed.map((t) => ({ glob: escapeGlob(t.path), dialect: t.dialect })), ...globs];
-    text = schemaText({ templates: globs, recipients: [recipientGlob], fields: written });
+    text = schemaText({ templates: globs, liquidPlatform, recipients: [recipientGlob], fields: written });
   }
   const samples = sampleRecipients(sampleFields(written));
   const exists = input.exists ?? (() => false);
@@ -118,6 +128,21 @@ export function proposeSchema(input: InitInput): InitProposal {
     recipientsKept: samples.filter((file) => exists(file.path)).map((file) => file.path),
     summary,
   };
+}
+
+/** Names only Shopify's notifications fill in: seeing two of them, the templates are Shopify's. */
+const SHOPIFY_ONLY = /^(shop\.|shop_name$|email_title$|order_status_url$)/;
+const SHOPIFY = getDialect('liquid', { liquidPlatform: 'shopify' });
+
+/**
+ * The names Shopify fills in that the `liquid` templates use, when at least two of them are
+ * Shopify's alone (`shop.email_logo_url`, `order_status_url`); undefined otherwise. Braze, the
+ * default platform, has none of them.
+ */
+function shopifyNames(fields: WrittenField[]): string[] | undefined {
+  const liquidOnly = fields.filter((f) => f.dialects.length === 1 && f.dialects[0] === 'liquid' && SHOPIFY.systemTags?.has(f.path));
+  if (liquidOnly.filter((f) => SHOPIFY_ONLY.test(f.path)).length < 2) return undefined;
+  return liquidOnly.map((f) => f.path);
 }
 
 /** The fields as sample recipients hold them: list items inside their lists. */

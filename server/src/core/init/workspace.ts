@@ -101,10 +101,13 @@ export class InitWorkspace {
       const relative = toPosix(path.relative(this.dir, file));
       const expected = mined.get(relative);
       if (expected === undefined) continue;
-      const before = this.graph.read(file);
-      const same = before && !('problem' in before) ? this.graph.scanned(file, text, schema, before.scan) : undefined;
-      // A template the new schema reads in another dialect (never expected) is scanned again, and reported.
-      const own = same && same.dialect.id === expected ? same : this.graph.scanned(file, text, schema);
+      const read = this.graph.read(file);
+      const before = read && !('problem' in read) ? read : undefined;
+      const same = before ? this.graph.scanned(file, text, schema, before.scan) : undefined;
+      // A template the new schema reads in another dialect (never expected) is scanned again, and
+      // reported; so is one in the same dialect for another platform (Shopify's Liquid), whose scan
+      // sees the platform's own names.
+      const own = before && same && same.dialect.id === expected && same.dialect === before.dialect ? same : this.graph.scanned(file, text, schema);
       if (own.dialect.id !== expected) findings.dialectChanged.push(`${relative}: ${expected} → ${own.dialect.id}`);
       const analysed = analyzeAcrossFiles(this.graph, { file: own, relativePath: relative, now });
       add(relative, text, analysed.analysis.diagnostics);

@@ -4,7 +4,7 @@
  * jsonc-parser so that its comments and formatting stay as they are.
  */
 import { applyEdits, modify, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
-import type { DialectId } from '../dialects/ids';
+import type { DialectId, LiquidPlatformId } from '../dialects/ids';
 import type { Schema } from '../schema/types';
 import { comparePaths, type InferredField } from './infer';
 
@@ -56,6 +56,8 @@ export function nestFields(fields: WrittenField[]): { top: WrittenField[]; byPar
 
 export interface NewSchema {
   templates: { glob: string; dialect: DialectId }[];
+  /** The platform the `liquid` templates are sent through, when their names tell it. */
+  liquidPlatform?: LiquidPlatformId;
   recipients: string[];
   fields: WrittenField[];
 }
@@ -64,6 +66,7 @@ export interface NewSchema {
 export function schemaText(schema: NewSchema): string {
   const { top, byParent } = nestFields(schema.fields);
   const root: Json = {};
+  if (schema.liquidPlatform) root.liquid = { platform: schema.liquidPlatform };
   if (schema.templates.length) root.templates = Object.fromEntries(schema.templates.map((t) => [t.glob, t.dialect]));
   root.recipients = schema.recipients;
   root.fields = fieldsObject(top, '', byParent);
