@@ -22,6 +22,23 @@ describe('mergewise explain', () => {
     assert.doesNotMatch(run.stdout, /\*\*|`|\| --- \|/);
   });
 
+  test('a partial\'s parameter is the field the templates that include it pass, as check reads it', () => {
+    const partialDir = workspace({
+      'mergewise.json': JSON.stringify({ recipients: ['recipients/*.json'], fields: { 'customer.first_name': { type: 'string', fallback: 'there' } } }),
+      'recipients/ana.json': JSON.stringify({ $name: 'Ana', customer: { first_name: 'Ana' } }),
+      'snippets/greeting.liquid': '{% doc %}\n  @param {string} name\n{% enddoc %}\n<p>Hi {{ name }},</p>\n',
+      'emails/welcome.liquid': '{% render "greeting", name: customer.first_name %}\n',
+    });
+    try {
+      const run = cli(['explain', 'snippets/greeting.liquid:4:10'], partialDir);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^customer\.first_name · string/);
+      assert.match(run.stdout, /^Ana: Ana$/m);
+    } finally {
+      removeWorkspace(partialDir);
+    }
+  });
+
   test('an unknown name, with the closest known ones', () => {
     const run = cli(['explain', 'emails/typo.liquid:1:12'], dir);
     assert.equal(run.code, 0, run.stderr);

@@ -243,6 +243,18 @@ describe('partials: the include rules', () => {
     assert.match(found[3], /expects `count` to be number, but a string is passed/);
   });
 
+  test('a parameter a rendered snippet declares but an include does not pass is blank there, not a recipient field of that name', () => {
+    const { check } = graphOf({
+      ...PROGRAM,
+      '/w/snippets/hello.liquid': '{% doc %} @param {string} name {% enddoc %}<p>Hi {{ name }}</p>',
+      '/w/emails/passes.liquid': '{% render \'hello\', name: customer.first_name %}',
+      '/w/emails/forgets.liquid': '{% render \'hello\', nam: customer.first_name %}',
+    });
+    const partial = check('/w/snippets/hello.liquid').analysis.diagnostics;
+    assert.deepEqual(partial.filter((d) => d.rule === 'unknown-field'), []);
+    assert.equal(messages(check('/w/emails/forgets.liquid'), 'partial-parameter').length, 2);
+  });
+
   test('an unreadable or binary partial is one clear diagnostic at the include', () => {
     const { check } = graphOf({
       ...PROGRAM,

@@ -9,7 +9,9 @@ import { hoverAt } from '../core/ide';
 import { LineIndex } from '../core/positions';
 import { loadRecipients } from '../core/preview/recipients';
 import { analyzeDocument, SchemaIndex, toPosix } from '../core/workspace';
+import { PartialWorkspace } from '../core/partials/workspace';
 import { nodeFileSystem } from '../node-fs';
+import { includerUniverse } from './check';
 import { UsageError, WorkspaceNotReady } from './preview';
 
 export interface ExplainRun {
@@ -29,7 +31,11 @@ export function runExplain(location: string, cwd: string, now = new Date()): Exp
   const index = new SchemaIndex(nodeFileSystem);
   const loaded = index.schemaFor(filePath);
   if (!loaded?.result) throw new WorkspaceNotReady(loaded?.readError ?? `No mergewise.json found above ${file}: there is nothing to explain a field by.`);
-  const analysed = analyzeDocument(index, filePath, text);
+  // As check reads it: a partial through the templates that include it, its parameters as the fields they pass.
+  const partials = new PartialWorkspace(index, {
+    read: (file) => nodeFileSystem.readText(file), version: () => 'this run', templates: () => includerUniverse([filePath], index),
+  });
+  const analysed = analyzeDocument(index, filePath, text, undefined, now, partials);
   const lines = new LineIndex(text);
   const offset = lines.offsetAt({ line: Number(line) - 1, character: Number(column) - 1 });
   const { recipients, problems } = loadRecipients(loaded.result.schema, nodeFileSystem, (f) => toPosix(path.relative(cwd, f)));

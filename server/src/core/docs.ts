@@ -27,7 +27,7 @@ export function fieldMarkdown(field: FieldSpec, schema: Schema, options: FieldDo
   if (field.description) lines.push('', field.description);
   lines.push('');
   if (field.source) lines.push(`- **Source:** ${field.source}: ${SOURCE_MEANING[field.source]}`);
-  else lines.push('- **Source:** not declared in mergewise.json');
+  else lines.push('- **Source:** none set in mergewise.json');
   const listing = [...schema.purposes.values()].filter((purpose) => purposeCoversField(purpose, field.path));
   if (options.templatePurposes) {
     const { quadrant } = fieldQuadrant(field, options.templatePurposes);

@@ -19,6 +19,11 @@ export interface CallContext {
   contextPath?: string;
   /** Data paths, in the sending template's terms, that a conditional around the include checks. */
   guards: Set<string>;
+  /**
+   * The partial sees only what is passed (`{% render %}`): a parameter it declares that this include
+   * does not pass is blank here, not the recipient's field of that name.
+   */
+  isolated?: boolean;
 }
 
 /** A partial read on its own: its declared parameters are bound to nothing the schema knows. */
@@ -63,6 +68,7 @@ export function innerContext(outer: CallContext, site: IncludeSite): CallContext
     if (mapped) guards.add(mapped.path);
   }
   const inner: CallContext = { bindings, guards };
+  if (!site.sharesScope) inner.isolated = true;
   const contextPath = site.contextPath !== undefined ? mapPath(outer, site.contextPath)?.path : site.sharesScope ? outer.contextPath : undefined;
   if (contextPath !== undefined) inner.contextPath = contextPath;
   return inner;
@@ -71,7 +77,7 @@ export function innerContext(outer: CallContext, site: IncludeSite): CallContext
 /** Identifies contexts that give a partial the same analysis, so that it is analysed once for all of them. */
 export function contextKey(context: CallContext): string {
   const bindings = [...context.bindings].map(([name, b]) => `${name}=${b.path ?? '∅'}|${b.fallback ?? ''}`).sort();
-  return `${bindings.join(',')};${context.contextPath ?? ''};${[...context.guards].sort().join(',')}`;
+  return `${bindings.join(',')};${context.contextPath ?? ''};${[...context.guards].sort().join(',')};${context.isolated ? 'isolated' : ''}`;
 }
 
 /**
@@ -80,7 +86,9 @@ export function contextKey(context: CallContext): string {
  * Spans stay the partial's own, so findings point into its file.
  */
 export function scanInContext(scan: TemplateScan, context: CallContext): TemplateScan {
-  if (context.bindings.size === 0 && context.contextPath === undefined && context.guards.size === 0) return scan;
+  const unpassed = context.isolated ? scan.parameters?.filter((parameter) => !context.bindings.has(parameter.name)) ?? [] : [];
+  if (context.bindings.size === 0 && context.contextPath === undefined && context.guards.size === 0 && unpassed.length === 0) return scan;
+  if (unpassed.length) context = { ...context, bindings: new Map([...context.bindings, ...unpassed.map((p): [string, Binding] => [p.name, { path: null, fallback: null }])]) };
   const uses: FieldUse[] = [];
   for (const use of scan.uses) {
     const mapped = mapPath(context, use.path);
