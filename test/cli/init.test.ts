@@ -325,6 +325,22 @@ describe('mergewise init on a list whose items have nested objects', () => {
   });
 });
 
+describe('mergewise init with a fallback that is another field', () => {
+  test('only text is written as a fallback; explain shows each recipient the other field\'s value', () => {
+    const dir = ws({
+      'emails/a.liquid': '<p>Hi {{ customer.first_name | default: billing_address.first_name }},</p>',
+      'emails/b.liquid': '<p>{{ customer.first_name | default: "there" }}</p>',
+    });
+    assert.equal(cli(['init'], dir).code, 0);
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8'));
+    assert.equal(written.fields['customer.first_name'].fallback, 'there');
+    fs.writeFileSync(path.join(dir, 'recipients/bo.json'), JSON.stringify({ $name: 'Bo', billing_address: { first_name: 'Bob' } }));
+    const explained = cli(['explain', 'emails/a.liquid:1:10'], dir);
+    assert.match(explained.stdout, /^Bo: "Bob" \(fallback\)$/m);
+    assert.match(explained.stdout, /^Sample recipient \(optional fields empty\): \(blank\)$/m);
+  });
+});
+
 describe('mergewise init on a list of lists', () => {
   test('the outer list is declared open, and check right after runs without a configuration error or unknown-field', () => {
     const dir = ws({ 'emails/a.hbs': '{{#each pages}}{{#each this}}<p>{{#if title}}{{title}}{{else}}Untitled{{/if}}</p>{{/each}}{{/each}}' });

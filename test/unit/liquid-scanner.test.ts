@@ -190,6 +190,19 @@ describe('liquid scanner: brackets in conditions', () => {
   });
 });
 
+describe('liquid scanner: a fallback that is another value', () => {
+  test('`default:` with a field or a local names it as the fallback field; with text, none', () => {
+    const scan = scanLiquid('{{ a | default: billing.first_name }}{% assign n = "x" %}{{ b | default: n }}{{ c | default: "there" }}{{ d | default: nil }}');
+    const fields = Object.fromEntries(scan.uses.filter((u) => u.context === 'output').map((u) => [u.path, [u.fallback, u.fallbackField]]));
+    assert.deepEqual(fields, {
+      a: ['billing.first_name', 'billing.first_name'],
+      b: ['n', 'n'],
+      c: ['there', undefined],
+      d: ['nil', undefined],
+    });
+  });
+});
+
 describe('liquid scanner: raw and comment', () => {
   test('nothing inside `raw` is a reference or an error', () => {
     const scan = scanLiquid('{% raw %}{{ not.a.field }} {% if %} {{{% endraw %}{{ after }}');

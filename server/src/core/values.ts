@@ -15,9 +15,15 @@ export interface ShownValue {
  * What one recipient sees for one use, from the data alone (filters other than the fallback are
  * not applied): fast enough for inlay hints on every keystroke, unlike a full rendering.
  */
-export function shownValue(use: Pick<FieldUse, 'fallback' | 'guarded'>, field: FieldSpec | undefined, path: string, recipient: Recipient, now: Date): ShownValue {
+export function shownValue(use: Pick<FieldUse, 'fallback' | 'fallbackField' | 'guarded'>, field: FieldSpec | undefined, path: string, recipient: Recipient, now: Date): ShownValue {
   const value = valueAt(recipient.data, field?.path ?? path);
   if (isBlank(value)) {
+    if (use.fallbackField !== undefined) {
+      // Another field stands in: what this recipient has there, or nothing.
+      const other = valueAt(recipient.data, use.fallbackField);
+      if (!isBlank(other)) return { kind: 'fallback', text: typeof other === 'object' ? '{…}' : String(other) };
+      return { kind: use.guarded ? 'skipped' : 'blank', text: '' };
+    }
     const fallback = use.fallback ?? null;
     if (fallback !== null && fallback !== '') return { kind: 'fallback', text: fallback };
     return { kind: use.guarded ? 'skipped' : 'blank', text: '' };

@@ -130,6 +130,11 @@ export interface FieldUse {
   context: UseContext;
   /** The fallback written in the template, as the recipient would read it; null when there is none. */
   fallback: string | null;
+  /**
+   * When the fallback is another field's value (`| default: billing_address.first_name`): that
+   * field's data path. `fallback` is then the expression as written, not text a recipient reads.
+   */
+  fallbackField?: string;
   /** True inside a conditional that only runs when the field has a value. */
   guarded: boolean;
   /** Names of the filters or helpers applied to the value, in order. */

@@ -206,8 +206,9 @@ export class Miner {
     if (filtered) bump(field.types, filtered);
     if (comparedWithNumber(source.text, use) || shownAsMoney(source.text, use)) bump(field.types, 'number');
     if (use.context === 'output') {
-      if (use.fallback !== null) field.fallbacks.set(use.fallback, (field.fallbacks.get(use.fallback) ?? 0) + 1);
-      else field.outputsWithoutFallback++;
+      // Another field's value as the fallback is no text to write as this field's fallback.
+      if (use.fallback !== null && use.fallbackField === undefined) field.fallbacks.set(use.fallback, (field.fallbacks.get(use.fallback) ?? 0) + 1);
+      else if (use.fallback === null) field.outputsWithoutFallback++;
     }
     if (use.context === 'condition') field.conditionUses++;
   }

@@ -82,6 +82,8 @@ interface NestedOperand extends Operand {
 interface FilteredValue {
   value: Operand | undefined;
   fallback: string | null;
+  /** When the fallback is another field's value (`| default: billing_address.first_name`): its path. */
+  fallbackField?: string;
   filters: string[];
 }
 
@@ -589,9 +591,9 @@ class LiquidScanner {
       if (context === 'assign') this.collector.error(tagSpan, '`{% assign %}` needs a value after `=`.');
       return undefined;
     }
-    const { value, fallback, filters } = this.readFiltered(lexer, tagSpan);
+    const { value, fallback, fallbackField, filters } = this.readFiltered(lexer, tagSpan);
     this.expectEnd(lexer, context);
-    if (value?.reference) this.addUse(value.token, value.reference, tagSpan, context, fallback, filters);
+    if (value?.reference) this.addUse(value.token, value.reference, tagSpan, context, fallback, filters, fallbackField);
     else if (value && !value.literal) this.addConnectedUse(value.token, tagSpan, context);
     return value;
   }
@@ -602,6 +604,7 @@ class LiquidScanner {
     // An output nested in the tag brings its own filters and fallback, which apply first.
     let filters = value && 'nested' in value ? (value as NestedOperand).nested.filters : NONE;
     let fallback: string | null = value && 'nested' in value ? (value as NestedOperand).nested.fallback : null;
+    let fallbackField: string | undefined;
     while (lexer.peek().kind === 'pipe') {
       const pipe = lexer.next();
       const filterName = lexer.next();
@@ -617,6 +620,7 @@ class LiquidScanner {
       let positional = 0;
       for (;;) {
         let argument = lexer.peek();
+        let fallbackPath: string | undefined;
         if (argument.kind === 'path' && this.peekIsNamedArgument(lexer)) {
           lexer.next();
           lexer.next();
@@ -626,8 +630,12 @@ class LiquidScanner {
             ? argument.value
             : this.text.slice(argument.start, argument.end);
           positional++;
+          if (argument.kind === 'path') fallbackPath = argument.value;
         }
-        if (!this.readOperand(lexer, tagSpan, 'argument')) {
+        const operand = this.readOperand(lexer, tagSpan, 'argument');
+        // A variable, not text: the field it reads, or the local's name.
+        if (fallbackPath !== undefined && operand && !operand.literal) fallbackField = operand.reference?.path ?? fallbackPath;
+        if (!operand) {
           this.collector.error(tagSpan, `The filter \`${filterName.value}\` is followed by \`:\` but no value: Liquid fails to render this tag. Add the value or remove the \`:\`.`);
           break;
         }
@@ -635,7 +643,7 @@ class LiquidScanner {
         lexer.next();
       }
     }
-    return { value, fallback, filters };
+    return fallbackField === undefined ? { value, fallback, filters } : { value, fallback, fallbackField, filters };
   }
 
   /**
@@ -1022,8 +1030,8 @@ class LiquidScanner {
 
   // ---- References -------------------------------------------------------------------------------
 
-  private addUse(token: Token, reference: ResolvedReference, tagSpan: Span, context: UseContext, fallback: string | null, filters: string[]): void {
-    this.collector.addUse({
+  private addUse(token: Token, reference: ResolvedReference, tagSpan: Span, context: UseContext, fallback: string | null, filters: string[], fallbackField?: string): void {
+    const use = this.collector.addUse({
       path: reference.path,
       written: this.writtenText(token),
       span: { start: token.start, end: token.end },
@@ -1032,6 +1040,7 @@ class LiquidScanner {
       fallback,
       filters: reference.size ? ['size', ...filters] : filters,
     });
+    if (fallbackField !== undefined) use.fallbackField = fallbackField;
   }
 
   /** A read of connected data (`offer.code` after `:save offer`); nothing when the name holds none. */
