@@ -203,6 +203,15 @@ describe('liquid scanner: a fallback that is another value', () => {
   });
 });
 
+describe('liquid scanner: a local built up in a loop', () => {
+  test('its first read in its own assign inside a loop is no field; outside a loop it is', () => {
+    const loop = scanLiquid('{% for show in shows %}{% assign list = list | append: show | append: "*" %}{% assign total = total | plus: show.price %}{% endfor %}{{ list }}{{ total }}');
+    assert.deepEqual(paths(loop), ['shows', 'shows[]', 'shows[].price']);
+    const once = scanLiquid('{% assign name = name | capitalize %}Hi {{ name }}');
+    assert.deepEqual(paths(once), ['name', 'name']);
+  });
+});
+
 describe('liquid scanner: raw and comment', () => {
   test('nothing inside `raw` is a reference or an error', () => {
     const scan = scanLiquid('{% raw %}{{ not.a.field }} {% if %} {{{% endraw %}{{ after }}');

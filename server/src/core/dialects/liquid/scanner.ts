@@ -894,6 +894,11 @@ class LiquidScanner {
     const usesBefore = uses.length;
     // Reading the value starts the lexer again, which reuses `variable`'s token: its name was kept.
     const value = this.readValueWithFilters(lexer.offset, end, tagSpan, 'assign');
+    // `{% assign shows = shows | append: show %}` in a loop builds a local up, item by item: its
+    // first read (nil, before any assign) is not recipient data.
+    if (uses.length > usesBefore && this.stack.some((block) => block.name === 'for' || block.name === 'tablerow')) {
+      for (let i = uses.length - 1; i >= usesBefore; i--) if (rootName(uses[i].written) === name) uses.splice(i, 1);
+    }
     const fetched = value && !value.reference && !value.literal ? this.connectedSourceOf(value.token) : undefined;
     // Assigned after its value is read: `{% assign n = n | plus: 1 %}` reads the old `n`.
     // `{% assign name = customer.first_name %}`: the local is as empty as the field, so outputs of it
