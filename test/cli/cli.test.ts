@@ -510,6 +510,14 @@ describe('mergewise preview', () => {
     assert.match(cli(['preview', 'emails/none.liquid'], dir).stderr, /emails\/none.liquid: no such template/);
   });
 
+  test('a template no recipient can be rendered for exits 1, saying so', () => {
+    const dir = ws({ ...files, 'emails/broken.hbs': '{{nohelper customer.first_name}}' });
+    const run = cli(['preview', 'emails/broken.hbs'], dir);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /── Ana: not rendered ──\n.*calls `nohelper`, a helper the platform does not have/);
+    assert.match(run.stderr, /mergewise: emails\/broken\.hbs could not be rendered for any recipient\./);
+  });
+
   test('a workspace without sample recipients is said alone, without the usage', () => {
     const dir = ws({ 'mergewise.json': '{ "fields": {} }', 'emails/a.liquid': 'Hi' });
     const run = cli(['preview', 'emails/a.liquid'], dir);

@@ -229,6 +229,11 @@ function preview(args: string[], io: CliIo): number {
   } else {
     io.stdout(run.text);
   }
+  // An aborted send is an answer; a template no recipient could be rendered for is not.
+  if (run.previews.length > 0 && run.previews.every((p) => p.error !== undefined)) {
+    io.stderr(`mergewise: ${positionals[0]} could not be rendered for any recipient.\n`);
+    return 1;
+  }
   return 0;
 }
 
