@@ -217,10 +217,17 @@ describe('handlebars (SES, Mailgun): end to end', () => {
       ['updates', 'condition', ['length'], false],
       ['updates', 'output', [], true],
       ['items', 'loop', [], false],
-      ['items[]', 'output', ['length'], false],
+      ['items[]', 'output', ['length'], true],
       ['length', 'output', [], false],
     ]);
     assert.equal(shown(render('{{items.length}} items', { items: ['a', 'b'] })), '[value:2] items');
+  });
+
+  test('inside `each`, the item itself is guarded (the body runs for items that exist), not its fields, nor the `else` branch', () => {
+    const scan = handlebars.scan('{{#each tags}}{{this}} {{name}}{{else}}{{this}}{{/each}}{{#each items as |item|}}{{item}}{{/each}}');
+    assert.deepEqual(scan.uses.filter((use) => use.context === 'output').map((use) => [use.path, use.guarded]), [
+      ['tags[]', true], ['tags[].name', false], ['items[]', true],
+    ]);
   });
 
   test('the application\'s own helpers: the preview shows an inline one\'s first value and a block\'s main content', () => {

@@ -59,6 +59,11 @@ describe('postmark (Mustachio): scanning', () => {
 });
 
 describe('postmark (Mustachio): syntax errors', () => {
+  test('inside `{{#each}}`, `{{.}}` (the item itself) is guarded; its fields are not', () => {
+    const scan = postmark.scan('{{#each tags}}<li>{{.}}</li>{{/each}}{{#each items}}{{name}}{{/each}}');
+    assert.deepEqual(scan.uses.filter((use) => use.context === 'output').map((use) => [use.path, use.guarded]), [['tags[]', true], ['items[].name', false]]);
+  });
+
   test('Handlebars habits Mustachio does not have are named: `#if`, `{{else}}`, `this`, `@index`, helpers, `{{/if}}` with a space', () => {
     const text = [
       '{{#if person.first_name}}Hi{{/if}}',

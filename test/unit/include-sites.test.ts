@@ -78,7 +78,7 @@ describe('include sites: Handlebars partials', () => {
   test('guards: the paths a surrounding conditional checks', () => {
     const scan = sendgrid.scan(SENDGRID_ORDER);
     assert.deepEqual(site(scan, 'greeting').guards, ['first_name']);
-    assert.deepEqual(site(scan, 'product-card').guards, ['cart.items']);
+    assert.deepEqual(site(scan, 'product-card').guards, ['cart.items', 'cart.items[]']);
     assert.deepEqual(site(scan, 'footer').guards, []);
   });
 

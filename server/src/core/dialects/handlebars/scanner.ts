@@ -685,7 +685,9 @@ class HandlebarsScanner {
       if (bound) bound.push(null);
       else this.boundParams.set(first.value, [null]);
     }
-    this.addGuards(block, guards.whenTrue);
+    // An `each` body runs for items that exist: the item itself (not its fields) is guarded there.
+    const item = helper.scope === 'each' ? block.loop?.itemPath : undefined;
+    this.addGuards(block, item === undefined ? guards.whenTrue : [...guards.whenTrue, item]);
     block.guardsWhenAllFalse = guards.whenFalse;
   }
 
@@ -731,7 +733,8 @@ class HandlebarsScanner {
       this.pushFrame({ base: path === undefined ? null : `${path}[]`, blockParams: NO_BLOCK_PARAMS });
       if (path !== undefined) {
         block.loop = { variable: '.', itemPath: `${path}[]` };
-        this.addGuards(block, [path]);
+        // The body runs for items that exist: the list, and the item itself (not its fields), are guarded there.
+        this.addGuards(block, [path, `${path}[]`]);
       }
       return;
     }
