@@ -139,6 +139,11 @@ describe('sendgrid: fallback edit and rendering', () => {
     ].join('\n'));
   });
 
+  test('the preview shows unsubscribe-group tags as the addresses they stand for, not raw', () => {
+    const result = render('<a href="<%asm_group_unsubscribe_raw_url%>">Leave</a> <a href="<%asm_preferences_raw_url%>">Prefs</a> <%not_a_tag%>', {});
+    assert.equal(result.output, '<a href="https://unsubscribe.example/sendgrid/group">Leave</a> <a href="https://preferences.example/sendgrid">Prefs</a> <%not_a_tag%>');
+  });
+
   test('the preview marks fallbacks and blanks per recipient', () => {
     const schema = schemaOf({ fields: { 'customer.first_name': { type: 'string', fallback: 'there' }, 'customer.city': { type: 'string' } } });
     const text = 'Hi {{insert customer.first_name "default=there"}} from {{customer.city}}';

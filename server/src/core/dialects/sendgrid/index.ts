@@ -7,6 +7,13 @@ import { registerSendGridHelpers } from './helpers';
 import { BRACES } from '../common/syntax';
 import { SENDGRID_SYSTEM_TAGS, withSubstitutionTags } from './system-tags';
 
+/** What the preview shows for each unsubscribe-group tag (`<%asm_group_unsubscribe_raw_url%>`). */
+const SUBSTITUTION_URLS: Record<string, string> = {
+  asm_group_unsubscribe_raw_url: 'https://unsubscribe.example/sendgrid/group',
+  asm_global_unsubscribe_raw_url: 'https://unsubscribe.example/sendgrid',
+  asm_preferences_raw_url: 'https://preferences.example/sendgrid',
+};
+
 /**
  * SendGrid Dynamic Transactional Templates and Marketing Campaigns designs: the helpers its
  * "Using Handlebars" reference documents, and nothing more (no `with`, no sections, no partials).
@@ -59,6 +66,8 @@ export const SENDGRID_FLAVOR: HandlebarsFlavor = {
   chainedElse: true,
   partials: false,
   systemTags: SENDGRID_SYSTEM_TAGS,
+  // SendGrid's substitution tags are not Handlebars: the preview shows the addresses they stand for.
+  toHandlebars: (text) => text.replace(/<%(asm_\w+)%>/g, (tag, name: string) => SUBSTITUTION_URLS[name] ?? tag),
   platformValues: () => ({
     unsubscribe: 'https://unsubscribe.example/sendgrid', unsubscribe_preferences: 'https://preferences.example/sendgrid',
     Sender_Name: 'Shearly', Sender_Address: '500 Market St', Sender_City: 'San Francisco', Sender_State: 'CA', Sender_Zip: '94105',
