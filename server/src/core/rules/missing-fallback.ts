@@ -2,7 +2,7 @@ import { blankCountText } from '../audience/editor';
 import type { DiagnosticData } from '../model';
 import type { FieldSpec } from '../schema/types';
 import { breaksLink } from './broken-link-field';
-import { code, fallbackFixes, fallbackHint, knownFieldUses, type Rule } from './rule';
+import { fallbackFixes, fallbackHint, knownFieldUses, usedAs, type Rule } from './rule';
 import { inInboxLine } from './subject-fallback';
 
 export const missingFallback: Rule = {
@@ -34,7 +34,7 @@ export const missingFallback: Rule = {
       let message = byWritten.get(use.written);
       if (message === undefined) {
         message =
-          `${code(use.written)} has no fallback: a recipient without it would see ${context.dialect.missingValueOutcome}. ` +
+          `${usedAs(use, field)} has no fallback: a recipient without it would see ${context.dialect.missingValueOutcome}. ` +
           // From the field's fill rate in the audience snapshot: how many that is.
           withPeriod(blankCountText(context.audience, field.path)) +
           `Add ${hint}` +

@@ -207,3 +207,16 @@ export function ruleDocsUrl(id: string): string {
 export function code(text: string): string {
   return `\`${text}\``;
 }
+
+/**
+ * A use as a message names it: as written, and, when that is a variable standing for the field
+ * (`@x` set from `AttributeValue("City")`, a local assigned from a field), with the field too.
+ */
+export function usedAs(use: FieldUse, field: FieldSpec): string {
+  return lastSegment(use.written) === lastSegment(field.path) ? code(use.written) : `${code(use.written)} (which holds ${code(field.path)})`;
+}
+
+function lastSegment(path: string): string {
+  const at = Math.max(path.lastIndexOf('.'), path.lastIndexOf(']'));
+  return path.slice(at + 1).toLowerCase();
+}

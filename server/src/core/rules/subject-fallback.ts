@@ -1,7 +1,7 @@
 import { describeInboxLine, findInboxLines, inboxLineAt, lineWithout, type InboxLine } from '../inbox-lines';
 import type { DiagnosticData, Span } from '../model';
 import type { FieldSpec } from '../schema/types';
-import { code, fallbackFixes, fallbackHint, knownFieldUses, type Rule, type TemplateContext } from './rule';
+import { fallbackFixes, fallbackHint, knownFieldUses, usedAs, type Rule, type TemplateContext } from './rule';
 
 /**
  * `missing-fallback` where it hurts most: in the subject line or the preheader, which the inbox
@@ -28,7 +28,7 @@ export const subjectFallback: Rule = {
       if (!line) continue;
       const hint = fallbackHint(context, use, field);
       const message =
-        `${code(use.written)} has no fallback in ${describeInboxLine(line)}: ` +
+        `${usedAs(use, field)} has no fallback in ${describeInboxLine(line)}: ` +
         `the inbox would show '${lineWithout(context.text, line, use.tagSpan)}' to a recipient without it. ` +
         `Add ${hint}${field.fallback === undefined ? ' with a sensible default' : ' (the schema\'s fallback)'}, ` +
         'or write the line inside a conditional that checks it has a value.';
