@@ -4,11 +4,20 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fixesFor } from '../../server/src/core/fixes';
 import { fixed, found } from '../helpers/dialect-rules';
 
 const RULE = 'unencoded-url-field';
 
 describe('unencoded-url-field', () => {
+  test('the fix is offered, never applied by --fix: encoding a field that holds a path or query string of its own breaks it', () => {
+    const { analysis, findings } = found('liquid', '<a href="https://shop.example/sale?{{ customer.city }}">Sale</a>', RULE);
+    assert.equal(findings.length, 1);
+    const fixes = fixesFor(analysis, findings[0]);
+    assert.equal(fixes.fix, undefined);
+    assert.equal(fixes.suggestions[0].title, 'URL-encode with | url_encode');
+  });
+
   test('Liquid: the query string; the fix appends | url_encode after the fallback', () => {
     const text = [
       '<a href="https://shop.example/stylists?city={{ customer.city | default: \'your area\' }}&amp;utm_source=email">Find a stylist</a>',
@@ -21,7 +30,7 @@ describe('unencoded-url-field', () => {
     assert.match(findings[0].message, /`customer\.city` is written into this link's query string without URL encoding/);
     assert.match(findings[0].message, /a space, `&`/);
     assert.match(findings[0].message, /Encode it with `\| url_encode`\./);
-    assert.equal(fixed(analysis, findings[0]).split('\n')[0],
+    assert.equal(fixed(analysis, findings[0], true).split('\n')[0],
       '<a href="https://shop.example/stylists?city={{ customer.city | default: \'your area\' | url_encode }}&amp;utm_source=email">Find a stylist</a>');
   });
 
@@ -36,7 +45,7 @@ describe('unencoded-url-field', () => {
     const { analysis, findings, written } = found('liquid', text, RULE);
     assert.deepEqual(written, ['customer.city']);
     assert.match(findings[0].message, /link's path/);
-    assert.equal(fixed(analysis, findings[0]).split('\n')[0], '<a href="https://shop.example/c/{{- customer.city | default: \'all\' | url_encode -}}/stylists">Stylists</a>');
+    assert.equal(fixed(analysis, findings[0], true).split('\n')[0], '<a href="https://shop.example/c/{{- customer.city | default: \'all\' | url_encode -}}/stylists">Stylists</a>');
   });
 
   test('Iterable: {{urlEncode …}} and {{#urlEncode}} count; the fix wraps the value, or the helper call in parentheses', () => {
@@ -44,8 +53,8 @@ describe('unencoded-url-field', () => {
     const { analysis, findings, written } = found('iterable', text, RULE);
     assert.deepEqual(written, ['city', 'bio']);
     assert.match(findings[0].message, /`\{\{urlEncode …\}\}`/);
-    assert.match(fixed(analysis, findings[0]), /\?c=\{\{urlEncode city\}\}&/);
-    assert.match(fixed(analysis, findings[1]), /&b=\{\{urlEncode \(defaultIfEmpty bio "none"\)\}\}"/);
+    assert.match(fixed(analysis, findings[0], true), /\?c=\{\{urlEncode city\}\}&/);
+    assert.match(fixed(analysis, findings[1], true), /&b=\{\{urlEncode \(defaultIfEmpty bio "none"\)\}\}"/);
   });
 
   test('SendGrid and plain Handlebars have no URL encoding: no finding', () => {
@@ -57,17 +66,17 @@ describe('unencoded-url-field', () => {
   test('Klaviyo and HubL: |urlencode', () => {
     const klaviyo = found('klaviyo', '<a href="https://x.example/?c={{ city|default:\'x\' }}&n={{ first_name|urlencode }}">Go</a>', RULE);
     assert.deepEqual(klaviyo.written, ['city']);
-    assert.equal(fixed(klaviyo.analysis, klaviyo.findings[0]), '<a href="https://x.example/?c={{ city|default:\'x\'|urlencode }}&n={{ first_name|urlencode }}">Go</a>');
+    assert.equal(fixed(klaviyo.analysis, klaviyo.findings[0], true), '<a href="https://x.example/?c={{ city|default:\'x\'|urlencode }}&n={{ first_name|urlencode }}">Go</a>');
     const hubl = found('hubl', '<a href="https://x.example/stylists/{{ contact.city }}?v={{ contact.visits }}">Go</a>', RULE);
     assert.deepEqual(hubl.written, ['contact.city'], 'a number is exempt');
-    assert.equal(fixed(hubl.analysis, hubl.findings[0]), '<a href="https://x.example/stylists/{{ contact.city|urlencode }}?v={{ contact.visits }}">Go</a>');
+    assert.equal(fixed(hubl.analysis, hubl.findings[0], true), '<a href="https://x.example/stylists/{{ contact.city|urlencode }}?v={{ contact.visits }}">Go</a>');
   });
 
   test('AMPscript: URLEncode counts; the fix encodes every character', () => {
     const text = '<a href="https://x.example/?c=%%City%%&b=%%=URLEncode(AttributeValue("Bio"))=%%">Go</a>';
     const { analysis, findings, written } = found('ampscript', text, RULE);
     assert.deepEqual(written, ['City']);
-    assert.equal(fixed(analysis, findings[0]), '<a href="https://x.example/?c=%%=URLEncode(AttributeValue("City"), true, true)=%%&b=%%=URLEncode(AttributeValue("Bio"))=%%">Go</a>');
+    assert.equal(fixed(analysis, findings[0], true), '<a href="https://x.example/?c=%%=URLEncode(AttributeValue("City"), true, true)=%%&b=%%=URLEncode(AttributeValue("Bio"))=%%">Go</a>');
   });
 
   test('AMPscript: a field joined into a link by Concat sits where the joined text leaves it; the fix encodes the field alone', () => {
@@ -80,9 +89,9 @@ describe('unencoded-url-field', () => {
     assert.deepEqual(written, ['City', 'Bio'], 'a mailto address is no path');
     assert.match(findings[0].message, /query string/);
     assert.match(findings[1].message, /path/);
-    assert.equal(fixed(analysis, findings[0]).split('\n')[0],
+    assert.equal(fixed(analysis, findings[0], true).split('\n')[0],
       '<a href="%%=RedirectTo(Concat(\'https://x.example/?e=\', URLEncode(AttributeValue("City"), true, true)))=%%">A</a>');
-    assert.equal(fixed(analysis, findings[1]).split('\n')[2],
+    assert.equal(fixed(analysis, findings[1], true).split('\n')[2],
       '<a href="%%=Concat("https://x.example/c/", URLEncode([Bio], true, true), "/stylists")=%%">C</a>');
   });
 
@@ -90,7 +99,7 @@ describe('unencoded-url-field', () => {
     const text = '<a href="https://x.example/?c=*|CITY|*&n=*|URL:FNAME|*&b=*|TITLE:BIO|*">Go</a>';
     const { analysis, findings, written } = found('mailchimp', text, RULE);
     assert.deepEqual(written, ['CITY', 'BIO']);
-    assert.equal(fixed(analysis, findings[0]), '<a href="https://x.example/?c=*|URL:CITY|*&n=*|URL:FNAME|*&b=*|TITLE:BIO|*">Go</a>');
-    assert.throws(() => fixed(analysis, findings[1]), /no safe fix/);
+    assert.equal(fixed(analysis, findings[0], true), '<a href="https://x.example/?c=*|URL:CITY|*&n=*|URL:FNAME|*&b=*|TITLE:BIO|*">Go</a>');
+    assert.throws(() => fixed(analysis, findings[1], true), /no suggestion/);
   });
 });

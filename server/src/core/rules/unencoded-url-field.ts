@@ -48,6 +48,8 @@ export const unencodedUrlField: Rule = {
     const found = findingUse(context, diagnostic);
     const edit = encoding && found && encoding.edit(context.text, found.use);
     if (!edit) return NO_FIXES;
-    return { fix: { title: `URL-encode with ${encoding.written}`, edits: [edit] }, suggestions: [] };
+    // Offered, never applied by --fix: a field that holds a path or a query string of its own
+    // (`/products/shirt`, `utm_source=a&utm_medium=b`) is broken by encoding it.
+    return { suggestions: [{ title: `URL-encode with ${encoding.written}`, edits: [edit] }] };
   },
 };
