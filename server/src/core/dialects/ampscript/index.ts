@@ -9,6 +9,14 @@ import { renderAmpscript } from './evaluator';
 import { attributeReferenceSpan, quote, referenceOf } from './reference';
 import { scanAmpscript } from './scanner';
 
+/**
+ * AMPscript's delimiters, or a personalization string alone: footers and plain content blocks often
+ * hold nothing else. Only Marketing Cloud's own strings (`%%view_email_url%%`) and attribute names
+ * as it writes them (`%%FirstName%%`): Account Engagement's layout and variable tags are lower case
+ * (`%%content%%`, `%%first_name%%`), and must not be read (or fixed) as AMPscript.
+ */
+const AMPSCRIPT_SIGNATURE = new RegExp(`%%\\[|%%=|%%(?:[A-Z]\\w*|${AMPSCRIPT_SYSTEM_TAGS.names().filter((name) => /^\w+$/.test(name)).join('|')})%%`);
+
 const FUNCTIONS: [string, string, string][] = [
   ['AttributeValue', 'A subscriber attribute; empty (not an error) when the sending data extension lacks it', 'AttributeValue("${1:FirstName}")'],
   ['V', 'Outputs a variable: %%=v(@name)=%%', 'v(${1:@name})'],
@@ -56,10 +64,7 @@ export const ampscript: Dialect = {
   label: 'AMPscript (Salesforce Marketing Cloud)',
   syntax: {
     extensions: ['.ampscript', '.amp'],
-    // Or a personalization string alone (`%%FirstName%%`, `%%view_email_url%%`): footers and plain
-    // content blocks often hold nothing else, and no other dialect here writes a name between `%%`s
-    // (Account Engagement's older `%%first_name%%` tags read the same way).
-    signature: /%%\[|%%=|%%[A-Za-z_][\w]*%%/,
+    signature: AMPSCRIPT_SIGNATURE,
     openers: ['%%=', '%%[', '%%'],
     closers: ['=%%', ']%%'],
     rawSyntax: /%%\[|\]%%|%%=|=%%/,
