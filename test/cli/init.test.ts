@@ -341,6 +341,16 @@ describe('mergewise init with a fallback that is another field', () => {
   });
 });
 
+describe('mergewise init on a path written in a shape no platform reads', () => {
+  test('`{{a[0]}}` declares no field with an empty name: check right after runs', () => {
+    const dir = ws({ 'emails/a.hbs': '{{a[0]}} {{#if b}}{{b}}{{/if}}' });
+    assert.equal(cli(['init'], dir).code, 0);
+    schemaIn(dir);
+    assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8')).fields), ['b']);
+    assert.notEqual(cli(['check'], dir).code, 2);
+  });
+});
+
 describe('mergewise init on a list of lists', () => {
   test('the outer list is declared open, and check right after runs without a configuration error or unknown-field', () => {
     const dir = ws({ 'emails/a.hbs': '{{#each pages}}{{#each this}}<p>{{#if title}}{{title}}{{else}}Untitled{{/if}}</p>{{/each}}{{/each}}' });

@@ -40,7 +40,7 @@ export function inferFields(evidence: Map<string, FieldEvidence>): InferredField
   for (const item of evidence.values()) {
     const isList = item.types.has('array');
     if (parents.has(item.path) && !isList) continue;
-    if (insideAny(item.path, listsOfLists)) continue;
+    if (insideAny(item.path, listsOfLists) || !declarable(item.path)) continue;
     fields.push(infer(item));
   }
   return fields.sort((a, b) => comparePaths(a.path, b.path));
@@ -59,6 +59,11 @@ function listsHoldingLists(paths: Iterable<string>): string[] {
     else if (path.endsWith('[]')) lists.add(path.slice(0, -2));
   }
   return [...lists];
+}
+
+/** A path mergewise.json can hold: none written with a bad shape (`{{a[0]}}` in Handlebars reads as `[]`). */
+function declarable(path: string): boolean {
+  return path !== '' && !path.startsWith('[') && !path.startsWith('.') && !path.includes('..');
 }
 
 /** Whether `path` is an item of one of `lists`, or below one. */
