@@ -444,6 +444,18 @@ describe('mergewise check --fix: a file that cannot be written', () => {
     assert.match(run.stderr, /^mergewise: fixed emails\/b\.liquid/m);
   });
 
+  test('a read-only file (no write permission in its mode) is left as it was, even for root: exit code 3', () => {
+    const dir = ws({ 'mergewise.json': schema(), 'emails/a.liquid': 'Hi {{ customer.first_name }}\n', 'emails/b.liquid': 'Hi {{ customer.first_name }}\n' });
+    fs.chmodSync(path.join(dir, 'emails/a.liquid'), 0o444);
+    const run = cli(['check', '--fix'], dir);
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /^mergewise: fix failed: emails\/a\.liquid: could not write the fixed file \(it is read-only: its permissions let nobody write it\); it is left as it was\.$/m);
+    assert.equal(fs.readFileSync(path.join(dir, 'emails/a.liquid'), 'utf8'), 'Hi {{ customer.first_name }}\n');
+    assert.equal(fs.statSync(path.join(dir, 'emails/a.liquid')).mode & 0o777, 0o444);
+    assert.equal(fs.readFileSync(path.join(dir, 'emails/b.liquid'), 'utf8'), "Hi {{ customer.first_name | default: 'there' }}\n");
+    fs.chmodSync(path.join(dir, 'emails/a.liquid'), 0o644);
+  });
+
   test('configuration errors still win: exit code 2', () => {
     const dir = ws({ 'mergewise.json': schema(), 'emails/a.liquid': 'Hi {{ customer.first_name }}\n' });
     fs.mkdirSync(temporaryPath(path.join(dir, 'emails/a.liquid')));

@@ -64,6 +64,9 @@ export function temporaryPath(file: string): string {
 export function writeFileAtomically(file: string, bytes: Uint8Array, expected: Uint8Array, io: AtomicWriteFs = fs): void {
   const target = io.realpathSync(file);
   const stat = io.statSync(target);
+  // Renaming over a file needs only its folder to be writable: a read-only file (a Perforce
+  // checkout, a file locked on purpose) is left alone, as an editor would.
+  if ((stat.mode & 0o222) === 0) throw new Error('it is read-only: its permissions let nobody write it');
   const temporary = temporaryPath(target);
   let fd: number | undefined;
   let created = false;
