@@ -420,6 +420,15 @@ describe('mergewise check --fix: the bytes it keeps', () => {
   });
 });
 
+describe('mergewise check --fix: a tag with a syntax error', () => {
+  test('gets no fix applied unasked (where its value ends is a guess); the tags around it are fixed', () => {
+    const dir = ws({ 'mergewise.json': schema(), 'emails/a.liquid': '<p>{{ customer.first_name Content }}</p>\n<p>{{ customer.first_name }}</p>\n' });
+    const run = cli(['check', '--fix'], dir);
+    assert.match(run.stderr, /fixed emails\/a\.liquid: 1 fix/);
+    assert.equal(fs.readFileSync(path.join(dir, 'emails/a.liquid'), 'utf8'), "<p>{{ customer.first_name Content }}</p>\n<p>{{ customer.first_name | default: 'there' }}</p>\n");
+  });
+});
+
 describe('mergewise check --fix: a file that cannot be written', () => {
   test('is reported by name, left untouched, with no temporary file left; the others are fixed; exit code 3', () => {
     const dir = ws({

@@ -177,7 +177,14 @@ export function fallbackFix(context: TemplateContext, diagnostic: Diagnostic): {
 export function fallbackFixes(context: TemplateContext, diagnostic: Diagnostic): Fixes {
   const added = fallbackFix(context, diagnostic);
   if (!added) return NO_FIXES;
-  return added.fromSchema ? { fix: added.fix, suggestions: [] } : { suggestions: [added.fix] };
+  // Inside a tag with a syntax error, where the value ends is a guess: offered, never applied unasked.
+  return added.fromSchema && !tagHasSyntaxError(context, diagnostic) ? { fix: added.fix, suggestions: [] } : { suggestions: [added.fix] };
+}
+
+/** Whether a syntax error lies in the tag of the use a finding is on. */
+function tagHasSyntaxError(context: TemplateContext, diagnostic: Diagnostic): boolean {
+  const tag = findingUse(context, diagnostic)?.use.tagSpan;
+  return tag !== undefined && context.scan.syntaxErrors.some((problem) => problem.span.start < tag.end && tag.start < problem.span.end);
 }
 
 /**
