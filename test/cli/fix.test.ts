@@ -420,6 +420,19 @@ describe('mergewise check --fix: the bytes it keeps', () => {
   });
 });
 
+describe('mergewise check --fix-dry-run: a path with a space', () => {
+  test('the diff applies with git apply and with patch -p1 (the name ends in a tab, as git writes it)', () => {
+    const dir = ws({ 'mergewise.json': schema(), 'old emails/a.liquid': 'Hi {{ customer.first_name }}\n' });
+    const dry = cli(['check', '--fix-dry-run'], dir);
+    assert.match(dry.stdout, /^--- a\/old emails\/a\.liquid\t\n\+\+\+ b\/old emails\/a\.liquid\t\n/);
+    fs.writeFileSync(path.join(dir, 'fix.patch'), dry.stdout);
+    const git = spawnSync('git', ['apply', '--check', 'fix.patch'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(git.status, 0, git.stderr);
+    const patch = spawnSync('patch', ['-p1', '--dry-run', '-i', 'fix.patch'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(patch.status, 0, patch.stdout + patch.stderr);
+  });
+});
+
 describe('mergewise check --fix: a tag with a syntax error', () => {
   test('gets no fix applied unasked (where its value ends is a guess); the tags around it are fixed', () => {
     const dir = ws({ 'mergewise.json': schema(), 'emails/a.liquid': '<p>{{ customer.first_name Content }}</p>\n<p>{{ customer.first_name }}</p>\n' });

@@ -30,7 +30,9 @@ export function unifiedDiff(filePath: string, before: string, after: string): st
   const a = splitLines(before);
   const b = splitLines(after);
   const ops = diffLines(a, b);
-  let out = `--- a/${filePath}\n+++ b/${filePath}\n`;
+  // As git writes them: a name with a space ends in a tab, or `patch` reads the name up to the space.
+  const end = filePath.includes(' ') ? '\t' : '';
+  let out = `--- a/${filePath}${end}\n+++ b/${filePath}${end}\n`;
   for (const hunk of hunks(ops)) {
     out += `@@ -${range(hunk.aStart, hunk.aCount)} +${range(hunk.bStart, hunk.bCount)} @@\n`;
     let i = hunk.aStart;
