@@ -433,6 +433,18 @@ describe('mergewise check --fix-dry-run: a path with a space', () => {
   });
 });
 
+describe('mergewise check --fix: a tag inside quotes', () => {
+  test('a quoted front matter subject and a single-quoted attribute keep their quoting valid', () => {
+    const dir = ws({
+      'mergewise.json': schema(),
+      'emails/a.liquid': "---\nsubject: 'Hi {{ customer.first_name }}, your month'\n---\n<img alt='{{ customer.first_name }}'>\n",
+    });
+    cli(['check', '--fix'], dir);
+    assert.equal(fs.readFileSync(path.join(dir, 'emails/a.liquid'), 'utf8'),
+      "---\nsubject: 'Hi {{ customer.first_name | default: \"there\" }}, your month'\n---\n<img alt='{{ customer.first_name | default: \"there\" }}'>\n");
+  });
+});
+
 describe('mergewise check --fix: a tag with a syntax error', () => {
   test('gets no fix applied unasked (where its value ends is a guess); the tags around it are fixed', () => {
     const dir = ws({ 'mergewise.json': schema(), 'emails/a.liquid': '<p>{{ customer.first_name Content }}</p>\n<p>{{ customer.first_name }}</p>\n' });

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeTemplate, type TemplateAnalysis } from '../../server/src/core/analyze';
 import { ampscript } from '../../server/src/core/dialects/ampscript';
+import { enclosingQuote, quoteWithoutEscapes } from '../../server/src/core/dialects/common/quote';
 import type { Dialect, TextEdit } from '../../server/src/core/dialects/dialect';
 import { liquid } from '../../server/src/core/dialects/liquid';
 import { applyEdits, compatibleFixes, fixText, MAX_FIX_PASSES, safeFixes, type Fix } from '../../server/src/core/fixes';
@@ -147,5 +148,26 @@ describe('fixText', () => {
     };
     const outcome = fixText('x', analyze, 4);
     assert.deepEqual([outcome.text, outcome.passes, outcome.settled, calls], ['x....', 4, false, 5]);
+  });
+});
+
+describe('a fallback literal in the quotes around its tag', () => {
+  test('takes the other quote than the attribute or front matter value the tag sits in', () => {
+    const at = (text: string) => enclosingQuote(text, text.indexOf('{{'));
+    assert.equal(at("<img alt='{{ x }}'>"), "'");
+    assert.equal(at('<a href="https://x/?a={{ x }}">'), '"');
+    assert.equal(at("subject: 'Hi {{ x }}, your month'"), "'");
+    const afterAnother = "<p>{{ a | default: 'x' }} {{ b }}</p>";
+    assert.equal(enclosingQuote(afterAnother, afterAnother.indexOf('{{ b')), undefined, 'the nearest quote closes a literal');
+    assert.equal(at('<p>Hi {{ x }}</p>'), undefined);
+    assert.equal(quoteWithoutEscapes('there', "'"), '"there"');
+    assert.equal(quoteWithoutEscapes('there', '"'), "'there'");
+    assert.equal(quoteWithoutEscapes("O'Hare"), '"O\'Hare"');
+  });
+
+  test('none fits a text with both quotes, or with the quote it sits in: no edit rather than a changed text', () => {
+    assert.equal(quoteWithoutEscapes('it\'s "great"'), undefined);
+    assert.equal(quoteWithoutEscapes("O'Hare", '"'), undefined);
+    assert.equal(quoteWithoutEscapes("O'Hare", "'"), undefined);
   });
 });

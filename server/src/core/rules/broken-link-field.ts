@@ -2,7 +2,7 @@ import type { FieldUse } from '../dialects/dialect';
 import { withoutMergeTags, type HtmlPlace } from '../html-context';
 import type { FieldSpec } from '../schema/types';
 import { htmlPlace } from './html-place';
-import { code, fallbackFixes, fallbackHint, knownFieldUses, usedAs, type Rule, type TemplateContext } from './rule';
+import { code, fallbackAdvice, fallbackFixes, knownFieldUses, usedAs, type Rule, type TemplateContext } from './rule';
 
 /** Longest stretch of a URL quoted in a message. */
 const MAX_QUOTED = 80;
@@ -50,8 +50,7 @@ export const brokenLinkField: Rule = {
       report(
         use.span,
         `${usedAs(use, field)} makes up this ${place.attribute === 'href' ? 'link' : 'image'}'s address and has no fallback: ` +
-          `a recipient without it would get ${outcome}. Add ${fallbackHint(context, use, field)}` +
-          (field.fallback === undefined ? ' with a working default' : ' (the schema\'s fallback)') +
+          `a recipient without it would get ${outcome}. Add ${fallbackAdvice(context, use, field, ' with a working default')}` +
           `, or show the ${place.attribute === 'href' ? 'link' : 'image'} only inside a conditional that checks it has a value.`,
         field.path,
         { fallback: field.fallback ?? null },

@@ -2,7 +2,7 @@ import { blankCountText } from '../audience/editor';
 import type { DiagnosticData } from '../model';
 import type { FieldSpec } from '../schema/types';
 import { breaksLink } from './broken-link-field';
-import { fallbackFixes, fallbackHint, knownFieldUses, usedAs, type Rule } from './rule';
+import { fallbackAdvice, fallbackFixes, knownFieldUses, usedAs, type Rule } from './rule';
 import { inInboxLine } from './subject-fallback';
 
 export const missingFallback: Rule = {
@@ -26,7 +26,7 @@ export const missingFallback: Rule = {
       if (inInboxLine(context, use.tagSpan)) continue;
       // The address of a link or image: `broken-link-field` reports it, saying what breaks.
       if (breaksLink(context, use, field)) continue;
-      const hint = fallbackHint(context, use, field);
+      const hint = fallbackAdvice(context, use, field, ' with a sensible default');
       let byHint = messages.get(field);
       if (!byHint) messages.set(field, (byHint = new Map()));
       let byWritten = byHint.get(hint);
@@ -37,9 +37,7 @@ export const missingFallback: Rule = {
           `${usedAs(use, field)} has no fallback: a recipient without it would see ${context.dialect.missingValueOutcome}. ` +
           // From the field's fill rate in the audience snapshot: how many that is.
           withPeriod(blankCountText(context.audience, field.path)) +
-          `Add ${hint}` +
-          (field.fallback === undefined ? ' with a sensible default' : ' (the schema\'s fallback)') +
-          ', or show it only inside a conditional that checks it has a value.';
+          `Add ${hint}, or show it only inside a conditional that checks it has a value.`;
         byWritten.set(use.written, message);
       }
       let fieldData = data.get(field);

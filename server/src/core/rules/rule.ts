@@ -113,13 +113,26 @@ const hintCache = new WeakMap<TemplateContext, Map<string, string>>();
 /** How the dialect writes the fallback, for messages: `| default: 'there'`. */
 export function fallbackHint(context: TemplateContext, use: FieldUse, field: FieldSpec): string {
   const edit = context.dialect.fallbackEdit(context.text, use, field.fallback ?? '…');
-  if (!edit) return 'a fallback';
+  if (!edit) return GENERIC_HINT;
   let hints = hintCache.get(context);
   if (!hints) hintCache.set(context, (hints = new Map()));
   let hint = hints.get(edit.newText);
   if (hint === undefined) hints.set(edit.newText, (hint = `\`${edit.newText.trim()}\``));
   return hint;
 }
+
+/**
+ * What a finding about a missing value tells to add: the fallback in the dialect's syntax, the
+ * schema's (`(the schema's fallback)`) or one to choose (`withoutSchema`: " with a sensible default");
+ * in words, when no edit can write it there (a quote it would clash with).
+ */
+export function fallbackAdvice(context: TemplateContext, use: FieldUse, field: FieldSpec, withoutSchema: string): string {
+  const hint = fallbackHint(context, use, field);
+  if (field.fallback === undefined) return `${hint}${withoutSchema}`;
+  return hint === GENERIC_HINT ? `the schema's fallback (${JSON.stringify(field.fallback)})` : `${hint} (the schema's fallback)`;
+}
+
+const GENERIC_HINT = 'a fallback';
 
 /** Written as the fallback when the schema has none: plainly a placeholder for the author to replace. */
 export const FALLBACK_PLACEHOLDER = 'FALLBACK';

@@ -1,7 +1,7 @@
 import { describeInboxLine, findInboxLines, inboxLineAt, lineWithout, type InboxLine } from '../inbox-lines';
 import type { DiagnosticData, Span } from '../model';
 import type { FieldSpec } from '../schema/types';
-import { fallbackFixes, fallbackHint, knownFieldUses, usedAs, type Rule, type TemplateContext } from './rule';
+import { fallbackAdvice, fallbackFixes, knownFieldUses, usedAs, type Rule, type TemplateContext } from './rule';
 
 /**
  * `missing-fallback` where it hurts most: in the subject line or the preheader, which the inbox
@@ -26,11 +26,11 @@ export const subjectFallback: Rule = {
       if (use.context !== 'output' || use.fallback !== null || use.guarded || field.required) continue;
       const line = inboxLineAt(lines, use.tagSpan);
       if (!line) continue;
-      const hint = fallbackHint(context, use, field);
+      const hint = fallbackAdvice(context, use, field, ' with a sensible default');
       const message =
         `${usedAs(use, field)} has no fallback in ${describeInboxLine(line)}: ` +
         `the inbox would show '${lineWithout(context.text, line, use.tagSpan)}' to a recipient without it. ` +
-        `Add ${hint}${field.fallback === undefined ? ' with a sensible default' : ' (the schema\'s fallback)'}, ` +
+        `Add ${hint}, ` +
         'or write the line inside a conditional that checks it has a value.';
       let fieldData = data.get(field);
       if (!fieldData) data.set(field, (fieldData = { fallback: field.fallback ?? null }));

@@ -1,7 +1,33 @@
 /**
- * A string literal for languages with no escapes inside strings (Liquid, Django, HubL, Klaviyo):
- * the quote the text does not contain; a text with both loses its double quotes.
+ * A string literal for languages with no escapes inside strings (Liquid, Django, HubL, Klaviyo): the
+ * quote the text does not contain, and not the quote of the text the tag sits in (`around`: an HTML
+ * attribute's value, a quoted front matter line), which it would end early. Undefined when no quote
+ * fits: a text with both kinds, or with the kind the tag sits in. The text is never changed.
  */
-export function quoteWithoutEscapes(text: string): string {
-  return text.includes("'") ? `"${text.replace(/"/g, '')}"` : `'${text}'`;
+export function quoteWithoutEscapes(text: string, around?: Quote): string | undefined {
+  const quote = around === "'" ? '"' : around === '"' ? "'" : text.includes("'") ? '"' : "'";
+  if (text.includes(quote) || (around !== undefined && text.includes(around))) return undefined;
+  return `${quote}${text}${quote}`;
+}
+
+export type Quote = "'" | '"';
+
+/** How far back a tag's surroundings are read: a minified template is one line of megabytes. */
+const LOOK_BACK = 200;
+
+/**
+ * The quote of the text a tag at `at` sits in, when the nearest quote before it on its line opens
+ * one: after `=` (an attribute, `alt='{{ x }}'`) or `:` (a front matter value, `subject: 'Hi {{ x }}'`),
+ * spaces aside. Undefined when the nearest quote is anything else, or there is none.
+ */
+export function enclosingQuote(text: string, at: number): Quote | undefined {
+  const from = Math.max(0, at - LOOK_BACK, text.lastIndexOf('\n', at - 1) + 1);
+  for (let i = at - 1; i >= from; i--) {
+    const c = text[i];
+    if (c !== '"' && c !== "'") continue;
+    let before = i - 1;
+    while (before >= from && (text[before] === ' ' || text[before] === '\t')) before--;
+    return before >= from && (text[before] === '=' || text[before] === ':') ? c : undefined;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import type { CompletionEntry, Dialect, DialectSyntax, FieldUse, TextEdit } from '../dialect';
-import { quoteWithoutEscapes } from '../common/quote';
+import { enclosingQuote, quoteWithoutEscapes } from '../common/quote';
 import type { DjangoFlavor } from './flavor';
 import { renderDjango } from './render';
 import { scanDjango } from './scanner';
@@ -29,13 +29,15 @@ export function djangoDialect(flavor: DjangoFlavor, options: DjangoDialectOption
     render: (request) => renderDjango(request, flavor),
     fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
       if (use.context !== 'output' && use.context !== 'assign') return undefined;
+      const literal = quoteWithoutEscapes(fallback, enclosingQuote(text, use.tagSpan.start));
+      if (literal === undefined) return undefined;
       if (use.filters[0] === 'personalization_token') {
         // `personalization_token('contact.firstname')`: the default is the call's second argument.
         const quote = text.charCodeAt(use.span.end);
         if (quote !== 39 && quote !== 34) return undefined;
-        return { span: { start: use.span.end + 1, end: use.span.end + 1 }, newText: `, ${quoteWithoutEscapes(fallback)}` };
+        return { span: { start: use.span.end + 1, end: use.span.end + 1 }, newText: `, ${literal}` };
       }
-      return { span: { start: use.span.end, end: use.span.end }, newText: options.defaultFilter(quoteWithoutEscapes(fallback)) };
+      return { span: { start: use.span.end, end: use.span.end }, newText: options.defaultFilter(literal) };
     },
     purposeDirective(purposeIds: string[]): string {
       return `{# mergewise purpose: ${purposeIds.join(', ')} #}`;

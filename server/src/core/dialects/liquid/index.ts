@@ -1,5 +1,5 @@
 import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
-import { quoteWithoutEscapes } from '../common/quote';
+import { enclosingQuote, quoteWithoutEscapes } from '../common/quote';
 import { prepareLiquid, renderLiquid } from './render';
 import { scanLiquid } from './scanner';
 import { LIQUID_SYSTEM_TAGS, SHOPIFY_SYSTEM_TAGS, withSystemUses } from './system-tags';
@@ -65,9 +65,10 @@ export const liquid: Dialect = {
   systemTags: LIQUID_SYSTEM_TAGS,
   render: renderLiquid,
   prepareRender: prepareLiquid,
-  fallbackEdit(_text: string, use: FieldUse, fallback: string): TextEdit | undefined {
+  fallbackEdit(text: string, use: FieldUse, fallback: string): TextEdit | undefined {
     if (use.context !== 'output' && use.context !== 'assign') return undefined;
-    return { span: { start: use.span.end, end: use.span.end }, newText: ` | default: ${quoteWithoutEscapes(fallback)}` };
+    const literal = quoteWithoutEscapes(fallback, enclosingQuote(text, use.tagSpan.start));
+    return literal === undefined ? undefined : { span: { start: use.span.end, end: use.span.end }, newText: ` | default: ${literal}` };
   },
   purposeDirective(purposeIds: string[]): string {
     return `{% comment %}mergewise purpose: ${purposeIds.join(', ')}{% endcomment %}`;
