@@ -149,6 +149,14 @@ describe('handlebars (SES, Mailgun): syntax errors', () => {
 });
 
 describe('handlebars (SES, Mailgun): fallback edit, directives, rendering', () => {
+  test('the fallback edit moves the tag\'s whitespace control onto the `{{#if}}` and `{{/if}}` around it: the output is unchanged for a recipient with the value', () => {
+    const text = '<p>Hi\n  {{~user.name~}}\n  !</p>';
+    const fixed = applyEdits(text, [handlebars.fallbackEdit(text, handlebars.scan(text).uses[0], 'there')!]);
+    assert.equal(fixed, '<p>Hi\n  {{~#if user.name}}{{~user.name~}}{{else}}there{{/if~}}\n  !</p>');
+    assert.equal(shown(render(fixed, { user: { name: 'Ana' } })), shown(render(text, { user: { name: 'Ana' } })));
+    assert.equal(shown(render(fixed, {})), '<p>Hithere!</p>');
+  });
+
   test('the fallback edit wraps the output in `{{#if}}…{{else}}…{{/if}}`, after which nothing is unguarded', () => {
     const text = '<p>Hi {{customer.first_name}},</p> {{{customer.city}}}';
     const scan = handlebars.scan(text);

@@ -73,7 +73,11 @@ function wrappedText(tag: string, written: string, fallback: string): string {
   if (!byFallback) byWritten.set(written, (byFallback = new Map()));
   let newText = byFallback.get(fallback);
   if (newText === undefined) {
-    newText = `{{#if ${written}}}${tag}{{else}}${literalText(fallback)}{{/if}}`;
+    // Whitespace control strips the text around the tag: it goes on the `{{#if}}` and `{{/if}}`
+    // that now stand there, or the spaces it stripped come back for every recipient.
+    const before = tag.startsWith('{{{~') || tag.startsWith('{{~') ? '~' : '';
+    const after = tag.endsWith('~}}}') || tag.endsWith('~}}') ? '~' : '';
+    newText = `{{${before}#if ${written}}}${tag}{{else}}${literalText(fallback)}{{/if${after}}}`;
     byFallback.set(fallback, newText);
   }
   return newText;
