@@ -325,6 +325,20 @@ describe('mergewise report: 60 templates', () => {
     assert.equal(report.templates.filter((t) => t.recipients.length === 1).length, 60, 'every template still rendered');
   });
 
+  test('the note counts the previews shown: a partial among the templates chosen shows none', () => {
+    const files: Record<string, string> = {
+      'mergewise.json': SCHEMA,
+      'recipients/ana.json': JSON.stringify({ $name: 'Ana', customer: { first_name: 'Ana' } }),
+      'snippets/greeting.liquid': 'Hi {{ customer.first_name | default: "there" }}',
+    };
+    for (let i = 0; i < 60; i++) files[`emails/t${String(i).padStart(2, '0')}.liquid`] = `{% render 'greeting' %}, number ${i}\n`;
+    const dir = ws(files);
+    cli(['report', '--out', 'out', '--format', 'json'], dir);
+    const { previews } = readJson(dir);
+    assert.equal(previews.previewable, 61);
+    assert.match(previews.note ?? '', new RegExp(`\\(${previews.shown} of 61\\)`));
+  });
+
   test('with no sample recipient, nothing is previewed, and the page claims no sample of previews', () => {
     const files: Record<string, string> = { 'mergewise.json': SCHEMA };
     for (let i = 0; i < 60; i++) files[`emails/t${String(i).padStart(2, '0')}.liquid`] = `Hi {{ customer.first_name | default: "there" }}, number ${i}\n`;

@@ -298,7 +298,7 @@ export class ReportRun {
     const audience: AudienceSection[] = [...this.schemas.keys()].map((schemaFile) => audienceSection(index, schemaFile, display, now));
     // With no sample recipients, nothing was rendered: there are no previews to have sampled.
     const rendered = templates.some((t) => t.recipients.length > 0);
-    const sampling: PreviewSampling = rendered ? { ...this.selection.sampling, shown: this.previewed } : { shown: 0, previewable: 0, sampled: false };
+    const sampling: PreviewSampling = rendered ? this.selection.shownWas(this.previewed) : { shown: 0, previewable: 0, sampled: false };
     if (framesLeftOut) {
       sampling.note = `${sampling.note ? `${sampling.note} ` : ''}${framesLeftOut} preview${framesLeftOut === 1 ? ' was' : 's were'} left out of this page to keep it under 5 MB ` +
         '(a single rendering over 300 KB, or the page\'s budget for previews spent); `mergewise preview TEMPLATE --out DIR` shows any of them.';
