@@ -255,6 +255,9 @@ describe('AMPscript analysis, end to end', () => {
     const missing = diagnostics.filter((d) => d.rule === 'missing-fallback');
     assert.deepEqual(missing.map((d) => [d.field, text.slice(d.span.start, d.span.end)]), [['customer.first_name', '@first'], ['customer.city', 'City']]);
     assert.match(missing[0].message, /`IIF\(Empty\(@first\), "there", v\(@first\)\)` \(the schema's fallback\)/);
+    // A variable is named with the field it holds; an attribute by its own name.
+    assert.match(missing[0].message, /^`@first` \(which holds `customer\.first_name`\) has no fallback/);
+    assert.match(missing[1].message, /^`City` has no fallback/);
     const unknown = diagnostics.filter((d) => d.rule === 'unknown-field');
     assert.deepEqual(unknown.map((d) => [d.field, d.data?.suggestions]), [['Cty', ['City']]]);
     assert.deepEqual(diagnostics.filter((d) => d.rule === 'type-mismatch').map((d) => d.field), ['customer.plan']);
