@@ -9,11 +9,15 @@ import type { Position, Range, Span } from './model';
 export class LineIndex {
   private readonly starts: number[];
 
-  constructor(private readonly text: string) {
+  /**
+   * `byteOrderMark`: `hidden` for text read from disk, where a leading mark is no character to an
+   * editor (VS Code and Neovim hide it, and send no text with it), so the first line starts after
+   * it and findings there are not one column off; `counted` for a document's text as a client sent
+   * it, mark included, whose positions count it.
+   */
+  constructor(private readonly text: string, byteOrderMark: 'hidden' | 'counted' = 'hidden') {
     this.starts = text.includes('\r') ? anyLineStarts(text) : lfLineStarts(text);
-    // A byte-order mark is no character to an editor (VS Code and Neovim hide it, and send no text
-    // with it): the first line starts after it, or every finding on it is one column off.
-    if (text.charCodeAt(0) === BOM) this.starts[0] = 1;
+    if (byteOrderMark === 'hidden' && text.charCodeAt(0) === BOM) this.starts[0] = 1;
   }
 
   range(span: Span): Range {

@@ -361,7 +361,7 @@ export class Project {
     if (path.basename(filePath) === SCHEMA_FILE_NAME) {
       const loaded = this.schemas.load(filePath);
       const audience = { loaded: this.schemas.audienceFor(filePath), now: this.now(), text };
-      return { kind: 'schema', version, text, lines: new LineIndex(text), filePath, diagnostics: schemaDiagnostics(loaded, this.settings.rules, audience) };
+      return { kind: 'schema', version, text, lines: new LineIndex(text, 'counted'), filePath, diagnostics: schemaDiagnostics(loaded, this.settings.rules, audience) };
     }
     const hasSchema = this.schemas.schemaFileFor(filePath) !== undefined;
     const extension = path.extname(filePath).toLowerCase();
@@ -372,7 +372,8 @@ export class Project {
       return { kind: 'ignored', version, notice: { key: `${skipped.kind} ${filePath}`, message: `Mergewise skipped ${path.basename(filePath)}: ${describeSkip(skipped)}${how}.` } };
     }
     const result = analyzeDocument(this.schemas, filePath, text, this.settings.rules, this.now(), this.partials, this.focusedTemplate);
-    return { kind: 'template', version, text, lines: new LineIndex(text), filePath, result, notice: this.schemaNotice(filePath) };
+    // The client's own text: a mark it kept is a character in its positions.
+    return { kind: 'template', version, text, lines: new LineIndex(text, 'counted'), filePath, result, notice: this.schemaNotice(filePath) };
   }
 
   /** Why a template is not checked, by the same rule as the command line's (see core/workspace.ts). */
