@@ -86,22 +86,6 @@ describe('language server (in-process, over memory streams, as over stdio)', () 
     assert.ok(!codes(rechecked.diagnostics).includes('missing-fallback'), `still: ${codes(rechecked.diagnostics)}`);
   });
 
-  test('a document the client sends with a byte-order mark: ranges and the fix count the mark as the client does', async () => {
-    const bomPath = path.join(root, 'emails/bom.liquid');
-    const text = '\uFEFF<p>Hi {{ customer.first_name }}</p>\n';
-    fs.writeFileSync(bomPath, text);
-    const bomUri = await client.open(bomPath, text);
-    const published = await client.diagnosticsForVersion(bomUri, 1);
-    const missing = published.diagnostics.find((d) => d.code === 'missing-fallback')!;
-    const document = TextDocument.create(bomUri, 'liquid', 1, text);
-    assert.equal(document.getText(missing.range), 'customer.first_name');
-    const actions = await client.connection.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: bomUri }, range: missing.range, context: { diagnostics: [missing] },
-    }) as { title: string; edit?: WorkspaceEdit }[];
-    const fix = actions.find((a) => a.title === 'Add fallback "there"')!;
-    assert.equal(TextDocument.applyEdits(document, fix.edit!.changes![bomUri]), "\uFEFF<p>Hi {{ customer.first_name | default: 'there' }}</p>\n");
-  });
-
   test('inlay hints show what the active recipient sees, and switch with the recipient', async () => {
     const range = { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } };
     const hints = await client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri: welcomeUri }, range }) as InlayHint[];
@@ -155,4 +139,20 @@ describe('language server (in-process, over memory streams, as over stdio)', () 
     const rechecked = await client.diagnostics(welcomeUri, (p) => !p.diagnostics.some((d) => d.code === 'quadrant-expected-unhelpful' && d.range.start.line === 1));
     assert.ok(rechecked);
   });
+  test('a document the client sends with a byte-order mark: ranges and the fix count the mark as the client does', async () => {
+    const bomPath = path.join(root, 'emails/bom.liquid');
+    const text = '\uFEFF<p>Hi {{ customer.first_name }}</p>\n';
+    fs.writeFileSync(bomPath, text);
+    const bomUri = await client.open(bomPath, text);
+    const published = await client.diagnosticsForVersion(bomUri, 1);
+    const missing = published.diagnostics.find((d) => d.code === 'missing-fallback')!;
+    const document = TextDocument.create(bomUri, 'liquid', 1, text);
+    assert.equal(document.getText(missing.range), 'customer.first_name');
+    const actions = await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: bomUri }, range: missing.range, context: { diagnostics: [missing] },
+    }) as { title: string; edit?: WorkspaceEdit }[];
+    const fix = actions.find((a) => a.title === 'Add fallback "there"')!;
+    assert.equal(TextDocument.applyEdits(document, fix.edit!.changes![bomUri]), "\uFEFF<p>Hi {{ customer.first_name | default: 'there' }}</p>\n");
+  });
+
 });
