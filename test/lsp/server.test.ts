@@ -139,6 +139,7 @@ describe('language server (in-process, over memory streams, as over stdio)', () 
     const rechecked = await client.diagnostics(welcomeUri, (p) => !p.diagnostics.some((d) => d.code === 'quadrant-expected-unhelpful' && d.range.start.line === 1));
     assert.ok(rechecked);
   });
+
   test('a document the client sends with a byte-order mark: ranges and the fix count the mark as the client does', async () => {
     const bomPath = path.join(root, 'emails/bom.liquid');
     const text = '\uFEFF<p>Hi {{ customer.first_name }}</p>\n';
