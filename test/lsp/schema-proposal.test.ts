@@ -37,7 +37,8 @@ test('a schema-proposal hint in mergewise.json offers Confirm and Dismiss as cod
     const actions = await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: schemaUri }, range: diagnostic.range, context: { diagnostics: [diagnostic] },
     }) as CodeAction[];
-    assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [['Confirm: set "source": "inferred"', true], ['Dismiss proposal', false]]);
+    // Neither is preferred: a proposal is for a person to confirm, and editors apply a preferred fix unasked.
+    assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [['Confirm: set "source": "inferred"', false], ['Dismiss proposal', false]]);
 
     const confirmed = TextDocument.applyEdits(TextDocument.create(schemaUri, 'jsonc', 1, SCHEMA), actions[0].edit!.changes![schemaUri]);
     assert.equal(confirmed, SCHEMA.replace('"description": "proposed: review — source inferred (name looks like a model score)"', '"source": "inferred"'));

@@ -156,4 +156,18 @@ describe('language server (in-process, over memory streams, as over stdio)', () 
     assert.equal(TextDocument.applyEdits(document, fix.edit!.changes![bomUri]), "\uFEFF<p>Hi {{ customer.first_name | default: 'there' }}</p>\n");
   });
 
+
+  test('only a safe fix is preferred: a guess or a placeholder is offered, never preferred (editors apply a preferred fix unasked)', async () => {
+    const typoPath = path.join(root, 'emails/typo-preferred.liquid');
+    const text = 'Hi {{ customer.frist_name }}\n';
+    fs.writeFileSync(typoPath, text);
+    const typoUri = await client.open(typoPath, text);
+    const published = await client.diagnosticsForVersion(typoUri, 1);
+    const unknown = published.diagnostics.find((d) => d.code === 'unknown-field')!;
+    const actions = await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: typoUri }, range: unknown.range, context: { diagnostics: [unknown] },
+    }) as { title: string; isPreferred?: boolean }[];
+    assert.ok(actions.some((a) => a.title === 'Change to customer.first_name'), actions.map((a) => a.title).join(', '));
+    assert.deepEqual(actions.filter((a) => a.isPreferred).map((a) => a.title), []);
+  });
 });

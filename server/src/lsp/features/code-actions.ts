@@ -37,7 +37,8 @@ export function codeActions(project: Project, document: TextDocument, params: Co
       anyFix = true;
       actions.push(action(fix, state, document, diagnostic, true));
     }
-    for (const [index, suggestion] of suggestions.entries()) actions.push(action(suggestion, state, document, diagnostic, !fix && index === 0));
+    // Only a safe fix is preferred: editors apply a preferred fix unasked (auto-fix, `apply = true`).
+    for (const suggestion of suggestions) actions.push(action(suggestion, state, document, diagnostic, false));
   }
   const fixAll = anyFix ? fixAllAction(state, document, CodeActionKind.QuickFix) : undefined;
   if (fixAll && (fixAll.edit?.changes?.[document.uri]?.length ?? 0) > 1) actions.push(fixAll);
@@ -52,7 +53,8 @@ function schemaCodeActions(state: SchemaState, document: TextDocument, params: C
     const finding = findingAt(state, diagnostic.code, state.lines.offsetAt(diagnostic.range.start), state.lines.offsetAt(diagnostic.range.end));
     if (!finding) continue;
     const { fix, suggestions } = schemaFixesFor(state.text, finding);
-    for (const [index, each] of [...(fix ? [fix] : []), ...suggestions].entries()) actions.push(action(each, state, document, diagnostic, index === 0));
+    if (fix) actions.push(action(fix, state, document, diagnostic, true));
+    for (const suggestion of suggestions) actions.push(action(suggestion, state, document, diagnostic, false));
   }
   return actions;
 }
