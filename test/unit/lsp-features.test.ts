@@ -91,6 +91,22 @@ describe('completion', () => {
     assert.ok(items.includes('item.title'));
   });
 
+  test('Handlebars block helpers right after `{{` write their `#`; after `{{#` they do not repeat it', () => {
+    const files = { ...SMALL_WORKSPACE, 'mergewise.json': JSON.stringify({ ...JSON.parse(SMALL_WORKSPACE['mergewise.json']), dialect: 'handlebars' }) };
+    const insertOf = (source: string) => {
+      const { text, offset } = cursor(source);
+      const document = TextDocument.create(pathToUri(path.join(ROOT, 'emails/draft.hbs')), 'handlebars', 1, text);
+      const project = new Project(workspaceFs(files), () => [document], () => NOW);
+      const position = document.positionAt(offset);
+      const items = completion(project, document, position, VS_CODE)?.items ?? [];
+      const item = items.find((candidate) => candidate.label === 'if');
+      assert.ok(item, `if expected in ${labels(items).join(', ')}`);
+      return (item.textEdit as TextEdit).newText;
+    };
+    assert.match(insertOf('<p>{{█</p>'), /^#if /);
+    assert.match(insertOf('<p>{{#█</p>'), /^if /);
+  });
+
   test('the dialect\'s filters after `|`', () => {
     const { project, document, position } = openAt('{{ customer.city | █ }}');
     assert.ok(labels(completion(project, document, position, VS_CODE)?.items).includes('default'));

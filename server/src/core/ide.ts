@@ -169,7 +169,7 @@ export function completionsAt(document: DocumentAnalysis, text: string, offset: 
   const entries = (list: CompletionEntry[], kind: CompletionKind) => list.map((entry) => entryOption(entry, kind));
   if (context.kind === 'filter') return { span: context.span, options: entries(dialect.filters, 'filter') };
   if (context.kind === 'tag') return { span: context.span, options: entries(dialect.tags, 'tag') };
-  const options = dialect.helpersAfterOpener ? [...entries(dialect.tags, 'tag'), ...entries(dialect.filters, 'filter')] : [];
+  const options = dialect.helpersAfterOpener ? [...blockOpeners(dialect.tags, text, context.span.start), ...entries(dialect.filters, 'filter')] : [];
   if (!schema) return options.length ? { span: context.span, options } : undefined;
   const field = (spec: FieldSpec, written: string, detail?: string) => fieldOption(spec, written, context.inOutput, dialect, text, detail);
   for (const scope of loopScopesAt(analysis.scan, offset)) {
@@ -183,6 +183,19 @@ export function completionsAt(document: DocumentAnalysis, text: string, offset: 
     if (alias && alias.startsWith(namespace)) options.push(field(spec, alias, `alias of ${spec.path}`));
   }
   return { span: context.span, options };
+}
+
+/**
+ * Block helpers offered right after `{{` (Handlebars): a block opens with `{{#`, so where the `#` was
+ * not typed the option writes it (`{{if x}}…{{/if}}` is a syntax error). Other tags are as they are.
+ */
+function blockOpeners(tags: CompletionEntry[], text: string, at: number): CompletionOption[] {
+  const hashTyped = text.charCodeAt(at - 1) === 35;
+  return tags.map((entry) => {
+    const option = entryOption(entry, 'tag');
+    if (hashTyped || !entry.snippet?.includes('{{/')) return option;
+    return { ...option, insert: `#${option.insert}`, snippet: `#${option.snippet}` };
+  });
 }
 
 function entryOption(entry: CompletionEntry, kind: CompletionKind): CompletionOption {
