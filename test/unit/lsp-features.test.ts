@@ -153,7 +153,7 @@ describe('for a client without snippets or markdown', () => {
     const insert = items.find((item) => item.label === 'insert');
     assert.equal((insert?.textEdit as TextEdit | undefined)?.newText, 'insert field "default=fallback"');
     const equals = items.find((item) => item.label === 'equals');
-    assert.equal((equals?.textEdit as TextEdit | undefined)?.newText, 'equals field "value"}}{{/equals');
+    assert.equal((equals?.textEdit as TextEdit | undefined)?.newText, '#equals field "value"}}{{/equals');
     assert.ok(items.every((item) => item.insertTextFormat !== 2), 'no item is a snippet');
   });
 
