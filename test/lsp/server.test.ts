@@ -138,6 +138,10 @@ describe('language server (in-process, over memory streams, as over stdio)', () 
     await client.change(schemaUri, [{ text: fixed }]);
     const rechecked = await client.diagnostics(welcomeUri, (p) => !p.diagnostics.some((d) => d.code === 'quadrant-expected-unhelpful' && d.range.start.line === 1));
     assert.ok(rechecked);
+    // Closed without saving: the file on disk applies again, and the open template is checked against it.
+    await client.close(schemaUri);
+    const reverted = await client.diagnostics(welcomeUri, (p) => p.diagnostics.some((d) => d.code === 'quadrant-expected-unhelpful' && d.range.start.line === 1));
+    assert.ok(reverted);
   });
 
   test('a document the client sends with a byte-order mark: ranges and the fix count the mark as the client does', async () => {

@@ -152,6 +152,8 @@ export function startServer(connection: Connection, dependencies: ServerDependen
     const filePath = uriToPath(event.document.uri);
     if (filePath) project.fileChanged(filePath);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    // A schema or recipient file closed with unsaved edits: the one on disk applies again, to every open template.
+    if (filePath?.endsWith('.json')) revalidateAll();
   });
 
   connection.onDidChangeWatchedFiles((params) => {
