@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CodeActionRequest, CompletionRequest, DidChangeWatchedFilesNotification, FileChangeType, DefinitionRequest, HoverRequest, InlayHintRequest, ReferencesRequest, RenameRequest,
+  CodeActionRequest, CompletionRequest, DidChangeWatchedFilesNotification, FileChangeType, DefinitionRequest, HoverRequest, InlayHintRequest, LSPErrorCodes, ReferencesRequest, RenameRequest,
   type CompletionItem, type CompletionList, type Diagnostic, type Hover, type InlayHint, type Location, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -125,6 +125,10 @@ describe('language server (in-process, over memory streams, as over stdio)', () 
     const schemaEdits = changes[uri(path.join(root, 'mergewise.json'))];
     assert.deepEqual(schemaEdits.map((e) => e.newText), ['"customer.home_city"', '"customer.home_city"']);
     assert.deepEqual(changes[welcomeUri].map((e) => e.newText), ['customer.home_city']);
+    // A name already taken is refused with the protocol's code for a request that failed, and says why.
+    await assert.rejects(client.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: welcomeUri }, position: { line: 1, character: 'You live in {{ cust'.length }, newName: 'customer.first_name',
+    }), (error: { code: number; message: string }) => error.code === LSPErrorCodes.RequestFailed && /customer\.first_name/.test(error.message));
   });
 
   test('mergewise.json gets its own diagnostics, and editing it re-checks open templates', async () => {

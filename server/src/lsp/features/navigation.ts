@@ -1,4 +1,4 @@
-import { ResponseError, type Location, type Position, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError, type Location, type Position, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { includeAt } from '../../core/partials/ide';
 import { LineIndex } from '../../core/positions';
@@ -74,7 +74,7 @@ export async function rename(project: Project, document: TextDocument, position:
   if (newPath === oldPath) return { changes: {} };
   const schemaText = project.fileSystem.readText(found.schema.file) ?? '';
   const inSchema = renameInSchema(found.schema, schemaText, found.field, newPath);
-  if ('error' in inSchema) throw new ResponseError(0, inSchema.error);
+  if ('error' in inSchema) throw new ResponseError(LSPErrorCodes.RequestFailed, inSchema.error);
   await indexed;
   const schemaLines = new LineIndex(schemaText);
   const changes: Record<string, TextEdit[]> = {
