@@ -17,6 +17,6 @@ export function inlayHints(project: Project, document: TextDocument, range: Rang
     position: state.lines.positionAt(hint.offset),
     label: hint.label,
     paddingLeft: true,
-    tooltip: `What ${recipient.name} sees here${through} (${hint.kind}). Switch the sample recipient from the status bar.`,
+    tooltip: `What ${recipient.name} sees here${through} (${hint.kind}). Another sample recipient: the status bar in VS Code, the mergewise/setActiveRecipient request elsewhere.`,
   }));
 }
