@@ -26,3 +26,25 @@ test('without mergewise.json, syntax checks still run and the user is told once 
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a mergewise.json that check would stop on is said once in the editor, with where, though it is not open', async () => {
+  const root = workspace({
+    'mergewise.json': '{"fields": {"customer.first_name": {"type": "strin"}}}',
+    'a.liquid': 'Hi {{ customer.first_name }}',
+    'b.liquid': 'Hello {{ customer.first_name }}',
+  });
+  const client = new LspTestClient({ inProcess: true });
+  try {
+    await client.initialize(root);
+    const a = await client.open(path.join(root, 'a.liquid'), fs.readFileSync(path.join(root, 'a.liquid'), 'utf8'));
+    await client.diagnosticsForVersion(a, 1);
+    const b = await client.open(path.join(root, 'b.liquid'), fs.readFileSync(path.join(root, 'b.liquid'), 'utf8'));
+    await client.diagnosticsForVersion(b, 1);
+    const notices = client.messages.filter((m) => m.includes('mergewise.json:1:'));
+    assert.equal(notices.length, 1, `one notice, got ${JSON.stringify(client.messages)}`);
+    assert.match(notices[0], /^Mergewise: mergewise\.json:1:\d+: .*"strin".*mergewise check stops on it/);
+  } finally {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
