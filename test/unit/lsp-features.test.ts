@@ -103,8 +103,20 @@ describe('completion', () => {
       assert.ok(item, `if expected in ${labels(items).join(', ')}`);
       return (item.textEdit as TextEdit).newText;
     };
-    assert.match(insertOf('<p>{{█</p>'), /^#if /);
-    assert.match(insertOf('<p>{{#█</p>'), /^if /);
+    assert.match(insertOf('<p>{{█</p>'), /^#if .*\{\{\/if\}\}$/);
+    assert.match(insertOf('<p>{{#█}}</p>'), /^if .*\{\{\/if$/);
+  });
+
+  test('a tag completed where the editor did not close `{%` closes itself; one already closed is left as it is', () => {
+    const insertOf = (source: string, label: string) => {
+      const { project, document, position } = openAt(source);
+      const item = completion(project, document, position, VS_CODE)?.items.find((candidate) => candidate.label === label);
+      assert.ok(item, `${label} expected`);
+      return (item.textEdit as TextEdit).newText;
+    };
+    assert.match(insertOf('<p>{% █</p>', 'if'), /^if .* %\}\$0\{% endif %\}$/);
+    assert.match(insertOf('<p>{% █</p>', 'assign'), / %\}$/);
+    assert.match(insertOf('<p>{% █ %}</p>', 'if'), /\{% endif$/);
   });
 
   test('the dialect\'s filters after `|`', () => {

@@ -168,8 +168,10 @@ export function completionsAt(document: DocumentAnalysis, text: string, offset: 
   const { dialect, schema, analysis } = document;
   const entries = (list: CompletionEntry[], kind: CompletionKind) => list.map((entry) => entryOption(entry, kind));
   if (context.kind === 'filter') return { span: context.span, options: entries(dialect.filters, 'filter') };
-  if (context.kind === 'tag') return { span: context.span, options: entries(dialect.tags, 'tag') };
-  const options = dialect.helpersAfterOpener ? [...blockOpeners(dialect.tags, text, context.span.start), ...entries(dialect.filters, 'filter')] : [];
+  if (context.kind === 'tag') return { span: context.span, options: closedBy(entries(dialect.tags, 'tag'), text, context.span.end, TAG_CLOSE, ' %}') };
+  const afterBraces = text.startsWith('{{', context.span.start - 2) || text.startsWith('{{#', context.span.start - 3);
+  const helpers = dialect.helpersAfterOpener ? [...blockOpeners(dialect.tags, text, context.span.start), ...entries(dialect.filters, 'filter')] : [];
+  const options = afterBraces ? closedBy(helpers, text, context.span.end, OUTPUT_CLOSE, '}}') : helpers;
   if (!schema) return options.length ? { span: context.span, options } : undefined;
   const field = (spec: FieldSpec, written: string, detail?: string) => fieldOption(spec, written, context.inOutput, dialect, text, detail);
   for (const scope of loopScopesAt(analysis.scan, offset)) {
@@ -183,6 +185,21 @@ export function completionsAt(document: DocumentAnalysis, text: string, offset: 
     if (alias && alias.startsWith(namespace)) options.push(field(spec, alias, `alias of ${spec.path}`));
   }
   return { span: context.span, options };
+}
+
+/** What closes the tag the cursor is in, when it is already written after it (an editor may have added it). */
+const TAG_CLOSE = /^[ \t]*-?%\}/;
+const OUTPUT_CLOSE = /^[ \t]*~?\}\}/;
+
+/**
+ * Options that write the tag's closing delimiter themselves when it is not there yet: VS Code closes
+ * `{%` and `{{` as they are typed, most editors do not, and `{% if x %}…{% endif` is a syntax error.
+ */
+function closedBy(options: CompletionOption[], text: string, end: number, closed: RegExp, close: string): CompletionOption[] {
+  if (closed.test(text.slice(end, end + 40))) return options;
+  return options.map((option) => option.snippet === undefined
+    ? { ...option, insert: option.insert + close }
+    : { ...option, insert: option.insert + close, snippet: option.snippet + close });
 }
 
 /**
