@@ -107,6 +107,20 @@ describe('completion', () => {
     assert.match(insertOf('<p>{{#█}}</p>'), /^if .*\{\{\/if$/);
   });
 
+  test('inside a Handlebars `each` being typed, the item\'s fields by their names alone, with `this.` and by the block param', () => {
+    const files = { ...SMALL_WORKSPACE, 'mergewise.json': JSON.stringify({ ...JSON.parse(SMALL_WORKSPACE['mergewise.json']), dialect: 'handlebars' }) };
+    const labelsAt = (source: string) => {
+      const { text, offset } = cursor(source);
+      const document = TextDocument.create(pathToUri(path.join(ROOT, 'emails/draft.hbs')), 'handlebars', 1, text);
+      const project = new Project(workspaceFs(files), () => [document], () => NOW);
+      return labels(completion(project, document, document.positionAt(offset), VS_CODE)?.items);
+    };
+    const open = labelsAt('{{#each cart.items}}<p>{{█');
+    assert.ok(open.includes('title') && open.includes('this.title'), open.join(', '));
+    assert.ok(labelsAt('{{#each cart.items as |it|}}{{it.█}}{{/each}}').includes('it.title'));
+    assert.ok(!labelsAt('<p>{{█}}</p>').includes('title'), 'outside the loop, no item field');
+  });
+
   test('a tag completed where the editor did not close `{%` closes itself; one already closed is left as it is', () => {
     const insertOf = (source: string, label: string) => {
       const { project, document, position } = openAt(source);

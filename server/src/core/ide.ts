@@ -176,7 +176,13 @@ export function completionsAt(document: DocumentAnalysis, text: string, offset: 
   const field = (spec: FieldSpec, written: string, detail?: string) => fieldOption(spec, written, context.inOutput, dialect, text, detail);
   for (const scope of loopScopesAt(analysis.scan, offset)) {
     options.push({ label: scope.variable, kind: 'variable', detail: `each item of ${scope.itemPath.slice(0, -2)}`, insert: scope.variable });
-    for (const spec of fieldsUnder(schema, `${scope.itemPath}.`, '')) options.push(field(spec, `${scope.variable}.${spec.path.slice(scope.itemPath.length + 1)}`));
+    // Handlebars and Mustachio read the item's fields by their names alone inside the loop (`{{title}}`).
+    const bare = scope.variable === 'this' || scope.variable === '.';
+    for (const spec of fieldsUnder(schema, `${scope.itemPath}.`, '')) {
+      const name = spec.path.slice(scope.itemPath.length + 1);
+      if (bare) options.push(field(spec, name));
+      if (scope.variable !== '.') options.push(field(spec, `${scope.variable}.${name}`));
+    }
   }
   const namespace = context.prefix.includes('.') ? context.prefix.slice(0, context.prefix.lastIndexOf('.') + 1) : '';
   for (const spec of fieldsUnder(schema, namespace, '[]')) {

@@ -171,6 +171,8 @@ class HandlebarsScanner {
       this.collector.error(block.tagSpan,
         `\`${this.shortTag(block.tagSpan)}\` is never closed: ${this.flavor.refusal}. ` +
         `Add \`{{/${block.name}}}\` where the block should end.`);
+      // A loop being typed is not closed yet: its item's fields are still offered to the end of the text.
+      if (block.loop) this.collector.loopScopes.push({ variable: block.loop.variable, itemPath: block.loop.itemPath, body: { start: block.branches[0].body.start, end: text.length } });
     }
     if (this.collector.syntaxErrors.length === 0 && !this.mustachio && text.length <= CONFIRM_LIMIT && this.deepest <= MAX_NESTING) this.confirmWithParser();
     return this.collector.result();
