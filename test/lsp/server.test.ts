@@ -148,33 +148,29 @@ describe('language server (in-process, over memory streams, as over stdio)', () 
     assert.ok(reverted);
   });
 
-  test('a document the client sends with a byte-order mark: ranges and the fix count the mark as the client does', async () => {
-    const bomPath = path.join(root, 'emails/bom.liquid');
-    const text = '\uFEFF<p>Hi {{ customer.first_name }}</p>\n';
-    fs.writeFileSync(bomPath, text);
-    const bomUri = await client.open(bomPath, text);
-    const published = await client.diagnosticsForVersion(bomUri, 1);
-    const missing = published.diagnostics.find((d) => d.code === 'missing-fallback')!;
-    const document = TextDocument.create(bomUri, 'liquid', 1, text);
-    assert.equal(document.getText(missing.range), 'customer.first_name');
+  /** A template written to the workspace and opened as is, its first finding of `rule`, and the code actions offered on it. */
+  async function actionsOnFirst(name: string, text: string, rule: string) {
+    const filePath = path.join(root, 'emails', name);
+    fs.writeFileSync(filePath, text);
+    const documentUri = await client.open(filePath, text);
+    const diagnostic = (await client.diagnosticsForVersion(documentUri, 1)).diagnostics.find((d) => d.code === rule)!;
     const actions = await client.connection.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: bomUri }, range: missing.range, context: { diagnostics: [missing] },
-    }) as { title: string; edit?: WorkspaceEdit }[];
+      textDocument: { uri: documentUri }, range: diagnostic.range, context: { diagnostics: [diagnostic] },
+    }) as { title: string; isPreferred?: boolean; edit?: WorkspaceEdit }[];
+    return { documentUri, diagnostic, actions };
+  }
+
+  test('a document the client sends with a byte-order mark: ranges and the fix count the mark as the client does', async () => {
+    const text = '\uFEFF<p>Hi {{ customer.first_name }}</p>\n';
+    const { documentUri, diagnostic, actions } = await actionsOnFirst('bom.liquid', text, 'missing-fallback');
+    const document = TextDocument.create(documentUri, 'liquid', 1, text);
+    assert.equal(document.getText(diagnostic.range), 'customer.first_name');
     const fix = actions.find((a) => a.title === 'Add fallback "there"')!;
-    assert.equal(TextDocument.applyEdits(document, fix.edit!.changes![bomUri]), "\uFEFF<p>Hi {{ customer.first_name | default: 'there' }}</p>\n");
+    assert.equal(TextDocument.applyEdits(document, fix.edit!.changes![documentUri]), "\uFEFF<p>Hi {{ customer.first_name | default: 'there' }}</p>\n");
   });
 
-
   test('only a safe fix is preferred: a guess or a placeholder is offered, never preferred (editors apply a preferred fix unasked)', async () => {
-    const typoPath = path.join(root, 'emails/typo-preferred.liquid');
-    const text = 'Hi {{ customer.frist_name }}\n';
-    fs.writeFileSync(typoPath, text);
-    const typoUri = await client.open(typoPath, text);
-    const published = await client.diagnosticsForVersion(typoUri, 1);
-    const unknown = published.diagnostics.find((d) => d.code === 'unknown-field')!;
-    const actions = await client.connection.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: typoUri }, range: unknown.range, context: { diagnostics: [unknown] },
-    }) as { title: string; isPreferred?: boolean }[];
+    const { actions } = await actionsOnFirst('typo-preferred.liquid', 'Hi {{ customer.frist_name }}\n', 'unknown-field');
     assert.ok(actions.some((a) => a.title === 'Change to customer.first_name'), actions.map((a) => a.title).join(', '));
     assert.deepEqual(actions.filter((a) => a.isPreferred).map((a) => a.title), []);
   });

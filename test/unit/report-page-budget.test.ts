@@ -53,7 +53,7 @@ function largeReport(templates: TemplateReport[]) {
   });
   const report = assembleReport({
     generatedAt: new Date('2026-11-20T10:00:00Z'), paths: [], templates, purposes: [], audience: [],
-    previews: { ...selection.sampling, shown: frames.size }, notices: [],
+    previews: selection.shownWas(frames.size), notices: [],
   });
   return { report, frames, framesMade: [...frames.values()].reduce((sum, list) => sum + list.length, 0) };
 }

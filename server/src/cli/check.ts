@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import type { SeverityOverrides, TemplateAnalysis } from '../core/analyze';
 import type { DialectId } from '../core/dialects/ids';
 import { fixText } from '../core/fixes';
-import { INTERNAL_ERROR, SCHEMA_ERROR, type Diagnostic, type Range, type Severity } from '../core/model';
+import { INTERNAL_ERROR, type Diagnostic, type Range, type Severity } from '../core/model';
 import {
-  analyzeDocument, describeSkip, isTemplateIn, maxFileSizeFor, SchemaIndex, schemaDiagnostics, skipReason, toPosix, type DocumentAnalysis, type SkipReason,
+  analyzeDocument, configurationError, describeSkip, isTemplateIn, maxFileSizeFor, SchemaIndex, schemaDiagnostics, skipReason, toPosix, type DocumentAnalysis, type SkipReason,
 } from '../core/workspace';
 import { usesThroughPartials } from '../core/partials/analyze';
 import { PartialWorkspace } from '../core/partials/workspace';
@@ -197,13 +197,8 @@ export class CheckRun {
       const text = nodeFileSystem.readText(schemaFile) ?? '';
       const lines = new LineIndex(text);
       const diagnostics = schemaDiagnostics(loaded, options.severityOverrides, { loaded: index.audienceFor(schemaFile), now: options.now ?? new Date(), text });
-      const broken = diagnostics.filter((d) => d.rule === SCHEMA_ERROR && d.severity === 'error');
-      if (broken.length) {
-        const first = lines.range(broken[0].span).start;
-        report.configurationErrors.push(
-          `${shown}:${first.line + 1}:${first.character + 1}: ${broken[0].message}` +
-          (broken.length > 1 ? ` (and ${broken.length - 1} more problem${broken.length > 2 ? 's' : ''} in this file)` : ''));
-      }
+      const broken = configurationError(diagnostics, () => lines);
+      if (broken) report.configurationErrors.push(`${shown}:${broken}`);
       this.emit({ path: shown, dialect: null, diagnostics: diagnostics.map((d) => toReport(d, lines, display)), fields: [] });
     }
     return report;

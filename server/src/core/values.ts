@@ -18,22 +18,23 @@ export interface ShownValue {
 export function shownValue(use: Pick<FieldUse, 'fallback' | 'fallbackField' | 'guarded'>, field: FieldSpec | undefined, path: string, recipient: Recipient, now: Date): ShownValue {
   const value = valueAt(recipient.data, field?.path ?? path);
   if (isBlank(value)) {
-    if (use.fallbackField !== undefined) {
-      // Another field stands in: what this recipient has there, or nothing.
-      const other = valueAt(recipient.data, use.fallbackField);
-      if (!isBlank(other)) return { kind: 'fallback', text: typeof other === 'object' ? '{…}' : String(other) };
-      return { kind: use.guarded ? 'skipped' : 'blank', text: '' };
-    }
-    const fallback = use.fallback ?? null;
+    // Another field may stand in (`| default: billing_address.first_name`): what this recipient has there.
+    const other = use.fallbackField === undefined ? undefined : valueAt(recipient.data, use.fallbackField);
+    const fallback = use.fallbackField === undefined ? use.fallback : isBlank(other) ? null : valueText(other);
     if (fallback !== null && fallback !== '') return { kind: 'fallback', text: fallback };
     return { kind: use.guarded ? 'skipped' : 'blank', text: '' };
   }
-  const text = Array.isArray(value) ? `${value.length} item${value.length === 1 ? '' : 's'}` : typeof value === 'object' ? '{…}' : String(value);
+  const text = valueText(value);
   const updated = field ? recipient.updatedAt.get(field.path) : undefined;
   if (field?.maxAgeDays !== undefined && updated && now.getTime() - updated.getTime() > field.maxAgeDays * 86_400_000) {
     return { kind: 'stale', text };
   }
   return { kind: 'value', text };
+}
+
+/** A value as a line of text: a list by its length, an object elided. */
+function valueText(value: unknown): string {
+  return Array.isArray(value) ? `${value.length} item${value.length === 1 ? '' : 's'}` : typeof value === 'object' ? '{…}' : String(value);
 }
 
 /** The value at a schema path; `[]` takes the first item, as a preview of a loop. */

@@ -3,7 +3,8 @@ import { analyzeSchema, analyzeTemplate, resolveUses, type SeverityOverrides, ty
 import type { Dialect, FieldUse, TemplateScan } from './dialects/dialect';
 import type { DialectId } from './dialects/ids';
 import { DEDICATED_TEMPLATE_EXTENSIONS, detectDialect, dialectForExtension, getDialect } from './dialects/registry';
-import type { Diagnostic, Span } from './model';
+import { SCHEMA_ERROR, type Diagnostic, type Span } from './model';
+import type { LineIndex } from './positions';
 import type { Resolution } from './schema/resolve';
 import { matchesGlob } from './purposes';
 import { loadSchema, SCHEMA_FILE_NAME, type SchemaLoadResult } from './schema/load';
@@ -285,6 +286,19 @@ export function schemaDiagnostics(loaded: LoadedSchema, overrides?: SeverityOver
   const span = key ? { start: key.index, end: key.index + '"audience"'.length } : { start: 0, end: Math.min(1, audience.text.length) };
   const notes = snapshotNotes(audience.loaded, loaded.result.schema, audience.now, span);
   return notes.length ? [...diagnostics, ...notes].sort((a, b) => a.span.start - b.span.start) : diagnostics;
+}
+
+/**
+ * What stops `mergewise check` in a mergewise.json (invalid JSON, a schema error), as `LINE:COL:
+ * message`, 1-based, with how many more there are; undefined when nothing does. The command line
+ * and the editor say it alike. `lines` is asked for only then (the editor asks on every analysis).
+ */
+export function configurationError(diagnostics: Diagnostic[], lines: () => LineIndex): string | undefined {
+  const broken = diagnostics.filter((d) => d.rule === SCHEMA_ERROR && d.severity === 'error');
+  if (broken.length === 0) return undefined;
+  const first = lines().positionAt(broken[0].span.start);
+  return `${first.line + 1}:${first.character + 1}: ${broken[0].message}` +
+    (broken.length > 1 ? ` (and ${broken.length - 1} more problem${broken.length > 2 ? 's' : ''} in this file)` : '');
 }
 
 export function toPosix(filePath: string): string {

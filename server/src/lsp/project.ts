@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeverityOverrides } from '../core/analyze';
-import { RULE_IDS, SCHEMA_ERROR, SEVERITY_SETTINGS, type Diagnostic, type RuleId, type SeveritySetting } from '../core/model';
+import { RULE_IDS, SEVERITY_SETTINGS, type Diagnostic, type RuleId, type SeveritySetting } from '../core/model';
 import { DEDICATED_TEMPLATE_EXTENSIONS } from '../core/dialects/registry';
 import { fieldUsesThroughCallers } from '../core/partials/ide';
 import { PartialWorkspace } from '../core/partials/workspace';
@@ -18,7 +18,7 @@ import { coverageSummary } from '../core/audience/editor';
 import type { AudienceInfo } from '../../../protocol/src/requests';
 import type { Schema } from '../core/schema/types';
 import {
-  analyzeDocument, declaredFieldUses, DEFAULT_MAX_FILE_SIZE, describeSkip, isTemplateIn, maxFileSizeFor,
+  analyzeDocument, configurationError, declaredFieldUses, DEFAULT_MAX_FILE_SIZE, describeSkip, isTemplateIn, maxFileSizeFor,
   SchemaIndex, schemaDiagnostics, skipReason, usesOfDeclaredFields, type DeclaredUse, type DocumentAnalysis, type SkipReason, type WorkspaceFileSystem,
 } from '../core/workspace';
 import { uriToPath } from './convert';
@@ -395,17 +395,12 @@ export class Project {
     }
     if (loaded.readError) return { key: `unreadable ${loaded.file}`, message: `Mergewise: ${loaded.readError} Only syntax checks run until it can be read.` };
     // A broken mergewise.json stops `mergewise check` in CI: say so here too, where it may not be open.
-    const broken = loaded.result?.diagnostics.filter((d) => d.rule === SCHEMA_ERROR && d.severity === 'error') ?? [];
-    if (broken.length) {
-      const at = new LineIndex(this.schemas.fileSystem.readText(loaded.file) ?? '').positionAt(broken[0].span.start);
-      const where = `${path.basename(loaded.file)}:${at.line + 1}:${at.character + 1}`;
-      return {
-        key: `invalid ${loaded.file} ${where} ${broken[0].message}`,
-        message: `Mergewise: ${where}: ${broken[0].message}` + (broken.length > 1 ? ` (and ${broken.length - 1} more)` : '') +
-          '. mergewise check stops on it; here templates are checked with what could be read of it.',
-      };
-    }
-    return undefined;
+    const broken = configurationError(loaded.result?.diagnostics ?? [], () => new LineIndex(this.schemas.fileSystem.readText(loaded.file) ?? ''));
+    if (broken === undefined) return undefined;
+    return {
+      key: `invalid ${loaded.file} ${broken}`,
+      message: `Mergewise: ${path.basename(loaded.file)}:${broken}. mergewise check stops on it; here templates are checked with what could be read of it.`,
+    };
   }
 
   private indexText(filePath: string, text: string): IndexedUse[] | undefined {

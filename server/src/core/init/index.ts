@@ -5,7 +5,7 @@
  * the files and writes the results.
  */
 import type { DialectId } from '../dialects/ids';
-import { getDialect } from '../dialects/registry';
+import { SHOPIFY_SYSTEM_TAGS } from '../dialects/liquid/system-tags';
 import { loadSchema, SCHEMA_FILE_NAME } from '../schema/load';
 import type { Schema } from '../schema/types';
 import { chooseDialect } from '../workspace';
@@ -132,7 +132,6 @@ export function proposeSchema(input: InitInput): InitProposal {
 
 /** Names only Shopify's notifications fill in: seeing two of them, the templates are Shopify's. */
 const SHOPIFY_ONLY = /^(shop\.|shop_name$|email_title$|order_status_url$)/;
-const SHOPIFY = getDialect('liquid', { liquidPlatform: 'shopify' });
 
 /**
  * The names Shopify fills in that the `liquid` templates use, when at least two of them are
@@ -140,7 +139,7 @@ const SHOPIFY = getDialect('liquid', { liquidPlatform: 'shopify' });
  * default platform, has none of them.
  */
 function shopifyNames(fields: WrittenField[]): string[] | undefined {
-  const liquidOnly = fields.filter((f) => f.dialects.length === 1 && f.dialects[0] === 'liquid' && SHOPIFY.systemTags?.has(f.path));
+  const liquidOnly = fields.filter((f) => f.dialects.length === 1 && f.dialects[0] === 'liquid' && SHOPIFY_SYSTEM_TAGS.has(f.path));
   if (liquidOnly.filter((f) => SHOPIFY_ONLY.test(f.path)).length < 2) return undefined;
   return liquidOnly.map((f) => f.path);
 }

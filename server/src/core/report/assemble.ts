@@ -38,25 +38,21 @@ export function purposeReports(schema: Schema, schemaPath: string, templates: Pu
 /** How many templates get previews in the HTML: all of the first `full`, then an even sample of at most `sampled` more. */
 export function previewSelection(previewable: number, full = 50, sampled = 25): {
   chosen: (index: number) => boolean;
-  sampling: PreviewSampling;
   /** The sampling as it turned out: of those chosen, a partial or a template that could not be rendered shows no preview. */
   shownWas: (shown: number) => PreviewSampling;
 } {
-  if (previewable <= full) {
-    return { chosen: () => true, sampling: { shown: previewable, previewable, sampled: false }, shownWas: (shown) => ({ shown, previewable, sampled: false }) };
-  }
+  if (previewable <= full) return { chosen: () => true, shownWas: (shown) => ({ shown, previewable, sampled: false }) };
   const rest = previewable - full;
   // Always a sample: at least every other one.
   const step = Math.max(2, Math.ceil(rest / sampled));
-  const chosen = (index: number) => index < full || (index - full) % step === 0;
-  let chosenCount = 0;
-  for (let i = 0; i < previewable; i++) if (chosen(i)) chosenCount++;
-  const shownWas = (shown: number): PreviewSampling => ({
-    shown, previewable, sampled: true,
-    note: `Previews are shown for the first ${full} templates and for every ${ordinal(step)} one after them (${shown} of ${previewable}), to keep this file under 5 MB. ` +
-      'Every template was still rendered for every sample recipient: the checklists cover them all.',
-  });
-  return { chosen, sampling: shownWas(chosenCount), shownWas };
+  return {
+    chosen: (index) => index < full || (index - full) % step === 0,
+    shownWas: (shown) => ({
+      shown, previewable, sampled: true,
+      note: `Previews are shown for the first ${full} templates and for every ${ordinal(step)} one after them (${shown} of ${previewable}), to keep this file under 5 MB. ` +
+        'Every template was still rendered for every sample recipient: the checklists cover them all.',
+    }),
+  };
 }
 
 function ordinal(n: number): string {

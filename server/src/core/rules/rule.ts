@@ -168,36 +168,31 @@ function spanKey(start: number, end: number): string {
 
 /**
  * A fallback added to the use a finding is on, in the dialect's own syntax: the schema's fallback,
- * or a placeholder to fill in (which `fromSchema: false` marks as never safe to apply unasked: it
- * would reach recipients as "FALLBACK").
+ * or a placeholder to fill in. `safe`: fit to apply unasked, which a placeholder never is (it would
+ * reach recipients as "FALLBACK"), nor an edit inside a tag with a syntax error (where the value
+ * ends there is a guess).
  */
-export function fallbackFix(context: TemplateContext, diagnostic: Diagnostic): { fix: Fix; fromSchema: boolean } | undefined {
+export function fallbackFix(context: TemplateContext, diagnostic: Diagnostic): { fix: Fix; safe: boolean } | undefined {
   const found = findingUse(context, diagnostic);
   if (!found?.field) return undefined;
   const fallback = found.field.fallback;
   const edit = context.dialect.fallbackEdit(context.text, found.use, fallback ?? FALLBACK_PLACEHOLDER);
   if (!edit) return undefined;
+  const tag = found.use.tagSpan;
   return {
     fix: { title: fallback !== undefined ? `Add fallback "${fallback}"` : 'Add a fallback placeholder to fill in', edits: [edit] },
-    fromSchema: fallback !== undefined,
+    safe: fallback !== undefined && !context.scan.syntaxErrors.some((problem) => problem.span.start < tag.end && tag.start < problem.span.end),
   };
 }
 
 /**
- * The fallback fix of a finding about a missing value: applied by fix-all when it is the schema's own
- * fallback (what the team chose for everyone without the value), only offered when a placeholder.
+ * The fallback fix of a finding about a missing value: applied by fix-all when safe (the schema's own
+ * fallback, what the team chose for everyone without the value), else only offered.
  */
 export function fallbackFixes(context: TemplateContext, diagnostic: Diagnostic): Fixes {
   const added = fallbackFix(context, diagnostic);
   if (!added) return NO_FIXES;
-  // Inside a tag with a syntax error, where the value ends is a guess: offered, never applied unasked.
-  return added.fromSchema && !tagHasSyntaxError(context, diagnostic) ? { fix: added.fix, suggestions: [] } : { suggestions: [added.fix] };
-}
-
-/** Whether a syntax error lies in the tag of the use a finding is on. */
-function tagHasSyntaxError(context: TemplateContext, diagnostic: Diagnostic): boolean {
-  const tag = findingUse(context, diagnostic)?.use.tagSpan;
-  return tag !== undefined && context.scan.syntaxErrors.some((problem) => problem.span.start < tag.end && tag.start < problem.span.end);
+  return added.safe ? { fix: added.fix, suggestions: [] } : { suggestions: [added.fix] };
 }
 
 /**

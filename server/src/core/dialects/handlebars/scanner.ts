@@ -172,7 +172,7 @@ class HandlebarsScanner {
         `\`${this.shortTag(block.tagSpan)}\` is never closed: ${this.flavor.refusal}. ` +
         `Add \`{{/${block.name}}}\` where the block should end.`);
       // A loop being typed is not closed yet: its item's fields are still offered to the end of the text.
-      if (block.loop) this.collector.loopScopes.push({ variable: block.loop.variable, itemPath: block.loop.itemPath, body: { start: block.branches[0].body.start, end: text.length } });
+      if (block.loop) this.addLoopScope(block.loop, { start: block.branches[0].body.start, end: text.length });
     }
     if (this.collector.syntaxErrors.length === 0 && !this.mustachio && text.length <= CONFIRM_LIMIT && this.deepest <= MAX_NESTING) this.confirmWithParser();
     return this.collector.result();
@@ -961,15 +961,17 @@ class HandlebarsScanner {
     if (conditional) this.conditionalDepth++;
   }
 
+  private addLoopScope(loop: NonNullable<OpenBlock['loop']>, body: Span): void {
+    this.collector.loopScopes.push({ variable: loop.variable, itemPath: loop.itemPath, body });
+  }
+
   private finishBlock(block: OpenBlock, closeTag: Span): void {
     this.exitBranch(block, closeTag.start);
     this.stack.pop();
     this.openNames.set(block.name, (this.openNames.get(block.name) ?? 1) - 1);
     if (block.conditional) this.conditionalDepth--;
     this.popFrames(block.framesBefore);
-    if (block.loop && block.branches[0]) {
-      this.collector.loopScopes.push({ variable: block.loop.variable, itemPath: block.loop.itemPath, body: block.branches[0].body });
-    }
+    if (block.loop && block.branches[0]) this.addLoopScope(block.loop, block.branches[0].body);
     if (block.branches.length >= 2 && block.helper?.scope !== 'each') {
       this.collector.branchGroups.push({ tagSpan: block.tagSpan, branches: block.branches });
     }
