@@ -4,7 +4,9 @@ import { analyzeTemplate, type TemplateAnalysis } from '../../server/src/core/an
 import { ampscript } from '../../server/src/core/dialects/ampscript';
 import { enclosingQuote, quoteWithoutEscapes } from '../../server/src/core/dialects/common/quote';
 import type { Dialect, TextEdit } from '../../server/src/core/dialects/dialect';
+import { handlebars } from '../../server/src/core/dialects/handlebars';
 import { liquid } from '../../server/src/core/dialects/liquid';
+import { postmark } from '../../server/src/core/dialects/postmark';
 import { applyEdits, compatibleFixes, fixText, MAX_FIX_PASSES, safeFixes, type Fix } from '../../server/src/core/fixes';
 import { NOW, schemaOf } from '../helpers/schema';
 
@@ -169,5 +171,28 @@ describe('a fallback literal in the quotes around its tag', () => {
     assert.equal(quoteWithoutEscapes('it\'s "great"'), undefined);
     assert.equal(quoteWithoutEscapes("O'Hare", '"'), undefined);
     assert.equal(quoteWithoutEscapes("O'Hare", "'"), undefined);
+  });
+});
+
+describe('a Handlebars or Mustachio fallback written as text in a quoted attribute', () => {
+  const quoting = schemaOf({ fields: { 'customer.first_name': { type: 'string', source: 'declared', fallback: 'our "best" & dearest' } } });
+  const fixed = (dialect: Dialect, text: string) =>
+    fixText(text, (t) => analyzeTemplate({ text: t, relativePath: 'emails/a.html', dialect, schema: quoting, now: NOW })).text;
+
+  test('writes the attribute\'s quote and & as entities, so the attribute still ends where it did', () => {
+    assert.equal(
+      fixed(handlebars, '<img alt="{{customer.first_name}}">'),
+      '<img alt="{{#if customer.first_name}}{{customer.first_name}}{{else}}our &quot;best&quot; &amp; dearest{{/if}}">',
+    );
+    assert.equal(
+      fixed(postmark, '<img alt="{{customer.first_name}}">'),
+      '<img alt="{{#customer.first_name}}{{.}}{{/customer.first_name}}{{^customer.first_name}}our &quot;best&quot; &amp; dearest{{/customer.first_name}}">',
+    );
+  });
+
+  test('elsewhere the text is written as it is; in a front matter value with its quote, no safe fix', () => {
+    assert.equal(fixed(handlebars, "<img alt='{{customer.first_name}}'>"), "<img alt='{{#if customer.first_name}}{{customer.first_name}}{{else}}our \"best\" & dearest{{/if}}'>");
+    assert.equal(fixed(handlebars, '<p>{{customer.first_name}}</p>'), '<p>{{#if customer.first_name}}{{customer.first_name}}{{else}}our "best" & dearest{{/if}}</p>');
+    assert.equal(fixed(handlebars, 'subject: "Hi {{customer.first_name}}"'), 'subject: "Hi {{customer.first_name}}"');
   });
 });

@@ -21,13 +21,18 @@ const LOOK_BACK = 200;
  * spaces aside. Undefined when the nearest quote is anything else, or there is none.
  */
 export function enclosingQuote(text: string, at: number): Quote | undefined {
+  return quotedValueAround(text, at)?.quote;
+}
+
+/** The quote `enclosingQuote` finds, and whether it opens an HTML attribute's value (`=`) rather than a front matter value (`:`). */
+export function quotedValueAround(text: string, at: number): { quote: Quote; attribute: boolean } | undefined {
   const from = Math.max(0, at - LOOK_BACK, text.lastIndexOf('\n', at - 1) + 1);
   for (let i = at - 1; i >= from; i--) {
     const c = text[i];
     if (c !== '"' && c !== "'") continue;
     let before = i - 1;
     while (before >= from && (text[before] === ' ' || text[before] === '\t')) before--;
-    return before >= from && (text[before] === '=' || text[before] === ':') ? c : undefined;
+    return before >= from && (text[before] === '=' || text[before] === ':') ? { quote: c, attribute: text[before] === '=' } : undefined;
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import type { Span } from '../../model';
 import type { FieldUse, TextEdit } from '../dialect';
+import { quotedValueAround } from '../common/quote';
 import { isWhiteSpace } from '../common/scan-collector';
 
 export interface TagShape {
@@ -36,9 +37,22 @@ export function isElse(text: string, first: number, end: number): boolean {
   return first + 4 <= end && text.startsWith('else', first) && (first + 4 === end || isWhiteSpace(text.charCodeAt(first + 4)));
 }
 
-/** Text a fallback can be written as between tags: no braces, so it can never open a tag. */
-export function literalText(fallback: string): string {
-  return fallback.replace(/[{}]/g, '').trim();
+/**
+ * Text a fallback can be written as between tags, for the tag at `at`: no braces, so it can never
+ * open a tag. In a quoted HTML attribute, `&` and that quote as entities, as `{{x}}` escapes its
+ * value, so that it cannot end the attribute. Undefined where it cannot be written as it is: a quoted
+ * front matter value with that quote (YAML has no entities), or a last `\` (it would escape the
+ * closing tag).
+ */
+export function literalText(fallback: string, text: string, at: number): string | undefined {
+  let literal = fallback.replace(/[{}]/g, '').trim();
+  if (literal.endsWith('\\')) return undefined;
+  const around = literal.includes('"') || literal.includes("'") ? quotedValueAround(text, at) : undefined;
+  if (around && literal.includes(around.quote)) {
+    if (!around.attribute) return undefined;
+    literal = literal.replace(/&/g, '&amp;').replaceAll(around.quote, around.quote === '"' ? '&quot;' : '&#39;');
+  }
+  return literal;
 }
 
 /** A Handlebars string literal: double quotes, with `\"` for quotes inside. */
@@ -51,8 +65,10 @@ export function wrapInIf(text: string, use: FieldUse, fallback: string): TextEdi
   if (use.context !== 'output' || use.fallback !== null) return undefined;
   const shape = tagShape(text, use.tagSpan);
   if (!shape || shape.kind !== 'output') return undefined;
+  const literal = literalText(fallback, text, use.tagSpan.start);
+  if (literal === undefined) return undefined;
   const tag = text.slice(use.tagSpan.start, use.tagSpan.end);
-  return { span: use.tagSpan, newText: wrappedText(tag, use.written, fallback) };
+  return { span: use.tagSpan, newText: wrappedText(tag, use.written, literal) };
 }
 
 /**
@@ -63,22 +79,22 @@ export function wrapInIf(text: string, use: FieldUse, fallback: string): TextEdi
 const wrappedTexts = new Map<string, Map<string, Map<string, string>>>();
 const MAX_WRAPPED_TAGS = 10_000;
 
-function wrappedText(tag: string, written: string, fallback: string): string {
+function wrappedText(tag: string, written: string, literal: string): string {
   let byWritten = wrappedTexts.get(tag);
   if (!byWritten) {
     if (wrappedTexts.size >= MAX_WRAPPED_TAGS) wrappedTexts.clear();
     wrappedTexts.set(tag, (byWritten = new Map()));
   }
-  let byFallback = byWritten.get(written);
-  if (!byFallback) byWritten.set(written, (byFallback = new Map()));
-  let newText = byFallback.get(fallback);
+  let byLiteral = byWritten.get(written);
+  if (!byLiteral) byWritten.set(written, (byLiteral = new Map()));
+  let newText = byLiteral.get(literal);
   if (newText === undefined) {
     // Whitespace control strips the text around the tag: it goes on the `{{#if}}` and `{{/if}}`
     // that now stand there, or the spaces it stripped come back for every recipient.
     const before = tag.startsWith('{{{~') || tag.startsWith('{{~') ? '~' : '';
     const after = tag.endsWith('~}}}') || tag.endsWith('~}}') ? '~' : '';
-    newText = `{{${before}#if ${written}}}${tag}{{else}}${literalText(fallback)}{{/if${after}}}`;
-    byFallback.set(fallback, newText);
+    newText = `{{${before}#if ${written}}}${tag}{{else}}${literal}{{/if${after}}}`;
+    byLiteral.set(literal, newText);
   }
   return newText;
 }

@@ -45,8 +45,10 @@ export const postmark: Dialect = {
     const shape = tagShape(text, use.tagSpan);
     if (!shape || shape.kind !== 'output' || text.slice(shape.contentStart, shape.contentEnd).trim() !== use.written) return undefined;
     const current = shape.raw ? '{{{.}}}' : '{{.}}';
+    const literal = literalText(fallback, text, use.tagSpan.start);
+    if (literal === undefined) return undefined;
     const name = use.written;
-    return { span: use.tagSpan, newText: `{{#${name}}}${current}{{/${name}}}{{^${name}}}${literalText(fallback)}{{/${name}}}` };
+    return { span: use.tagSpan, newText: `{{#${name}}}${current}{{/${name}}}{{^${name}}}${literal}{{/${name}}}` };
   },
   purposeDirective(purposeIds: string[]): string {
     return `{{! mergewise purpose: ${purposeIds.join(', ')} }}`;
