@@ -125,6 +125,11 @@ describe('language server (in-process, over memory streams, as over stdio)', () 
     const schemaEdits = changes[uri(path.join(root, 'mergewise.json'))];
     assert.deepEqual(schemaEdits.map((e) => e.newText), ['"customer.home_city"', '"customer.home_city"']);
     assert.deepEqual(changes[welcomeUri].map((e) => e.newText), ['customer.home_city']);
+    // Ana's sample value moves with it (Ben has none): her preview still shows Lisbon.
+    const ana = path.join(root, 'recipients/ana.json');
+    const anaText = TextDocument.create(uri(ana), 'json', 1, fs.readFileSync(ana, 'utf8'));
+    assert.deepEqual(JSON.parse(TextDocument.applyEdits(anaText, changes[uri(ana)])).customer, { first_name: 'Ana', home_city: 'Lisbon' });
+    assert.equal(changes[uri(path.join(root, 'recipients/ben.json'))], undefined);
     // A name already taken is refused with the protocol's code for a request that failed, and says why.
     await assert.rejects(client.connection.sendRequest(RenameRequest.type, {
       textDocument: { uri: welcomeUri }, position: { line: 1, character: 'You live in {{ cust'.length }, newName: 'customer.first_name',

@@ -1,3 +1,4 @@
+import { fieldMention } from '../schema/mention';
 import { code, findingUse, knownFieldUses, NO_FIXES, writtenLike, type Rule } from './rule';
 
 export const deprecatedField: Rule = {
@@ -28,7 +29,7 @@ export const deprecatedField: Rule = {
     // The fields the deprecation note names ("use customer.first_name instead") that are not deprecated themselves.
     const note = found.field.deprecated;
     const replacements = [...schema.fields.values()].filter((field) =>
-      field !== found.field && field.deprecated === undefined && new RegExp(`(?<![\\w.])${escapeRegExp(field.path)}(?![\\w]|\\.\\w)`).test(note));
+      field !== found.field && field.deprecated === undefined && fieldMention(field.path).test(note));
     return {
       suggestions: replacements.map((field) => {
         const written = writtenLike(found.use.written, found.use.path, field.aliases[context.dialect.id] ?? field.path);
@@ -37,7 +38,3 @@ export const deprecatedField: Rule = {
     };
   },
 };
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

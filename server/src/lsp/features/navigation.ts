@@ -1,9 +1,11 @@
+import * as path from 'node:path';
 import { LSPErrorCodes, ResponseError, type Location, type Position, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { includeAt } from '../../core/partials/ide';
 import { LineIndex } from '../../core/positions';
 import { useAt } from '../../core/query';
-import { renameInSchema, renameInTemplate } from '../../core/rename';
+import { renameInRecipients, renameInSchema, renameInTemplate } from '../../core/rename';
+import { selectRecipientFiles } from '../../core/preview/recipients';
 import type { FieldSpec, Schema } from '../../core/schema/types';
 import { pathToUri } from '../convert';
 import type { Project } from '../project';
@@ -83,6 +85,15 @@ export async function rename(project: Project, document: TextDocument, position:
   for (const [filePath, uses] of project.usesOf(oldPath)) {
     const edits = renameInTemplate(uses, oldPath, newPath).map(({ use, newText }) => ({ range: use.range, newText }));
     if (edits.length) changes[pathToUri(filePath)] = edits;
+  }
+  // The sample recipients keep their values under the new name, or every preview would show it blank.
+  for (const file of selectRecipientFiles(found.schema, project.fileSystem.listFiles(found.schema.dir))) {
+    const filePath = path.join(found.schema.dir, file);
+    const text = project.fileSystem.readText(filePath);
+    const edits = text === undefined ? [] : renameInRecipients(text, oldPath, newPath);
+    if (text === undefined || !edits.length) continue;
+    const lines = new LineIndex(text);
+    changes[pathToUri(filePath)] = edits.map((edit) => ({ range: lines.range(edit.span), newText: edit.newText }));
   }
   return { changes };
 }
