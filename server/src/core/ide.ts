@@ -4,7 +4,7 @@
  * language server converts these to LSP, and the command line prints them (`mergewise explain`);
  * neither works anything out again.
  */
-import type { CompletionEntry, Dialect, FieldUse, TemplateScan } from './dialects/dialect';
+import type { CompletionEntry, CompletionSite, Dialect, FieldUse, TemplateScan } from './dialects/dialect';
 import { fieldCoverageText } from './audience/editor';
 import { systemTagMarkdown } from './dialects/common/system-tags';
 import { fieldMarkdown } from './docs';
@@ -163,10 +163,15 @@ export interface CompletionAnswer {
  * namespace). A field written alone in an output comes with the schema's fallback, in the dialect's syntax.
  */
 export function completionsAt(document: DocumentAnalysis, text: string, offset: number): CompletionAnswer | undefined {
-  const context = completionContextAt(text, offset);
-  if (!context) return undefined;
   const { dialect, schema, analysis } = document;
   const entries = (list: CompletionEntry[], kind: CompletionKind) => list.map((entry) => entryOption(entry, kind));
+  if (dialect.completionSite) {
+    const site = dialect.completionSite(text, offset);
+    return site && { span: site.span, options: siteOptions(site, document, text) };
+  }
+  // A quote opens a string, where a tag's reading offers nothing (an include's name is completed apart).
+  const context = /['"]/.test(text[offset - 1] ?? '') ? undefined : completionContextAt(text, offset);
+  if (!context) return undefined;
   if (context.kind === 'filter') return { span: context.span, options: entries(dialect.filters, 'filter') };
   if (context.kind === 'tag') return { span: context.span, options: closedBy(entries(dialect.tags, 'tag'), text, context.span.end, TAG_CLOSE, ' %}') };
   const afterBraces = text.startsWith('{{', context.span.start - 2) || text.startsWith('{{#', context.span.start - 3);
@@ -191,6 +196,26 @@ export function completionsAt(document: DocumentAnalysis, text: string, offset: 
     if (alias && alias.startsWith(namespace)) options.push(field(spec, alias, `alias of ${spec.path}`));
   }
   return { span: context.span, options };
+}
+
+/**
+ * The options where a dialect read the cursor's place itself: the schema's fields by the name the
+ * dialect knows them by (the alias, else the path), written as the place needs; in code, the
+ * dialect's functions and the variables the template sets, and its statements where one may start.
+ */
+function siteOptions(site: CompletionSite, { dialect, schema }: DocumentAnalysis, text: string): CompletionOption[] {
+  const options: CompletionOption[] = [];
+  if (site.kind === 'statement') options.push(...dialect.tags.map((entry) => entryOption(entry, 'tag')));
+  if (site.kind !== 'name') {
+    options.push(...dialect.filters.map((entry) => entryOption(entry, 'filter')));
+    for (const variable of new Set(text.match(/@\w+/g))) options.push({ label: variable, kind: 'variable', detail: 'variable', insert: variable });
+  }
+  for (const spec of schema?.fields.values() ?? []) {
+    if (spec.path.includes('[]')) continue;
+    const name = spec.aliases[dialect.id] ?? spec.path;
+    options.push({ ...fieldOption(spec, name, false, dialect, text), insert: site.fieldText(name) + (site.close ?? '') });
+  }
+  return options;
 }
 
 /** What closes the tag the cursor is in, when it is already written after it (an editor may have added it). */

@@ -175,6 +175,19 @@ export interface TextEdit {
   newText: string;
 }
 
+/**
+ * What may be typed at the cursor, as a dialect with its own reading says (`completionSite`): a
+ * name alone (`%%FirstNa`, `AttributeValue("Fi`), an expression (functions, variables, fields as
+ * `fieldText` writes them) or a statement (its tags too). `close` is written after a name where the
+ * delimiter that ends it is not there yet.
+ */
+export interface CompletionSite {
+  kind: 'name' | 'expression' | 'statement';
+  span: Span;
+  fieldText(name: string): string;
+  close?: string;
+}
+
 export interface CompletionEntry {
   label: string;
   detail: string;
@@ -289,6 +302,11 @@ export interface Dialect {
    * offers `filters` and `tags` beside the fields there, not only after `|` and `{%`.
    */
   helpersAfterOpener?: boolean;
+  /**
+   * For a dialect whose code is not read as tags (AMPscript): what may be typed at `offset`, or
+   * undefined for nothing. Without it, completion reads the tag around the cursor.
+   */
+  completionSite?(text: string, offset: number): CompletionSite | undefined;
   /** Renders with the platform's real engine where one exists. */
   render(request: RenderRequest): RenderResult;
   /**

@@ -40,7 +40,6 @@ export function completion(project: Project, document: TextDocument, position: P
     const range = state.lines.range(include.span);
     return { isIncomplete: false, items: includeCompletions(include, partialsOnOffer(project, state.filePath, state.result.schema)).map((option) => includeItem(option, range)) };
   }
-  if (/['"]$/.test(state.text.slice(0, offset))) return null;
   const answer = completionsAt(state.result, state.text, offset);
   if (!answer) return null;
   const range = state.lines.range(answer.span);

@@ -5,6 +5,7 @@
  */
 import { AMPSCRIPT_SYSTEM_TAGS } from './system-tags';
 import type { CompletionEntry, Dialect, FieldUse, TextEdit } from '../dialect';
+import { ampscriptCompletionSite } from './completion-site';
 import { renderAmpscript } from './evaluator';
 import { attributeReferenceSpan, quote, referenceOf } from './reference';
 import { scanAmpscript } from './scanner';
@@ -104,7 +105,7 @@ export const ampscript: Dialect = {
   missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,"); an attribute the sending data extension lacks fails the send',
   filters: FUNCTIONS.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet })),
   tags: STATEMENTS.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet })),
-  helpersAfterOpener: true,
+  completionSite: ampscriptCompletionSite,
   systemTags: AMPSCRIPT_SYSTEM_TAGS,
   filterInputs: {
     FormatDate: 'date', DateAdd: 'date', DateDiff: 'date', DatePart: 'date', SystemDateToLocalDate: 'date', LocalDateToSystemDate: 'date',
