@@ -74,6 +74,18 @@ describe('mergewise check: exit codes', () => {
     assert.equal(cli(['check', '--rule', 'missing-fallback'], dir).code, 2);
   });
 
+  test('--rule wins over a rules entry in mergewise.json for that run', () => {
+    const schema = JSON.stringify({ ...JSON.parse(SCHEMA), rules: { 'missing-fallback': 'error' } });
+    const dir = ws({ 'mergewise.json': schema, 'emails/a.liquid': WARNING });
+    assert.equal(cli(['check'], dir).code, 1);
+    const off = cli(['check', '--format', 'json', '--rule', 'missing-fallback=off'], dir);
+    assert.equal(off.code, 0, off.stdout + off.stderr);
+    assert.deepEqual(json(off.stdout).files.flatMap((f) => f.diagnostics.map((d) => d.rule)), []);
+    const warning = cli(['check', '--format', 'json', '--rule', 'missing-fallback=warning'], dir);
+    assert.equal(warning.code, 0);
+    assert.deepEqual(json(warning.stdout).files.flatMap((f) => f.diagnostics.map((d) => `${d.rule} ${d.severity}`)), ['missing-fallback warning']);
+  });
+
   const usageErrors: [string, string[], RegExp][] = [
     ['no command', [], /Usage:/],
     ['an unknown command', ['lint'], /Unknown command "lint"/],

@@ -290,7 +290,6 @@ describe('mergewise check --fix: what it fixes', () => {
 
   test('a rule turned off reports nothing, so fixes nothing: by --rule and by mergewise.json', () => {
     const text = 'Hi {{ customer.first_name }}\n';
-    // mergewise.json's `rules` win over --rule, as they do for check: this one has none.
     const byOption = ws({ 'mergewise.json': JSON.stringify({ fields: FIELDS }), 'a.liquid': text });
     const run = cli(['check', '--fix', '--rule', 'missing-fallback=off'], byOption);
     assert.equal(fs.readFileSync(path.join(byOption, 'a.liquid'), 'utf8'), text);

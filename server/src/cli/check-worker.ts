@@ -5,10 +5,9 @@
  * each batch's report (check-batch.ts), as the main thread does with the batches it checks itself.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { TemplateChecker } from './check';
+import { RunSchemaIndex, TemplateChecker } from './check';
 import { BatchChecker, mayIncludeAmong } from './check-batch';
 import type { MainMessage, WorkerInit, WorkerMessage } from './jobs';
-import { SchemaIndex } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
 
 const init = workerData as WorkerInit;
@@ -28,7 +27,7 @@ port.on('message', (message: MainMessage) => {
       maxFileSize: init.maxFileSize,
       severityOverrides: init.severityOverrides,
       now: init.now === undefined ? undefined : new Date(init.now),
-    }, init.templates, new SchemaIndex(nodeFileSystem), () => files);
+    }, init.templates, new RunSchemaIndex(nodeFileSystem, init.severityOverrides), () => files);
     batches = new BatchChecker(checker, init.templates, init);
     return;
   }

@@ -5,7 +5,8 @@ import type { DialectId } from '../core/dialects/ids';
 import { fixText } from '../core/fixes';
 import { INTERNAL_ERROR, type Diagnostic, type Range, type Severity } from '../core/model';
 import {
-  analyzeDocument, configurationError, describeSkip, isTemplateIn, maxFileSizeFor, SchemaIndex, schemaDiagnostics, skipReason, toPosix, type DocumentAnalysis, type SkipReason,
+  analyzeDocument, configurationError, describeSkip, isTemplateIn, maxFileSizeFor, SchemaIndex, schemaDiagnostics, skipReason, toPosix,
+  type DocumentAnalysis, type LoadedSchema, type SkipReason, type WorkspaceFileSystem,
 } from '../core/workspace';
 import { usesThroughPartials } from '../core/partials/analyze';
 import { PartialWorkspace } from '../core/partials/workspace';
@@ -107,6 +108,32 @@ export function runCheck(options: CheckOptions, sink: (file: FileReport) => void
   return new CheckRun(options, sink).checkHere();
 }
 
+/**
+ * The schemas of one command-line run, with `--rule RULE=SEVERITY` over their own `rules`: the core
+ * lets a `mergewise.json` entry win over editor settings, but a flag given for one run must win
+ * over the file. Each schema is adjusted once, so it stays the same object for the whole run.
+ */
+export class RunSchemaIndex extends SchemaIndex {
+  private readonly adjusted = new Map<LoadedSchema, LoadedSchema>();
+
+  constructor(fileSystem: WorkspaceFileSystem, private readonly ruleFlags: SeverityOverrides | undefined) {
+    super(fileSystem);
+  }
+
+  override load(schemaFile: string): LoadedSchema {
+    const loaded = super.load(schemaFile);
+    const { ruleFlags } = this;
+    if (!loaded.result || !ruleFlags || Object.keys(ruleFlags).length === 0) return loaded;
+    let adjusted = this.adjusted.get(loaded);
+    if (!adjusted) {
+      const { schema } = loaded.result;
+      adjusted = { ...loaded, result: { ...loaded.result, schema: { ...schema, rules: { ...schema.rules, ...ruleFlags } } } };
+      this.adjusted.set(loaded, adjusted);
+    }
+    return adjusted;
+  }
+}
+
 /** Memoized: a partial's findings name every template that includes it, thousands of times over. */
 export function displayPaths(cwd: string): (file: string) => string {
   const displayed = new Map<string, string>();
@@ -124,7 +151,7 @@ export function displayPaths(cwd: string): (file: string) => string {
 export class CheckRun {
   readonly report: CheckReport;
   readonly templates: string[];
-  readonly index = new SchemaIndex(nodeFileSystem);
+  readonly index: SchemaIndex;
   readonly display: (file: string) => string;
   private readonly schemaFiles: Set<string>;
   private readonly withoutSchema: string[] = [];
@@ -132,6 +159,7 @@ export class CheckRun {
   /** `sink` gets each file's report; check workers (jobs.ts) swap it for the mergewise.json reports. */
   constructor(private readonly options: CheckOptions, public sink: (file: FileReport) => void) {
     this.display = displayPaths(options.cwd);
+    this.index = new RunSchemaIndex(nodeFileSystem, options.severityOverrides);
     // A file a `templates` glob names is checked whatever its extension, or skipped with a notice.
     const collected = collectFiles(options.paths.length ? options.paths : ['.'], options.cwd, (file) => isTemplateIn(this.index, file));
     this.templates = collected.templates;
