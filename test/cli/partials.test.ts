@@ -1,5 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { cli, workspacesRemovedAfter } from '../helpers/workspace';
 
 const workspace = workspacesRemovedAfter();
@@ -85,5 +87,23 @@ describe('mergewise check follows partials', () => {
     assert.match(run.stdout, /Events near Lisbon\./);
     assert.match(run.stdout, /<li>Card reader<\/li>\s*<li>SMS bundle<\/li>/);
     assert.match(run.stdout, /Hi \[blank: name\],/);
+  });
+});
+
+describe('a partial in which nothing tells its dialect', () => {
+  test('is read in the dialect of the templates that include it: its advice and --fix in their syntax (a Panini layout\'s header.html)', () => {
+    const dir = workspace({
+      'mergewise.json': JSON.stringify({ fields: { first_name: { type: 'string', fallback: 'there' } } }),
+      'emails/welcome.html': '{{!-- welcome --}}\n{{> header}}\n<p>Thanks</p>\n',
+      'emails/partials/header.html': '<p>Hi {{first_name}}</p>\n',
+      'emails/partials/unused.html': '<p>Bye {{first_name}}</p>\n',
+    });
+    const report = JSON.parse(cli(['check', '--format', 'json', '.'], dir).stdout) as { files: { path: string; dialect: string; diagnostics: { message: string }[] }[] };
+    const header = report.files.find((file) => file.path === 'emails/partials/header.html')!;
+    assert.equal(header.dialect, 'handlebars');
+    assert.match(header.diagnostics[0].message, /Add `\{\{#if first_name\}\}\{\{first_name\}\}\{\{else\}\}there\{\{\/if\}\}`/);
+    assert.equal(report.files.find((file) => file.path === 'emails/partials/unused.html')!.dialect, 'liquid', 'what nothing includes stays Liquid, the default');
+    cli(['check', '--fix', '.'], dir);
+    assert.equal(fs.readFileSync(path.join(dir, 'emails/partials/header.html'), 'utf8'), '<p>Hi {{#if first_name}}{{first_name}}{{else}}there{{/if}}</p>\n');
   });
 });

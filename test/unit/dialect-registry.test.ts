@@ -32,8 +32,10 @@ test('each dialect\'s openers are raw merge syntax in a rendering, and completio
   assert.ok(RAW_MERGE_SYNTAX.test('Hi *|FNAME|*'));
 });
 
-test('content is recognised most specific first: a plain tag is Liquid, a Handlebars block Handlebars', () => {
-  assert.equal(detectDialect('Hi {{ first_name }}'), 'liquid');
+test('content is recognised most specific first: a Liquid tag is Liquid, a Handlebars block Handlebars; a plain output tells nothing', () => {
+  assert.equal(detectDialect('{% if first_name %}Hi {{ first_name }}{% endif %}'), 'liquid');
+  // Every braces dialect writes `{{ x }}`: such a file is Liquid by default (or its includers' dialect).
+  assert.equal(detectDialect('Hi {{ first_name }}'), undefined);
   assert.equal(detectDialect('{{#if first_name}}Hi{{/if}}'), 'handlebars');
   assert.equal(detectDialect('%%[ SET @a = 1 ]%% {{ x }}'), 'ampscript');
   assert.equal(detectDialect('plain text'), undefined);
@@ -45,6 +47,6 @@ test('a triple-stash is Handlebars (Liquid has none); SendGrid\'s unsubscribe ta
   // SendGrid's dynamic templates, as its own examples end: the unsubscribe group's substitution tag.
   assert.equal(detectDialect('<p>{{header}}</p><a href="<%asm_global_unsubscribe_raw_url%>">Unsubscribe</a>'), 'sendgrid');
   assert.equal(detectDialect('<p>Hi {{name}}</p><a href="{{{unsubscribe}}}">Unsubscribe</a>'), 'sendgrid');
-  // Liquid's own tags stay Liquid, even with a brace beside a tag in CSS or text.
-  assert.equal(detectDialect('<style>a{ color: red }</style><p>{ {{ name }} }</p>'), 'liquid');
+  // A brace beside a tag in CSS or text is no triple-stash.
+  assert.equal(detectDialect('<style>a{ color: red }</style><p>{ {{ name }} }</p>'), undefined);
 });

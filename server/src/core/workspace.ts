@@ -169,7 +169,7 @@ export function matchedByTemplatesGlob(index: SchemaIndex, filePath: string): bo
     && !schema.recipients.some((glob) => matchesGlob(glob, relativePath));
 }
 
-export type DialectReason = 'templates glob' | 'schema default' | 'file extension' | 'content' | 'default';
+export type DialectReason = 'templates glob' | 'schema default' | 'file extension' | 'content' | 'including templates' | 'default';
 
 export interface DialectChoice {
   id: DialectId;
@@ -219,15 +219,16 @@ export function analyzeDocument(
   const schema = loaded?.result?.schema;
   const baseDir = schema?.dir ?? path.dirname(path.resolve(filePath));
   const relativePath = toPosix(path.relative(baseDir, path.resolve(filePath)));
-  const choice = chooseDialect(schema, relativePath, text);
-  const dialect = getDialect(choice.id, schema);
   const audience = loaded && schema ? templateAudience(index.audienceFor(loaded.file), schema, relativePath) : undefined;
   const withAudience = audience ? { audience } : {};
   if (partials) {
-    const file = partials.scanned(path.resolve(filePath), text, schema);
+    const choice = partials.dialectChoice(path.resolve(filePath), text, schema);
+    const file = partials.scanned(path.resolve(filePath), text, schema, undefined, choice);
     const crossFile = analyzeAcrossFiles(partials, { file, relativePath, severityOverrides: overrides, now, shownThrough, audience });
-    return { dialect, dialectChoice: choice, schema, ...crossFile, scan: file.scan, analysis: withRepeatsExplainedOnce(crossFile.analysis, text), ...withAudience };
+    return { dialect: file.dialect, dialectChoice: choice, schema, ...crossFile, scan: file.scan, analysis: withRepeatsExplainedOnce(crossFile.analysis, text), ...withAudience };
   }
+  const choice = chooseDialect(schema, relativePath, text);
+  const dialect = getDialect(choice.id, schema);
   const analysis = analyzeTemplate({ text, relativePath, dialect, schema, severityOverrides: overrides, now, audience });
   return { dialect, dialectChoice: choice, schema, analysis: withRepeatsExplainedOnce(analysis, text), ...withAudience };
 }

@@ -8,7 +8,8 @@ import type { Dialect, IncludeSite, ParameterDeclaration, PurposeDirective, Temp
 import { getDialect } from '../dialects/registry';
 import { purposesForTemplate } from '../purposes';
 import type { Purpose, Schema } from '../schema/types';
-import { chooseDialect, formatBytes, looksBinary, maxFileSizeFor, toPosix, type SchemaIndex } from '../workspace';
+import type { DialectId } from '../dialects/ids';
+import { chooseDialect, formatBytes, looksBinary, maxFileSizeFor, toPosix, type DialectChoice, type SchemaIndex } from '../workspace';
 import { contextKey, innerContext, TOP_LEVEL, type CallContext } from './call-context';
 import { MAX_INCLUDE_DEPTH } from './limits';
 import { PartialResolver, type IncludeTarget } from './resolve';
@@ -75,6 +76,8 @@ interface SitesEntry {
   sites: IncludeSite[];
   /** Its purpose directives: a partial is judged by the purposes of the templates that send it. */
   purposeDirectives: PurposeDirective[];
+  /** The dialect it was read in, when it may include anything: its partials' where nothing else tells. */
+  dialect?: DialectId;
   /** The purposes that cover it under a schema, worked out once per schema while the file is unchanged. */
   purposes?: { schema: Schema; list: Purpose[] };
 }
@@ -112,7 +115,7 @@ export class PartialWorkspace {
    * Scans made for the includer index, kept until the file's own analysis takes them (`handOverScans`):
    * a run that analyses every template once, as `check` does, then scans each once, not twice.
    */
-  private readonly unclaimedScans = new Map<string, { text: string; scan: TemplateScan }>();
+  private readonly unclaimedScans = new Map<string, { text: string; scan: TemplateScan; dialect: Dialect }>();
 
   constructor(private readonly schemas: SchemaIndex, private readonly texts: TemplateTexts, private readonly options: { handOverScans?: boolean } = {}) {}
 
@@ -137,14 +140,33 @@ export class PartialWorkspace {
     return this.remember(file, { version, file: this.scanned(file, text, schema) });
   }
 
-  /** A file's text read as the analysis reads it: its dialect chosen as `check` chooses it, and scanned unless the scan is given. */
-  scanned(file: string, text: string, schema: Schema | undefined, scan?: TemplateScan): GraphFile {
-    const relativePath = toPosix(path.relative(schema?.dir ?? path.dirname(file), file));
-    const dialect = getDialect(chooseDialect(schema, relativePath, text).id, schema);
+  /** A file's text read as the analysis reads it: in its dialect (see `dialectChoice`), and scanned unless the scan is given. */
+  scanned(file: string, text: string, schema: Schema | undefined, scan?: TemplateScan, choice = this.dialectChoice(file, text, schema)): GraphFile {
+    return this.scannedIn(getDialect(choice.id, schema), file, text, schema, scan);
+  }
+
+  /**
+   * A file's dialect: as `check` chooses it, except where nothing chose it (no glob, no `dialect`,
+   * an `.html` extension, no telling syntax): then that of the templates that include it, when they
+   * agree. A Handlebars layout's `header.html` holding only `{{first_name}}` is Handlebars, and its
+   * fixes must be written in Handlebars.
+   */
+  dialectChoice(file: string, text: string, schema: Schema | undefined): DialectChoice {
+    const choice = chooseDialect(schema, toPosix(path.relative(schema?.dir ?? path.dirname(file), file)), text);
+    if (choice.reason !== 'default') return choice;
+    const ids = new Set<DialectId>();
+    for (const includer of this.includerIndex().get(file) ?? []) {
+      const id = this.sites.get(includer)?.dialect;
+      if (id) ids.add(id);
+    }
+    return ids.size === 1 ? { id: [...ids][0], reason: 'including templates' } : choice;
+  }
+
+  private scannedIn(dialect: Dialect, file: string, text: string, schema: Schema | undefined, scan?: TemplateScan): GraphFile {
     const unclaimed = this.unclaimedScans.get(file);
     if (unclaimed) {
       this.unclaimedScans.delete(file);
-      if (!scan && unclaimed.text === text) scan = unclaimed.scan;
+      if (!scan && unclaimed.text === text && unclaimed.dialect === dialect) scan = unclaimed.scan;
     }
     return { file, text, dialect, scan: scan ?? dialect.scan(text), schema };
   }
@@ -167,10 +189,14 @@ export class PartialWorkspace {
     try {
       const text = this.texts.read(file);
       if (text !== undefined && mayInclude(text)) {
-        const { scan } = this.scanned(file, text, this.schemas.schemaFor(file)?.result?.schema);
+        // Read in its own dialect: the includer index, which `dialectChoice` asks, is being built from these.
+        const schema = this.schemas.schemaFor(file)?.result?.schema;
+        const dialect = getDialect(chooseDialect(schema, toPosix(path.relative(schema?.dir ?? path.dirname(file), file)), text).id, schema);
+        const { scan } = this.scannedIn(dialect, file, text, schema);
         entry.sites = scan.includes ?? [];
         entry.purposeDirectives = scan.purposeDirectives;
-        if (this.options.handOverScans) this.unclaimedScans.set(file, { text, scan });
+        entry.dialect = dialect.id;
+        if (this.options.handOverScans) this.unclaimedScans.set(file, { text, scan, dialect });
       }
     } catch {
       // An unreadable template includes nothing; checking it says why.

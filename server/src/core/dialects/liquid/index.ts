@@ -60,7 +60,8 @@ const TAGS: [string, string, string][] = [
 export const liquid: Dialect = {
   id: 'liquid',
   label: 'Liquid (Braze, Customer.io, Shopify)',
-  syntax: { ...BRACES_AND_TAGS, extensions: ['.liquid'], signature: /\{%|\{\{/ },
+  // `{{ x }}` alone is every braces dialect's: a file with only that is Liquid by default, not recognised as it.
+  syntax: { ...BRACES_AND_TAGS, extensions: ['.liquid'], signature: /\{%/ },
   scan: (text) => withSystemUses(scanLiquid(text), LIQUID_SYSTEM_TAGS),
   systemTags: LIQUID_SYSTEM_TAGS,
   render: renderLiquid,
