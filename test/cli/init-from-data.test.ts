@@ -58,9 +58,8 @@ describe('mergewise init --from-data', () => {
     assert.deepEqual(['first_name', 'email', 'plan', 'visits', 'vip', 'signup', 'income_bracket'].map(type), ['string', 'string', 'string', 'number', 'boolean', 'date', 'string']);
     assert.ok(!fields.has('updated_at'), 'the updated-at column is not a field');
     assert.deepEqual([...fields.values()].filter((f) => f.required).map((f) => f.path).sort(), ['first_name', 'plan', 'signup', 'vip', 'visits']);
-    assert.deepEqual(fields.get('plan').examples, ['gold', 'silver']);
-    assert.deepEqual([...fields.get('visits').examples].sort(), [12, 41, 7]);
-    for (const personal of ['first_name', 'email', 'income_bracket']) assert.equal(fields.get(personal).examples, undefined, personal);
+    // Three rows: no value is shared by enough rows to be an example.
+    for (const field of fields.values()) assert.equal(field.examples, undefined, field.path);
     for (const value of ['Annabel', 'Bertrand', 'Carla', 'realmail.test', '100k', '50k']) assert.ok(!text.includes(value), `${value} was written`);
     // Ages 10, 20 and 60 days: the 95th percentile is 56 days, proposed as 60; never set.
     assert.match(fields.get('plan').description, /^proposed: review — maxAgeDays 60 \(95% of rows were updated in the last 56 days\)$/);
@@ -69,6 +68,25 @@ describe('mergewise init --from-data', () => {
     assert.match(fields.get('income_bracket').description, /sensitivity special-category/);
     assert.match(run.stdout, /From data\.csv \(3 rows\)/);
     assert.ok(fs.existsSync(path.join(dir, 'recipients/sample-complete.json')));
+  });
+
+  test('examples are values many rows share, never one that identifies someone, whatever the column is called', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => [
+      `person${i}@realmail.test`, `u81200${i}`, `${10010 + i}`, ['gold', 'silver'][i % 2] + (i === 11 ? 'x' : ''),
+      '+1 555 0100', `Vorname${i}`, '10.0.0.1', i < 6 ? 'c0ffee00c0ffee00c0ffee' : 'Berlin',
+    ].join(','));
+    const dir = workspace({ 'data.csv': ['Subscriber Key,user_id,Record ID,plan,support_line,Vorname,ip_address,region', ...rows, ''].join('\n') });
+    const run = await init(dir, { data: ['data.csv'] });
+    assert.equal(run.code, 0, run.stderr);
+    const { text, fields } = schemaIn(dir);
+    // goldx is held by one row only; gold and silver by five or six.
+    assert.deepEqual(fields.get('plan').examples, ['gold', 'silver']);
+    assert.deepEqual(fields.get('region').examples, ['Berlin'], 'a long token is no example, even shared by six rows');
+    for (const path of ['Subscriber_Key', 'user_id', 'Record_ID', 'support_line', 'Vorname', 'ip_address']) assert.equal(fields.get(path).examples, undefined, path);
+    for (const value of ['realmail.test', 'u812', '1001', '555', 'Vorname0', '10.0.0.1', 'c0ffee']) assert.ok(!text.includes(value), `${value} was written`);
+    assert.match(fields.get('Subscriber_Key').description, /sensitivity personal \(values look like email addresses\)/);
+    assert.match(fields.get('Vorname').description, /sensitivity personal \(name looks like a person's name\)/);
+    assert.match(fields.get('ip_address').description, /sensitivity personal \(name looks like an IP address\)/);
   });
 
   test('with templates: template fields typed from their column, other columns added; Parquet with a struct and a list', async () => {

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sourceColumns } from '../../server/src/core/audience/columns';
-import { dataFields, looksPersonal, mayShowExamples, suggestMaxAgeDays } from '../../server/src/core/init/from-data';
+import { dataFields, looksPersonal, mayShowExamples, suggestMaxAgeDays, valueLooksIdentifying } from '../../server/src/core/init/from-data';
 import { readProposal } from '../../server/src/core/rules/schema-proposal';
 
 describe('init --from-data, pure parts', () => {
@@ -30,6 +30,18 @@ describe('init --from-data, pure parts', () => {
     assert.match(looksPersonal('billing_street')!, /address/);
     assert.equal(looksPersonal('product_name'), undefined);
     assert.equal(looksPersonal('plan'), undefined);
+    for (const name of ['Vorname', 'Nachname', 'Geburtsdatum', 'PLZ', 'Strasse', 'msisdn', 'whatsapp', 'iban', 'credit_card', 'national_id', 'device_id', 'idfa', 'push_token', 'twitter_handle', 'linkedin_url', 'gender', 'salary', 'notes', 'comments']) {
+      assert.ok(looksPersonal(name), name);
+    }
+    assert.match(looksPersonal('ip_address')!, /IP address/);
+    assert.equal(looksPersonal('Account.Name'), undefined);
+  });
+
+  test('values that are never examples, whatever their column is called', () => {
+    for (const value of ['ana@gmail.com', '+1 555 0100', '(030) 1234567', 'u812002', '1,250,000', 'f47ac10b-58cc-4372-a567-0e02b2c3d479', 'c0ffee00c0ffee00c0ffee', 1234567]) {
+      assert.ok(valueLooksIdentifying(value), String(value));
+    }
+    for (const value of ['gold', 'Europe/Paris', '2026-11-30', '2026-11-30T08:00:00Z', 'SUMMER24', 42, 19.99]) assert.equal(valueLooksIdentifying(value), undefined, String(value));
   });
 
   test('maxAgeDays rounding, and the schema-proposal rule reads it', () => {

@@ -47,16 +47,60 @@ export interface ProfiledField extends DataField {
 /** What a field name suggests about the person: undefined when nothing. */
 export function looksPersonal(path: string): string | undefined {
   const w = words(path);
+  const joined = w.join(' ');
   const has = (...names: string[]) => names.some((name) => w.includes(name));
+  const hasPhrase = (...phrases: string[]) => phrases.some((phrase) => ` ${joined} `.includes(` ${phrase} `));
   if (has('email', 'mail', 'emailaddress')) return 'name looks like an email address';
-  if (has('phone', 'mobile', 'tel', 'telephone', 'cell', 'sms')) return 'name looks like a phone number';
-  if (has('address', 'street', 'zip', 'zipcode', 'postcode', 'postal')) return 'name looks like a postal address';
-  if (has('birthday', 'birthdate', 'dob', 'birth')) return 'name looks like a date of birth';
-  if (has('ssn', 'passport', 'ip')) return 'name looks like an identifier of a person';
-  if (has('fname', 'lname', 'firstname', 'lastname', 'surname', 'fullname', 'nickname')) return 'name looks like a person\'s name';
-  if (has('name') && !has('product', 'company', 'business', 'brand', 'plan', 'service', 'file', 'domain', 'host', 'user', 'item', 'campaign', 'store', 'shop', 'segment', 'list', 'category', 'event')) {
+  if (has('phone', 'mobile', 'tel', 'telephone', 'cell', 'sms', 'msisdn', 'whatsapp', 'fax', 'telefon', 'handy')) return 'name looks like a phone number';
+  // Before addresses: an IP address is no postal address.
+  if (has('ip', 'ipv4', 'ipv6', 'ipaddress')) return 'name looks like an IP address';
+  if (has('address', 'street', 'strasse', 'zip', 'zipcode', 'postcode', 'postal', 'plz', 'postleitzahl', 'adresse', 'lat', 'lng', 'lon', 'latitude', 'longitude', 'geo', 'geolocation')) {
+    return 'name looks like a postal address or location';
+  }
+  if (has('birthday', 'birthdate', 'dob', 'birth', 'geburtsdatum', 'geburtstag')) return 'name looks like a date of birth';
+  if (has('ssn', 'passport', 'iban', 'bic', 'swift', 'idfa', 'gaid', 'aaid') || hasPhrase('national id', 'tax id', 'credit card', 'card number', 'account number', 'device id', 'push token', 'advertising id', 'social security', 'driver license', 'drivers license')) {
+    return 'name looks like an identifier of a person, a device or an account';
+  }
+  if (has('twitter', 'linkedin', 'facebook', 'instagram', 'tiktok', 'username', 'handle')) return 'name looks like an online account';
+  if (has('gender', 'sex', 'salary', 'income', 'wage', 'age')) return 'name looks like a personal characteristic';
+  // Free text typed about a person can hold anything about them.
+  if (has('notes', 'note', 'comments', 'comment', 'remarks', 'bio')) return 'name looks like free text about a person';
+  if (has('fname', 'lname', 'firstname', 'lastname', 'surname', 'fullname', 'nickname', 'vorname', 'nachname', 'givenname', 'familyname')) return 'name looks like a person\'s name';
+  if (has('name') && !has('product', 'company', 'business', 'brand', 'plan', 'service', 'file', 'domain', 'host', 'user', 'item', 'campaign', 'store', 'shop', 'segment', 'list', 'category', 'event', 'account')) {
     return 'name looks like a person\'s name';
   }
+  return undefined;
+}
+
+/**
+ * A value is written as an example only when at least this many rows hold it: a value fewer rows
+ * share can single a person out (5 is the usual small-cell threshold of statistical disclosure control).
+ */
+export const MIN_EXAMPLE_ROWS = 5;
+
+/** How many of a column's most frequent values are counted exactly, from which the examples are chosen. */
+const EXAMPLE_CANDIDATES = 10;
+const EXAMPLES = 3;
+
+const EMAIL_SHAPE = /[^\s@]+@[^\s@]+\.[^\s@]+/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * What a value looks like when it must never be an example, whatever its column is called: an email
+ * address, a phone number, a long number or an identifier (six digits or more, a UUID, a long
+ * token with digits). ISO dates are fine.
+ */
+export function valueLooksIdentifying(value: unknown): string | undefined {
+  if (typeof value === 'number') return Math.abs(value) >= 100_000 ? 'a long number' : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (EMAIL_SHAPE.test(text)) return 'an email address';
+  if (ISO_DATE.test(text)) return undefined;
+  const digits = text.replace(/\D/g, '').length;
+  if (/^\+?[\d\s().,\/-]+$/.test(text) && digits >= 6) return digits >= 7 && /[\s()+-]/.test(text) ? 'a phone number' : 'a long number';
+  if (/\d{6,}/.test(text)) return 'an identifier';
+  if (/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(text)) return 'an identifier';
+  if (/^[A-Za-z0-9_-]{16,}$/.test(text) && /\d/.test(text)) return 'an identifier';
   return undefined;
 }
 
@@ -122,23 +166,46 @@ export function updatedAtColumn(columns: readonly SourceColumn[], configured?: s
   return undefined;
 }
 
+/** An email address as a whole value (SQL regular expression), to propose `personal` for a column holding them. */
+const EMAIL_VALUE_PATTERN = '^\\s*[^@\\s]+@[^@\\s]+\\.[^@\\s]+\\s*$';
+
+/** The names the profile query gives a field's candidate examples: unlike any column's. */
+const candidatesName = (i: number) => `mergewise candidates ${i}`;
+
 /**
- * One aggregate query: rows, per field its filled count and (where allowed) its three most frequent
- * values, and the 95th percentile age in days of the updated-at column's values.
+ * One query: rows, per field its filled count, for text fields how many values are email addresses,
+ * and where allowed the most frequent values with how many rows hold each, only those at least
+ * `MIN_EXAMPLE_ROWS` rows hold (a first pass finds the candidates, `approx_top_k`; the second counts
+ * them exactly); and the 95th percentile age in days of the updated-at column's values.
  */
 export function profileSql(relation: string, where: string | undefined, fields: DataField[], updatedAt: SourceColumn | undefined, now: Date): string {
   const parts = ['count(*) AS "rows"'];
+  const candidates: string[] = [];
   fields.forEach((field, i) => {
     if (field.sql === undefined) return;
     const filled = filledSql({ sql: field.sql, kind: field.kind });
     parts.push(`count_if(${filled}) AS "f${i}"`);
-    if (mayShowExamples(field)) parts.push(`approx_top_k(${field.sql}, 3) FILTER (WHERE ${filled}) AS "e${i}"`);
+    if (field.kind === 'text') parts.push(`count_if(regexp_matches(${field.sql}, ${quoteString(EMAIL_VALUE_PATTERN)})) AS "m${i}"`);
+    if (!mayShowExamples(field)) return;
+    const name = quoteIdentifier(candidatesName(i));
+    candidates.push(`approx_top_k(${field.sql}, ${EXAMPLE_CANDIDATES}) FILTER (WHERE ${filled}) AS ${name}`);
+    parts.push(`list_filter(map_entries(histogram(${field.sql}) FILTER (WHERE ${filled} AND list_contains(candidates.${name}, ${field.sql}))), e -> e.value >= ${MIN_EXAMPLE_ROWS}) AS "e${i}"`);
   });
   if (updatedAt && ['date', 'text'].includes(kindOfType(updatedAt.type))) {
     const ts = kindOfType(updatedAt.type) === 'date' ? `CAST(${quoteIdentifier(updatedAt.name)} AS TIMESTAMPTZ)` : `TRY_CAST(${quoteIdentifier(updatedAt.name)} AS TIMESTAMPTZ)`;
     parts.push(`quantile_cont(date_diff('day', ${ts}, TIMESTAMPTZ '${now.toISOString()}'), 0.95) AS "age95"`);
   }
-  return `SELECT\n  ${parts.join(',\n  ')}\nFROM ${relation}${where ? `\nWHERE ${where}` : ''}`;
+  const filter = where ? `\nWHERE ${where}` : '';
+  if (!candidates.length) return `SELECT\n  ${parts.join(',\n  ')}\nFROM ${relation}${filter}`;
+  return `WITH candidates AS (\n  SELECT ${candidates.join(',\n    ')}\n  FROM ${relation}${filter}\n)\nSELECT\n  ${parts.join(',\n  ')}\nFROM ${relation} CROSS JOIN candidates${filter}`;
+}
+
+/** The examples from the counted candidates: the most frequent first, none that looks like it identifies someone. */
+function chooseExamples(counted: unknown): unknown[] {
+  if (!Array.isArray(counted)) return [];
+  const entries = (plain(counted) as { key: unknown; value: number }[]).filter((e) => e.key !== null && valueLooksIdentifying(e.key) === undefined);
+  entries.sort((a, b) => b.value - a.value || (String(a.key) < String(b.key) ? -1 : String(a.key) > String(b.key) ? 1 : 0));
+  return entries.slice(0, EXAMPLES).map((e) => e.key);
 }
 
 /** `maxAgeDays` from the 95th percentile age: whole days up to 30, then whole 30-day months. */
@@ -153,10 +220,13 @@ export function readProfile(fields: DataField[], row: Record<string, unknown>, u
   const maxAgeDays = age !== undefined && Number.isFinite(age) ? suggestMaxAgeDays(age) : undefined;
   const profiled = fields.map((field, i): ProfiledField => {
     const filled = field.sql === undefined ? undefined : Number(row[`f${i}`] ?? 0);
-    const examples = row[`e${i}`];
+    const emails = Number(row[`m${i}`] ?? 0);
+    const examples = chooseExamples(row[`e${i}`]);
     const result: ProfiledField = { ...field, required: filled !== undefined && rows > 0 && filled === rows };
     if (filled !== undefined) result.filled = filled;
-    if (Array.isArray(examples) && examples.length) result.examples = (plain(examples) as unknown[]).filter((e) => e !== null);
+    // A column whose name does not tell (`Subscriber Key`, `user_id`) but that holds email addresses.
+    if (result.personal === undefined && filled && emails * 2 > filled) result.personal = 'values look like email addresses';
+    else if (examples.length) result.examples = examples;
     if (maxAgeDays !== undefined && !field.path.includes('[]')) {
       result.maxAgeDays = maxAgeDays;
       result.p95AgeDays = Math.ceil(age!);
