@@ -26,7 +26,11 @@ export function enclosingQuote(text: string, at: number): Quote | undefined {
 
 /** The quote `enclosingQuote` finds, and whether it opens an HTML attribute's value (`=`) rather than a front matter value (`:`). */
 export function quotedValueAround(text: string, at: number): { quote: Quote; attribute: boolean } | undefined {
-  const from = Math.max(0, at - LOOK_BACK, text.lastIndexOf('\n', at - 1) + 1);
+  // Not lastIndexOf('\n'): on a minified template's one line it would read back to the start, per tag.
+  let from = Math.max(0, at - LOOK_BACK);
+  for (let i = at - 1; i >= from; i--) {
+    if (text[i] === '\n') { from = i + 1; break; }
+  }
   for (let i = at - 1; i >= from; i--) {
     const c = text[i];
     if (c !== '"' && c !== "'") continue;
