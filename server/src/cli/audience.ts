@@ -379,7 +379,28 @@ async function describeSource(connection: DuckDBConnection, kind: SourceKind, fi
     throwIfNotUtf8(await csvRejects(connection, io));
     throw new AudienceError(`${description} has no header row and no columns Mergewise can read: is it empty?`);
   }
+  if (kind === 'csv' && headerLooksLikeData(columns.map((c) => c.name))) {
+    // The names are the first row's values: never shown.
+    throw new AudienceError(`${description} seems to have no header row: its first line holds values (email addresses, phone numbers, numbers or dates), not column names. ` +
+      'Export it with a header row (Snowflake: COPY INTO … FILE_FORMAT = (TYPE = CSV) HEADER = TRUE; BigQuery and Spark write one by default).');
+  }
   return timestampsAsUtc({ relation, description, columns });
+}
+
+/** DuckDB's names for columns whose header cell is empty, or all of them when it finds no header row. */
+const GENERATED_COLUMN_NAME = /^column\d+$/;
+
+/**
+ * Whether a CSV's column names are a row of data: DuckDB takes the first line as the header when its
+ * cells read as text, so a file without one has values as names. A name shaped like an email address
+ * or a phone number, names that are mostly numbers or dates, or only generated names (DuckDB found no
+ * header row) say so.
+ */
+export function headerLooksLikeData(names: readonly string[]): boolean {
+  if (names.every((name) => GENERATED_COLUMN_NAME.test(name))) return true;
+  if (names.some((name) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(name.trim()) || (/^\+?[\d\s()./-]+$/.test(name.trim()) && name.replace(/\D/g, '').length >= 7))) return true;
+  const valueShaped = names.filter((name) => /^[-+]?\d+(?:[.,]\d+)?$|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T].*)?$/.test(name.trim()));
+  return valueShaped.length * 2 >= names.length;
 }
 
 /**
