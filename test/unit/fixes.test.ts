@@ -5,6 +5,8 @@ import { ampscript } from '../../server/src/core/dialects/ampscript';
 import { enclosingQuote, quoteWithoutEscapes } from '../../server/src/core/dialects/common/quote';
 import type { Dialect, TextEdit } from '../../server/src/core/dialects/dialect';
 import { handlebars } from '../../server/src/core/dialects/handlebars';
+import { hubl } from '../../server/src/core/dialects/hubl';
+import { klaviyo } from '../../server/src/core/dialects/klaviyo';
 import { liquid } from '../../server/src/core/dialects/liquid';
 import { postmark } from '../../server/src/core/dialects/postmark';
 import { applyEdits, compatibleFixes, fixText, MAX_FIX_PASSES, safeFixes, type Fix } from '../../server/src/core/fixes';
@@ -194,5 +196,28 @@ describe('a Handlebars or Mustachio fallback written as text in a quoted attribu
     assert.equal(fixed(handlebars, "<img alt='{{customer.first_name}}'>"), "<img alt='{{#if customer.first_name}}{{customer.first_name}}{{else}}our \"best\" & dearest{{/if}}'>");
     assert.equal(fixed(handlebars, '<p>{{customer.first_name}}</p>'), '<p>{{#if customer.first_name}}{{customer.first_name}}{{else}}our "best" & dearest{{/if}}</p>');
     assert.equal(fixed(handlebars, 'subject: "Hi {{customer.first_name}}"'), 'subject: "Hi {{customer.first_name}}"');
+  });
+});
+
+describe('a Klaviyo or HubL fallback beside a filter that reads a date, number or list', () => {
+  const dated = schemaOf({ fields: {
+    Birthday: { type: 'date', fallback: 'your birthday' },
+    Balance: { type: 'number', fallback: 'no' },
+    City: { type: 'string', fallback: 'your area' },
+    'contact.renewal_date': { type: 'date', fallback: 'soon' },
+  } });
+  const fixed = (dialect: Dialect, text: string) =>
+    fixText(text, (t) => analyzeTemplate({ text: t, relativePath: 'emails/a.html', dialect, schema: dated, now: NOW })).text;
+
+  test('goes after the whole chain, where the formatting filter cannot turn it into nothing', () => {
+    assert.equal(
+      fixed(klaviyo, "<p>On {{ person.Birthday|date:'F j' }}, {{ person.Balance|floatformat:2 }} points</p>"),
+      "<p>On {{ person.Birthday|date:'F j'|default:'your birthday' }}, {{ person.Balance|floatformat:2|default:'no' }} points</p>",
+    );
+    assert.equal(fixed(hubl, "<p>Renews {{ contact.renewal_date|format_date('long') -}}</p>"), "<p>Renews {{ contact.renewal_date|format_date('long')|default('soon') -}}</p>");
+  });
+
+  test('a text filter keeps it right after the reference, so that the fallback is formatted too', () => {
+    assert.equal(fixed(klaviyo, '<p>{{ person.City|upper }}</p>'), "<p>{{ person.City|default:'your area'|upper }}</p>");
   });
 });

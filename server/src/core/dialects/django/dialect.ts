@@ -37,7 +37,12 @@ export function djangoDialect(flavor: DjangoFlavor, options: DjangoDialectOption
         if (quote !== 39 && quote !== 34) return undefined;
         return { span: { start: use.span.end + 1, end: use.span.end + 1 }, newText: `, ${literal}` };
       }
-      return { span: { start: use.span.end, end: use.span.end }, newText: options.defaultFilter(literal) };
+      // A filter that reads a date, number or list turns the fallback's text into '' (`date`,
+      // `floatformat`) or worse (`join` spells it out): the default goes after the whole chain then.
+      const at = use.context === 'output' && use.filters.some((filter) => filter in options.filterInputs)
+        ? expressionEnd(text, use.tagSpan.end)
+        : use.span.end;
+      return { span: { start: at, end: at }, newText: options.defaultFilter(literal) };
     },
     purposeDirective(purposeIds: string[]): string {
       return `{# mergewise purpose: ${purposeIds.join(', ')} #}`;
@@ -47,4 +52,12 @@ export function djangoDialect(flavor: DjangoFlavor, options: DjangoDialectOption
     tags: options.tags.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet: snippet ?? label })),
     filterInputs: options.filterInputs,
   };
+}
+
+/** The end of an output tag's expression: before its `}}`, whitespace control and spaces. */
+function expressionEnd(text: string, tagEnd: number): number {
+  let end = tagEnd - 2;
+  if (text[end - 1] === '-') end--;
+  while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t' || text[end - 1] === '\n')) end--;
+  return end;
 }
