@@ -51,4 +51,15 @@ describe('audience sources as exports come', () => {
       }
     }
   });
+
+  test('init --from-data and then audience on the same file: every column, names with spaces too, is read by a field', async () => {
+    const dir = workspace({ 'contacts.csv': 'Record ID,First Name,Lifecycle Stage,Account.Name\n1,Ana,lead,Globex\n2,,customer,Initech\n' });
+    assert.equal((await init(dir, ['contacts.csv'])).code, 0);
+    const measured = await report(dir, ['--data', 'contacts.csv']);
+    assert.equal(measured.unmappedFields, undefined);
+    assert.equal(measured.unusedColumns, undefined);
+    assert.deepEqual(Object.entries(measured.fields).map(([field, f]) => [field, f.column, f.filled]), [
+      ['Account.Name', 'Account.Name', 2], ['First_Name', 'First Name', 1], ['Lifecycle_Stage', 'Lifecycle Stage', 2], ['Record_ID', 'Record ID', 2],
+    ]);
+  });
 });

@@ -6,7 +6,8 @@
  * `column.member…` inside a struct or JSON column); a column named exactly as its path; a column
  * named as one of its aliases; a struct or JSON column holding it (`customer` with `first_name`);
  * a column named as its last segment (`first_name`), when no other field ends the same way.
- * Names compare exactly first, then without regard to case.
+ * Names compare exactly first, then without regard to case, then as a path segment spells them
+ * (`First_Name` reads the column `First Name`, the field `init --from-data` made of it).
  */
 import type { FieldSpec, Schema } from '../schema/types';
 import type { SqlDialect } from './sql/dialect';
@@ -123,9 +124,17 @@ export function kindOfType(type: string): ValueKind {
   return 'other';
 }
 
+/** A column name as a field path segment (as `init --from-data` writes it): characters a path cannot hold become `_`. */
+export function fieldSegment(name: string): string {
+  return name.replace(/[^A-Za-z0-9_$-]+/g, '_') || '_';
+}
+
+/** By name exactly, then without regard to case, then as a field path segment spells it (`First_Name` for `First Name`). */
 function findByName<T extends { name: string }>(items: readonly T[] | undefined, name: string): T | undefined {
   if (!items) return undefined;
-  return items.find((item) => item.name === name) ?? items.find((item) => item.name.toLowerCase() === name.toLowerCase());
+  const lower = name.toLowerCase();
+  return items.find((item) => item.name === name) ?? items.find((item) => item.name.toLowerCase() === lower)
+    ?? items.find((item) => fieldSegment(item.name) === name) ?? items.find((item) => fieldSegment(item.name).toLowerCase() === lower);
 }
 
 /**

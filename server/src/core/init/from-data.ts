@@ -8,7 +8,7 @@
  * proposals). A `maxAgeDays` and a `personal` sensitivity are only proposed, after `PROPOSAL_MARKER`.
  */
 import { applyEdits, modify, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
-import { DEFAULT_UPDATED_AT_COLUMNS, filledSql, kindOfType, mapColumns, quoteIdentifier, quoteString, structMembers, type SourceColumn, type ValueKind } from '../audience/columns';
+import { DEFAULT_UPDATED_AT_COLUMNS, fieldSegment, filledSql, kindOfType, mapColumns, quoteIdentifier, quoteString, structMembers, type SourceColumn, type ValueKind } from '../audience/columns';
 import { plain } from '../audience/pick';
 import { loadSchema, SCHEMA_FILE_NAME } from '../schema/load';
 import type { FieldType } from '../schema/types';
@@ -108,11 +108,6 @@ const FIELD_TYPES: Record<ValueKind, FieldType> = {
   text: 'string', number: 'number', boolean: 'boolean', date: 'date', list: 'array', struct: 'object', json: 'object', other: 'string',
 };
 
-/** A column name as a field path segment: characters a path cannot hold become `_`. */
-function segment(name: string): string {
-  return name.replace(/[^A-Za-z0-9_$-]+/g, '_') || '_';
-}
-
 function listItem(type: string): string | undefined {
   const trimmed = type.trim();
   if (trimmed.endsWith('[]')) return trimmed.slice(0, -2);
@@ -133,18 +128,18 @@ export function dataFields(columns: readonly SourceColumn[], updatedAt?: string)
     const item = listItem(type);
     const members = structMembers(type);
     if (kind === 'struct' && members?.length) {
-      for (const member of members) add(`${path}.${segment(member.name)}`, member.type, sql === undefined ? undefined : `struct_extract(${sql}, ${quoteString(member.name)})`);
+      for (const member of members) add(`${path}.${fieldSegment(member.name)}`, member.type, sql === undefined ? undefined : `struct_extract(${sql}, ${quoteString(member.name)})`);
       return;
     }
     const proposal = proposeFor(path);
     const personal = proposal.sensitivity ? proposal.sensitivity.why : looksPersonal(path);
     fields.push({ path, type: FIELD_TYPES[kind], kind, ...(sql !== undefined ? { sql } : {}), ...(personal ? { personal } : {}) });
     const itemMembers = item ? structMembers(item) : undefined;
-    if (kind === 'list' && itemMembers) for (const member of itemMembers) add(`${path}[].${segment(member.name)}`, member.type, undefined);
+    if (kind === 'list' && itemMembers) for (const member of itemMembers) add(`${path}[].${fieldSegment(member.name)}`, member.type, undefined);
   };
   for (const column of columns) {
     if (isUpdatedAtColumn(column.name, updatedAt)) continue;
-    add(column.name.split('.').map(segment).join('.'), column.type, quoteIdentifier(column.name));
+    add(column.name.split('.').map(fieldSegment).join('.'), column.type, quoteIdentifier(column.name));
   }
   return fields.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -261,7 +256,7 @@ export function applyDataProfile(text: string, columns: readonly SourceColumn[],
   // Which columns the fields already there read: those are not added again.
   const target = new Map<string, string>();
   for (const mapped of mapColumns(schema, columns).fields) {
-    const path = mapped.column.split('.').map(segment).join('.');
+    const path = mapped.column.split('.').map(fieldSegment).join('.');
     target.set(path, mapped.field.path);
   }
   const byList = new Map<string, string>();
