@@ -1,6 +1,7 @@
 /**
  * What `mergewise check --fix` adds to a check: the safe fixes made to a template (by the core's
- * `fixText`), said in words, and written to disk whole or not at all.
+ * `fixText`), said in words, and written to disk whole or not at all. Also the pages `report --out`
+ * and `preview --out` write, whole or not at all too.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -119,4 +120,58 @@ function syncFolder(dir: string): void {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** An output file or folder that cannot be written: `mergewise: cannot write PATH: reason`, exit code 2. */
+export class CannotWrite extends Error {
+  constructor(readonly file: string, readonly reason: string) {
+    super(`cannot write ${file}: ${reason}`);
+  }
+}
+
+/** A system error in words: `permission denied (EACCES)` rather than `EACCES: permission denied, open '/x'`. */
+export function systemReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code } = error as NodeJS.ErrnoException;
+  const worded = code ? /^[A-Z]+: (.+?)(?:, \w+(?: '.*')?)?$/.exec(error.message)?.[1] : undefined;
+  return worded ? `${worded} (${code})` : error.message;
+}
+
+/**
+ * Writes `files` (name and content) into `dir`, made if missing, replacing files of those names:
+ * each goes to a temporary file beside it first, and only when all are written are they renamed
+ * into place, so a full disk or a missing permission leaves the old files, never half a page.
+ * Throws CannotWrite, naming the folder or file.
+ */
+export function writeOutputFiles(dir: string, files: [name: string, content: string][]): string[] {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new CannotWrite(dir, (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'it is a file, not a folder' : systemReason(error));
+  }
+  const ready: { temporary: string; target: string }[] = [];
+  const cleanUp = () => { for (const { temporary } of ready) try { fs.unlinkSync(temporary); } catch { /* already gone */ } };
+  let target = dir;
+  try {
+    for (const [name, content] of files) {
+      target = path.join(dir, name);
+      const temporary = path.join(dir, `.${name}.mergewise-${process.pid}.tmp`);
+      const fd = fs.openSync(temporary, 'wx', 0o666);
+      ready.push({ temporary, target });
+      try {
+        const bytes = Buffer.from(content, 'utf8');
+        for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    for (const { temporary, target: into } of ready) {
+      target = into;
+      fs.renameSync(temporary, into);
+    }
+  } catch (error) {
+    cleanUp();
+    throw new CannotWrite(target, (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'a folder of that name is in the way' : systemReason(error));
+  }
+  return ready.map(({ target: written }) => written);
 }

@@ -1,10 +1,11 @@
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SeverityOverrides } from '../core/analyze';
 import { RULE_IDS, SEVERITY_SETTINGS } from '../core/model';
 import type { CheckReport, FixedFile } from './check';
 import { parseJobs, runCheckJobs } from './jobs';
 import { unifiedDiff } from './diff';
-import { describeFixes } from './fix';
+import { CannotWrite, describeFixes } from './fix';
 import { byteWriter, textWriter, type OutputFormat, type ReportWriter } from './formats';
 import { runExplain } from './explain';
 import { runInit, type InitOptions } from './init';
@@ -78,6 +79,7 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
       default: throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (error) {
+    if (error instanceof CannotWrite) return cannotWrite(error, io);
     if (error instanceof WorkspaceNotReady) {
       io.stderr(`mergewise: ${error.message}\n`);
       return 2;
@@ -298,5 +300,16 @@ function report(args: string[], io: CliIo): number | Promise<number> {
     return run.exitCode;
   };
   const run = runReportJobs(parseReportArgs(args, io.cwd, io.now), process.env.MERGEWISE_DEBUG_JOBS ? io.stderr : undefined);
-  return run instanceof Promise ? run.then(done) : done(run);
+  return run instanceof Promise ? run.then(done, (error: unknown) => {
+    if (error instanceof CannotWrite) return cannotWrite(error, io);
+    throw error;
+  }) : done(run);
+}
+
+/** `mergewise: cannot write PATH: reason`, the path as the user would type it; exit code 2. */
+function cannotWrite(error: CannotWrite, io: CliIo): number {
+  const relative = path.relative(io.cwd, error.file);
+  const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : error.file;
+  io.stderr(`mergewise: cannot write ${shown}: ${error.reason}\n`);
+  return 2;
 }

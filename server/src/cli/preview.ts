@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getDialect } from '../core/dialects/registry';
 import { indexPage, isPlainTextTemplate, recipientPage, summaryWithSize } from '../core/preview/html';
@@ -8,6 +7,7 @@ import { partialLookup, partialSources } from '../core/partials/render';
 import { PartialWorkspace } from '../core/partials/workspace';
 import { chooseDialect, SchemaIndex, toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
+import { writeOutputFiles } from './fix';
 
 export interface PreviewOptions {
   template: string;
@@ -69,19 +69,14 @@ export function runPreview(options: PreviewOptions): PreviewRun {
   const previews = chosen.map((recipient) => previewTemplate({ text, dialect, scan, schema, recipient, now, ...(partial ? { partial } : {}) }));
   // The same pages, marks and plain-text rule as the editor's preview (core/preview/html.ts).
   const plainText = isPlainTextTemplate(templatePath);
-  const written: string[] = [];
+  let written: string[] = [];
   if (options.outDir) {
-    const outDir = path.resolve(options.cwd, options.outDir);
-    fs.mkdirSync(outDir, { recursive: true });
     const templateName = path.basename(templatePath);
-    const pages = previews.map((preview) => {
-      const file = `${slug(preview.recipient.name)}.html`;
-      fs.writeFileSync(path.join(outDir, file), recipientPage(preview, templateName, { plainText }));
-      written.push(path.join(outDir, file));
-      return { file, preview };
-    });
-    fs.writeFileSync(path.join(outDir, 'index.html'), indexPage(templateName, pages));
-    written.push(path.join(outDir, 'index.html'));
+    const pages = previews.map((preview) => ({ file: `${slug(preview.recipient.name)}.html`, preview }));
+    written = writeOutputFiles(path.resolve(options.cwd, options.outDir), [
+      ...pages.map(({ file, preview }): [string, string] => [file, recipientPage(preview, templateName, { plainText })]),
+      ['index.html', indexPage(templateName, pages)],
+    ]);
   }
   return { previews, written, problems, text: previews.map((p) => formatPreviewText(p, options.color)).join('\n') };
 }

@@ -18,6 +18,7 @@ import { PartialWorkspace } from '../core/partials/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { includerUniverse } from './check';
 import { collectFiles } from './collect';
+import { writeOutputFiles } from './fix';
 import { parseJobs } from './jobs';
 import { UsageError } from './preview';
 import { runReportOnThreads, type ReportJob } from './report-jobs';
@@ -130,11 +131,9 @@ function writeReport(options: ReportOptions, prepared: PreparedReport, result: R
   const { report, frames } = result;
   const { job: { outDir }, baseline } = prepared;
   const delta: BaselineDelta | undefined = baseline ? compareReports(baseline, report) : undefined;
-  fs.mkdirSync(outDir, { recursive: true });
   const [name, content] = options.format === 'json' ? ['report.json', `${JSON.stringify(report, null, 2)}\n`]
     : options.format === 'markdown' ? ['report.md', reportMarkdown(report, delta)]
     : ['report.html', reportHtml(report, { frames, ...(delta ? { baseline: delta } : {}) })];
-  const written = path.join(outDir, name);
-  fs.writeFileSync(written, content);
+  const [written] = writeOutputFiles(outDir, [[name, content]]);
   return { report, written, exitCode: reportExitCode(report) };
 }
