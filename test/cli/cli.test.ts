@@ -505,6 +505,14 @@ describe('mergewise preview', () => {
     assert.match(run.stdout, /Ben/);
   });
 
+  test('a recipients file listing 200,000 recipients is read whole; one is picked from it', () => {
+    const many = Array.from({ length: 200_000 }, (_, i) => ({ $name: `R${i}`, customer: { first_name: `N${i}` } }));
+    const dir = ws({ ...files, 'recipients/ana.json': JSON.stringify(many) });
+    const run = cli(['preview', 'emails/a.liquid', '--recipient', 'R199999'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /── R199999: .*──\nHi N199999, \[blank: customer.job_title\]\./);
+  });
+
   test('--out writes one page per recipient and an index', () => {
     const dir = ws(files);
     const run = cli(['preview', 'emails/a.liquid', '--out', 'out'], dir);

@@ -333,7 +333,8 @@ export class TemplateChecker {
         range: lines.range(include.site.nameSpan),
       })),
     };
-    if (analysed.includes?.length) fileReport.fields.push(...partialFields(partials, file, display));
+    // A loop, not a spread: a template's partials can hold more uses than a call takes arguments.
+    if (analysed.includes?.length) for (const field of partialFields(partials, file, display)) fileReport.fields.push(field);
     if (fixes) fileReport.fixes = fixes;
     return fileReport;
   }

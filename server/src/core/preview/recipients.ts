@@ -108,8 +108,9 @@ export function loadRecipients(schema: Schema, fs: WorkspaceFileSystem, displayP
     }
     if (text === undefined) continue;
     const parsed = parseRecipients(text, displayPath(absolute));
-    result.recipients.push(...parsed.recipients);
-    result.problems.push(...parsed.problems);
+    // One at a time: spreading a file of 200,000 recipients into push's arguments overflows the stack.
+    for (const recipient of parsed.recipients) result.recipients.push(recipient);
+    for (const problem of parsed.problems) result.problems.push(problem);
   }
   return result;
 }
