@@ -276,7 +276,7 @@ describe('AMPscript analysis, end to end', () => {
   test('a content block with personalization strings alone is AMPscript too; a percentage or Account Engagement\'s lower-case tags are not', () => {
     assert.equal(detectDialect('<p>Hi %%FirstName%%,</p>'), 'ampscript');
     assert.equal(detectDialect('<a href="%%unsub_center_url%%">Unsubscribe</a>'), 'ampscript');
-    assert.equal(detectDialect('<td width="100%">{{ name }}</td><p>50%% off%</p>'), 'liquid');
+    assert.equal(detectDialect('<td width="100%">{{ name }}</td><p>50%% off%</p>'), undefined, 'not AMPscript');
     assert.equal(detectDialect('<title>%%title%%</title><div>%%content%%</div><p>%%first_name%%</p>'), undefined);
   });
 });

@@ -269,7 +269,7 @@ describe('HubL analysis, end to end', () => {
     assert.equal(getDialect('hubl'), hubl);
     assert.equal(detectDialect(`{{ personalization_token('contact.firstname', 'there') }}`), 'hubl');
     assert.equal(detectDialect(`{% set x = 1 %}{{ x }}`), 'hubl');
-    assert.equal(detectDialect(`Hi {{ company.name }}`), 'liquid');
+    assert.equal(detectDialect(`Hi {{ company.name }}`), undefined, 'not HubL: a plain output tells nothing (Liquid by default)');
   });
 });
 
