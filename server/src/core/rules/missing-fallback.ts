@@ -2,8 +2,11 @@ import { blankCountText } from '../audience/editor';
 import type { DiagnosticData } from '../model';
 import type { FieldSpec } from '../schema/types';
 import { breaksLink } from './broken-link-field';
-import { fallbackAdvice, fallbackFixes, knownFieldUses, usedAs, type Rule } from './rule';
+import { FALLBACK_PLACEHOLDER, fallbackAdvice, fallbackFixes, knownFieldUses, usedAs, type Rule } from './rule';
 import { inInboxLine } from './subject-fallback';
+
+/** The placeholder as each dialect's fix writes it: quoted, between tags, or after `default=`. */
+const PLACEHOLDER_LEFT = new RegExp(`(?<=['"}=*])${FALLBACK_PLACEHOLDER}(?=['"{}*])`, 'g');
 
 export const missingFallback: Rule = {
   meta: {
@@ -43,6 +46,12 @@ export const missingFallback: Rule = {
       let fieldData = data.get(field);
       if (!fieldData) data.set(field, (fieldData = { fallback: field.fallback ?? null }));
       report(use.span, message, field.path, fieldData);
+    }
+    // The placeholder the fix writes where the schema has no fallback, not replaced yet: it would reach recipients.
+    if (!context.text.includes(FALLBACK_PLACEHOLDER)) return;
+    for (const left of context.text.matchAll(PLACEHOLDER_LEFT)) {
+      report({ start: left.index!, end: left.index! + FALLBACK_PLACEHOLDER.length },
+        `The fallback placeholder ${FALLBACK_PLACEHOLDER} is still here: a recipient without the value would read "${FALLBACK_PLACEHOLDER}". Replace it with the text they should see.`);
     }
   },
   fixes: fallbackFixes,
