@@ -43,6 +43,16 @@ test('a mergewise.json that check would stop on is said once in the editor, with
     const notices = client.messages.filter((m) => m.includes('mergewise.json:1:'));
     assert.equal(notices.length, 1, `one notice, got ${JSON.stringify(client.messages)}`);
     assert.match(notices[0], /^Mergewise: mergewise\.json:1:\d+: .*"strin".*mergewise check stops on it/);
+    // Being typed in, it says what is wrong in its own diagnostics: no notice for each half-typed state.
+    const schemaUri = await client.open(path.join(root, 'mergewise.json'), '{"fields": {"customer.first_name": {"type": "strin"}}}', 'json');
+    for (const [version, text] of ['{"fields": {"customer.first_name": {"type": "stri', '{"fields": {"customer.first_name": {"type": "s"}}}'].entries()) {
+      await client.change(schemaUri, [{ text }]);
+      await client.diagnosticsForVersion(schemaUri, version + 2);
+      await client.diagnostics(a, () => true);
+    }
+    const c = await client.open(path.join(root, 'c.liquid'), 'Bye {{ customer.first_name }}');
+    await client.diagnosticsForVersion(c, 1);
+    assert.deepEqual(client.messages.filter((m) => m.includes('mergewise.json:1:')), notices, `no more notices, got ${JSON.stringify(client.messages)}`);
   } finally {
     await client.stop();
     fs.rmSync(root, { recursive: true, force: true });

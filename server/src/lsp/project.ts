@@ -395,6 +395,8 @@ export class Project {
     }
     if (loaded.readError) return { key: `unreadable ${loaded.file}`, message: `Mergewise: ${loaded.readError} Only syntax checks run until it can be read.` };
     // A broken mergewise.json stops `mergewise check` in CI: say so here too, where it may not be open.
+    // Open, it shows its own diagnostics; a notice per half-typed state would pop up at every keystroke.
+    if (this.openByPath().has(loaded.file)) return undefined;
     const broken = configurationError(loaded.result?.diagnostics ?? [], () => new LineIndex(this.schemas.fileSystem.readText(loaded.file) ?? ''));
     if (broken === undefined) return undefined;
     return {
