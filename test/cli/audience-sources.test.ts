@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { runAudience } from '../../server/src/cli/audience';
 import { runInitFromData } from '../../server/src/cli/init-from-data';
 import type { AudienceReport } from '../../server/src/core/audience/snapshot';
@@ -61,5 +62,61 @@ describe('audience sources as exports come', () => {
     assert.deepEqual(Object.entries(measured.fields).map(([field, f]) => [field, f.column, f.filled]), [
       ['Account.Name', 'Account.Name', 2], ['First_Name', 'First Name', 1], ['Lifecycle_Stage', 'Lifecycle Stage', 2], ['Record_ID', 'Record ID', 2],
     ]);
+  });
+
+  test('a glob over CSV files with different columns, order and delimiter reads every file by column name', async () => {
+    const dir = workspace({
+      'mergewise.json': SCHEMA,
+      'exports/a.csv': 'first_name,city\nAna,Berlin\n',
+      'exports/b.csv': 'first_name,last_name\nBen,Kim\n',
+      'exports/c.csv': 'city;first_name\nRome;\n',
+    });
+    const measured = await report(dir, ['--data', 'exports/*.csv']);
+    assert.equal(measured.source.rows, 3);
+    assert.deepEqual([measured.fields.first_name.filled, measured.fields.city.filled], [2, 2]);
+  });
+
+  test('a glob with a file that cannot be read names that file', async () => {
+    const dir = workspace({ 'mergewise.json': SCHEMA, 'exports/a.csv': 'first_name,city\nAna,Berlin\n', 'exports/b.csv': Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x01, 0x0a, 0xff, 0x22, 0x0a, 0x22, 0x2c]) });
+    const run = await audience(dir, ['--data', 'exports/*.csv']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /exports\/b\.csv (could not be read|is not UTF-8)/);
+  });
+
+  test('NULL, null and \\N, as databases export an empty value, are empty', async () => {
+    const dir = workspace({ 'mergewise.json': SCHEMA, 'data.csv': 'first_name,city\nAna,NULL\nnull,\\N\nBen,Rome\n,N/A\n' });
+    const measured = await report(dir, ['--data', 'data.csv']);
+    assert.deepEqual([measured.fields.first_name.filled, measured.fields.city.filled], [2, 2]);
+  });
+
+  test('compressed CSV, and a .json file holding one array of objects', async () => {
+    const dir = workspace({
+      'mergewise.json': SCHEMA,
+      'data.csv.gz': zlib.gzipSync('first_name,city\nAna,Berlin\n,Rome\n'),
+      'profiles.json': JSON.stringify([{ first_name: 'Ana', city: 'Berlin' }, { first_name: null, city: 'Rome' }, { first_name: 'Carla' }], null, 2),
+    });
+    for (const file of ['data.csv.gz', 'profiles.json']) {
+      const measured = await report(dir, ['--data', file]);
+      assert.equal(measured.malformedRows, undefined, file);
+      assert.equal(measured.fields.first_name.filled, measured.source.rows - 1, file);
+    }
+  });
+
+  test('a UTF-16 CSV (Excel\'s "Unicode text") is said to be UTF-16, to convert', async () => {
+    const text = 'first_name,city\r\nAna,Berlin\r\n';
+    for (const bytes of [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), Buffer.from(text, 'utf16le')]) {
+      const dir = workspace({ 'mergewise.json': SCHEMA, 'data.csv': bytes });
+      const run = await audience(dir, ['--data', 'data.csv']);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /data\.csv is UTF-16 encoded: convert it to UTF-8/);
+    }
+  });
+
+  test('init --from-data leaves out columns with neither a header nor a value (Excel\'s trailing empty cells)', async () => {
+    const dir = workspace({ 'data.csv': 'plan,visits,,\ngold,3,,\nsilver,,,\n' });
+    const run = await init(dir, ['data.csv']);
+    assert.equal(run.code, 0, run.stderr);
+    const fields = Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8')).fields);
+    assert.deepEqual(fields, ['plan', 'visits']);
   });
 });

@@ -15,7 +15,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { getDialect } from '../core/dialects/registry';
 import { chooseDialect, isTemplateIn, SchemaIndex, toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
-import { mapColumns, quoteIdentifier, quoteString, sourceColumns, type ColumnMapping } from '../core/audience/columns';
+import { GENERATED_COLUMN_NAME, mapColumns, quoteIdentifier, quoteString, sourceColumns, type ColumnMapping } from '../core/audience/columns';
 import { ConditionRegistry, planTemplate, type TemplatePlan } from '../core/audience/plan';
 import { buildCoverageQuery, readCoverage, type CoverageInput } from '../core/audience/query';
 import { duckdb } from '../core/audience/sql';
@@ -57,6 +57,16 @@ const KINDS: Record<string, SourceKind> = {
   '.parquet': 'parquet', '.pq': 'parquet',
   '.duckdb': 'duckdb', '.db': 'duckdb', '.ddb': 'duckdb',
 };
+
+/** Compressions DuckDB reads by the file name's extension: the kind is the name's before it (`audience.csv.gz`). */
+const COMPRESSED = new Set(['.gz', '.zst']);
+
+function kindOf(file: string): SourceKind | undefined {
+  const extension = path.extname(file).toLowerCase();
+  if (!COMPRESSED.has(extension)) return KINDS[extension];
+  const inner = KINDS[path.extname(file.slice(0, -extension.length)).toLowerCase()];
+  return inner === 'csv' || inner === 'json' ? inner : undefined;
+}
 
 /** Runs the command; resolves to its exit code (0, 2 on bad input, 130 when cancelled). */
 export async function runAudience(args: string[], io: AudienceIo): Promise<number> {
@@ -278,6 +288,26 @@ interface SourceFile {
   path: string;
   shown: string;
   kind: SourceKind;
+  /** A JSON file holding one array of objects, not JSON lines. */
+  jsonArray?: boolean;
+}
+
+/** The file's first 4 KB, as stored (a compressed file's are compressed: nothing is recognised in them). */
+function firstBytes(file: string): Buffer {
+  const handle = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    return buffer.subarray(0, fs.readSync(handle, buffer, 0, buffer.length, 0));
+  } finally {
+    fs.closeSync(handle);
+  }
+}
+
+/** A UTF-16 byte order mark, or the zero bytes UTF-16 puts beside every ASCII character (Excel's "Unicode text"). */
+function looksUtf16(start: Buffer): boolean {
+  if (start.length >= 2 && ((start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff))) return true;
+  const zeros = start.reduce((n, byte) => n + (byte === 0 ? 1 : 0), 0);
+  return start.length >= 4 && zeros * 4 >= start.length;
 }
 
 /** Each `--data` argument: a file, or a glob expanded here (so a missing file is named, not a DuckDB error). */
@@ -295,10 +325,17 @@ function resolveSources(data: string[], cwd: string): SourceFile[] {
         throw new AudienceError(`--data ${given}: no such file.`);
       }
       if (!stat.isFile()) throw new AudienceError(`--data ${given}: not a file.`);
-      const kind = KINDS[path.extname(file).toLowerCase()];
-      if (!kind) throw new AudienceError(`--data ${toPosix(path.relative(cwd, file))}: unknown kind of file; use .csv, .tsv, .jsonl, .ndjson, .json, .parquet, .duckdb or .db.`);
-      if (kind !== 'duckdb' && kind !== 'parquet' && stat.size === 0) throw new AudienceError(`--data ${toPosix(path.relative(cwd, file))}: the file is empty.`);
-      files.push({ path: file, shown: toPosix(path.relative(cwd, file)) || path.basename(file), kind });
+      const kind = kindOf(file);
+      const shown = toPosix(path.relative(cwd, file)) || path.basename(file);
+      if (!kind) throw new AudienceError(`--data ${shown}: unknown kind of file; use .csv, .tsv, .jsonl, .ndjson, .json, .parquet, .duckdb or .db (CSV and JSON also compressed, .gz or .zst).`);
+      if (kind !== 'duckdb' && kind !== 'parquet' && stat.size === 0) throw new AudienceError(`--data ${shown}: the file is empty.`);
+      const source: SourceFile = { path: file, shown, kind };
+      if (kind === 'csv' || kind === 'json') {
+        const start = firstBytes(file);
+        if (looksUtf16(start)) throw new AudienceError(`${shown} is UTF-16 encoded: convert it to UTF-8 (for example with iconv -f UTF-16 -t UTF-8).`);
+        if (kind === 'json' && start.toString('latin1').trimStart().startsWith('[')) source.jsonArray = true;
+      }
+      files.push(source);
     }
   }
   return files;
@@ -345,11 +382,15 @@ async function describeSource(connection: DuckDBConnection, kind: SourceKind, fi
   let relation: string;
   switch (kind) {
     case 'csv':
-      relation = `read_csv(${list}, auto_detect = true, store_rejects = true, rejects_limit = 0)`;
+      relation = csvRelation(files);
       break;
-    case 'json':
-      relation = `read_json(${list}, format = 'newline_delimited', union_by_name = true, ignore_errors = true)`;
+    case 'json': {
+      const arrays = files.filter((f) => f.jsonArray).length;
+      if (arrays && arrays < files.length) throw new AudienceError('--data mixes JSON lines and JSON array files: give one kind at a time.');
+      // A malformed line is counted and left out (malformedJsonLines); an array is one value: it reads whole or not at all.
+      relation = arrays ? `read_json(${list}, format = 'array', union_by_name = true)` : `read_json(${list}, format = 'newline_delimited', union_by_name = true, ignore_errors = true)`;
       break;
+    }
     case 'parquet':
       relation = `read_parquet(${list}, union_by_name = true)`;
       break;
@@ -374,7 +415,7 @@ async function describeSource(connection: DuckDBConnection, kind: SourceKind, fi
     }
   }
   if (table !== undefined) throw new AudienceError('--table only applies to a DuckDB database.');
-  const columns = await describe(connection, relation, description, io);
+  const columns = await describeNamingTheFile(connection, relation, kind, files, description, io);
   if (kind === 'csv' && columns.length === 1 && columns[0].name === 'column0') {
     throwIfNotUtf8(await csvRejects(connection, io));
     throw new AudienceError(`${description} has no header row and no columns Mergewise can read: is it empty?`);
@@ -386,9 +427,6 @@ async function describeSource(connection: DuckDBConnection, kind: SourceKind, fi
   }
   return timestampsAsUtc({ relation, description, columns });
 }
-
-/** DuckDB's names for columns whose header cell is empty, or all of them when it finds no header row. */
-const GENERATED_COLUMN_NAME = /^column\d+$/;
 
 /**
  * Whether a CSV's column names are a row of data: DuckDB takes the first line as the header when its
@@ -421,6 +459,29 @@ function timestampsAsUtc(source: DescribedSource): DescribedSource {
   };
 }
 
+/**
+ * How CSV files are read: each sniffed on its own (files of a glob can differ in columns, their order
+ * and delimiter) and put together by column name. Rows that do not fit are recorded (`csvRejects`),
+ * never quoted. `NULL`, `null` and `\\N`, as databases export an empty value, are empty.
+ */
+function csvRelation(files: SourceFile[]): string {
+  const read = (file: SourceFile) => `read_csv([${quoteString(file.path)}], auto_detect = true, store_rejects = true, rejects_limit = 0, nullstr = ['', 'NULL', 'null', '\\N'])`;
+  if (files.length === 1) return read(files[0]);
+  // read_csv's own union_by_name cannot record rejected rows: one read per file, in one scan of the query.
+  return `(${files.map((file) => `SELECT * FROM ${read(file)}`).join('\n  UNION ALL BY NAME ')})`;
+}
+
+/** The columns; when several files cannot be read together, the first that cannot be read alone is named. */
+async function describeNamingTheFile(connection: DuckDBConnection, relation: string, kind: SourceKind, files: SourceFile[], description: string, io: AudienceIo): Promise<{ name: string; type: string }[]> {
+  try {
+    return await describe(connection, relation, description, io);
+  } catch (error) {
+    if (!(error instanceof AudienceError) || files.length === 1 || kind !== 'csv') throw error;
+    for (const file of files) await describe(connection, csvRelation([file]), file.shown, io);
+    throw error;
+  }
+}
+
 async function describe(connection: DuckDBConnection, relation: string, description: string, io: AudienceIo): Promise<{ name: string; type: string }[]> {
   io.onStage?.('describe');
   const rows = await run(connection, `DESCRIBE SELECT * FROM ${relation}`, description, io);
@@ -445,7 +506,7 @@ function failure(error: unknown, fallback: string): AudienceError {
   if (/No files found that match/i.test(message)) return new AudienceError(`${fallback}: no such file.`);
   if (/not utf-8|invalid unicode/i.test(message)) return new AudienceError(`${fallback}: it is not UTF-8 encoded; convert it to UTF-8 (for example with iconv).`);
   if (/magic bytes|parquet/i.test(message)) return new AudienceError(`${fallback}: it is not a Parquet file.`);
-  if (/malformed json|json/i.test(message)) return new AudienceError(`${fallback}: it is not JSON lines.`);
+  if (/malformed json|json/i.test(message)) return new AudienceError(`${fallback}: it is not JSON lines or a JSON array of objects.`);
   if (/sniff|CSV Error|dialect/i.test(message)) return new AudienceError(`${fallback}: its CSV layout could not be detected (check the delimiter, quotes and header).`);
   const kind = /^([A-Za-z ]+ Error):/.exec(message)?.[1];
   return new AudienceError(`${fallback}${kind ? ` (DuckDB: ${kind})` : ''}.`);
@@ -495,10 +556,10 @@ async function csvRejects(connection: DuckDBConnection, io: AudienceIo): Promise
   return { count, first, ...(encoding ? { encoding: { file: shown(encoding.file), line: Number(encoding.line) } } : {}) };
 }
 
-/** JSON lines that do not parse: a streaming pass over each file's lines (line numbers only come back). */
+/** JSON lines that do not parse: a streaming pass over each JSON lines file's lines (line numbers only come back). */
 async function malformedJsonLines(connection: DuckDBConnection, files: SourceFile[], io: AudienceIo): Promise<Rejects> {
   const rejects: Rejects = { count: 0, first: [] };
-  for (const file of files) {
+  for (const file of files.filter((f) => !f.jsonArray)) {
     io.onStage?.('malformed');
     const rows = await run(connection,
       `SELECT count(*) FILTER (WHERE NOT json_valid(line)) AS bad, min(n, 5) FILTER (WHERE NOT json_valid(line)) AS lines

@@ -57,6 +57,9 @@ export interface ColumnMapping {
   problems: string[];
 }
 
+/** DuckDB's names for CSV columns whose header cell is empty (all of them when it finds no header row). */
+export const GENERATED_COLUMN_NAME = /^column\d+$/;
+
 /** Column names taken as the rows' update time when `audience.updatedAt` names none. */
 export const DEFAULT_UPDATED_AT_COLUMNS = ['$updatedAt', 'updated_at', 'updatedAt'];
 

@@ -8,7 +8,7 @@
  * proposals). A `maxAgeDays` and a `personal` sensitivity are only proposed, after `PROPOSAL_MARKER`.
  */
 import { applyEdits, modify, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
-import { DEFAULT_UPDATED_AT_COLUMNS, fieldSegment, filledSql, kindOfType, mapColumns, quoteIdentifier, quoteString, structMembers, type SourceColumn, type ValueKind } from '../audience/columns';
+import { DEFAULT_UPDATED_AT_COLUMNS, fieldSegment, filledSql, GENERATED_COLUMN_NAME, kindOfType, mapColumns, quoteIdentifier, quoteString, structMembers, type SourceColumn, type ValueKind } from '../audience/columns';
 import { plain } from '../audience/pick';
 import { loadSchema, SCHEMA_FILE_NAME } from '../schema/load';
 import type { FieldType } from '../schema/types';
@@ -213,7 +213,10 @@ export function readProfile(fields: DataField[], row: Record<string, unknown>, u
   const rows = Number(row.rows ?? 0);
   const age = row.age95 === null || row.age95 === undefined ? undefined : Number(row.age95);
   const maxAgeDays = age !== undefined && Number.isFinite(age) ? suggestMaxAgeDays(age) : undefined;
-  const profiled = fields.map((field, i): ProfiledField => {
+  // A column with no header and no value (an export's trailing empty cells) is nothing to declare.
+  const unnamedAndEmpty = (field: DataField, i: number) => GENERATED_COLUMN_NAME.test(field.path) && Number(row[`f${i}`] ?? 0) === 0;
+  const profiled = fields.flatMap((field, i): ProfiledField[] => {
+    if (unnamedAndEmpty(field, i)) return [];
     const filled = field.sql === undefined ? undefined : Number(row[`f${i}`] ?? 0);
     const emails = Number(row[`m${i}`] ?? 0);
     const examples = chooseExamples(row[`e${i}`]);
@@ -226,7 +229,7 @@ export function readProfile(fields: DataField[], row: Record<string, unknown>, u
       result.maxAgeDays = maxAgeDays;
       result.p95AgeDays = Math.ceil(age!);
     }
-    return result;
+    return [result];
   });
   return { rows, fields: profiled, ...(updatedAt && age !== undefined && Number.isFinite(age) ? { updatedAt: { column: updatedAt.name, p95Days: age } } : {}) };
 }
