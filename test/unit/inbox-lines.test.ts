@@ -110,4 +110,14 @@ describe('inbox lines: what the inbox would show', () => {
     const [preheader] = findInboxLines(pre);
     assert.equal(lineWithout(pre, preheader, { start: pre.indexOf('{{'), end: pre.indexOf('}}') + 2 }), ', your plan ');
   });
+
+  test('the other merge tags of the line: … for a value (each recipient\'s own), nothing for a tag that shows none', () => {
+    const shownWithout = (text: string, tag: string) => {
+      const [line] = findInboxLines(text);
+      return lineWithout(text, line, { start: text.indexOf(tag), end: text.indexOf(tag) + tag.length });
+    };
+    assert.equal(shownWithout('<title>Hi {{ first_name | default: "there" }}, order {{ order_id }} shipped{% if x %}!{% endif %}</title>', '{{ order_id }}'), 'Hi …, order shipped!');
+    assert.equal(shownWithout('<title>{{#if first_name}}Hi {{first_name}}{{/if}}{{!-- c --}} order {{order_id}}</title>', '{{order_id}}'), 'Hi … order ');
+    assert.equal(shownWithout('<title>*|IF:FNAME|*Hi *|FNAME|**|END:IF|* from %%Company%%: *|ORDER|*</title>', '*|ORDER|*'), 'Hi … from …: ');
+  });
 });

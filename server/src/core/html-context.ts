@@ -562,8 +562,9 @@ export function placeOf(context: HtmlContext, text: string, span: Span): HtmlPla
 /**
  * `text` with every merge tag left out (any dialect's, and AMPscript's `%%Name%%`): the literal
  * text around them, for a message quoting what a link is left with. An unclosed tag runs to the end.
+ * `shownAs` gives what stands for a tag instead (nothing, by default).
  */
-export function withoutMergeTags(text: string): string {
+export function withoutMergeTags(text: string, shownAs: (tag: string) => string = () => ''): string {
   let kept = '';
   let from = 0;
   for (let i = 0; i < text.length; i++) {
@@ -572,9 +573,10 @@ export function withoutMergeTags(text: string): string {
     const close = text.indexOf(pair[1], i + pair[0].length);
     kept += text.slice(from, i);
     from = close === -1 ? text.length : close + pair[1].length;
+    kept += shownAs(text.slice(i, from));
     i = from - 1;
   }
-  return (kept + text.slice(from)).replace(/%%[A-Za-z_]\w*%%/g, '');
+  return (kept + text.slice(from)).replace(/%%[A-Za-z_]\w*%%/g, (tag) => shownAs(tag));
 }
 
 /** The parts of a URL in the order they come. */

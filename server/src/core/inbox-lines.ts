@@ -20,6 +20,7 @@
  * character is read a bounded number of times, so it is linear on any input, and an unclosed tag,
  * quote, comment or merge tag ends it rather than making it search again.
  */
+import { withoutMergeTags } from './html-context';
 import type { Span } from './model';
 
 export type InboxLineKind = 'subject' | 'preheader';
@@ -191,7 +192,7 @@ export function describeInboxLine(line: InboxLine): string {
  * (`&nbsp;&zwnj;` padding) and repeated spaces dropped, shortened to 80 characters.
  */
 export function lineWithout(text: string, line: InboxLine, removed: Span): string {
-  const shown = (text.slice(line.span.start, removed.start) + text.slice(removed.end, line.span.end))
+  const shown = withoutMergeTags(text.slice(line.span.start, removed.start) + text.slice(removed.end, line.span.end), valueShownAs)
     .replace(/<[^>]*>/g, '')
     .replace(/&(?:nbsp|zwnj|zwj|shy|#8203|#847|#160|#xa0|#x200c|#x34f);/gi, ' ')
     .replace(/[\s\u00a0\u200b-\u200d\u034f\u00ad]+/g, ' ')
@@ -322,4 +323,15 @@ function hasVisibleText(text: string, start: number, end: number): boolean {
 function skipTo(text: string, token: string, from: number, end: number): number {
   const at = text.indexOf(token, from);
   return at === -1 || at + token.length > end ? -1 : at + token.length;
+}
+
+/**
+ * What stands for another merge tag in a quoted line: `…` for a value (each recipient's own), nothing
+ * for a tag that shows none (`{% if %}`, `{{#if}}`, `{{/if}}`, `*|IF:X|*`, a comment).
+ */
+function valueShownAs(tag: string): string {
+  if (/^(?:\{%|\{#|%%\[)/.test(tag)) return '';
+  if (/^\{\{\{?~?\s*(?:[#/!^>]|else\b)/.test(tag)) return '';
+  if (/^\*\|(?:IF|ELSEIF|ELSE|END|IFNOT|INTERESTED):/.test(tag)) return '';
+  return '…';
 }
