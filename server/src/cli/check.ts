@@ -166,7 +166,7 @@ export class CheckRun {
     this.schemaFiles = new Set(collected.schemas);
     this.report = {
       summary: { files: 0, errors: 0, warnings: 0, information: 0, hints: 0, skipped: 0 },
-      notices: [],
+      notices: [...collected.notices],
       configurationErrors: [...collected.problems],
       fixErrors: [],
     };

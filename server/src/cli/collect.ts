@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SCHEMA_FILE_NAME } from '../core/schema/load';
-import { isTemplateFile } from '../core/workspace';
-
+import { isTemplateFile, toPosix } from '../core/workspace';
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out']);
 
@@ -11,14 +10,18 @@ export interface CollectedFiles {
   schemas: string[];
   /** Paths that do not exist or cannot be listed, with why. */
   problems: string[];
+  /** What was passed over while walking folders, with why: a link to nothing, a link that loops. */
+  notices: string[];
 }
 
 /**
  * Expands the command line's paths into template files and `mergewise.json` files, in a stable order.
- * In folders, a template is a file `isTemplate` accepts (by default, by its extension).
+ * In folders, a template is a file `isTemplate` accepts (by default, by its extension). Links are
+ * followed; a file reached by several paths is taken once, by the first path it is reached by.
  */
 export function collectFiles(inputs: string[], cwd: string, isTemplate: (file: string) => boolean = isTemplateFile): CollectedFiles {
-  const collected: CollectedFiles = { templates: [], schemas: [], problems: [] };
+  const collected: CollectedFiles = { templates: [], schemas: [], problems: [], notices: [] };
+  const walker = new Walker(collected, cwd, isTemplate);
   for (const input of inputs) {
     const absolute = path.resolve(cwd, input);
     let stat: fs.Stats;
@@ -28,32 +31,94 @@ export function collectFiles(inputs: string[], cwd: string, isTemplate: (file: s
       collected.problems.push(`${input}: no such file or folder.`);
       continue;
     }
-    if (stat.isDirectory()) walk(absolute, collected, isTemplate);
-    else if (path.basename(absolute) === SCHEMA_FILE_NAME) collected.schemas.push(absolute);
-    else collected.templates.push(absolute);
+    if (stat.isDirectory()) walker.walk(absolute, []);
+    else walker.addFile(absolute, path.basename(absolute) === SCHEMA_FILE_NAME ? 'schema' : 'template');
   }
-  collected.templates = [...new Set(collected.templates)];
-  collected.schemas = [...new Set(collected.schemas)];
   return collected;
 }
 
-function walk(dir: string, collected: CollectedFiles, isTemplate: (file: string) => boolean): void {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (error) {
-    collected.problems.push(`${dir}: cannot be listed (${(error as Error).message}).`);
-    return;
+class Walker {
+  /** Real paths of the files taken and of the folders walked: each is taken once. */
+  private readonly seenFiles = new Set<string>();
+  private readonly seenFolders = new Set<string>();
+
+  constructor(private readonly collected: CollectedFiles, private readonly cwd: string, private readonly isTemplate: (file: string) => boolean) {}
+
+  /** `real`: the file's real path, when known already. */
+  addFile(file: string, kind: 'schema' | 'template', real = realPath(file)): void {
+    if (this.seenFiles.has(real)) return;
+    this.seenFiles.add(real);
+    (kind === 'schema' ? this.collected.schemas : this.collected.templates).push(file);
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) walk(full, collected, isTemplate);
-    } else if (entry.name === SCHEMA_FILE_NAME) {
-      collected.schemas.push(full);
-    } else if (entry.isFile() && isTemplate(full)) {
-      collected.templates.push(full);
+
+  /** `ancestors`: the real paths of the folders this one was reached through, to tell a link that loops. */
+  walk(dir: string, ancestors: string[]): void {
+    const real = realPath(dir);
+    if (ancestors.includes(real)) {
+      this.collected.notices.push(`${this.shown(dir)}: skipped, a link to ${linkTarget(dir)}, a folder it is inside of: following it would loop.`);
+      return;
     }
+    // Reached before through another link: its files are taken already.
+    if (this.seenFolders.has(real)) return;
+    this.seenFolders.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      this.collected.problems.push(`${dir}: cannot be listed (${(error as Error).message}).`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const inside = [...ancestors, real];
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      // Without a link, the real path follows from the folder's, with no call to the file system.
+      let realFile: string | undefined = path.join(real, entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        let target: fs.Stats;
+        try {
+          target = fs.statSync(full);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          this.collected.notices.push(code === 'ELOOP'
+            ? `${this.shown(full)}: skipped, a link that leads back to itself.`
+            : `${this.shown(full)}: skipped, a link to ${linkTarget(full)}, which ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`}.`);
+          continue;
+        }
+        isDirectory = target.isDirectory();
+        isFile = target.isFile();
+        realFile = undefined;
+      }
+      if (isDirectory) {
+        if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) this.walk(full, inside);
+      } else if (entry.name === SCHEMA_FILE_NAME) {
+        this.addFile(full, 'schema', realFile);
+      } else if (isFile && this.isTemplate(full)) {
+        this.addFile(full, 'template', realFile);
+      }
+    }
+  }
+
+  private shown(file: string): string {
+    const relative = path.relative(this.cwd, file);
+    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? toPosix(relative) : file;
+  }
+}
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+function linkTarget(link: string): string {
+  try {
+    return fs.readlinkSync(link);
+  } catch {
+    return 'a file';
   }
 }

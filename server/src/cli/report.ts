@@ -82,6 +82,8 @@ interface PreparedReport {
   /** What the run is given, and what a worker builds the same from. */
   input: ReportRunInput;
   job: ReportJob;
+  /** What walking the folders passed over (a link to nothing), for the report's notices. */
+  collectNotices: string[];
   baseline?: SendReadinessReport;
 }
 
@@ -104,7 +106,7 @@ function prepareReport(options: ReportOptions): PreparedReport {
   const collected = collectFiles(options.paths.length ? options.paths : ['.'], cwd, (file) => isTemplateIn(index, file));
   if (collected.problems.length) throw new UsageError(collected.problems.join('\n'));
   const job: ReportJob = { cwd, outDir, paths: options.paths, templates: collected.templates, now: (options.now ?? new Date()).getTime() };
-  return { input: reportRunInput(job), job, ...(baseline ? { baseline } : {}) };
+  return { input: reportRunInput(job), job, collectNotices: collected.notices, ...(baseline ? { baseline } : {}) };
 }
 
 /** What a run over these templates reads, on the main thread or a worker's: the files on disk, as `check` reads them. */
@@ -129,7 +131,8 @@ export function reportRunInput(job: ReportJob): ReportRunInput {
 
 function writeReport(options: ReportOptions, prepared: PreparedReport, result: ReportRunResult): ReportRun {
   const { report, frames } = result;
-  const { job: { outDir }, baseline } = prepared;
+  const { job: { outDir }, baseline, collectNotices } = prepared;
+  report.notices = [...collectNotices, ...report.notices];
   const delta: BaselineDelta | undefined = baseline ? compareReports(baseline, report) : undefined;
   const [name, content] = options.format === 'json' ? ['report.json', `${JSON.stringify(report, null, 2)}\n`]
     : options.format === 'markdown' ? ['report.md', reportMarkdown(report, delta)]
