@@ -240,6 +240,13 @@ describe('Klaviyo preview rendering', () => {
     assert.equal(result.output, '<p>$1,234.50</p><p>$3.50</p>');
   });
 
+  test('`{% coupon_code %}` and a catalog lookup\'s `catalog_item` are Klaviyo\'s own: no error, no recipient field', () => {
+    const text = "<p>Code: {% coupon_code 'WELCOME10' %}</p>{% catalog product_id %}<a href=\"{{ catalog_item.url }}\">{{ catalog_item.title }}</a>{% endcatalog %}";
+    assert.deepEqual(errors(text), []);
+    assert.deepEqual(klaviyo.scan(text).uses.map((use) => use.path), ['product_id']);
+    assert.match(render(text, { product_id: 'p1' }).output, /Code: \[WELCOME10 code\]/);
+  });
+
   test('`{% empty %}` runs for an empty list, and dates use Django formats', () => {
     const result = render(`{% for item in items %}{{ item }}{% empty %}none{% endfor %} {{ trial_end|date:'F j, Y' }}`, {
       items: [], trial_end: '2026-12-03T10:00:00Z',

@@ -27,7 +27,7 @@ export const klaviyoFlavor: DjangoFlavor = {
   standaloneTags: [
     'unsubscribe', 'unsubscribe_link', 'unsubscribe_url', 'manage_preferences', 'manage_preferences_link',
     'manage_preferences_url', 'web_view', 'web_view_link', 'web_view_url', 'current_year', 'today', 'now',
-    'currency_format',
+    'currency_format', 'coupon_code',
   ],
   unknownTagsAreErrors: true,
   otherTags: [],
@@ -52,6 +52,8 @@ export const klaviyoFlavor: DjangoFlavor = {
       case 'today': case 'now': return formatDjangoDate(new Date(), label ?? 'N j, Y');
       // In the account's currency, which the preview cannot know: dollars stand in for it.
       case 'currency_format': return currencyText(args[0]);
+      // Each recipient's own code, made at send time: a stand-in the preview says is one.
+      case 'coupon_code': return `[${typeof args[0] === 'string' ? args[0] : 'coupon'} code]`;
       default: return '';
     }
   },

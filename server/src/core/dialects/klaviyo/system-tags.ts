@@ -21,6 +21,8 @@ const ENTRIES: SystemTag[] = [
   { name: 'web_view_link', tag: true, description: 'The web version\'s address, for your own link.' },
   { name: 'web_view_url', tag: true, description: 'The web version\'s address, for your own link.' },
   { name: 'currency_format', tag: true, description: 'A price in the account\'s currency: `{% currency_format event.value|floatformat:2 %}`.' },
+  { name: 'coupon_code', tag: true, description: 'A unique code from a coupon set up in Klaviyo, one per recipient: `{% coupon_code \'WELCOME10\' %}`.' },
+  { name: 'catalog_item.', prefix: true, example: 'catalog_item.title', description: 'The catalog item `{% catalog event.ProductID %}…{% endcatalog %}` looked up (its `title`, `url`, `price`, `featured_image`…): the catalog\'s data, not the recipient\'s.' },
   { name: 'current_year', tag: true, description: 'The year of the send.' },
   { name: 'today', tag: true, description: 'The date of the send (`{% today \'%B %d\' %}` formats it).' },
   { name: 'now', tag: true, description: NOW },
