@@ -119,4 +119,19 @@ describe('audience sources as exports come', () => {
     const fields = Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8')).fields);
     assert.deepEqual(fields, ['plan', 'visits']);
   });
+
+  test('US dates (month/day) are read as such, though the first rows could be day/month, and no row is dropped', async () => {
+    // More ambiguous rows than DuckDB's sniffer samples, then dates only month/day reads.
+    const ambiguous = Array.from({ length: 21_000 }, () => 'Ana,01/02/2026,11/01/2026');
+    const dir = workspace({
+      'mergewise.json': JSON.stringify({ fields: { first_name: { type: 'string', maxAgeDays: 40 }, signup: { type: 'date' } } }),
+      'data.csv': ['first_name,signup,updated_at', ...ambiguous, 'Ben,12/25/2025,11/25/2026', ''].join('\n'),
+    });
+    const measured = await report(dir, ['--data', 'data.csv']);
+    assert.equal(measured.malformedRows, undefined);
+    assert.equal(measured.source.rows, 21_001);
+    assert.equal(measured.fields.signup.filled, 21_001);
+    // November 1st is 29 days before NOW; January 11th would be stale.
+    assert.equal(measured.fields.first_name.stale, 0);
+  });
 });

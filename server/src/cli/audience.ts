@@ -382,7 +382,7 @@ async function describeSource(connection: DuckDBConnection, kind: SourceKind, fi
   let relation: string;
   switch (kind) {
     case 'csv':
-      relation = csvRelation(files);
+      relation = csvRelation(files, await dayMonthDates(connection, files, io));
       break;
     case 'json': {
       const arrays = files.filter((f) => f.jsonArray).length;
@@ -464,11 +464,56 @@ function timestampsAsUtc(source: DescribedSource): DescribedSource {
  * and delimiter) and put together by column name. Rows that do not fit are recorded (`csvRejects`),
  * never quoted. `NULL`, `null` and `\\N`, as databases export an empty value, are empty.
  */
-function csvRelation(files: SourceFile[]): string {
-  const read = (file: SourceFile) => `read_csv([${quoteString(file.path)}], auto_detect = true, store_rejects = true, rejects_limit = 0, nullstr = ['', 'NULL', 'null', '\\N'])`;
+function csvRelation(files: SourceFile[], dates: ReadonlyMap<SourceFile, DayMonthDates> = new Map()): string {
+  const read = (file: SourceFile) => {
+    const options = `auto_detect = true, store_rejects = true, rejects_limit = 0, nullstr = ['', 'NULL', 'null', '\\N']`;
+    const columns = dates.get(file)?.columns;
+    if (!columns?.length) return `read_csv([${quoteString(file.path)}], ${options})`;
+    return `(SELECT * REPLACE (${columns.map((c) => `${parseDayMonth(c, dates.get(file)!.formats)} AS ${quoteIdentifier(c.name)}`).join(', ')}) ` +
+      `FROM read_csv([${quoteString(file.path)}], ${options}, types = {${columns.map((c) => `${quoteString(c.name)}: 'VARCHAR'`).join(', ')}}))`;
+  };
   if (files.length === 1) return read(files[0]);
   // read_csv's own union_by_name cannot record rejected rows: one read per file, in one scan of the query.
   return `(${files.map((file) => `SELECT * FROM ${read(file)}`).join('\n  UNION ALL BY NAME ')})`;
+}
+
+/** A CSV file's date columns in a day/month or month/day order, read as text and parsed value by value. */
+interface DayMonthDates {
+  columns: { name: string; type: string }[];
+  /** strptime formats, in the order the whole file's values tell. */
+  formats: string[];
+}
+
+/** The value parsed by the formats (or as ISO 8601), NULL when it reads as none: a value that does not read never drops its row. */
+function parseDayMonth(column: { name: string; type: string }, formats: string[]): string {
+  const text = quoteIdentifier(column.name);
+  const parsed = `coalesce(try_strptime(trim(${text}), [${formats.map(quoteString).join(', ')}]), TRY_CAST(${text} AS TIMESTAMP))`;
+  return column.type === 'DATE' ? `CAST(${parsed} AS DATE)` : parsed;
+}
+
+/**
+ * DuckDB's sniffer fixes one date format from the first rows: on 01/02/2026 it may choose day/month,
+ * and then drops every row holding 12/25/2026 as malformed. Where it chose a day/month or month/day
+ * format, the file's date columns are read as text and parsed per value, in the order all the
+ * file's values tell (a first number over 12: day first; a second one: month first; else as sniffed).
+ * Only the largest first and second numbers come back.
+ */
+async function dayMonthDates(connection: DuckDBConnection, files: SourceFile[], io: AudienceIo): Promise<Map<SourceFile, DayMonthDates>> {
+  const found = new Map<SourceFile, DayMonthDates>();
+  for (const file of files) {
+    const [sniffed] = await run(connection, `SELECT DateFormat AS d, TimestampFormat AS t, Columns AS c FROM sniff_csv(${quoteString(file.path)})`, file.shown, io);
+    const formats = [sniffed?.d, sniffed?.t].filter((f): f is string => typeof f === 'string' && /^%[dm]\W%[md]\W/.test(f));
+    if (!formats.length) continue;
+    const columns = ((sniffed.c ?? []) as { name: string; type: string }[]).filter((c) => c.type === 'DATE' || c.type === 'TIMESTAMP');
+    if (!columns.length) continue;
+    const part = (n: 1 | 2, c: { name: string }) => `max(TRY_CAST(regexp_extract(${quoteIdentifier(c.name)}, '^\\s*(\\d{1,2})\\D(\\d{1,2})\\D', ${n}) AS INTEGER))`;
+    const [largest] = await run(connection, `SELECT greatest(${columns.map((c) => part(1, c)).join(', ')}) AS first, greatest(${columns.map((c) => part(2, c)).join(', ')}) AS second ` +
+      `FROM read_csv([${quoteString(file.path)}], auto_detect = true, ignore_errors = true, types = {${columns.map((c) => `${quoteString(c.name)}: 'VARCHAR'`).join(', ')}})`, file.shown, io);
+    const dayFirst = Number(largest?.first ?? 0) > 12 ? true : Number(largest?.second ?? 0) > 12 ? false : formats[0].startsWith('%d');
+    const ordered = formats.map((f) => (f.startsWith('%d') === dayFirst ? f : f.replace(/^%([dm])(\W)%([md])/, '%$3$2%$1')));
+    found.set(file, { columns, formats: ordered });
+  }
+  return found;
 }
 
 /** The columns; when several files cannot be read together, the first that cannot be read alone is named. */
