@@ -262,3 +262,17 @@ describe('init: merging into an existing mergewise.json', () => {
     assert.equal(complete.schemaText, existingText);
   });
 });
+
+describe('init: the recipient\'s own email address', () => {
+  test('is written required (every platform needs it to send), in each platform\'s spelling; someone else\'s is not', () => {
+    const proposal = proposeSchema({ templates: [
+      template('emails/a.html', 'mailchimp', '<p>Sent to *|EMAIL|* by *|FNAME|*</p>'),
+      template('emails/b.liquid', 'liquid', '{{ customer.email }} {{ referrer.email }} {% for r in friends %}{{ r.email }}{% endfor %}'),
+      template('emails/c.hbs', 'handlebars', '{{email}}'),
+    ] });
+    const fields = fieldsOf(proposal.schemaText);
+    const required = [...fields.values()].filter((f) => f.required).map((f) => f.path).sort();
+    assert.deepEqual(required, ['EMAIL', 'customer.email', 'email']);
+    assert.equal(fields.get('FNAME')?.required, false);
+  });
+});

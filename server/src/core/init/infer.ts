@@ -20,6 +20,8 @@ export interface InferredField {
   aliases: Partial<Record<DialectId, string>>;
   /** Only tested in conditions (`if x`): a flag or text. */
   conditionOnly: boolean;
+  /** The recipient's own email address (`EMAIL`, `customer.email`): every platform needs it to send at all. */
+  required?: boolean;
   uses: number;
   dialects: DialectId[];
 }
@@ -86,9 +88,23 @@ function infer(item: FieldEvidence): InferredField {
     uses: item.uses,
     dialects: [...item.dialects].sort(),
   };
+  if (isRecipientAddress(item.path, Object.values(field.aliases))) field.required = true;
   if (told.length > 1) field.typeConflict = told;
   const fallbacks = [...item.fallbacks].sort(([a], [b]) => comparePaths(a, b));
   if (fallbacks.length === 1 && type !== 'array') field.fallback = fallbacks[0][0];
   else if (fallbacks.length > 1) field.fallbackConflict = fallbacks.map(([value, uses]) => ({ value, uses }));
   return field;
+}
+
+const ADDRESS = /^(?:e-?mail(?:[ _]?addr(?:ess)?)?)$/i;
+/** Where platforms keep the recipient's profile; `referrer.email` or `items[].email` is someone else's. */
+const PROFILE_ROOT = /^(?:customer|user|person|contact|lead|subscriber|recipient|profile|member|to)$/i;
+
+/** Whether a path (or one of its platform names) is the recipient's email address: `EMAIL`, `customer.email`, `lead.Email Address`. */
+function isRecipientAddress(path: string, names: string[]): boolean {
+  return [path, ...names].some((name) => {
+    if (name.includes('[]')) return false;
+    const segments = name.split('.');
+    return ADDRESS.test(segments[segments.length - 1]) && (segments.length === 1 || (segments.length === 2 && PROFILE_ROOT.test(segments[0])));
+  });
 }

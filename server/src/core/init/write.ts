@@ -20,6 +20,7 @@ function fieldEntry(field: WrittenField, items: WrittenField[] | undefined, byPa
   if (field.description !== undefined) entry.description = field.description;
   if (field.fallback !== undefined) entry.fallback = field.fallback;
   if (Object.keys(field.aliases).length) entry.aliases = field.aliases;
+  if (field.required) entry.required = true;
   if (items?.length) entry.items = { fields: fieldsObject(items, `${field.path}[].`, byParent) };
   return entry;
 }
