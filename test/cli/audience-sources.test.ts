@@ -134,4 +134,20 @@ describe('audience sources as exports come', () => {
     // November 1st is 29 days before NOW; January 11th would be stale.
     assert.equal(measured.fields.first_name.stale, 0);
   });
+
+  test('an updated-at column of epoch seconds or milliseconds is read', async () => {
+    const seconds = (iso: string) => Date.parse(iso) / 1000;
+    const schema = JSON.stringify({ fields: { first_name: { type: 'string', maxAgeDays: 30 } } });
+    const dir = workspace({
+      'mergewise.json': schema,
+      // 10 days old and 100 days old.
+      'ms.csv': `first_name,updated_at\nAna,${seconds('2026-11-20T00:00:00Z') * 1000}\nBen,${seconds('2026-08-22T00:00:00Z') * 1000}\n`,
+      's.jsonl': `{"first_name":"Ana","updated_at":${seconds('2026-11-20T00:00:00Z')}}\n{"first_name":"Ben","updated_at":${seconds('2026-08-22T00:00:00Z')}}\n`,
+    });
+    for (const file of ['ms.csv', 's.jsonl']) {
+      const measured = await report(dir, ['--data', file]);
+      assert.equal(measured.fields.first_name.stale, 1, file);
+      assert.ok(!measured.fields.first_name.staleUnknown, file);
+    }
+  });
 });

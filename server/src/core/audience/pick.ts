@@ -7,6 +7,7 @@
  */
 import type { FieldColumn, ColumnValue } from './columns';
 import { filledSql } from './columns';
+import { duckdb } from './sql/duckdb';
 import { filledFlag, staleFlag, type ConditionRegistry, type Reach, type TemplatePlan } from './plan';
 import type { Sensitivity } from '../schema/types';
 
@@ -113,6 +114,7 @@ const valueColumn = (i: number) => `v${i}`;
 const updatedColumn = (i: number) => `u${i}`;
 
 function timestamp(value: ColumnValue): string {
+  if (value.kind === 'number') return duckdb.epochTimestamp(value.sql);
   return value.kind === 'date' ? `CAST(${value.sql} AS TIMESTAMPTZ)` : `TRY_CAST(CAST(${value.sql} AS VARCHAR) AS TIMESTAMPTZ)`;
 }
 

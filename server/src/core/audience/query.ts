@@ -52,6 +52,7 @@ function typedCast(field: FieldColumn, sql: SqlDialect): string | undefined {
 }
 
 function timestamp(value: ColumnValue, sql: SqlDialect): string {
+  if (value.kind === 'number') return sql.epochTimestamp(value.sql);
   return value.kind === 'date' ? sql.cast(value.sql, 'timestamp') : sql.tryCast(sql.cast(value.sql, 'text'), 'timestamp');
 }
 

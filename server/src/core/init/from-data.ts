@@ -10,6 +10,7 @@
 import { applyEdits, modify, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
 import { DEFAULT_UPDATED_AT_COLUMNS, fieldSegment, filledSql, GENERATED_COLUMN_NAME, kindOfType, mapColumns, quoteIdentifier, quoteString, structMembers, type SourceColumn, type ValueKind } from '../audience/columns';
 import { plain } from '../audience/pick';
+import { duckdb } from '../audience/sql/duckdb';
 import { loadSchema, SCHEMA_FILE_NAME } from '../schema/load';
 import type { FieldType } from '../schema/types';
 import { PROPOSAL_MARKER, proposeFor, words } from './proposals';
@@ -186,8 +187,10 @@ export function profileSql(relation: string, where: string | undefined, fields: 
     candidates.push(`approx_top_k(${field.sql}, ${EXAMPLE_CANDIDATES}) FILTER (WHERE ${filled}) AS ${name}`);
     parts.push(`list_filter(map_entries(histogram(${field.sql}) FILTER (WHERE ${filled} AND list_contains(candidates.${name}, ${field.sql}))), e -> e.value >= ${MIN_EXAMPLE_ROWS}) AS "e${i}"`);
   });
-  if (updatedAt && ['date', 'text'].includes(kindOfType(updatedAt.type))) {
-    const ts = kindOfType(updatedAt.type) === 'date' ? `CAST(${quoteIdentifier(updatedAt.name)} AS TIMESTAMPTZ)` : `TRY_CAST(${quoteIdentifier(updatedAt.name)} AS TIMESTAMPTZ)`;
+  const updatedKind = updatedAt && kindOfType(updatedAt.type);
+  if (updatedAt && (updatedKind === 'date' || updatedKind === 'text' || updatedKind === 'number')) {
+    const column = quoteIdentifier(updatedAt.name);
+    const ts = updatedKind === 'date' ? `CAST(${column} AS TIMESTAMPTZ)` : updatedKind === 'number' ? duckdb.epochTimestamp(column) : `TRY_CAST(${column} AS TIMESTAMPTZ)`;
     parts.push(`quantile_cont(date_diff('day', ${ts}, TIMESTAMPTZ '${now.toISOString()}'), 0.95) AS "age95"`);
   }
   const filter = where ? `\nWHERE ${where}` : '';

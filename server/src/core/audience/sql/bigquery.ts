@@ -1,5 +1,5 @@
 /** BigQuery (GoogleSQL). `--table` may be `project.dataset.table`; a name with a hyphen is quoted whole. */
-import { asText, escapedString, FALSE_TEXTS, TRUE_TEXTS, type SqlDialect, type SqlType } from './dialect';
+import { asText, EPOCH_MILLISECONDS_FROM, escapedString, FALSE_TEXTS, TRUE_TEXTS, type SqlDialect, type SqlType } from './dialect';
 
 const TYPES: Record<SqlType, string> = { text: 'STRING', double: 'FLOAT64', boolean: 'BOOL', timestamp: 'TIMESTAMP' };
 
@@ -30,6 +30,7 @@ export const bigquery: SqlDialect = {
   structMember: (sql, name) => `${sql}.${identifier(name)}`,
   jsonMember: (sql, path) => `JSON_VALUE(${sql}, ${escapedString(`$${path.map((s) => (simple.test(s) ? `.${s}` : `.${JSON.stringify(s)}`)).join('')}`)})`,
   timestamp: (iso) => `TIMESTAMP '${iso}'`,
+  epochTimestamp: (sql) => `TIMESTAMP_MILLIS(CAST(CASE WHEN ABS(${sql}) >= ${EPOCH_MILLISECONDS_FROM} THEN ${sql} ELSE ${sql} * 1000 END AS INT64))`,
   daysBefore: (timestamp, days) => `TIMESTAMP_SUB(${timestamp}, INTERVAL ${days} DAY)`,
   countIf: (condition) => `COUNTIF(${condition})`,
 };

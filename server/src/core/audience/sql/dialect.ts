@@ -38,6 +38,8 @@ export interface SqlDialect {
   jsonMember(sql: string, path: string[]): string;
   /** A timestamp with time zone, from an ISO 8601 UTC text. */
   timestamp(iso: string): string;
+  /** A timestamp from a number of seconds or milliseconds since 1970 (`EPOCH_MILLISECONDS_FROM` and up: milliseconds). */
+  epochTimestamp(sql: string): string;
   /** `timestamp - days`. */
   daysBefore(timestamp: string, days: number): string;
   /** How many rows the condition holds for. */
@@ -70,6 +72,9 @@ export function tableName(name: string, identifier: (part: string) => string): s
 /** Texts that read as true or false, as DuckDB reads them: for engines without a safe boolean cast. */
 export const TRUE_TEXTS = ['true', 't', 'yes', 'y', '1'];
 export const FALSE_TEXTS = ['false', 'f', 'no', 'n', '0'];
+
+/** Epoch numbers from here up are milliseconds: as seconds they would be after the year 5000. */
+export const EPOCH_MILLISECONDS_FROM = 100_000_000_000;
 
 /** A number as text (regular expression), for engines without a safe numeric cast. */
 export const NUMBER_PATTERN = '^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$';

@@ -1,5 +1,5 @@
 /** DuckDB: the embedded engine; `--emit-sql duckdb` prints exactly what it runs. */
-import { quoteWith, standardString, tableName, type SqlDialect, type SqlType } from './dialect';
+import { EPOCH_MILLISECONDS_FROM, quoteWith, standardString, tableName, type SqlDialect, type SqlType } from './dialect';
 
 const TYPES: Record<SqlType, string> = { text: 'VARCHAR', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMPTZ' };
 
@@ -27,6 +27,7 @@ export const duckdb: SqlDialect = {
   structMember: (sql, name) => `struct_extract(${sql}, ${standardString(name)})`,
   jsonMember: (sql, path) => `json_extract_string(${sql}, ${standardString(`$${path.map((s) => `.${JSON.stringify(s)}`).join('')}`)})`,
   timestamp: (iso) => `TIMESTAMPTZ '${iso}'`,
+  epochTimestamp: (sql) => `to_timestamp(CASE WHEN abs(${sql}) >= ${EPOCH_MILLISECONDS_FROM} THEN ${sql} / 1000 ELSE ${sql} END)`,
   daysBefore: (timestamp, days) => `(${timestamp} - INTERVAL (${days}) DAY)`,
   countIf: (condition) => `count_if(${condition})`,
 };

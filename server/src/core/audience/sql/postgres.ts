@@ -5,7 +5,7 @@
  * members are read through `to_jsonb`, so a composite column and a `jsonb` column both work (a list
  * member as `text[]`).
  */
-import { asText, FALSE_TEXTS, NUMBER_PATTERN, quoteWith, standardString, tableName, TIMESTAMP_PATTERN, TRUE_TEXTS, type SqlDialect, type SqlType } from './dialect';
+import { asText, EPOCH_MILLISECONDS_FROM, FALSE_TEXTS, NUMBER_PATTERN, quoteWith, standardString, tableName, TIMESTAMP_PATTERN, TRUE_TEXTS, type SqlDialect, type SqlType } from './dialect';
 
 const TYPES: Record<SqlType, string> = { text: 'text', double: 'double precision', boolean: 'boolean', timestamp: 'timestamptz' };
 
@@ -41,6 +41,7 @@ export const postgres: SqlDialect = {
   },
   jsonMember: (sql, path) => `jsonb_extract_path_text(CAST(${sql} AS jsonb), ${path.map(standardString).join(', ')})`,
   timestamp: (iso) => `CAST('${iso}' AS timestamptz)`,
+  epochTimestamp: (sql) => `to_timestamp(CASE WHEN abs(${sql}) >= ${EPOCH_MILLISECONDS_FROM} THEN ${sql} / 1000.0 ELSE ${sql} END)`,
   daysBefore: (timestamp, days) => `(${timestamp} - INTERVAL '${days} days')`,
   countIf: (condition) => `count(*) FILTER (WHERE ${condition})`,
 };

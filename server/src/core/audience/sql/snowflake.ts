@@ -2,7 +2,7 @@
  * Snowflake. TRY_CAST reads only text, so values are cast to VARCHAR first. Structs are OBJECT or
  * VARIANT columns (members read with GET); JSON text is read with JSON_EXTRACT_PATH_TEXT.
  */
-import { asText, escapedString, quoteWith, tableName, type SqlDialect, type SqlType } from './dialect';
+import { asText, EPOCH_MILLISECONDS_FROM, escapedString, quoteWith, tableName, type SqlDialect, type SqlType } from './dialect';
 
 const TYPES: Record<SqlType, string> = { text: 'VARCHAR', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP_TZ' };
 
@@ -24,6 +24,7 @@ export const snowflake: SqlDialect = {
   structMember: (sql, name) => `GET(${sql}, ${escapedString(name)})`,
   jsonMember: (sql, path) => `JSON_EXTRACT_PATH_TEXT(CAST(${sql} AS VARCHAR), ${escapedString(path.map((s) => (simple.test(s) ? s : JSON.stringify(s))).join('.'))})`,
   timestamp: (iso) => `CAST('${iso}' AS TIMESTAMP_TZ)`,
+  epochTimestamp: (sql) => `TO_TIMESTAMP_TZ(CASE WHEN ABS(${sql}) >= ${EPOCH_MILLISECONDS_FROM} THEN ${sql} / 1000 ELSE ${sql} END)`,
   daysBefore: (timestamp, days) => `DATEADD(day, -${days}, ${timestamp})`,
   countIf: (condition) => `COUNT_IF(${condition})`,
 };

@@ -4,7 +4,7 @@
  * stops the query under ANSI mode. Struct members are read as `column['member']`; list membership
  * of a text is `array_contains`, which needs a list of text.
  */
-import { asText, escapedString, FALSE_TEXTS, NUMBER_PATTERN, quoteWith, tableName, TIMESTAMP_PATTERN, TRUE_TEXTS, type SqlDialect, type SqlType } from './dialect';
+import { asText, EPOCH_MILLISECONDS_FROM, escapedString, FALSE_TEXTS, NUMBER_PATTERN, quoteWith, tableName, TIMESTAMP_PATTERN, TRUE_TEXTS, type SqlDialect, type SqlType } from './dialect';
 
 const TYPES: Record<SqlType, string> = { text: 'STRING', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP' };
 
@@ -36,6 +36,7 @@ export const spark: SqlDialect = {
   structMember: (sql, name) => `${sql}[${escapedString(name)}]`,
   jsonMember: (sql, path) => `get_json_object(${sql}, ${escapedString(`$${path.map((s) => (simple.test(s) ? `.${s}` : `[${escapedString(s)}]`)).join('')}`)})`,
   timestamp: (iso) => `CAST('${iso}' AS TIMESTAMP)`,
+  epochTimestamp: (sql) => `timestamp_millis(CAST(CASE WHEN abs(${sql}) >= ${EPOCH_MILLISECONDS_FROM} THEN ${sql} ELSE ${sql} * 1000 END AS BIGINT))`,
   daysBefore: (timestamp, days) => `(${timestamp} - INTERVAL '${days}' DAY)`,
   countIf: (condition) => `count_if(${condition})`,
 };
