@@ -80,3 +80,54 @@ describe('mergewise report: links in the folders it walks', () => {
     assert.equal(run.code, 0, run.stderr);
   });
 });
+
+describe('mergewise check: folders it skips', () => {
+  test('dist, out and node_modules are skipped, unless a templates glob names the folder', () => {
+    const files = { 'emails/a.liquid': 'Hi\n', 'dist/emails/built.html': TYPO, 'out/b.liquid': TYPO, 'node_modules/x/c.liquid': TYPO };
+    const plain = check(ws({ 'mergewise.json': SCHEMA, ...files }));
+    assert.deepEqual(paths(plain.report), ['emails/a.liquid', 'mergewise.json']);
+    assert.equal(plain.code, 0);
+
+    const named = JSON.stringify({ ...JSON.parse(SCHEMA), templates: { 'dist/emails/*.html': 'liquid' } });
+    const withGlob = check(ws({ 'mergewise.json': named, ...files }));
+    assert.deepEqual(paths(withGlob.report), ['dist/emails/built.html', 'emails/a.liquid', 'mergewise.json']);
+    assert.equal(withGlob.code, 1);
+
+    // A glob that reaches every folder names none of them.
+    const everywhere = JSON.stringify({ ...JSON.parse(SCHEMA), templates: { '**/*.html': 'liquid' } });
+    assert.deepEqual(paths(check(ws({ 'mergewise.json': everywhere, ...files })).report), ['emails/a.liquid', 'mergewise.json']);
+  });
+});
+
+describe('pages Mergewise wrote are not read as templates', () => {
+  const files = {
+    'mergewise.json': JSON.stringify({ fields: { orders: { type: 'array', items: { fields: { title: {} } } } }, recipients: ['recipients/*.json'] }),
+    'emails/welcome.hbs': '{{#each orders}}<p>{{title}}</p>{{/each}}\n',
+    'recipients/ana.json': JSON.stringify({ $name: 'Ana', orders: [{ title: 'Boots' }] }),
+  };
+
+  test('check after report --out and preview --out reads only the templates', () => {
+    const dir = ws(files);
+    assert.equal(cli(['report', '--out', 'mergewise-report'], dir).code, 0);
+    assert.equal(cli(['preview', 'emails/welcome.hbs', '--out', 'previews'], dir).code, 0);
+    const run = check(dir);
+    assert.deepEqual(paths(run.report), ['emails/welcome.hbs', 'mergewise.json']);
+    assert.equal(run.code, 0, JSON.stringify(run.report));
+    assert.deepEqual(run.report.notices, []);
+  });
+
+  test('report does not count its own earlier page', () => {
+    const dir = ws(files);
+    cli(['report', '--out', 'mergewise-report'], dir);
+    const again = cli(['report', '--out', 'mergewise-report'], dir);
+    assert.match(again.stdout, /^1 of 1 templates ready to send/);
+  });
+
+  test('named on the command line, such a page is skipped with a notice', () => {
+    const dir = ws(files);
+    cli(['report', '--out', 'mergewise-report'], dir);
+    const run = check(dir, 'mergewise-report/report.html', 'emails');
+    assert.deepEqual(paths(run.report), ['emails/welcome.hbs', 'mergewise.json']);
+    assert.deepEqual(run.report.notices, ['mergewise-report/report.html: skipped, a page Mergewise wrote (report --out or preview --out), not a template.']);
+  });
+});

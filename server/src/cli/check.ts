@@ -10,7 +10,7 @@ import {
 } from '../core/workspace';
 import { usesThroughPartials } from '../core/partials/analyze';
 import { PartialWorkspace } from '../core/partials/workspace';
-import { collectFiles } from './collect';
+import { collectTemplates, isGeneratedPage } from './collect';
 import { summarize, writeFileAtomically, type FixMode, type FixSummary } from './fix';
 import { LineIndex } from '../core/positions';
 import { nodeFileSystem } from '../node-fs';
@@ -161,7 +161,7 @@ export class CheckRun {
     this.display = displayPaths(options.cwd);
     this.index = new RunSchemaIndex(nodeFileSystem, options.severityOverrides);
     // A file a `templates` glob names is checked whatever its extension, or skipped with a notice.
-    const collected = collectFiles(options.paths.length ? options.paths : ['.'], options.cwd, (file) => isTemplateIn(this.index, file));
+    const collected = collectTemplates(options.paths.length ? options.paths : ['.'], options.cwd, this.index);
     this.templates = collected.templates;
     this.schemaFiles = new Set(collected.schemas);
     this.report = {
@@ -465,7 +465,11 @@ export function includerUniverse(templates: string[], index: SchemaIndex): strin
     if (schemaFile) dirs.add(path.dirname(schemaFile));
   }
   for (const dir of dirs) {
-    for (const file of nodeFileSystem.listFiles(dir)) if (isTemplateIn(index, path.join(dir, file))) all.add(path.join(dir, file));
+    for (const file of nodeFileSystem.listFiles(dir)) {
+      const full = path.join(dir, file);
+      // A report page quotes merge tags: read for includes, it would count as a template that sends partials.
+      if (isTemplateIn(index, full) && !isGeneratedPage(full)) all.add(full);
+    }
   }
   return [...all];
 }

@@ -1,9 +1,29 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { matchesGlob } from '../core/purposes';
 import { SCHEMA_FILE_NAME } from '../core/schema/load';
-import { isTemplateFile, toPosix } from '../core/workspace';
+import { isTemplateFile, isTemplateIn, toPosix, type SchemaIndex } from '../core/workspace';
 
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out']);
+/**
+ * Folders of dependencies and build output, not walked (nor are dot-folders) unless a `templates`
+ * glob names them (see `templatesGlobNames`).
+ */
+const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'out']);
+
+/**
+ * What the pages `mergewise report --out` and `mergewise preview --out` write carry in their head,
+ * so that a later `check` or `report` does not read them as templates: they quote the findings'
+ * messages and the merge tags they are about.
+ */
+const GENERATOR_META = '<meta name="generator" content="mergewise">';
+const CHARSET_META = '<meta charset="utf-8">';
+/** The marker comes right after the charset, which HTML wants within the first 1024 bytes. */
+const MARKER_WITHIN_BYTES = 1024;
+
+/** The page with Mergewise's generator marker after its charset. */
+export function markAsGenerated(html: string): string {
+  return html.replace(CHARSET_META, `${CHARSET_META}\n${GENERATOR_META}`);
+}
 
 export interface CollectedFiles {
   templates: string[];
@@ -19,9 +39,11 @@ export interface CollectedFiles {
  * In folders, a template is a file `isTemplate` accepts (by default, by its extension). Links are
  * followed; a file reached by several paths is taken once, by the first path it is reached by.
  */
-export function collectFiles(inputs: string[], cwd: string, isTemplate: (file: string) => boolean = isTemplateFile): CollectedFiles {
+export function collectFiles(
+  inputs: string[], cwd: string, isTemplate: (file: string) => boolean = isTemplateFile, walkSkipped: (dir: string) => boolean = () => false,
+): CollectedFiles {
   const collected: CollectedFiles = { templates: [], schemas: [], problems: [], notices: [] };
-  const walker = new Walker(collected, cwd, isTemplate);
+  const walker = new Walker(collected, cwd, isTemplate, walkSkipped);
   for (const input of inputs) {
     const absolute = path.resolve(cwd, input);
     let stat: fs.Stats;
@@ -32,9 +54,58 @@ export function collectFiles(inputs: string[], cwd: string, isTemplate: (file: s
       continue;
     }
     if (stat.isDirectory()) walker.walk(absolute, []);
-    else walker.addFile(absolute, path.basename(absolute) === SCHEMA_FILE_NAME ? 'schema' : 'template');
+    else if (path.basename(absolute) === SCHEMA_FILE_NAME) walker.addFile(absolute, 'schema');
+    else if (isGeneratedPage(absolute)) collected.notices.push(`${input}: skipped, a page Mergewise wrote (report --out or preview --out), not a template.`);
+    else walker.addFile(absolute, 'template');
   }
   return collected;
+}
+
+/**
+ * `collectFiles` for the templates the governing `mergewise.json` files describe: a file a
+ * `templates` glob names is a template whatever its extension, and a folder usually skipped
+ * (`dist`, `node_modules`, a dot-folder) is walked when a glob names it.
+ */
+export function collectTemplates(inputs: string[], cwd: string, index: SchemaIndex): CollectedFiles {
+  return collectFiles(inputs, cwd, (file) => isTemplateIn(index, file), (dir) => templatesGlobNames(index, dir));
+}
+
+/**
+ * Whether a `templates` glob of the `mergewise.json` governing `dir` names the folder itself, as
+ * `dist/**\/*.html` names `dist`: by its name, literally, after a part that matches the folders above
+ * it. A glob such as `**\/*.mjml` reaches every folder but names none, so it walks into none.
+ */
+export function templatesGlobNames(index: SchemaIndex, dir: string): boolean {
+  const schema = index.schemaFor(path.join(dir, SCHEMA_FILE_NAME))?.result?.schema;
+  if (!schema?.templates.length) return false;
+  const folders = toPosix(path.relative(schema.dir, dir)).split('/');
+  const name = folders.pop()!;
+  const above = folders.join('/');
+  return schema.templates.some(({ glob }) => {
+    const segments = glob.split('/');
+    return segments.some((segment, i) => {
+      if (segment !== name) return false;
+      const before = segments.slice(0, i);
+      return above === '' ? before.every((each) => each === '**') : matchesGlob(before.join('/'), above);
+    });
+  });
+}
+
+/** Whether an HTML file is a page Mergewise wrote, by the marker in its head. */
+export function isGeneratedPage(file: string): boolean {
+  if (!/\.html?$/i.test(file)) return false;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(MARKER_WITHIN_BYTES + GENERATOR_META.length);
+    const read = fs.readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, read).includes(GENERATOR_META);
+  } catch {
+    // Not readable: checking it says why.
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 class Walker {
@@ -42,7 +113,10 @@ class Walker {
   private readonly seenFiles = new Set<string>();
   private readonly seenFolders = new Set<string>();
 
-  constructor(private readonly collected: CollectedFiles, private readonly cwd: string, private readonly isTemplate: (file: string) => boolean) {}
+  constructor(
+    private readonly collected: CollectedFiles, private readonly cwd: string,
+    private readonly isTemplate: (file: string) => boolean, private readonly walkSkipped: (dir: string) => boolean,
+  ) {}
 
   /** `real`: the file's real path, when known already. */
   addFile(file: string, kind: 'schema' | 'template', real = realPath(file)): void {
@@ -92,10 +166,11 @@ class Walker {
         realFile = undefined;
       }
       if (isDirectory) {
-        if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) this.walk(full, inside);
+        const skipped = entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name);
+        if (!skipped || this.walkSkipped(full)) this.walk(full, inside);
       } else if (entry.name === SCHEMA_FILE_NAME) {
         this.addFile(full, 'schema', realFile);
-      } else if (isFile && this.isTemplate(full)) {
+      } else if (isFile && this.isTemplate(full) && !isGeneratedPage(full)) {
         this.addFile(full, 'template', realFile);
       }
     }

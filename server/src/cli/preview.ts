@@ -8,6 +8,7 @@ import { PartialWorkspace } from '../core/partials/workspace';
 import { chooseDialect, SchemaIndex, toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { writeOutputFiles } from './fix';
+import { markAsGenerated } from './collect';
 
 export interface PreviewOptions {
   template: string;
@@ -74,8 +75,8 @@ export function runPreview(options: PreviewOptions): PreviewRun {
     const templateName = path.basename(templatePath);
     const pages = previews.map((preview) => ({ file: `${slug(preview.recipient.name)}.html`, preview }));
     written = writeOutputFiles(path.resolve(options.cwd, options.outDir), [
-      ...pages.map(({ file, preview }): [string, string] => [file, recipientPage(preview, templateName, { plainText })]),
-      ['index.html', indexPage(templateName, pages)],
+      ...pages.map(({ file, preview }): [string, string] => [file, markAsGenerated(recipientPage(preview, templateName, { plainText }))]),
+      ['index.html', markAsGenerated(indexPage(templateName, pages))],
     ]);
   }
   return { previews, written, problems, text: previews.map((p) => formatPreviewText(p, options.color)).join('\n') };

@@ -13,11 +13,11 @@ import { reportHtml } from '../core/report/html';
 import { reportMarkdown } from '../core/report/markdown';
 import type { SendReadinessReport } from '../core/report/model';
 import { relativeLink, runReportOver, type ReportRunInput, type ReportRunResult } from '../core/report/run';
-import { isTemplateIn, SchemaIndex, toPosix } from '../core/workspace';
+import { SchemaIndex, toPosix } from '../core/workspace';
 import { PartialWorkspace } from '../core/partials/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { includerUniverse } from './check';
-import { collectFiles } from './collect';
+import { collectTemplates, markAsGenerated } from './collect';
 import { writeOutputFiles } from './fix';
 import { parseJobs } from './jobs';
 import { UsageError } from './preview';
@@ -103,7 +103,7 @@ function prepareReport(options: ReportOptions): PreparedReport {
     baseline = read.report;
   }
   const index = new SchemaIndex(nodeFileSystem);
-  const collected = collectFiles(options.paths.length ? options.paths : ['.'], cwd, (file) => isTemplateIn(index, file));
+  const collected = collectTemplates(options.paths.length ? options.paths : ['.'], cwd, index);
   if (collected.problems.length) throw new UsageError(collected.problems.join('\n'));
   const job: ReportJob = { cwd, outDir, paths: options.paths, templates: collected.templates, now: (options.now ?? new Date()).getTime() };
   return { input: reportRunInput(job), job, collectNotices: collected.notices, ...(baseline ? { baseline } : {}) };
@@ -136,7 +136,7 @@ function writeReport(options: ReportOptions, prepared: PreparedReport, result: R
   const delta: BaselineDelta | undefined = baseline ? compareReports(baseline, report) : undefined;
   const [name, content] = options.format === 'json' ? ['report.json', `${JSON.stringify(report, null, 2)}\n`]
     : options.format === 'markdown' ? ['report.md', reportMarkdown(report, delta)]
-    : ['report.html', reportHtml(report, { frames, ...(delta ? { baseline: delta } : {}) })];
+    : ['report.html', markAsGenerated(reportHtml(report, { frames, ...(delta ? { baseline: delta } : {}) }))];
   const [written] = writeOutputFiles(outDir, [[name, content]]);
   return { report, written, exitCode: reportExitCode(report) };
 }
