@@ -265,6 +265,21 @@ describe('HubL analysis, end to end', () => {
     }
   });
 
+  test('layouts and HubSpot\'s own idioms: named blocks and end tags, the ? : operator, html_lang', () => {
+    const text = [
+      '{% extends "./layout.html" %}',
+      '<html lang="{{ html_lang }}" {{ html_lang_dir }}>',
+      '{% block body %}',
+      '<p class="{{ contact.is_vip ? \'vip\' : \'regular\' }}">Thanks.</p>',
+      '{% endblock body %}',
+      '{% block footer %}{% endblock %}',
+    ].join('\n');
+    const scan = hubl.scan(text);
+    assert.deepEqual(scan.syntaxErrors.map((e) => e.message), []);
+    assert.deepEqual(scan.uses.map((use) => [use.path, use.context]), [['contact.is_vip', 'condition']]);
+    assert.deepEqual(hubl.scan('{{ a ? "x" }} {% block %}{% endblock %}').syntaxErrors.length, 2, 'a ? with one value, a block with no name');
+  });
+
   test('the dialect is registered, and detected from HubL-only syntax', () => {
     assert.equal(getDialect('hubl'), hubl);
     assert.equal(detectDialect(`{{ personalization_token('contact.firstname', 'there') }}`), 'hubl');

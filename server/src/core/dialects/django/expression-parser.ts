@@ -50,6 +50,7 @@ export class ExpressionParser {
 
   private parseInlineIf(): Expr | undefined {
     const value = this.parseOr();
+    if (value && this.flavor.jinja && this.lexer.peek().kind === 'operator' && this.lexer.peek().value === '?') return this.parseTernary(value);
     if (!value || !this.flavor.jinja || !this.lexer.acceptName('if')) return value;
     const test = this.parseOr();
     if (!test) {
@@ -59,6 +60,19 @@ export class ExpressionParser {
     let otherwise: Expr | undefined;
     if (this.lexer.acceptName('else')) otherwise = this.parseExpression();
     return { kind: 'conditional', span: { start: value.span.start, end: (otherwise ?? test).span.end }, then: value, test, otherwise };
+  }
+
+  /** HubL's `test ? a : b`, the same as `a if test else b`. */
+  private parseTernary(test: Expr): Expr | undefined {
+    this.lexer.next();
+    const then = this.parseOr();
+    const colon = then && this.lexer.accept('colon');
+    const otherwise = colon && this.parseExpression();
+    if (!then || !otherwise) {
+      this.report(this.tagSpan, 'A `?` needs both values, as in `{{ contact.is_vip ? "vip" : "regular" }}`.');
+      return test;
+    }
+    return { kind: 'conditional', span: { start: test.span.start, end: otherwise.span.end }, then, test, otherwise };
   }
 
   parseOr(): Expr | undefined {

@@ -33,7 +33,7 @@ function isDigit(c: number): boolean {
 }
 
 const TWO_CHAR_OPERATORS = new Set(['==', '!=', '<=', '>=', '//', '**']);
-const ONE_CHAR_OPERATORS = new Set(['<', '>', '+', '-', '*', '/', '%', '~']);
+const ONE_CHAR_OPERATORS = new Set(['<', '>', '+', '-', '*', '/', '%', '~', '?']);
 const SINGLE: Record<string, TokenKind> = {
   '.': 'dot', '|': 'pipe', ':': 'colon', ',': 'comma', '=': 'equals',
   '(': 'open-paren', ')': 'close-paren', '[': 'open-bracket', ']': 'close-bracket', '{': 'open-brace', '}': 'close-brace',

@@ -392,7 +392,8 @@ class TemplateParser {
     }
     const blockEnd = ownValue(flavor.blocks, name);
     if (blockEnd) {
-      const node = this.genericTag(name, parser, tagSpan, false);
+      // Jinja's `{% block body %}` names a place a layout fills: a name, not a value.
+      const node = flavor.jinja && name === 'block' ? this.namedBlock(parser, tagSpan) : this.genericTag(name, parser, tagSpan, false);
       node.body = [];
       this.current().push(node);
       this.open({ name, closeName: blockEnd, tagSpan, node, children: node.body });
@@ -417,6 +418,8 @@ class TemplateParser {
     const closes = this.stack.some((frame) => frame.closeName === name);
     const isEndTag = closes || this.isKnownEndTag(name);
     if (!isEndTag) return false;
+    // Jinja lets an end tag repeat the block's name: `{% endblock body %}`.
+    if (this.flavor.jinja && name === 'endblock' && parser.lexer.peek().kind === 'name') parser.lexer.next();
     parser.expectEnd(`\`{% ${name} %}\``);
     if (this.flattened) {
       this.flattened--;
@@ -633,6 +636,15 @@ class TemplateParser {
   }
 
   /** A platform tag with loosely read arguments: strings, values and `key=value` pairs. */
+  /** `{% block name %}`: its name, which is no value, and nothing else. */
+  private namedBlock(parser: ExpressionParser, tagSpan: Span): TagNode {
+    const token = parser.lexer.peek();
+    if (token.kind === 'name') parser.lexer.next();
+    else parser.report(tagSpan, `\`{% block %}\` needs a name, as in \`{% block body %}\`: ${this.flavor.rejects}.`);
+    parser.expectEnd('`{% block %}`');
+    return { kind: 'tag', tagSpan, name: 'block', args: [], named: [] };
+  }
+
   private genericTag(name: string, parser: ExpressionParser, tagSpan: Span, lenient: boolean): TagNode {
     const lexer = parser.lexer;
     const node: TagNode = { kind: 'tag', tagSpan, name, args: [], named: [] };

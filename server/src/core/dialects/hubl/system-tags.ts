@@ -16,6 +16,8 @@ const ENTRIES: SystemTag[] = [
   { name: 'subscription_name', description: 'The name of the email\'s subscription type.' },
   { name: 'local_dt', description: 'The date and time of the send, in the account\'s time zone.' },
   { name: 'year', description: 'The year of the send.' },
+  { name: 'html_lang', description: 'The language of the content, for `<html lang="{{ html_lang }}">`.' },
+  { name: 'html_lang_dir', description: 'The text direction attribute of the content\'s language (`dir="rtl"` for right-to-left ones), for `<html {{ html_lang_dir }}>`.' },
   { name: 'email_body_padding', description: 'The email\'s body padding, from its settings.' },
   { name: 'email_body_width', description: 'The email\'s body width, from its settings.' },
   { name: 'background_color', description: 'The email\'s background colour, from its settings.' },
