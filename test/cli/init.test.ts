@@ -486,3 +486,29 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+
+describe('init: templates whose syntax tells no platform', () => {
+  test('are read in the one platform the others tell (a Postmark repository is not split into Liquid and Postmark)', () => {
+    const dir = ws({
+      'a/welcome.html': '<p>Hi {{name}}</p>\n{{{ pm:unsubscribe }}}\n',
+      'a/receipt.html': '<p>Receipt {{receipt_id}} for {{name}}</p>\n',
+      'b/plain.html': '<p>{{name}}</p>\n',
+    });
+    const run = cli(['init'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8'));
+    assert.deepEqual(written.templates, { '**/*.html': 'postmark' });
+    assert.deepEqual([...new Set(checkJson(dir).files.filter((file) => file.path.endsWith('.html')).map((file) => file.dialect))], ['postmark']);
+  });
+
+  test('stay Liquid, the default, when the others tell two platforms', () => {
+    const dir = ws({
+      'a/welcome.html': '{{{ pm:unsubscribe }}}\n',
+      'b/promo.html': '{% if x %}{{ x }}{% endif %}\n',
+      'c/plain.html': '<p>{{name}}</p>\n',
+    });
+    assert.equal(cli(['init'], dir).code, 0);
+    const dialects = new Map(checkJson(dir).files.map((file) => [file.path, file.dialect]));
+    assert.deepEqual([dialects.get('a/welcome.html'), dialects.get('b/promo.html'), dialects.get('c/plain.html')], ['postmark', 'liquid', 'liquid']);
+  });
+});

@@ -7,7 +7,8 @@
 import * as path from 'node:path';
 import type { SchemaLoadResult } from '../schema/load';
 import { SCHEMA_FILE_NAME } from '../schema/load';
-import { SchemaIndex, describeSkip, maxFileSizeFor, skipReason, toPosix, type WorkspaceFileSystem } from '../workspace';
+import { SchemaIndex, chooseDialect, describeSkip, maxFileSizeFor, skipReason, toPosix, type WorkspaceFileSystem } from '../workspace';
+import { escapeGlob } from './globs';
 import { proposeSchema, type AliasConfirmation, type InitProposal } from './index';
 import { InitWorkspace, type Findings, type TemplateText } from './workspace';
 import { addDataToProposal, type DataSummary, type FromData } from './from-data';
@@ -83,7 +84,7 @@ export function runInitIn(input: InitRunInput, shown: (file: string) => string =
     texts.push({ file, text });
   }
 
-  const workspace = new InitWorkspace(fs, schemaFile, input.existing?.text ?? '{}', texts);
+  const workspace = new InitWorkspace(fs, schemaFile, input.existing?.text ?? untoldDialect(texts, dir), texts);
   const read = workspace.read();
   notices.push(...read.problems);
   const proposal = proposeSchema({
@@ -109,4 +110,20 @@ export function plannedFiles(proposal: InitProposal, existingText: string | unde
   for (const recipient of proposal.recipients) planned.push({ path: recipient.path, action: 'create', text: recipient.text });
   for (const kept of proposal.recipientsKept) planned.push({ path: kept, action: 'keep' });
   return planned;
+}
+
+/**
+ * The schema templates are first read with when there is none: `{}`, unless the templates whose
+ * syntax tells a platform all tell the same one (Postmark's, plain Handlebars…) while others tell
+ * none (only `{{ x }}` outputs, Liquid by default): those are read in that platform's dialect too,
+ * so that one team's templates are not split between two dialects, the guessed one with the
+ * wrong fixes. Listed by path, as `templates` globs; the proposal folds them into folder globs.
+ */
+function untoldDialect(texts: TemplateText[], dir: string): string {
+  const choices = texts.map(({ file, text }) => ({ path: toPosix(path.relative(dir, file)), choice: chooseDialect(undefined, toPosix(path.relative(dir, file)), text) }));
+  const told = new Set(choices.filter(({ choice }) => choice.reason === 'content').map(({ choice }) => choice.id));
+  const untold = choices.filter(({ choice }) => choice.reason === 'default');
+  if (told.size !== 1 || untold.length === 0) return '{}';
+  const [dialect] = told;
+  return JSON.stringify({ templates: Object.fromEntries(untold.map(({ path: relative }) => [escapeGlob(relative), dialect])) });
 }

@@ -93,7 +93,7 @@ const TAGS: CompletionRow[] = [
 
 export const hubl = djangoDialect(hublFlavor, {
   label: 'HubL (HubSpot)',
-  syntax: { ...BRACES_AND_TAGS, extensions: ['.hubl'], signature: /personalization_token\s*\(|\{%-?\s*(set|module|dnd_area|require_css)\s|\{\{[^}]*\bcontact\.\w/ },
+  syntax: { ...BRACES_AND_TAGS, extensions: ['.hubl'], signature: /personalization_token\s*\(|\{%-?\s*(set|module|dnd_area|dnd_section|dnd_row|dnd_column|dnd_module|require_css)\s|\{\{[^}]*\bcontact\.\w|^\s*templateType:\s*\w/m },
   missingValueOutcome: 'nothing, leaving a gap in the copy (as in "Hi ,")',
   filters: FILTERS,
   tags: TAGS,
