@@ -94,6 +94,8 @@ export class Project {
   /** The uses of declared fields in each template on disk, by path. */
   private readonly workspaceIndex = new WorkspaceIndex();
   private indexStale = false;
+  /** Every file the workspace scan (or a watched change) asked to index, template or not: indexed again when a schema changes. */
+  private readonly workspaceFiles = new Set<string>();
   private readonly activeRecipientBySchema = new Map<string, string>();
   /** The stamp of each schema or recipient file when it was read from disk (see changedOnDisk). */
   private readonly diskStamps = new Map<string, string | undefined>();
@@ -274,6 +276,7 @@ export class Project {
 
   /** Indexes one file on disk for references and rename; cheap when already indexed. */
   indexFile(filePath: string): void {
+    this.workspaceFiles.add(filePath);
     if (this.workspaceIndex.has(filePath) || !this.isTemplate(filePath)) return;
     let text: string | undefined;
     try {
@@ -315,9 +318,9 @@ export class Project {
   usesOf(field: string): Map<string, IndexedUse[]> {
     if (this.indexStale) {
       this.indexStale = false;
-      const indexedPaths = [...this.workspaceIndex.paths()];
+      // Every file seen, not only those indexed: a new mergewise.json makes `.html` files templates.
       this.workspaceIndex.clear();
-      for (const indexedPath of indexedPaths) this.indexFile(indexedPath);
+      for (const filePath of this.workspaceFiles) this.indexFile(filePath);
     }
     const found = new Map<string, IndexedUse[]>();
     const openPaths = new Set<string>();
