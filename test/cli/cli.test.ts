@@ -114,6 +114,26 @@ describe('mergewise check: exit codes', () => {
     assert.match(run.stderr, /configuration error: mergewise.json:3:38: Field "customer.first_name": "type" must be one of string, .*found "strng" \(did you mean "string"\?\)/);
   });
 
+  test('configuration errors are in the notices of --format json and jsonl too, and SARIF says the run failed', () => {
+    const dir = ws({ 'mergewise.json': '{ "fields": { "customer.first_name": {} } ', 'emails/a.liquid': CLEAN });
+    const expected = ['configuration error: nope: no such file or folder.', 'configuration error: mergewise.json:1:43: Invalid JSON: close brace expected.'];
+    const jsonRun = cli(['check', '.', 'nope', '--format', 'json'], dir);
+    assert.equal(jsonRun.code, 2);
+    assert.deepEqual((JSON.parse(jsonRun.stdout) as { notices: string[] }).notices, expected);
+    const lines = cli(['check', '.', 'nope', '--format', 'jsonl'], dir).stdout.trim().split('\n');
+    assert.deepEqual((JSON.parse(lines[lines.length - 1]) as { notices: string[] }).notices, expected);
+
+    const sarif = JSON.parse(cli(['check', '.', 'nope', '--format', 'sarif'], dir).stdout) as {
+      runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications?: { level: string; message: { text: string } }[] }[] }[];
+    };
+    assert.deepEqual(sarif.runs[0].invocations, [{
+      executionSuccessful: false,
+      toolExecutionNotifications: expected.map((text) => ({ level: 'error', message: { text } })),
+    }]);
+    const fine = JSON.parse(cli(['check', '--format', 'sarif'], ws({ 'mergewise.json': SCHEMA, 'emails/a.liquid': CLEAN })).stdout) as typeof sarif;
+    assert.deepEqual(fine.runs[0].invocations, [{ executionSuccessful: true }]);
+  });
+
   test('warnings in mergewise.json are findings, not configuration errors', () => {
     const schema = JSON.stringify({ ...JSON.parse(SCHEMA), dialekt: 'liquid' });
     const run = cli(['check', '--format', 'json'], ws({ 'mergewise.json': schema, 'emails/a.liquid': CLEAN }));

@@ -24,6 +24,7 @@ describe('jsonWriter', () => {
     summary: { files: 400, errors: 400, warnings: 400, information: 0, hints: 0, skipped: 1 },
     notices: ['a.liquid: skipped, "why".'],
     configurationErrors: [],
+    readErrors: [],
   };
 
   test('writes the report JSON.stringify would, in chunks that each hold whole characters', () => {

@@ -71,6 +71,28 @@ describe('mergewise check --format sarif: GitHub code scanning', () => {
     }
   });
 
+  test('a run stopped by a configuration error, with notices, is still valid SARIF that says so', () => {
+    const dir = ws({
+      'mergewise.json': '{ "fields": { "customer.first_name": {} } ',
+      'emails/a.liquid': 'Hi {{ customer.frist_name }}\n',
+      'emails/b.html': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]),
+    });
+    const check = spawnSync(process.execPath, [BUNDLE, 'check', '.', 'nope', '--format', 'sarif'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(check.status, 2, check.stderr);
+    const report = path.join(dir, 'failed.sarif');
+    fs.writeFileSync(report, check.stdout);
+    const log = JSON.parse(check.stdout) as { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string }[] }[] }[] };
+    assert.equal(log.runs[0].invocations[0].executionSuccessful, false);
+    assert.deepEqual(log.runs[0].invocations[0].toolExecutionNotifications.map((n) => n.level), ['error', 'error', 'warning']);
+
+    const output = path.join(dir, 'validation.sarif');
+    const validate = spawnSync(multitool(), ['validate', '--rule-kind', 'Sarif;Gh', '--level', 'Error;Warning', '--output', output, report], { encoding: 'utf8' });
+    assert.ok(fs.existsSync(output), validate.stdout + validate.stderr);
+    const [run] = (JSON.parse(fs.readFileSync(output, 'utf8')) as SarifLog).runs;
+    assert.equal(run.invocations?.[0]?.executionSuccessful, true, validate.stdout);
+    assert.deepEqual(run.results.map((result) => `${result.ruleId} ${result.level}: ${result.message.text ?? ''}`), [], validate.stdout);
+  });
+
   test('each rule\'s help is its section of the README; hints only with --hints, as in the text format', () => {
     const dir = ws({
       'mergewise.json': JSON.stringify({ fields: { 'customer.first_name': { type: 'string', source: 'declared' } } }),

@@ -23,6 +23,7 @@ export interface BatchResult {
   files: number;
   counts: SeverityCounts;
   notices: string[];
+  readErrors: string[];
   skipped: number;
   /** Text reports: the batch's lines but the last, which `last` holds for the run's writer to write. */
   text?: string;
@@ -71,6 +72,7 @@ export class BatchChecker {
       summary: { files: 0, errors: 0, warnings: 0, information: 0, hints: 0, skipped: 0 },
       notices: [],
       configurationErrors: [],
+      readErrors: [],
     };
     let files = 0;
     const counts: SeverityCounts = [0, 0, 0, 0];
@@ -101,7 +103,7 @@ export class BatchChecker {
     }
     const bytes = serializer ? serializer.take() : Buffer.alloc(0);
     const result: BatchResult = {
-      type: 'batch', batch, bytes: bytes.buffer as ArrayBuffer, files, counts, notices: report.notices, skipped: report.summary.skipped,
+      type: 'batch', batch, bytes: bytes.buffer as ArrayBuffer, files, counts, notices: report.notices, readErrors: report.readErrors, skipped: report.summary.skipped,
     };
     if (text) {
       result.text = lines.join('');

@@ -11,7 +11,7 @@ import {
 import { usesThroughPartials } from '../core/partials/analyze';
 import { PartialWorkspace } from '../core/partials/workspace';
 import { collectTemplates, isGeneratedPage } from './collect';
-import { summarize, writeFileAtomically, type FixMode, type FixSummary } from './fix';
+import { summarize, systemReason, writeFileAtomically, type FixMode, type FixSummary } from './fix';
 import { LineIndex } from '../core/positions';
 import { nodeFileSystem } from '../node-fs';
 
@@ -73,6 +73,8 @@ export interface CheckReport {
   notices: string[];
   /** Configuration errors (exit code 2): unreadable or invalid `mergewise.json`, missing paths. */
   configurationErrors: string[];
+  /** Templates that could not be read, each with why (exit code 2): a check that skipped them would pass unseen. */
+  readErrors: string[];
   /** Files `--fix` could not write, each with why (exit code 3); each is left as it was. */
   fixErrors?: string[];
 }
@@ -168,6 +170,7 @@ export class CheckRun {
       summary: { files: 0, errors: 0, warnings: 0, information: 0, hints: 0, skipped: 0 },
       notices: [...collected.notices],
       configurationErrors: [...collected.problems],
+      readErrors: [],
       fixErrors: [],
     };
   }
@@ -231,6 +234,14 @@ export class CheckRun {
     }
     return report;
   }
+}
+
+/** What stops the run (exit code 2), as stderr says them; the JSON and SARIF reports carry them too. */
+export function runFailures(report: CheckReport): string[] {
+  return [
+    ...report.configurationErrors.map((error) => `configuration error: ${error}`),
+    ...report.readErrors.map((error) => `cannot read ${error}`),
+  ];
 }
 
 /** Findings by severity: error, warning, information, hint. */
@@ -375,6 +386,11 @@ function fixTemplate(
     report.notices.push(`${shown}: safe fixes were still left after ${fixed.passes} passes; the rest is reported as found.`);
   }
   if (fixed.text === read.text) return { ...unchanged, summary };
+  if (read.encoding !== 'utf-8') {
+    // Fixes are written as UTF-8: the file would change encoding, and every byte with it.
+    report.notices.push(`${shown}: not fixed: it is ${read.encoding.toUpperCase()}, and --fix writes UTF-8 only; convert it to UTF-8 to have it fixed.`);
+    return { ...unchanged, summary: summarize([], 0, false) };
+  }
   if (!Buffer.from(read.text, 'utf8').equals(read.bytes)) {
     // Decoding replaced bytes that are not UTF-8: writing the text back would change them too.
     report.notices.push(`${shown}: not fixed: it is not valid UTF-8, and writing it would change bytes no fix touches.`);
@@ -403,9 +419,25 @@ interface TemplateRead {
   text: string;
   /** The bytes on disk the text was decoded from. */
   bytes: Buffer;
+  /** UTF-16 when the file begins with its byte order mark; else read as UTF-8. */
+  encoding: TemplateEncoding;
 }
 
-/** Reads a template, or records why it was skipped: too large, binary, or unreadable. */
+type TemplateEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+/** UTF-16 by its byte order mark (Windows tools save "Unicode" so); anything else is read as UTF-8. */
+function encodingOf(bytes: Buffer): TemplateEncoding {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  return 'utf-8';
+}
+
+/** The text, its byte order mark kept as U+FEFF, so that positions count as in a UTF-8 file that has one. */
+function decodeTemplate(bytes: Buffer, encoding: TemplateEncoding): string {
+  return encoding === 'utf-8' ? bytes.toString('utf8') : new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
+}
+
+/** Reads a template, or records why it was not: too large or binary (skipped), or unreadable (an error). */
 function readTemplate(file: string, shown: string, limit: number, report: CheckReport): TemplateRead | undefined {
   const skip = (why: string) => {
     report.summary.skipped++;
@@ -420,12 +452,14 @@ function readTemplate(file: string, shown: string, limit: number, report: CheckR
     if (tooLarge) return skipFor(tooLarge);
     buffer = fs.readFileSync(file);
   } catch (error) {
-    return skip(`it could not be read (${(error as Error).message})`);
+    report.readErrors.push(`${shown}: ${systemReason(error)}`);
+    return undefined;
   }
-  const text = buffer.toString('utf8');
+  const encoding = encodingOf(buffer);
+  const text = decodeTemplate(buffer, encoding);
   const skipped = skipReason({ bytes: buffer.length, text }, limit);
   if (skipped) return skipFor(skipped);
-  return { text, bytes: buffer };
+  return { text, bytes: buffer, encoding };
 }
 
 function toReport(diagnostic: Diagnostic, lines: LineIndex, display: (file: string) => string): DiagnosticReport {

@@ -5,7 +5,7 @@
 import { ALL_RULES } from '../core/rules';
 import { RULES_DOCS_URL, ruleDocsUrl } from '../core/rules/rule';
 import type { Range } from '../core/model';
-import type { CheckReport, FileReport } from './check';
+import { runFailures, type CheckReport, type FileReport } from './check';
 import { fragment, JsonBytes } from './json-bytes';
 import { ruleHelp } from '../core/rules/help';
 import { readmeRules } from './readme-rules';
@@ -103,7 +103,10 @@ export function jsonWriter(write: (bytes: Uint8Array) => void, options: JsonOpti
       out.raw(file.fixes ? fragment(`,"fixes":${JSON.stringify(file.fixes)}}`) : JSON_KEYS.fileEnd);
       if (lines) out.raw(JSON_KEYS.newline);
     },
-    end({ summary, notices }) {
+    end(report) {
+      const { summary } = report;
+      // What stopped the run goes with the notices: a consumer of the JSON alone learns why it exited 2.
+      const notices = [...report.notices, ...runFailures(report)];
       out.raw(fragment(lines
         ? `{"summary":${JSON.stringify(summary)},"notices":${JSON.stringify(notices)}}\n`
         : `\n],\n"summary":${JSON.stringify(summary)},\n"notices":${JSON.stringify(notices)}}\n`));
@@ -246,8 +249,16 @@ export function sarifWriter(write: (bytes: Uint8Array) => void, options: { versi
         out.raw(SARIF_KEYS.resultEnd);
       }
     },
-    end() {
-      out.raw(fragment('\n]}]}\n'));
+    end(report) {
+      // The run as SARIF's invocation: not successful when something stopped it (exit code 2), and
+      // what stopped it and each notice as the tool's notifications.
+      const failures = runFailures(report);
+      const notifications = [
+        ...failures.map((text) => ({ level: 'error', message: { text } })),
+        ...report.notices.map((text) => ({ level: 'warning', message: { text } })),
+      ];
+      const invocation = { executionSuccessful: failures.length === 0, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) };
+      out.raw(fragment(`\n],"invocations":[${JSON.stringify(invocation)}]}]}\n`));
       out.flush();
     },
     flush: () => out.flush(),

@@ -227,7 +227,8 @@ async function runOnThreads(run: CheckRun, options: CheckOptions, threads: numbe
         if (failed) return;
         for (let batch = arrived.get(next); batch; batch = arrived.get(next)) {
           arrived.delete(next++);
-          run.report.notices.push(...batch.notices);
+          for (const notice of batch.notices) run.report.notices.push(notice);
+          for (const error of batch.readErrors) run.report.readErrors.push(error);
           run.report.summary.skipped += batch.skipped;
           run.count(batch.files, batch.counts);
           if (serializer) {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SeverityOverrides } from '../core/analyze';
 import { RULE_IDS, SEVERITY_SETTINGS } from '../core/model';
-import type { CheckReport, FixedFile } from './check';
+import { runFailures, type CheckReport, type FixedFile } from './check';
 import { parseJobs, runCheckJobs } from './jobs';
 import { unifiedDiff } from './diff';
 import { CannotWrite, describeFixes } from './fix';
@@ -152,8 +152,9 @@ function check(args: string[], io: CliIo): number | Promise<number> {
     }
     for (const notice of report.notices) io.stderr(`mergewise: ${notice}\n`);
     for (const error of fixErrors) io.stderr(`mergewise: fix failed: ${error}\n`);
-    if (report.configurationErrors.length) {
-      for (const error of report.configurationErrors) io.stderr(`mergewise: configuration error: ${error}\n`);
+    const failures = runFailures(report);
+    if (failures.length) {
+      for (const failure of failures) io.stderr(`mergewise: ${failure}\n`);
       return 2;
     }
     if (fixErrors.length) return 3;
