@@ -147,6 +147,16 @@ describe('mergewise check: exit codes', () => {
     assert.equal(cli(['--help'], dir).code, 0);
     assert.match(cli(['--version'], dir).stdout, /\S/);
   });
+
+  test('a command\'s --help prints the usage and exits 0', () => {
+    const dir = ws({ 'mergewise.json': SCHEMA, 'emails/a.liquid': ERROR });
+    for (const args of [['check', '--help'], ['check', 'emails', '-h'], ['preview', '--help'], ['report', '--help']]) {
+      const run = cli(args, dir);
+      assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stdout, /^Usage:\n {2}mergewise check \[PATH\.\.\.\]/);
+      assert.equal(run.stderr, '');
+    }
+  });
 });
 
 describe('mergewise check --format json', () => {
@@ -539,6 +549,12 @@ describe('mergewise preview', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(fs.readdirSync(path.join(dir, 'out')).sort(), ['ana.html', 'ben.html', 'index.html']);
     assert.match(fs.readFileSync(path.join(dir, 'out/ben.html'), 'utf8'), /<mark class="mw mw-fallback"[^>]*>there<\/mark>/);
+  });
+
+  test('a folder is said to be one, without the usage', () => {
+    const run = cli(['preview', 'emails'], ws(files));
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, 'mergewise: emails is a folder: preview takes one template file (mergewise preview emails/welcome.liquid).\n');
   });
 
   test('usage errors exit 2 and say what is wrong', () => {

@@ -58,4 +58,12 @@ describe('mergewise explain', () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /emails\/nope\.liquid: no such file/);
   });
+
+  test('line or column 0 is exit code 2, saying they start at 1, without the usage', () => {
+    for (const place of ['emails/welcome.liquid:0:0', 'emails/welcome.liquid:1:0']) {
+      const run = cli(['explain', place], dir);
+      assert.equal(run.code, 2);
+      assert.equal(run.stderr, `mergewise: ${place}: lines and columns start at 1, as check prints them.\n`);
+    }
+  });
 });

@@ -12,7 +12,7 @@ import { analyzeDocument, SchemaIndex, toPosix } from '../core/workspace';
 import { PartialWorkspace } from '../core/partials/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { includerUniverse } from './check';
-import { UsageError, WorkspaceNotReady } from './preview';
+import { UsageError, WorkspaceNotReady, WrongInput } from './preview';
 
 export interface ExplainRun {
   /** The explanation, or undefined when no merge field is at that place. */
@@ -25,6 +25,7 @@ export function runExplain(location: string, cwd: string, now = new Date()): Exp
   const match = /^(.+):(\d+):(\d+)$/.exec(location);
   if (!match) throw new UsageError(`explain takes FILE:LINE:COL (lines and columns from 1), not "${location}".`);
   const [, file, line, column] = match;
+  if (Number(line) < 1 || Number(column) < 1) throw new WrongInput(`${location}: lines and columns start at 1, as check prints them.`);
   const filePath = path.resolve(cwd, file);
   const text = nodeFileSystem.readText(filePath);
   if (text === undefined) throw new UsageError(`${file}: no such file.`);

@@ -10,7 +10,7 @@ import { byteWriter, textWriter, type OutputFormat, type ReportWriter } from './
 import { runExplain } from './explain';
 import { runInit, type InitOptions } from './init';
 import { runInitFromData } from './init-from-data';
-import { runPreview, UsageError, WorkspaceNotReady } from './preview';
+import { runPreview, UsageError, WorkspaceNotReady, WrongInput } from './preview';
 import { summaryWithSize } from '../core/preview/html';
 import { AUDIENCE_USAGE, runAudience } from './audience';
 import { parseReportArgs, REPORT_USAGE, runReportJobs, type ReportRun } from './report';
@@ -65,6 +65,11 @@ Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings over th
  */
 export function runCli(argv: string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
+  // `mergewise check --help`: the usage, as asked for (`lsp` passes its arguments to the server).
+  if (command !== 'lsp' && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
   try {
     switch (command) {
       case 'check': return check(rest, io);
@@ -80,7 +85,7 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
     }
   } catch (error) {
     if (error instanceof CannotWrite) return cannotWrite(error, io);
-    if (error instanceof WorkspaceNotReady) {
+    if (error instanceof WorkspaceNotReady || error instanceof WrongInput) {
       io.stderr(`mergewise: ${error.message}\n`);
       return 2;
     }

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getDialect } from '../core/dialects/registry';
 import { indexPage, isPlainTextTemplate, recipientPage, summaryWithSize } from '../core/preview/html';
@@ -27,6 +28,9 @@ export class UsageError extends Error {}
  */
 export class WorkspaceNotReady extends UsageError {}
 
+/** A path or place the command line names that is not what the command takes: said alone too. */
+export class WrongInput extends UsageError {}
+
 export interface PreviewRun {
   previews: RecipientPreview[];
   /** Files written with --out. */
@@ -38,6 +42,9 @@ export interface PreviewRun {
 
 export function runPreview(options: PreviewOptions): PreviewRun {
   const templatePath = path.resolve(options.cwd, options.template);
+  if (isFolder(templatePath)) {
+    throw new WrongInput(`${options.template} is a folder: preview takes one template file (mergewise preview ${path.join(options.template, 'welcome.liquid')}).`);
+  }
   const text = nodeFileSystem.readText(templatePath);
   if (text === undefined) throw new UsageError(`${options.template}: no such template.`);
   const index = new SchemaIndex(nodeFileSystem);
@@ -80,6 +87,14 @@ export function runPreview(options: PreviewOptions): PreviewRun {
     ]);
   }
   return { previews, written, problems, text: previews.map((p) => formatPreviewText(p, options.color)).join('\n') };
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function matchesRecipient(recipient: Recipient, wanted: string): boolean {
