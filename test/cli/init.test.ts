@@ -71,7 +71,9 @@ describe('mergewise init on the examples', () => {
         if (resolveField(schema, file.dialect as DialectId, use.path).kind === 'unknown') missing.push(`${file.path}: ${use.path}`);
       }
     }
-    assert.deepEqual(missing, []);
+    // But the draft's misspelling, which init lists as a suspected typo instead of declaring it.
+    assert.deepEqual(missing, ['emails/drafts/stylist-spotlight.liquid: customer.frist_name']);
+    assert.match(run.stdout, /Suspected typos[^\n]*: 1\n {2}customer\.frist_name \(1 use\) ~ customer\.first_name\n/);
   });
 
   test('gives the types of the original schema where the uses show them', () => {
@@ -102,13 +104,16 @@ describe('mergewise init on the examples', () => {
     assert.match(run.stdout, /Fallbacks that differ between uses \(none written\): 1\n {2}customer\.city: "your area" ×3, "your city" ×1/);
   });
 
-  test('check right after reports no unknown-field, and every template keeps the dialect init read it in', () => {
+  test('check right after reports no unknown-field but the suspected typo, and every template keeps the dialect init read it in', () => {
     const after = checkJson(dir);
-    assert.equal(rulesIn(after).get('unknown-field'), undefined);
+    // The suspected typo alone, which check reports with the name it likely meant.
+    const unknown = after.files.flatMap((file) => file.diagnostics.filter((d) => d.rule === 'unknown-field').map((d) => d.message));
+    assert.equal(unknown.length, 1);
+    assert.match(unknown[0], /`customer\.frist_name`.*Did you mean `customer\.first_name`/);
     assert.equal(rulesIn(after).get('type-mismatch'), undefined);
     const report = initJson(['--dry-run'], examplesWithoutSchema()).report;
     assert.deepEqual(report.findings.dialectChanged, []);
-    assert.equal(report.findings.counts['unknown-field'], undefined);
+    assert.equal(report.findings.counts['unknown-field'], 1);
     // The summary's counts are check's own (hints aside).
     const counts = rulesIn(after);
     for (const [rule, count] of Object.entries(report.findings.counts)) assert.equal(counts.get(rule), count, rule);

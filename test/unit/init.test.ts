@@ -276,3 +276,24 @@ describe('init: the recipient\'s own email address', () => {
     assert.equal(fields.get('FNAME')?.required, false);
   });
 });
+
+describe('init: suspected typos', () => {
+  test('a name a letter or two from a field used more often (or declared) is not declared, and is listed', () => {
+    const proposal = proposeSchema({ templates: [
+      template('emails/a.liquid', 'liquid', '{{ customer.first_name }} {{ customer.first_name }} {{ customer.address_1 }} {{ customer.address_2 }}'),
+      template('emails/b.liquid', 'liquid', "{{ customer.frist_name | default: 'there' }} {{ order.product_id }} {{ order.product_ids }} {{ FNAME }} {{ LNAME }}"),
+    ] });
+    assert.deepEqual(proposal.summary.suspectedTypos, [{ path: 'customer.frist_name', uses: 1, like: 'customer.first_name' }]);
+    const declared = [...fieldsOf(proposal.schemaText).keys()];
+    assert.ok(!declared.includes('customer.frist_name'));
+    for (const kept of ['customer.address_1', 'customer.address_2', 'order.product_id', 'order.product_ids', 'FNAME', 'LNAME']) assert.ok(declared.includes(kept), kept);
+  });
+
+  test('merging: a misspelling of a declared field is not added', () => {
+    const existingText = JSON.stringify({ fields: { 'customer.first_name': { type: 'string' } } });
+    const existing = { text: existingText, schema: loadSchema(existingText, '/w/mergewise.json', '/w').schema };
+    const proposal = proposeSchema({ templates: [template('emails/f.liquid', 'liquid', '{{ customer.frist_name }} {{ customer.city }}')], existing });
+    assert.deepEqual(proposal.summary.fields, ['customer.city']);
+    assert.deepEqual(proposal.summary.suspectedTypos.map((t) => t.like), ['customer.first_name']);
+  });
+});

@@ -240,6 +240,10 @@ function summaryText(proposal: InitProposal, findings: Findings, planned: Planne
       list(s.aliasCandidates.map((c) => `${c.field} ~ ${c.others.map((o) => `${o.dialect} ${o.path}`).join(' ~ ')}\n      ${c.options.join(' ')}`));
   }
   if (s.aliasConflicts.length) text += `\nAlias conflicts: ${s.aliasConflicts.length}\n${list(s.aliasConflicts)}`;
+  if (s.suspectedTypos.length) {
+    text += `\nSuspected typos (not declared: check reports them, with the name they likely meant): ${s.suspectedTypos.length}\n` +
+      list(s.suspectedTypos.map((t) => `${t.path} (${t.uses} ${t.uses === 1 ? 'use' : 'uses'}) ~ ${t.like}`));
+  }
   if (s.syntaxErrors.length) {
     text += `\nTemplates with syntax errors (their fields were still read): ${s.syntaxErrors.length}\n` +
       list(s.syntaxErrors.map((e) => `${e.path}: ${e.count} (first: ${e.first})`));

@@ -15,6 +15,7 @@ import { comparePaths, inferFields } from './infer';
 import { Miner, type AliasConfirmation, type InitTemplate } from './mine';
 import { PROPOSAL_MARKER, proposalDescription, proposeFor } from './proposals';
 import { sampleRecipients, type SampleField, type SampleRecipientFile } from './recipients';
+import { suspectedTypos, type SuspectedTypo } from './typos';
 import { listParent, mergeInto, schemaText, type WrittenField } from './write';
 
 export { PROPOSAL_MARKER } from './proposals';
@@ -51,6 +52,8 @@ export interface InitSummary {
   alreadyDeclared: number;
   /** When merging: confirmed aliases added to declared fields. */
   aliasesAdded: string[];
+  /** Names that look like a misspelling of another field: not declared, so that `check` reports them. */
+  suspectedTypos: SuspectedTypo[];
   /**
    * Shopify's own names the `liquid` templates use (`shop.name`, `order_status_url`): with two or
    * more, a new mergewise.json says `"liquid": {"platform": "shopify"}` and declares none of them.
@@ -83,6 +86,8 @@ export function proposeSchema(input: InitInput): InitProposal {
   const existing = input.existing;
   const shopify = existing ? undefined : shopifyNames(written);
   if (shopify) written = written.filter((f) => !shopify.includes(f.path));
+  const typos = suspectedTypos(written, existing?.schema);
+  if (typos.length) written = written.filter((f) => !typos.some((typo) => typo.path === f.path));
   const fresh = existing ? written.filter((f) => !existing.schema.fields.has(f.path)) : written;
   const summary: InitSummary = {
     fields: fresh.map((f) => f.path),
@@ -98,6 +103,7 @@ export function proposeSchema(input: InitInput): InitProposal {
     syntaxErrors: evidence.syntaxErrors,
     alreadyDeclared: evidence.alreadyDeclared,
     aliasesAdded: [],
+    suspectedTypos: typos,
   };
   if (shopify) summary.shopify = { names: shopify };
 
