@@ -17,6 +17,10 @@ export function quadrantsHtml(fileName: string, entries: QuadrantEntry[]): strin
     return `<section class="${cell.id}"><h2>${escape(cell.title)}</h2><p>${escape(cell.advice)}</p>` +
       (items ? `<ul>${items}</ul>` : '<p class="empty">No fields here.</p>') + '</section>';
   }).join('\n');
+  const unplaced = [...new Set(entries.filter((e) => e.quadrant === undefined).map((e) => e.field))];
+  const note = unplaced.length
+    ? `<p class="empty">In no quadrant, since mergewise.json gives them no <code>source</code> (<code>declared</code>, <code>transactional</code>, <code>observed</code>, <code>inferred</code>, <code>third-party</code>) to tell whether recipients expect them: ${unplaced.map((f) => `<code>${escape(f)}</code>`).join(', ')}.</p>`
+    : '';
   return `<!doctype html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <style>
@@ -28,6 +32,7 @@ h2 { font-size: 1.05em; } .lines, .purpose, .empty { opacity: .75; }
 </style></head><body>
 <h1>Personalization quadrants: ${escape(fileName)}</h1>
 <main>${cells}</main>
+${note}
 </body></html>`;
 }
 

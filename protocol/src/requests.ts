@@ -9,7 +9,7 @@ import type { QuadrantId } from './quadrants';
 export const DOCUMENT_INFO_REQUEST = 'mergewise/documentInfo';
 /** `{ uri, name }` → boolean: the sample recipient that inlay hints show. */
 export const SET_RECIPIENT_REQUEST = 'mergewise/setActiveRecipient';
-/** `{ uri }` → QuadrantEntry[]: every field use with its quadrant. */
+/** `{ uri }` → QuadrantEntry[]: every field use with its quadrant (none for a field without a source). */
 export const QUADRANTS_REQUEST = 'mergewise/quadrants';
 
 /** `{}` → ModuleEntry[]: every partial the workspace's templates include, who includes it, and the fields it uses. */
@@ -64,9 +64,10 @@ export interface AudienceInfo {
 
 export interface QuadrantEntry {
   field: string;
-  quadrant: QuadrantId;
+  /** Undefined for a field in no quadrant: mergewise.json gives it no `source` (nor `expected`). */
+  quadrant?: QuadrantId | undefined;
   /** The quadrant's name as the README gives it: "surveillance". */
-  name: string;
+  name?: string | undefined;
   range: Range;
   purposes: string[];
 }

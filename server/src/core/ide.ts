@@ -116,14 +116,15 @@ export function shownHints(document: DocumentAnalysis, start: number, end: numbe
 export interface QuadrantUse {
   span: Span;
   field: string;
-  quadrant: Quadrant;
+  /** Undefined for a field in no quadrant: the schema gives it no `source` (nor `expected`). */
+  quadrant?: Quadrant;
   /** The quadrant's name: "surveillance". */
-  name: string;
+  name?: string;
   /** The purposes that cover the field in this template. */
   purposes: string[];
 }
 
-/** Every use of a declared field outside an argument, with its quadrant, in text order. */
+/** Every use of a declared field outside an argument, with its quadrant (none without a source), in text order. */
 export function quadrantUses(document: DocumentAnalysis): QuadrantUse[] {
   const { analysis } = document;
   const entries: QuadrantUse[] = [];
@@ -131,7 +132,9 @@ export function quadrantUses(document: DocumentAnalysis): QuadrantUse[] {
     const resolution = analysis.resolutions[index];
     if (resolution?.kind !== 'field' || use.context === 'argument') return;
     const { quadrant, purposes } = fieldQuadrant(resolution.field, analysis.purposes);
-    if (quadrant) entries.push({ span: use.span, field: resolution.field.path, quadrant, name: QUADRANTS[quadrant].name, purposes });
+    entries.push(quadrant
+      ? { span: use.span, field: resolution.field.path, quadrant, name: QUADRANTS[quadrant].name, purposes }
+      : { span: use.span, field: resolution.field.path, purposes });
   });
   return entries;
 }
