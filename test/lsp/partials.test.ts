@@ -81,6 +81,14 @@ describe('language server: partials', () => {
     await client.diagnosticsForVersion(welcomeUri, await client.change(welcomeUri, [{ text: read('emails/welcome.liquid') }]));
   });
 
+  test('each "included by" link opens the tag that includes the partial', async () => {
+    const cityUri = await client.open(file('snippets/city-line.liquid'), read('snippets/city-line.liquid'));
+    const published = await client.diagnostics(cityUri, (p) => p.diagnostics.some((d) => d.code === 'missing-fallback'));
+    const related = published.diagnostics.find((d) => d.code === 'missing-fallback')!.relatedInformation!;
+    const winback = related.find((info) => info.location.uri === uri(file('emails/winback.liquid')))!;
+    assert.deepEqual(winback.location.range, { start: { line: 1, character: 0 }, end: { line: 1, character: "{% render 'city-line' %}".length } });
+  });
+
   test('a partial\'s findings name the templates that include it; editing it re-checks the open templates', async () => {
     const greetingUri = await client.open(file('snippets/greeting.liquid'), read('snippets/greeting.liquid'));
     const published = await client.diagnostics(greetingUri, (p) => p.diagnostics.some((d) => d.code === 'missing-fallback'));
@@ -105,7 +113,6 @@ describe('language server: partials', () => {
     const winbackUri = await client.open(file('emails/winback.liquid'), read('emails/winback.liquid'));
     assert.equal((await info()).shownThrough, 'emails/winback.liquid');
     await client.close(winbackUri);
-    await client.close(cityUri);
     // A template that nothing includes is shown as itself.
     assert.equal((await client.connection.sendRequest<DocumentInfo>(DOCUMENT_INFO_REQUEST, { uri: welcomeUri })).shownThrough, undefined);
   });

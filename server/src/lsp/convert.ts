@@ -2,7 +2,7 @@
 import { URI } from 'vscode-uri';
 import {
   DiagnosticSeverity, DiagnosticTag, MarkupKind,
-  type Diagnostic as LspDiagnostic, type MarkupContent,
+  type Diagnostic as LspDiagnostic, type MarkupContent, type Range,
 } from 'vscode-languageserver';
 import type { Diagnostic, Severity } from '../core/model';
 import { plainText } from '../core/docs';
@@ -23,7 +23,7 @@ const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
 /** Including templates listed with a finding in a partial, at most. */
 export const RELATED_TEMPLATES_SHOWN = 20;
 
-export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex): LspDiagnostic {
+export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex, includeSite?: (file: string) => Range | undefined): LspDiagnostic {
   const lsp: LspDiagnostic = {
     range: lines.range(diagnostic.span),
     severity: SEVERITIES[diagnostic.severity],
@@ -37,9 +37,10 @@ export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex): LspDi
     // The including templates, so that an editor can list them and open each: the first few, as a
     // partial thousands of templates include would otherwise send thousands with every publication
     // (the message gives the count).
+    // Each at the tag that includes the partial (or the partial that does), else at the start.
     const start = { line: 0, character: 0 };
     lsp.relatedInformation = diagnostic.includedBy.slice(0, RELATED_TEMPLATES_SHOWN).map((file) => ({
-      location: { uri: pathToUri(file), range: { start, end: start } },
+      location: { uri: pathToUri(file), range: includeSite?.(file) ?? { start, end: start } },
       message: `Included by ${file.split(/[\\/]/).pop()}`,
     }));
   }

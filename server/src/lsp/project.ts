@@ -4,6 +4,7 @@
  * field uses across the workspace for references and rename.
  */
 import * as path from 'node:path';
+import type { Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeverityOverrides } from '../core/analyze';
 import { RULE_IDS, SEVERITY_SETTINGS, type Diagnostic, type RuleId, type SeveritySetting } from '../core/model';
@@ -312,6 +313,29 @@ export class Project {
       included.push(uri);
     }
     return included;
+  }
+
+  /**
+   * Where each template that includes the partial at `filePath` does so, as a range in that template's
+   * text (an open editor's, else the disk's), found once per template asked: for "included by" links.
+   */
+  includeSiteRanges(filePath: string): (sender: string) => Range | undefined {
+    const found = new Map<string, Range | undefined>();
+    return (sender) => {
+      if (!found.has(sender)) {
+        const span = this.partials.includeSiteToward(sender, filePath);
+        const open = this.openText(sender);
+        let text: string | undefined;
+        try {
+          text = span && (open ?? this.disk.readText(sender));
+        } catch {
+          text = undefined; // Unreadable now: the link opens the template at its start.
+        }
+        // A client's own text counts a byte-order mark; one read from disk hides it, as editors show it.
+        found.set(sender, span && text !== undefined ? new LineIndex(text, open !== undefined ? 'counted' : 'hidden').range(span) : undefined);
+      }
+      return found.get(sender);
+    };
   }
 
   /** Uses of `field` in every indexed or open template, by file path. */

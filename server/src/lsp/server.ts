@@ -340,7 +340,8 @@ export function startServer(connection: Connection, dependencies: ServerDependen
       return;
     }
     const diagnostics = state.kind === 'template' ? state.result.analysis.diagnostics : state.diagnostics;
-    void connection.sendDiagnostics({ uri, version: state.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, state.lines)) });
+    const includeSite = state.kind === 'template' && state.result.includedBy?.length ? project.includeSiteRanges(state.filePath) : undefined;
+    void connection.sendDiagnostics({ uri, version: state.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, state.lines, includeSite)) });
   }
 
   /** The workspace folder a document is in (the innermost), or its own folder. */

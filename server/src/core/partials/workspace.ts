@@ -9,6 +9,7 @@ import { getDialect } from '../dialects/registry';
 import { purposesForTemplate } from '../purposes';
 import type { Purpose, Schema } from '../schema/types';
 import type { DialectId } from '../dialects/ids';
+import type { Span } from '../model';
 import { chooseDialect, formatBytes, looksBinary, maxFileSizeFor, toPosix, type DialectChoice, type SchemaIndex } from '../workspace';
 import { contextKey, innerContext, TOP_LEVEL, type CallContext } from './call-context';
 import { MAX_INCLUDE_DEPTH } from './limits';
@@ -320,6 +321,16 @@ export class PartialWorkspace {
     this.templatesFolder ??= this.texts.templates().reduce<string | undefined>(
       (common, template) => commonFolder(common ?? path.dirname(template), template), undefined);
     return commonFolder(this.templatesFolder ?? path.dirname(file), file);
+  }
+
+  /** Where `sender` includes what leads to `file` (the partial itself, or one that includes it): what an "included by" link opens. */
+  includeSiteToward(sender: string, file: string): Span | undefined {
+    const canReach = this.filesReaching(file);
+    for (const site of this.sitesOf(sender)) {
+      const target = this.targetOf(sender, site);
+      if (target !== undefined && canReach.has(target)) return site.tagSpan;
+    }
+    return undefined;
   }
 
   /** The files that include `file` directly. */
