@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { GENERATOR_META } from '../core/generated-page';
 import * as path from 'node:path';
 import { matchesGlob } from '../core/purposes';
 import { SCHEMA_FILE_NAME } from '../core/schema/load';
@@ -10,20 +11,8 @@ import { isTemplateFile, isTemplateIn, toPosix, type SchemaIndex } from '../core
  */
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'out']);
 
-/**
- * What the pages `mergewise report --out` and `mergewise preview --out` write carry in their head,
- * so that a later `check` or `report` does not read them as templates: they quote the findings'
- * messages and the merge tags they are about.
- */
-const GENERATOR_META = '<meta name="generator" content="mergewise">';
-const CHARSET_META = '<meta charset="utf-8">';
 /** The marker comes right after the charset, which HTML wants within the first 1024 bytes. */
 const MARKER_WITHIN_BYTES = 1024;
-
-/** The page with Mergewise's generator marker after its charset. */
-export function markAsGenerated(html: string): string {
-  return html.replace(CHARSET_META, `${CHARSET_META}\n${GENERATOR_META}`);
-}
 
 export interface CollectedFiles {
   templates: string[];

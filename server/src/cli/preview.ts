@@ -9,7 +9,7 @@ import { PartialWorkspace } from '../core/partials/workspace';
 import { chooseDialect, SchemaIndex, toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { writeOutputFiles } from './fix';
-import { markAsGenerated } from './collect';
+import { markAsGenerated } from '../core/generated-page';
 
 export interface PreviewOptions {
   template: string;

@@ -17,7 +17,7 @@ import { SchemaIndex, toPosix } from '../core/workspace';
 import { PartialWorkspace } from '../core/partials/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { includerUniverse } from './check';
-import { collectTemplates, markAsGenerated } from './collect';
+import { collectTemplates } from './collect';
 import { writeOutputFiles } from './fix';
 import { parseJobs } from './jobs';
 import { UsageError } from './preview';
@@ -136,7 +136,7 @@ function writeReport(options: ReportOptions, prepared: PreparedReport, result: R
   const delta: BaselineDelta | undefined = baseline ? compareReports(baseline, report) : undefined;
   const [name, content] = options.format === 'json' ? ['report.json', `${JSON.stringify(report, null, 2)}\n`]
     : options.format === 'markdown' ? ['report.md', reportMarkdown(report, delta)]
-    : ['report.html', markAsGenerated(reportHtml(report, { frames, ...(delta ? { baseline: delta } : {}) }))];
+    : ['report.html', reportHtml(report, { frames, ...(delta ? { baseline: delta } : {}) })];
   const [written] = writeOutputFiles(outDir, [[name, content]]);
   return { report, written, exitCode: reportExitCode(report) };
 }

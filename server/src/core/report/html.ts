@@ -4,6 +4,7 @@
  * CSS for light and dark themes, landmarks and headings, charts as inline SVG with text
  * alternatives, and each preview in a sandboxed `srcdoc` frame with its own policy. Pure.
  */
+import { GENERATOR_META } from '../generated-page';
 import { QUADRANTS, type QuadrantId } from '../../../../protocol/src/quadrants';
 import { escapeHtml } from '../../../../protocol/src/email-document';
 import { REPORT_PANEL_SCRIPT } from '../../../../protocol/src/report-panel';
@@ -126,6 +127,7 @@ function pageHtml(report: SendReadinessReport, options: HtmlOptions, ready: stri
 <html lang="en">
 <head>
 <meta charset="utf-8">
+${GENERATOR_META}
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
