@@ -517,3 +517,15 @@ describe('init: templates whose syntax tells no platform', () => {
     assert.deepEqual([dialects.get('a/welcome.html'), dialects.get('b/promo.html'), dialects.get('c/plain.html')], ['postmark', 'liquid', 'liquid']);
   });
 });
+
+describe('init: which files it reads', () => {
+  test('as check does: a dist folder a templates glob names is read, a page Mergewise wrote is not', () => {
+    const dir = ws({
+      'mergewise.json': JSON.stringify({ templates: { 'dist/emails/*.html': 'liquid' }, fields: {} }),
+      'dist/emails/built.html': '<p>{{ customer.city }}</p>',
+      'mergewise-report/report.html': '<!doctype html><html><head><meta charset="utf-8">\n<meta name="generator" content="mergewise"></head><body>Add `{{ customer.quoted_in_a_message }}`</body></html>',
+    });
+    const { report } = initJson(['--dry-run'], dir);
+    assert.deepEqual(report.summary.fields, ['customer.city']);
+  });
+});

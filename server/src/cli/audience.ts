@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { getDialect } from '../core/dialects/registry';
-import { chooseDialect, isTemplateIn, SchemaIndex, toPosix } from '../core/workspace';
+import { chooseDialect, SchemaIndex, toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
 import { GENERATED_COLUMN_NAME, mapColumns, quoteIdentifier, quoteString, sourceColumns, type ColumnMapping } from '../core/audience/columns';
 import { ConditionRegistry, planTemplate, type TemplatePlan } from '../core/audience/plan';
@@ -21,7 +21,7 @@ import { buildCoverageQuery, readCoverage, type CoverageInput } from '../core/au
 import { duckdb } from '../core/audience/sql';
 import { readImportedResult, WAREHOUSE_USAGE, WarehouseError, warehouseMode, type Warehouse } from './audience-warehouse';
 import { AUDIENCE_SNAPSHOT_FILE_NAME, snapshotText, type AudienceReport } from '../core/audience/snapshot';
-import { collectFiles } from './collect';
+import { collectTemplates } from './collect';
 import { PickRefused, runPick, type PickOptions, type PickSession } from './audience-pick';
 
 export interface AudienceIo {
@@ -187,7 +187,7 @@ async function measure(request: MeasureRequest, io: AudienceIo): Promise<Measure
   const engine = warehouse?.engine ?? duckdb;
   // Templates and the schema that governs them.
   const index = new SchemaIndex(nodeFileSystem);
-  const collected = collectFiles(templateArgs.length ? templateArgs : ['.'], io.cwd, (file) => isTemplateIn(index, file));
+  const collected = collectTemplates(templateArgs.length ? templateArgs : ['.'], io.cwd, index);
   if (collected.problems.length) throw new AudienceError(collected.problems.join(' '));
   const schemaFiles = new Set<string>();
   for (const file of collected.templates) {

@@ -11,9 +11,9 @@ import type { AliasConfirmation, InitProposal, InitSummary } from '../core/init'
 import { plannedFiles, runInitIn, type InitFile } from '../core/init/run';
 import type { Findings } from '../core/init/workspace';
 import { loadSchema, SCHEMA_FILE_NAME } from '../core/schema/load';
-import { isTemplateIn, SchemaIndex, toPosix } from '../core/workspace';
+import { SchemaIndex, toPosix } from '../core/workspace';
 import { nodeFileSystem } from '../node-fs';
-import { collectFiles } from './collect';
+import { collectTemplates } from './collect';
 import { unifiedDiff } from './diff';
 import { writeFileAtomically } from './fix';
 import { UsageError } from './preview';
@@ -70,9 +70,9 @@ export function runInit(options: InitOptions, out: Output): number {
   const schemaFile = path.join(dir, SCHEMA_FILE_NAME);
   // As check collects them: a file an existing mergewise.json's `templates` glob names is a template whatever its extension.
   const index = new SchemaIndex(nodeFileSystem);
-  const collected = collectFiles(inputs, options.cwd, (file) => isTemplateIn(index, file));
+  const collected = collectTemplates(inputs, options.cwd, index);
   if (collected.problems.length) throw new UsageError(collected.problems.join(' '));
-  const notices: string[] = [];
+  const notices: string[] = [...collected.notices];
 
   let existingText: string | undefined;
   try {
