@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WorkspaceFileSystem } from './core/workspace';
+import { decodeText } from './text-encoding';
 
 /** The disk, as the core sees it: a missing file is `undefined`, an unreadable one throws. */
 export const nodeFileSystem: WorkspaceFileSystem = {
   readText(filePath: string): string | undefined {
     try {
-      return fs.readFileSync(filePath, 'utf8');
+      return decodeText(fs.readFileSync(filePath));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;

@@ -79,4 +79,13 @@ describe('mergewise check: UTF-16 templates with a byte order mark', () => {
     const dry = cli(['check', '--fix-dry-run'], dir);
     assert.equal(dry.stdout, '');
   });
+
+  test('explain and preview read them as text too, as check does', () => {
+    const dir = ws({ 'mergewise.json': SCHEMA, 'emails/le.liquid': utf16le });
+    const explained = cli(['explain', 'emails/le.liquid:1:9'], dir);
+    assert.equal(explained.code, 0, explained.stderr);
+    assert.match(explained.stdout, /customer\.first_name/);
+    const previewed = cli(['preview', 'emails/le.liquid'], dir);
+    assert.doesNotMatch(previewed.stdout + previewed.stderr, /binary/);
+  });
 });

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { decodeText, encodingOf, type TextEncoding } from '../text-encoding';
 import * as path from 'node:path';
 import type { SeverityOverrides, TemplateAnalysis } from '../core/analyze';
 import type { DialectId } from '../core/dialects/ids';
@@ -420,21 +421,7 @@ interface TemplateRead {
   /** The bytes on disk the text was decoded from. */
   bytes: Buffer;
   /** UTF-16 when the file begins with its byte order mark; else read as UTF-8. */
-  encoding: TemplateEncoding;
-}
-
-type TemplateEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
-
-/** UTF-16 by its byte order mark (Windows tools save "Unicode" so); anything else is read as UTF-8. */
-function encodingOf(bytes: Buffer): TemplateEncoding {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
-  return 'utf-8';
-}
-
-/** The text, its byte order mark kept as U+FEFF, so that positions count as in a UTF-8 file that has one. */
-function decodeTemplate(bytes: Buffer, encoding: TemplateEncoding): string {
-  return encoding === 'utf-8' ? bytes.toString('utf8') : new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
+  encoding: TextEncoding;
 }
 
 /** Reads a template, or records why it was not: too large or binary (skipped), or unreadable (an error). */
@@ -456,7 +443,7 @@ function readTemplate(file: string, shown: string, limit: number, report: CheckR
     return undefined;
   }
   const encoding = encodingOf(buffer);
-  const text = decodeTemplate(buffer, encoding);
+  const text = decodeText(buffer, encoding);
   const skipped = skipReason({ bytes: buffer.length, text }, limit);
   if (skipped) return skipFor(skipped);
   return { text, bytes: buffer, encoding };
