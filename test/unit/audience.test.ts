@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mapColumns, sourceColumns, structMembers } from '../../server/src/core/audience/columns';
-import { branchCondition, toSql, type OperandResolver } from '../../server/src/core/audience/conditions';
+import { branchCondition, groupConditions, toSql, type OperandResolver } from '../../server/src/core/audience/conditions';
 import { ConditionRegistry, planTemplate } from '../../server/src/core/audience/plan';
 import { loadAudienceSnapshot, snapshotText, type AudienceReport } from '../../server/src/core/audience/snapshot';
 import { getDialect } from '../../server/src/core/dialects/registry';
@@ -95,6 +95,17 @@ describe('audience condition translation', () => {
     assert.match(sqlOf('liquid', "{% if a and b or c %}"), /^\(.*"a".* AND \(.*"b".* OR .*"c".*\)\)$/);
     assert.match(sqlOf('liquid', "{% unless plan == 'gold' %}"), /^\(NOT coalesce/);
     assert.equal(branchCondition('liquid', '{% else %}', { start: 0, end: 10 }).expr, null);
+  });
+
+  test('Braze: attributes written ${city}, custom_attribute.${plan}, and either inside {{ }}', () => {
+    assert.match(sqlOf('liquid', '{% if ${city} != blank %}'), /"city"/);
+    assert.match(sqlOf('liquid', '{% if {{${city}}} != blank %}'), /"city"/);
+    assert.equal(sqlOf('liquid', "{% if custom_attribute.${plan} == 'gold' %}"), `coalesce(CAST("plan" AS VARCHAR) = 'gold', false)`);
+    assert.equal(sqlOf('liquid', "{% if {{ custom_attribute.${plan} }} == 'gold' %}"), `coalesce(CAST("plan" AS VARCHAR) = 'gold', false)`);
+    const text = "{% case custom_attribute.${plan} %}{% when 'gold' %}g{% else %}o{% endcase %}";
+    const [when] = groupConditions('liquid', text, getDialect('liquid').scan(text).branchGroups[0]);
+    const result = toSql(when.expr!, RESOLVER);
+    assert.ok('sql' in result && /"plan" AS VARCHAR\) = 'gold'/.test(result.sql), JSON.stringify(result));
   });
 
   test('Handlebars helpers, Django-style operators and Mailchimp conditionals', () => {

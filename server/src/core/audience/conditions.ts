@@ -114,6 +114,7 @@ interface Token {
   start: number;
 }
 
+const BRAZE_ATTRIBUTE = /(?:\{\{\s*)?(?:custom_attribute\.)?\$\{\s*([^}\s]+)\s*\}(?:\s*\}\})?/y;
 const WORD = /(?:\.\.\/)*[A-Za-z_$@][\w$@?-]*(?:\.[\w$@?-]+|\[[^\]]*\])*/y;
 const NUMBER = /-?\d+(?:\.\d+)?(?![\w.])/y;
 const OPERATOR = /==|!=|<>|<=|>=|<|>|=/y;
@@ -135,6 +136,14 @@ function tokenize(text: string, from: number, to: number): Token[] {
     if (c === ')') { tokens.push({ kind: 'rparen', value: c, start: i++ }); continue; }
     if (c === ',') { tokens.push({ kind: 'comma', value: c, start: i++ }); continue; }
     if (c === '|') { tokens.push({ kind: 'pipe', value: c, start: i++ }); continue; }
+    // Braze names an attribute `${city}` or `custom_attribute.${plan}`, in a condition also inside `{{ }}`.
+    BRAZE_ATTRIBUTE.lastIndex = i;
+    const braze = c === '$' || c === '{' || c === 'c' ? BRAZE_ATTRIBUTE.exec(text) : null;
+    if (braze && i + braze[0].length <= to) {
+      tokens.push({ kind: 'word', value: braze[1], start: i });
+      i += braze[0].length;
+      continue;
+    }
     let matched = false;
     for (const [kind, pattern] of [['num', NUMBER], ['word', WORD], ['op', OPERATOR]] as const) {
       pattern.lastIndex = i;
