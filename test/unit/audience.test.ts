@@ -32,6 +32,14 @@ describe('audience column mapping', () => {
     assert.ok(mapping.unmappedFields.some((u) => u.field === 'customer.name'));
   });
 
+  test('Braze\'s user export: a custom attribute under custom_attributes is the field templates read as custom_attribute.${plan}', () => {
+    const braze = schemaOf({ fields: { plan: { type: 'string' }, 'loyalty.tier': { type: 'string' } } });
+    const mapping = mapColumns(braze, columns(['external_id', 'VARCHAR'], ['custom_attributes', 'STRUCT(plan VARCHAR, loyalty STRUCT(tier VARCHAR))']));
+    assert.deepEqual(mapping.fields.map((f) => [f.field.path, f.column, f.by]), [
+      ['plan', 'custom_attributes.plan', 'struct'], ['loyalty.tier', 'custom_attributes.loyalty.tier', 'struct'],
+    ]);
+  });
+
   test('a last segment two fields share is not guessed', () => {
     const mapping = mapColumns(SCHEMA, columns(['name', 'VARCHAR']));
     assert.ok(!mapping.fields.some((f) => f.column === 'name'));

@@ -5,6 +5,7 @@
  * A field maps, in this order, by: `mergewise.json`'s `audience.columns` (a column, or
  * `column.member…` inside a struct or JSON column); a column named exactly as its path; a column
  * named as one of its aliases; a struct or JSON column holding it (`customer` with `first_name`);
+ * Braze's `custom_attributes` holding it (its user export);
  * a column named as its last segment (`first_name`), when no other field ends the same way.
  * Names compare exactly first, then without regard to case, then as a path segment spells them
  * (`First_Name` reads the column `First Name`, the field `init --from-data` made of it).
@@ -12,6 +13,9 @@
 import type { FieldSpec, Schema } from '../schema/types';
 import type { SqlDialect } from './sql/dialect';
 import { duckdb } from './sql/duckdb';
+
+/** The struct or JSON column Braze's user export holds custom attributes in. */
+const BRAZE_CUSTOM_ATTRIBUTES = 'custom_attributes';
 
 /** One column of the source, with the members of a struct column. */
 export interface SourceColumn {
@@ -219,6 +223,12 @@ export function mapColumns(schema: Schema, columns: readonly SourceColumn[], sql
     }
     if (!found && field.path.includes('.')) {
       const value = valueAt(columns, field.path.split('.'));
+      if (value) found = { value, by: value.column.includes('->') ? 'json' : 'struct' };
+    }
+    if (!found) {
+      // Braze's user export keeps custom attributes under `custom_attributes`; templates read them
+      // as `custom_attribute.${plan}`, the field `plan`.
+      const value = valueAt(columns, [BRAZE_CUSTOM_ATTRIBUTES, ...field.path.split('.')]);
       if (value) found = { value, by: value.column.includes('->') ? 'json' : 'struct' };
     }
     if (!found && field.path.includes('.')) {
