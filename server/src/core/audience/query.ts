@@ -51,9 +51,14 @@ function typedCast(field: FieldColumn, sql: SqlDialect): string | undefined {
   return cast ? sql.tryCast(sql.cast(field.sql, 'text'), cast) : undefined;
 }
 
+/**
+ * A column's value as a timestamp. In DuckDB, reading the source itself, a date column is cast as it
+ * is; for another engine the types came from a sample, and the warehouse's column may be text (with
+ * '' in it): the cast is guarded there, or one bad value fails the whole query.
+ */
 function timestamp(value: ColumnValue, sql: SqlDialect): string {
   if (value.kind === 'number') return sql.epochTimestamp(value.sql);
-  return value.kind === 'date' ? sql.cast(value.sql, 'timestamp') : sql.tryCast(sql.cast(value.sql, 'text'), 'timestamp');
+  return value.kind === 'date' && sql === duckdb ? sql.cast(value.sql, 'timestamp') : sql.tryCast(sql.cast(value.sql, 'text'), 'timestamp');
 }
 
 export function buildCoverageQuery(input: CoverageInput): CoverageQuery {
