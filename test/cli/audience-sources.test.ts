@@ -135,6 +135,16 @@ describe('audience sources as exports come', () => {
     assert.equal(measured.fields.first_name.stale, 0);
   });
 
+  test('a JSON lines value of mixed types: an empty string or null is empty, as in a column of one type', async () => {
+    const dir = workspace({
+      'mergewise.json': JSON.stringify({ fields: { score: { type: 'number' } } }),
+      'mixed.jsonl': '{"score":4}\n{"score":""}\n{"score":null}\n{"score":"n/a"}\n{"score":"  "}\n',
+    });
+    const measured = await report(dir, ['--data', 'mixed.jsonl']);
+    assert.equal(measured.source.rows, 5);
+    assert.equal(measured.fields.score.filled, 2);
+  });
+
   test('an updated-at column of epoch seconds or milliseconds is read', async () => {
     const seconds = (iso: string) => Date.parse(iso) / 1000;
     const schema = JSON.stringify({ fields: { first_name: { type: 'string', maxAgeDays: 30 } } });

@@ -295,8 +295,12 @@ function perFieldMember(value: ColumnValue, columns: readonly SourceColumn[], fi
 export function filledSql(value: Pick<ColumnValue, 'sql' | 'kind'>, sql: SqlDialect = duckdb): string {
   switch (value.kind) {
     case 'text':
-    case 'json':
       return sql.textFilled(sql.cast(value.sql, 'text'));
+    case 'json':
+      // DuckDB reads a JSON lines field that is sometimes a number, sometimes a string, as JSON: its
+      // value's own text, so that `""` and JSON null are empty, as in a column of one type. (A
+      // warehouse's column, typed from a sample, is read as text.)
+      return sql.textFilled(sql === duckdb ? sql.jsonMember(value.sql, []) : sql.cast(value.sql, 'text'));
     case 'list':
       return sql.listFilled(value.sql);
     default:
