@@ -282,11 +282,20 @@ describe('init: suspected typos', () => {
     const proposal = proposeSchema({ templates: [
       template('emails/a.liquid', 'liquid', '{{ customer.first_name }} {{ customer.first_name }} {{ customer.address_1 }} {{ customer.address_2 }}'),
       template('emails/b.liquid', 'liquid', "{{ customer.frist_name | default: 'there' }} {{ order.product_id }} {{ order.product_ids }} {{ FNAME }} {{ LNAME }}"),
+      // One letter for another makes other words: distinct fields, not typos.
+      template('emails/c.liquid', 'liquid', '{{ order_name }} {{ order_name }} {{ order_date }} {{ ship_rate }} {{ ship_rate }} {{ ship_date }} {{ expires_at }} {{ expires_at }} {{ expired_at }} {{ recipientName }} {{ recipientName }} {{ recipientNote }}'),
     ] });
     assert.deepEqual(proposal.summary.suspectedTypos, [{ path: 'customer.frist_name', uses: 1, like: 'customer.first_name' }]);
     const declared = [...fieldsOf(proposal.schemaText).keys()];
     assert.ok(!declared.includes('customer.frist_name'));
-    for (const kept of ['customer.address_1', 'customer.address_2', 'order.product_id', 'order.product_ids', 'FNAME', 'LNAME']) assert.ok(declared.includes(kept), kept);
+    for (const kept of ['customer.address_1', 'customer.address_2', 'order.product_id', 'order.product_ids', 'FNAME', 'LNAME', 'order_date', 'ship_date', 'expired_at', 'recipientNote']) {
+      assert.ok(declared.includes(kept), kept);
+    }
+  });
+
+  test('a letter left out or doubled is a slip too', () => {
+    const proposal = proposeSchema({ templates: [template('emails/a.liquid', 'liquid', '{{ customer.address }} {{ customer.address }} {{ customer.adress }} {{ customer.firstname }} {{ customer.firstname }} {{ customer.firstnamee }}')] });
+    assert.deepEqual(proposal.summary.suspectedTypos.map((t) => [t.path, t.like]), [['customer.adress', 'customer.address'], ['customer.firstnamee', 'customer.firstname']]);
   });
 
   test('merging: a misspelling of a declared field is not added', () => {
