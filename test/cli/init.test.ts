@@ -506,6 +506,18 @@ describe('init: templates whose syntax tells no platform', () => {
     assert.deepEqual([...new Set(checkJson(dir).files.filter((file) => file.path.endsWith('.html')).map((file) => file.dialect))], ['postmark']);
   });
 
+  test('a filter in an output tells Liquid: such a template is not read as the Handlebars beside it', () => {
+    const dir = ws({
+      'a.html': '{{#if name}}Hi {{name}}{{/if}}\n{{> footer}}\n',
+      'b.html': '<p>Hi {{ customer.first_name | default: "there" }}, your order {{ order.name | upcase }}</p>\n',
+      'footer.html': '<p>{{ unsubscribe_url }}</p>\n',
+    });
+    assert.equal(cli(['init'], dir).code, 0);
+    const dialects = new Map(checkJson(dir).files.map((file) => [file.path, file.dialect]));
+    assert.deepEqual([dialects.get('a.html'), dialects.get('b.html'), dialects.get('footer.html')], ['handlebars', 'liquid', 'handlebars']);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'mergewise.json'), 'utf8')).fields['customer.first_name'].fallback, 'there');
+  });
+
   test('stay Liquid, the default, when the others tell two platforms', () => {
     const dir = ws({
       'a/welcome.html': '{{{ pm:unsubscribe }}}\n',

@@ -36,6 +36,8 @@ test('content is recognised most specific first: a Liquid tag is Liquid, a Handl
   assert.equal(detectDialect('{% if first_name %}Hi {{ first_name }}{% endif %}'), 'liquid');
   // Every braces dialect writes `{{ x }}`: such a file is Liquid by default (or its includers' dialect).
   assert.equal(detectDialect('Hi {{ first_name }}'), undefined);
+  assert.equal(detectDialect('Hi {{ customer.first_name | default: "there" }}'), 'liquid', 'a filter is no Handlebars');
+  assert.equal(detectDialect('{{#each items as |item|}}{{item}}{{/each}}'), 'handlebars');
   assert.equal(detectDialect('{{#if first_name}}Hi{{/if}}'), 'handlebars');
   assert.equal(detectDialect('%%[ SET @a = 1 ]%% {{ x }}'), 'ampscript');
   assert.equal(detectDialect('plain text'), undefined);

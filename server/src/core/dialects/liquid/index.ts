@@ -60,8 +60,10 @@ const TAGS: [string, string, string][] = [
 export const liquid: Dialect = {
   id: 'liquid',
   label: 'Liquid (Braze, Customer.io, Shopify)',
-  // `{{ x }}` alone is every braces dialect's: a file with only that is Liquid by default, not recognised as it.
-  syntax: { ...BRACES_AND_TAGS, extensions: ['.liquid'], signature: /\{%/ },
+  // `{{ x }}` alone is every braces dialect's: a file with only that is Liquid by default, not
+  // recognised as it. A filter in an output (`{{ x | upcase }}`) is no Handlebars (whose `|` only
+  // closes a block's parameters, in a tag that opens with `#`).
+  syntax: { ...BRACES_AND_TAGS, extensions: ['.liquid'], signature: /\{%|\{\{-?\s*[\w$.[\]'"]+\s*\|\s*\w/ },
   scan: (text) => withSystemUses(scanLiquid(text), LIQUID_SYSTEM_TAGS),
   systemTags: LIQUID_SYSTEM_TAGS,
   render: renderLiquid,
