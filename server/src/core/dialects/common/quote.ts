@@ -40,3 +40,21 @@ export function quotedValueAround(text: string, at: number): { quote: Quote; att
   }
   return undefined;
 }
+
+/**
+ * Text a fallback can be written as between tags, for the tag at `at`: no braces, so it can never
+ * open a tag. In a quoted HTML attribute, `&` and that quote as entities, as an escaped value has
+ * them, so that it cannot end the attribute. Undefined where it cannot be written as it is: a quoted
+ * front matter value with that quote (YAML has no entities), or a last `\` (it would escape the
+ * closing tag).
+ */
+export function fallbackAsText(fallback: string, text: string, at: number): string | undefined {
+  let literal = fallback.replace(/[{}]/g, '').trim();
+  if (literal.endsWith('\\')) return undefined;
+  const around = literal.includes('"') || literal.includes("'") ? quotedValueAround(text, at) : undefined;
+  if (around && literal.includes(around.quote)) {
+    if (!around.attribute) return undefined;
+    literal = literal.replace(/&/g, '&amp;').replaceAll(around.quote, around.quote === '"' ? '&quot;' : '&#39;');
+  }
+  return literal;
+}

@@ -1,5 +1,5 @@
 import type { CompletionEntry, Dialect, DialectSyntax, FieldUse, TextEdit } from '../dialect';
-import { enclosingQuote, quoteWithoutEscapes } from '../common/quote';
+import { enclosingQuote, fallbackAsText, quoteWithoutEscapes } from '../common/quote';
 import type { DjangoFlavor } from './flavor';
 import { renderDjango } from './render';
 import { scanDjango } from './scanner';
@@ -37,12 +37,8 @@ export function djangoDialect(flavor: DjangoFlavor, options: DjangoDialectOption
         if (quote !== 39 && quote !== 34) return undefined;
         return { span: { start: use.span.end + 1, end: use.span.end + 1 }, newText: `, ${literal}` };
       }
-      // A filter that reads a date, number or list turns the fallback's text into '' (`date`,
-      // `floatformat`) or worse (`join` spells it out): the default goes after the whole chain then.
-      const at = use.context === 'output' && use.filters.some((filter) => filter in options.filterInputs)
-        ? expressionEnd(text, use.tagSpan.end)
-        : use.span.end;
-      return { span: { start: at, end: at }, newText: options.defaultFilter(literal) };
+      if (use.context === 'output' && use.filters.some((filter) => filter in options.filterInputs)) return typedFallback(text, use, fallback, flavor.jinja ? undefined : options.defaultFilter(literal));
+      return { span: { start: use.span.end, end: use.span.end }, newText: options.defaultFilter(literal) };
     },
     purposeDirective(purposeIds: string[]): string {
       return `{# mergewise purpose: ${purposeIds.join(', ')} #}`;
@@ -52,6 +48,27 @@ export function djangoDialect(flavor: DjangoFlavor, options: DjangoDialectOption
     tags: options.tags.map(([label, detail, snippet]): CompletionEntry => ({ label, detail, snippet: snippet ?? label })),
     filterInputs: options.filterInputs,
   };
+}
+
+/**
+ * A fallback for a value a filter reads as a date, number or list, which turns the fallback's text
+ * into '' (Django's `date`, `floatformat`) or something else (`join` spells it out). Django's
+ * `default` replaces the '' the filter leaves: it goes after the whole chain. Jinja's (HubL) replaces
+ * only a missing value, and HubSpot's date filters print a date even then: the tag goes inside
+ * `{% if %}…{% else %}fallback{% endif %}`.
+ */
+function typedFallback(text: string, use: FieldUse, fallback: string, djangoDefault: string | undefined): TextEdit | undefined {
+  if (djangoDefault !== undefined) {
+    const at = expressionEnd(text, use.tagSpan.end);
+    return { span: { start: at, end: at }, newText: djangoDefault };
+  }
+  const shown = fallbackAsText(fallback, text, use.tagSpan.start);
+  if (shown === undefined) return undefined;
+  const tag = text.slice(use.tagSpan.start, use.tagSpan.end);
+  // Whitespace control stays on the outside, where it stripped the text around the tag.
+  const before = tag.startsWith('{{-') ? '-' : '';
+  const after = tag.endsWith('-}}') ? '-' : '';
+  return { span: use.tagSpan, newText: `{%${before} if ${use.written} %}${tag}{% else %}${shown}{% endif ${after}%}` };
 }
 
 /** The end of an output tag's expression: before its `}}`, whitespace control and spaces. */

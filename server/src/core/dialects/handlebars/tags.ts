@@ -1,6 +1,6 @@
 import type { Span } from '../../model';
 import type { FieldUse, TextEdit } from '../dialect';
-import { quotedValueAround } from '../common/quote';
+import { fallbackAsText } from '../common/quote';
 import { isWhiteSpace } from '../common/scan-collector';
 
 export interface TagShape {
@@ -37,24 +37,6 @@ export function isElse(text: string, first: number, end: number): boolean {
   return first + 4 <= end && text.startsWith('else', first) && (first + 4 === end || isWhiteSpace(text.charCodeAt(first + 4)));
 }
 
-/**
- * Text a fallback can be written as between tags, for the tag at `at`: no braces, so it can never
- * open a tag. In a quoted HTML attribute, `&` and that quote as entities, as `{{x}}` escapes its
- * value, so that it cannot end the attribute. Undefined where it cannot be written as it is: a quoted
- * front matter value with that quote (YAML has no entities), or a last `\` (it would escape the
- * closing tag).
- */
-export function literalText(fallback: string, text: string, at: number): string | undefined {
-  let literal = fallback.replace(/[{}]/g, '').trim();
-  if (literal.endsWith('\\')) return undefined;
-  const around = literal.includes('"') || literal.includes("'") ? quotedValueAround(text, at) : undefined;
-  if (around && literal.includes(around.quote)) {
-    if (!around.attribute) return undefined;
-    literal = literal.replace(/&/g, '&amp;').replaceAll(around.quote, around.quote === '"' ? '&quot;' : '&#39;');
-  }
-  return literal;
-}
-
 /** A Handlebars string literal: double quotes, with `\"` for quotes inside. */
 export function quoted(fallback: string): string {
   return `"${fallback.replace(/\\/g, '').replace(/"/g, '\\"')}"`;
@@ -65,7 +47,7 @@ export function wrapInIf(text: string, use: FieldUse, fallback: string): TextEdi
   if (use.context !== 'output' || use.fallback !== null) return undefined;
   const shape = tagShape(text, use.tagSpan);
   if (!shape || shape.kind !== 'output') return undefined;
-  const literal = literalText(fallback, text, use.tagSpan.start);
+  const literal = fallbackAsText(fallback, text, use.tagSpan.start);
   if (literal === undefined) return undefined;
   const tag = text.slice(use.tagSpan.start, use.tagSpan.end);
   return { span: use.tagSpan, newText: wrappedText(tag, use.written, literal) };

@@ -2,7 +2,8 @@ import type { Dialect, FieldUse, TextEdit } from '../dialect';
 import { CORE_BLOCK_HELPERS, helperCompletions, type HandlebarsFlavor } from '../handlebars/flavor';
 import { isEmptyValue, handlebarsRendering, type HelperOptions } from '../handlebars/render';
 import { scanHandlebars } from '../handlebars/scanner';
-import { literalText, tagShape } from '../handlebars/tags';
+import { fallbackAsText } from '../common/quote';
+import { tagShape } from '../handlebars/tags';
 import { BRACES } from '../common/syntax';
 import { POSTMARK_SYSTEM_TAGS } from './system-tags';
 
@@ -45,7 +46,7 @@ export const postmark: Dialect = {
     const shape = tagShape(text, use.tagSpan);
     if (!shape || shape.kind !== 'output' || text.slice(shape.contentStart, shape.contentEnd).trim() !== use.written) return undefined;
     const current = shape.raw ? '{{{.}}}' : '{{.}}';
-    const literal = literalText(fallback, text, use.tagSpan.start);
+    const literal = fallbackAsText(fallback, text, use.tagSpan.start);
     if (literal === undefined) return undefined;
     const name = use.written;
     return { span: use.tagSpan, newText: `{{#${name}}}${current}{{/${name}}}{{^${name}}}${literal}{{/${name}}}` };
