@@ -107,3 +107,17 @@ describe('a partial in which nothing tells its dialect', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'emails/partials/header.html'), 'utf8'), '<p>Hi {{#if first_name}}{{first_name}}{{else}}there{{/if}}</p>\n');
   });
 });
+
+describe('mergewise preview and a partial that is not there', () => {
+  test('says so on stderr, naming it and where it was looked for, instead of rendering nothing in silence', () => {
+    const dir = workspace({
+      'mergewise.json': JSON.stringify({ fields: { first_name: {} }, recipients: ['recipients/*.json'] }),
+      'recipients/ana.json': JSON.stringify({ $name: 'Ana', first_name: 'Ana' }),
+      'emails/m.html': '{{!-- x --}}\n{{> nothere}}\n<p>{{first_name}}</p>\n',
+    });
+    const run = cli(['preview', 'emails/m.html'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /<p>Ana<\/p>/);
+    assert.match(run.stderr, /emails\/m\.html: the partial "nothere" was not found \(no file named nothere in partials\/, layouts\/ or beside the template\): the preview shows nothing in its place/);
+  });
+});

@@ -73,6 +73,7 @@ export function runPreview(options: PreviewOptions): PreviewRun {
   const now = options.now ?? new Date();
   const graph = new PartialWorkspace(index, { read: (file) => nodeFileSystem.readText(file), templates: () => [templatePath] });
   const sources = scan.includes?.length ? partialSources(graph, templatePath) : {};
+  if (scan.includes?.length) problems.push(...missingPartials(graph, templatePath, options.template));
   const partial = Object.keys(sources).length ? partialLookup(sources, dialect) : undefined;
   const previews = chosen.map((recipient) => previewTemplate({ text, dialect, scan, schema, recipient, now, ...(partial ? { partial } : {}) }));
   // The same pages, marks and plain-text rule as the editor's preview (core/preview/html.ts).
@@ -87,6 +88,14 @@ export function runPreview(options: PreviewOptions): PreviewRun {
     ]);
   }
   return { previews, written, problems, text: previews.map((p) => formatPreviewText(p, options.color)).join('\n') };
+}
+
+/** The includes of the template that resolve to no file: the preview shows nothing in their place, which is not what the platform does. */
+function missingPartials(graph: PartialWorkspace, templatePath: string, shown: string): string[] {
+  const own = graph.read(templatePath);
+  if (!own || 'problem' in own) return [];
+  return graph.includesOf(own).filter((include) => include.site.name !== null && !include.file).map((include) =>
+    `${shown}: the partial "${include.site.name}" was not found (${include.how}): the preview shows nothing in its place; mergewise check reports it (unknown-partial).`);
 }
 
 function isFolder(file: string): boolean {
