@@ -121,3 +121,18 @@ describe('mergewise preview and a partial that is not there', () => {
     assert.match(run.stderr, /emails\/m\.html: the partial "nothere" was not found \(no file named nothere in partials\/, layouts\/ or beside the template\): the preview shows nothing in its place/);
   });
 });
+
+describe('a partial one template includes twice, with different values', () => {
+  test('--fix does not write the fallback of the other include\'s field into it', () => {
+    const dir = workspace({
+      'mergewise.json': JSON.stringify({ fields: { first_name: { type: 'string', fallback: 'there' }, city: { type: 'string', fallback: 'your area' } } }),
+      'snippets/hello.liquid': '<p>{{ name }}</p>\n',
+      'emails/two.liquid': "<p>x</p>\n{% if first_name %}{% render 'hello', name: first_name %}{% endif %}\n{% render 'hello', name: city %}\n",
+    });
+    const report = JSON.parse(cli(['check', '--format', 'json'], dir).stdout) as { files: { path: string; diagnostics: { rule: string; message: string }[] }[] };
+    const [finding] = report.files.find((file) => file.path === 'snippets/hello.liquid')!.diagnostics;
+    assert.match(finding.message, /holds `city`.*'your area'/);
+    cli(['check', '--fix'], dir);
+    assert.equal(fs.readFileSync(path.join(dir, 'snippets/hello.liquid'), 'utf8'), '<p>{{ name }}</p>\n', 'it was written with "there", first_name\'s fallback');
+  });
+});

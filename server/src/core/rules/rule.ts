@@ -175,13 +175,19 @@ function spanKey(start: number, end: number): string {
 export function fallbackFix(context: TemplateContext, diagnostic: Diagnostic): { fix: Fix; safe: boolean } | undefined {
   const found = findingUse(context, diagnostic);
   if (!found?.field) return undefined;
-  const fallback = found.field.fallback;
+  // A partial that templates include with different values is analysed through one of them: a
+  // finding from another is about another field, whose fallback it is, and is only offered (the
+  // partial's text is every caller's).
+  const otherCaller = diagnostic.field !== undefined && diagnostic.field !== found.field.path;
+  const field = otherCaller ? context.schema?.fields.get(diagnostic.field!) : found.field;
+  if (!field) return undefined;
+  const fallback = field.fallback;
   const edit = context.dialect.fallbackEdit(context.text, found.use, fallback ?? FALLBACK_PLACEHOLDER);
   if (!edit) return undefined;
   const tag = found.use.tagSpan;
   return {
     fix: { title: fallback !== undefined ? `Add fallback "${fallback}"` : 'Add a fallback placeholder to fill in', edits: [edit] },
-    safe: fallback !== undefined && !context.scan.syntaxErrors.some((problem) => problem.span.start < tag.end && tag.start < problem.span.end),
+    safe: fallback !== undefined && !otherCaller && !context.scan.syntaxErrors.some((problem) => problem.span.start < tag.end && tag.start < problem.span.end),
   };
 }
 
