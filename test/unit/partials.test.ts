@@ -374,3 +374,20 @@ describe('partials: what is kept between edits', () => {
     assert.deepEqual(messages(check(greeting), 'missing-fallback'), []);
   });
 });
+
+describe('partials: where a template includes one, for "included by" links', () => {
+  test('the tag that includes it, or the partial that does; of two, the one passing the finding\'s field', () => {
+    const text = "<p>x</p>\n{% if first_name %}{% render 'hello', name: first_name %}{% endif %}\n{% render 'hello', name: city %}\n{% render 'outer' %}";
+    const { graph } = graphOf({
+      '/w/mergewise.json': JSON.stringify({ fields: { first_name: { type: 'string' }, city: { type: 'string' } } }),
+      '/w/snippets/hello.liquid': '<p>{{ name }}</p>',
+      '/w/snippets/deep.liquid': '{{ x }}',
+      '/w/snippets/outer.liquid': "{% render 'deep' %}",
+      '/w/emails/two.liquid': text,
+    });
+    const tag = (span: { start: number; end: number } | undefined) => span && text.slice(span.start, span.end);
+    assert.equal(tag(graph.includeSiteToward('/w/emails/two.liquid', '/w/snippets/hello.liquid', 'city')), "{% render 'hello', name: city %}");
+    assert.equal(tag(graph.includeSiteToward('/w/emails/two.liquid', '/w/snippets/hello.liquid', 'first_name')), "{% render 'hello', name: first_name %}");
+    assert.equal(tag(graph.includeSiteToward('/w/emails/two.liquid', '/w/snippets/deep.liquid')), "{% render 'outer' %}");
+  });
+});

@@ -23,7 +23,7 @@ const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
 /** Including templates listed with a finding in a partial, at most. */
 export const RELATED_TEMPLATES_SHOWN = 20;
 
-export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex, includeSite?: (file: string) => Range | undefined): LspDiagnostic {
+export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex, includeSite?: (file: string, field: string | undefined) => Range | undefined): LspDiagnostic {
   const lsp: LspDiagnostic = {
     range: lines.range(diagnostic.span),
     severity: SEVERITIES[diagnostic.severity],
@@ -37,10 +37,11 @@ export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex, includ
     // The including templates, so that an editor can list them and open each: the first few, as a
     // partial thousands of templates include would otherwise send thousands with every publication
     // (the message gives the count).
-    // Each at the tag that includes the partial (or the partial that does), else at the start.
+    // Each at the tag that includes the partial (or the partial that does; the one passing the
+    // finding's field), else at the start.
     const start = { line: 0, character: 0 };
     lsp.relatedInformation = diagnostic.includedBy.slice(0, RELATED_TEMPLATES_SHOWN).map((file) => ({
-      location: { uri: pathToUri(file), range: includeSite?.(file) ?? { start, end: start } },
+      location: { uri: pathToUri(file), range: includeSite?.(file, diagnostic.field) ?? { start, end: start } },
       message: `Included by ${file.split(/[\\/]/).pop()}`,
     }));
   }

@@ -316,25 +316,34 @@ export class Project {
   }
 
   /**
-   * Where each template that includes the partial at `filePath` does so, as a range in that template's
-   * text (an open editor's, else the disk's), found once per template asked: for "included by" links.
+   * Where each template that includes the partial at `filePath` does so (passing `field`, when one of
+   * its includes does), as a range in that template's text (an open editor's, else the disk's), found
+   * once per template and field asked: for "included by" links.
    */
-  includeSiteRanges(filePath: string): (sender: string) => Range | undefined {
+  includeSiteRanges(filePath: string): (sender: string, field: string | undefined) => Range | undefined {
     const found = new Map<string, Range | undefined>();
-    return (sender) => {
-      if (!found.has(sender)) {
-        const span = this.partials.includeSiteToward(sender, filePath);
+    const lines = new Map<string, LineIndex | undefined>();
+    const linesOf = (sender: string): LineIndex | undefined => {
+      if (!lines.has(sender)) {
         const open = this.openText(sender);
         let text: string | undefined;
         try {
-          text = span && (open ?? this.disk.readText(sender));
+          text = open ?? this.disk.readText(sender);
         } catch {
           text = undefined; // Unreadable now: the link opens the template at its start.
         }
         // A client's own text counts a byte-order mark; one read from disk hides it, as editors show it.
-        found.set(sender, span && text !== undefined ? new LineIndex(text, open !== undefined ? 'counted' : 'hidden').range(span) : undefined);
+        lines.set(sender, text === undefined ? undefined : new LineIndex(text, open !== undefined ? 'counted' : 'hidden'));
       }
-      return found.get(sender);
+      return lines.get(sender);
+    };
+    return (sender, field) => {
+      const key = `${sender}\0${field ?? ''}`;
+      if (!found.has(key)) {
+        const span = this.partials.includeSiteToward(sender, filePath, field);
+        found.set(key, span && linesOf(sender)?.range(span));
+      }
+      return found.get(key);
     };
   }
 

@@ -323,14 +323,17 @@ export class PartialWorkspace {
     return commonFolder(this.templatesFolder ?? path.dirname(file), file);
   }
 
-  /** Where `sender` includes what leads to `file` (the partial itself, or one that includes it): what an "included by" link opens. */
-  includeSiteToward(sender: string, file: string): Span | undefined {
+  /**
+   * Where `sender` includes what leads to `file` (the partial itself, or one that includes it): what
+   * an "included by" link opens. Of several, the one that passes `field` when one does.
+   */
+  includeSiteToward(sender: string, file: string, field?: string): Span | undefined {
     const canReach = this.filesReaching(file);
-    for (const site of this.sitesOf(sender)) {
+    const toward = this.sitesOf(sender).filter((site) => {
       const target = this.targetOf(sender, site);
-      if (target !== undefined && canReach.has(target)) return site.tagSpan;
-    }
-    return undefined;
+      return target !== undefined && canReach.has(target);
+    });
+    return (toward.find((site) => site.parameters.some((argument) => argument.path === field)) ?? toward[0])?.tagSpan;
   }
 
   /** The files that include `file` directly. */
