@@ -7,7 +7,10 @@ import { decodeText } from './text-encoding';
 export const nodeFileSystem: WorkspaceFileSystem = {
   readText(filePath: string): string | undefined {
     try {
-      return decodeText(fs.readFileSync(filePath));
+      const text = fs.readFileSync(filePath, 'utf8');
+      // A UTF-16 byte order mark reads as two replacement characters in UTF-8: only then are the bytes
+      // read again and decoded (reading every file as bytes first kept their buffers around longer).
+      return text.startsWith('\uFFFD\uFFFD') ? decodeText(fs.readFileSync(filePath)) : text;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
