@@ -48,6 +48,8 @@ describe('AMPscript completion follows where the cursor is', () => {
     assert.equal(inline.writes.get('@greeting'), '@greeting');
     assert.equal(inline.writes.get('IIF'), 'IIF(Empty(@firstName), "there", @firstName)');
     assert.equal(at('%%[ SET @x = █ ]%%')!.kinds.has('tag'), false);
+    const typing = at('<p>%%=v(@ci█)=%%</p> %%[ SET @city = "x" ]%%')!;
+    assert.deepEqual([...typing.writes.keys()].filter((label) => label.startsWith('@')), ['@city'], 'not the variable being typed');
   });
 
   test('where a statement may start: statements too', () => {

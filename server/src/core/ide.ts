@@ -178,7 +178,14 @@ export function completionsAt(document: DocumentAnalysis, text: string, offset: 
   if (context.kind === 'filter') return { span: context.span, options: entries(dialect.filters, 'filter') };
   if (context.kind === 'tag') return { span: context.span, options: closedBy(entries(dialect.tags, 'tag'), text, context.span.end, TAG_CLOSE, ' %}') };
   const afterBraces = text.startsWith('{{', context.span.start - 2) || text.startsWith('{{#', context.span.start - 3);
-  const helpers = dialect.helpersAfterOpener ? [...blockOpeners(dialect.tags, text, context.span.start), ...entries(dialect.filters, 'filter')] : [];
+  // Where a helper is called: a block helper first in a tag, an inline one there or first in a
+  // subexpression (`{{#if (eq a b)}}`); after `{{#if ` an argument goes, not a helper.
+  const before = text.slice(Math.max(0, context.span.start - 8), context.span.start);
+  const tagStart = /\{\{\{?~?#?\s*$/.test(before);
+  const callStart = tagStart || /\(\s*$/.test(before);
+  const helpers = dialect.helpersAfterOpener
+    ? [...(tagStart ? blockOpeners(dialect.tags, text, context.span.start) : []), ...(callStart ? entries(dialect.filters, 'filter') : [])]
+    : [];
   const options = afterBraces ? closedBy(helpers, text, context.span.end, OUTPUT_CLOSE, '}}') : helpers;
   if (!schema) return options.length ? { span: context.span, options } : undefined;
   const field = (spec: FieldSpec, written: string, detail?: string) => fieldOption(spec, written, context.inOutput, dialect, text, detail);
@@ -196,7 +203,7 @@ export function completionsAt(document: DocumentAnalysis, text: string, offset: 
   for (const spec of fieldsUnder(schema, namespace, '[]')) {
     options.push(field(spec, spec.path));
     const alias = spec.aliases[dialect.id];
-    if (alias && alias.startsWith(namespace)) options.push(field(spec, alias, `alias of ${spec.path}`));
+    if (alias && alias !== spec.path && alias.startsWith(namespace)) options.push(field(spec, alias, `alias of ${spec.path}`));
   }
   return { span: context.span, options };
 }
@@ -211,7 +218,10 @@ function siteOptions(site: CompletionSite, { dialect, schema }: DocumentAnalysis
   if (site.kind === 'statement') options.push(...dialect.tags.map((entry) => entryOption(entry, 'tag')));
   if (site.kind !== 'name') {
     options.push(...dialect.filters.map((entry) => entryOption(entry, 'filter')));
-    for (const variable of new Set(text.match(/@\w+/g))) options.push({ label: variable, kind: 'variable', detail: 'variable', insert: variable });
+    // The template's variables, but for the one being typed at the cursor.
+    const variables = new Set<string>();
+    for (const match of text.matchAll(/@\w+/g)) if (match.index !== site.span.start) variables.add(match[0]);
+    for (const variable of variables) options.push({ label: variable, kind: 'variable', detail: 'variable', insert: variable });
   }
   for (const spec of schema?.fields.values() ?? []) {
     if (spec.path.includes('[]')) continue;
