@@ -92,6 +92,17 @@ describe('Neovim 0.7.2 (no snippets, no configuration pull, no dynamic registrat
     assert.ok(list.items.every((item) => !/\$\d|\$\{/.test((item.textEdit as TextEdit).newText)), 'no snippet syntax in any item');
   });
 
+  test('completion without snippets writes a block on one line: Vim\'s completion menu cannot insert a line break', async () => {
+    const file = path.join(ws.root, 'emails/block.liquid');
+    fs.writeFileSync(file, '{% ');
+    const uri = await ws.client.open(file, '{% ');
+    const list = await ws.client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: 3 } }) as CompletionList;
+    const ifTag = list.items.find((item) => item.label === 'if')!;
+    assert.ok(ifTag, list.items.map((item) => item.label).join(', '));
+    assert.match((ifTag.textEdit as TextEdit).newText, /endif/);
+    assert.deepEqual(list.items.filter((item) => (item.textEdit as TextEdit).newText.includes('\n')).map((item) => item.label), []);
+  });
+
   test('nothing is registered dynamically: the client offered no dynamic registration', async () => {
     await ws.client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: ws.welcomeUri }, position: ON_FIRST_NAME });
     assert.deepEqual(ws.client.registrations, []);

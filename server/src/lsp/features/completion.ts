@@ -94,12 +94,15 @@ export function resolveCompletion(project: Project, item: CompletionItem, client
  */
 function item(option: CompletionOption, range: Range, uri: string, client: ClientFeatures): CompletionItem {
   const snippet = client.snippets ? option.snippet : undefined;
+  // Without snippets, on one line: an editor's completion menu may not insert a line break (Vim's
+  // puts a NUL byte in its place), and a statement such as AMPscript's IF…ENDIF reads the same so.
+  const insert = snippet === undefined ? option.insert.replace(/[ \t]*\r?\n\s*/g, ' ') : option.insert;
   const result: CompletionItem = {
     label: option.label,
     kind: KINDS[option.kind],
     detail: option.detail,
     insertTextFormat: snippet !== undefined ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-    textEdit: { range, newText: snippet ?? option.insert },
+    textEdit: { range, newText: snippet ?? insert },
   };
   if (option.field !== undefined) result.data = { uri, field: option.field } satisfies ItemData;
   if (option.deprecated) result.tags = [CompletionItemTag.Deprecated];
