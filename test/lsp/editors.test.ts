@@ -93,13 +93,16 @@ describe('Neovim 0.7.2 (no snippets, no configuration pull, no dynamic registrat
   });
 
   test('completion without snippets writes a block on one line: Vim\'s completion menu cannot insert a line break', async () => {
-    const file = path.join(ws.root, 'emails/block.liquid');
-    fs.writeFileSync(file, '{% ');
-    const uri = await ws.client.open(file, '{% ');
-    const list = await ws.client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: 3 } }) as CompletionList;
-    const ifTag = list.items.find((item) => item.label === 'if')!;
-    assert.ok(ifTag, list.items.map((item) => item.label).join(', '));
-    assert.match((ifTag.textEdit as TextEdit).newText, /endif/);
+    // Marketing Cloud's folder, with a mergewise.json of its own (the workspace's says Liquid).
+    fs.mkdirSync(path.join(ws.root, 'sfmc'));
+    fs.writeFileSync(path.join(ws.root, 'sfmc/mergewise.json'), '{"fields": {}}');
+    const file = path.join(ws.root, 'sfmc/block.amp');
+    fs.writeFileSync(file, '%%[\n\n]%%');
+    const uri = await ws.client.open(file, '%%[\n\n]%%');
+    const list = await ws.client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 1, character: 0 } }) as CompletionList;
+    const ifStatement = list.items.find((item) => item.label === 'IF')!;
+    assert.ok(ifStatement, list.items.map((item) => item.label).join(', '));
+    assert.equal((ifStatement.textEdit as TextEdit).newText, 'IF NOT Empty(@firstName) THEN ENDIF');
     assert.deepEqual(list.items.filter((item) => (item.textEdit as TextEdit).newText.includes('\n')).map((item) => item.label), []);
   });
 
