@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Range } from 'vscode-languageserver';
+import type { DialectId } from '../core/dialects/ids';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeverityOverrides } from '../core/analyze';
 import { RULE_IDS, SEVERITY_SETTINGS, type Diagnostic, type RuleId, type SeveritySetting } from '../core/model';
@@ -345,6 +346,17 @@ export class Project {
       }
       return found.get(key);
     };
+  }
+
+  /** The dialect a template is read in, as its analysis reads it; undefined for one that cannot be read. */
+  dialectOf(filePath: string): DialectId | undefined {
+    let text: string | undefined;
+    try {
+      text = this.openText(filePath) ?? this.disk.readText(filePath);
+    } catch {
+      return undefined;
+    }
+    return text === undefined ? undefined : this.partials.dialectChoice(filePath, text, this.schemas.schemaFor(filePath)?.result?.schema).id;
   }
 
   /** Uses of `field` in every indexed or open template, by file path. */

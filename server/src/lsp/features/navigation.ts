@@ -83,6 +83,10 @@ export async function rename(project: Project, document: TextDocument, position:
     [pathToUri(found.schema.file)]: inSchema.edits.map((edit) => ({ range: schemaLines.range(edit.span), newText: edit.newText })),
   };
   for (const [filePath, uses] of project.usesOf(oldPath)) {
+    // A platform with a name of its own for the field (an alias, even one spelled as the old path)
+    // reads it by that name, which the rename leaves as it is.
+    const dialect = project.dialectOf(filePath);
+    if (dialect && found.field.aliases[dialect] !== undefined) continue;
     const edits = renameInTemplate(uses, oldPath, newPath).map(({ use, newText }) => ({ range: use.range, newText }));
     if (edits.length) changes[pathToUri(filePath)] = edits;
   }
