@@ -4,6 +4,7 @@ import { analyzeDocument, SchemaIndex, type DocumentAnalysis } from '../../serve
 import { PartialWorkspace } from '../../server/src/core/partials/workspace';
 import { MAX_INCLUDE_DEPTH } from '../../server/src/core/partials/limits';
 import { usesThroughPartials } from '../../server/src/core/partials/analyze';
+import { fixesFor } from '../../server/src/core/fixes';
 import { memoryFs } from '../helpers/memory-fs';
 import { NOW } from '../helpers/schema';
 
@@ -389,5 +390,34 @@ describe('partials: where a template includes one, for "included by" links', () 
     assert.equal(tag(graph.includeSiteToward('/w/emails/two.liquid', '/w/snippets/hello.liquid', 'city')), "{% render 'hello', name: city %}");
     assert.equal(tag(graph.includeSiteToward('/w/emails/two.liquid', '/w/snippets/hello.liquid', 'first_name')), "{% render 'hello', name: first_name %}");
     assert.equal(tag(graph.includeSiteToward('/w/emails/two.liquid', '/w/snippets/deep.liquid')), "{% render 'outer' %}");
+  });
+});
+
+describe('partials: the fixes of a finding from another caller than the one it is shown through', () => {
+  test('are about the field that caller passes: its fallback, only offered; the purposes that list it', () => {
+    const schema = {
+      fields: {
+        first_name: { type: 'string', source: 'declared', fallback: 'there' },
+        job_title: { type: 'string', source: 'inferred', fallback: 'your role' },
+      },
+      purposes: {
+        welcome: { segment: 's', tactic: 't', metric: 'm', fields: ['first_name'], templates: ['nothing/**'] },
+        careers: { segment: 's', tactic: 't', metric: 'm', fields: ['job_title'], templates: ['nothing/**'] },
+      },
+    };
+    const { check } = graphOf({
+      '/w/mergewise.json': JSON.stringify(schema),
+      '/w/snippets/hello.liquid': '<p>{{ name }}</p>',
+      '/w/emails/welcome.liquid': "{% render 'hello', name: first_name %}",
+      '/w/emails/winback.liquid': "{% render 'hello', name: job_title %}",
+    });
+    const { analysis } = check('/w/snippets/hello.liquid');
+    const aboutJobTitle = analysis.diagnostics.filter((d) => d.field === 'job_title');
+    const missing = aboutJobTitle.find((d) => d.rule === 'missing-fallback')!;
+    const fallback = fixesFor(analysis, missing);
+    assert.equal(fallback.fix, undefined, 'not applied unasked');
+    assert.deepEqual(fallback.suggestions.map((s) => s.title), ['Add fallback "your role"']);
+    const quadrant = aboutJobTitle.find((d) => d.rule === 'quadrant-unexpected-unhelpful')!;
+    assert.deepEqual(fixesFor(analysis, quadrant).suggestions.map((s) => s.title), ['Cover with purpose "careers" (adds a directive comment)']);
   });
 });

@@ -1,7 +1,7 @@
 import { fieldQuadrant, purposeCoversField, type Quadrant } from '../purposes';
 import type { Diagnostic, RuleId, Severity } from '../model';
 import { isCompletePurpose, type FieldSpec } from '../schema/types';
-import { code, findingUse, knownFieldUses, type Fixes, type Report, type Rule, type TemplateContext } from './rule';
+import { code, findingField, knownFieldUses, type Fixes, type Report, type Rule, type TemplateContext } from './rule';
 import { QUADRANTS } from '../../../../protocol/src/quadrants';
 
 interface QuadrantUses {
@@ -73,8 +73,7 @@ function quadrantRule(quadrant: Quadrant, id: RuleId, defaultSeverity: Severity,
 
 /** Purposes that list the field but do not cover this template yet: a directive comment makes them cover it. */
 function coverWithPurpose(context: TemplateContext, diagnostic: Diagnostic): Fixes {
-  const found = findingUse(context, diagnostic);
-  const field = found?.field;
+  const field = findingField(context, diagnostic)?.field;
   if (!context.schema || !field) return { suggestions: [] };
   return {
     suggestions: [...context.schema.purposes.values()]

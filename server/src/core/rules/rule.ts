@@ -145,6 +145,20 @@ export function findingUse(context: TemplateContext, diagnostic: Diagnostic): { 
   return { use: context.scan.uses[index], field: resolution?.kind === 'field' ? resolution.field : undefined };
 }
 
+/**
+ * The use a finding is on and the field it is about. A partial that templates include with
+ * different values is analysed through one of them: a finding from another caller is about the
+ * field that caller passes (`otherCaller`), not the one the use resolves to here; its fixes are
+ * that field's, and only offered (the partial's text is every caller's).
+ */
+export function findingField(context: TemplateContext, diagnostic: Diagnostic): { use: FieldUse; field: FieldSpec; otherCaller: boolean } | undefined {
+  const found = findingUse(context, diagnostic);
+  if (!found?.field) return undefined;
+  const otherCaller = diagnostic.field !== undefined && diagnostic.field !== found.field.path;
+  const field = otherCaller ? context.schema?.fields.get(diagnostic.field!) : found.field;
+  return field && { use: found.use, field, otherCaller };
+}
+
 const useIndexCache = new WeakMap<TemplateContext, Map<string, number>>();
 
 /**
@@ -173,14 +187,9 @@ function spanKey(start: number, end: number): string {
  * ends there is a guess).
  */
 export function fallbackFix(context: TemplateContext, diagnostic: Diagnostic): { fix: Fix; safe: boolean } | undefined {
-  const found = findingUse(context, diagnostic);
-  if (!found?.field) return undefined;
-  // A partial that templates include with different values is analysed through one of them: a
-  // finding from another is about another field, whose fallback it is, and is only offered (the
-  // partial's text is every caller's).
-  const otherCaller = diagnostic.field !== undefined && diagnostic.field !== found.field.path;
-  const field = otherCaller ? context.schema?.fields.get(diagnostic.field!) : found.field;
-  if (!field) return undefined;
+  const found = findingField(context, diagnostic);
+  if (!found) return undefined;
+  const { field, otherCaller } = found;
   const fallback = field.fallback;
   const edit = context.dialect.fallbackEdit(context.text, found.use, fallback ?? FALLBACK_PLACEHOLDER);
   if (!edit) return undefined;
